@@ -63,6 +63,6 @@ cmd="${1:-}"
 case "$cmd" in
   setup) setup ;;
   demo) setup; say "running the addsvc demo"; pnpm --silent --filter addsvc demo ;;
-  test) setup; say "running every check and test"; pnpm run --silent test:all ;;
+  test) setup; say "running every check and test"; node scripts/ci.ts ;;
   *) echo "usage: bash scripts/kit.sh setup|demo|test" >&2; exit 2 ;;
 esac

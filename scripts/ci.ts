@@ -1,0 +1,35 @@
+// `pnpm test:all`, what `bash scripts/kit.sh test` and CI run: every check, then every test.
+// A failing check does not stop the tests; the run fails if anything failed, and its last
+// line is the test tally `N passed, N failed` (`, N skipped`).
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { run } from "./lib/run.ts";
+import { summaryLine } from "./lib/test-report.ts";
+import { runTests } from "./run-tests.ts";
+
+const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", TURBO_NO_UPDATE_NOTIFIER: "1" };
+
+const checks: [name: string, args: string[]][] = [
+  ["package levels and declared dependencies", ["run", "--silent", "check:levels"]],
+  ["CODEOWNERS", ["run", "--silent", "check:owners"]],
+  ["dependency ranges (manypkg)", ["run", "--silent", "check:deps"]],
+  ["root scripts: typecheck and lint", ["run", "--silent", "check:root"]],
+  ["typecheck, lint, publint and attw", ["exec", "turbo", "run", "typecheck", "lint", "check:pack", "--continue", "--output-logs=errors-only"]],
+  ["API docs (typedoc, warnings are errors)", ["run", "--silent", "docs"]],
+];
+
+const failedChecks: string[] = [];
+for (const [name, args] of checks) {
+  console.log(`\n== ${name}`);
+  if ((await run("pnpm", args, root, env)) !== 0) failedChecks.push(name);
+}
+
+console.log("\n== tests");
+const tests = await runTests([]);
+for (const name of tests.missing) console.error(`ci: ${name} left no test report (counted as a failure)`);
+const skippedInCi = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false" && tests.tally.skipped > 0;
+if (skippedInCi) console.error(`ci: ${tests.tally.skipped} test(s) skipped; CI allows none`);
+if (failedChecks.length > 0) console.error(`ci: failed checks: ${failedChecks.join("; ")}`);
+console.log(summaryLine(tests.tally));
+process.exit(tests.ok && failedChecks.length === 0 && !skippedInCi ? 0 : 1);
