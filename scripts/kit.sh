@@ -16,6 +16,12 @@ NODE_VERSION_WANTED="24"          # the major Kit is tested on
 NODE_MAJOR_MIN=22
 PNPM_VERSION="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$ROOT/package.json")"
 
+# Trust the system's CA bundle too, as the machine's own tools do (npm is slow to fetch without it
+# behind a TLS-inspecting proxy).
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+
 say() { printf '\033[1mkit:\033[0m %s\n' "$*" >&2; }
 
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
@@ -56,7 +62,7 @@ setup() {
   say "installing dependencies"
   pnpm install --frozen-lockfile --reporter=silent
   say "building packages"
-  pnpm run --silent build
+  TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run build --output-logs=errors-only
 }
 
 cmd="${1:-}"
