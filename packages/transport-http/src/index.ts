@@ -1,1 +1,34 @@
-export {};
+/**
+ * The HTTP transport for Kit endpoints: {@link server} serves an endpoint as a plain Node
+ * request handler (node:http, Express, Fastify) and {@link client} calls one with fetch,
+ * each with Go kit's `before`, `after`, `finalizer` hooks, the `kit-timeout` deadline header,
+ * and errors that keep their code across the wire. Ready JSON codecs: {@link decodeJSON}
+ * (optionally checked by any Standard Schema), {@link encodeJSON}, {@link encodeJSONRequest},
+ * {@link decodeJSONResponse}.
+ *
+ * @packageDocumentation
+ */
+export { readBody } from "./body.ts";
+export {
+  client,
+  type ClientAfter,
+  type ClientBefore,
+  type ClientFinalizer,
+  type ClientOptions,
+  type ClientOutcome,
+  type DecodeResponse,
+  type EncodeRequest,
+  type OutgoingRequest,
+} from "./client.ts";
+export { decodeJSON, decodeJSONResponse, encodeJSON, encodeJSONRequest } from "./codec.ts";
+export { encodeError, type ErrorEncoder } from "./error-encoder.ts";
+export {
+  server,
+  type DecodeRequest,
+  type EncodeResponse,
+  type ServerAfter,
+  type ServerBefore,
+  type ServerFinalizer,
+  type ServerOptions,
+  type ServerOutcome,
+} from "./server.ts";

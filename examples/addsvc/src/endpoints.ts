@@ -1,0 +1,193 @@
+import { chain, isKitError, type Endpoint, type KitError } from "@kit/endpoint";
+import { instrumentingMiddleware, loggingMiddleware, type DurationHistogram, type Logger } from "./middleware.ts";
+import type { AddService } from "./service.ts";
+
+/** The parameters of Sum, Go kit's `addendpoint.SumRequest` (`A, B int`). */
+export interface SumRequest {
+  /** The first addend. */
+  readonly a: number;
+  /** The second addend. */
+  readonly b: number;
+}
+
+/**
+ * The result of Sum, Go kit's `addendpoint.SumResponse`: `v` (JSON `"v"`) and the business
+ * error, if any, in `err` (Go: `json:"-"`, never serialised; read it with {@link failed}).
+ */
+export interface SumResponse {
+  /** The sum; `0` when `err` is set. */
+  readonly v: number;
+  /** The service's business error; absent on success. */
+  readonly err?: KitError;
+}
+
+/** The parameters of Concat, Go kit's `addendpoint.ConcatRequest` (`A, B string`). */
+export interface ConcatRequest {
+  /** The left string. */
+  readonly a: string;
+  /** The right string. */
+  readonly b: string;
+}
+
+/**
+ * The result of Concat, Go kit's `addendpoint.ConcatResponse`: `v` (JSON `"v"`) and the
+ * business error, if any, in `err` (never serialised; read it with {@link failed}).
+ */
+export interface ConcatResponse {
+  /** The concatenation; `""` when `err` is set. */
+  readonly v: string;
+  /** The service's business error; absent on success. */
+  readonly err?: KitError;
+}
+
+/**
+ * The business error a response carries, or `undefined`: Go kit's `endpoint.Failer`. A
+ * transport's response encoder checks it first and answers with the error instead of the
+ * response, as Go kit's `encodeHTTPGenericResponse` does.
+ *
+ * @param response - a {@link SumResponse} or {@link ConcatResponse}
+ *
+ * @example
+ * ```ts
+ * const encode = (ctx, res, response: SumResponse) => {
+ *   const err = failed(response);
+ *   if (err !== undefined) throw err; // the server's error encoder answers it
+ *   encodeJSON(ctx, res, { v: response.v });
+ * };
+ * ```
+ */
+export function failed(response: { readonly err?: KitError }): KitError | undefined {
+  return response.err;
+}
+
+/**
+ * The Sum endpoint over a service, Go kit's `MakeSumEndpoint`. A business error the service
+ * throws (any {@link @kit/endpoint#KitError}) comes back inside the response, with `v: 0`, so
+ * endpoint middleware (metrics, circuit breakers) sees a successful call; anything else the
+ * service throws (a bug) is thrown on.
+ *
+ * @param svc - the service
+ *
+ * @example
+ * ```ts
+ * const sum = makeSumEndpoint(newBasicService());
+ * await sum(background(), { a: 0, b: 0 }); // { v: 0, err: KitError("can't sum two zeroes") }
+ * ```
+ */
+export function makeSumEndpoint(svc: AddService): Endpoint<SumRequest, SumResponse> {
+  return async (ctx, { a, b }) => {
+    try {
+      return { v: await svc.sum(ctx, a, b) };
+    } catch (err) {
+      if (isKitError(err)) return { v: 0, err };
+      throw err;
+    }
+  };
+}
+
+/**
+ * The Concat endpoint over a service, Go kit's `MakeConcatEndpoint`; business errors come back
+ * inside the response with `v: ""`, as in {@link makeSumEndpoint}.
+ *
+ * @param svc - the service
+ */
+export function makeConcatEndpoint(svc: AddService): Endpoint<ConcatRequest, ConcatResponse> {
+  return async (ctx, { a, b }) => {
+    try {
+      return { v: await svc.concat(ctx, a, b) };
+    } catch (err) {
+      if (isKitError(err)) return { v: "", err };
+      throw err;
+    }
+  };
+}
+
+/** All the endpoints of the add service, Go kit's `addendpoint.Set`. */
+export interface EndpointSet {
+  /** The Sum endpoint. */
+  readonly sumEndpoint: Endpoint<SumRequest, SumResponse>;
+  /** The Concat endpoint. */
+  readonly concatEndpoint: Endpoint<ConcatRequest, ConcatResponse>;
+}
+
+/** What {@link newEndpointSet} wires into every endpoint. */
+export interface EndpointSetOptions {
+  /** Gets one line per call: `method`, `transport_error`, `took`. */
+  readonly logger: Logger;
+  /** Gets one observation per call, in seconds, labelled `method` and `success`. */
+  readonly duration: DurationHistogram;
+}
+
+/**
+ * The endpoints over a service with Go kit's endpoint middleware, Go kit's `addendpoint.New`:
+ * each is wrapped, outermost first, in {@link instrumentingMiddleware} (`method` `"Sum"` or
+ * `"Concat"`) and {@link loggingMiddleware} (with `method` first on every line). Go kit's rate
+ * limiter, circuit breaker and tracing are not wired in yet.
+ *
+ * @param svc - the service
+ * @param options - the logger and the duration histogram
+ *
+ * @example
+ * ```ts
+ * const { sumEndpoint, concatEndpoint } = newEndpointSet(newBasicService(), { logger, duration });
+ * ```
+ */
+export function newEndpointSet(svc: AddService, options: EndpointSetOptions): EndpointSet {
+  const { logger, duration } = options;
+  return {
+    sumEndpoint: chain(
+      instrumentingMiddleware<SumRequest, SumResponse>(duration, "Sum"),
+      loggingMiddleware(withMethod(logger, "Sum")),
+    )(makeSumEndpoint(svc)),
+    concatEndpoint: chain(
+      instrumentingMiddleware<ConcatRequest, ConcatResponse>(duration, "Concat"),
+      loggingMiddleware(withMethod(logger, "Concat")),
+    )(makeConcatEndpoint(svc)),
+  };
+}
+
+/** `log.With(logger, "method", method)`: the method first on every line. */
+function withMethod(logger: Logger, method: string): Logger {
+  return { log: (...keyvals) => { logger.log("method", method, ...keyvals); } };
+}
+
+/**
+ * The add service as a client sees it, Go kit's `Set` used as a `Service`: the same methods
+ * as {@link AddService}, made from two endpoints (typically HTTP client endpoints).
+ */
+export type AddClient = AddService;
+
+/**
+ * An {@link AddClient} over a Sum and a Concat endpoint, Go kit's `Set.Sum` and `Set.Concat`:
+ * each method calls its endpoint and returns `v`, or throws the error the response carries
+ * (see {@link failed}) or the endpoint threw.
+ *
+ * @param sumEndpoint - the Sum endpoint, local or remote
+ * @param concatEndpoint - the Concat endpoint, local or remote
+ *
+ * @example
+ * ```ts
+ * const svc = clientFromEndpoints(sumClient, concatClient); // e.g. @kit/transport-http clients
+ * await svc.sum(ctx, 1, 2); // 3
+ * await svc.sum(ctx, 0, 0); // throws invalid_argument "can't sum two zeroes"
+ * ```
+ */
+export function clientFromEndpoints(
+  sumEndpoint: Endpoint<SumRequest, SumResponse>,
+  concatEndpoint: Endpoint<ConcatRequest, ConcatResponse>,
+): AddClient {
+  return {
+    async sum(ctx, a, b) {
+      return valueOf(await sumEndpoint(ctx, { a, b }));
+    },
+    async concat(ctx, a, b) {
+      return valueOf(await concatEndpoint(ctx, { a, b }));
+    },
+  };
+}
+
+function valueOf<V>(response: { readonly v: V; readonly err?: KitError }): V {
+  const err = failed(response);
+  if (err !== undefined) throw err;
+  return response.v;
+}

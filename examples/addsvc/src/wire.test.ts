@@ -1,0 +1,89 @@
+import { Code, KitError } from "@kit/endpoint";
+import { describe, expect, it } from "vitest";
+import { concatRequestFromJSON, errorToJSON, responseToJSON, sumRequestFromJSON } from "./wire.ts";
+
+function thrown(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof KitError) return { code: err.code, message: err.message };
+    throw err;
+  }
+  throw new Error("expected a throw");
+}
+
+describe("sumRequestFromJSON", () => {
+  it("reads Go kit's client body {\"A\":1,\"B\":2} and curl's {\"a\":1,\"b\":2} alike", () => {
+    expect(sumRequestFromJSON(JSON.parse('{"A":1,"B":2}'))).toEqual({ a: 1, b: 2 });
+    expect(sumRequestFromJSON(JSON.parse('{"a":1,"b":2}'))).toEqual({ a: 1, b: 2 });
+    expect(sumRequestFromJSON(JSON.parse('{"a":1,"B":2}'))).toEqual({ a: 1, b: 2 });
+  });
+
+  it("lets the last of two case variants win and ignores unknown keys, as Go does", () => {
+    expect(sumRequestFromJSON(JSON.parse('{"a":1,"A":5,"b":2,"c":9}'))).toEqual({ a: 5, b: 2 });
+  });
+
+  it("leaves missing and null fields, and a null body, at 0 (so they reach the two-zeroes rule)", () => {
+    expect(sumRequestFromJSON(JSON.parse('{"a":3}'))).toEqual({ a: 3, b: 0 });
+    expect(sumRequestFromJSON(JSON.parse('{"a":null,"b":4}'))).toEqual({ a: 0, b: 4 });
+    expect(sumRequestFromJSON(JSON.parse("{}"))).toEqual({ a: 0, b: 0 });
+    expect(sumRequestFromJSON(null)).toEqual({ a: 0, b: 0 });
+  });
+
+  it("refuses non-integer fields with invalid_argument and Go's unmarshal message", () => {
+    expect(thrown(() => sumRequestFromJSON({ a: 1.5, b: 1 }))).toEqual({
+      code: Code.InvalidArgument,
+      message: "json: cannot unmarshal number 1.5 into Go struct field SumRequest.A of type int",
+    });
+    expect(thrown(() => sumRequestFromJSON({ a: 1, B: "2" })).message).toBe(
+      "json: cannot unmarshal string into Go struct field SumRequest.B of type int",
+    );
+    expect(thrown(() => sumRequestFromJSON({ a: true })).message).toContain("cannot unmarshal bool");
+  });
+
+  it("refuses a body that is not an object with invalid_argument", () => {
+    expect(thrown(() => sumRequestFromJSON([1, 2]))).toEqual({
+      code: Code.InvalidArgument,
+      message: "json: cannot unmarshal array into Go value of type addendpoint.SumRequest",
+    });
+    expect(thrown(() => sumRequestFromJSON("1+2")).code).toBe(Code.InvalidArgument);
+  });
+});
+
+describe("concatRequestFromJSON", () => {
+  it("reads {\"A\":…,\"B\":…} and {\"a\":…,\"b\":…} alike", () => {
+    expect(concatRequestFromJSON(JSON.parse('{"A":"1","B":"2"}'))).toEqual({ a: "1", b: "2" });
+    expect(concatRequestFromJSON(JSON.parse('{"a":"1","b":"2"}'))).toEqual({ a: "1", b: "2" });
+  });
+
+  it("leaves missing and null fields at \"\"", () => {
+    expect(concatRequestFromJSON(JSON.parse('{"b":null}'))).toEqual({ a: "", b: "" });
+  });
+
+  it("refuses a field that is not a string with Go's unmarshal message", () => {
+    expect(thrown(() => concatRequestFromJSON({ a: 1, b: "2" }))).toEqual({
+      code: Code.InvalidArgument,
+      message: "json: cannot unmarshal number 1 into Go struct field ConcatRequest.A of type string",
+    });
+  });
+});
+
+describe("responseToJSON", () => {
+  it("writes {\"v\": …} only", () => {
+    expect(JSON.stringify(responseToJSON({ v: 3 }))).toBe('{"v":3}');
+    expect(JSON.stringify(responseToJSON({ v: "" }))).toBe('{"v":""}');
+  });
+
+  it("throws the business error a response carries, for the error encoder to answer", () => {
+    const err = new KitError(Code.InvalidArgument, "can't sum two zeroes");
+    expect(() => responseToJSON({ v: 0, err })).toThrow(err);
+  });
+});
+
+describe("errorToJSON", () => {
+  it("writes Go kit's {\"error\": message} plus Kit's code and message", () => {
+    expect(JSON.stringify(errorToJSON(new KitError(Code.OutOfRange, "integer overflow")))).toBe(
+      '{"error":"integer overflow","code":"out_of_range","message":"integer overflow"}',
+    );
+  });
+});

@@ -1,0 +1,219 @@
+import { background, Code, contextKey, isKitError, KitError, withCancel, withTimeout, withValue, type Context } from "@kit/endpoint";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { closeAll, deferred, freePort, listen } from "../test/support/listen.ts";
+import { readBody } from "./body.ts";
+import { client, type ClientOutcome } from "./client.ts";
+import { decodeJSONResponse, encodeJSONRequest } from "./codec.ts";
+
+afterEach(closeAll);
+
+async function failure(promise: Promise<unknown>): Promise<KitError> {
+  const err: unknown = await promise.then(
+    () => new Error("did not fail"),
+    (e: unknown) => e,
+  );
+  if (isKitError(err)) return err;
+  throw err;
+}
+
+describe("client", () => {
+  it("sends the encoded request and decodes the 2xx response", async () => {
+    const seen: { method?: string; url?: string; type?: string; body?: string } = {};
+    const { url } = await listen((req, res) => {
+      void readBody(req).then((body) => {
+        Object.assign(seen, { method: req.method, url: req.url, type: req.headers["content-type"], body: body.toString() });
+        res.writeHead(200, { "content-type": "application/json" }).end('{"v":3}');
+      });
+    });
+    const sum = client("POST", `${url}/sum`, encodeJSONRequest, decodeJSONResponse(z.object({ v: z.number() })));
+    expect(await sum(background(), { a: 1, b: 2 })).toEqual({ v: 3 });
+    expect(seen).toEqual({ method: "POST", url: "/sum", type: "application/json; charset=utf-8", body: '{"a":1,"b":2}' });
+  });
+
+  it("lets the encoder shape the URL and headers of each request", async () => {
+    let path: string | undefined;
+    let tag: string | string[] | undefined;
+    const { url } = await listen((req, res) => {
+      path = req.url;
+      tag = req.headers["x-tag"];
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+    const getUser = client(
+      "GET",
+      url,
+      (_ctx, { id }: { id: string }, outgoing) => {
+        outgoing.url.pathname = `/users/${encodeURIComponent(id)}`;
+        outgoing.url.searchParams.set("fields", "name");
+        outgoing.headers.set("x-tag", "t1");
+      },
+      decodeJSONResponse(),
+    );
+    await getUser(background(), { id: "a b" });
+    expect([path, tag]).toEqual(["/users/a%20b?fields=name", "t1"]);
+  });
+
+  it("turns a Kit error body back into a KitError with the same code, message and details", async () => {
+    const { url } = await listen((_req, res) => {
+      res.writeHead(409, { "content-type": "application/json" }).end(JSON.stringify({ code: "already_exists", message: "taken", details: { id: 7 } }));
+    });
+    const err = await failure(client("POST", url, encodeJSONRequest, decodeJSONResponse())(background(), {}));
+    expect([err.code, err.message, err.details]).toEqual(["already_exists", "taken", { id: 7 }]);
+  });
+
+  it("reads the code from the status for a response that is not a Kit error", async () => {
+    const { url } = await listen((req, res) => {
+      if (req.url === "/proxy") res.writeHead(502, { "content-type": "text/html" }).end("<h1>Bad Gateway</h1>");
+      else res.writeHead(404, { "content-type": "application/json" }).end('{"error":"nope","code":"NOT_A_KIT_CODE"}');
+    });
+    const proxy = await failure(client("GET", `${url}/proxy`, () => undefined, decodeJSONResponse())(background(), {}));
+    expect([proxy.code, proxy.message, proxy.details]).toEqual(["unavailable", "HTTP 502 Bad Gateway: <h1>Bad Gateway</h1>", { status: 502 }]);
+    const foreign = await failure(client("GET", `${url}/x`, () => undefined, decodeJSONResponse())(background(), {}));
+    expect(foreign.code).toBe("not_found");
+  });
+
+  it("sends the time left before the ctx's deadline as kit-timeout, and none without a deadline", async () => {
+    const timeouts: (string | undefined)[] = [];
+    const { url } = await listen((req, res) => {
+      timeouts.push(req.headers["kit-timeout"] as string | undefined);
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+    const call = client("POST", url, encodeJSONRequest, decodeJSONResponse());
+    const [ctx, cancel] = withTimeout(background(), 1_500);
+    await call(ctx, {});
+    cancel();
+    await call(background(), {});
+    expect(Number(timeouts[0])).toBeGreaterThan(1_300);
+    expect(Number(timeouts[0])).toBeLessThanOrEqual(1_500);
+    expect(timeouts[1]).toBeUndefined();
+  });
+
+  it("aborts the request with canceled when the ctx is canceled, and the server sees the client go", async () => {
+    const arrived = deferred();
+    const gone = deferred();
+    const { url } = await listen((_req, res) => {
+      arrived.resolve();
+      res.on("close", () => {
+        gone.resolve();
+      });
+    });
+    const [ctx, cancel] = withCancel(background());
+    const call = client("POST", url, encodeJSONRequest, decodeJSONResponse())(ctx, {});
+    await arrived.promise;
+    cancel();
+    expect((await failure(call)).code).toBe("canceled");
+    await gone.promise;
+  });
+
+  it("fails with canceled without sending anything when the ctx is already canceled", async () => {
+    let requests = 0;
+    const { url } = await listen((_req, res) => {
+      requests++;
+      res.end();
+    });
+    const [ctx, cancel] = withCancel(background());
+    cancel();
+    expect((await failure(client("POST", url, encodeJSONRequest, decodeJSONResponse())(ctx, {}))).code).toBe("canceled");
+    expect(requests).toBe(0);
+  });
+
+  it("fails with deadline_exceeded when the ctx's deadline passes first", async () => {
+    const { url } = await listen(() => undefined); // never answers
+    const [ctx, cancel] = withTimeout(background(), 80);
+    const start = Date.now();
+    const err = await failure(client("POST", url, encodeJSONRequest, decodeJSONResponse())(ctx, {}));
+    cancel();
+    expect(err.code).toBe("deadline_exceeded");
+    expect(Date.now() - start).toBeLessThan(1_000);
+  });
+
+  it("fails with unavailable when the server cannot be reached", async () => {
+    const port = await freePort();
+    const err = await failure(client("POST", `http://127.0.0.1:${port}/sum?secret=x`, encodeJSONRequest, decodeJSONResponse())(background(), {}));
+    expect(err.code).toBe("unavailable");
+    expect(err.message).toBe(`POST http://127.0.0.1:${port}/sum: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  it("runs before hooks on the outgoing request, after hooks on every response and finalizers last", async () => {
+    const trace: string[] = [];
+    const traceId = contextKey<string>("trace");
+    const { url } = await listen((req, res) => {
+      trace.push(`server ${String(req.headers["x-trace"])}`);
+      const ok = req.url === "/ok";
+      res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "x-server": "s1" }).end(ok ? '{"v":1}' : '{"code":"unavailable","message":"busy"}');
+    });
+    const outcomes: ClientOutcome[] = [];
+    const options = {
+      before: [
+        (ctx: Context, outgoing: { headers: Headers }) => {
+          trace.push("before");
+          outgoing.headers.set("x-trace", "t-1");
+          return withValue(ctx, traceId, "t-1");
+        },
+      ],
+      after: [
+        (ctx: Context, response: Response) => {
+          trace.push(`after ${response.status} ${response.headers.get("x-server") ?? ""}`);
+          return ctx;
+        },
+      ],
+      finalizer: [
+        (ctx: Context, outcome: ClientOutcome) => {
+          trace.push(`finalizer ${ctx.value(traceId) ?? "?"}`);
+          outcomes.push(outcome);
+        },
+        () => {
+          throw new Error("ignored");
+        },
+      ],
+    };
+    expect(await client("GET", `${url}/ok`, () => undefined, decodeJSONResponse(), options)(background(), {})).toEqual({ v: 1 });
+    expect((await failure(client("GET", `${url}/busy`, () => undefined, decodeJSONResponse(), options)(background(), {}))).code).toBe("unavailable");
+    expect(trace).toEqual(["before", "server t-1", "after 200 s1", "finalizer t-1", "before", "server t-1", "after 503 s1", "finalizer t-1"]);
+    expect(outcomes.map((o) => [o.status, o.error?.code])).toEqual([
+      [200, undefined],
+      [503, "unavailable"],
+    ]);
+  });
+
+  it("reports a network failure to the finalizer with no status", async () => {
+    const port = await freePort();
+    const outcomes: ClientOutcome[] = [];
+    const call = client("GET", `http://127.0.0.1:${port}`, () => undefined, decodeJSONResponse(), {
+      finalizer: [(_ctx, outcome) => void outcomes.push(outcome)],
+    });
+    await failure(call(background(), {}));
+    expect(outcomes.map((o) => [o.status, o.error?.code])).toEqual([[undefined, "unavailable"]]);
+  });
+
+  it("uses the fetch it is given", async () => {
+    const calls: string[] = [];
+    const fake: typeof fetch = (input, init) => {
+      calls.push(`${init?.method ?? "GET"} ${input instanceof URL ? input.href : typeof input === "string" ? input : input.url}`);
+      return Promise.resolve(new Response('{"v":9}', { status: 200 }));
+    };
+    const call = client("PUT", "http://example.invalid/x", encodeJSONRequest, decodeJSONResponse(), { fetch: fake });
+    expect(await call(background(), {})).toEqual({ v: 9 });
+    expect(calls).toEqual(["PUT http://example.invalid/x"]);
+  });
+
+  it("fails with deadline_exceeded when the deadline passes while the body is still arriving", async () => {
+    const { url } = await listen((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"v":');
+    });
+    const [ctx, cancel] = withTimeout(background(), 100);
+    const err = await failure(client("GET", url, () => undefined, decodeJSONResponse())(ctx, {}));
+    cancel();
+    expect(err.code).toBe("deadline_exceeded");
+  });
+
+  it("throws errors that are KitErrors, for code that uses instanceof as well as isKitError", async () => {
+    const { url } = await listen((_req, res) => {
+      res.writeHead(400, { "content-type": "application/json" }).end('{"code":"out_of_range","message":"too far"}');
+    });
+    const err = await failure(client("GET", url, () => undefined, decodeJSONResponse())(background(), {}));
+    expect(err).toBeInstanceOf(KitError);
+    expect(err.code).toBe(Code.OutOfRange);
+  });
+});

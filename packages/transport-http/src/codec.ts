@@ -1,0 +1,128 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Code, KitError, isKitError, type Context } from "@kit/endpoint";
+import { jsonCodec, validate, type Schema } from "@kit/transport";
+import { readBody } from "./body.ts";
+import type { DecodeResponse, OutgoingRequest } from "./client.ts";
+import { withStatus } from "./internal/status.ts";
+import type { DecodeRequest } from "./server.ts";
+
+const jsonContentType = "application/json; charset=utf-8";
+
+/**
+ * A request decoder that reads the body as JSON: Go kit's JSON decoding, plus an optional
+ * {@link Schema} (zod, valibot, arktype, …) that checks it and gives the typed
+ * output. Without a schema the value is not checked: `T` is what you promise it is.
+ *
+ * - malformed JSON (or an empty body) → 400 `invalid_argument`, naming the parse problem;
+ * - a value the schema refuses → 400 `invalid_argument`, `path: problem` for each issue,
+ *   with the issues in `details`;
+ * - a `content-type` that is not JSON (`application/json` or `…+json`) → 415
+ *   `invalid_argument`; a request without `content-type` is read as JSON;
+ * - a body over `maxBodyBytes` → 413 `resource_exhausted`.
+ *
+ * @param schema - checks the decoded value and types it
+ *
+ * @example
+ * ```ts
+ * const SumRequest = z.object({ a: z.number(), b: z.number() });
+ * server(sum, decodeJSON(SumRequest), encodeJSON);
+ * ```
+ */
+export function decodeJSON<T = unknown>(schema?: Schema<T>): DecodeRequest<T> {
+  return async (_ctx: Context, req: IncomingMessage): Promise<T> => {
+    const type = req.headers["content-type"];
+    if (type !== undefined && !isJSON(type)) {
+      throw withStatus(
+        new KitError(Code.InvalidArgument, `unsupported content-type ${JSON.stringify(type)}: want application/json`),
+        415,
+      );
+    }
+    const value = jsonCodec.decode(await readBody(req));
+    return schema === undefined ? (value as T) : validate(schema, value);
+  };
+}
+
+/**
+ * The JSON response encoder: writes `response` as JSON with
+ * `content-type: application/json; charset=utf-8` and the status already set (200 unless an
+ * `after` hook changed it). An `undefined` response is written as 204 No Content.
+ *
+ * @param _ctx - the request's context
+ * @param res - the response to write
+ * @param response - the endpoint's response
+ *
+ * @example
+ * ```ts
+ * server(sum, decodeJSON(SumRequest), encodeJSON);
+ * ```
+ */
+export function encodeJSON(_ctx: Context, res: ServerResponse, response: unknown): void {
+  if (response === undefined) {
+    if (res.statusCode === 200) res.statusCode = 204;
+    res.end();
+    return;
+  }
+  const body = jsonCodec.encode(response);
+  res.setHeader("content-type", jsonContentType);
+  res.setHeader("content-length", body.byteLength);
+  res.end(body);
+}
+
+/**
+ * The JSON request encoder for {@link client}: sets the body to `request` as JSON and
+ * `content-type: application/json; charset=utf-8`.
+ *
+ * @param _ctx - the call's context
+ * @param request - the endpoint's request
+ * @param outgoing - the request being built
+ *
+ * @example
+ * ```ts
+ * const sum = client("POST", "http://127.0.0.1:8080/sum", encodeJSONRequest, decodeJSONResponse(SumResponse));
+ * ```
+ */
+export function encodeJSONRequest(_ctx: Context, request: unknown, outgoing: OutgoingRequest): void {
+  outgoing.headers.set("content-type", jsonContentType);
+  outgoing.body = jsonCodec.encode(request);
+}
+
+/**
+ * A response decoder for {@link client} that reads a successful response's body as JSON,
+ * checked by an optional {@link Schema}. A 204 decodes as `undefined`. A body
+ * that is not JSON, or that the schema refuses, is the server's fault: `internal`.
+ *
+ * @param schema - checks the decoded value and types it
+ *
+ * @example
+ * ```ts
+ * const sum = client("POST", url, encodeJSONRequest, decodeJSONResponse(z.object({ v: z.number() })));
+ * ```
+ */
+export function decodeJSONResponse<T = unknown>(schema?: Schema<T>): DecodeResponse<T> {
+  return async (_ctx: Context, response: Response): Promise<T> => {
+    try {
+      const value = response.status === 204 ? undefined : jsonCodec.decode(new Uint8Array(await response.arrayBuffer()));
+      return schema === undefined ? (value as T) : await validate(schema, value);
+    } catch (err) {
+      if (!isKitError(err) || err.code !== Code.InvalidArgument) throw err;
+      throw new KitError(Code.Internal, `invalid response from ${where(response)}: ${err.message}`, {
+        ...(err.details === undefined ? {} : { details: err.details }),
+        cause: err,
+      });
+    }
+  };
+}
+
+function isJSON(contentType: string): boolean {
+  const media = (contentType.split(";")[0] ?? "").trim().toLowerCase();
+  return media === "application/json" || (media.startsWith("application/") && media.endsWith("+json"));
+}
+
+function where(response: Response): string {
+  try {
+    const url = new URL(response.url);
+    return url.origin + url.pathname;
+  } catch {
+    return "server";
+  }
+}

@@ -1,0 +1,50 @@
+import type { ServerResponse } from "node:http";
+import type { Context, KitError } from "@kit/endpoint";
+import { statusOf } from "./internal/status.ts";
+
+/**
+ * Writes an error to the response, Go kit's `ErrorEncoder`. The server calls it with the
+ * error already turned into a {@link KitError}; the default is {@link encodeError}.
+ *
+ * @example
+ * ```ts
+ * const plainText: ErrorEncoder = (_ctx, err, res) => {
+ *   res.writeHead(httpStatusFromCode(err.code), { "content-type": "text/plain" }).end(err.message);
+ * };
+ * ```
+ */
+export type ErrorEncoder = (ctx: Context, err: KitError, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * The default {@link ErrorEncoder}: the status from the error's code (`httpStatusFromCode`
+ * from `@kit/transport`; 413 for a body over `maxBodyBytes`, 415 for a body that is not
+ * JSON) and a JSON body `{ "code": …, "message": …, "details": … }` (`details` only when the
+ * error has some). A Kit client reads it back into a `KitError` with the same code, message
+ * and details. Delegate to it from your own encoder to keep that.
+ *
+ * @example
+ * ```ts
+ * const withRequestId: ErrorEncoder = (ctx, err, res) => {
+ *   res.setHeader("x-request-id", ctx.value(requestId) ?? "");
+ *   encodeError(ctx, err, res);
+ * };
+ * ```
+ */
+export function encodeError(_ctx: Context, err: KitError, res: ServerResponse): void {
+  const json = errorBody(err);
+  res.statusCode = statusOf(err);
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.setHeader("content-length", Buffer.byteLength(json));
+  res.end(json);
+}
+
+function errorBody(err: KitError): string {
+  if (err.details !== undefined) {
+    try {
+      return JSON.stringify({ code: err.code, message: err.message, details: err.details });
+    } catch {
+      // details JSON cannot hold (a bigint, a cycle) are left out rather than failing the answer
+    }
+  }
+  return JSON.stringify({ code: err.code, message: err.message });
+}

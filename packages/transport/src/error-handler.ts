@@ -1,0 +1,44 @@
+import type { Context, KitError } from "@kit/endpoint";
+
+/**
+ * Observes errors a transport could not hand back to a caller as a return value, Go kit's
+ * `transport.ErrorHandler`: failed decodes, failed endpoints, failed encodes. It only
+ * watches (log, count, trace); the transport still answers the caller, so a handler can never
+ * swallow an error. Transports call it with the error already turned into a {@link KitError}
+ * (the original thrown value is its `cause`), and ignore anything a handler throws.
+ *
+ * @example
+ * ```ts
+ * const countErrors: ErrorHandler = { handle: (_ctx, err) => { errors.inc({ code: err.code }); } };
+ * ```
+ */
+export interface ErrorHandler {
+  /**
+   * Called once for each error, with the request's context.
+   *
+   * @param ctx - the request's context, as the `before` hooks left it
+   * @param err - the error, as a {@link KitError}
+   */
+  handle(ctx: Context, err: KitError): void;
+}
+
+/**
+ * An {@link ErrorHandler} that logs each error as key/value pairs: `err` (the error itself),
+ * `code` and `message`. It takes any logger with Go kit's `log(...keyvals)` shape, such as
+ * `@kit/log`'s.
+ *
+ * @param logger - anything with a `log(...keyvals)` method
+ *
+ * @example
+ * ```ts
+ * server(sum, decodeJSON(SumRequest), encodeJSON, { errorHandler: logErrorHandler(logger) });
+ * // logs: err=KitError: can't sum two zeroes code=invalid_argument message="can't sum two zeroes"
+ * ```
+ */
+export function logErrorHandler(logger: { log(...keyvals: unknown[]): void }): ErrorHandler {
+  return {
+    handle(_ctx, err) {
+      logger.log("err", err, "code", err.code, "message", err.message);
+    },
+  };
+}
