@@ -1,4 +1,4 @@
-import { Code, KitError } from "./error.ts";
+import { Code, isKitError, KitError } from "./error.ts";
 
 /**
  * A key for a value carried by a {@link Context}. Two keys are the same only if they are the
@@ -117,7 +117,7 @@ function derive(parent: Context, deadline: number | undefined): readonly [Contex
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const onParentAbort = (): void => {
-    cancel(parent.signal.reason instanceof KitError ? parent.signal.reason : canceled());
+    cancel(isKitError(parent.signal.reason) ? parent.signal.reason : canceled());
   };
   const cancel: CancelFunc = (reason) => {
     if (controller.signal.aborted) return;
