@@ -140,6 +140,19 @@ describe("withDeadline", () => {
   });
 });
 
+describe("withCancel with a parent from another copy of @kit/endpoint", () => {
+  it("passes on the parent's Kit error as the reason, recognised by its brand", () => {
+    const controller = new AbortController();
+    const parent = { signal: controller.signal, deadline: undefined, value: () => undefined };
+    const [child, cancel] = withCancel(parent);
+    const foreign = Object.assign(new Error("context deadline exceeded"), { code: "deadline_exceeded" });
+    Object.defineProperty(foreign, Symbol.for("@kit/endpoint.KitError"), { value: true });
+    controller.abort(foreign);
+    expect(child.signal.reason).toBe(foreign);
+    cancel();
+  });
+});
+
 describe("timeRemaining", () => {
   it("is undefined without a deadline and counts down with one", () => {
     expect(timeRemaining(background())).toBeUndefined();
