@@ -1,21 +1,13 @@
-import { background, Code, contextKey, isKitError, KitError, withCancel, withTimeout, withValue, type Context } from "@kit/endpoint";
+import { background, Code, contextKey, KitError, withCancel, withTimeout, withValue, type Context } from "@kit/endpoint";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { failure } from "../test/support/failure.ts";
 import { closeAll, deferred, freePort, listen } from "../test/support/listen.ts";
 import { readBody } from "./body.ts";
 import { client, type ClientOutcome } from "./client.ts";
 import { decodeJSONResponse, encodeJSONRequest } from "./codec.ts";
 
 afterEach(closeAll);
-
-async function failure(promise: Promise<unknown>): Promise<KitError> {
-  const err: unknown = await promise.then(
-    () => new Error("did not fail"),
-    (e: unknown) => e,
-  );
-  if (isKitError(err)) return err;
-  throw err;
-}
 
 describe("client", () => {
   it("sends the encoded request and decodes the 2xx response", async () => {

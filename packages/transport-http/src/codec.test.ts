@@ -1,6 +1,7 @@
-import { background, isKitError, type KitError } from "@kit/endpoint";
+import { background } from "@kit/endpoint";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { failure } from "../test/support/failure.ts";
 import { closeAll, listen, postJSON } from "../test/support/listen.ts";
 import { client } from "./client.ts";
 import { decodeJSON, decodeJSONResponse, encodeJSON, encodeJSONRequest } from "./codec.ts";
@@ -9,15 +10,6 @@ import { server } from "./server.ts";
 afterEach(closeAll);
 
 const echo = (_ctx: unknown, req: unknown): Promise<unknown> => Promise.resolve({ got: req });
-
-async function failure(promise: Promise<unknown>): Promise<KitError> {
-  const err: unknown = await promise.then(
-    () => new Error("did not fail"),
-    (e: unknown) => e,
-  );
-  if (isKitError(err)) return err;
-  throw err;
-}
 
 describe("decodeJSON", () => {
   it("reads a JSON body, and reads one without content-type or with a +json type", async () => {
