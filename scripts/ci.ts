@@ -16,7 +16,7 @@ const checks: [name: string, args: string[]][] = [
   ["dependency ranges (manypkg)", ["run", "--silent", "check:deps"]],
   ["root scripts: typecheck and lint", ["run", "--silent", "check:root"]],
   ["typecheck, lint, publint and attw", ["exec", "turbo", "run", "typecheck", "lint", "check:pack", "--continue", "--output-logs=errors-only"]],
-  ["API docs (typedoc, warnings are errors)", ["run", "--silent", "docs"]],
+  ["API docs (typedoc, warnings are errors)", ["exec", "turbo", "run", "docs", "--output-logs=errors-only"]],
 ];
 
 const failedChecks: string[] = [];
