@@ -1,4 +1,5 @@
 import { chain, isKitError, type Endpoint, type KitError } from "@kit/endpoint";
+import { with as withKeyvals } from "@kit/log";
 import { instrumentingMiddleware, loggingMiddleware, type DurationHistogram, type Logger } from "./middleware.ts";
 import type { AddService } from "./service.ts";
 
@@ -146,9 +147,12 @@ export function newEndpointSet(svc: AddService, options: EndpointSetOptions): En
   };
 }
 
-/** `log.With(logger, "method", method)`: the method first on every line. */
+/**
+ * `log.With(logger, "method", method)`: the method first on every line. Made with `@kit/log`'s
+ * `with`, not a wrapper function, so a `caller` valuer still points at the logging middleware.
+ */
 function withMethod(logger: Logger, method: string): Logger {
-  return { log: (...keyvals) => { logger.log("method", method, ...keyvals); } };
+  return withKeyvals(logger, "method", method);
 }
 
 /**

@@ -1,0 +1,258 @@
+// The HTTP transport of addsvc, Go kit's pkg/addtransport/http.go: the server side (one handler
+// routing /sum and /concat) and the client side (an AddClient over two HTTP client endpoints).
+// The wire contract is Go kit's; see GO-KIT-COMPAT.md.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { background, Code, isCode, KitError, type Context } from "@kit/endpoint";
+import { codeFromHttpStatus, httpStatusFromCode, jsonCodec, logErrorHandler } from "@kit/transport";
+import {
+  client,
+  decodeJSONResponse,
+  encodeJSON,
+  encodeJSONRequest,
+  readBody,
+  server,
+  type ClientAfter,
+  type ClientOptions,
+  type DecodeRequest,
+  type DecodeResponse,
+  type ServerOptions,
+} from "@kit/transport-http";
+import {
+  clientFromEndpoints,
+  type AddClient,
+  type ConcatRequest,
+  type ConcatResponse,
+  type EndpointSet,
+  type SumRequest,
+  type SumResponse,
+} from "./endpoints.ts";
+import type { Logger } from "./middleware.ts";
+import { ErrorMessage } from "./service.ts";
+import { concatRequestFromJSON, errorToJSON, responseToJSON, sumRequestFromJSON } from "./wire.ts";
+
+/** What {@link httpHandler} needs besides the endpoints. */
+export interface HttpHandlerOptions {
+  /** Gets one line for every error the transport answers (decode errors, business errors, bugs). */
+  readonly logger: Logger;
+}
+
+/**
+ * The addsvc HTTP server, Go kit's `addtransport.NewHTTPHandler`: one Node `(req, res)`
+ * handler that serves the exact paths `/sum` and `/concat` with any method, as Go kit's
+ * `http.ServeMux` does, and answers anything else 404 with a JSON error body.
+ *
+ * - **Requests** are read as JSON whatever their `content-type` (a Go kit client sends none,
+ *   `curl -d` sends a form type), with Go's rules: `{"A":1,"B":2}` and `{"a":1,"b":2}` both work.
+ *   Malformed JSON or a wrong type is 400 `invalid_argument` naming the problem (Go kit: 500).
+ * - **Success** is 200 `{"v": …}`, `content-type: application/json; charset=utf-8`.
+ * - **Errors** get the status of their code: 400 for Go kit's three business errors
+ *   (`invalid_argument` "can't sum two zeroes", `out_of_range` "integer overflow" and
+ *   "result exceeds maximum size"), as Go kit's `err2code` answers, and the Kit table for the
+ *   rest (500 for a bug, 413 for a body over 1 MiB). The body,
+ *   `{"error": msg, "code": code, "message": msg}`, is read by Go kit's `errorDecoder` and by a
+ *   Kit client alike. Every error is logged through `logErrorHandler(logger)`.
+ *
+ * @param endpoints - the endpoint set, typically from `newEndpointSet`
+ * @param options - the logger for transport errors
+ *
+ * @example
+ * ```ts
+ * const endpoints = newEndpointSet(newBasicService(), { logger, duration });
+ * http.createServer(httpHandler(endpoints, { logger })).listen(8081, "127.0.0.1");
+ * // curl -d '{"a":2,"b":3}' http://127.0.0.1:8081/sum  →  {"v":5}
+ * ```
+ */
+export function httpHandler(
+  endpoints: EndpointSet,
+  options: HttpHandlerOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const serverOptions: ServerOptions = { errorEncoder: encodeHTTPError, errorHandler: logErrorHandler(options.logger) };
+  const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>([
+    ["/sum", server(endpoints.sumEndpoint, decodeHTTPSumRequest, encodeHTTPResponse, serverOptions)],
+    ["/concat", server(endpoints.concatEndpoint, decodeHTTPConcatRequest, encodeHTTPResponse, serverOptions)],
+  ]);
+  return (req, res) => {
+    const path = pathOf(req.url);
+    const route = routes.get(path);
+    if (route !== undefined) {
+      route(req, res);
+      return;
+    }
+    const shown = path.length > 100 ? `${path.slice(0, 100)}…` : path;
+    encodeHTTPError(background(), new KitError(Code.NotFound, `404 page not found: ${shown} (try /sum or /concat)`), res);
+  };
+}
+
+/** Go kit's `decodeHTTPSumRequest`: the body as JSON, whatever the content-type, then Go's field rules. */
+const decodeHTTPSumRequest: DecodeRequest<SumRequest> = async (_ctx, req) => sumRequestFromJSON(await readJSON(req));
+
+/** Go kit's `decodeHTTPConcatRequest`. */
+const decodeHTTPConcatRequest: DecodeRequest<ConcatRequest> = async (_ctx, req) => concatRequestFromJSON(await readJSON(req));
+
+/** The body as JSON (within the server's `maxBodyBytes`); malformed JSON is `invalid_argument`. */
+async function readJSON(req: IncomingMessage): Promise<unknown> {
+  return jsonCodec.decode(await readBody(req));
+}
+
+/**
+ * Go kit's `encodeHTTPGenericResponse`: `{"v": …}`, or the response's business error thrown
+ * for the error encoder to answer.
+ */
+function encodeHTTPResponse(ctx: Context, res: ServerResponse, response: { readonly v: unknown; readonly err?: KitError }): void {
+  encodeJSON(ctx, res, responseToJSON(response));
+}
+
+/** Go kit's `errorEncoder` with Kit's body: the code's status and `{"error", "code", "message"}`. */
+function encodeHTTPError(_ctx: Context, err: KitError, res: ServerResponse): void {
+  const body = JSON.stringify(errorToJSON(err));
+  res.statusCode = statusOf(err, res);
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.setHeader("content-length", Buffer.byteLength(body));
+  res.end(body);
+}
+
+/**
+ * The status for an error: `httpStatusFromCode` (400 for the three business errors), except
+ * 413 for a body over the limit. `@kit/transport-http` keeps that 413 to itself (its `statusOf`
+ * is internal), so this recognises the error as its README describes it: `resource_exhausted`
+ * with `details.limit`, on a response the server has marked `connection: close`.
+ */
+function statusOf(err: KitError, res: ServerResponse): number {
+  const tooLarge =
+    err.code === Code.ResourceExhausted && err.details?.limit !== undefined && res.getHeader("connection") === "close";
+  return tooLarge ? 413 : httpStatusFromCode(err.code);
+}
+
+/** The request's path without the query, as Go's `ServeMux` matches it (`r.URL.Path`). */
+function pathOf(target: string | undefined): string {
+  if (target === undefined) return "/";
+  if (!target.startsWith("/")) {
+    // absolute form, as sent to a proxy: "http://host/sum"
+    try {
+      return new URL(target).pathname;
+    } catch {
+      return target;
+    }
+  }
+  const query = target.indexOf("?");
+  return query === -1 ? target : target.slice(0, query);
+}
+
+/**
+ * An {@link AddClient} that calls an addsvc HTTP server, Go kit's `addtransport.NewHTTPClient`:
+ * `POST {baseUrl}/sum` and `POST {baseUrl}/concat` with a JSON body, through
+ * `@kit/transport-http`'s `client`, so the context's deadline travels as `kit-timeout` and the
+ * call is aborted with the context.
+ *
+ * A result comes back as the plain value. An error comes back as a `KitError`:
+ * - from a Kit addsvc server, with the code and message of its body (`sum(0, 0)` →
+ *   `invalid_argument` "can't sum two zeroes");
+ * - from a Go kit addsvc server, whose body is only `{"error": msg}`, with the message and the
+ *   code this port gives Go kit's three errors, or else the code of the status;
+ * - a success body that is not `{"v": …}` of the right type is `internal`; a server that
+ *   cannot be reached is `unavailable`.
+ *
+ * @param baseUrl - the server, such as `"http://127.0.0.1:8081"`; `"127.0.0.1:8081"` gets `http://`
+ *   as in Go kit's client, and a path (`http://gw/addsvc`) is kept as a prefix
+ * @param options - `@kit/transport-http` client options (hooks, `fetch`), applied to both methods
+ *
+ * @example
+ * ```ts
+ * const svc = httpClient("http://127.0.0.1:8081");
+ * const [ctx, cancel] = withTimeout(background(), 1_000);
+ * try {
+ *   await svc.sum(ctx, 2, 3); // 5
+ *   await svc.concat(ctx, "kit", "go"); // "kitgo"
+ *   await svc.sum(ctx, 0, 0); // throws KitError invalid_argument "can't sum two zeroes"
+ * } finally {
+ *   cancel();
+ * }
+ * ```
+ */
+export function httpClient(baseUrl: string | URL, options: ClientOptions = {}): AddClient {
+  const base = new URL(typeof baseUrl === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? `http://${baseUrl}` : baseUrl);
+  const clientOptions: ClientOptions = { ...options, after: [...(options.after ?? []), goKitErrorBody] };
+  return clientFromEndpoints(
+    client<SumRequest, SumResponse>("POST", at(base, "/sum"), encodeJSONRequest, decodeHTTPSumResponse, clientOptions),
+    client<ConcatRequest, ConcatResponse>("POST", at(base, "/concat"), encodeJSONRequest, decodeHTTPConcatResponse, clientOptions),
+  );
+}
+
+/** `path` under the base URL's own path, without its query. */
+function at(base: URL, path: string): URL {
+  const url = new URL(base);
+  url.pathname = url.pathname.replace(/\/+$/, "") + path;
+  url.search = "";
+  url.hash = "";
+  return url;
+}
+
+const decodeBody = decodeJSONResponse();
+
+/** Go kit's `decodeHTTPSumResponse`: a 2xx body `{"v": <integer>}`. */
+const decodeHTTPSumResponse: DecodeResponse<SumResponse> = async (ctx, response) => {
+  const v = valueOf(await decodeBody(ctx, response));
+  if (typeof v === "number" && Number.isInteger(v)) return { v };
+  throw badResponse(response, "an integer", v);
+};
+
+/** Go kit's `decodeHTTPConcatResponse`: a 2xx body `{"v": <string>}`. */
+const decodeHTTPConcatResponse: DecodeResponse<ConcatResponse> = async (ctx, response) => {
+  const v = valueOf(await decodeBody(ctx, response));
+  if (typeof v === "string") return { v };
+  throw badResponse(response, "a string", v);
+};
+
+function valueOf(body: unknown): unknown {
+  return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).v : undefined;
+}
+
+function badResponse(response: Response, want: string, got: unknown): KitError {
+  const shown = got === undefined ? "no v" : JSON.stringify(got).slice(0, 100);
+  return new KitError(Code.Internal, `invalid response from ${response.url}: want {"v": ${want}}, got ${shown}`);
+}
+
+/** The codes this port gives Go kit's three business errors, keyed by Go kit's message. */
+const goKitCodes: ReadonlyMap<string, Code> = new Map<string, Code>([
+  [ErrorMessage.twoZeroes, Code.InvalidArgument],
+  [ErrorMessage.intOverflow, Code.OutOfRange],
+  [ErrorMessage.maxSizeExceeded, Code.OutOfRange],
+]);
+
+/**
+ * Reads a Go kit server's error body, `{"error": msg}`, which `@kit/transport-http`'s client
+ * would turn into `KitError(<code of the status>, "HTTP 400 Bad Request: {…}")`. A Kit error
+ * body (with a valid `code`) and any other body are left to the client's own rules.
+ */
+const goKitErrorBody: ClientAfter = async (ctx, response) => {
+  if (response.ok) return ctx;
+  const body = await peekJSON(response);
+  if (body === undefined || typeof body.error !== "string") return ctx;
+  if (isCode(body.code) && typeof body.message === "string") return ctx;
+  throw new KitError(goKitCodes.get(body.error) ?? codeFromHttpStatus(response.status), body.error, {
+    details: { status: response.status },
+  });
+};
+
+/** The most of an error body {@link peekJSON} reads. */
+const maxErrorBody = 64 * 1024;
+
+/** A copy of the response's body as a JSON object, leaving the body itself unread. */
+async function peekJSON(response: Response): Promise<Partial<Record<string, unknown>> | undefined> {
+  const stream = response.clone().body;
+  if (stream === null) return undefined;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // Leaving the loop early cancels the copy; the original keeps its bytes.
+  for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size > maxErrorBody) return undefined;
+  }
+  try {
+    const value: unknown = JSON.parse(Buffer.concat(chunks, size).toString("utf8"));
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
