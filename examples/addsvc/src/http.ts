@@ -3,18 +3,20 @@
 // The wire contract is Go kit's; see GO-KIT-COMPAT.md.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { background, Code, isCode, KitError, type Context } from "@kit/endpoint";
-import { codeFromHttpStatus, httpStatusFromCode, jsonCodec, logErrorHandler } from "@kit/transport";
+import { codeFromHttpStatus, jsonCodec, logErrorHandler } from "@kit/transport";
 import {
   client,
+  decodeError,
   decodeJSONResponse,
   encodeJSON,
   encodeJSONRequest,
+  errorStatus,
   readBody,
   server,
-  type ClientAfter,
   type ClientOptions,
   type DecodeRequest,
   type DecodeResponse,
+  type ErrorDecoder,
   type ServerOptions,
 } from "@kit/transport-http";
 import {
@@ -102,25 +104,17 @@ function encodeHTTPResponse(ctx: Context, res: ServerResponse, response: { reado
   encodeJSON(ctx, res, responseToJSON(response));
 }
 
-/** Go kit's `errorEncoder` with Kit's body: the code's status and `{"error", "code", "message"}`. */
+/**
+ * Go kit's `errorEncoder` with Kit's body: the status the server means for the error
+ * (`errorStatus`: the code's, so 400 for the three business errors, and 413 for a body over
+ * the limit) and `{"error", "code", "message"}`.
+ */
 function encodeHTTPError(_ctx: Context, err: KitError, res: ServerResponse): void {
   const body = JSON.stringify(errorToJSON(err));
-  res.statusCode = statusOf(err, res);
+  res.statusCode = errorStatus(err);
   res.setHeader("content-type", "application/json; charset=utf-8");
   res.setHeader("content-length", Buffer.byteLength(body));
   res.end(body);
-}
-
-/**
- * The status for an error: `httpStatusFromCode` (400 for the three business errors), except
- * 413 for a body over the limit. `@kit/transport-http` keeps that 413 to itself (its `statusOf`
- * is internal), so this recognises the error as its README describes it: `resource_exhausted`
- * with `details.limit`, on a response the server has marked `connection: close`.
- */
-function statusOf(err: KitError, res: ServerResponse): number {
-  const tooLarge =
-    err.code === Code.ResourceExhausted && err.details?.limit !== undefined && res.getHeader("connection") === "close";
-  return tooLarge ? 413 : httpStatusFromCode(err.code);
 }
 
 /** The request's path without the query, as Go's `ServeMux` matches it (`r.URL.Path`). */
@@ -154,7 +148,8 @@ function pathOf(target: string | undefined): string {
  *
  * @param baseUrl - the server, such as `"http://127.0.0.1:8081"`; `"127.0.0.1:8081"` gets `http://`
  *   as in Go kit's client, and a path (`http://gw/addsvc`) is kept as a prefix
- * @param options - `@kit/transport-http` client options (hooks, `fetch`), applied to both methods
+ * @param options - `@kit/transport-http` client options (hooks, `fetch`), applied to both methods;
+ *   an `errorDecoder` there replaces the one that reads Go kit's error body
  *
  * @example
  * ```ts
@@ -171,7 +166,7 @@ function pathOf(target: string | undefined): string {
  */
 export function httpClient(baseUrl: string | URL, options: ClientOptions = {}): AddClient {
   const base = new URL(typeof baseUrl === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? `http://${baseUrl}` : baseUrl);
-  const clientOptions: ClientOptions = { ...options, after: [...(options.after ?? []), goKitErrorBody] };
+  const clientOptions: ClientOptions = { errorDecoder: decodeHTTPError, ...options };
   return clientFromEndpoints(
     client<SumRequest, SumResponse>("POST", at(base, "/sum"), encodeJSONRequest, decodeHTTPSumResponse, clientOptions),
     client<ConcatRequest, ConcatResponse>("POST", at(base, "/concat"), encodeJSONRequest, decodeHTTPConcatResponse, clientOptions),
@@ -220,39 +215,23 @@ const goKitCodes: ReadonlyMap<string, Code> = new Map<string, Code>([
 ]);
 
 /**
- * Reads a Go kit server's error body, `{"error": msg}`, which `@kit/transport-http`'s client
- * would turn into `KitError(<code of the status>, "HTTP 400 Bad Request: {…}")`. A Kit error
- * body (with a valid `code`) and any other body are left to the client's own rules.
+ * Go kit's `errorDecoder`: a Go kit server's error body, `{"error": msg}`, becomes a `KitError`
+ * with that message and the code this port gives Go kit's three errors, or else the code of the
+ * status. A Kit error body (a valid `code` and a `message`, as this port's server sends besides
+ * `error`) and any other body are left to `@kit/transport-http`'s `decodeError`.
  */
-const goKitErrorBody: ClientAfter = async (ctx, response) => {
-  if (response.ok) return ctx;
-  const body = await peekJSON(response);
-  if (body === undefined || typeof body.error !== "string") return ctx;
-  if (isCode(body.code) && typeof body.message === "string") return ctx;
-  throw new KitError(goKitCodes.get(body.error) ?? codeFromHttpStatus(response.status), body.error, {
+const decodeHTTPError: ErrorDecoder = async (ctx, response) => {
+  // The client gives an error decoder at most 64 KiB of body, so a copy of it costs little.
+  const body = (await jsonObject(response.clone())) ?? {};
+  const kitBody = isCode(body.code) && typeof body.message === "string";
+  if (kitBody || typeof body.error !== "string") return decodeError(ctx, response);
+  return new KitError(goKitCodes.get(body.error) ?? codeFromHttpStatus(response.status), body.error, {
     details: { status: response.status },
   });
 };
 
-/** The most of an error body {@link peekJSON} reads. */
-const maxErrorBody = 64 * 1024;
-
-/** A copy of the response's body as a JSON object, leaving the body itself unread. */
-async function peekJSON(response: Response): Promise<Partial<Record<string, unknown>> | undefined> {
-  const stream = response.clone().body;
-  if (stream === null) return undefined;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  // Leaving the loop early cancels the copy; the original keeps its bytes.
-  for await (const chunk of stream as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-    size += chunk.byteLength;
-    if (size > maxErrorBody) return undefined;
-  }
-  try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks, size).toString("utf8"));
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
+/** The response's body as a JSON object; `undefined` for anything else. */
+async function jsonObject(response: Response): Promise<Partial<Record<string, unknown>> | undefined> {
+  const value: unknown = await response.json().catch(() => undefined);
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
 }

@@ -1,4 +1,5 @@
 import { background, Code, contextKey, KitError, withCancel, withTimeout, withValue, type Context } from "@kit/endpoint";
+import { codeFromHttpStatus } from "@kit/transport";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { failure } from "../test/support/failure.ts";
@@ -6,6 +7,7 @@ import { closeAll, deferred, freePort, listen } from "../test/support/listen.ts"
 import { readBody } from "./body.ts";
 import { client, type ClientOutcome } from "./client.ts";
 import { decodeJSONResponse, encodeJSONRequest } from "./codec.ts";
+import { decodeError, type ErrorDecoder } from "./error-decoder.ts";
 
 afterEach(closeAll);
 
@@ -207,5 +209,127 @@ describe("client", () => {
     const err = await failure(client("GET", url, () => undefined, decodeJSONResponse())(background(), {}));
     expect(err).toBeInstanceOf(KitError);
     expect(err.code).toBe(Code.OutOfRange);
+  });
+
+  describe("errorDecoder", () => {
+    // The README's decoder, verbatim: {"error": "…"} from a foreign server, other bodies the default.
+    const errorField: ErrorDecoder = async (ctx, response) => {
+      const body = (await response.clone().json().catch(() => undefined)) as { error?: unknown } | undefined;
+      if (typeof body?.error === "string") return new KitError(codeFromHttpStatus(response.status), body.error);
+      return decodeError(ctx, response);
+    };
+
+    const foreignServer = (): ReturnType<typeof listen> =>
+      listen((req, res) => {
+        if (req.url === "/foreign") res.writeHead(400, { "content-type": "application/json" }).end('{"error":"account locked"}');
+        else if (req.url === "/kit") res.writeHead(404, { "content-type": "application/json" }).end('{"code":"not_found","message":"no user 7"}');
+        else res.writeHead(418, "I'm a Teapot", { "content-type": "text/plain" }).end("short and stout");
+      });
+
+    it("turns a non-2xx response into the error the custom decoder reads from a foreign body", async () => {
+      const { url } = await foreignServer();
+      const outcomes: ClientOutcome[] = [];
+      const call = (path: string): Promise<unknown> =>
+        client("GET", url + path, () => undefined, decodeJSONResponse(), {
+          errorDecoder: errorField,
+          finalizer: [(_ctx, outcome) => void outcomes.push(outcome)],
+        })(background(), {});
+      const foreign = await failure(call("/foreign"));
+      expect([foreign.code, foreign.message, foreign.details]).toEqual([Code.InvalidArgument, "account locked", undefined]);
+      const kit = await failure(call("/kit")); // the fallback to decodeError
+      expect([kit.code, kit.message]).toEqual([Code.NotFound, "no user 7"]);
+      expect(outcomes.map((o) => [o.status, o.error])).toEqual([
+        [400, foreign],
+        [404, kit],
+      ]);
+    });
+
+    it("uses decodeError without the option", async () => {
+      const { url } = await foreignServer();
+      const err = await failure(client("GET", `${url}/foreign`, () => undefined, decodeJSONResponse())(background(), {}));
+      expect([err.code, err.message, err.details]).toEqual([Code.InvalidArgument, 'HTTP 400 Bad Request: {"error":"account locked"}', { status: 400 }]);
+    });
+
+    it("gives the decoder the status, status text, headers and URL, and is not called for a 2xx", async () => {
+      const { url } = await listen((req, res) => {
+        if (req.url === "/ok") res.writeHead(200, { "content-type": "application/json" }).end('{"v":1}');
+        else res.writeHead(req.url === "/odd" ? 699 : 418, req.url === "/odd" ? "Odd" : "I'm a Teapot", { "x-pot": "tea" }).end("short and stout");
+      });
+      const seen: unknown[] = [];
+      const errorDecoder: ErrorDecoder = async (_ctx, response) => {
+        seen.push([response.status, response.ok, response.statusText, response.headers.get("x-pot"), response.url, await response.text()]);
+        return new KitError(Code.Unknown, "teapot");
+      };
+      const call = (path: string): Promise<unknown> => client("GET", url + path, () => undefined, decodeJSONResponse(), { errorDecoder })(background(), {});
+      expect(await call("/ok")).toEqual({ v: 1 });
+      expect((await failure(call("/pot"))).message).toBe("teapot");
+      expect((await failure(call("/odd"))).message).toBe("teapot");
+      expect(seen).toEqual([
+        [418, false, "I'm a Teapot", "tea", `${url}/pot`, "short and stout"],
+        [699, false, "Odd", "tea", `${url}/odd`, "short and stout"], // a status a Response cannot be built with
+      ]);
+    });
+
+    it("makes a KitError of what a decoder throws, keeping a thrown KitError as it is", async () => {
+      const { url } = await foreignServer();
+      const throwing = (thrown: unknown): Promise<KitError> =>
+        failure(
+          client("GET", `${url}/foreign`, () => undefined, decodeJSONResponse(), {
+            errorDecoder: () => {
+              throw thrown;
+            },
+          })(background(), {}),
+        );
+      const plain = await throwing(new Error("decoder bug"));
+      expect([plain.code, plain.message]).toEqual([Code.Unknown, "decoder bug"]);
+      const kit = new KitError(Code.DataLoss, "torn body");
+      expect(await throwing(kit)).toBe(kit);
+      const rejected = await failure(
+        client("GET", `${url}/foreign`, () => undefined, decodeJSONResponse(), { errorDecoder: () => Promise.reject(new TypeError("bad")) })(background(), {}),
+      );
+      expect([rejected.code, rejected.message]).toEqual([Code.Unknown, "bad"]);
+    });
+
+    it("gives the decoder at most 64 KiB of an error body, so reading it all stays bounded", async () => {
+      const { url } = await listen((_req, res) => {
+        res.writeHead(500, { "content-type": "text/plain" }).end("e".repeat(4 * 1024 * 1024));
+      });
+      let read = -1;
+      const err = await failure(
+        client("GET", url, () => undefined, decodeJSONResponse(), {
+          errorDecoder: async (ctx, response) => {
+            read = (await response.clone().arrayBuffer()).byteLength;
+            return decodeError(ctx, response);
+          },
+        })(background(), {}),
+      );
+      expect(read).toBe(64 * 1024);
+      expect(err.code).toBe(Code.Internal);
+      expect(err.message).toBe(`HTTP 500 Internal Server Error: ${"e".repeat(200)}`);
+    });
+
+    it("cancels the part of an error body the decoder leaves unread", async () => {
+      const gone = deferred();
+      const { url } = await listen((_req, res) => {
+        res.writeHead(503, { "content-type": "text/plain" });
+        const timer = setInterval(() => res.write("x".repeat(1024)), 5); // never ends on its own
+        res.on("close", () => {
+          clearInterval(timer);
+          gone.resolve();
+        });
+      });
+      const err = await failure(
+        client("GET", url, () => undefined, decodeJSONResponse(), {
+          errorDecoder: async (_ctx, response) => {
+            const reader = response.body!.getReader();
+            await reader.read(); // the first chunk only
+            reader.releaseLock();
+            return new KitError(Code.Unavailable, "busy");
+          },
+        })(background(), {}),
+      );
+      expect(err.message).toBe("busy");
+      await gone.promise;
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { isKitError, KitError, toKitError, Code, type Context, type Endpoint } from "@kit/endpoint";
 import { writeTimeout } from "@kit/transport";
-import { errorFromResponse } from "./internal/error-body.ts";
+import { decodeError, type ErrorDecoder } from "./error-decoder.ts";
+import { withBoundedBody } from "./internal/error-body.ts";
 
 /**
  * The HTTP request a {@link client} is about to send, built by the encoder and the `before`
@@ -25,7 +26,7 @@ export type EncodeRequest<Req> = (ctx: Context, request: Req, outgoing: Outgoing
 
 /**
  * Reads a successful (2xx) response into the endpoint's response, Go kit's
- * `DecodeResponseFunc`. The client turns other statuses into errors itself.
+ * `DecodeResponseFunc`. Other statuses go to the client's {@link ErrorDecoder}.
  */
 export type DecodeResponse<Res> = (ctx: Context, response: Response) => Res | Promise<Res>;
 
@@ -63,6 +64,11 @@ export interface ClientOptions {
   readonly after?: readonly ClientAfter[];
   /** Hooks run at the end of every call, successful or not. */
   readonly finalizer?: readonly ClientFinalizer[];
+  /**
+   * Turns a response that is not 2xx into the call's error; defaults to {@link decodeError}
+   * (a Kit error body, else the status). Its response's body stops after 64 KiB.
+   */
+  readonly errorDecoder?: ErrorDecoder;
   /** The fetch to send with; defaults to Node's global `fetch` (undici). */
   readonly fetch?: typeof globalThis.fetch;
 }
@@ -75,15 +81,16 @@ export interface ClientOptions {
  * Each call: `encode` builds the request; the `before` hooks run; the time left before the
  * context's deadline is sent as `kit-timeout`; the request goes out with `fetch`, aborted when
  * the context is canceled; the `after` hooks see the response; a 2xx is read by `decode`,
- * anything else becomes a {@link KitError} with the code from a Kit error body
- * (or from the status, for other servers); the `finalizer` hooks run last. A network failure
+ * anything else by the `errorDecoder` into the {@link KitError} the call fails with (by
+ * default {@link decodeError}: the code from a Kit error body, or from the status for other
+ * servers); the `finalizer` hooks run last. A network failure
  * is `unavailable`; a canceled context `canceled`; a passed deadline `deadline_exceeded`.
  *
  * @param method - the HTTP method, such as `"POST"`
  * @param url - the endpoint's URL
  * @param encode - puts the request into the HTTP request, such as {@link encodeJSONRequest}
  * @param decode - reads a successful response, such as {@link decodeJSONResponse}
- * @param options - hooks and the fetch to use
+ * @param options - hooks, the error decoder and the fetch to use
  *
  * @example
  * ```ts
@@ -100,7 +107,7 @@ export function client<Req, Res>(
   decode: DecodeResponse<Res>,
   options: ClientOptions = {},
 ): Endpoint<Req, Res> {
-  const { before = [], after = [], finalizer = [] } = options;
+  const { before = [], after = [], finalizer = [], errorDecoder = decodeError } = options;
   const target = new URL(url);
 
   return async (ctx, request) => {
@@ -131,7 +138,7 @@ export function client<Req, Res>(
       status = response.status;
       try {
         for (const hook of after) current = await hook(current, response);
-        if (!response.ok) throw await errorFromResponse(response);
+        if (!response.ok) throw await decodeFailure(current, response, errorDecoder);
         return await decode(current, response);
       } finally {
         if (!response.bodyUsed) await response.body?.cancel().catch(() => undefined);
@@ -150,6 +157,16 @@ export function client<Req, Res>(
       }
     }
   };
+}
+
+/** What the error decoder makes of a response that is not 2xx, given at most 64 KiB of its body. */
+async function decodeFailure(ctx: Context, response: Response, errorDecoder: ErrorDecoder): Promise<unknown> {
+  const bounded = withBoundedBody(response);
+  try {
+    return await errorDecoder(ctx, bounded);
+  } finally {
+    await bounded.body?.cancel().catch(() => undefined); // whatever the decoder left unread
+  }
 }
 
 function unreachable(err: unknown, outgoing: OutgoingRequest): KitError {

@@ -3,7 +3,7 @@ import { Code, KitError, isKitError, type Context } from "@kit/endpoint";
 import { jsonCodec, validate, type Schema } from "@kit/transport";
 import { readBody } from "./body.ts";
 import type { DecodeResponse, OutgoingRequest } from "./client.ts";
-import { withStatus } from "./internal/status.ts";
+import { withStatus } from "./error-status.ts";
 import type { DecodeRequest } from "./server.ts";
 
 const jsonContentType = "application/json; charset=utf-8";

@@ -1,25 +1,26 @@
 import type { ServerResponse } from "node:http";
 import type { Context, KitError } from "@kit/endpoint";
-import { statusOf } from "./internal/status.ts";
+import { errorStatus } from "./error-status.ts";
 
 /**
  * Writes an error to the response, Go kit's `ErrorEncoder`. The server calls it with the
  * error already turned into a {@link KitError}; the default is {@link encodeError}.
+ * {@link errorStatus} gives the status the server means for the error.
  *
  * @example
  * ```ts
  * const plainText: ErrorEncoder = (_ctx, err, res) => {
- *   res.writeHead(httpStatusFromCode(err.code), { "content-type": "text/plain" }).end(err.message);
+ *   res.writeHead(errorStatus(err), { "content-type": "text/plain" }).end(err.message);
  * };
  * ```
  */
 export type ErrorEncoder = (ctx: Context, err: KitError, res: ServerResponse) => void | Promise<void>;
 
 /**
- * The default {@link ErrorEncoder}: the status from the error's code (`httpStatusFromCode`
- * from `@kit/transport`; 413 for a body over `maxBodyBytes`, 415 for a body that is not
- * JSON) and a JSON body `{ "code": …, "message": …, "details": … }` (`details` only when the
- * error has some). A Kit client reads it back into a `KitError` with the same code, message
+ * The default {@link ErrorEncoder}: the status {@link errorStatus} gives (the code's,
+ * `httpStatusFromCode` from `@kit/transport`; 413 for a body over `maxBodyBytes`, 415 for a
+ * body that is not JSON) and a JSON body `{ "code": …, "message": …, "details": … }`
+ * (`details` only when the error has some). A Kit client reads it back into a `KitError` with the same code, message
  * and details. Delegate to it from your own encoder to keep that.
  *
  * @example
@@ -32,7 +33,7 @@ export type ErrorEncoder = (ctx: Context, err: KitError, res: ServerResponse) =>
  */
 export function encodeError(_ctx: Context, err: KitError, res: ServerResponse): void {
   const json = errorBody(err);
-  res.statusCode = statusOf(err);
+  res.statusCode = errorStatus(err);
   res.setHeader("content-type", "application/json; charset=utf-8");
   res.setHeader("content-length", Buffer.byteLength(json));
   res.end(json);

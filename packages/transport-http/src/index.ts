@@ -4,7 +4,8 @@
  * each with Go kit's `before`, `after`, `finalizer` hooks, the `kit-timeout` deadline header,
  * and errors that keep their code across the wire. Ready JSON codecs: {@link decodeJSON}
  * (optionally checked by any Standard Schema), {@link encodeJSON}, {@link encodeJSONRequest},
- * {@link decodeJSONResponse}.
+ * {@link decodeJSONResponse}. Errors: {@link encodeError} and {@link errorStatus} on the
+ * server, {@link decodeError} on the client.
  *
  * @packageDocumentation
  */
@@ -21,7 +22,9 @@ export {
   type OutgoingRequest,
 } from "./client.ts";
 export { decodeJSON, decodeJSONResponse, encodeJSON, encodeJSONRequest } from "./codec.ts";
+export { decodeError, type ErrorDecoder } from "./error-decoder.ts";
 export { encodeError, type ErrorEncoder } from "./error-encoder.ts";
+export { errorStatus } from "./error-status.ts";
 export {
   server,
   type DecodeRequest,

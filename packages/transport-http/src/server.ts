@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { background, Code, KitError, toKitError, withCancel, withTimeout, type CancelFunc, type Context, type Endpoint } from "@kit/endpoint";
 import { readTimeout, type ErrorHandler } from "@kit/transport";
 import { encodeError, type ErrorEncoder } from "./error-encoder.ts";
+import { errorStatus } from "./error-status.ts";
 import { untilAborted } from "./internal/abort.ts";
 import { incomingCarrier } from "./internal/headers.ts";
 import { bodyLimits, defaultMaxBodyBytes, tooLarge } from "./internal/limits.ts";
-import { statusOf } from "./internal/status.ts";
 
 /**
  * Turns an HTTP request into the endpoint's request, Go kit's `DecodeRequestFunc`. Read the
@@ -152,7 +152,7 @@ export function server<Req, Res>(
         observe(ctx, error);
         await answer(ctx, error, req, res);
       }
-      const status = res.headersSent || error === undefined ? res.statusCode : statusOf(error);
+      const status = res.headersSent || error === undefined ? res.statusCode : errorStatus(error);
       const outcome: ServerOutcome = { status, error, request: req, response: res };
       for (const hook of finalizer) {
         try {
@@ -172,7 +172,7 @@ export function server<Req, Res>(
       res.destroy(); // a half-written response cannot turn into an error: cut it short
       return;
     }
-    if (statusOf(err) === 413) {
+    if (errorStatus(err) === 413) {
       // Close the connection once the answer is out, so the rest of the body is never read;
       // until then drop whatever still arrives, as Node does for a body nobody read.
       res.setHeader("connection", "close");

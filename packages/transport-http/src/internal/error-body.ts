@@ -1,49 +1,42 @@
-import { isCode, KitError } from "@kit/endpoint";
-import { codeFromHttpStatus } from "@kit/transport";
-
 /** The most of an error response's body a client reads. */
-const maxErrorBody = 64 * 1024;
+export const maxErrorBody: number = 64 * 1024;
 
 /**
- * The KitError a non-2xx response stands for: the code, message and details of a Kit error
- * body `{ code, message, details? }`, or else a code from the status table and a message
- * with the status and the start of the body.
+ * The response with its body cut after {@link maxErrorBody} bytes (the rest is never read),
+ * and the same status, status text, headers, URL and `redirected`: what an error decoder gets,
+ * so that no decoder reads an endless body.
  */
-export async function errorFromResponse(response: Response): Promise<KitError> {
-  const text = await readText(response);
-  const body = parse(text);
-  if (body !== undefined && isCode(body.code) && typeof body.message === "string") {
-    return new KitError(body.code, body.message, isRecord(body.details) ? { details: body.details } : {});
-  }
-  const snippet = text.trim().slice(0, 200);
-  const message = `HTTP ${response.status}${response.statusText === "" ? "" : ` ${response.statusText}`}`;
-  return new KitError(codeFromHttpStatus(response.status), snippet === "" ? message : `${message}: ${snippet}`, {
-    details: { status: response.status },
+export function withBoundedBody(response: Response): Response {
+  if (response.body === null) return response;
+  const { status, statusText, headers, ok, url, redirected } = response;
+  // The constructor takes a status in 200–599 only, where a server may send up to 999; the
+  // real one is set on the copy below.
+  const bounded = new Response(truncated(response.body as AsyncIterable<Uint8Array>, maxErrorBody), {
+    status: Math.min(Math.max(status, 200), 599),
+    statusText,
+    headers,
   });
+  Object.defineProperties(bounded, {
+    status: { value: status },
+    ok: { value: ok },
+    url: { value: url },
+    redirected: { value: redirected },
+  });
+  return bounded;
 }
 
-function parse(text: string): Partial<Record<string, unknown>> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isRecord(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-async function readText(response: Response): Promise<string> {
+/** The start of the response's body as text: at most {@link maxErrorBody} bytes of it. */
+export async function readErrorText(response: Response): Promise<string> {
   if (response.body === null) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  // Leaving the loop early cancels the rest of the body.
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-    size += chunk.byteLength;
-    if (size >= maxErrorBody) break;
+  return new Response(truncated(response.body as AsyncIterable<Uint8Array>, maxErrorBody)).text();
+}
+
+/** The first `limit` bytes of `body`; reaching the limit, or leaving early, cancels the rest. */
+async function* truncated(body: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
+  let left = limit;
+  for await (const chunk of body) {
+    yield chunk.byteLength <= left ? chunk : chunk.subarray(0, left);
+    left -= Math.min(chunk.byteLength, left);
+    if (left === 0) return;
   }
-  return Buffer.concat(chunks, Math.min(size, maxErrorBody)).toString("utf8");
 }

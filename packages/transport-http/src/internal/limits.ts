@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { Code, KitError } from "@kit/endpoint";
-import { withStatus } from "./status.ts";
+import { withStatus } from "../error-status.ts";
 
 /** The body limit when a request did not come through `server` (1 MiB). */
 export const defaultMaxBodyBytes: number = 1024 * 1024;
