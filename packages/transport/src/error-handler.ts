@@ -32,13 +32,13 @@ export interface ErrorHandler {
  * @example
  * ```ts
  * server(sum, decodeJSON(SumRequest), encodeJSON, { errorHandler: logErrorHandler(logger) });
- * // logs: err=KitError: can't sum two zeroes code=invalid_argument message="can't sum two zeroes"
+ * // logs: err="can't sum two zeroes" code=invalid_argument
  * ```
  */
 export function logErrorHandler(logger: { log(...keyvals: unknown[]): void }): ErrorHandler {
   return {
     handle(_ctx, err) {
-      logger.log("err", err, "code", err.code, "message", err.message);
+      logger.log("err", err, "code", err.code);
     },
   };
 }
