@@ -22,26 +22,27 @@ export interface TestRun {
   ok: boolean;
 }
 
-/** Runs the tests and sums the reports; `turboArgs` narrow the packages (a filter). */
+/** Runs the tests and sums the reports; `turboArgs` go to `turbo run test` (a filter narrows the packages). */
 export async function runTests(turboArgs: string[]): Promise<TestRun> {
+  const filtered = turboArgs.some((arg) => arg === "-F" || arg.startsWith("--filter"));
   const tested = workspacePackages(root).filter((p) => p.manifest.scripts?.test !== undefined);
   for (const p of tested) rmSync(join(root, p.dir, report), { force: true });
   rmSync(join(root, "scripts", report), { force: true });
 
   const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", TURBO_NO_UPDATE_NOTIFIER: "1" };
   const turbo = await run("pnpm", ["exec", "turbo", "run", "test", "--continue", "--output-logs=full", ...turboArgs], root, env);
-  const scripts = turboArgs.length === 0 ? await run("pnpm", ["exec", "vitest", "run", "--config", "scripts/vitest.config.ts"], root, env) : 0;
+  const scripts = !filtered ? await run("pnpm", ["exec", "vitest", "run", "--config", "scripts/vitest.config.ts"], root, env) : 0;
 
   const tallies: Tally[] = [];
   const missing: string[] = [];
   for (const p of tested) {
     const tally = readTally(join(root, p.dir, report));
     if (tally) tallies.push(tally);
-    else if (turboArgs.length === 0) missing.push(p.manifest.name);
+    else if (!filtered) missing.push(p.manifest.name);
   }
   const scriptTally = readTally(join(root, "scripts", report));
   if (scriptTally) tallies.push(scriptTally);
-  else if (turboArgs.length === 0) missing.push("scripts");
+  else if (!filtered) missing.push("scripts");
 
   const total = sum(tallies);
   total.failed += missing.length;
