@@ -1,6 +1,8 @@
 // `pnpm test`: every package's tests through turbo (brokers they need are started first),
 // then the repository's own script tests, then one closing line summed over all test files:
-// `N passed, N failed` (`, N skipped` when any were).
+// `N passed, N failed` (`, N skipped` when any were). Packages are tested one at a time: each
+// vitest run already uses every core, and tests that measure deadlines need a machine that is
+// not also running five other suites.
 //
 //   pnpm test                         everything
 //   pnpm test --filter @kit/log...    what turbo selects; extra arguments go to `turbo run test`
@@ -30,7 +32,7 @@ export async function runTests(turboArgs: string[]): Promise<TestRun> {
   rmSync(join(root, "scripts", report), { force: true });
 
   const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", TURBO_NO_UPDATE_NOTIFIER: "1" };
-  const turbo = await run("pnpm", ["exec", "turbo", "run", "test", "--continue", "--output-logs=full", ...turboArgs], root, env);
+  const turbo = await run("pnpm", ["exec", "turbo", "run", "test", "--continue", "--concurrency=1", "--output-logs=full", ...turboArgs], root, env);
   const scripts = !filtered ? await run("pnpm", ["exec", "vitest", "run", "--config", "scripts/vitest.config.ts"], root, env) : 0;
 
   const tallies: Tally[] = [];

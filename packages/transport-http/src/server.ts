@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { background, Code, KitError, toKitError, withCancel, withTimeout, type CancelFunc, type Context, type Endpoint } from "@kit/endpoint";
-import { readTimeout, type ErrorHandler } from "@kit/transport";
+import { readTimeout, untilAborted, type ErrorHandler } from "@kit/transport";
 import { encodeError, type ErrorEncoder } from "./error-encoder.ts";
 import { errorStatus } from "./error-status.ts";
-import { untilAborted } from "./internal/abort.ts";
+
 import { incomingCarrier } from "./internal/headers.ts";
 import { bodyLimits, defaultMaxBodyBytes, tooLarge } from "./internal/limits.ts";
 

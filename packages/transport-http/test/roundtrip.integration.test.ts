@@ -54,7 +54,7 @@ describe("server and client together", () => {
     const seen = await innermost.promise;
     // kit-timeout is relative, like grpc-timeout: the time on the wire is not subtracted, so
     // the innermost deadline is the edge's give or take a few milliseconds per hop.
-    expect(Math.abs(seen.deadline! - ctx.deadline!)).toBeLessThan(100);
+    expect(Math.abs(seen.deadline! - ctx.deadline!)).toBeLessThan(250); // within the 300 ms budget, under any load
     expect(isKitError(seen.reason) && ["deadline_exceeded", "canceled"]).toContain((seen.reason as KitError).code);
   });
 });

@@ -2,14 +2,34 @@
  * The shared core of Kit transports, with no transport of its own: the {@link ErrorHandler}
  * contract and {@link logErrorHandler}, the error-code ↔ HTTP-status tables
  * ({@link httpStatusFromCode}, {@link codeFromHttpStatus}), the JSON {@link Codec}, schema
- * validation with any Standard Schema validator ({@link validate}), and the `kit-timeout`
- * deadline header ({@link writeTimeout}, {@link readTimeout}) on any {@link HeaderCarrier}.
+ * validation with any Standard Schema validator ({@link validate}), the `kit-timeout`
+ * deadline header ({@link writeTimeout}, {@link readTimeout}) on any {@link HeaderCarrier},
+ * and the message-subscriber runtime every message transport plugs its broker into
+ * ({@link runSubscriber} with a {@link MessageDriver}), with {@link exponentialBackoff}, the
+ * JSON message codecs and the `kit-error-*` headers ({@link writeError}, {@link readError}).
  *
  * @packageDocumentation
  */
+export { exponentialBackoff, type Backoff, type BackoffOptions } from "./backoff.ts";
 export type { HeaderCarrier } from "./carrier.ts";
 export { jsonCodec, type Codec } from "./codec.ts";
+export type { MessageDriver, RetryMode } from "./driver.ts";
 export { logErrorHandler, type ErrorHandler } from "./error-handler.ts";
 export { codeFromHttpStatus, httpStatusFromCode } from "./http-status.ts";
+export { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
+export { attemptsHeader, errorCodeHeader, errorMessageHeader, readError, writeError } from "./message-error.ts";
+export type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "./message.ts";
 export { validate, type Schema } from "./schema.ts";
+export {
+  runSubscriber,
+  type MessageDecision,
+  type MessageErrorEncoder,
+  type MessageOutcome,
+  type Subscriber,
+  type SubscriberAfter,
+  type SubscriberBefore,
+  type SubscriberFinalizer,
+  type SubscriberOptions,
+} from "./subscriber.ts";
 export { readTimeout, timeoutHeader, writeTimeout } from "./timeout.ts";
+export { untilAborted } from "./until-aborted.ts";

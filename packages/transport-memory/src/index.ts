@@ -1,0 +1,12 @@
+/**
+ * An in-memory message transport for Kit: a {@link MemoryBroker} with queues, at-least-once
+ * delivery, delayed retries and a readable dead letter, a {@link subscriber} that serves an
+ * endpoint on a queue through `@kit/transport`'s subscriber runtime, and a {@link publisher}
+ * endpoint for request/reply and fire-and-forget. The same shape as the NATS and AMQP
+ * transports, with no broker to run: for tests, examples and single-process apps.
+ *
+ * @packageDocumentation
+ */
+export { MemoryBroker, type DeadLetter, type QueueStats } from "./broker.ts";
+export { publisher, type PublisherOptions, type PublisherOutcome } from "./publisher.ts";
+export { subscriber } from "./subscriber.ts";

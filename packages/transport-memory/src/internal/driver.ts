@@ -1,0 +1,56 @@
+import type { Message, MessageDriver } from "@kit/transport";
+import type { Queue } from "./queue.ts";
+import type { BrokerState } from "./state.ts";
+
+/** The runtime's view of an in-memory delivery. */
+export interface MemoryMessage extends Message {
+  readonly id: number;
+}
+
+/** The {@link MessageDriver} for one subscriber (`consumer`) on one queue. */
+export function memoryDriver(state: BrokerState, queue: Queue, consumer: object): MessageDriver<MemoryMessage> {
+  return {
+    retry: "redeliver",
+    async receive(max, signal) {
+      const envelopes = await queue.receive(max, signal, consumer);
+      return envelopes.map(
+        (envelope): MemoryMessage => ({
+          id: envelope.id,
+          body: envelope.body,
+          headers: new Map(envelope.headers),
+          attempt: envelope.attempt,
+          reply: envelope.reply,
+        }),
+      );
+    },
+    ack: (message) =>
+      settled(() => {
+        queue.ack(message.id);
+      }),
+    retryLater: (message, delay) =>
+      settled(() => {
+        queue.retryLater(message.id, delay);
+      }),
+    release: (message) =>
+      settled(() => {
+        queue.release(message.id);
+      }),
+    deadLetter: (message, headers) =>
+      settled(() => {
+        queue.deadLetter(message.id, headers);
+      }),
+    reply: (message, reply) =>
+      settled(() => {
+        if (message.reply !== undefined) state.reply(message.reply, { body: reply.body, headers: new Map(reply.headers) });
+      }),
+  };
+}
+
+function settled(action: () => void): Promise<void> {
+  try {
+    action();
+    return Promise.resolve();
+  } catch (err) {
+    return Promise.reject(err); // eslint-disable-line @typescript-eslint/prefer-promise-reject-errors -- rethrown as it came
+  }
+}

@@ -1,0 +1,151 @@
+// The runtime on a small fake driver, for what the in-memory broker cannot show: in-place
+// retries, failing replies and failing brokers. Most of its behaviour is tested in
+// @kit/transport-memory, on a real (in-memory) broker.
+import { Code, KitError, type Endpoint } from "@kit/endpoint";
+import { describe, expect, it } from "vitest";
+import { exponentialBackoff } from "./backoff.ts";
+import type { MessageDriver, RetryMode } from "./driver.ts";
+import { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
+import type { Message, OutgoingMessage } from "./message.ts";
+import { runSubscriber, type MessageOutcome } from "./subscriber.ts";
+
+interface FakeMessage extends Message {
+  readonly id: number;
+}
+
+/** A driver over an array that records every call, in order. */
+function fakeDriver(retry: RetryMode, bodies: string[], reply?: MessageDriver<FakeMessage>["reply"]) {
+  const calls: string[] = [];
+  let queue: FakeMessage[] = bodies.map((body, id) => ({
+    id,
+    body: new TextEncoder().encode(body),
+    headers: new Map<string, string>(),
+    attempt: 1,
+    reply: "inbox",
+  }));
+  const driver: MessageDriver<FakeMessage> = {
+    retry,
+    async receive(max, signal) {
+      while (queue.length === 0 && !signal.aborted) await new Promise((resolve) => setTimeout(resolve, 2));
+      const taken = queue.slice(0, max);
+      queue = queue.slice(max);
+      return taken;
+    },
+    ack: (m) => record(`ack ${m.id}`),
+    retryLater: (m, delay) => record(`retryLater ${m.id} ${delay}`),
+    release: (m) => record(`release ${m.id}`),
+    deadLetter: (m, headers) => record(`deadLetter ${m.id} ${headers.get("kit-error-code") ?? ""}`),
+    reply: reply ?? ((m, out) => record(`reply ${m.id} ${new TextDecoder().decode(out.body)}`)),
+  };
+  function record(call: string): Promise<void> {
+    calls.push(call);
+    return Promise.resolve();
+  }
+  return { driver, calls };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+const echo: Endpoint<unknown, unknown> = (_ctx, request) => Promise.resolve(request);
+const fixed = exponentialBackoff({ base: 5, max: 100, random: () => 1 });
+
+describe("runSubscriber", () => {
+  it("replies, then acknowledges", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ['{"a":1}']);
+    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage);
+    await until(() => calls.length === 2);
+    await sub.close();
+    expect(calls).toEqual(['reply 0 {"a":1}', "ack 0"]);
+  });
+
+  it("does not acknowledge a request whose reply failed, but retries it", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"], () => Promise.reject(new Error("connection lost")));
+    const codes: string[] = [];
+    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, {
+      backoff: fixed,
+      errorHandler: { handle: (_ctx, err) => void codes.push(err.code) },
+    });
+    await until(() => calls.length === 1);
+    await sub.close();
+    expect(calls).toEqual(["retryLater 0 5"]);
+    expect(codes).toEqual(["unavailable"]);
+  });
+
+  it("retries in place, holding the message, when the driver retries in place", async () => {
+    const { driver, calls } = fakeDriver("in-place", ["1"]);
+    const attempts: number[] = [];
+    const outcomes: MessageOutcome[] = [];
+    const flaky: Endpoint<unknown, unknown> = (_ctx, request) => {
+      attempts.push(attempts.length + 1);
+      return attempts.length < 3 ? Promise.reject(new KitError(Code.Unavailable, "later")) : Promise.resolve(request);
+    };
+    const sub = runSubscriber(driver, flaky, decodeJSONMessage(), encodeJSONMessage, {
+      backoff: fixed,
+      finalizer: [(_ctx, outcome) => void outcomes.push(outcome)],
+    });
+    await until(() => calls.length === 2);
+    await sub.close();
+    expect(calls).toEqual(["reply 0 1", "ack 0"]);
+    expect(outcomes.map((o) => [o.decision, o.attempt, o.delay])).toEqual([
+      ["retried", 1, 5],
+      ["retried", 2, 10],
+      ["succeeded", 3, undefined],
+    ]);
+  });
+
+  it("answers a request that failed for good with the error, then dead-letters it", async () => {
+    const replies: OutgoingMessage[] = [];
+    const { driver, calls } = fakeDriver("in-place", ["1"], (_m, out) => {
+      replies.push(out);
+      return Promise.resolve();
+    });
+    const sub = runSubscriber(driver, () => Promise.reject(new KitError(Code.NotFound, "gone")), decodeJSONMessage(), encodeJSONMessage);
+    await until(() => calls.length === 1);
+    await sub.close();
+    expect(calls).toEqual(["deadLetter 0 not_found"]);
+    expect(replies.map((r) => [r.body.length, Object.fromEntries(r.headers)])).toEqual([
+      [0, { "kit-error-code": "not_found", "kit-error-message": "gone" }],
+    ]);
+  });
+
+  it("releases a message the broker refused to acknowledge, and reports why", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"]);
+    driver.ack = () => Promise.reject(new Error("channel closed"));
+    const seen: string[] = [];
+    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, {
+      errorHandler: { handle: (_ctx, err) => void seen.push(`${err.code} ${err.message}`) },
+      finalizer: [(_ctx, { decision }) => void seen.push(decision)],
+    });
+    await until(() => seen.length === 2);
+    await sub.close();
+    expect(calls).toEqual(["reply 0 1", "release 0"]);
+    expect(seen).toEqual(["unavailable channel closed", "released"]);
+  });
+
+  it("keeps receiving after the broker fails, reporting each failure", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"]);
+    const receive = driver.receive.bind(driver);
+    let failures = 2;
+    driver.receive = (max, signal) => (failures-- > 0 ? Promise.reject(new Error("disconnected")) : receive(max, signal));
+    const codes: string[] = [];
+    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, {
+      backoff: fixed,
+      errorHandler: { handle: (_ctx, err) => void codes.push(err.code) },
+    });
+    await until(() => calls.includes("ack 0"));
+    await sub.close();
+    expect(codes).toEqual(["unavailable", "unavailable"]);
+    expect(calls).toContain("ack 0");
+  });
+
+  it("refuses a concurrency or maxAttempts below 1, and a redelivering driver without retryLater", () => {
+    const { driver } = fakeDriver("redeliver", []);
+    expect(() => runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, { concurrency: 0 })).toThrow(RangeError);
+    expect(() => runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, { maxAttempts: 1.5 })).toThrow(RangeError);
+    const withoutRetry: MessageDriver<FakeMessage> = { ...driver };
+    delete withoutRetry.retryLater;
+    expect(() => runSubscriber(withoutRetry, echo, decodeJSONMessage(), encodeJSONMessage)).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,447 @@
+import {
+  background,
+  Code,
+  isRetryable,
+  KitError,
+  toKitError,
+  withCancel,
+  withTimeout,
+  type CancelFunc,
+  type Context,
+  type Endpoint,
+} from "@kit/endpoint";
+import { exponentialBackoff, type Backoff } from "./backoff.ts";
+import type { MessageDriver } from "./driver.ts";
+import type { ErrorHandler } from "./error-handler.ts";
+import { sleep } from "./internal/sleep.ts";
+import { untilAborted } from "./until-aborted.ts";
+import { attemptsHeader, writeError } from "./message-error.ts";
+import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "./message.ts";
+import { readTimeout } from "./timeout.ts";
+
+/**
+ * Runs for each delivery before decoding, Go kit's `RequestFunc` for messages: reads the
+ * message's headers (trace context, credentials) into the context it returns. Throwing fails
+ * the attempt like an endpoint error with the same code.
+ */
+export type SubscriberBefore = (ctx: Context, message: Message) => Context | Promise<Context>;
+
+/**
+ * Runs after the endpoint succeeds, before the reply is encoded, Go kit's
+ * `ServerResponseFunc` for messages: sets reply headers and returns the context. It runs for
+ * every message; the reply is sent only when the message has a reply address.
+ */
+export type SubscriberAfter = (ctx: Context, reply: OutgoingMessage) => Context | Promise<Context>;
+
+/**
+ * Writes an error into the reply to a request that failed for good; the default writes the
+ * `kit-error-code` and `kit-error-message` headers ({@link writeError}) with an empty body.
+ */
+export type MessageErrorEncoder = (ctx: Context, err: KitError, reply: OutgoingMessage) => void | Promise<void>;
+
+/**
+ * What the subscriber runtime did with a delivery:
+ *
+ * - `"succeeded"`: the endpoint (and the reply, if any) succeeded; the message was acknowledged;
+ * - `"retried"`: it failed with a retryable code and will be tried again after a backoff;
+ * - `"dead-lettered"`: it failed for good (a non-retryable code, a message that cannot be
+ *   decoded, or `maxAttempts` used up) and went to the dead letter;
+ * - `"released"`: it was given back to the broker unhandled, to be delivered again (the
+ *   subscriber closed, or the broker refused to settle it).
+ */
+export type MessageDecision = "succeeded" | "retried" | "dead-lettered" | "released";
+
+/** What a {@link SubscriberFinalizer} learns about one delivery. */
+export interface MessageOutcome {
+  /** What the runtime did with the message. */
+  readonly decision: MessageDecision;
+  /** The message. */
+  readonly message: Message;
+  /** Which attempt this was, counting from 1. */
+  readonly attempt: number;
+  /** Why it failed; `undefined` when it succeeded or was released unstarted. */
+  readonly error: KitError | undefined;
+  /** For `"retried"`, how long until the next attempt, in milliseconds. */
+  readonly delay: number | undefined;
+}
+
+/**
+ * Runs once for each decision the runtime makes about a delivery (see
+ * {@link MessageDecision}), whatever happened, Go kit's `ServerFinalizerFunc`: count and log
+ * messages here. Anything it throws goes to the error handler.
+ */
+export type SubscriberFinalizer = (ctx: Context, outcome: MessageOutcome) => void | Promise<void>;
+
+/** Options for {@link runSubscriber}, and for every broker package's `subscriber`. */
+export interface SubscriberOptions {
+  /** Hooks run in order before decoding; each returns the context the next one gets. */
+  readonly before?: readonly SubscriberBefore[];
+  /** Hooks run in order after the endpoint succeeds, before the reply is encoded. */
+  readonly after?: readonly SubscriberAfter[];
+  /** Writes the error reply to a request that failed for good; defaults to {@link writeError}. */
+  readonly errorEncoder?: MessageErrorEncoder;
+  /**
+   * Observes every error: decode, endpoint, reply and broker failures, and messages released
+   * because `close()` timed out. Defaults to doing nothing.
+   */
+  readonly errorHandler?: ErrorHandler;
+  /** Hooks run for every decision about every delivery. */
+  readonly finalizer?: readonly SubscriberFinalizer[];
+  /**
+   * How many messages run at once (default 16). The subscriber takes no more than that off
+   * the broker: a message is fetched only when a slot is free. An attempt abandoned at its
+   * deadline or at `closeTimeout` frees its slot while its endpoint may still be running, so
+   * endpoints should stop when `ctx.signal` aborts.
+   */
+  readonly concurrency?: number;
+  /** How many attempts a message gets before it goes to the dead letter (default 5). */
+  readonly maxAttempts?: number;
+  /**
+   * The wait before the next attempt after a retryable failure, and between failed receives;
+   * defaults to {@link exponentialBackoff} (100 ms doubling to 30 s, full jitter).
+   */
+  readonly backoff?: Backoff;
+  /**
+   * How long `close()` waits for messages in flight, in milliseconds (default 30 000); then
+   * their contexts are canceled and they are released to the broker.
+   */
+  readonly closeTimeout?: number;
+}
+
+/** A running subscriber. */
+export interface Subscriber {
+  /**
+   * Stops receiving, waits for the messages in flight to finish and be settled (up to
+   * `closeTimeout`), releases those that did not, then resolves. Calling it again returns the
+   * same promise.
+   */
+  close(): Promise<void>;
+  /** The same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+type Stage = "decode" | "endpoint" | "reply";
+
+interface Failure {
+  readonly error: KitError;
+  readonly retry: boolean;
+  readonly stage: Stage;
+}
+
+interface Task<M> {
+  readonly message: M;
+  attempt: number;
+  ctx: Context;
+  cancel: CancelFunc | undefined;
+  state: "running" | "settling" | "released";
+  done: Promise<void>;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1, got ${value}`);
+  return value;
+}
+
+/**
+ * The message-subscriber runtime that every Kit message transport runs on: it receives from
+ * a broker through a {@link MessageDriver}, runs the endpoint on each message, and decides
+ * what happens to it. Broker packages wrap it as their `subscriber(…)`; applications rarely
+ * call it directly.
+ *
+ * - **Bounded concurrency with backpressure**: at most `concurrency` messages run at once,
+ *   and the driver is asked for no more than there are free slots.
+ * - **Ack after success**: a message is acknowledged only after the endpoint, and the reply
+ *   where the message has a reply address, have succeeded.
+ * - **Retries**: an error with a retryable code (`unavailable`, `deadline_exceeded`,
+ *   `resource_exhausted`, `aborted`; see `isRetryable`) or a failed reply is tried again after
+ *   `backoff(attempt)`, up to `maxAttempts`, by broker redelivery or in place (see
+ *   {@link RetryMode}).
+ * - **Dead letter**: a non-retryable error, a message that cannot be decoded (or has a
+ *   malformed `kit-timeout`), or the last failed attempt goes to the dead letter at once, with
+ *   `kit-error-code`, `kit-error-message` and `kit-attempts` headers; a request is also
+ *   answered with the error. Nothing is dropped silently.
+ * - **Deadlines**: a `kit-timeout` header becomes the context's deadline; when it passes, the
+ *   attempt fails with `deadline_exceeded` without waiting for the endpoint.
+ * - **Drain**: `close()` stops receiving, waits for what is in flight up to `closeTimeout`,
+ *   then cancels and releases the rest.
+ *
+ * @param driver - the broker package's driver
+ * @param endpoint - the endpoint to run on each message
+ * @param decode - turns a message into the endpoint's request, such as {@link decodeJSONMessage}
+ * @param encode - writes the reply to a request, such as {@link encodeJSONMessage}
+ * @param options - hooks, limits, retries and the close timeout
+ *
+ * @example
+ * ```ts
+ * const sub = runSubscriber(natsDriver(nc, "orders"), placeOrder, decodeJSONMessage(Order), encodeJSONMessage, {
+ *   concurrency: 8,
+ *   maxAttempts: 3,
+ * });
+ * process.once("SIGTERM", () => void sub.close());
+ * ```
+ */
+// eslint-disable-next-line max-params -- Go kit's NewSubscriber(endpoint, dec, enc, options...), with the broker in front
+export function runSubscriber<Req, Res, M extends Message>(
+  driver: MessageDriver<M>,
+  endpoint: Endpoint<Req, Res>,
+  decode: DecodeMessage<Req>,
+  encode: EncodeMessage<Res>,
+  options: SubscriberOptions = {},
+): Subscriber {
+  const { before = [], after = [], finalizer = [], closeTimeout = 30_000 } = options;
+  const concurrency = positiveInteger("concurrency", options.concurrency ?? 16);
+  const maxAttempts = positiveInteger("maxAttempts", options.maxAttempts ?? 5);
+  if (!(closeTimeout >= 0)) throw new RangeError(`closeTimeout must be milliseconds, got ${closeTimeout}`);
+  const backoff = options.backoff ?? exponentialBackoff();
+  const errorEncoder: MessageErrorEncoder =
+    options.errorEncoder ??
+    ((_ctx, err, reply) => {
+      writeError(reply.headers, err);
+    });
+  if (driver.retry === "redeliver" && driver.retryLater === undefined) {
+    throw new TypeError('a driver whose retry mode is "redeliver" must implement retryLater');
+  }
+  const { errorHandler } = options;
+  // Typed as returning unknown: a handler written as an async function returns a promise.
+  const report: ((ctx: Context, err: KitError) => unknown) | undefined = errorHandler?.handle.bind(errorHandler);
+  const isAborted = (signal: AbortSignal): boolean => signal.aborted; // read afresh after awaits
+
+  const observe = (ctx: Context, err: KitError): void => {
+    if (report === undefined) return;
+    try {
+      const result = report(ctx, err);
+      if (result instanceof Promise) result.catch(() => undefined);
+    } catch {
+      // an error handler only observes; its own failure changes nothing
+    }
+  };
+
+  const finalize = async (task: Task<M>, outcome: MessageOutcome): Promise<void> => {
+    for (const hook of finalizer) {
+      try {
+        await hook(task.ctx, outcome);
+      } catch (thrown) {
+        observe(task.ctx, toKitError(thrown));
+      }
+    }
+  };
+
+  const outcome = (task: Task<M>, decision: MessageDecision, error?: KitError, delay?: number): MessageOutcome => ({
+    decision,
+    message: task.message,
+    attempt: task.attempt,
+    error,
+    delay,
+  });
+
+  /** Settles a message with one driver call; when that fails, releases it instead. */
+  const settle = async (task: Task<M>, call: () => Promise<void>, planned: MessageOutcome): Promise<void> => {
+    const { decision } = planned;
+    task.state = decision === "released" ? "released" : "settling";
+    let result = planned;
+    try {
+      await call();
+    } catch (thrown) {
+      const err = toKitError(thrown, Code.Unavailable);
+      observe(task.ctx, err);
+      result = outcome(task, "released", err);
+      if (decision !== "released") {
+        try {
+          await driver.release(task.message);
+        } catch (again) {
+          observe(task.ctx, toKitError(again, Code.Unavailable));
+        }
+      }
+    }
+    await finalize(task, result);
+    task.cancel?.();
+  };
+
+  const release = (task: Task<M>, reason: KitError | undefined): Promise<void> => {
+    task.state = "released";
+    task.cancel?.(reason ?? closed());
+    return settle(task, () => driver.release(task.message), outcome(task, "released", reason));
+  };
+
+  /** One attempt: decode, endpoint, reply. Returns why it failed, or `undefined`. */
+  const attempt = async (task: Task<M>): Promise<Failure | undefined> => {
+    const { message } = task;
+    const [base, cancelBase] = withCancel(background());
+    task.ctx = base;
+    task.cancel = cancelBase;
+    let signal = base.signal;
+    const at: { stage: Stage } = { stage: "decode" }; // an object: the stage changes inside the closure
+    try {
+      const ms = readTimeout(message.headers);
+      if (ms !== undefined) {
+        const [timed, cancelTimed] = withTimeout(base, ms);
+        task.ctx = timed;
+        task.cancel = (reason) => {
+          cancelTimed(reason);
+          cancelBase(reason);
+        };
+        signal = timed.signal;
+      }
+      at.stage = "endpoint";
+      await untilAborted(signal, async () => {
+        for (const hook of before) task.ctx = await hook(task.ctx, message);
+        at.stage = "decode";
+        const request = await decode(task.ctx, message);
+        at.stage = "endpoint";
+        const response = await endpoint(task.ctx, request);
+        const reply: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
+        for (const hook of after) task.ctx = await hook(task.ctx, reply);
+        if (message.reply === undefined) return;
+        await encode(task.ctx, response, reply);
+        at.stage = "reply";
+        if (driver.reply === undefined) throw new KitError(Code.Unimplemented, "this transport cannot send replies");
+        await driver.reply(message, reply);
+      });
+      return undefined;
+    } catch (thrown) {
+      if (task.state === "released") return undefined;
+      const timedOut = signal.aborted && thrown === signal.reason;
+      const { stage } = at;
+      const fallback = stage === "decode" ? Code.InvalidArgument : stage === "reply" ? Code.Unavailable : Code.Unknown;
+      const error = toKitError(thrown, fallback);
+      observe(task.ctx, error);
+      return { error, stage, retry: (timedOut || stage !== "decode") && isRetryable(error.code) };
+    }
+  };
+
+  /** Answers a request that failed for good, best effort: the message goes to the dead letter anyway. */
+  const answerError = async (task: Task<M>, error: KitError): Promise<void> => {
+    if (driver.reply === undefined || task.message.reply === undefined) return;
+    try {
+      const reply: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
+      await errorEncoder(task.ctx, error, reply);
+      await driver.reply(task.message, reply);
+    } catch (thrown) {
+      observe(task.ctx, toKitError(thrown, Code.Unavailable));
+    }
+  };
+
+  const handle = async (task: Task<M>): Promise<void> => {
+    for (;;) {
+      const failure = await attempt(task);
+      if (task.state === "released") return;
+      if (failure === undefined) {
+        await settle(task, () => driver.ack(task.message), outcome(task, "succeeded"));
+        return;
+      }
+      const { error } = failure;
+      if (failure.retry && task.attempt < maxAttempts) {
+        const delay = Math.max(0, backoff(task.attempt));
+        if (driver.retry === "redeliver") {
+          await settle(task, () => driver.retryLater?.(task.message, delay) ?? Promise.resolve(), outcome(task, "retried", error, delay));
+          return;
+        }
+        await finalize(task, outcome(task, "retried", error, delay));
+        task.cancel?.();
+        await sleep(delay, stop.signal);
+        if (task.state !== "running") return;
+        if (isAborted(stop.signal)) {
+          await release(task, undefined);
+          return;
+        }
+        task.attempt += 1;
+        continue;
+      }
+      task.state = "settling";
+      if (failure.stage !== "reply") await answerError(task, error);
+      const headers = new Map<string, string>();
+      writeError(headers, error);
+      headers.set(attemptsHeader, String(task.attempt));
+      await settle(task, () => driver.deadLetter(task.message, headers), outcome(task, "dead-lettered", error));
+      return;
+    }
+  };
+
+  const stop = new AbortController();
+  const tasks = new Set<Task<M>>();
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+
+  const start = (message: M, releaseAt: KitError | "closed" | undefined): void => {
+    const attempts = Number.isInteger(message.attempt) && message.attempt > 1 ? message.attempt : 1;
+    const task: Task<M> = { message, attempt: attempts, ctx: background(), cancel: undefined, state: "running", done: Promise.resolve() };
+    tasks.add(task);
+    const work = releaseAt === undefined ? handle(task) : release(task, releaseAt === "closed" ? undefined : releaseAt);
+    task.done = work
+      .catch((thrown: unknown) => {
+        observe(task.ctx, toKitError(thrown, Code.Internal));
+      })
+      .finally(() => {
+        tasks.delete(task);
+        notify();
+      });
+  };
+
+  const loop = (async (): Promise<void> => {
+    let failures = 0;
+    while (!stop.signal.aborted) {
+      const room = concurrency - tasks.size;
+      if (room <= 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        continue;
+      }
+      let batch: readonly M[];
+      try {
+        batch = await driver.receive(room, stop.signal);
+        failures = 0;
+      } catch (thrown) {
+        if (isAborted(stop.signal)) break;
+        failures += 1;
+        observe(background(), toKitError(thrown, Code.Unavailable));
+        await sleep(Math.max(10, backoff(failures)), stop.signal);
+        continue;
+      }
+      batch.forEach((message, i) => {
+        if (isAborted(stop.signal)) start(message, "closed");
+        else if (i >= room) start(message, new KitError(Code.Internal, `the driver returned more than the ${room} messages asked for`));
+        else start(message, undefined);
+      });
+    }
+  })();
+
+  const drain = async (): Promise<void> => {
+    stop.abort(closed());
+    notify();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = { expired: false }; // an object: the timer changes it
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        deadline.expired = true;
+        resolve();
+      }, closeTimeout);
+    });
+    const expired = (): boolean => deadline.expired;
+    try {
+      await Promise.race([loop, timeout]);
+      if (!expired()) await Promise.race([Promise.all(Array.from(tasks, (task) => task.done)), timeout]);
+      if (expired()) {
+        const reason = new KitError(Code.Canceled, `subscriber closed before the message was handled (closeTimeout ${closeTimeout} ms)`);
+        const unfinished = Array.from(tasks).filter((task) => task.state === "running");
+        for (const task of unfinished) observe(task.ctx, reason);
+        await Promise.all(unfinished.map((task) => release(task, reason)));
+      }
+      await Promise.all(Array.from(tasks, (task) => task.done));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= drain());
+  return { close, [Symbol.asyncDispose]: close };
+}
+
+function closed(): KitError {
+  return new KitError(Code.Canceled, "subscriber closed");
+}
