@@ -1,11 +1,13 @@
 // Wires addsvc together, as Go kit's cmd/addsvc does: service → endpoints (with logging and
-// latency middleware) → HTTP transport → a listening node:http server. main.ts, the demo and
+// instrumenting middleware) → HTTP transport (with /metrics) → a listening node:http server. main.ts, the demo and
 // the tests all start it through start().
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Provider } from "@kit/metrics";
+import { prometheus, type PrometheusProvider } from "@kit/metrics-prometheus";
 import { newEndpointSet } from "./endpoints.ts";
 import { httpHandler } from "./http.ts";
-import type { DurationHistogram, DurationLabels, Logger } from "./middleware.ts";
+import type { Logger } from "./middleware.ts";
 import { newBasicService } from "./service.ts";
 
 /** Where and how {@link start} runs addsvc. */
@@ -16,8 +18,12 @@ export interface StartOptions {
   readonly port?: number;
   /** Gets the startup line, one line per call (logging middleware) and one per transport error. */
   readonly logger: Logger;
-  /** Gets one observation per call (latency middleware); default: none are kept. */
-  readonly duration?: DurationHistogram;
+  /**
+   * Where the instrumenting middleware records; default `prometheus({ prefix: "addsvc_" })`, a
+   * registry of its own. A Prometheus provider (one with a `registry`) is served at `/metrics`;
+   * any other (`memory()` in tests) records without `/metrics`.
+   */
+  readonly metrics?: Provider | PrometheusProvider;
   /** How long {@link App.close} waits for in-flight requests before cutting them off; default 5000 ms. */
   readonly shutdownGraceMs?: number;
 }
@@ -28,6 +34,8 @@ export interface App {
   readonly url: string;
   /** The address it listens on, `host:port`, such as `127.0.0.1:8081`. */
   readonly addr: string;
+  /** The provider the endpoints record on: the one given, or the default Prometheus one. */
+  readonly metrics: Provider | PrometheusProvider;
   /**
    * Shuts the server down gracefully: it stops accepting connections, lets the requests in
    * flight finish (closing their connections once answered) and closes idle keep-alive
@@ -37,27 +45,26 @@ export interface App {
   close(): Promise<void>;
 }
 
-const noDurations: DurationHistogram = { observe: () => undefined };
-
 /**
  * Starts addsvc over HTTP, Go kit's `cmd/addsvc` wiring: the basic service, the endpoint set
- * with logging and latency middleware, and {@link httpHandler} on a `node:http` server. Logs
- * `transport=HTTP addr=<host:port>` once it listens.
+ * with logging and instrumenting middleware, and {@link httpHandler} (`/sum`, `/concat` and
+ * `/metrics`) on a `node:http` server. Logs `transport=HTTP addr=<host:port>` once it listens.
  *
- * @param options - host, port, logger, latency histogram
+ * @param options - host, port, logger, metrics provider, shutdown grace period
  *
  * @example
  * ```ts
  * const app = await start({ host: "127.0.0.1", port: 0, logger });
  * const svc = httpClient(app.url);
- * // …
+ * // … and GET `${app.url}/metrics` for addsvc_requests_total and friends
  * await app.close();
  * ```
  */
 export async function start(options: StartOptions): Promise<App> {
-  const { host = "127.0.0.1", port = 8081, logger, duration = noDurations, shutdownGraceMs = 5_000 } = options;
-  const endpoints = newEndpointSet(newBasicService(), { logger, duration });
-  const handler = httpHandler(endpoints, { logger });
+  const { host = "127.0.0.1", port = 8081, logger, shutdownGraceMs = 5_000 } = options;
+  const metrics = options.metrics ?? prometheus({ prefix: "addsvc_" });
+  const endpoints = newEndpointSet(newBasicService(), { logger, metrics });
+  const handler = httpHandler(endpoints, isPrometheus(metrics) ? { logger, registry: metrics.registry } : { logger });
 
   const inFlight = new Set<http.ServerResponse>();
   let closing: Promise<void> | undefined;
@@ -84,6 +91,7 @@ export async function start(options: StartOptions): Promise<App> {
   return {
     url: `http://${addr}`,
     addr,
+    metrics,
     close() {
       closing ??= new Promise<void>((resolve) => {
         const grace = setTimeout(() => {
@@ -102,45 +110,9 @@ export async function start(options: StartOptions): Promise<App> {
   };
 }
 
-/** One row of a {@link DurationSummary}: the calls seen for one `method` and `success`. */
-export interface DurationRow extends DurationLabels {
-  /** How many calls were observed. */
-  readonly count: number;
-  /** Their total duration, in seconds. */
-  readonly sumSeconds: number;
-}
-
-/** A {@link DurationHistogram} that keeps a count and a sum per label pair, and reports them. */
-export interface DurationSummary extends DurationHistogram {
-  /** The rows observed so far, in the order their labels were first seen. */
-  rows(): readonly DurationRow[];
-}
-
-/**
- * The smallest honest stand-in for Go kit's `example_addsvc_request_duration_seconds` summary
- * until `@kit/metrics` exists: a count and a sum of seconds per `method` and `success`, kept in
- * memory (no quantiles, no exposition). `main.ts` logs it when it shuts down.
- *
- * @example
- * ```ts
- * const duration = durationSummary();
- * const app = await start({ logger, duration });
- * // later
- * for (const row of duration.rows()) logger.log("method", row.method, "count", row.count);
- * ```
- */
-export function durationSummary(): DurationSummary {
-  const rows = new Map<string, { method: string; success: "true" | "false"; count: number; sumSeconds: number }>();
-  return {
-    observe(seconds, { method, success }) {
-      const key = `${method}\u0000${success}`;
-      const row = rows.get(key) ?? { method, success, count: 0, sumSeconds: 0 };
-      row.count += 1;
-      row.sumSeconds += seconds;
-      rows.set(key, row);
-    },
-    rows: () => Array.from(rows.values(), (row) => ({ ...row })),
-  };
+/** Whether `metrics` is a Prometheus provider, whose registry `/metrics` can serve. */
+function isPrometheus(metrics: Provider | PrometheusProvider): metrics is PrometheusProvider {
+  return "registry" in metrics && typeof metrics.registry === "object";
 }
 
 /**

@@ -1,6 +1,7 @@
 // The addsvc demo: `pnpm --filter addsvc demo` (`node src/demo.ts`). Starts addsvc on a free
 // port of 127.0.0.1, calls it through the Kit HTTP client (a sum, a concat, a business error),
-// prints each result on stdout, checks it, and exits 0 only if all three are right. The
+// prints each result on stdout, checks it, then reads what the instrumenting middleware counted
+// at GET /metrics, and exits 0 only if all of it is right. The
 // server's own log lines go to stderr, marked "server |".
 import { background, isKitError, withTimeout } from "@kit/endpoint";
 import * as log from "@kit/log";
@@ -49,11 +50,28 @@ try {
     isKitError(err) && err.code === "invalid_argument" && err.message === "can't sum two zeroes" && status === 400
       ? undefined
       : `expected invalid_argument "can't sum two zeroes" with HTTP 400`);
+
+  console.log(`\nGET ${app.url}/metrics, the requests the instrumenting middleware counted:`);
+  const scrape = await fetch(`${app.url}/metrics`, { signal: AbortSignal.timeout(2_000) });
+  const counted = (await scrape.text()).split("\n").filter((line) => line.startsWith("addsvc_requests_total{"));
+  for (const line of counted) console.log(`  ${line}`);
+  const want = [
+    'addsvc_requests_total{endpoint="sum",code="ok"} 1',
+    'addsvc_requests_total{endpoint="sum",code="invalid_argument"} 1',
+    'addsvc_requests_total{endpoint="concat",code="ok"} 1',
+  ];
+  const missing = want.filter((line) => !counted.includes(line));
+  if (scrape.status !== 200 || missing.length > 0) {
+    failures += 1;
+    console.log(`  ✗ expected HTTP 200 with ${missing.join(", ")}`);
+  } else {
+    console.log("  ✓ (plus a latency histogram and an in-flight gauge per endpoint)");
+  }
 } finally {
   cancel();
   await app.close();
 }
 
-console.log(failures === 0 ? "\nAll 3 calls answered as expected. Server closed." : `\n${String(failures)} of 3 calls went wrong.`);
+console.log(failures === 0 ? "\nAll 3 calls answered and counted as expected. Server closed." : `\n${String(failures)} of 4 checks went wrong.`);
 clearTimeout(watchdog);
 process.exitCode = failures === 0 ? 0 : 1;

@@ -1,4 +1,5 @@
 import { background, Code, isKitError, KitError, type Endpoint } from "@kit/endpoint";
+import { memory } from "@kit/metrics";
 import { describe, expect, it } from "vitest";
 import {
   clientFromEndpoints,
@@ -11,7 +12,6 @@ import {
   type SumRequest,
   type SumResponse,
 } from "./endpoints.ts";
-import type { DurationLabels } from "./middleware.ts";
 import { newBasicService, type AddService } from "./service.ts";
 
 const ctx = background();
@@ -20,11 +20,6 @@ const svc = newBasicService();
 function recorder(): { lines: unknown[][]; log(...keyvals: unknown[]): void } {
   const lines: unknown[][] = [];
   return { lines, log: (...keyvals) => { lines.push(keyvals); } };
-}
-
-function histogram(): { seen: DurationLabels[]; observe(seconds: number, labels: DurationLabels): void } {
-  const seen: DurationLabels[] = [];
-  return { seen, observe: (_seconds, labels) => { seen.push(labels); } };
 }
 
 const buggy: AddService = {
@@ -73,7 +68,7 @@ describe("makeConcatEndpoint", () => {
 describe("newEndpointSet", () => {
   it("logs method, transport_error and took for each call, method first", async () => {
     const logger = recorder();
-    const set = newEndpointSet(svc, { logger, duration: histogram() });
+    const set = newEndpointSet(svc, { logger, metrics: memory() });
     await set.sumEndpoint(ctx, { a: 1, b: 2 });
     await set.concatEndpoint(ctx, { a: "a", b: "b" });
     expect(logger.lines).toEqual([
@@ -82,32 +77,36 @@ describe("newEndpointSet", () => {
     ]);
   });
 
-  it("observes one duration per call, labelled by method, with business errors counted as success as in Go kit", async () => {
-    const duration = histogram();
+  it("records each call per endpoint, a business error under its code, while logging it as no transport error as in Go kit", async () => {
+    const metrics = memory();
     const logger = recorder();
-    const set = newEndpointSet(svc, { logger, duration });
+    const set = newEndpointSet(svc, { logger, metrics });
     const res = await set.sumEndpoint(ctx, { a: 0, b: 0 });
+    await set.sumEndpoint(ctx, { a: 1, b: 2 });
     await set.concatEndpoint(ctx, { a: "x", b: "y" });
-    expect(failed(res)?.message).toBe("can't sum two zeroes");
-    expect(duration.seen).toEqual([
-      { method: "Sum", success: "true" },
-      { method: "Concat", success: "true" },
-    ]);
+    expect(failed(res)?.message).toBe("can't sum two zeroes"); // still in the response
+    expect(metrics.value("requests_total", { endpoint: "sum", code: "invalid_argument" })).toBe(1);
+    expect(metrics.value("requests_total", { endpoint: "sum", code: "ok" })).toBe(1);
+    expect(metrics.value("requests_total", { endpoint: "concat", code: "ok" })).toBe(1);
+    expect(metrics.histogramValue("request_duration_seconds", { endpoint: "sum", code: "ok" })?.count).toBe(1);
+    expect(metrics.value("requests_in_flight", { endpoint: "sum" })).toBe(0);
+    expect(metrics.value("requests_in_flight", { endpoint: "concat" })).toBe(0);
     expect(logger.lines[0]?.[3]).toBeUndefined(); // transport_error=null
   });
 
-  it("labels success \"false\" and logs the error when the endpoint throws", async () => {
-    const duration = histogram();
+  it("labels a bug \"unknown\" and logs the error when the endpoint throws", async () => {
+    const metrics = memory();
     const logger = recorder();
-    const set = newEndpointSet(buggy, { logger, duration });
+    const set = newEndpointSet(buggy, { logger, metrics });
     await expect(set.sumEndpoint(ctx, { a: 1, b: 2 })).rejects.toThrow("bug");
-    expect(duration.seen).toEqual([{ method: "Sum", success: "false" }]);
+    expect(metrics.value("requests_total", { endpoint: "sum", code: "unknown" })).toBe(1);
+    expect(metrics.value("requests_in_flight", { endpoint: "sum" })).toBe(0);
     expect(logger.lines[0]?.slice(0, 3)).toEqual(["method", "Sum", "transport_error"]);
     expect(logger.lines[0]?.[3]).toBeInstanceOf(TypeError);
   });
 
   it("answers like the bare endpoints", async () => {
-    const set = newEndpointSet(svc, { logger: recorder(), duration: histogram() });
+    const set = newEndpointSet(svc, { logger: recorder(), metrics: memory() });
     expect(await set.sumEndpoint(ctx, { a: 2, b: 3 })).toEqual({ v: 5 });
     expect(await set.concatEndpoint(ctx, { a: "2", b: "3" })).toEqual({ v: "23" });
   });

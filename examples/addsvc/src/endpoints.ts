@@ -1,6 +1,7 @@
 import { chain, isKitError, type Endpoint, type KitError } from "@kit/endpoint";
 import { with as withKeyvals } from "@kit/log";
-import { instrumentingMiddleware, loggingMiddleware, type DurationHistogram, type Logger } from "./middleware.ts";
+import type { Provider } from "@kit/metrics";
+import { instrumentingMiddleware, loggingMiddleware, type Logger } from "./middleware.ts";
 import type { AddService } from "./service.ts";
 
 /** The parameters of Sum, Go kit's `addendpoint.SumRequest` (`A, B int`). */
@@ -64,7 +65,8 @@ export function failed(response: { readonly err?: KitError }): KitError | undefi
 /**
  * The Sum endpoint over a service, Go kit's `MakeSumEndpoint`. A business error the service
  * throws (any {@link @kit/endpoint#KitError}) comes back inside the response, with `v: 0`, so
- * endpoint middleware (metrics, circuit breakers) sees a successful call; anything else the
+ * endpoint middleware (logging, circuit breakers) sees a successful call (the instrumenting
+ * middleware still labels it with its code); anything else the
  * service throws (a bug) is thrown on.
  *
  * @param svc - the service
@@ -115,33 +117,39 @@ export interface EndpointSet {
 export interface EndpointSetOptions {
   /** Gets one line per call: `method`, `transport_error`, `took`. */
   readonly logger: Logger;
-  /** Gets one observation per call, in seconds, labelled `method` and `success`. */
-  readonly duration: DurationHistogram;
+  /**
+   * Where the instrumenting middleware declares and records its metrics (requests by outcome
+   * code, a latency histogram, requests in flight), per endpoint `"sum"` and `"concat"`.
+   */
+  readonly metrics: Provider;
 }
 
 /**
  * The endpoints over a service with Go kit's endpoint middleware, Go kit's `addendpoint.New`:
- * each is wrapped, outermost first, in {@link instrumentingMiddleware} (`method` `"Sum"` or
- * `"Concat"`) and {@link loggingMiddleware} (with `method` first on every line). Go kit's rate
- * limiter, circuit breaker and tracing are not wired in yet.
+ * each is wrapped, outermost first, in {@link instrumentingMiddleware} (`endpoint` `"sum"` or
+ * `"concat"`) and {@link loggingMiddleware} (with `method` `"Sum"` or `"Concat"` first on every
+ * line). Go kit's rate limiter, circuit breaker and tracing are not wired in yet.
  *
  * @param svc - the service
- * @param options - the logger and the duration histogram
+ * @param options - the logger and the metrics provider
  *
  * @example
  * ```ts
- * const { sumEndpoint, concatEndpoint } = newEndpointSet(newBasicService(), { logger, duration });
+ * const metrics = memory(); // or prometheus({ prefix: "addsvc_" })
+ * const { sumEndpoint, concatEndpoint } = newEndpointSet(newBasicService(), { logger, metrics });
+ * await sumEndpoint(background(), { a: 1, b: 2 });
+ * metrics.value("requests_total", { endpoint: "sum", code: "ok" }); // 1
  * ```
  */
 export function newEndpointSet(svc: AddService, options: EndpointSetOptions): EndpointSet {
-  const { logger, duration } = options;
+  const { logger, metrics } = options;
   return {
     sumEndpoint: chain(
-      instrumentingMiddleware<SumRequest, SumResponse>(duration, "Sum"),
+      instrumentingMiddleware<SumRequest, SumResponse>(metrics, "sum"),
       loggingMiddleware(withMethod(logger, "Sum")),
     )(makeSumEndpoint(svc)),
     concatEndpoint: chain(
-      instrumentingMiddleware<ConcatRequest, ConcatResponse>(duration, "Concat"),
+      instrumentingMiddleware<ConcatRequest, ConcatResponse>(metrics, "concat"),
       loggingMiddleware(withMethod(logger, "Concat")),
     )(makeConcatEndpoint(svc)),
   };

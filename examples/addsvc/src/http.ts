@@ -2,6 +2,8 @@
 // routing /sum and /concat) and the client side (an AddClient over two HTTP client endpoints).
 // The wire contract is Go kit's; see GO-KIT-COMPAT.md.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { metricsHandler } from "@kit/metrics-prometheus";
+import type { Registry, RegistryContentType } from "prom-client";
 import { background, Code, isCode, KitError, type Context } from "@kit/endpoint";
 import { codeFromHttpStatus, jsonCodec, logErrorHandler } from "@kit/transport";
 import {
@@ -36,12 +38,18 @@ import { concatRequestFromJSON, errorToJSON, responseToJSON, sumRequestFromJSON 
 export interface HttpHandlerOptions {
   /** Gets one line for every error the transport answers (decode errors, business errors, bugs). */
   readonly logger: Logger;
+  /**
+   * The prom-client registry to serve at `/metrics` (through `@kit/metrics-prometheus`'
+   * `metricsHandler`: `GET`/`HEAD` only, 405 otherwise); without one, `/metrics` is a 404.
+   */
+  readonly registry?: Registry<RegistryContentType>;
 }
 
 /**
  * The addsvc HTTP server, Go kit's `addtransport.NewHTTPHandler`: one Node `(req, res)`
  * handler that serves the exact paths `/sum` and `/concat` with any method, as Go kit's
- * `http.ServeMux` does, and answers anything else 404 with a JSON error body.
+ * `http.ServeMux` does, `/metrics` (the Prometheus exposition of `options.registry`, if given,
+ * `GET` or `HEAD`), and answers anything else 404 with a JSON error body.
  *
  * - **Requests** are read as JSON whatever their `content-type` (a Go kit client sends none,
  *   `curl -d` sends a form type), with Go's rules: `{"A":1,"B":2}` and `{"a":1,"b":2}` both work.
@@ -55,13 +63,15 @@ export interface HttpHandlerOptions {
  *   Kit client alike. Every error is logged through `logErrorHandler(logger)`.
  *
  * @param endpoints - the endpoint set, typically from `newEndpointSet`
- * @param options - the logger for transport errors
+ * @param options - the logger for transport errors, the registry for `/metrics`
  *
  * @example
  * ```ts
- * const endpoints = newEndpointSet(newBasicService(), { logger, duration });
- * http.createServer(httpHandler(endpoints, { logger })).listen(8081, "127.0.0.1");
+ * const metrics = prometheus({ prefix: "addsvc_" });
+ * const endpoints = newEndpointSet(newBasicService(), { logger, metrics });
+ * http.createServer(httpHandler(endpoints, { logger, registry: metrics.registry })).listen(8081, "127.0.0.1");
  * // curl -d '{"a":2,"b":3}' http://127.0.0.1:8081/sum  →  {"v":5}
+ * // curl http://127.0.0.1:8081/metrics  →  addsvc_requests_total{endpoint="sum",code="ok"} 1 …
  * ```
  */
 export function httpHandler(
@@ -73,6 +83,7 @@ export function httpHandler(
     ["/sum", server(endpoints.sumEndpoint, decodeHTTPSumRequest, encodeHTTPResponse, serverOptions)],
     ["/concat", server(endpoints.concatEndpoint, decodeHTTPConcatRequest, encodeHTTPResponse, serverOptions)],
   ]);
+  if (options.registry !== undefined) routes.set("/metrics", metricsHandler(options.registry));
   return (req, res) => {
     const path = pathOf(req.url);
     const route = routes.get(path);

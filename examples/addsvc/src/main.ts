@@ -2,11 +2,12 @@
 //
 //   node src/main.ts [--http-addr host:port]     HTTP_ADDR=host:port node src/main.ts
 //
-// Listens on 127.0.0.1:8081 unless told otherwise, logs logfmt to stdout, and on SIGINT or
-// SIGTERM stops accepting, finishes the requests in flight and exits 0.
+// Listens on 127.0.0.1:8081 unless told otherwise, serves Prometheus metrics at /metrics, logs
+// logfmt to stdout, and on SIGINT or SIGTERM stops accepting, finishes the requests in flight
+// and exits 0.
 import { parseArgs } from "node:util";
 import * as log from "@kit/log";
-import { durationSummary, parseAddr, start } from "./app.ts";
+import { parseAddr, start } from "./app.ts";
 
 const usage = "usage: node src/main.ts [--http-addr host:port]   (or HTTP_ADDR; default 127.0.0.1:8081)";
 
@@ -43,10 +44,9 @@ const signalled = new Promise<NodeJS.Signals>((resolve) => {
   process.on("SIGTERM", resolve);
 });
 
-const duration = durationSummary();
 let app: Awaited<ReturnType<typeof start>>;
 try {
-  app = await start({ host, port, logger, duration });
+  app = await start({ host, port, logger });
 } catch (err) {
   logger.log("exit", err);
   process.exit(1);
@@ -55,11 +55,4 @@ try {
 const signal = await signalled;
 logger.log("msg", "shutting down", "signal", signal);
 await app.close();
-// Until @kit/metrics exists: what the latency middleware saw, one line per method and outcome.
-for (const row of duration.rows()) {
-  logger.log(
-    "metric", "request_duration_seconds", "method", row.method, "success", row.success,
-    "count", row.count, "sum", Number(row.sumSeconds.toFixed(6)),
-  );
-}
 logger.log("exit", signal);

@@ -1,4 +1,5 @@
-import type { Middleware } from "@kit/endpoint";
+import type { KitError, Middleware } from "@kit/endpoint";
+import { instrument, type Provider } from "@kit/metrics";
 import { goDuration } from "./internal/go-duration.ts";
 
 /**
@@ -8,30 +9,6 @@ import { goDuration } from "./internal/go-duration.ts";
 export interface Logger {
   /** Writes one record made of alternating keys and values. */
   log(...keyvals: unknown[]): void;
-}
-
-/** The labels of one {@link DurationHistogram} observation, as Go kit's addsvc sets them. */
-export interface DurationLabels {
-  /** The endpoint: `"Sum"` or `"Concat"`. */
-  readonly method: string;
-  /** `"true"` when the endpoint returned, `"false"` when it threw (Go's `fmt.Sprint(err == nil)`). */
-  readonly success: "true" | "false";
-}
-
-/**
- * Where the instrumenting middleware records request durations: Go kit's `metrics.Histogram`
- * with its two labels passed at each observation. A Go kit-style `with(...).observe(v)`
- * histogram fits with a one-line adapter:
- * `{ observe: (s, l) => h.with("method", l.method, "success", l.success).observe(s) }`.
- */
-export interface DurationHistogram {
-  /**
-   * Records one request's duration.
-   *
-   * @param seconds - how long the call took, in seconds
-   * @param labels - the endpoint and whether it succeeded
-   */
-  observe(seconds: number, labels: DurationLabels): void;
 }
 
 /**
@@ -67,29 +44,48 @@ export function loggingMiddleware<Req, Res>(logger: Logger): Middleware<Req, Res
 }
 
 /**
- * Records the duration of every call, in seconds, Go kit's addsvc `InstrumentingMiddleware`:
- * one observation per call, labelled with `method` and `success` (`"false"` only when the
- * endpoint threw). A business error carried in the response counts as a success, exactly as
- * in Go kit, where the endpoint returns it with a nil error.
+ * Records every call on `metrics`, Go kit's addsvc `InstrumentingMiddleware` rebuilt on
+ * `@kit/metrics`' {@link instrument}: `requests_total{endpoint, code}`,
+ * `request_duration_seconds{endpoint, code}` and `requests_in_flight{endpoint}`, with
+ * `endpoint` set to `endpointName`.
  *
- * @param duration - the histogram to observe into
- * @param method - the `method` label, such as `"Sum"`
+ * `code` is `"ok"`, the code of a business error the response carries (Go kit's
+ * `endpoint.Failer`), or the `KitError` code of what the endpoint threw (`"unknown"` for a
+ * bug). Go kit labels a business error `success="true"`; here it is counted under its own code
+ * (`invalid_argument`, `out_of_range`), the one the caller gets back, so `code!="ok"` matches
+ * the error responses. Only the label reads the error: the response, with its error inside,
+ * is returned unchanged, so the transport and other middleware still see a successful call.
+ *
+ * @param metrics - the provider to declare the metrics on, such as `prometheus({ prefix: "addsvc_" })`
+ * @param endpointName - the `endpoint` label, such as `"sum"`
  *
  * @example
  * ```ts
- * const timed = instrumentingMiddleware<SumRequest, SumResponse>(histogram, "Sum")(makeSumEndpoint(svc));
+ * const measured = instrumentingMiddleware<SumRequest, SumResponse>(metrics, "sum")(makeSumEndpoint(svc));
  * ```
  */
-export function instrumentingMiddleware<Req, Res>(duration: DurationHistogram, method: string): Middleware<Req, Res> {
+export function instrumentingMiddleware<Req, Res extends { readonly err?: KitError }>(
+  metrics: Provider,
+  endpointName: string,
+): Middleware<Req, Res> {
+  const measure = instrument(metrics, { endpointName });
   return (next) => async (ctx, request) => {
-    const begin = process.hrtime.bigint();
-    let success: "true" | "false" = "false";
-    try {
-      const response = await next(ctx, request);
-      success = "true";
+    // instrument() labels by what the endpoint throws, so the carried error is thrown to it and
+    // the response it came in is handed back here. Per call, so concurrent calls never mix.
+    let carried: Res | undefined;
+    const measured = measure<Req, Res>(async (innerCtx, innerRequest) => {
+      const response = await next(innerCtx, innerRequest);
+      if (response.err !== undefined) {
+        carried = response;
+        throw response.err;
+      }
       return response;
-    } finally {
-      duration.observe(Number(process.hrtime.bigint() - begin) / 1e9, { method, success });
+    });
+    try {
+      return await measured(ctx, request);
+    } catch (err) {
+      if (carried !== undefined && err === carried.err) return carried;
+      throw err;
     }
   };
 }

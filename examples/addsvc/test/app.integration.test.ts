@@ -1,12 +1,13 @@
-// start() and close(): the wiring, the latency middleware's summary, and a graceful shutdown.
+// start() and close(): the wiring, the metrics at /metrics, and a graceful shutdown.
 import { once } from "node:events";
 import net from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { background } from "@kit/endpoint";
+import { memory } from "@kit/metrics";
 import { describe, expect, it } from "vitest";
-import { durationSummary, start } from "../src/app.ts";
+import { start } from "../src/app.ts";
 import { httpClient } from "../src/http.ts";
-import { raw, recorder } from "./support.ts";
+import { raw, recorder, type RawResponse } from "./support.ts";
 
 /** Everything the server sends on `socket` until it closes the connection (at most 5 s). */
 async function readAll(socket: net.Socket): Promise<string> {
@@ -27,23 +28,73 @@ describe("start", () => {
     }
   });
 
-  it("feeds the latency middleware: one observation per call, by method and success", async () => {
-    const duration = durationSummary();
-    const app = await start({ port: 0, logger: recorder(), duration });
+  it("serves the endpoints' metrics at GET /metrics, in the Prometheus text format, named addsvc_*", async () => {
+    const app = await start({ port: 0, logger: recorder() });
+    let res: RawResponse;
     try {
       const svc = httpClient(app.url);
       await svc.sum(background(), 1, 2);
-      await svc.sum(background(), 0, 0).catch(() => undefined);
       await svc.concat(background(), "a", "b");
+      await expect(svc.sum(background(), 0, 0)).rejects.toMatchObject({ code: "invalid_argument" });
+      res = await raw(`${app.url}/metrics`, { method: "GET" });
     } finally {
       await app.close();
     }
-    const rows = duration.rows();
-    expect(rows.map(({ method, success, count }) => ({ method, success, count }))).toEqual([
-      { method: "Sum", success: "true", count: 2 }, // a business error is a success, as in Go kit
-      { method: "Concat", success: "true", count: 1 },
-    ]);
-    for (const row of rows) expect(row.sumSeconds).toBeGreaterThan(0);
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");
+    const text = res.body;
+    expect(text).toContain("# TYPE addsvc_requests_total counter\n");
+    expect(text).toContain('addsvc_requests_total{endpoint="sum",code="ok"} 1\n');
+    expect(text).toContain('addsvc_requests_total{endpoint="concat",code="ok"} 1\n');
+    // A business error travels in the response, but is counted under its own code.
+    expect(text).toContain('addsvc_requests_total{endpoint="sum",code="invalid_argument"} 1\n');
+    expect(text).toContain("# TYPE addsvc_request_duration_seconds histogram\n");
+    expect(text).toContain('addsvc_request_duration_seconds_count{endpoint="sum",code="ok"} 1\n');
+    expect(text).toContain('addsvc_request_duration_seconds_count{endpoint="concat",code="ok"} 1\n');
+    expect(text).toContain('addsvc_request_duration_seconds_count{endpoint="sum",code="invalid_argument"} 1\n');
+    expect(text).toMatch(/^addsvc_request_duration_seconds_bucket\{le="\+Inf",endpoint="sum",code="ok"\} 1$/m);
+    expect(text).toContain("# TYPE addsvc_requests_in_flight gauge\n");
+    expect(text).toContain('addsvc_requests_in_flight{endpoint="sum"} 0\n');
+    expect(text).toContain('addsvc_requests_in_flight{endpoint="concat"} 0\n');
+  });
+
+  it("answers /metrics only to GET and HEAD, as metricsHandler does, and exposes the provider it records on", async () => {
+    const app = await start({ port: 0, logger: recorder() });
+    try {
+      const post = await raw(`${app.url}/metrics`, { body: "" });
+      expect(post.status).toBe(405);
+      expect(post.headers.allow).toBe("GET, HEAD");
+      expect((await raw(`${app.url}/metrics`, { method: "HEAD" })).status).toBe(200);
+      expect("registry" in app.metrics).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("records on the provider it is given: memory() values read directly, and no /metrics without a registry", async () => {
+    const metrics = memory();
+    const app = await start({ port: 0, logger: recorder(), metrics });
+    try {
+      expect(app.metrics).toBe(metrics);
+      const svc = httpClient(app.url);
+      await svc.sum(background(), 1, 2);
+      await svc.sum(background(), 2, 3);
+      await svc.sum(background(), 0, 0).catch(() => undefined);
+      await svc.concat(background(), "a", "b");
+      await svc.concat(background(), "hello", "world!").catch(() => undefined);
+      expect((await raw(`${app.url}/metrics`, { method: "GET" })).status).toBe(404);
+    } finally {
+      await app.close();
+    }
+    expect(metrics.value("requests_total", { endpoint: "sum", code: "ok" })).toBe(2);
+    expect(metrics.value("requests_total", { endpoint: "sum", code: "invalid_argument" })).toBe(1);
+    expect(metrics.value("requests_total", { endpoint: "concat", code: "ok" })).toBe(1);
+    expect(metrics.value("requests_total", { endpoint: "concat", code: "out_of_range" })).toBe(1);
+    const sumOk = metrics.histogramValue("request_duration_seconds", { endpoint: "sum", code: "ok" });
+    expect(sumOk?.count).toBe(2);
+    expect(sumOk?.sum).toBeGreaterThan(0);
+    expect(metrics.value("requests_in_flight", { endpoint: "sum" })).toBe(0);
+    expect(metrics.value("requests_in_flight", { endpoint: "concat" })).toBe(0);
   });
 
   it("fails when the port is taken", async () => {
