@@ -1,0 +1,20 @@
+import { background, Code, type Endpoint } from "@kit/endpoint";
+import { describe, expect, it } from "vitest";
+import { roundRobin } from "./round-robin.ts";
+
+const named = (name: string): Endpoint<null, string> => () => Promise.resolve(name);
+
+describe("roundRobin", () => {
+  it("takes the endpoints in turn, starting with the first", async () => {
+    const balancer = roundRobin({ endpoints: () => [named("a"), named("b"), named("c")] });
+    const picked: string[] = [];
+    for (let i = 0; i < 7; i++) picked.push(await balancer.endpoint()(background(), null));
+    expect(picked).toEqual(["a", "b", "c", "a", "b", "c", "a"]);
+  });
+
+  it("throws unavailable with no endpoints", () => {
+    expect(() => roundRobin({ endpoints: () => [] }).endpoint()).toThrow(
+      expect.objectContaining({ code: Code.Unavailable }),
+    );
+  });
+});

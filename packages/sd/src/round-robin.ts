@@ -1,0 +1,25 @@
+import type { Balancer, EndpointSource } from "./balancer.ts";
+import { at, available } from "./internal/pick.ts";
+
+/**
+ * A {@link Balancer} that takes the endpoints in turn, Go kit's `lb.NewRoundRobin`: the first
+ * call gets the first endpoint, the next the second, and so on, wrapping around. When the set
+ * changes, the turn carries on from the same position.
+ *
+ * @example
+ * ```ts
+ * const balancer = roundRobin(endpointer(instancer, factory));
+ * const sum = retry(3, 2_000, balancer);
+ * ```
+ */
+export function roundRobin<Req, Res>(source: EndpointSource<Req, Res>): Balancer<Req, Res> {
+  let counter = 0;
+  return {
+    endpoint() {
+      const endpoints = available(source);
+      const index = counter % endpoints.length;
+      counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+      return at(endpoints, index);
+    },
+  };
+}
