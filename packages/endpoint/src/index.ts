@@ -20,3 +20,4 @@ export {
 export type { BidiStreamEndpoint, ClientStreamEndpoint, Endpoint, ServerStreamEndpoint } from "./endpoint.ts";
 export { Code, isCode, isKitError, isRetryable, KitError, toKitError, type KitErrorOptions } from "./error.ts";
 export { chain, type Middleware } from "./middleware.ts";
+export { timeout } from "./timeout.ts";
