@@ -21,3 +21,4 @@ export type { BidiStreamEndpoint, ClientStreamEndpoint, Endpoint, ServerStreamEn
 export { Code, isCode, isKitError, isRetryable, KitError, toKitError, type KitErrorOptions } from "./error.ts";
 export { chain, type Middleware } from "./middleware.ts";
 export { timeout } from "./timeout.ts";
+export { untilAborted } from "./until-aborted.ts";

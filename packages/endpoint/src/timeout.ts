@@ -1,5 +1,6 @@
 import { withTimeout } from "./context.ts";
 import type { Middleware } from "./middleware.ts";
+import { untilAborted } from "./until-aborted.ts";
 
 /**
  * Narrows the deadline of every call to at most `ms` milliseconds from its start (a deadline
@@ -19,25 +20,9 @@ export function timeout<Req, Res>(ms: number): Middleware<Req, Res> {
   return (next) => async (ctx, request) => {
     const [narrowed, cancel] = withTimeout(ctx, ms);
     try {
-      return await settleBy(narrowed.signal, next(narrowed, request));
+      return await untilAborted(narrowed.signal, () => next(narrowed, request));
     } finally {
       cancel();
     }
   };
-}
-
-/** `work`, or the signal's reason as soon as it aborts; a late rejection of `work` is handled. */
-function settleBy<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
-  work.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  let onAbort = (): void => undefined;
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => {
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  return Promise.race([work, aborted]).finally(() => {
-    signal.removeEventListener("abort", onAbort);
-  });
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { background, Code, KitError, toKitError, withCancel, withTimeout, type CancelFunc, type Context, type Endpoint } from "@kit/endpoint";
-import { readTimeout, untilAborted, type ErrorHandler } from "@kit/transport";
+import { background, Code, KitError, toKitError, untilAborted, withCancel, withTimeout, type CancelFunc, type Context, type Endpoint } from "@kit/endpoint";
+import { readTimeout, type ErrorHandler } from "@kit/transport";
 import { encodeError, type ErrorEncoder } from "./error-encoder.ts";
 import { errorStatus } from "./error-status.ts";
 

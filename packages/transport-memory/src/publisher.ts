@@ -1,5 +1,5 @@
-import { toKitError, type Context, type Endpoint, type KitError } from "@kit/endpoint";
-import { readError, untilAborted, writeTimeout, type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
+import { toKitError, untilAborted, type Context, type Endpoint, type KitError } from "@kit/endpoint";
+import { readError, writeTimeout, type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
 import type { MemoryBroker } from "./broker.ts";
 
 import { stateOf } from "./internal/state.ts";

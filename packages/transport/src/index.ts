@@ -32,4 +32,3 @@ export {
   type SubscriberOptions,
 } from "./subscriber.ts";
 export { readTimeout, timeoutHeader, writeTimeout } from "./timeout.ts";
-export { untilAborted } from "./until-aborted.ts";

@@ -4,6 +4,7 @@ import {
   isRetryable,
   KitError,
   toKitError,
+  untilAborted,
   withCancel,
   withTimeout,
   type CancelFunc,
@@ -14,7 +15,6 @@ import { exponentialBackoff, type Backoff } from "./backoff.ts";
 import type { MessageDriver } from "./driver.ts";
 import type { ErrorHandler } from "./error-handler.ts";
 import { sleep } from "./internal/sleep.ts";
-import { untilAborted } from "./until-aborted.ts";
 import { attemptsHeader, writeError } from "./message-error.ts";
 import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "./message.ts";
 import { readTimeout } from "./timeout.ts";
