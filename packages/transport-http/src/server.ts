@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { background, Code, KitError, toKitError, untilAborted, withCancel, withTimeout, type CancelFunc, type Context, type Endpoint } from "@kit/endpoint";
-import { readTimeout, type ErrorHandler } from "@kit/transport";
+import { observeErrors, readTimeout, type ErrorHandler } from "@kit/transport";
 import { encodeError, type ErrorEncoder } from "./error-encoder.ts";
 import { errorStatus } from "./error-status.ts";
 
@@ -71,8 +71,6 @@ export interface ServerOptions {
   readonly maxBodyBytes?: number;
 }
 
-const noErrorHandler: ErrorHandler = { handle: () => undefined };
-
 /**
  * Serves an endpoint over HTTP, Go kit's `http.NewServer`. Returns a plain Node request
  * handler, so it mounts on `node:http`, in Express, and in Fastify (see the README).
@@ -104,18 +102,8 @@ export function server<Req, Res>(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { before = [], after = [], finalizer = [], maxBodyBytes = defaultMaxBodyBytes } = options;
   const errorEncoder: ErrorEncoder = options.errorEncoder ?? encodeError;
-  const errorHandler: ErrorHandler = options.errorHandler ?? noErrorHandler;
-  // Typed as returning unknown: a handler written as an async function returns a promise.
-  const handle: (ctx: Context, err: KitError) => unknown = errorHandler.handle.bind(errorHandler);
   if (!(maxBodyBytes >= 0)) throw new RangeError(`maxBodyBytes must be a number of bytes, got ${maxBodyBytes}`);
-  const observe = (ctx: Context, err: KitError): void => {
-    try {
-      const result = handle(ctx, err);
-      if (result instanceof Promise) result.catch(() => undefined);
-    } catch {
-      // an error handler only observes; its own failure changes nothing
-    }
-  };
+  const observe = observeErrors(options.errorHandler);
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     bodyLimits.set(req, maxBodyBytes);

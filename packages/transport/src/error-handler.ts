@@ -42,3 +42,30 @@ export function logErrorHandler(logger: { log(...keyvals: unknown[]): void }): E
     },
   };
 }
+
+/**
+ * Wraps an optional {@link ErrorHandler} into the function a transport calls for each error:
+ * it never throws and never leaves a rejected promise behind, whatever the handler does, since
+ * a handler only observes. Without a handler it does nothing.
+ *
+ * @param handler - the user's error handler, if any
+ *
+ * @example
+ * ```ts
+ * const observe = observeErrors(options.errorHandler);
+ * try { await endpoint(ctx, req); } catch (err) { observe(ctx, toKitError(err)); throw err; }
+ * ```
+ */
+export function observeErrors(handler: ErrorHandler | undefined): (ctx: Context, err: KitError) => void {
+  if (handler === undefined) return () => undefined;
+  // Typed as returning unknown: a handler written as an async function returns a promise.
+  const handle: (ctx: Context, err: KitError) => unknown = handler.handle.bind(handler);
+  return (ctx, err) => {
+    try {
+      const result = handle(ctx, err);
+      if (result instanceof Promise) result.catch(() => undefined);
+    } catch {
+      // an error handler only observes; its own failure changes nothing
+    }
+  };
+}

@@ -14,7 +14,7 @@ export { exponentialBackoff, type Backoff, type BackoffOptions } from "./backoff
 export type { HeaderCarrier } from "./carrier.ts";
 export { jsonCodec, type Codec } from "./codec.ts";
 export type { MessageDriver, RetryMode } from "./driver.ts";
-export { logErrorHandler, type ErrorHandler } from "./error-handler.ts";
+export { logErrorHandler, observeErrors, type ErrorHandler } from "./error-handler.ts";
 export { codeFromHttpStatus, httpStatusFromCode } from "./http-status.ts";
 export { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
 export { attemptsHeader, errorCodeHeader, errorMessageHeader, readError, writeError } from "./message-error.ts";

@@ -13,7 +13,7 @@ import {
 } from "@kit/endpoint";
 import { exponentialBackoff, type Backoff } from "./backoff.ts";
 import type { MessageDriver } from "./driver.ts";
-import type { ErrorHandler } from "./error-handler.ts";
+import { observeErrors, type ErrorHandler } from "./error-handler.ts";
 import { sleep } from "./internal/sleep.ts";
 import { attemptsHeader, writeError } from "./message-error.ts";
 import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "./message.ts";
@@ -201,20 +201,8 @@ export function runSubscriber<Req, Res, M extends Message>(
   if (driver.retry === "redeliver" && driver.retryLater === undefined) {
     throw new TypeError('a driver whose retry mode is "redeliver" must implement retryLater');
   }
-  const { errorHandler } = options;
-  // Typed as returning unknown: a handler written as an async function returns a promise.
-  const report: ((ctx: Context, err: KitError) => unknown) | undefined = errorHandler?.handle.bind(errorHandler);
+  const observe = observeErrors(options.errorHandler);
   const isAborted = (signal: AbortSignal): boolean => signal.aborted; // read afresh after awaits
-
-  const observe = (ctx: Context, err: KitError): void => {
-    if (report === undefined) return;
-    try {
-      const result = report(ctx, err);
-      if (result instanceof Promise) result.catch(() => undefined);
-    } catch {
-      // an error handler only observes; its own failure changes nothing
-    }
-  };
 
   const finalize = async (task: Task<M>, outcome: MessageOutcome): Promise<void> => {
     for (const hook of finalizer) {
