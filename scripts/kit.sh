@@ -4,7 +4,8 @@
 #   bash scripts/kit.sh setup   Node >= 22 (fetched into .tools/ when the machine's is older),
 #                               pnpm, dependencies, build
 #   bash scripts/kit.sh demo    setup, then run the addsvc demo
-#   bash scripts/kit.sh test    setup, then every check and every test (what CI runs)
+#   bash scripts/kit.sh test    setup, start the services the integration tests need, then every
+#                               check and every test (what CI runs)
 #
 # It never changes the machine's own Node: a fetched Node lives in .tools/ (ignored by git)
 # and is put first on PATH for this script and the commands it runs.
@@ -70,25 +71,14 @@ setup() {
   fi
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# The services the integration tests talk to. A new machine runs them already; start any that
-# stopped, with the machine's own start command, and fail clearly if one cannot be had.
-ensure_services() {
-  if ! port_open 6379; then
-    if command -v redis-server >/dev/null 2>&1; then
-      say "starting Redis on 127.0.0.1:6379"
-      redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
-      for _ in $(seq 1 50); do port_open 6379 && break; sleep 0.1; done
-    fi
-    port_open 6379 || say "Redis is not running on 127.0.0.1:6379 and could not be started; its integration tests will fail"
-  fi
-}
+# The services the integration tests talk to (Redis, RabbitMQ, NATS, etcd, ZooKeeper).
+# shellcheck source=scripts/services.sh
+source "$ROOT/scripts/services.sh"
 
 cmd="${1:-}"
 case "$cmd" in
   setup) setup ;;
   demo) setup; say "running the addsvc demo"; pnpm --silent --filter addsvc demo ;;
-  test) setup; ensure_services; say "running every check and test"; node scripts/ci.ts ;;
+  test) setup; ensure_services || true; say "running every check and test"; node scripts/ci.ts ;;
   *) echo "usage: bash scripts/kit.sh setup|demo|test" >&2; exit 2 ;;
 esac

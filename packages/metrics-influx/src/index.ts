@@ -1,0 +1,6 @@
+/**
+ * The InfluxDB backend for @kit/metrics: line protocol, batched and written on an interval.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * The OpenTelemetry metrics backend for @kit/metrics.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * etcd service discovery for @kit/sd: a prefix-watching instancer and a lease-keeping registrar on etcd3.
+ *
+ * @packageDocumentation
+ */
+export {};

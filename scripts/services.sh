@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The services Kit's integration tests talk to, all on 127.0.0.1. Sourced by scripts/kit.sh;
+# also runnable on its own:
+#
+#   bash scripts/services.sh start    start every service that is not running
+#   bash scripts/services.sh stop     stop the services this script started (etcd, ZooKeeper)
+#
+# Redis, RabbitMQ and NATS (with JetStream) run on a new machine already; each is started with
+# the machine's own command if it has stopped. etcd and ZooKeeper come from Debian's packages
+# (installed with apt-get when missing) and run from .tools/, with their data under .tools/.
+# A service that cannot be had is reported; its integration tests then fail, and say so.
+
+KIT_ROOT="${KIT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+KIT_STATE="$KIT_ROOT/.tools/services"
+
+svc_say() { printf '\033[1mkit:\033[0m %s\n' "$*" >&2; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_port PORT SECONDS: true once the port accepts connections.
+wait_port() {
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do port_open "$1" && return 0; sleep 0.1; done
+  port_open "$1"
+}
+
+# apt_install PACKAGE COMMAND: installs a Debian package when COMMAND is missing.
+apt_install() {
+  [ -e "$2" ] || command -v "$2" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    svc_say "$1 is not installed and this user cannot install it (apt-get install $1)"
+    return 1
+  fi
+  svc_say "installing $1 from Debian's packages"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1"; } >"$KIT_STATE/apt-$1.log" 2>&1 \
+    || { cat "$KIT_STATE/apt-$1.log" >&2; return 1; }
+}
+
+ensure_redis() {
+  port_open 6379 && return 0
+  command -v redis-server >/dev/null 2>&1 || { svc_say "Redis is not installed"; return 1; }
+  svc_say "starting Redis on 127.0.0.1:6379"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+  wait_port 6379 10
+}
+
+ensure_rabbitmq() {
+  port_open 5672 && return 0
+  command -v rabbitmq-server >/dev/null 2>&1 || { svc_say "RabbitMQ is not installed"; return 1; }
+  svc_say "starting RabbitMQ on 127.0.0.1:5672"
+  rabbitmq-server -detached >/dev/null 2>&1
+  wait_port 5672 60
+}
+
+ensure_nats() {
+  port_open 4222 && return 0
+  [ -x /usr/sbin/nats-server ] || { svc_say "nats-server is not installed"; return 1; }
+  svc_say "starting NATS with JetStream on 127.0.0.1:4222"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+    -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+  wait_port 4222 20
+}
+
+ensure_etcd() {
+  port_open 2379 && return 0
+  apt_install etcd-server /usr/bin/etcd || return 1
+  svc_say "starting etcd on 127.0.0.1:2379"
+  mkdir -p "$KIT_STATE/etcd"
+  nohup /usr/bin/etcd --name kit --data-dir "$KIT_STATE/etcd/data" \
+    --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
+    --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
+    --initial-cluster kit=http://127.0.0.1:2380 >"$KIT_STATE/etcd/etcd.log" 2>&1 &
+  echo $! >"$KIT_STATE/etcd/pid"
+  wait_port 2379 30
+}
+
+ensure_zookeeper() {
+  port_open 2181 && return 0
+  apt_install zookeeper /usr/share/java/zookeeper.jar || return 1
+  svc_say "starting ZooKeeper on 127.0.0.1:2181"
+  local dir="$KIT_STATE/zookeeper"
+  mkdir -p "$dir/data"
+  cat >"$dir/zoo.cfg" <<EOF
+tickTime=500
+dataDir=$dir/data
+clientPort=2181
+clientPortAddress=127.0.0.1
+admin.enableServer=false
+4lw.commands.whitelist=ruok,stat
+EOF
+  nohup java -Xmx256m -Dzookeeper.log.dir="$dir" -Dlog4j.configuration=file:/etc/zookeeper/conf_example/log4j.properties \
+    -cp "/etc/zookeeper/conf_example:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar" \
+    org.apache.zookeeper.server.ZooKeeperServerMain "$dir/zoo.cfg" >"$dir/zookeeper.log" 2>&1 &
+  echo $! >"$dir/pid"
+  wait_port 2181 60
+}
+
+# Starts every service; returns non-zero when one could not be had (the others still start).
+ensure_services() {
+  mkdir -p "$KIT_STATE"
+  local failed=0 svc
+  for svc in redis rabbitmq nats etcd zookeeper; do
+    "ensure_$svc" || { failed=1; svc_say "$svc could not be started; its integration tests will fail"; }
+  done
+  return "$failed"
+}
+
+stop_services() {
+  local pidfile
+  for pidfile in "$KIT_STATE"/etcd/pid "$KIT_STATE"/zookeeper/pid; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null && rm -f "$pidfile"
+  done
+  return 0
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -uo pipefail
+  case "${1:-}" in
+    start) ensure_services ;;
+    stop) stop_services ;;
+    *) echo "usage: bash scripts/services.sh start|stop" >&2; exit 2 ;;
+  esac
+fi
