@@ -78,7 +78,7 @@ source "$ROOT/scripts/services.sh"
 cmd="${1:-}"
 case "$cmd" in
   setup) setup ;;
-  demo) setup; say "running the addsvc demo"; pnpm --silent --filter addsvc demo ;;
+  demo) setup; ensure_nats || true; ensure_rabbitmq || true; say "running the addsvc demo"; pnpm --silent --filter addsvc demo ;;
   test) setup; ensure_services || true; say "running every check and test"; node scripts/ci.ts ;;
   *) echo "usage: bash scripts/kit.sh setup|demo|test" >&2; exit 2 ;;
 esac

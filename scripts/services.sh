@@ -3,11 +3,13 @@
 # also runnable on its own:
 #
 #   bash scripts/services.sh start    start every service that is not running
-#   bash scripts/services.sh stop     stop the services this script started (etcd, ZooKeeper)
+#   bash scripts/services.sh stop     stop the services this script started (etcd, ZooKeeper,
+#                                     ElasticMQ, Kafka)
 #
 # Redis, RabbitMQ and NATS (with JetStream) run on a new machine already; each is started with
 # the machine's own command if it has stopped. etcd and ZooKeeper come from Debian's packages
-# (installed with apt-get when missing) and run from .tools/, with their data under .tools/.
+# (installed with apt-get when missing); ElasticMQ (SQS) and Kafka from their jars on Maven
+# Central (fetched with mvn into .tools/). All of these keep their data under .tools/.
 # A service that cannot be had is reported; its integration tests then fail, and say so.
 
 KIT_ROOT="${KIT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
@@ -95,11 +97,44 @@ EOF
   wait_port 2181 60
 }
 
+# fetch_jars POM DIR: the jars a pom depends on, from Maven Central into DIR/libs (once).
+fetch_jars() {
+  [ -n "$(ls "$2/libs" 2>/dev/null)" ] && return 0
+  command -v mvn >/dev/null 2>&1 || { svc_say "need mvn to fetch $(basename "$2") from Maven Central"; return 1; }
+  mkdir -p "$2"
+  mvn -q -B -f "$1" dependency:copy-dependencies -DoutputDirectory="$2/libs" -Dmaven.repo.local="$2/m2" >"$2/mvn.log" 2>&1 \
+    || { tail -20 "$2/mvn.log" >&2; rm -rf "$2/libs"; return 1; }
+}
+
+# ElasticMQ, the SQS-compatible server, from Maven Central (scripts/elasticmq/pom.xml).
+ensure_sqs() {
+  port_open 9324 && return 0
+  local dir="$KIT_STATE/elasticmq"
+  svc_say "starting ElasticMQ (SQS) on 127.0.0.1:9324"
+  fetch_jars "$KIT_ROOT/scripts/elasticmq/pom.xml" "$dir" || return 1
+  cat >"$dir/elasticmq.conf" <<CONF
+include classpath("application.conf")
+node-address { protocol = http, host = 127.0.0.1, port = 9324, context-path = "" }
+rest-sqs { enabled = true, bind-port = 9324, bind-hostname = "127.0.0.1", sqs-limits = strict }
+rest-stats { enabled = false }
+aws { region = us-east-1, accountId = 000000000000 }
+CONF
+  nohup java -Xmx256m -Dconfig.file="$dir/elasticmq.conf" -cp "$dir/libs/*" org.elasticmq.server.Main >"$dir/elasticmq.log" 2>&1 &
+  echo $! >"$dir/pid"
+  wait_port 9324 60 || { tail -20 "$dir/elasticmq.log" >&2; return 1; }
+}
+
+# Apache Kafka in KRaft mode, from Maven Central (scripts/kafka.sh).
+ensure_kafka() {
+  port_open 9092 && return 0
+  bash "$KIT_ROOT/scripts/kafka.sh" start
+}
+
 # Starts every service; returns non-zero when one could not be had (the others still start).
 ensure_services() {
   mkdir -p "$KIT_STATE"
   local failed=0 svc
-  for svc in redis rabbitmq nats etcd zookeeper; do
+  for svc in redis rabbitmq nats etcd zookeeper sqs kafka; do
     "ensure_$svc" || { failed=1; svc_say "$svc could not be started; its integration tests will fail"; }
   done
   return "$failed"
@@ -107,7 +142,8 @@ ensure_services() {
 
 stop_services() {
   local pidfile
-  for pidfile in "$KIT_STATE"/etcd/pid "$KIT_STATE"/zookeeper/pid; do
+  [ -f "$KIT_ROOT/scripts/kafka.sh" ] && bash "$KIT_ROOT/scripts/kafka.sh" stop
+  for pidfile in "$KIT_STATE"/etcd/pid "$KIT_STATE"/zookeeper/pid "$KIT_STATE"/elasticmq/pid; do
     [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null && rm -f "$pidfile"
   done
   return 0

@@ -1,4 +1,13 @@
 import { defineConfig, mergeConfig } from "vitest/config";
 import shared from "../../vitest.shared.ts";
 
-export default mergeConfig(shared, defineConfig({ test: { name: "@kit/metrics-influx" } }));
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      name: "@kit/metrics-influx",
+      // The hot-path test measures the heap after a full collection.
+      execArgv: ["--expose-gc"],
+    },
+  }),
+);

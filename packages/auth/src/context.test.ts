@@ -49,3 +49,34 @@ describe("hook shapes", () => {
     expect([server, client]).toHaveLength(2);
   });
 });
+
+describe("on message transports (@kit/transport Message / OutgoingMessage)", () => {
+  // As declared in @kit/transport (message.ts, carrier.ts); @kit/auth does not depend on it.
+  interface HeaderCarrier { get(name: string): string | null | undefined; set(name: string, value: string): void }
+  interface Message { readonly body: Uint8Array; readonly headers: HeaderCarrier; readonly attempt: number; readonly reply?: string | undefined }
+  interface OutgoingMessage { body: Uint8Array; readonly headers: Map<string, string> }
+  type SubscriberBefore = (ctx: Context, message: Message) => Context | Promise<Context>;
+  type PublisherBefore = (ctx: Context, message: OutgoingMessage) => Context | Promise<Context>;
+
+  it("withAuthorization is a SubscriberBefore and setAuthorization a publisher before, as they are", () => {
+    const subscriber: SubscriberBefore = withAuthorization;
+    const publisher: PublisherBefore = setAuthorization;
+    expect([subscriber, publisher]).toHaveLength(2);
+  });
+
+  it("carries the value publisher → Map headers → delivered message → context", () => {
+    const outgoing: OutgoingMessage = { body: new Uint8Array(0), headers: new Map() };
+    setAuthorization(withValue(background(), authorizationKey, "Bearer m"), outgoing);
+    expect([...outgoing.headers]).toEqual([["authorization", "Bearer m"]]);
+    // A broker copies the headers; the delivered message's headers are a Map (a HeaderCarrier).
+    const delivered: Message = { body: outgoing.body, headers: new Map(outgoing.headers), attempt: 1 };
+    expect(withAuthorization(background(), delivered).value(authorizationKey)).toBe("Bearer m");
+  });
+
+  it("reads a ReadonlyMap and leaves the context alone without the header", () => {
+    const headers: ReadonlyMap<string, string> = new Map([["kit-timeout", "100"]]);
+    const ctx = background();
+    expect(withAuthorization(ctx, { headers })).toBe(ctx);
+    expect(withAuthorization(ctx, { headers: new Map([["authorization", "Basic x"]]) }).value(authorizationKey)).toBe("Basic x");
+  });
+});

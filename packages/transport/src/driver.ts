@@ -43,6 +43,13 @@ export interface MessageDriver<M extends Message = Message> {
   /** How the broker retries a failed message; see {@link RetryMode}. */
   readonly retry: RetryMode;
   /**
+   * How many messages one {@link MessageDriver.receive | receive} call brings at most (SQS:
+   * 10), for brokers whose every receive is a round trip. While messages are running, the
+   * runtime waits a moment (up to 20 ms) for room for a whole batch instead of asking for one
+   * or two at a time. Default 1: receive as soon as there is room.
+   */
+  readonly batch?: number;
+  /**
    * Takes up to `max` messages off the broker, waiting until at least one is available.
    * It must never return more than `max` (that is the runtime's backpressure) and must
    * resolve promptly, with what it has or with none, once `signal` aborts (the subscriber is

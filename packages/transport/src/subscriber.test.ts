@@ -140,6 +140,40 @@ describe("runSubscriber", () => {
     expect(calls).toContain("ack 0");
   });
 
+  it("waits for room for a whole batch when the driver receives in batches, but not for long", async () => {
+    const bodies = Array.from({ length: 60 }, (_, i) => String(i));
+    const { driver, calls } = fakeDriver("redeliver", bodies);
+    const asked: number[] = [];
+    const receive = driver.receive.bind(driver);
+    const batched: MessageDriver<FakeMessage> = {
+      ...driver,
+      batch: 10,
+      receive: (max, signal) => {
+        asked.push(max);
+        return receive(max, signal);
+      },
+    };
+    // Messages finish one by one, 2 ms apart: without batching the runtime would ask for 1 at a time.
+    let n = 0;
+    const staggered: Endpoint<unknown, unknown> = (_ctx, request) => new Promise((resolve) => setTimeout(() => { resolve(request); }, 2 * (n++ % 10)));
+    const sub = runSubscriber(batched, staggered, decodeJSONMessage(), encodeJSONMessage, { concurrency: 16 });
+    await until(() => calls.filter((c) => c.startsWith("ack")).length === 60);
+    await sub.close();
+    expect(calls.filter((c) => c.startsWith("ack"))).toHaveLength(60);
+    const small = asked.filter((max) => max < 10);
+    expect(small.length).toBeLessThanOrEqual(asked.length / 2);
+
+    // A slow message does not hold the others' slots empty: after the linger, what fits is fetched.
+    const slow = fakeDriver("redeliver", Array.from({ length: 12 }, (_, i) => String(i)));
+    const slowBatched: MessageDriver<FakeMessage> = { ...slow.driver, batch: 10 };
+    const hang: Endpoint<unknown, unknown> = (ctx, request) =>
+      request === 0 ? new Promise((resolve) => { ctx.signal.addEventListener("abort", () => { resolve(request); }); }) : Promise.resolve(request);
+    const sub2 = runSubscriber(slowBatched, hang, decodeJSONMessage(), encodeJSONMessage, { concurrency: 10, closeTimeout: 50 });
+    await until(() => slow.calls.filter((c) => c.startsWith("ack")).length === 11);
+    expect(slow.calls.filter((c) => c.startsWith("ack"))).toHaveLength(11);
+    await sub2.close();
+  });
+
   it("refuses a concurrency or maxAttempts below 1, and a redelivering driver without retryLater", () => {
     const { driver } = fakeDriver("redeliver", []);
     expect(() => runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, { concurrency: 0 })).toThrow(RangeError);

@@ -137,6 +137,9 @@ interface Task<M> {
   done: Promise<void>;
 }
 
+/** How long the runtime waits for room for a whole batch (see `MessageDriver.batch`), in ms. */
+const batchLinger = 20;
+
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1, got ${value}`);
   return value;
@@ -371,6 +374,8 @@ export function runSubscriber<Req, Res, M extends Message>(
 
   const loop = (async (): Promise<void> => {
     let failures = 0;
+    const batch = Math.min(concurrency, driver.batch ?? 1);
+    let lingerUntil: number | undefined;
     while (!stop.signal.aborted) {
       const room = concurrency - tasks.size;
       if (room <= 0) {
@@ -379,9 +384,25 @@ export function runSubscriber<Req, Res, M extends Message>(
         });
         continue;
       }
-      let batch: readonly M[];
+      // A broker that receives in batches: while messages run, wait a moment for room for a
+      // whole batch rather than fetch a few at a time.
+      if (room < batch && tasks.size > 0) {
+        lingerUntil ??= Date.now() + batchLinger;
+        const left = lingerUntil - Date.now();
+        if (left > 0) {
+          let timer: NodeJS.Timeout | undefined;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            timer = setTimeout(resolve, left);
+          });
+          clearTimeout(timer);
+          continue;
+        }
+      }
+      lingerUntil = undefined;
+      let received: readonly M[];
       try {
-        batch = await driver.receive(room, stop.signal);
+        received = await driver.receive(room, stop.signal);
         failures = 0;
       } catch (thrown) {
         if (isAborted(stop.signal)) break;
@@ -390,7 +411,7 @@ export function runSubscriber<Req, Res, M extends Message>(
         await sleep(Math.max(10, backoff(failures)), stop.signal);
         continue;
       }
-      batch.forEach((message, i) => {
+      received.forEach((message, i) => {
         if (isAborted(stop.signal)) start(message, "closed");
         else if (i >= room) start(message, new KitError(Code.Internal, `the driver returned more than the ${room} messages asked for`));
         else start(message, undefined);

@@ -1,0 +1,160 @@
+// Kit's SQS transport against the raw AWS SDK loop, on the same SQS-compatible server
+// (ElasticMQ on 127.0.0.1:9324, SQS_ENDPOINT overrides; `bash scripts/services.sh start`).
+//
+// Each round, each side sends ROUND messages with 100 in flight and then consumes them:
+// - raw: SendMessageBatch calls of 10 (10 at once); then the loop users write by hand,
+//   ReceiveMessage (10, long poll) → handle each → DeleteMessageBatch, one poller;
+// - Kit: `publisher` calls (100 at once; Kit batches them into SendMessageBatch itself); then
+//   `subscriber` with its default concurrency (16), which deletes in batches too.
+// Both send the same message: the JSON body and a content-type attribute.
+// The handler is the same trivial work on both sides (parse the JSON body, add two numbers).
+// Rounds alternate the order; the table shows the medians and the ratio to raw.
+import { randomUUID } from "node:crypto";
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  DeleteQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { background, type Endpoint } from "@kit/endpoint";
+import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { publisher, subscriber } from "@kit/transport-sqs";
+import { printTable, ratio, type Result } from "./harness.ts";
+
+const TARGET = 0.9;
+const ROUND = 1_000;
+const ROUNDS = 5;
+const endpoint = process.env.SQS_ENDPOINT ?? "http://127.0.0.1:9324";
+const client = new SQSClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "kit", secretAccessKey: "kit" } });
+
+interface Job {
+  readonly a: number;
+  readonly b: number;
+}
+let checksum = 0;
+const work = (job: Job): void => {
+  checksum += job.a + job.b;
+};
+
+async function createQueue(name: string): Promise<string> {
+  const out = await client.send(new CreateQueueCommand({ QueueName: `kit-bench-${name}-${randomUUID().slice(0, 8)}` }));
+  return out.QueueUrl ?? "";
+}
+
+/** Runs `task(i)` for i in [0, count) with at most `width` at once. */
+async function pool(count: number, width: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+async function rawProduce(queueUrl: string): Promise<void> {
+  await pool(ROUND / 10, 10, (batch) =>
+    client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Array.from({ length: 10 }, (_, i) => ({
+          Id: String(i),
+          MessageBody: JSON.stringify({ a: batch, b: i }),
+          MessageAttributes: { "content-type": { DataType: "String", StringValue: "application/json" } }, // what Kit's JSON codec sends
+        })),
+      }),
+    ),
+  );
+}
+
+async function rawConsume(queueUrl: string): Promise<void> {
+  let handled = 0;
+  while (handled < ROUND) {
+    const out = await client.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ["All"] }),
+    );
+    const messages = out.Messages ?? [];
+    for (const m of messages) work(JSON.parse(m.Body ?? "{}") as Job);
+    if (messages.length > 0) {
+      await client.send(
+        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })) }),
+      );
+    }
+    handled += messages.length;
+  }
+}
+
+async function kitProduce(queueUrl: string): Promise<void> {
+  const send = publisher(client, queueUrl, encodeJSONMessage, undefined);
+  await pool(ROUND, 100, (i) => send(background(), { a: i, b: 1 }));
+}
+
+async function kitConsume(queueUrl: string, deadLetterQueueUrl: string): Promise<void> {
+  let handled = 0;
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const handle: Endpoint<Job, undefined> = (_ctx, job) => {
+    work(job);
+    if (++handled === ROUND) done();
+    return Promise.resolve(undefined);
+  };
+  const sub = subscriber(client, queueUrl, handle, decodeJSONMessage<Job>(), encodeJSONMessage, {
+    deadLetterQueueUrl, // and the default concurrency, 16
+    waitTimeSeconds: 1,
+  });
+  await finished;
+  await sub.close(); // waits for the last deletes
+}
+
+const timed = async (run: () => Promise<void>): Promise<number> => {
+  const start = process.hrtime.bigint();
+  await run();
+  return (ROUND * 1e9) / Number(process.hrtime.bigint() - start);
+};
+
+const rawQueue = await createQueue("raw");
+const kitQueue = await createQueue("kit");
+const kitDlq = await createQueue("kit-dlq");
+const rates = { "raw produce": [] as number[], "kit produce": [] as number[], "raw consume": [] as number[], "kit consume": [] as number[] };
+const started = Date.now();
+try {
+  for (let round = 0; round <= ROUNDS; round++) {
+    // round 0 warms both sides up and is not counted
+    const sides = round % 2 === 0 ? (["raw", "kit"] as const) : (["kit", "raw"] as const);
+    for (const side of sides) {
+      const produce = await timed(() => (side === "raw" ? rawProduce(rawQueue) : kitProduce(kitQueue)));
+      const consume = await timed(() => (side === "raw" ? rawConsume(rawQueue) : kitConsume(kitQueue, kitDlq)));
+      if (round > 0) {
+        rates[`${side} produce`].push(produce);
+        rates[`${side} consume`].push(consume);
+      }
+    }
+  }
+} finally {
+  await Promise.all([rawQueue, kitQueue, kitDlq].map((QueueUrl) => client.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined)));
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] ?? Number.NaN;
+};
+const result = (name: keyof typeof rates): Result => ({
+  name,
+  opsPerSec: median(rates[name]),
+  range: [Math.min(...rates[name]), Math.max(...rates[name])],
+  bytesPerOp: 0,
+});
+const produced = [result("raw produce"), result("kit produce")];
+const consumed = [result("raw consume"), result("kit consume")];
+printTable(`SQS: send ${ROUND} messages, 100 in flight (messages/s)`, produced, "raw produce");
+printTable(`SQS: receive, handle and delete ${ROUND} messages (messages/s)`, consumed, "raw consume");
+const producing = ratio(produced, "kit produce", "raw produce");
+const consuming = ratio(consumed, "kit consume", "raw consume");
+const met = producing >= TARGET && consuming >= TARGET;
+console.log(
+  `\ntarget: Kit SQS ≥ ${TARGET.toFixed(2)} × the raw SDK loop: ${met ? "MET" : "NOT MET"} ` +
+    `(send ${producing.toFixed(2)}, consume ${consuming.toFixed(2)}); ${((Date.now() - started) / 1000).toFixed(1)} s, checksum ${checksum}`,
+);
+client.destroy();
+if (!met) process.exitCode = 1;

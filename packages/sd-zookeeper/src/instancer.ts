@@ -1,0 +1,133 @@
+import { type Instancer, instanceCache } from "@kit/sd";
+import { State } from "node-zookeeper-client";
+import { exists, getChildren, getData, isNoNode, type ZooKeeperClient } from "./client.ts";
+
+/** Options for {@link zookeeperInstancer}. */
+export interface ZooKeeperInstancerOptions {
+  /**
+   * Milliseconds a read of the children may go unanswered before it is reported as an error
+   * event (it goes on, and its answer still counts). node-zookeeper-client holds requests
+   * while it can't reach any server, and says nothing if it never could; this makes that
+   * visible. Default `10000`.
+   */
+  readonly timeout?: number;
+  /** Milliseconds to wait before reading again after a read failed. Default `1000`. */
+  readonly retryDelay?: number;
+}
+
+/**
+ * Watches the children of `path` in ZooKeeper and reports their data (UTF-8) as the instances
+ * of a service, Go kit's `zk.NewInstancer`. Every event carries the complete set, read again
+ * whenever the children change; a missing `path` has no instances until it is created. A
+ * lost connection or an expired session is an error event; on reconnecting the set is read
+ * again, and a read that fails or goes unanswered for `timeout` ms is an error event too.
+ * Children whose data is empty are skipped.
+ *
+ * @param client - your node-zookeeper-client `Client` (connected or about to be); `stop()`
+ * does not close it. After its session expires it is closed for good: make a new client and
+ * a new instancer.
+ * @param path - the service's node, such as `/services/users`, whose children are its instances
+ * @param options - see {@link ZooKeeperInstancerOptions}
+ *
+ * @example
+ * ```ts
+ * const zk = createClient("127.0.0.1:2181");
+ * zk.connect();
+ * const instancer = zookeeperInstancer(zk, "/services/users");
+ * const users = retry(3, 2_000, roundRobin(endpointer(instancer, factory)));
+ * ```
+ */
+export function zookeeperInstancer(client: ZooKeeperClient, path: string, options: ZooKeeperInstancerOptions = {}): Instancer {
+  const { timeout = 10_000, retryDelay = 1_000 } = options;
+  if (!path.startsWith("/") || (path.length > 1 && path.endsWith("/"))) {
+    throw new RangeError(`path must be an absolute ZooKeeper path such as /services/users, got ${JSON.stringify(path)}`);
+  }
+  for (const [option, value] of [["timeout", timeout], ["retryDelay", retryDelay]] as const) {
+    if (!(value >= 0 && Number.isFinite(value))) throw new RangeError(`${option} must be a number of milliseconds >= 0, got ${String(value)}`);
+  }
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const running = (): boolean => !stopped; // a function: `stopped` changes across awaits
+
+  const onState = (state: { readonly name: string; readonly code: number }): void => {
+    if (state.code === State.SYNC_CONNECTED.code || state.code === State.CONNECTED_READ_ONLY.code) refresh();
+    else if (state.code === State.DISCONNECTED.code) cache.update({ error: new Error(`zookeeper: disconnected while watching ${path}`) });
+    else if (state.code === State.EXPIRED.code) cache.update({ error: new Error(`zookeeper: session expired while watching ${path}`) });
+    else if (state.code === State.AUTH_FAILED.code) cache.update({ error: new Error(`zookeeper: authentication failed while watching ${path}`) });
+  };
+  const cache = instanceCache(() => {
+    stopped = true;
+    clearTimeout(retryTimer);
+    client.removeListener("state", onState);
+  });
+
+  // One function for every watch, so the client keeps a single watch per node however often
+  // the set is read.
+  const watcher = (): void => {
+    refresh();
+  };
+
+  // Reads the children and their data; a change during a read makes one more read.
+  let reading = false;
+  let again = false;
+  const readAgain = (): boolean => again && running();
+  const read = async (): Promise<void> => {
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    try {
+      do {
+        again = false;
+        const unanswered = setTimeout(() => {
+          cache.update({ error: new Error(`zookeeper: no answer in ${timeout} ms while reading ${path}`) });
+        }, timeout);
+        unanswered.unref();
+        try {
+          const instances = await readInstances();
+          if (instances !== undefined && running()) cache.update({ instances });
+        } catch (error) {
+          if (running()) {
+            cache.update({ error: error instanceof Error ? error : new Error(String(error)) });
+            retryTimer ??= setTimeout(() => {
+              retryTimer = undefined;
+              refresh();
+            }, retryDelay);
+          }
+        } finally {
+          clearTimeout(unanswered);
+        }
+      } while (readAgain());
+    } finally {
+      reading = false;
+    }
+  };
+
+  // The data of every child, or undefined when `path` is missing and its creation is watched
+  // (an empty set is reported then).
+  const readInstances = async (): Promise<string[] | undefined> => {
+    let children: string[];
+    try {
+      children = await getChildren(client, path, watcher);
+    } catch (error) {
+      if (!isNoNode(error)) throw error;
+      cache.update({ instances: [] });
+      // Watch for the node to be created; if it already is, read again.
+      if (await exists(client, path, watcher)) again = true;
+      return undefined;
+    }
+    const base = path === "/" ? "" : path;
+    const data = await Promise.all(children.map((child) => getData(client, `${base}/${child}`)));
+    return data.filter((value): value is string => value !== undefined && value !== "");
+  };
+
+  const refresh = (): void => {
+    if (running()) void read();
+  };
+
+  client.on("state", onState);
+  refresh();
+  return cache;
+}
+

@@ -1,0 +1,64 @@
+import { toKitError, type KitError, type Middleware } from "@kit/endpoint";
+import { context as otel, SpanKind, SpanStatusCode, trace, type Attributes, type Tracer } from "@opentelemetry/api";
+import { otelContext, withOtelContext } from "./context.ts";
+import { errorCodeAttribute, tracerOf } from "./internal/span.ts";
+
+/** Options for {@link traceEndpoint}. */
+export interface TraceEndpointOptions<Res> {
+  /**
+   * The tracer to start spans with; defaults to the global provider's tracer named
+   * `@kit/tracing`, looked up at each call.
+   */
+  readonly tracer?: Tracer;
+  /** The span's kind; default `SpanKind.INTERNAL` (the transport hooks start the SERVER and CLIENT spans). */
+  readonly kind?: SpanKind;
+  /** Attributes set on every span. */
+  readonly attributes?: Attributes;
+  /**
+   * The business error a successful response carries, if any (Go kit's `endpoint.Failer`):
+   * when it returns a `KitError`, the span is marked failed as if the endpoint had thrown it.
+   */
+  readonly failed?: (response: Res) => KitError | undefined;
+}
+
+/**
+ * Endpoint middleware that wraps every call in a span named `name`, Go kit's
+ * `tracing.TraceEndpoint`. The span's parent is the OpenTelemetry context in Kit's context
+ * (see {@link otelContext}: the span a transport hook started, or the active one); the
+ * endpoint runs with the new span in its context, both Kit's (for the client hooks it calls)
+ * and OpenTelemetry's active one (for instrumented libraries). A call that fails records
+ * `kit.error.code`, the exception, and an ERROR status with the error's message; a thrown
+ * value that is not a `KitError` counts as `unknown`. The error is thrown on unchanged.
+ *
+ * @param name - the span's name, such as the endpoint's method `"Sum"`
+ * @param options - tracer, kind, attributes, and how to find a business error in a response
+ *
+ * @example
+ * ```ts
+ * const sum = chain(traceEndpoint<SumRequest, SumResponse>("Sum"), logging)(makeSumEndpoint(svc));
+ * ```
+ */
+export function traceEndpoint<Req, Res>(name: string, options: TraceEndpointOptions<Res> = {}): Middleware<Req, Res> {
+  const { kind = SpanKind.INTERNAL, attributes, failed } = options;
+  return (next) => async (ctx, request) => {
+    const parent = otelContext(ctx);
+    const span = tracerOf(options).startSpan(name, attributes === undefined ? { kind } : { kind, attributes }, parent);
+    const inner = trace.setSpan(parent, span);
+    const fail = (error: KitError): void => {
+      span.setAttribute(errorCodeAttribute, error.code);
+      span.recordException(error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    };
+    try {
+      const response = await otel.with(inner, () => next(withOtelContext(ctx, inner), request));
+      const error = failed?.(response);
+      if (error !== undefined) fail(error);
+      return response;
+    } catch (thrown) {
+      fail(toKitError(thrown));
+      throw thrown;
+    } finally {
+      span.end();
+    }
+  };
+}

@@ -1,0 +1,39 @@
+import { Code, KitError } from "@kit/endpoint";
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+const encoder = new TextEncoder();
+
+/** Marks a message whose body is empty: SQS refuses an empty `MessageBody`, so one space stands in. */
+const emptyBodyHeader = "kit-empty-body";
+
+/**
+ * A message body as the text SQS carries: an empty body becomes one space, marked with a
+ * `kit-empty-body` header that {@link fromSqsBody} reads back; a body that is not UTF-8 is
+ * `invalid_argument`.
+ *
+ * @param body - the encoded body
+ * @param headers - the message's headers, which get the mark when the body is empty
+ */
+export function toSqsBody(body: Uint8Array, headers: Map<string, string>): string {
+  if (body.length === 0) {
+    headers.set(emptyBodyHeader, "1");
+    return " ";
+  }
+  try {
+    return decoder.decode(body);
+  } catch {
+    throw new KitError(Code.InvalidArgument, "an SQS message body must be UTF-8 text; encode binary bodies (base64) in the codec");
+  }
+}
+
+/**
+ * The body of a received message: its text as bytes, or empty when {@link toSqsBody} marked it
+ * so (the mark is taken out of `headers`).
+ *
+ * @param text - the message's `Body`
+ * @param headers - its headers
+ */
+export function fromSqsBody(text: string | undefined, headers: Map<string, string>): Uint8Array {
+  if (headers.delete(emptyBodyHeader)) return new Uint8Array(0);
+  return encoder.encode(text ?? "");
+}

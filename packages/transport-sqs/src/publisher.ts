@@ -1,0 +1,198 @@
+import { randomUUID } from "node:crypto";
+import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { Code, KitError, toKitError, untilAborted, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
+import { readError, writeTimeout, type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
+import { toAttributes } from "./attributes.ts";
+import { correlationHeader, replyToHeader } from "./headers.ts";
+import { batcher, type Batcher } from "./internal/batcher.ts";
+import { toSqsBody } from "./internal/body.ts";
+import { replyStateOf, type ReplyQueue } from "./reply-queue.ts";
+
+/** What a publisher's finalizer learns about one call. */
+export interface SqsPublisherOutcome {
+  /** Why the call failed; `undefined` when it succeeded. */
+  readonly error: KitError | undefined;
+}
+
+/** Options for {@link publisher}. */
+export interface SqsPublisherOptions<Req> {
+  /** Hooks run in order after encoding, before sending: set headers (trace context, credentials). */
+  readonly before?: readonly ((ctx: Context, message: OutgoingMessage) => Context | Promise<Context>)[];
+  /** Hooks run in order on the reply of a request/reply call, before decoding. */
+  readonly after?: readonly ((ctx: Context, reply: Message) => Context | Promise<Context>)[];
+  /** Hooks run once per call, whatever happened. */
+  readonly finalizer?: readonly ((ctx: Context, outcome: SqsPublisherOutcome) => void | Promise<void>)[];
+  /** FIFO queues: the message group of a request (messages of one group are handled in order). */
+  readonly groupId?: (request: Req) => string;
+  /** FIFO queues: the deduplication id of a request; default: the queue's content-based deduplication. */
+  readonly deduplicationId?: (request: Req) => string;
+  /** Seconds SQS keeps a new message invisible (standard queues; 0–900). */
+  readonly delaySeconds?: number;
+  /** Request/reply: where replies come back. Required when a `decode` is given. */
+  readonly replies?: ReplyQueue;
+  /** Request/reply: the longest wait for a reply when the ctx has no deadline, in ms; default 30 000. */
+  readonly timeout?: number;
+}
+
+interface Outgoing {
+  readonly body: string;
+  readonly headers: Map<string, string>;
+  readonly groupId: string | undefined;
+  readonly deduplicationId: string | undefined;
+}
+
+const senders = new WeakMap<SQSClient, Map<string, Batcher<Outgoing, string>>>();
+
+/** One batcher per client and queue: concurrent sends to a queue go out as `SendMessageBatch`. */
+function senderFor(client: SQSClient, queueUrl: string, delaySeconds: number | undefined): Batcher<Outgoing, string> {
+  let byQueue = senders.get(client);
+  if (byQueue === undefined) {
+    byQueue = new Map<string, Batcher<Outgoing, string>>();
+    senders.set(client, byQueue);
+  }
+  const key = `${queueUrl} ${delaySeconds ?? ""}`;
+  let sender = byQueue.get(key);
+  if (sender === undefined) {
+    sender = batcher<Outgoing, string>(
+      async (batch) => {
+        const out = await client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: batch.map((m, i) => ({
+              Id: String(i),
+              MessageBody: m.body,
+              MessageAttributes: toAttributes(m.headers),
+              ...(delaySeconds === undefined ? {} : { DelaySeconds: delaySeconds }),
+              ...(m.groupId === undefined ? {} : { MessageGroupId: m.groupId }),
+              ...(m.deduplicationId === undefined ? {} : { MessageDeduplicationId: m.deduplicationId }),
+            })),
+          }),
+        );
+        return batch.map((_, i) => {
+          const ok = out.Successful?.find((s) => s.Id === String(i));
+          if (ok !== undefined) return { ok: true, value: ok.MessageId ?? "" };
+          const failure = out.Failed?.find((f) => f.Id === String(i));
+          const code = failure?.SenderFault === true ? Code.InvalidArgument : Code.Unavailable;
+          return { ok: false, error: new KitError(code, `SQS refused the message: ${failure?.Message ?? failure?.Code ?? "no result"}`) };
+        });
+      },
+      10,
+      0,
+    );
+    byQueue.set(key, sender);
+  }
+  return sender;
+}
+
+/**
+ * An `Endpoint` that sends its request to an SQS queue, Go kit's publisher shape. With
+ * `decode` undefined it resolves once SQS has stored the message; with a `decode` and a
+ * {@link ReplyQueue} in `replies`, it waits for the subscriber's reply (request/reply),
+ * bounded by the ctx deadline (sent along in `kit-timeout`), and a `kit-error-code` on the reply
+ * is thrown as that same `KitError`. Messages sent at once (in the same turn of the event loop)
+ * to the same queue go out together as `SendMessageBatch` calls of up to 10.
+ *
+ * @param client - the user's `SQSClient`
+ * @param queueUrl - the queue to send to
+ * @param encode - writes the request into the message, such as `encodeJSONMessage`
+ * @param decode - reads the reply; `undefined` for fire-and-forget
+ * @param options - hooks, FIFO ids, delay, the reply queue
+ *
+ * @example
+ * ```ts
+ * const placeOrder = publisher(sqs, ordersUrl, encodeJSONMessage, undefined, { groupId: (o: Order) => o.customer });
+ * await placeOrder(background(), order);
+ * ```
+ */
+// eslint-disable-next-line max-params -- the transport shape: client(target, encode, decode, options) with the client in front
+export function publisher<Req>(
+  client: SQSClient,
+  queueUrl: string,
+  encode: EncodeMessage<Req>,
+  decode: undefined,
+  options?: SqsPublisherOptions<Req>,
+): Endpoint<Req, void>;
+/**
+ * Request/reply: see the first overload.
+ *
+ * @param client - the user's `SQSClient`
+ * @param queueUrl - the queue to send to
+ * @param encode - writes the request into the message
+ * @param decode - reads the reply
+ * @param options - hooks, FIFO ids, and `replies`, the {@link ReplyQueue} (required)
+ */
+// eslint-disable-next-line max-params -- the transport shape: client(target, encode, decode, options) with the client in front
+export function publisher<Req, Res>(
+  client: SQSClient,
+  queueUrl: string,
+  encode: EncodeMessage<Req>,
+  decode: DecodeMessage<Res>,
+  options: SqsPublisherOptions<Req> & { readonly replies: ReplyQueue },
+): Endpoint<Req, Res>;
+// eslint-disable-next-line max-params -- as above
+export function publisher<Req, Res>(
+  client: SQSClient,
+  queueUrl: string,
+  encode: EncodeMessage<Req>,
+  decode: DecodeMessage<Res> | undefined,
+  options: SqsPublisherOptions<Req> = {},
+): Endpoint<Req, Res | undefined> {
+  const { before = [], after = [], finalizer = [], groupId, deduplicationId, delaySeconds, replies, timeout = 30_000 } = options;
+  if (decode !== undefined && replies === undefined) throw new TypeError("a request/reply publisher needs a reply queue: options.replies");
+  const sender = senderFor(client, queueUrl, delaySeconds);
+
+  return async (ctx, request) => {
+    let current = ctx;
+    let error: KitError | undefined;
+    let cancelTimeout: (() => void) | undefined;
+    try {
+      if (decode !== undefined && ctx.deadline === undefined) {
+        const [timed, cancel] = withTimeout(ctx, timeout);
+        current = timed;
+        cancelTimeout = cancel;
+      }
+      const message: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
+      await encode(current, request, message);
+      for (const hook of before) current = await hook(current, message);
+      writeTimeout(current, message.headers);
+      const outgoing = (): Outgoing => ({
+        body: toSqsBody(message.body, message.headers),
+        headers: message.headers,
+        groupId: groupId?.(request),
+        deduplicationId: deduplicationId?.(request),
+      });
+      if (decode === undefined || replies === undefined) {
+        await untilAborted(current.signal, () => sender.add(outgoing()));
+        return undefined;
+      }
+      const correlationId = randomUUID();
+      message.headers.set(replyToHeader, replies.url);
+      message.headers.set(correlationHeader, correlationId);
+      const waiting = replyStateOf(replies).wait(correlationId);
+      try {
+        const reply = await untilAborted(current.signal, async () => {
+          await sender.add(outgoing());
+          return waiting.reply;
+        });
+        for (const hook of after) current = await hook(current, reply);
+        const failed = readError(reply.headers);
+        if (failed !== undefined) throw failed;
+        return await decode(current, reply);
+      } finally {
+        waiting.cancel();
+      }
+    } catch (thrown) {
+      error = toKitError(thrown);
+      throw error;
+    } finally {
+      cancelTimeout?.();
+      for (const hook of finalizer) {
+        try {
+          await hook(current, { error });
+        } catch {
+          // a finalizer only observes; its failure must not change the call's result
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,137 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { Code, KitError, toKitError } from "@kit/endpoint";
+import type { Message } from "@kit/transport";
+import { fromAttributes } from "./attributes.ts";
+import { correlationHeader } from "./headers.ts";
+import { fromSqsBody } from "./internal/body.ts";
+
+/**
+ * A queue a {@link publisher} receives replies on, for request/reply over SQS: requests carry
+ * its URL in `kit-reply-to` and a fresh `kit-correlation-id`; it long-polls while requests
+ * wait, hands each reply to the request with the same id, and deletes it. Replies that nobody
+ * waits for any more (their caller gave up) are deleted too. Use one reply queue per process
+ * (a queue of its own, not shared with another consumer).
+ */
+export interface ReplyQueue {
+  /** The queue's URL. */
+  readonly url: string;
+  /** Stops polling; requests still waiting fail with `canceled`. Calling it again does nothing. */
+  close(): Promise<void>;
+}
+
+interface Waiter {
+  readonly resolve: (reply: Message) => void;
+  readonly reject: (err: KitError) => void;
+}
+
+interface ReplyState {
+  wait(correlationId: string): { reply: Promise<Message>; cancel(): void };
+}
+
+const states = new WeakMap<ReplyQueue, ReplyState>();
+
+/** The waiting side of a reply queue, for the publisher. */
+export function replyStateOf(queue: ReplyQueue): ReplyState {
+  const state = states.get(queue);
+  if (state === undefined) throw new TypeError("not a reply queue made by replyQueue()");
+  return state;
+}
+
+/** Options for {@link replyQueue}. */
+export interface ReplyQueueOptions {
+  /** Long-poll wait of each receive, in seconds (1–20); default 20. */
+  readonly waitTimeSeconds?: number;
+  /** Told about receive and delete failures (polling goes on after a pause). */
+  readonly onError?: (err: KitError) => void;
+}
+
+/**
+ * Makes a {@link ReplyQueue} on an existing queue.
+ *
+ * @param client - the user's `SQSClient`
+ * @param url - the reply queue's URL
+ * @param options - poll wait and an error callback
+ *
+ * @example
+ * ```ts
+ * const replies = replyQueue(sqs, replyUrl);
+ * const sum = publisher(sqs, sumUrl, encodeJSONMessage, decodeJSONMessage(SumReply), { replies });
+ * const { v } = await sum(withTimeout(background(), 5_000)[0], { a: 1, b: 2 });
+ * await replies.close();
+ * ```
+ */
+export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOptions = {}): ReplyQueue {
+  const { waitTimeSeconds = 20, onError } = options;
+  const waiters = new Map<string, Waiter>();
+  let poll: AbortController | undefined;
+  let closed = false;
+
+  const deliver = (message: Message & { id: string }): void => {
+    const id = message.headers.get(correlationHeader);
+    const waiter = id === null || id === undefined ? undefined : waiters.get(id);
+    if (id !== null && id !== undefined) waiters.delete(id);
+    waiter?.resolve(message);
+  };
+
+  const isAborted = (signal: AbortSignal): boolean => signal.aborted; // read afresh after awaits
+  const loop = async (): Promise<void> => {
+    const controller = new AbortController();
+    poll = controller;
+    let failures = 0;
+    while (waiters.size > 0 && !controller.signal.aborted) {
+      try {
+        const out = await client.send(
+          new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: waitTimeSeconds, MessageAttributeNames: ["All"] }),
+          { abortSignal: controller.signal },
+        );
+        failures = 0;
+        const messages = out.Messages ?? [];
+        for (const raw of messages) {
+          const headers = fromAttributes(raw.MessageAttributes);
+          deliver({ id: raw.MessageId ?? "", body: fromSqsBody(raw.Body, headers), headers, attempt: 1 });
+        }
+        if (messages.length > 0) {
+          await client.send(
+            new DeleteMessageBatchCommand({ QueueUrl: url, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })) }),
+          );
+        }
+      } catch (thrown) {
+        if (isAborted(controller.signal)) break;
+        failures += 1;
+        onError?.(toKitError(thrown, Code.Unavailable));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** failures)));
+      }
+    }
+    if (poll === controller) poll = undefined;
+    if (waiters.size > 0 && !closed) void loop(); // a request arrived as this loop ended
+  };
+
+  const queue: ReplyQueue = {
+    url,
+    async close() {
+      if (closed) return;
+      closed = true;
+      poll?.abort();
+      for (const waiter of waiters.values()) waiter.reject(new KitError(Code.Canceled, "the reply queue was closed"));
+      waiters.clear();
+      await Promise.resolve();
+    },
+  };
+  states.set(queue, {
+    wait(correlationId) {
+      if (closed) throw new KitError(Code.FailedPrecondition, "the reply queue is closed");
+      const reply = new Promise<Message>((resolve, reject) => {
+        waiters.set(correlationId, { resolve, reject });
+      });
+      if (poll === undefined) void loop();
+      return {
+        reply,
+        cancel() {
+          waiters.delete(correlationId);
+          if (waiters.size === 0) poll?.abort();
+        },
+      };
+    },
+  });
+  return queue;
+}

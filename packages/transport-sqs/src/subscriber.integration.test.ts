@@ -1,0 +1,310 @@
+// The SQS subscriber against a real SQS-compatible server on 127.0.0.1 (ElasticMQ; see
+// test/sqs.ts). Each test makes its own queues and deletes them.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Code, KitError, type Endpoint } from "@kit/endpoint";
+import { decodeJSONMessage, encodeJSONMessage, type MessageOutcome } from "@kit/transport";
+import { subscriber } from "./subscriber.ts";
+import { depth, drain, endpoint, Queues, sleep, sqsClient, until } from "../test/sqs.ts";
+
+let client: SQSClient;
+let queues: Queues;
+
+beforeEach(() => {
+  client = sqsClient();
+  queues = new Queues(client);
+});
+afterEach(async () => {
+  await queues.deleteAll();
+  client.destroy();
+});
+
+interface Job {
+  n: number;
+  group?: string;
+}
+
+/** Sends `count` JSON jobs `{ n }` in batches of 10. */
+async function sendJobs(queueUrl: string, count: number, extra: (n: number) => Record<string, unknown> = () => ({})): Promise<void> {
+  for (let start = 0; start < count; start += 10) {
+    const entries = Array.from({ length: Math.min(10, count - start) }, (_, i) => ({
+      Id: String(i),
+      MessageBody: JSON.stringify({ n: start + i }),
+      ...extra(start + i),
+    }));
+    const out = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    expect(out.Failed ?? []).toEqual([]);
+  }
+}
+
+const decodeJob = decodeJSONMessage<Job>();
+
+describe("SQS subscriber", () => {
+  it("handles 10,000 messages with concurrency 16: each once, each deleted, none left", { timeout: 240_000 }, async () => {
+    const queueUrl = await queues.create("bulk");
+    const dlq = await queues.create("bulk-dlq");
+    const total = 10_000;
+    await sendJobs(queueUrl, total);
+    const seen = new Map<number, number>();
+    let running = 0;
+    let most = 0;
+    const handle: Endpoint<Job, undefined> = async (_ctx, job) => {
+      running++;
+      most = Math.max(most, running);
+      seen.set(job.n, (seen.get(job.n) ?? 0) + 1);
+      await sleep(1);
+      running--;
+      return undefined;
+    };
+    const decisions = new Map<string, number>();
+    const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, {
+      concurrency: 16,
+      deadLetterQueueUrl: dlq,
+      waitTimeSeconds: 1,
+      finalizer: [(_ctx, o: MessageOutcome) => void decisions.set(o.decision, (decisions.get(o.decision) ?? 0) + 1)],
+    });
+    await until(() => (decisions.get("succeeded") ?? 0) === total, 200_000, "all messages handled");
+    await sub.close();
+
+    expect(seen.size).toBe(total);
+    expect([...seen.values()].every((times) => times === 1)).toBe(true);
+    expect(most).toBeLessThanOrEqual(16);
+    expect(Object.fromEntries(decisions)).toEqual({ succeeded: total });
+    expect(await depth(client, queueUrl)).toEqual({ visible: 0, inFlight: 0 });
+    expect(await depth(client, dlq)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it("sends a poison message to the dead-letter queue once, with its error, and goes on", async () => {
+    const queueUrl = await queues.create("poison");
+    const dlq = await queues.create("poison-dlq");
+    const handled: number[] = [];
+    let poisonCalls = 0;
+    const handle: Endpoint<Job, undefined> = (_ctx, job) => {
+      if (job.n === 1) {
+        poisonCalls++;
+        return Promise.reject(new KitError(Code.InvalidArgument, "n must not be 1"));
+      }
+      handled.push(job.n);
+      return Promise.resolve(undefined);
+    };
+    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "{not json" }));
+    await sendJobs(queueUrl, 3);
+    const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, { concurrency: 2, deadLetterQueueUrl: dlq, waitTimeSeconds: 1 });
+    try {
+      await until(() => handled.length === 2, 20_000, "the good messages handled");
+      const dead = await drain(client, dlq, 2, 5_000);
+      expect(dead).toHaveLength(2);
+      const byBody = new Map(dead.map((m) => [m.Body, m.MessageAttributes ?? {}]));
+      expect(byBody.get("{not json")?.["kit-error-code"]?.StringValue).toBe("invalid_argument");
+      expect(byBody.get(JSON.stringify({ n: 1 }))?.["kit-error-code"]?.StringValue).toBe("invalid_argument");
+      expect(byBody.get(JSON.stringify({ n: 1 }))?.["kit-error-message"]?.StringValue).toBe("n must not be 1");
+      expect(byBody.get(JSON.stringify({ n: 1 }))?.["kit-attempts"]?.StringValue).toBe("1");
+      expect(poisonCalls).toBe(1);
+      expect(handled.sort()).toEqual([0, 2]);
+      await until(async () => (await depth(client, queueUrl)).inFlight === 0, 10_000, "the queue empty");
+      expect(await depth(client, queueUrl)).toEqual({ visible: 0, inFlight: 0 });
+      expect(await drain(client, dlq, 1, 1_500)).toEqual([]); // exactly once
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it("retries a retryable failure after a backoff, counting SQS receives as attempts", async () => {
+    const queueUrl = await queues.create("retry");
+    const dlq = await queues.create("retry-dlq");
+    const attempts: number[] = [];
+    const outcomes: string[] = [];
+    const handle: Endpoint<Job, undefined> = () => {
+      attempts.push(Date.now());
+      return attempts.length < 3 ? Promise.reject(new KitError(Code.Unavailable, "try again")) : Promise.resolve(undefined);
+    };
+    await sendJobs(queueUrl, 1);
+    const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, {
+      deadLetterQueueUrl: dlq,
+      waitTimeSeconds: 1,
+      backoff: () => 1_000,
+      finalizer: [(_ctx, o) => void outcomes.push(`${o.decision}@${o.attempt}`)],
+    });
+    try {
+      await until(() => outcomes.includes("succeeded@3"), 30_000, "success on the third attempt");
+      expect(outcomes).toEqual(["retried@1", "retried@2", "succeeded@3"]);
+      // the message stayed invisible for the backoff (whole seconds on SQS)
+      expect((attempts[1] ?? 0) - (attempts[0] ?? 0)).toBeGreaterThanOrEqual(900);
+      await until(async () => (await depth(client, queueUrl)).inFlight === 0, 10_000, "the message deleted");
+      expect(await depth(client, queueUrl)).toEqual({ visible: 0, inFlight: 0 });
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it("dead-letters a message whose retries are used up", async () => {
+    const queueUrl = await queues.create("exhaust");
+    const dlq = await queues.create("exhaust-dlq");
+    let calls = 0;
+    const handle: Endpoint<Job, undefined> = () => {
+      calls++;
+      return Promise.reject(new KitError(Code.Unavailable, "down"));
+    };
+    await sendJobs(queueUrl, 1);
+    const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, { deadLetterQueueUrl: dlq, waitTimeSeconds: 1, maxAttempts: 2, backoff: () => 0 });
+    try {
+      const dead = await drain(client, dlq, 1, 20_000);
+      expect(dead).toHaveLength(1);
+      expect(dead[0]?.MessageAttributes?.["kit-error-code"]?.StringValue).toBe("unavailable");
+      expect(dead[0]?.MessageAttributes?.["kit-attempts"]?.StringValue).toBe("2");
+      expect(calls).toBe(2);
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it("keeps a long-running message invisible while its handler works, so it is not delivered twice", { timeout: 60_000 }, async () => {
+    const queueUrl = await queues.create("long");
+    const dlq = await queues.create("long-dlq");
+    let calls = 0;
+    const handle: Endpoint<Job, undefined> = async () => {
+      calls++;
+      await sleep(5_000);
+      return undefined;
+    };
+    await sendJobs(queueUrl, 1);
+    const second = sqsClient();
+    const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, { deadLetterQueueUrl: dlq, waitTimeSeconds: 1, visibilityTimeout: 2 });
+    try {
+      await until(() => calls === 1, 10_000, "the handler started");
+      // Another consumer polls through the whole handler time: it must get nothing.
+      const stolen = await drain(second, queueUrl, 1, 5_500);
+      expect(stolen).toEqual([]);
+      await until(async () => (await depth(client, queueUrl)).inFlight === 0, 10_000, "the message deleted");
+      expect(calls).toBe(1);
+    } finally {
+      await sub.close();
+      second.destroy();
+    }
+  });
+
+  it("close() lets 100 slow messages in flight finish and be deleted, and takes no new one", { timeout: 60_000 }, async () => {
+    const queueUrl = await queues.create("close");
+    const dlq = await queues.create("close-dlq");
+    await sendJobs(queueUrl, 150);
+    let started = 0;
+    let finished = 0;
+    const handle: Endpoint<Job, undefined> = async () => {
+      started++;
+      await sleep(1_500);
+      finished++;
+      return undefined;
+    };
+    const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, { concurrency: 100, deadLetterQueueUrl: dlq, waitTimeSeconds: 1 });
+    await until(() => started === 100, 30_000, "100 messages in flight");
+    const before = started;
+    await sub.close();
+    expect(finished).toBe(before);
+    expect(started).toBe(before);
+    await until(async () => (await depth(client, queueUrl)).inFlight === 0, 15_000, "nothing left in flight");
+    expect(await depth(client, queueUrl)).toEqual({ visible: 50, inFlight: 0 });
+  });
+
+  it("redelivers to another consumer the messages of a consumer that died mid-flight", { timeout: 90_000 }, async () => {
+    const queueUrl = await queues.create("die");
+    const dlq = await queues.create("die-dlq");
+    await sendJobs(queueUrl, 20);
+    const script = fileURLToPath(new URL("../test/dying-consumer.ts", import.meta.url));
+    const child = spawn(process.execPath, [script, endpoint, queueUrl, dlq], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    await until(() => out.includes("in flight 20"), 30_000, "the child holding all 20 messages");
+    const exited = once(child, "exit");
+    expect(child.exitCode).toBeNull(); // still running, holding the messages
+    child.kill("SIGKILL");
+    await exited;
+    expect(await depth(client, queueUrl)).toEqual({ visible: 0, inFlight: 20 });
+
+    const handled = new Set<number>();
+    const sub = subscriber(client, queueUrl, (_ctx, job: Job) => (handled.add(job.n), Promise.resolve(undefined)), decodeJob, encodeJSONMessage, {
+      deadLetterQueueUrl: dlq,
+      waitTimeSeconds: 1,
+    });
+    try {
+      await until(() => handled.size === 20, 60_000, "all 20 redelivered"); // after the dead child's 3 s visibility
+      expect([...handled].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it("handles a FIFO queue's messages of one group in order, groups side by side", { timeout: 90_000 }, async () => {
+    const queueUrl = await queues.create("fifo", { fifo: true });
+    const dlq = await queues.create("fifo-dlq", { fifo: true });
+    const groups = ["a", "b", "c"];
+    const perGroup = 20;
+    for (const group of groups) {
+      await sendJobs(queueUrl, perGroup, (n) => ({ MessageGroupId: group, MessageBody: JSON.stringify({ n, group }) }));
+    }
+    const order = new Map<string, number[]>(groups.map((g) => [g, []]));
+    let running = 0;
+    let most = 0;
+    let failedOnce = false;
+    const handle: Endpoint<Job, undefined> = async (_ctx, job) => {
+      running++;
+      most = Math.max(most, running);
+      try {
+        await sleep(Math.floor(Math.random() * 20));
+        if (job.group === "b" && job.n === 5 && !failedOnce) {
+          failedOnce = true; // one retry in the middle of group b must not let 6 overtake 5
+          throw new KitError(Code.Unavailable, "once");
+        }
+        order.get(job.group ?? "")?.push(job.n);
+        return undefined;
+      } finally {
+        running--;
+      }
+    };
+    const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, { concurrency: 8, deadLetterQueueUrl: dlq, waitTimeSeconds: 1, backoff: () => 500 });
+    try {
+      await until(() => [...order.values()].every((list) => list.length === perGroup), 60_000, "every group handled");
+      for (const group of groups) expect(order.get(group)).toEqual(Array.from({ length: perGroup }, (_, i) => i));
+      expect(failedOnce).toBe(true);
+      expect(most).toBeGreaterThan(1); // groups ran side by side
+      expect(most).toBeLessThanOrEqual(groups.length);
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it("finds the dead-letter queue through the queue's redrive policy", async () => {
+    const dlq = await queues.create("redrive-dlq");
+    const dlqArn = `arn:aws:sqs:us-east-1:000000000000:${dlq.split("/").at(-1) ?? ""}`;
+    const queueUrl = await queues.create("redrive", { attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 10 }) } });
+    await sendJobs(queueUrl, 1);
+    const sub = subscriber(client, queueUrl, () => Promise.reject(new KitError(Code.NotFound, "no such n")), decodeJob, encodeJSONMessage, { waitTimeSeconds: 1 });
+    try {
+      const dead = await drain(client, dlq, 1, 15_000);
+      expect(dead[0]?.MessageAttributes?.["kit-error-code"]?.StringValue).toBe("not_found");
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it("takes no message from a queue that has no dead-letter queue, and says why", async () => {
+    const queueUrl = await queues.create("nodlq");
+    await sendJobs(queueUrl, 1);
+    const errors: KitError[] = [];
+    const sub = subscriber(client, queueUrl, () => Promise.resolve(undefined), decodeJob, encodeJSONMessage, {
+      waitTimeSeconds: 1,
+      backoff: () => 100,
+      errorHandler: { handle: (_ctx, err) => void errors.push(err) },
+    });
+    try {
+      await until(() => errors.length > 0, 10_000, "an error reported");
+      expect(errors[0]?.code).toBe("failed_precondition");
+      expect(errors[0]?.message).toMatch(/no dead-letter queue/);
+      expect(await depth(client, queueUrl)).toEqual({ visible: 1, inFlight: 0 });
+    } finally {
+      await sub.close();
+    }
+  });
+});
