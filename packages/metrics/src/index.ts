@@ -22,3 +22,4 @@ export type {
 } from "./metric.ts";
 export { multi } from "./multi.ts";
 export { provider, type HistogramOptions, type MetricOptions, type Provider } from "./provider.ts";
+export { SampleWindow } from "./sample-window.ts";

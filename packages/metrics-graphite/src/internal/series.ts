@@ -1,6 +1,5 @@
-import type { CounterSeries, GaugeSeries, HistogramSeries } from "@kit/metrics";
 import { withSuffix } from "./path.ts";
-import { Window } from "./window.ts";
+import { SampleWindow, type CounterSeries, type GaugeSeries, type HistogramSeries } from "@kit/metrics";
 
 /** A series the backend flushes: it appends its lines (without newlines) to `out`. */
 export interface Flushed {
@@ -62,13 +61,13 @@ export class HistogramCell implements HistogramSeries, Flushed {
   private readonly countPath: string;
   private readonly quantiles: readonly number[];
   private readonly quantilePaths: readonly string[];
-  private readonly window: Window;
+  private readonly window: SampleWindow;
 
   constructor(path: string, quantiles: readonly number[], maxSamples: number) {
     this.countPath = withSuffix(path, ".count");
     this.quantiles = quantiles;
     this.quantilePaths = quantiles.map((q) => withSuffix(path, `.${quantileSuffix(q)}`));
-    this.window = new Window(maxSamples);
+    this.window = new SampleWindow(maxSamples);
   }
 
   observe(value: number): void {

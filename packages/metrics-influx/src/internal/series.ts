@@ -1,5 +1,4 @@
-import type { CounterSeries, GaugeSeries, HistogramSeries } from "@kit/metrics";
-import { Window } from "./window.ts";
+import { SampleWindow, type CounterSeries, type GaugeSeries, type HistogramSeries } from "@kit/metrics";
 
 /** A series the backend flushes: it appends its line (without a newline) to `out`, if it changed. */
 export interface Flushed {
@@ -64,14 +63,14 @@ export class HistogramCell implements HistogramSeries, Flushed {
   private readonly head: string;
   private readonly quantiles: readonly number[];
   private readonly fields: readonly string[];
-  private readonly window: Window;
+  private readonly window: SampleWindow;
   private sum = 0;
 
   constructor(head: string, quantiles: readonly number[], maxSamples: number) {
     this.head = head;
     this.quantiles = quantiles;
     this.fields = quantiles.map((q) => `,${quantileField(q)}=`);
-    this.window = new Window(maxSamples);
+    this.window = new SampleWindow(maxSamples);
   }
 
   observe(value: number): void {

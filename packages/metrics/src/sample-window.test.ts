@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Window } from "./window.ts";
+import { SampleWindow } from "./sample-window.ts";
 
-describe("Window", () => {
+describe("SampleWindow", () => {
   it("gives nearest-rank quantiles of one interval's observations, then starts over", () => {
-    const w = new Window(1000);
+    const w = new SampleWindow(1000);
     for (let i = 100; i >= 1; i--) w.add(i);
     expect(w.count).toBe(100);
     expect(w.drain([0.5, 0.9, 0.95, 0.99])).toEqual([50, 90, 95, 99]);
@@ -14,7 +14,7 @@ describe("Window", () => {
   });
 
   it("keeps a bounded sample but an exact count past its capacity", () => {
-    const w = new Window(100);
+    const w = new SampleWindow(100);
     for (let i = 1; i <= 10_000; i++) w.add(i);
     expect(w.count).toBe(10_000);
     const [p50, p99] = w.drain([0.5, 0.99]);
