@@ -146,6 +146,18 @@ function derive(parent: Context, deadline: number | undefined): readonly [Contex
   return [ctx, cancel];
 }
 
+/**
+ * The reason of a context canceled without one. Canceling is routine (every finished call
+ * cancels its context, as Go's `defer cancel()` does), so the error is made without a stack
+ * trace, which would cost more than the rest of the cancel; like Go's `context.Canceled`, it
+ * says what happened, not where.
+ */
 function canceled(): KitError {
-  return new KitError(Code.Canceled, "context canceled");
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new KitError(Code.Canceled, "context canceled");
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }

@@ -108,10 +108,12 @@ export class KitError extends Error {
     this.name = "KitError";
     this.code = code;
     this.details = options.details;
-    // The brand marks Kit errors across copies of this package; read it through isKitError.
-    Object.defineProperty(this, brand, { value: true });
   }
 }
+
+// The brand marks Kit errors across copies of this package (each copy's prototype carries the
+// same registered symbol); read it through isKitError.
+Object.defineProperty(KitError.prototype, brand, { value: true });
 
 /**
  * Whether a value is a {@link KitError}, including one made by another copy of

@@ -1,6 +1,14 @@
 /**
- * RabbitMQ (AMQP 0-9-1) transport for endpoints on amqplib: request/reply, confirmed events, dead-letter exchanges.
+ * The RabbitMQ (AMQP 0-9-1) transport for Kit endpoints, on the user's own amqplib channel:
+ * a {@link subscriber} that serves an endpoint on a queue through `@kit/transport`'s
+ * subscriber runtime (prefetch = concurrency, replies to `reply_to` with the
+ * `correlation_id`, retries through a TTL retry queue with the attempt in `kit-attempts`,
+ * dead letters through a dead-letter exchange with publisher confirms), a {@link publisher}
+ * endpoint for request/reply over direct reply-to or confirmed fire-and-forget events, and
+ * {@link assertTopology} to declare the queues and exchange they use.
  *
  * @packageDocumentation
  */
-export {};
+export { publisher, type PublisherOptions, type PublisherOutcome } from "./publisher.ts";
+export { subscriber, type AmqpSubscriberOptions } from "./subscriber.ts";
+export { assertTopology, topologyOf, type Topology, type TopologyOptions } from "./topology.ts";

@@ -1,6 +1,16 @@
 /**
- * NATS transport for endpoints: core request/reply, JetStream durable consumers and publishers, NATS services (micro).
+ * NATS transport for Kit endpoints, on the user's own `@nats-io/transport-node` connection:
+ * core NATS request/reply ({@link subscriber}, {@link publisher}), JetStream durable pull
+ * consumers with explicit acks, retries by `nak` and a dead letter
+ * ({@link jetstreamSubscriber}), publishers that wait for the stream's PubAck
+ * ({@link jetstreamPublisher}), and endpoints of NATS services, the micro protocol
+ * ({@link serviceEndpoint}). Subscribers run on `@kit/transport`'s subscriber runtime; errors
+ * cross as `kit-error-code`/`kit-error-message` headers and deadlines as `kit-timeout`.
  *
  * @packageDocumentation
  */
-export {};
+export { jetstreamPublisher } from "./jetstream-publisher.ts";
+export { jetstreamSubscriber, type JetStreamSubscriberOptions } from "./jetstream-subscriber.ts";
+export { publisher, type PublisherOptions, type PublisherOutcome } from "./publisher.ts";
+export { serviceEndpoint, type ServiceEndpointOptions, type ServiceEndpointTarget } from "./service-endpoint.ts";
+export { subscriber, type NatsSubscriberOptions } from "./subscriber.ts";

@@ -137,6 +137,13 @@ interface Task<M> {
   done: Promise<void>;
 }
 
+/**
+ * The reason an attempt's context is canceled with once the attempt is over (settled, or
+ * waiting to retry): one shared error, since making one per message costs more than the rest
+ * of the cancel, and nothing but work the endpoint left running can see it.
+ */
+const settled = new KitError(Code.Canceled, "the message was settled; its context is over");
+
 /** How long the runtime waits for room for a whole batch (see `MessageDriver.batch`), in ms. */
 const batchLinger = 20;
 
@@ -245,7 +252,7 @@ export function runSubscriber<Req, Res, M extends Message>(
       }
     }
     await finalize(task, result);
-    task.cancel?.();
+    task.cancel?.(settled);
   };
 
   const release = (task: Task<M>, reason: KitError | undefined): Promise<void> => {
@@ -257,22 +264,21 @@ export function runSubscriber<Req, Res, M extends Message>(
   /** One attempt: decode, endpoint, reply. Returns why it failed, or `undefined`. */
   const attempt = async (task: Task<M>): Promise<Failure | undefined> => {
     const { message } = task;
-    const [base, cancelBase] = withCancel(background());
-    task.ctx = base;
-    task.cancel = cancelBase;
-    let signal = base.signal;
     const at: { stage: Stage } = { stage: "decode" }; // an object: the stage changes inside the closure
+    let ms: number | undefined;
+    let malformed: KitError | undefined;
     try {
-      const ms = readTimeout(message.headers);
-      if (ms !== undefined) {
-        const [timed, cancelTimed] = withTimeout(base, ms);
-        task.ctx = timed;
-        task.cancel = (reason) => {
-          cancelTimed(reason);
-          cancelBase(reason);
-        };
-        signal = timed.signal;
-      }
+      ms = readTimeout(message.headers);
+    } catch (thrown) {
+      malformed = toKitError(thrown, Code.InvalidArgument);
+    }
+    // One context per attempt: its deadline is the message's kit-timeout, if it has one.
+    const [ctx, cancel] = ms === undefined ? withCancel(background()) : withTimeout(background(), ms);
+    task.ctx = ctx;
+    task.cancel = cancel;
+    const signal = ctx.signal;
+    try {
+      if (malformed !== undefined) throw malformed;
       at.stage = "endpoint";
       await untilAborted(signal, async () => {
         for (const hook of before) task.ctx = await hook(task.ctx, message);
@@ -280,6 +286,7 @@ export function runSubscriber<Req, Res, M extends Message>(
         const request = await decode(task.ctx, message);
         at.stage = "endpoint";
         const response = await endpoint(task.ctx, request);
+        if (after.length === 0 && message.reply === undefined) return;
         const reply: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
         for (const hook of after) task.ctx = await hook(task.ctx, reply);
         if (message.reply === undefined) return;
@@ -328,7 +335,7 @@ export function runSubscriber<Req, Res, M extends Message>(
           return;
         }
         await finalize(task, outcome(task, "retried", error, delay));
-        task.cancel?.();
+        task.cancel?.(settled);
         await sleep(delay, stop.signal);
         if (task.state !== "running") return;
         if (isAborted(stop.signal)) {

@@ -1,0 +1,79 @@
+// The addsvc demo over NATS: serves addsvc's endpoints as the NATS service `addsvc` on subjects
+// of its own, calls them through the Kit NATS client (a sum, a concat, a business error),
+// printing each result, and shows the service's answer to `$SRV.PING`. demo.ts runs it when a
+// NATS server is given; the integration test runs it too.
+import { randomUUID } from "node:crypto";
+import { background, isKitError, withTimeout } from "@kit/endpoint";
+import { discard } from "@kit/metrics";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { newEndpointSet } from "./endpoints.ts";
+import type { Logger } from "./middleware.ts";
+import { natsClient, serveNats } from "./nats.ts";
+import { ErrorMessage, newBasicService } from "./service.ts";
+
+/**
+ * Starts addsvc over NATS on `nc` (the NATS service `addsvc`, subjects
+ * `addsvc_demo_<random>.sum` and `.concat`), calls `sum(2, 3)`, `concat("kit", "go")` and
+ * `sum(0, 0)` through {@link natsClient}, prints each call and its result, prints this
+ * instance's answer to `$SRV.PING.addsvc.<id>`, then closes the server (the connection stays
+ * open). Throws if a result is wrong (after closing), so a caller can exit non-zero.
+ *
+ * @param nc - a connection to the NATS server
+ * @param print - where each line goes, such as `console.log`
+ * @param logger - where the server's log lines go; default nowhere
+ *
+ * @example
+ * ```ts
+ * const nc = await connect({ servers: "127.0.0.1:4222" });
+ * await demoNats(nc, console.log);
+ * // sum(2, 3) → 5 ✓ …
+ * await nc.close();
+ * ```
+ */
+export async function demoNats(nc: NatsConnection, print: (line: string) => void, logger: Logger = { log: () => undefined }): Promise<void> {
+  const subjectPrefix = `addsvc_demo_${randomUUID().slice(0, 8)}`;
+  const problems: string[] = [];
+  const endpoints = newEndpointSet(newBasicService(), { logger, metrics: discard() });
+  const server = await serveNats(nc, endpoints, { logger, subjectPrefix, queue: subjectPrefix });
+  const svc = natsClient(nc, { subjectPrefix });
+  print(`Calling addsvc over NATS (subjects ${server.subjects.join(", ")}) through the Kit NATS client:`);
+  const [ctx, cancel] = withTimeout(background(), 5_000);
+  try {
+    const call = async (title: string, run: () => Promise<unknown>, check: (result: unknown, err: unknown) => string | undefined): Promise<void> => {
+      let result: unknown;
+      let err: unknown;
+      try {
+        result = await run();
+      } catch (thrown) {
+        err = thrown;
+      }
+      const shown = isKitError(err) ? `error ${err.code}: ${err.message}` : err === undefined ? JSON.stringify(result) : `unexpected ${err instanceof Error ? err.message : "throw"}`;
+      const problem = check(result, err);
+      if (problem !== undefined) problems.push(`${title}: ${problem}, got ${shown}`);
+      print(`  ${title} → ${shown}  ${problem === undefined ? "✓" : `✗ ${problem}`}`);
+    };
+    await call("sum(2, 3)", () => svc.sum(ctx, 2, 3), (v) => (v === 5 ? undefined : "expected 5"));
+    await call('concat("kit", "go")', () => svc.concat(ctx, "kit", "go"), (v) => (v === "kitgo" ? undefined : 'expected "kitgo"'));
+    await call("sum(0, 0)", () => svc.sum(ctx, 0, 0), (_v, err) =>
+      isKitError(err) && err.code === "invalid_argument" && err.message === ErrorMessage.twoZeroes
+        ? undefined
+        : `expected invalid_argument "${ErrorMessage.twoZeroes}"`);
+
+    const pingSubject = `$SRV.PING.addsvc.${server.id}`;
+    print(`NATS service discovery, ${pingSubject}:`);
+    try {
+      const ping = (await nc.request(pingSubject, undefined, { timeout: 2_000 })).json<Record<string, unknown>>();
+      const ok = ping.name === "addsvc" && ping.id === server.id && ping.type === "io.nats.micro.v1.ping_response";
+      if (!ok) problems.push(`${pingSubject}: expected the ping response of addsvc ${server.id}`);
+      print(`  → ${JSON.stringify(ping)}  ${ok ? "✓" : "✗ expected addsvc's ping response"}`);
+    } catch (err) {
+      problems.push(`${pingSubject}: ${err instanceof Error ? err.message : String(err)}`);
+      print(`  → no answer  ✗`);
+    }
+  } finally {
+    cancel();
+    await server.close();
+  }
+  if (problems.length > 0) throw new Error(`the NATS demo went wrong: ${problems.join("; ")}`);
+  print("All 3 calls over NATS answered as expected, and the service answered $SRV.PING; server closed.");
+}

@@ -1,0 +1,209 @@
+// The NATS transport of addsvc, in the shape of Go kit's addtransport for a message broker: the
+// server side (addsvc registered as a NATS service, the micro protocol, with one endpoint per
+// method) and the client side (an AddClient over two request/reply publishers).
+//
+// Wire format: the JSON bodies of the HTTP transport (wire.ts): a request `{"a":…,"b":…}` (Go's
+// field rules, so `{"A":1,"B":2}` works too), a reply `{"v":…}`. A business error is a reply
+// too: `kit-error-code`/`kit-error-message` headers, which the Kit client reads, the micro
+// protocol's `Nats-Service-Error`/`Nats-Service-Error-Code` headers, which `nats req` and micro
+// clients read, and the HTTP transport's error body `{"error", "code", "message"}`.
+import { Code, KitError, type Context } from "@kit/endpoint";
+import {
+  encodeJSONMessage,
+  httpStatusFromCode,
+  jsonCodec,
+  logErrorHandler,
+  writeError,
+  type DecodeMessage,
+  type OutgoingMessage,
+  type Subscriber,
+} from "@kit/transport";
+import { publisher, serviceEndpoint, type PublisherOptions } from "@kit/transport-nats";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { Svcm } from "@nats-io/services";
+import {
+  clientFromEndpoints,
+  failed,
+  type AddClient,
+  type ConcatRequest,
+  type ConcatResponse,
+  type EndpointSet,
+  type SumRequest,
+  type SumResponse,
+} from "./endpoints.ts";
+import type { Logger } from "./middleware.ts";
+import { concatRequestFromJSON, errorToJSON, sumRequestFromJSON } from "./wire.ts";
+
+/** The subject prefix when none is given: subjects `addsvc.sum` and `addsvc.concat`. */
+const defaultPrefix = "addsvc";
+
+/** What {@link serveNats} needs besides the connection and the endpoints. */
+export interface ServeNatsOptions {
+  /** Gets the startup line and one line per transport error (decode errors, bugs). */
+  readonly logger: Logger;
+  /** The subjects are `<subjectPrefix>.sum` and `<subjectPrefix>.concat`; default `"addsvc"`. */
+  readonly subjectPrefix?: string;
+  /** The queue group the instances of addsvc share the requests in; default `"addsvc"`. */
+  readonly queue?: string;
+  /** Requests each endpoint runs at once; default 16. */
+  readonly concurrency?: number;
+}
+
+/** A running NATS server, as {@link serveNats} returns it. */
+export interface NatsServer {
+  /** The subjects served, sum's then concat's. */
+  readonly subjects: readonly [string, string];
+  /** The NATS service's id, as `$SRV.PING.addsvc` answers it. */
+  readonly id: string;
+  /**
+   * Stops the NATS service (it unsubscribes, so no new request reaches this instance), lets the
+   * requests in flight finish and be answered, then resolves. Calling it again returns the same
+   * promise.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves addsvc's Sum and Concat endpoints over NATS: registers the NATS service `addsvc` (the
+ * micro protocol, with `@nats-io/services`) with the endpoints `sum` and `concat` on the
+ * subjects `<subjectPrefix>.sum` and `<subjectPrefix>.concat`, in the queue group `queue`, so
+ * `nats micro ls`, `$SRV.PING`, `$SRV.INFO` and `$SRV.STATS` see it, and runs each endpoint
+ * with `@kit/transport-nats`'s `serviceEndpoint` (Kit's subscriber runtime: `concurrency`,
+ * the caller's `kit-timeout` deadline, error replies). A request that cannot be decoded is
+ * answered `invalid_argument`. Logs `transport=NATS subjects=… service=addsvc` once it serves.
+ *
+ * Core NATS is at most once: a request in flight when this process dies is not redelivered;
+ * its caller sees `deadline_exceeded` and may retry, reaching another instance.
+ *
+ * @param nc - the NATS connection (left open by `close()`)
+ * @param endpoints - the endpoint set, typically from `newEndpointSet`
+ * @param options - the logger, the subject prefix, the queue group, the concurrency
+ *
+ * @example
+ * ```ts
+ * const nc = await connect({ servers: "127.0.0.1:4222" });
+ * const server = await serveNats(nc, newEndpointSet(newBasicService(), { logger, metrics }), { logger });
+ * // nats req addsvc.sum '{"a":2,"b":3}'  →  {"v":5}
+ * await server.close();
+ * await nc.close();
+ * ```
+ */
+export async function serveNats(nc: NatsConnection, endpoints: EndpointSet, options: ServeNatsOptions): Promise<NatsServer> {
+  const { logger, subjectPrefix = defaultPrefix, queue = "addsvc", concurrency = 16 } = options;
+  const service = await new Svcm(nc).add({
+    name: "addsvc",
+    version: "0.0.0",
+    description: "Go kit's addsvc on Kit: Sum and Concat",
+    queue,
+  });
+  const group = service.addGroup(subjectPrefix);
+  const subscriberOptions = { concurrency, errorHandler: logErrorHandler(logger) };
+  let subscribers: Subscriber[];
+  try {
+    subscribers = [
+      serviceEndpoint(nc, { service: group, name: "sum" }, endpoints.sumEndpoint, decodeNatsSumRequest, encodeNatsResponse, subscriberOptions),
+      serviceEndpoint(nc, { service: group, name: "concat" }, endpoints.concatEndpoint, decodeNatsConcatRequest, encodeNatsResponse, subscriberOptions),
+    ];
+    await nc.flush(); // the subscriptions are in place before anyone is told to call
+  } catch (err) {
+    await service.stop().catch(() => undefined);
+    throw err;
+  }
+  const subjects = [`${subjectPrefix}.sum`, `${subjectPrefix}.concat`] as const;
+  const { id } = service.info();
+  logger.log("transport", "NATS", "subjects", subjects.join(","), "service", "addsvc", "id", id);
+
+  let closing: Promise<void> | undefined;
+  return {
+    subjects,
+    id,
+    close() {
+      closing ??= (async () => {
+        await service.stop();
+        await Promise.all(subscribers.map((sub) => sub.close()));
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The Sum request from a request body: JSON with Go's field rules; anything else is `invalid_argument`. */
+const decodeNatsSumRequest: DecodeMessage<SumRequest> = (_ctx, message) => sumRequestFromJSON(jsonCodec.decode(message.body));
+
+/** The Concat request from a request body. */
+const decodeNatsConcatRequest: DecodeMessage<ConcatRequest> = (_ctx, message) => concatRequestFromJSON(jsonCodec.decode(message.body));
+
+/**
+ * The reply: `{"v": …}`, or for a business error the HTTP transport's error body with the
+ * `kit-error-*` headers and the micro protocol's `Nats-Service-Error` headers. The request was
+ * handled either way, so it is not a transport error.
+ */
+function encodeNatsResponse(ctx: Context, response: { readonly v: unknown; readonly err?: KitError }, reply: OutgoingMessage): void {
+  const err = failed(response);
+  if (err === undefined) {
+    encodeJSONMessage(ctx, { v: response.v }, reply);
+    return;
+  }
+  encodeJSONMessage(ctx, errorToJSON(err), reply);
+  writeError(reply.headers, err);
+  reply.headers.set("Nats-Service-Error", reply.headers.get("kit-error-message") ?? err.message);
+  reply.headers.set("Nats-Service-Error-Code", String(httpStatusFromCode(err.code)));
+}
+
+/** Options for {@link natsClient}. */
+export interface NatsClientOptions extends PublisherOptions {
+  /** The server's subject prefix; default `"addsvc"`. */
+  readonly subjectPrefix?: string;
+}
+
+/**
+ * An {@link AddClient} that calls addsvc over NATS ({@link serveNats}) by core NATS request and
+ * reply, through `@kit/transport-nats`'s `publisher`: the context's deadline travels as
+ * `kit-timeout` and bounds the wait (`deadline_exceeded`), a business error comes back as the
+ * same `KitError` (`sum(0, 0)` → `invalid_argument` "can't sum two zeroes"), no server is
+ * `unavailable` at once, and a reply that is not `{"v": …}` of the right type is `internal`.
+ *
+ * @param nc - the NATS connection
+ * @param options - the server's subject prefix and `@kit/transport-nats` publisher options
+ *
+ * @example
+ * ```ts
+ * const svc = natsClient(nc);
+ * const [ctx, cancel] = withTimeout(background(), 1_000);
+ * try {
+ *   await svc.sum(ctx, 2, 3); // 5
+ * } finally {
+ *   cancel();
+ * }
+ * ```
+ */
+export function natsClient(nc: NatsConnection, options: NatsClientOptions = {}): AddClient {
+  const { subjectPrefix = defaultPrefix, ...publisherOptions } = options;
+  return clientFromEndpoints(
+    publisher<SumRequest, SumResponse>(nc, `${subjectPrefix}.sum`, encodeJSONMessage, decodeNatsSumResponse, publisherOptions),
+    publisher<ConcatRequest, ConcatResponse>(nc, `${subjectPrefix}.concat`, encodeJSONMessage, decodeNatsConcatResponse, publisherOptions),
+  );
+}
+
+/** A reply `{"v": <integer>}`. */
+const decodeNatsSumResponse: DecodeMessage<SumResponse> = (_ctx, reply) => {
+  const v = valueOf(jsonCodec.decode(reply.body));
+  if (typeof v === "number" && Number.isInteger(v)) return { v };
+  throw badReply("an integer", v);
+};
+
+/** A reply `{"v": <string>}`. */
+const decodeNatsConcatResponse: DecodeMessage<ConcatResponse> = (_ctx, reply) => {
+  const v = valueOf(jsonCodec.decode(reply.body));
+  if (typeof v === "string") return { v };
+  throw badReply("a string", v);
+};
+
+function valueOf(body: unknown): unknown {
+  return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).v : undefined;
+}
+
+function badReply(want: string, got: unknown): KitError {
+  const shown = got === undefined ? "no v" : JSON.stringify(got).slice(0, 100);
+  return new KitError(Code.Internal, `invalid reply from addsvc over NATS: want {"v": ${want}}, got ${shown}`);
+}

@@ -1,0 +1,171 @@
+import { toKitError, untilAborted, type Context, type Endpoint, type KitError } from "@kit/endpoint";
+import { readError, writeTimeout, type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
+import type { Channel, ConfirmChannel } from "amqplib";
+import { bufferOf } from "./internal/driver.ts";
+import { headersOf, publishOptions } from "./internal/properties.ts";
+import { directReplyTo, repliesOf } from "./internal/replies.ts";
+import { publishConfirmed, publishFailed } from "./internal/returns.ts";
+
+/** What a {@link PublisherOptions.finalizer} hook learns about a finished call. */
+export interface PublisherOutcome {
+  /** The error the call failed with; `undefined` on success. */
+  readonly error: KitError | undefined;
+}
+
+/** Options for {@link publisher}, with the Go kit hook names every Kit transport uses. */
+export interface PublisherOptions {
+  /**
+   * The exchange to publish to; default `""`, the default exchange, where the routing key is
+   * the queue's name.
+   */
+  readonly exchange?: string;
+  /**
+   * Whether the broker writes the message to disk (delivery mode 2). Default `true` for
+   * events (fire and forget), `false` for requests, whose caller is waiting for the reply.
+   */
+  readonly persistent?: boolean;
+  /** Hooks run in order after encoding, before the message is sent: set headers, return the context. */
+  readonly before?: readonly ((ctx: Context, message: OutgoingMessage) => Context | Promise<Context>)[];
+  /** Hooks run in order on each reply, before it is decoded. */
+  readonly after?: readonly ((ctx: Context, reply: Message) => Context | Promise<Context>)[];
+  /** Hooks run at the end of every call, whatever happened; what they throw is ignored. */
+  readonly finalizer?: readonly ((ctx: Context, outcome: PublisherOutcome) => void | Promise<void>)[];
+}
+
+/**
+ * Publishes events to RabbitMQ, fire and forget: the endpoint resolves once the broker has
+ * confirmed the message (publisher confirms) and routed it to a queue. It is published
+ * `mandatory` and persistent (see {@link PublisherOptions.persistent}); a message no queue
+ * takes, one the broker refuses, or a channel that closes first fails the call with
+ * `unavailable`, so nothing is lost silently. The context's deadline travels as `kit-timeout`
+ * and bounds the wait; a call abandoned at its deadline may still have been delivered.
+ *
+ * @param channel - a confirm channel (`connection.createConfirmChannel()`)
+ * @param routingKey - the queue's name (with the default exchange) or the routing key
+ * @param encode - writes the event into the message, such as `encodeJSONMessage`
+ * @param decode - `undefined`: no reply is expected
+ * @param options - the exchange, persistence and hooks
+ *
+ * @example
+ * ```ts
+ * const channel = await connection.createConfirmChannel();
+ * const orderPlaced = publisher(channel, "orders", encodeJSONMessage, undefined);
+ * await orderPlaced(ctx, { id: "o-1", qty: 2 }); // resolves once RabbitMQ has it
+ * ```
+ */
+// eslint-disable-next-line max-params -- the transport shape: client(target, encode, decode, options) with the channel in front
+export function publisher<Req>(
+  channel: ConfirmChannel,
+  routingKey: string,
+  encode: EncodeMessage<Req>,
+  decode: undefined,
+  options?: PublisherOptions,
+): Endpoint<Req, void>;
+/**
+ * Calls an endpoint served by {@link subscriber}, Go kit's `amqptransport.NewPublisher`, by
+ * request and reply over RabbitMQ's direct reply-to: the request carries
+ * `reply_to: amq.rabbitmq.reply-to` and a fresh `correlation_id`, and the reply comes back
+ * on the same channel with no reply queue to declare. The result is an `Endpoint`, so client
+ * middleware wraps it like any other.
+ *
+ * Each call: `encode` writes the request; the `before` hooks run; the time left before the
+ * context's deadline goes in `kit-timeout`, which the subscriber turns back into its
+ * deadline; the message is published `mandatory` (no queue to take it fails the call with
+ * `unavailable` at once); the call waits for the reply or the context (`canceled`,
+ * `deadline_exceeded`; a reply that comes later is dropped); the `after` hooks see the reply;
+ * a reply with `kit-error-code` fails the call with that code and message, any other is read
+ * by `decode`; the `finalizer` hooks run last. Any channel works; one no-ack consumer of
+ * replies is started on it at the first call and shared by every publisher on the channel.
+ *
+ * @param channel - the channel to publish and receive replies on
+ * @param routingKey - the queue's name (with the default exchange) or the routing key
+ * @param encode - writes the request into the message, such as `encodeJSONMessage`
+ * @param decode - reads the reply, such as `decodeJSONMessage(schema)`
+ * @param options - the exchange, persistence and hooks
+ *
+ * @example
+ * ```ts
+ * const sum = publisher(channel, "sum", encodeJSONMessage, decodeJSONMessage<{ v: number }>());
+ * const [ctx, cancel] = withTimeout(background(), 1_000);
+ * try { console.log(await sum(ctx, { a: 1, b: 2 })); } finally { cancel(); } // { v: 3 }
+ * ```
+ */
+// eslint-disable-next-line max-params -- as above
+export function publisher<Req, Res>(
+  channel: Channel,
+  routingKey: string,
+  encode: EncodeMessage<Req>,
+  decode: DecodeMessage<Res>,
+  options?: PublisherOptions,
+): Endpoint<Req, Res>;
+// eslint-disable-next-line max-params -- as above
+export function publisher<Req, Res>(
+  channel: Channel,
+  routingKey: string,
+  encode: EncodeMessage<Req>,
+  decode: DecodeMessage<Res> | undefined,
+  options: PublisherOptions = {},
+): Endpoint<Req, Res | undefined> {
+  const { exchange = "", before = [], after = [], finalizer = [] } = options;
+  const persistent = options.persistent ?? decode === undefined;
+  if (decode === undefined && typeof (channel as Partial<ConfirmChannel>).waitForConfirms !== "function") {
+    throw new TypeError("a fire-and-forget publisher needs a confirm channel: connection.createConfirmChannel()");
+  }
+
+  const replies = decode === undefined ? undefined : repliesOf(channel);
+
+  /** One call; `at.ctx` follows the context the hooks return, for the finalizers. */
+  const call = async (at: { ctx: Context }, req: Req): Promise<Res | undefined> => {
+    let current = at.ctx;
+    if (current.signal.aborted) throw current.signal.reason as Error;
+    const message: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
+    const encoding = encode(current, req, message);
+    if (encoding !== undefined) await encoding;
+    for (const hook of before) at.ctx = current = await hook(current, message);
+    writeTimeout(current, message.headers);
+    if (current.signal.aborted) throw current.signal.reason as Error;
+    const content = bufferOf(message.body);
+    if (replies === undefined || decode === undefined) {
+      const confirmed = publishConfirmed(channel as ConfirmChannel, exchange, routingKey, content, publishOptions(message.headers, { persistent }));
+      await untilAborted(current.signal, () => confirmed);
+      return undefined;
+    }
+    if (!replies.isReady) await untilAborted(current.signal, () => replies.ready());
+    const correlationId = replies.nextId();
+    const waiting = replies.expect(correlationId, current.signal);
+    try {
+      try {
+        channel.publish(exchange, routingKey, content, publishOptions(message.headers, { replyTo: directReplyTo, correlationId, mandatory: true, persistent }));
+      } catch (thrown) {
+        throw publishFailed(thrown);
+      }
+      const raw = await waiting;
+      const reply: Message = { body: raw.content, headers: headersOf(raw.properties), attempt: 1 };
+      for (const hook of after) at.ctx = current = await hook(current, reply);
+      const failed = readError(reply.headers);
+      if (failed !== undefined) throw failed;
+      return await decode(current, reply);
+    } finally {
+      replies.forget(correlationId);
+    }
+  };
+
+  return async (ctx, req) => {
+    let error: KitError | undefined;
+    const at = { ctx };
+    try {
+      return await call(at, req);
+    } catch (thrown) {
+      error = toKitError(thrown);
+      throw error;
+    } finally {
+      for (const hook of finalizer) {
+        try {
+          await hook(at.ctx, { error });
+        } catch {
+          // a finalizer only observes; its failure must not change the call's result
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,111 @@
+import { background, Code, KitError } from "@kit/endpoint";
+import { errorCodeHeader, errorMessageHeader, type Message, type MessageDriver } from "@kit/transport";
+import { headers as natsHeaders, type NatsConnection } from "@nats-io/nats-core";
+import { readHeaders, toNatsHeaders, withHeaders } from "./headers.ts";
+import type { Inbox, NatsMsg } from "./inbox.ts";
+
+/** The runtime's view of a core NATS delivery. */
+export interface CoreMessage extends Message {
+  readonly raw: NatsMsg;
+}
+
+/** What the core driver needs besides the connection and the inbox. */
+export interface CoreDriverOptions {
+  /** Where messages that failed for good are published; none: see {@link coreDriver}. */
+  readonly deadLetter: string | undefined;
+  /** Reports an error that belongs to no attempt (the subscriber's error handler). */
+  readonly report: (err: KitError) => void;
+  /**
+   * How a message is given back: `"republish"` it to its subject (a plain subscription, which
+   * has unsubscribed by then), or `"refuse"` it (a NATS service endpoint, whose subscription the
+   * service owns): a request is answered `unavailable`, anything else reported as `data_loss`.
+   */
+  readonly release: "republish" | "refuse";
+}
+
+/**
+ * The {@link MessageDriver} for core NATS (a plain subscription or a NATS service endpoint):
+ *
+ * - retries are `"in-place"` (core NATS cannot redeliver) and `attempt` is always 1;
+ * - `ack` does nothing (core NATS has no acknowledgements);
+ * - `release` republishes the message, headers and reply address included, to the subject it
+ *   came on, so another member of the queue group takes it; when no one listens, the server
+ *   answers a request with "no responders", which its caller sees as `unavailable`;
+ * - `deadLetter` publishes the body and the original headers plus the `kit-error-*` headers to
+ *   the `deadLetter` subject and waits until the server has it (a flush); without one, a message
+ *   nobody waits for is reported to the error handler as `data_loss` (a request's caller was
+ *   already answered with the error);
+ * - `reply` responds to the message's reply subject.
+ */
+export function coreDriver(nc: NatsConnection, inbox: Inbox, options: CoreDriverOptions): MessageDriver<CoreMessage> {
+  const { deadLetter, report } = options;
+  return {
+    retry: "in-place",
+    async receive(max, signal) {
+      const taken = await inbox.take(max, signal);
+      return taken.map(
+        (raw): CoreMessage => ({
+          body: raw.data,
+          headers: readHeaders(raw.headers),
+          attempt: 1,
+          reply: raw.reply === undefined || raw.reply === "" ? undefined : raw.reply,
+          raw,
+        }),
+      );
+    },
+    ack: () => Promise.resolve(),
+    async release(message) {
+      const { raw } = message;
+      if (options.release === "refuse") {
+        refuse(message, report);
+        return;
+      }
+      nc.publish(raw.subject, raw.data, {
+        ...(raw.headers === undefined ? {} : { headers: raw.headers }),
+        ...(message.reply === undefined ? {} : { reply: message.reply }),
+      });
+      await nc.flush();
+    },
+    async deadLetter(message, headers) {
+      const { raw } = message;
+      if (deadLetter !== undefined) {
+        nc.publish(deadLetter, raw.data, { headers: withHeaders(raw.headers, headers) });
+        await nc.flush();
+        return;
+      }
+      if (message.reply !== undefined) return;
+      report(
+        new KitError(
+          Code.DataLoss,
+          `dropped a message on ${raw.subject} that failed for good (${headers.get("kit-error-code") ?? "unknown"}: ${headers.get("kit-error-message") ?? ""}); set the subscriber's deadLetter subject to keep such messages`,
+        ),
+      );
+    },
+    async reply(message, reply) {
+      const hdrs = toNatsHeaders(reply.headers);
+      const sent = message.raw.respond(reply.body, hdrs === undefined ? undefined : { headers: hdrs });
+      if (!sent) throw new KitError(Code.Internal, `the message on ${message.raw.subject} has no reply subject`);
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Answers a request that will not be handled with `unavailable`; reports anything else as lost. */
+export function refuse(message: { readonly raw: NatsMsg; readonly reply?: string | undefined }, report: (err: KitError) => void): void {
+  const { raw } = message;
+  if (message.reply === undefined) {
+    report(new KitError(Code.DataLoss, `dropped a message on ${raw.subject}: the endpoint closed before handling it`));
+    return;
+  }
+  const hdrs = natsHeaders();
+  hdrs.set(errorCodeHeader, Code.Unavailable);
+  hdrs.set(errorMessageHeader, `${raw.subject}: the endpoint is closing, try again`);
+  raw.respond(new Uint8Array(0), { headers: hdrs });
+}
+
+/** The subscriber's error handler with no request's context. */
+export function reporter(observe: (ctx: ReturnType<typeof background>, err: KitError) => void): (err: KitError) => void {
+  return (err) => {
+    observe(background(), err);
+  };
+}

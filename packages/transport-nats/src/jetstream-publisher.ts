@@ -1,0 +1,92 @@
+import { type Context, type Endpoint } from "@kit/endpoint";
+import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "@kit/transport";
+import { createInbox, type NatsConnection } from "@nats-io/nats-core";
+import type { PublisherOptions } from "./publisher.ts";
+import { abortable } from "./internal/abortable.ts";
+import { call } from "./internal/call.ts";
+import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
+import { replyToHeader } from "./internal/jetstream-driver.ts";
+import { publishToStream } from "./internal/stream-publish.ts";
+
+/**
+ * Publishes requests to a subject a JetStream stream captures, and resolves once the stream
+ * has stored each (its PubAck), bounded by the context's deadline: the durable counterpart of
+ * {@link publisher}. A subject no stream captures is `unavailable`; a refusal by the stream
+ * (a failed expectation, a full stream) is `failed_precondition` or `unavailable`. Set a
+ * `Nats-Msg-Id` header in a `before` hook to have the stream drop duplicates of a retried publish.
+ *
+ * @param nc - the connection
+ * @param subject - the subject to publish to
+ * @param encode - writes the request, such as `encodeJSONMessage`
+ * @param decode - `undefined`: no reply is expected
+ * @param options - hooks and the default timeout
+ *
+ * @example
+ * ```ts
+ * const placeOrder = jetstreamPublisher(nc, "orders.placed", encodeJSONMessage, undefined);
+ * await placeOrder(ctx, { id: "o-1", qty: 2 }); // stored by the ORDERS stream
+ * ```
+ */
+// eslint-disable-next-line max-params -- the transport shape: client(target, encode, decode, options) with the connection in front
+export function jetstreamPublisher<Req>(
+  nc: NatsConnection,
+  subject: string,
+  encode: EncodeMessage<Req>,
+  decode: undefined,
+  options?: PublisherOptions,
+): Endpoint<Req, void>;
+/**
+ * Calls an endpoint served by {@link jetstreamSubscriber} by request and reply through a
+ * stream: the request is stored (the call waits for the PubAck) with its reply subject in the
+ * `kit-reply-to` header, and the call waits for the reply, bounded by the context's deadline
+ * (which travels in `kit-timeout`). The request survives a crash of the subscriber: another
+ * consumer answers it, if the caller still waits. A reply with `kit-error-code` fails the call
+ * with that `KitError`.
+ *
+ * @param nc - the connection
+ * @param subject - the subject the stream captures
+ * @param encode - writes the request, such as `encodeJSONMessage`
+ * @param decode - reads the reply, such as `decodeJSONMessage(schema)`
+ * @param options - hooks and the default timeout
+ */
+// eslint-disable-next-line max-params -- as above
+export function jetstreamPublisher<Req, Res>(
+  nc: NatsConnection,
+  subject: string,
+  encode: EncodeMessage<Req>,
+  decode: DecodeMessage<Res>,
+  options?: PublisherOptions,
+): Endpoint<Req, Res>;
+// eslint-disable-next-line max-params -- as above
+export function jetstreamPublisher<Req, Res>(
+  nc: NatsConnection,
+  subject: string,
+  encode: EncodeMessage<Req>,
+  decode: DecodeMessage<Res> | undefined,
+  options: PublisherOptions = {},
+): Endpoint<Req, Res | undefined> {
+  const send = async (ctx: Context, message: OutgoingMessage, timeout: number): Promise<Message | undefined> => {
+    if (decode === undefined) {
+      await abortable(ctx.signal, () => publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), timeout));
+      return undefined;
+    }
+    const inbox = createInbox(inboxPrefix(nc));
+    message.headers.set(replyToHeader, inbox);
+    const sub = nc.subscribe(inbox, { max: 1, timeout });
+    try {
+      const replies = sub[Symbol.asyncIterator]();
+      await abortable(ctx.signal, () => publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), timeout));
+      const next = await abortable(ctx.signal, () => replies.next());
+      if (next.done === true) throw new Error("the reply subscription closed");
+      return { body: next.value.data, headers: readHeaders(next.value.headers), attempt: 1 };
+    } finally {
+      sub.unsubscribe();
+    }
+  };
+  return call(subject, encode, decode, options, send);
+}
+
+/** The connection's `inboxPrefix` option, which the client keeps but its interface does not show. */
+function inboxPrefix(nc: NatsConnection): string | undefined {
+  return (nc as { readonly options?: { readonly inboxPrefix?: string } }).options?.inboxPrefix;
+}

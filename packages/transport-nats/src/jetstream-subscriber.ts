@@ -1,0 +1,99 @@
+import type { Endpoint } from "@kit/endpoint";
+import {
+  observeErrors,
+  runSubscriber,
+  type DecodeMessage,
+  type EncodeMessage,
+  type Subscriber,
+  type SubscriberOptions,
+} from "@kit/transport";
+import type { Consumer } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { reporter } from "./internal/core-driver.ts";
+import { jetstreamDriver } from "./internal/jetstream-driver.ts";
+import { Puller } from "./internal/puller.ts";
+
+/** Options for {@link jetstreamSubscriber}: the runtime's options plus the dead letter. */
+export interface JetStreamSubscriberOptions extends SubscriberOptions {
+  /**
+   * The subject a message that failed for good is published to, with its headers plus
+   * `kit-error-code`, `kit-error-message` and `kit-attempts`, before it is terminated. A stream
+   * must capture it: the subscriber waits for the PubAck, and a message whose dead letter could
+   * not be stored is not terminated but delivered again. Without one, the message is only
+   * terminated (`term`, which JetStream reports in its `MSG_TERMINATED` advisory) and, when
+   * nobody waits for it, reported to `errorHandler` as `data_loss`.
+   */
+  readonly deadLetter?: string;
+  /** How long one pull waits for messages before it is renewed, in milliseconds (default 5 000). */
+  readonly expires?: number;
+  /** How long an ack confirmation or a dead letter's PubAck may take, in milliseconds (default 5 000). */
+  readonly timeout?: number;
+}
+
+/**
+ * Serves an endpoint on a JetStream durable pull consumer with explicit acks: at least once, on
+ * `@kit/transport`'s subscriber runtime. It pulls no more messages than it has free slots
+ * (`concurrency`), acknowledges a message only after the endpoint and any reply succeeded (a
+ * confirmed ack), retries a retryable failure by `nak` with the backoff's delay (the server
+ * redelivers it, to this or another consumer, and its delivery count is the attempt, so
+ * `maxAttempts` holds across restarts), and moves a message that fails for good to `deadLetter`
+ * before it `term`s it. A message whose consumer dies before acking is redelivered by the
+ * server after the consumer's `ack_wait`; while a message runs, the subscriber sends `working()`
+ * every half `ack_wait`.
+ *
+ * A message with a `kit-reply-to` header (from {@link jetstreamPublisher} with a decoder) is a
+ * request: the reply goes there. Its `kit-timeout` is counted from the moment the stream stored
+ * it.
+ *
+ * The consumer must exist with `ack_policy: "explicit"`, and its `max_deliver` should be
+ * unlimited or above `maxAttempts` (the server stops delivering after `max_deliver` without a
+ * dead letter). `close()` stops pulling, finishes what is in flight (up to `closeTimeout`) and
+ * `nak`s the rest.
+ *
+ * @param nc - the connection, for replies and dead letters
+ * @param consumer - the durable pull consumer, from `jetstream(nc).consumers.get(stream, name)`
+ * @param endpoint - the endpoint to run on each message
+ * @param decode - turns a message into the request, such as `decodeJSONMessage(schema)`
+ * @param encode - writes the reply to a request, such as `encodeJSONMessage`
+ * @param options - dead letter, pull expiry, and the runtime's hooks and limits
+ *
+ * @example
+ * ```ts
+ * await jsm.consumers.add("ORDERS", { durable_name: "billing", ack_policy: AckPolicy.Explicit, ack_wait: nanos(30_000) });
+ * const consumer = await jetstream(nc).consumers.get("ORDERS", "billing");
+ * const sub = jetstreamSubscriber(nc, consumer, bill, decodeJSONMessage(Order), encodeJSONMessage, {
+ *   concurrency: 16,
+ *   maxAttempts: 5,
+ *   deadLetter: "orders.dead",
+ * });
+ * process.once("SIGTERM", () => void sub.close());
+ * ```
+ */
+// eslint-disable-next-line max-params -- Go kit's NewSubscriber(endpoint, dec, enc, options...), with the connection and consumer in front
+export function jetstreamSubscriber<Req, Res>(
+  nc: NatsConnection,
+  consumer: Consumer,
+  endpoint: Endpoint<Req, Res>,
+  decode: DecodeMessage<Req>,
+  encode: EncodeMessage<Res>,
+  options: JetStreamSubscriberOptions = {},
+): Subscriber {
+  const { deadLetter, expires = 5_000, timeout = 5_000, ...runtimeOptions } = options;
+  const report = reporter(observeErrors(options.errorHandler));
+  const puller = new Puller(consumer, expires);
+  const driver = jetstreamDriver(nc, consumer, puller, { deadLetter, report, timeout });
+  const running = runSubscriber(driver, endpoint, decode, encode, runtimeOptions);
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await running.close();
+      for (const raw of await puller.stop()) {
+        try {
+          raw.nak();
+        } catch {
+          // the connection is gone: the server redelivers it after ack_wait
+        }
+      }
+    })());
+  return { close, [Symbol.asyncDispose]: close };
+}

@@ -1,0 +1,103 @@
+import { type Context, type Endpoint, type KitError } from "@kit/endpoint";
+import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "@kit/transport";
+import type { Msg, NatsConnection } from "@nats-io/nats-core";
+import { abortable } from "./internal/abortable.ts";
+import { call } from "./internal/call.ts";
+import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
+
+/** What a {@link PublisherOptions.finalizer} hook learns about a finished call. */
+export interface PublisherOutcome {
+  /** The error the call failed with; `undefined` on success. */
+  readonly error: KitError | undefined;
+}
+
+/** Options for {@link publisher} and {@link jetstreamPublisher}, with the Go kit names every Kit transport uses. */
+export interface PublisherOptions {
+  /** Hooks run in order after encoding, before the message is sent: set headers, return the context. */
+  readonly before?: readonly ((ctx: Context, message: OutgoingMessage) => Context | Promise<Context>)[];
+  /** Hooks run in order on each reply, before it is decoded. */
+  readonly after?: readonly ((ctx: Context, reply: Message) => Context | Promise<Context>)[];
+  /** Hooks run at the end of every call, whatever happened; what they throw is ignored. */
+  readonly finalizer?: readonly ((ctx: Context, outcome: PublisherOutcome) => void | Promise<void>)[];
+  /**
+   * The time budget of a call whose context has no deadline, in milliseconds (default 30 000):
+   * NATS needs a timeout for every request, and the subscriber gets it as `kit-timeout`.
+   */
+  readonly timeout?: number;
+}
+
+/**
+ * Sends requests to a core NATS subject without waiting for a reply (fire and forget): the
+ * endpoint resolves once the server has the message (a flush). Core NATS keeps nothing: if no
+ * one subscribes, the message is gone; use {@link jetstreamPublisher} to keep it.
+ *
+ * @param nc - the connection
+ * @param subject - the subject to publish to
+ * @param encode - writes the request into the message, such as `encodeJSONMessage`
+ * @param decode - `undefined`: no reply is expected
+ * @param options - hooks
+ */
+// eslint-disable-next-line max-params -- the transport shape: client(target, encode, decode, options) with the connection in front
+export function publisher<Req>(
+  nc: NatsConnection,
+  subject: string,
+  encode: EncodeMessage<Req>,
+  decode: undefined,
+  options?: PublisherOptions,
+): Endpoint<Req, void>;
+/**
+ * Calls an endpoint served on a core NATS subject ({@link subscriber}, or any NATS responder)
+ * by request and reply, Go kit's `NewPublisher` for NATS. The result is an `Endpoint`, so client
+ * middleware wraps it like any other.
+ *
+ * Each call: `encode` writes the request; the `before` hooks run; the time left before the
+ * context's deadline (or `timeout` when it has none) goes in the `kit-timeout` header and bounds
+ * the request; the call waits for the reply or the context (`canceled`, `deadline_exceeded`);
+ * the `after` hooks see the reply; a reply with `kit-error-code` fails the call with that
+ * `KitError`, any other is read by `decode`; the `finalizer` hooks run last. No responders is
+ * `unavailable`.
+ *
+ * @param nc - the connection
+ * @param subject - the subject the endpoint is served on
+ * @param encode - writes the request, such as `encodeJSONMessage`
+ * @param decode - reads the reply, such as `decodeJSONMessage(schema)`
+ * @param options - hooks and the default timeout
+ *
+ * @example
+ * ```ts
+ * const sum = publisher(nc, "svc.sum", encodeJSONMessage, decodeJSONMessage<{ v: number }>());
+ * const [ctx, cancel] = withTimeout(background(), 1_000);
+ * try { console.log(await sum(ctx, { a: 1, b: 2 })); } finally { cancel(); }
+ * ```
+ */
+// eslint-disable-next-line max-params -- as above
+export function publisher<Req, Res>(
+  nc: NatsConnection,
+  subject: string,
+  encode: EncodeMessage<Req>,
+  decode: DecodeMessage<Res>,
+  options?: PublisherOptions,
+): Endpoint<Req, Res>;
+// eslint-disable-next-line max-params -- as above
+export function publisher<Req, Res>(
+  nc: NatsConnection,
+  subject: string,
+  encode: EncodeMessage<Req>,
+  decode: DecodeMessage<Res> | undefined,
+  options: PublisherOptions = {},
+): Endpoint<Req, Res | undefined> {
+  const send = async (ctx: Context, message: OutgoingMessage, timeout: number): Promise<Message | undefined> => {
+    const hdrs = toNatsHeaders(message.headers);
+    if (decode === undefined) {
+      nc.publish(subject, message.body, hdrs === undefined ? undefined : { headers: hdrs });
+      await abortable(ctx.signal, () => nc.flush());
+      return undefined;
+    }
+    const reply: Msg = await abortable(ctx.signal, () =>
+      nc.request(subject, message.body, hdrs === undefined ? { timeout } : { timeout, headers: hdrs }),
+    );
+    return { body: reply.data, headers: readHeaders(reply.headers), attempt: 1 };
+  };
+  return call(subject, encode, decode, options, send);
+}
+
