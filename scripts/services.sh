@@ -106,8 +106,10 @@ fetch_jars() {
     || { tail -20 "$2/mvn.log" >&2; rm -rf "$2/libs"; return 1; }
 }
 
-# ElasticMQ, the SQS-compatible server, from Maven Central (scripts/elasticmq/pom.xml).
+# ElasticMQ, the SQS-compatible server, from Maven Central (scripts/elasticmq/pom.xml), and the
+# AWS CLI, the non-Kit client the SQS tests check against.
 ensure_sqs() {
+  apt_install awscli aws || svc_say "the AWS CLI is missing; the SQS interop tests will fail"
   port_open 9324 && return 0
   local dir="$KIT_STATE/elasticmq"
   svc_say "starting ElasticMQ (SQS) on 127.0.0.1:9324"
@@ -124,8 +126,10 @@ CONF
   wait_port 9324 60 || { tail -20 "$dir/elasticmq.log" >&2; return 1; }
 }
 
-# Apache Kafka in KRaft mode, from Maven Central (scripts/kafka.sh).
+# Apache Kafka in KRaft mode, from Maven Central (scripts/kafka.sh), and kcat, the non-Kit
+# client the Kafka tests check against.
 ensure_kafka() {
+  apt_install kcat kcat || svc_say "kcat is missing; the Kafka interop test will fail"
   port_open 9092 && return 0
   bash "$KIT_ROOT/scripts/kafka.sh" start
 }

@@ -1,11 +1,13 @@
 // Wires addsvc together, as Go kit's cmd/addsvc does: service → endpoints (with logging and
-// instrumenting middleware) → HTTP transport (with /metrics) → a listening node:http server. main.ts, the demo and
-// the tests all start it through start().
+// instrumenting middleware) → the HTTP transport (with /metrics) on a node:http server and the
+// gRPC transport on a grpc-js server. main.ts, the demo and the tests all start it through
+// start(); the message transports (NATS, AMQP, Kafka, SQS) join in main.ts when given a broker.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Provider } from "@kit/metrics";
 import { prometheus, type PrometheusProvider } from "@kit/metrics-prometheus";
-import { newEndpointSet } from "./endpoints.ts";
+import { newEndpointSet, type EndpointSet } from "./endpoints.ts";
+import { startGrpc } from "./grpc.ts";
 import { httpHandler } from "./http.ts";
 import type { Logger } from "./middleware.ts";
 import { newBasicService } from "./service.ts";
@@ -24,6 +26,13 @@ export interface StartOptions {
    * any other (`memory()` in tests) records without `/metrics`.
    */
   readonly metrics?: Provider | PrometheusProvider;
+  /**
+   * The port gRPC listens on, on the same host; default `8082`, Go kit's, or a free one when
+   * `port` is `0`.
+   */
+  readonly grpcPort?: number;
+  /** The address gRPC listens on; default `host`. */
+  readonly grpcHost?: string;
   /** How long {@link App.close} waits for in-flight requests before cutting them off; default 5000 ms. */
   readonly shutdownGraceMs?: number;
 }
@@ -34,11 +43,15 @@ export interface App {
   readonly url: string;
   /** The address it listens on, `host:port`, such as `127.0.0.1:8081`. */
   readonly addr: string;
+  /** Where gRPC listens, `host:port`, such as `127.0.0.1:8082`: a gRPC target. */
+  readonly grpcAddr: string;
+  /** The endpoints both transports serve, for a message transport to serve too. */
+  readonly endpoints: EndpointSet;
   /** The provider the endpoints record on: the one given, or the default Prometheus one. */
   readonly metrics: Provider | PrometheusProvider;
   /**
-   * Shuts the server down gracefully: it stops accepting connections, lets the requests in
-   * flight finish (closing their connections once answered) and closes idle keep-alive
+   * Shuts both servers down gracefully: they stop accepting connections, let the requests in
+   * flight finish (closing HTTP connections once answered) and close idle keep-alive
    * connections; anything still open after the grace period is cut. Resolves when every
    * connection is closed. Calling it again returns the same promise.
    */
@@ -46,11 +59,13 @@ export interface App {
 }
 
 /**
- * Starts addsvc over HTTP, Go kit's `cmd/addsvc` wiring: the basic service, the endpoint set
- * with logging and instrumenting middleware, and {@link httpHandler} (`/sum`, `/concat` and
- * `/metrics`) on a `node:http` server. Logs `transport=HTTP addr=<host:port>` once it listens.
+ * Starts addsvc over HTTP and gRPC, Go kit's `cmd/addsvc` wiring: the basic service, the
+ * endpoint set with logging and instrumenting middleware, {@link httpHandler} (`/sum`,
+ * `/concat` and `/metrics`) on a `node:http` server, and the `pb.Add` gRPC service (`startGrpc`)
+ * on a grpc-js server. Logs `transport=HTTP addr=<host:port>` and `transport=gRPC addr=…` once
+ * they listen.
  *
- * @param options - host, port, logger, metrics provider, shutdown grace period
+ * @param options - host, ports, logger, metrics provider, shutdown grace period
  *
  * @example
  * ```ts
@@ -62,6 +77,7 @@ export interface App {
  */
 export async function start(options: StartOptions): Promise<App> {
   const { host = "127.0.0.1", port = 8081, logger, shutdownGraceMs = 5_000 } = options;
+  const grpcPort = options.grpcPort ?? (port === 0 ? 0 : 8082);
   const metrics = options.metrics ?? prometheus({ prefix: "addsvc_" });
   const endpoints = newEndpointSet(newBasicService(), { logger, metrics });
   const handler = httpHandler(endpoints, isPrometheus(metrics) ? { logger, registry: metrics.registry } : { logger });
@@ -87,27 +103,40 @@ export async function start(options: StartOptions): Promise<App> {
   const address = httpServer.address() as AddressInfo;
   const addr = `${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
   logger.log("transport", "HTTP", "addr", addr);
+  let grpcApp: Awaited<ReturnType<typeof startGrpc>>;
+  try {
+    grpcApp = await startGrpc(endpoints, { host: options.grpcHost ?? host, port: grpcPort, logger, shutdownGraceMs });
+  } catch (err) {
+    httpServer.close();
+    throw err;
+  }
 
   return {
     url: `http://${addr}`,
     addr,
+    grpcAddr: grpcApp.addr,
+    endpoints,
     metrics,
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        const grace = setTimeout(() => {
-          httpServer.closeAllConnections();
-        }, shutdownGraceMs);
-        httpServer.close(() => {
-          clearTimeout(grace);
-          resolve();
-        });
-        // node:http keeps a busy connection alive after its response unless told otherwise.
-        for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
-        httpServer.closeIdleConnections();
-      });
+      closing ??= Promise.all([grpcApp.close(), closeHttp()]).then(() => undefined);
       return closing;
     },
   };
+
+  function closeHttp(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const grace = setTimeout(() => {
+        httpServer.closeAllConnections();
+      }, shutdownGraceMs);
+      httpServer.close(() => {
+        clearTimeout(grace);
+        resolve();
+      });
+      // node:http keeps a busy connection alive after its response unless told otherwise.
+      for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
+      httpServer.closeIdleConnections();
+    });
+  }
 }
 
 /** Whether `metrics` is a Prometheus provider, whose registry `/metrics` can serve. */

@@ -1,18 +1,27 @@
-// The addsvc demo: `pnpm --filter addsvc demo` (`node src/demo.ts`). Starts addsvc on a free
-// port of 127.0.0.1, calls it through the Kit HTTP client (a sum, a concat, a business error),
+// The addsvc demo: `pnpm --filter addsvc demo` (`node src/demo.ts`). Starts addsvc on free
+// ports of 127.0.0.1, calls it through the Kit HTTP client (a sum, a concat, a business error),
 // prints each result on stdout, checks it, then reads what the instrumenting middleware counted
-// at GET /metrics, and exits 0 only if all of it is right. The
-// server's own log lines go to stderr, marked "server |".
+// at GET /metrics. Then it calls addsvc over gRPC (with a server stream and a bidi call), and
+// over each broker that answers on 127.0.0.1: NATS, RabbitMQ, Kafka and SQS (a broker that is
+// not running is said so and left out). It exits 0 only if all of it is right. The server's
+// own log lines go to stderr, marked "server |".
+import net from "node:net";
 import { background, isKitError, withTimeout } from "@kit/endpoint";
 import * as log from "@kit/log";
+import { connect as connectNats } from "@nats-io/transport-node";
 import { start } from "./app.ts";
+import { demoAmqp } from "./demo-amqp.ts";
+import { demoGrpc } from "./demo-grpc.ts";
+import { demoKafka } from "./demo-kafka.ts";
+import { demoNats } from "./demo-nats.ts";
+import { demoSqs } from "./demo-sqs.ts";
 import { httpClient } from "./http.ts";
 
-// Never hang: whatever happens, the demo is over in a few seconds.
+// Never hang: whatever happens, the demo is over within a minute and a half.
 const watchdog = setTimeout(() => {
-  console.error("demo: gave up after 5 s");
+  console.error("demo: gave up after 90 s");
   process.exit(1);
-}, 5_000);
+}, 90_000);
 watchdog.unref();
 
 console.log('Starting addsvc on 127.0.0.1 (its own log lines go to stderr, marked "server |").');
@@ -69,9 +78,81 @@ try {
   }
 } finally {
   cancel();
+}
+
+/** Whether something listens on 127.0.0.1:`port`, within a second. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port, timeout: 1_000 });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once("connect", () => {
+      done(true);
+    });
+    socket.once("error", () => {
+      done(false);
+    });
+    socket.once("timeout", () => {
+      done(false);
+    });
+  });
+}
+
+const env = process.env;
+const natsUrl = env.NATS_URL ?? "nats://127.0.0.1:4222";
+const amqpUrl = env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
+const kafkaBrokers = (env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
+const sqsEndpoint = env.SQS_ENDPOINT ?? "http://127.0.0.1:9324";
+const portOf = (address: string, fallback: number): number => Number(/:(\d+)(?:\/|$)/.exec(address)?.[1] ?? fallback);
+const indent = (line: string): void => {
+  console.log(`  ${line}`);
+};
+const transports: { title: string; port: number | undefined; run: () => Promise<void> }[] = [
+  { title: "gRPC", port: undefined, run: () => demoGrpc(app.grpcAddr, indent) },
+  {
+    title: `NATS at ${natsUrl}`,
+    port: portOf(natsUrl, 4222),
+    run: async () => {
+      const nc = await connectNats({ servers: natsUrl, timeout: 5_000 });
+      try {
+        await demoNats(nc, indent);
+      } finally {
+        await nc.close();
+      }
+    },
+  },
+  { title: `RabbitMQ at ${amqpUrl.replace(/\/\/[^@/]*@/, "//")}`, port: portOf(amqpUrl, 5672), run: () => demoAmqp(amqpUrl, indent) },
+  { title: `Kafka at ${kafkaBrokers.join(",")}`, port: portOf(kafkaBrokers[0] ?? "", 9092), run: () => demoKafka(kafkaBrokers, indent) },
+  { title: `SQS at ${sqsEndpoint}`, port: portOf(sqsEndpoint, 9324), run: () => demoSqs(sqsEndpoint, indent) },
+];
+let shown = 0;
+let skipped = 0;
+try {
+  for (const { title, port, run } of transports) {
+    console.log(`\n[${title}]`);
+    if (port !== undefined && !(await listening(port))) {
+      skipped += 1;
+      console.log(`  (nothing listens on 127.0.0.1:${String(port)}; start it with \`bash scripts/services.sh start\`)`);
+      continue;
+    }
+    try {
+      await run();
+      shown += 1;
+    } catch (err) {
+      failures += 1;
+      console.log(`  ✗ ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+} finally {
   await app.close();
 }
 
-console.log(failures === 0 ? "\nAll 3 calls answered and counted as expected. Server closed." : `\n${String(failures)} of 4 checks went wrong.`);
+console.log(
+  failures === 0
+    ? `\nAll answered as expected: HTTP and ${String(shown)} more transport${shown === 1 ? "" : "s"}${skipped > 0 ? ` (${String(skipped)} broker${skipped === 1 ? "" : "s"} not running)` : ""}. Server closed.`
+    : `\n${String(failures)} check${failures === 1 ? "" : "s"} went wrong.`,
+);
 clearTimeout(watchdog);
 process.exitCode = failures === 0 ? 0 : 1;

@@ -1,36 +1,57 @@
 // addsvc's entry point, Go kit's cmd/addsvc: `pnpm --filter addsvc start` (`node src/main.ts`).
 //
-//   node src/main.ts [--http-addr host:port]     HTTP_ADDR=host:port node src/main.ts
+//   node src/main.ts [--http-addr host:port] [--grpc-addr host:port]
+//                    [--nats-url url] [--amqp-url url] [--kafka-brokers h:p,…] [--sqs-endpoint url]
 //
-// Listens on 127.0.0.1:8081 unless told otherwise, serves Prometheus metrics at /metrics, logs
-// logfmt to stdout, and on SIGINT or SIGTERM stops accepting, finishes the requests in flight
-// and exits 0.
+// Serves HTTP on 127.0.0.1:8081 (Prometheus metrics at /metrics) and gRPC on 127.0.0.1:8082
+// unless told otherwise; with a broker's address (flag or NATS_URL, AMQP_URL, KAFKA_BROKERS,
+// SQS_ENDPOINT), serves over that broker too. Logs logfmt to stdout, and on SIGINT or SIGTERM
+// stops taking work, finishes what is in flight and exits 0.
 import { parseArgs } from "node:util";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import * as log from "@kit/log";
+import { connect as connectNats } from "@nats-io/transport-node";
+import { connect as connectAmqp } from "amqplib";
+import { Kafka, logLevel } from "kafkajs";
 import { parseAddr, start } from "./app.ts";
+import { serveAmqp } from "./amqp.ts";
+import { serveKafka } from "./kafka.ts";
+import { serveNats } from "./nats.ts";
+import { createSqsQueues, serveSqs } from "./sqs.ts";
 
-const usage = "usage: node src/main.ts [--http-addr host:port]   (or HTTP_ADDR; default 127.0.0.1:8081)";
+const usage = `usage: node src/main.ts [--http-addr host:port] [--grpc-addr host:port]
+                         [--nats-url url] [--amqp-url url] [--kafka-brokers host:port,…] [--sqs-endpoint url]
+  defaults: HTTP_ADDR or 127.0.0.1:8081, GRPC_ADDR or 127.0.0.1:8082; a broker is served only when given
+  (or NATS_URL, AMQP_URL, KAFKA_BROKERS, SQS_ENDPOINT is set)`;
 
 let logger = log.logfmtLogger(process.stdout);
 logger = log.with(logger, "ts", log.defaultTimestampUTC, "caller", log.defaultCaller);
 
-let httpAddr: string;
+const flags = ["http-addr", "grpc-addr", "nats-url", "amqp-url", "kafka-brokers", "sqs-endpoint"] as const;
+let values: Partial<Record<(typeof flags)[number], string>> & { help?: boolean };
 try {
-  const { values } = parseArgs({ options: { "http-addr": { type: "string" }, help: { type: "boolean", short: "h" } } });
-  if (values.help === true) {
-    console.log(usage);
-    process.exit(0);
-  }
-  httpAddr = values["http-addr"] ?? process.env.HTTP_ADDR ?? "127.0.0.1:8081";
+  ({ values } = parseArgs({
+    options: { ...Object.fromEntries(flags.map((flag) => [flag, { type: "string" }])), help: { type: "boolean", short: "h" } },
+  }) as { values: typeof values });
 } catch (err) {
   console.error(`${(err as Error).message}\n${usage}`);
   process.exit(2);
 }
+if (values.help === true) {
+  console.log(usage);
+  process.exit(0);
+}
+const env = process.env;
+const natsUrl = values["nats-url"] ?? env.NATS_URL;
+const amqpUrl = values["amqp-url"] ?? env.AMQP_URL;
+const kafkaBrokers = values["kafka-brokers"] ?? env.KAFKA_BROKERS;
+const sqsEndpoint = values["sqs-endpoint"] ?? env.SQS_ENDPOINT;
 
-let host: string;
-let port: number;
+let http: { host: string; port: number };
+let grpc: { host: string; port: number };
 try {
-  ({ host, port } = parseAddr(httpAddr));
+  http = parseAddr(values["http-addr"] ?? env.HTTP_ADDR ?? "127.0.0.1:8081");
+  grpc = parseAddr(values["grpc-addr"] ?? env.GRPC_ADDR ?? "127.0.0.1:8082");
 } catch (err) {
   logger.log("exit", err);
   process.exit(2);
@@ -38,21 +59,51 @@ try {
 
 // Listen for the signals first, so one that comes while starting up still ends in a clean exit.
 // Later signals change nothing: runners such as pnpm pass a Ctrl-C on, so the process gets
-// SIGINT twice, and the shutdown is bounded by start()'s grace period anyway.
+// SIGINT twice, and the shutdown is bounded by the transports' grace periods anyway.
 const signalled = new Promise<NodeJS.Signals>((resolve) => {
   process.on("SIGINT", resolve);
   process.on("SIGTERM", resolve);
 });
 
-let app: Awaited<ReturnType<typeof start>>;
+/** What to stop on the way out, last started first. */
+const stops: (() => Promise<unknown>)[] = [];
 try {
-  app = await start({ host, port, logger });
+  const app = await start({ host: http.host, port: http.port, grpcHost: grpc.host, grpcPort: grpc.port, logger });
+  stops.push(() => app.close());
+  const { endpoints } = app;
+  if (natsUrl !== undefined) {
+    const nc = await connectNats({ servers: natsUrl, name: "addsvc" });
+    stops.push(() => nc.drain());
+    const server = await serveNats(nc, endpoints, { logger });
+    stops.push(() => server.close());
+  }
+  if (amqpUrl !== undefined) {
+    const connection = await connectAmqp(amqpUrl);
+    stops.push(() => connection.close());
+    const server = await serveAmqp(connection, endpoints, { logger });
+    stops.push(() => server.close());
+  }
+  if (kafkaBrokers !== undefined) {
+    const kafka = new Kafka({ clientId: "addsvc", brokers: kafkaBrokers.split(","), logLevel: logLevel.ERROR });
+    const server = await serveKafka(kafka, endpoints, { logger });
+    stops.push(() => server.close());
+  }
+  if (sqsEndpoint !== undefined) {
+    const client = new SQSClient({ endpoint: sqsEndpoint });
+    stops.push(() => {
+      client.destroy();
+      return Promise.resolve();
+    });
+    const server = serveSqs(client, endpoints, { logger, queues: await createSqsQueues(client) });
+    stops.push(() => server.close());
+  }
 } catch (err) {
   logger.log("exit", err);
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
   process.exit(1);
 }
 
 const signal = await signalled;
 logger.log("msg", "shutting down", "signal", signal);
-await app.close();
+for (const stop of stops.reverse()) await stop();
 logger.log("exit", signal);

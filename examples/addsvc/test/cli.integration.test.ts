@@ -13,7 +13,7 @@ function run(script: string, args: string[] = [], env: Record<string, string> = 
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString("utf8"); });
   child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString("utf8"); });
-  const killer = setTimeout(() => child.kill("SIGKILL"), 10_000); // never outlive the test
+  const killer = setTimeout(() => child.kill("SIGKILL"), 80_000); // never outlive the test
   const exit = once(child, "exit").then(([code]) => {
     clearTimeout(killer);
     return code as number | null;
@@ -32,7 +32,7 @@ async function waitFor(read: () => string, pattern: RegExp): Promise<RegExpExecA
 }
 
 describe("the demo", () => {
-  it("makes its three calls, shows each result and what /metrics counted, checks them and exits 0", async () => {
+  it("makes its three calls, shows each result and what /metrics counted, then calls over gRPC and each broker, and exits 0", { timeout: 90_000 }, async () => {
     const demo = run("src/demo.ts");
     const began = Date.now();
     expect(await demo.exit).toBe(0);
@@ -42,14 +42,16 @@ describe("the demo", () => {
     expect(out).toContain('concat("kit", "go")\n  → "kitgo"  ✓');
     expect(out).toContain("sum(0, 0)\n  → error invalid_argument: can't sum two zeroes (HTTP 400)  ✓");
     expect(out).toContain('  addsvc_requests_total{endpoint="sum",code="invalid_argument"} 1\n');
-    expect(out).toContain("All 3 calls answered and counted as expected.");
+    expect(out).toContain("RunningSums([1, 2, 3, 4]) (server stream)  →  [1,3,6,10]  ✓");
+    expect(out).toContain("SumEach (bidi)  →  3 answers  ✓");
+    expect(out).toMatch(/\nAll answered as expected: HTTP and \d more transports?( \(\d brokers? not running\))?\. Server closed\.\n$/);
     expect(demo.stderr()).toMatch(/^ {2}server \| transport=HTTP addr=127\.0\.0\.1:\d+$/m);
   });
 });
 
 describe("the server entry point", () => {
   it.each(["SIGINT", "SIGTERM"] as const)("serves on --http-addr with /metrics, logs logfmt to stdout, and on %s shuts down cleanly with exit 0", async (signal) => {
-    const main = run("src/main.ts", ["--http-addr", "127.0.0.1:0"]);
+    const main = run("src/main.ts", ["--http-addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0"]);
     try {
       const [, addr] = await waitFor(main.stdout, /transport=HTTP addr=(127\.0\.0\.1:\d+)\n/);
       const res = await fetch(`http://${addr ?? ""}/sum`, { method: "POST", body: '{"a":2,"b":3}' });
@@ -65,15 +67,36 @@ describe("the server entry point", () => {
     }
     const lines = main.stdout().trimEnd().split("\n");
     expect(lines[0]).toMatch(/^ts=\d{4}-\d\d-\d\dT[\d:.]+Z caller=app\.ts:\d+ transport=HTTP addr=127\.0\.0\.1:\d+$/);
-    expect(lines[1]).toMatch(/^ts=\S+ caller=middleware\.ts:\d+ method=Sum transport_error=null took=\S+$/);
-    expect(lines.slice(2).map((line) => line.replace(/^ts=\S+ caller=\S+ /, ""))).toEqual([
+    expect(lines[1]).toMatch(/^ts=\S+ caller=grpc\.ts:\d+ transport=gRPC addr=127\.0\.0\.1:\d+$/);
+    expect(lines[2]).toMatch(/^ts=\S+ caller=middleware\.ts:\d+ method=Sum transport_error=null took=\S+$/);
+    expect(lines.slice(3).map((line) => line.replace(/^ts=\S+ caller=\S+ /, ""))).toEqual([
       `msg="shutting down" signal=${signal}`,
       `exit=${signal}`,
     ]);
   });
 
+  it("serves over NATS too when given --nats-url", async () => {
+    const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+    const main = run("src/main.ts", ["--http-addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0", "--nats-url", natsUrl]);
+    try {
+      await waitFor(main.stdout, /transport=NATS /);
+      const { connect } = await import("@nats-io/transport-node");
+      const nc = await connect({ servers: natsUrl });
+      try {
+        const reply = await nc.request("addsvc.sum", JSON.stringify({ a: 20, b: 22 }), { timeout: 5_000 });
+        expect(reply.string()).toBe('{"v":42}');
+      } finally {
+        await nc.close();
+      }
+      main.child.kill("SIGTERM");
+      expect(await main.exit).toBe(0);
+    } finally {
+      main.child.kill("SIGKILL");
+    }
+  });
+
   it("takes its address from HTTP_ADDR", async () => {
-    const main = run("src/main.ts", [], { HTTP_ADDR: "127.0.0.1:0" });
+    const main = run("src/main.ts", [], { HTTP_ADDR: "127.0.0.1:0", GRPC_ADDR: "127.0.0.1:0" });
     try {
       await waitFor(main.stdout, /transport=HTTP addr=127\.0\.0\.1:\d+\n/);
       main.child.kill("SIGTERM");

@@ -145,8 +145,9 @@ describe("the wire, as Go kit's peers see it", () => {
     await raw(`${app.url}/sum`, { body: '{"a":1,"b":2}' });
     await raw(`${app.url}/sum`, { body: '{"a":0,"b":0}' });
     await raw(`${app.url}/sum`, { body: "{" });
-    const lines = logger.lines.slice(1); // after the startup line
+    const lines = logger.lines.slice(2); // after the startup lines
     expect(logger.lines[0]).toEqual(["transport", "HTTP", "addr", app.addr]);
+    expect(logger.lines[1]).toEqual(["transport", "gRPC", "addr", app.grpcAddr]);
     expect(lines.map((line) => line.slice(0, 4))).toEqual([
       ["method", "Sum", "transport_error", undefined],
       ["method", "Sum", "transport_error", undefined], // a business error is not a transport error, as in Go kit

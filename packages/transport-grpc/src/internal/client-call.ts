@@ -1,0 +1,85 @@
+import type { CallOptions, Metadata, StatusObject } from "@grpc/grpc-js";
+import { background, type Context, type KitError } from "@kit/endpoint";
+import type { ClientOptions, ClientOutcome } from "../client.ts";
+
+const never = background().signal;
+
+/** The events of a grpc-js client call that the client functions listen to. */
+interface ClientCallEvents {
+  on(event: "metadata", listener: (header: Metadata) => void): unknown;
+  on(event: "status", listener: (status: StatusObject) => void): unknown;
+  cancel(): void;
+}
+
+/**
+ * Follows one client call: keeps its response header, settles `ended` with its status, and
+ * cancels it when `signal` aborts (until {@link CallWatch.dispose}).
+ */
+export class CallWatch {
+  header: Metadata | undefined;
+  status: StatusObject | undefined;
+  readonly ended: Promise<StatusObject>;
+  private readonly signal: AbortSignal;
+  private readonly onAbort: () => void;
+
+  constructor(call: ClientCallEvents, signal: AbortSignal, wantHeader = true) {
+    this.signal = signal;
+    this.onAbort = () => {
+      call.cancel();
+    };
+    // background()'s signal never aborts: listening to it would only cost time.
+    if (signal !== never) signal.addEventListener("abort", this.onAbort, { once: true });
+    if (wantHeader) {
+      call.on("metadata", (header) => {
+        this.header = header;
+      });
+    }
+    this.ended = new Promise((resolve) => {
+      call.on("status", (status) => {
+        this.status = status;
+        this.dispose();
+        resolve(status);
+      });
+    });
+  }
+
+  dispose(): void {
+    if (this.signal !== never) this.signal.removeEventListener("abort", this.onAbort);
+  }
+}
+
+/** The grpc-js call options for a context: the caller's own, plus the context's deadline. */
+export function callOptions(ctx: Context, options: ClientOptions): CallOptions {
+  const base = options.callOptions ?? {};
+  return ctx.deadline === undefined ? base : { ...base, deadline: ctx.deadline };
+}
+
+/** Runs the `before` hooks on the outgoing metadata. */
+export async function runBefore(ctx: Context, options: ClientOptions, metadata: Metadata): Promise<Context> {
+  let current = ctx;
+  for (const hook of options.before ?? []) current = await hook(current, metadata);
+  return current;
+}
+
+/** Runs the `after` hooks on the response header and trailer. */
+export async function runAfter(ctx: Context, options: ClientOptions, header: Metadata, trailer: Metadata): Promise<Context> {
+  let current = ctx;
+  for (const hook of options.after ?? []) current = await hook(current, header, trailer);
+  return current;
+}
+
+/** Runs the finalizers; what they throw is ignored, since they only observe. */
+export async function runFinalizers(ctx: Context, options: ClientOptions, outcome: ClientOutcome): Promise<void> {
+  for (const hook of options.finalizer ?? []) {
+    try {
+      await hook(ctx, outcome);
+    } catch {
+      // a finalizer only observes; its failure must not change the call's result
+    }
+  }
+}
+
+/** Shorthand for the outcome passed to the finalizers. */
+export function outcomeOf(method: string, watch: CallWatch | undefined, error: KitError | undefined): ClientOutcome {
+  return { method, status: watch?.status?.code, error };
+}

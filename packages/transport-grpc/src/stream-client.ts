@@ -1,0 +1,269 @@
+import { Metadata, status as Status, type Client, type ClientWritableStream, type MethodDefinition, type ServiceError } from "@grpc/grpc-js";
+import { toKitError, type BidiStreamEndpoint, type ClientStreamEndpoint, type Context, type KitError, type ServerStreamEndpoint } from "@kit/endpoint";
+import type { ClientOptions, DecodeResponse, EncodeRequest } from "./client.ts";
+import { CallWatch, callOptions, outcomeOf, runAfter, runBefore, runFinalizers } from "./internal/client-call.ts";
+import { clientError } from "./internal/errors.ts";
+import { expectKind } from "./internal/kind.ts";
+import { MessageReader, send } from "./internal/stream.ts";
+
+const identity = <T>(_ctx: Context, value: T): T => value;
+
+/**
+ * Calls a server-streaming method: the result is a {@link @kit/endpoint#ServerStreamEndpoint},
+ * whose `AsyncIterable` makes the call when iteration starts and yields each response as it
+ * arrives. The next message is read off the wire only when asked for, so a slow consumer holds
+ * the server back through flow control. Breaking out of the loop, or canceling the context,
+ * cancels the call; the server's context is canceled with it. A failed call makes the iteration
+ * throw a {@link @kit/endpoint#KitError} with the status's code.
+ *
+ * @param conn - your grpc-js client
+ * @param method - the method's definition, such as `definition.RunningSum`
+ * @param encode - endpoint request → request message; default: the request itself
+ * @param decode - each response message → endpoint response; default: the message itself
+ * @param options - hooks and grpc-js call options, as for {@link client}
+ *
+ * @example
+ * ```ts
+ * const count = serverStreamClient<{ n: number }, { i: number }>(conn, definition.Count);
+ * for await (const { i } of count(ctx, { n: 3 })) console.log(i); // 0 1 2
+ * ```
+ */
+// eslint-disable-next-line max-params -- the shape of client(), Go kit's NewClient
+export function serverStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRes>(
+  conn: Client,
+  method: MethodDefinition<WireReq, WireRes>,
+  encode: EncodeRequest<Req, WireReq> = identity as EncodeRequest<Req, WireReq>,
+  decode: DecodeResponse<WireRes, Res> = identity as DecodeResponse<WireRes, Res>,
+  options: ClientOptions = {},
+): ServerStreamEndpoint<Req, Res> {
+  expectKind(method, "server-stream", "serverStreamClient");
+  const { path, requestSerialize, responseDeserialize } = method;
+  return async function* (ctx, request) {
+    let current = ctx;
+    let watch: CallWatch | undefined;
+    let error: KitError | undefined;
+    let cancel = (): void => undefined;
+    try {
+      if (ctx.signal.aborted) throw ctx.signal.reason as Error;
+      const message = await encode(ctx, request);
+      const metadata = new Metadata();
+      current = await runBefore(current, options, metadata);
+      const signal = current.signal;
+      if (signal.aborted) throw signal.reason as Error;
+      const call = conn.makeServerStreamRequest(path, requestSerialize, responseDeserialize, message, metadata, callOptions(current, options));
+      watch = new CallWatch(call, signal);
+      cancel = () => {
+        call.cancel();
+      };
+      const decoding = current;
+      // The loop reads the call directly: every layer of async iteration costs each message.
+      const reader = new MessageReader<WireRes>(call);
+      for (;;) {
+        const wire = reader.read();
+        if (wire !== undefined) {
+          const decoded = decode(decoding, wire);
+          yield decoded instanceof Promise ? await decoded : decoded;
+          continue;
+        }
+        const failure = reader.error();
+        if (failure !== undefined) throw failure.error;
+        if (reader.done()) break;
+        await reader.wait();
+      }
+      const status = await watch.ended;
+      if (status.code !== Status.OK) throw clientError(status, signal);
+      current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
+    } catch (err) {
+      error = clientError(err, current.signal);
+      throw error;
+    } finally {
+      if (watch?.status === undefined) cancel(); // the consumer stopped early
+      watch?.dispose();
+      if (options.finalizer !== undefined) await runFinalizers(current, options, outcomeOf(path, watch, error));
+    }
+  };
+}
+
+/**
+ * Calls a client-streaming method: the result is a {@link @kit/endpoint#ClientStreamEndpoint}
+ * that sends each value of the `AsyncIterable` it is given (waiting while the server's window
+ * is full, so a slow server holds the producer back), half-closes when the iterable ends, and
+ * resolves with the server's one answer. If the server answers or fails early, or the context
+ * is canceled, the iterable is stopped (its `return` is called); if the iterable throws, the
+ * call is canceled and the promise rejects with that error.
+ *
+ * @param conn - your grpc-js client
+ * @param method - the method's definition
+ * @param encode - each endpoint request → request message; default: the request itself
+ * @param decode - response message → endpoint response; default: the message itself
+ * @param options - hooks and grpc-js call options, as for {@link client}
+ *
+ * @example
+ * ```ts
+ * const total = clientStreamClient<{ v: number }, { sum: number }>(conn, definition.Total);
+ * await total(ctx, [{ v: 1 }, { v: 2 }].values()); // { sum: 3 }
+ * ```
+ */
+// eslint-disable-next-line max-params -- the shape of client(), Go kit's NewClient
+export function clientStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRes>(
+  conn: Client,
+  method: MethodDefinition<WireReq, WireRes>,
+  encode: EncodeRequest<Req, WireReq> = identity as EncodeRequest<Req, WireReq>,
+  decode: DecodeResponse<WireRes, Res> = identity as DecodeResponse<WireRes, Res>,
+  options: ClientOptions = {},
+): ClientStreamEndpoint<Req, Res> {
+  expectKind(method, "client-stream", "clientStreamClient");
+  const { path, requestSerialize, responseDeserialize } = method;
+  return async (ctx, requests) => {
+    let current = ctx;
+    let watch: CallWatch | undefined;
+    let error: KitError | undefined;
+    try {
+      if (ctx.signal.aborted) throw ctx.signal.reason as Error;
+      const metadata = new Metadata();
+      current = await runBefore(current, options, metadata);
+      const signal = current.signal;
+      if (signal.aborted) throw signal.reason as Error;
+      const result: { err: ServiceError | null; value?: WireRes | undefined } = { err: null };
+      const call = conn.makeClientStreamRequest(path, requestSerialize, responseDeserialize, metadata, callOptions(current, options), (err, value) => {
+        result.err = err;
+        result.value = value;
+      });
+      watch = new CallWatch(call, signal);
+      const encoding = current;
+      const pumping = pump(requests, call, (r) => encode(encoding, r), watch);
+      const status = await watch.ended;
+      const pumpError = await pumping;
+      if (pumpError !== undefined) throw toKitError(pumpError);
+      if (result.err !== null) throw result.err;
+      current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
+      return await decode(current, result.value as WireRes);
+    } catch (err) {
+      error = clientError(err, current.signal);
+      throw error;
+    } finally {
+      watch?.dispose();
+      if (options.finalizer !== undefined) await runFinalizers(current, options, outcomeOf(path, watch, error));
+    }
+  };
+}
+
+/**
+ * Calls a bidirectional method: the result is a {@link @kit/endpoint#BidiStreamEndpoint}.
+ * When iteration of its result starts, it makes the call, sends the values of the given
+ * `AsyncIterable` in the background (with backpressure, half-closing at its end) and yields
+ * the responses as they arrive. Either side ending the call ends both directions: breaking out
+ * of the loop or canceling the context cancels the call and stops the requests; a server error
+ * makes the loop throw and stops the requests; an error thrown by the requests cancels the call
+ * and the loop throws it.
+ *
+ * @param conn - your grpc-js client
+ * @param method - the method's definition
+ * @param encode - each endpoint request → request message; default: the request itself
+ * @param decode - each response message → endpoint response; default: the message itself
+ * @param options - hooks and grpc-js call options, as for {@link client}
+ *
+ * @example
+ * ```ts
+ * const echo = bidiStreamClient<{ text: string }, { text: string }>(conn, definition.Echo);
+ * for await (const { text } of echo(ctx, [{ text: "a" }, { text: "b" }].values())) console.log(text);
+ * ```
+ */
+// eslint-disable-next-line max-params -- the shape of client(), Go kit's NewClient
+export function bidiStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRes>(
+  conn: Client,
+  method: MethodDefinition<WireReq, WireRes>,
+  encode: EncodeRequest<Req, WireReq> = identity as EncodeRequest<Req, WireReq>,
+  decode: DecodeResponse<WireRes, Res> = identity as DecodeResponse<WireRes, Res>,
+  options: ClientOptions = {},
+): BidiStreamEndpoint<Req, Res> {
+  expectKind(method, "bidi-stream", "bidiStreamClient");
+  const { path, requestSerialize, responseDeserialize } = method;
+  return async function* (ctx, requests) {
+    let current = ctx;
+    let watch: CallWatch | undefined;
+    let error: KitError | undefined;
+    let cancel = (): void => undefined;
+    try {
+      if (ctx.signal.aborted) throw ctx.signal.reason as Error;
+      const metadata = new Metadata();
+      current = await runBefore(current, options, metadata);
+      const signal = current.signal;
+      if (signal.aborted) throw signal.reason as Error;
+      const call = conn.makeBidiStreamRequest(path, requestSerialize, responseDeserialize, metadata, callOptions(current, options));
+      watch = new CallWatch(call, signal);
+      cancel = () => {
+        call.cancel();
+      };
+      const encoding = current;
+      const pumping = pump(requests, call, (r) => encode(encoding, r), watch);
+      try {
+        const reader = new MessageReader<WireRes>(call);
+        for (;;) {
+          const wire = reader.read();
+          if (wire !== undefined) {
+            const decoded = decode(encoding, wire);
+            yield decoded instanceof Promise ? await decoded : decoded;
+            continue;
+          }
+          const failure = reader.error();
+          if (failure !== undefined) throw failure.error;
+          if (reader.done()) break;
+          await reader.wait();
+        }
+      } catch (err) {
+        const failure = await pumpFailure(pumping, watch);
+        if (failure !== undefined) throw toKitError(failure);
+        throw err;
+      }
+      const status = await watch.ended;
+      const pumpError = await pumping;
+      if (pumpError !== undefined) throw toKitError(pumpError);
+      if (status.code !== Status.OK) throw clientError(status, signal);
+      current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
+    } catch (err) {
+      error = clientError(err, current.signal);
+      throw error;
+    } finally {
+      if (watch?.status === undefined) cancel(); // the consumer stopped early
+      watch?.dispose();
+      if (options.finalizer !== undefined) await runFinalizers(current, options, outcomeOf(path, watch, error));
+    }
+  };
+}
+
+/** The requests' own error, if they failed and so canceled the call; waits for the pump to stop. */
+async function pumpFailure(pumping: Promise<unknown>, watch: CallWatch): Promise<unknown> {
+  await watch.ended;
+  return await pumping;
+}
+
+/**
+ * Writes every request to the call with backpressure, then half-closes it. Stops as soon as
+ * the call has ended (the iterable's `return` runs). Resolves with the error of the requests
+ * (or of encoding one), after canceling the call, or `undefined`.
+ */
+async function pump<Req, W>(
+  requests: AsyncIterable<Req> | Iterable<Req>,
+  call: ClientWritableStream<W>,
+  encode: (request: Req) => W | Promise<W>,
+  watch: CallWatch,
+): Promise<unknown> {
+  const stop = new AbortController();
+  void watch.ended.then(() => {
+    stop.abort();
+  });
+  try {
+    for await (const request of requests) {
+      if (stop.signal.aborted) break;
+      const full = send(call, await encode(request), stop.signal);
+      if (full !== undefined) await full;
+    }
+    if (!stop.signal.aborted) call.end();
+    return undefined;
+  } catch (err) {
+    if (stop.signal.aborted) return undefined; // the call ended first: its status tells
+    call.cancel();
+    return err;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Kafka transport for Kit endpoints on kafkajs: a consumer-group {@link subscriber} that keeps
+ * order per partition, commits only past records that finished, retries in place and sends
+ * poison records to a dead-letter topic; a {@link publisher} endpoint that produces with
+ * `acks: -1`; and a {@link requester} for request/reply over a reply topic.
+ *
+ * @packageDocumentation
+ */
+export { correlationIdHeader, replyTopicHeader } from "./headers.ts";
+export { publisher, type PublisherOptions, type PublisherOutcome } from "./publisher.ts";
+export type { KafkaRecord } from "./record.ts";
+export { requester, type Requester, type RequesterOptions } from "./requester.ts";
+export { subscriber, type KafkaSubscriber, type KafkaSubscriberOptions } from "./subscriber.ts";

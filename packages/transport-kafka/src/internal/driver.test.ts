@@ -1,0 +1,137 @@
+import { background, type KitError } from "@kit/endpoint";
+import type { Batch, EachBatchPayload, KafkaMessage, Producer } from "kafkajs";
+import { describe, expect, it, vi } from "vitest";
+import { KafkaDriver } from "./driver.ts";
+
+function batch(partition: number, offsets: readonly string[]): Batch {
+  const messages: KafkaMessage[] = offsets.map((offset) => ({ offset, key: Buffer.from(`k${partition}`), value: Buffer.from(`v${offset}`), timestamp: "0", attributes: 0, headers: { "Kit-Reply-Topic": "replies" } }));
+  return { topic: "t", partition, messages } as unknown as Batch;
+}
+
+function payload(b: Batch) {
+  const resolved: string[] = [];
+  const commits: string[] = [];
+  const heartbeat = vi.fn(() => Promise.resolve());
+  const value = {
+    batch: b,
+    resolveOffset: (offset: string) => void resolved.push(offset),
+    heartbeat,
+    commitOffsetsIfNecessary: async (offsets?: { topics: { partitions: { offset: string }[] }[] }) => {
+      await Promise.resolve();
+      commits.push(offsets?.topics[0]?.partitions[0]?.offset ?? "none");
+    },
+    isRunning: () => true,
+    isStale: () => false,
+  } as unknown as EachBatchPayload;
+  return { value, resolved, commits, heartbeat };
+}
+
+function driver(errors: KitError[] = []): KafkaDriver {
+  return new KafkaDriver({
+    producer: () => Promise.reject<Producer>(new Error("no producer in this test")),
+    deadLetterTopic: "t.dead-letter",
+    commitInterval: 1_000,
+    keyConcurrency: 1,
+    revokeTimeout: 1_000,
+    observe: (_ctx, err) => void errors.push(err),
+    background: background(),
+  });
+}
+
+describe("KafkaDriver", () => {
+  it("hands out the head of every partition, the next of a partition only after the last finished, and commits past them", async () => {
+    const d = driver();
+    const p0 = payload(batch(0, ["0", "1"]));
+    const p1 = payload(batch(1, ["7"]));
+    const run0 = d.eachBatch(p0.value);
+    const run1 = d.eachBatch(p1.value);
+    const signal = new AbortController().signal;
+    const first = await d.receive(10, signal);
+    expect(first.map((m) => `${m.partition}/${m.offset}`)).toEqual(["0/0", "1/7"]);
+    expect(first[0]?.reply).toBe("replies"); // header names are read in lower case
+    expect(Buffer.from(first[0]?.body ?? []).toString()).toBe("v0");
+    const next = d.receive(10, signal);
+    for (const m of first) await d.ack(m);
+    const second = await next;
+    expect(second.map((m) => `${m.partition}/${m.offset}`)).toEqual(["0/1"]);
+    await run1;
+    expect(p1.commits).toEqual(["8"]);
+    for (const m of second) await d.ack(m);
+    await run0;
+    expect(p0.resolved.at(-1)).toBe("1");
+    expect(p0.commits.at(-1)).toBe("2");
+  });
+
+  it("gives no more than it is asked for", async () => {
+    const d = driver();
+    const runs = [0, 1, 2].map((p) => d.eachBatch(payload(batch(p, ["0"])).value));
+    const signal = new AbortController().signal;
+    const got = await d.receive(2, signal);
+    expect(got).toHaveLength(2);
+    const rest = await d.receive(2, signal);
+    expect(rest).toHaveLength(1);
+    for (const m of [...got, ...rest]) await d.ack(m);
+    await Promise.all(runs);
+  });
+
+  it("takes turns between partitions when there is room for one record at a time", async () => {
+    const d = driver();
+    const runs = [0, 1].map((p) => d.eachBatch(payload(batch(p, ["0", "1"])).value));
+    const signal = new AbortController().signal;
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const [m] = await d.receive(1, signal);
+      if (m === undefined) throw new Error("no record");
+      order.push(`${m.partition}/${m.offset}`);
+      await d.ack(m);
+    }
+    expect(order).toEqual(["0/0", "1/0", "0/1", "1/1"]);
+    await Promise.all(runs);
+  });
+
+  it("on close, lets the running record finish, commits only what finished and returns", async () => {
+    const d = driver();
+    const p = payload(batch(0, ["0", "1", "2"]));
+    const run = d.eachBatch(p.value);
+    const [m] = await d.receive(10, new AbortController().signal);
+    if (m === undefined) throw new Error("no record");
+    d.close();
+    let returned = false;
+    void run.then(() => (returned = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(returned).toBe(false); // it waits for the running record
+    await d.ack(m);
+    await run;
+    expect(p.commits).toEqual(["1"]);
+    expect(await d.receive(10, AbortSignal.abort())).toEqual([]);
+  });
+
+  it("resolves a waiting receive with nothing when the subscriber closes", async () => {
+    const d = driver();
+    const stop = new AbortController();
+    const waiting = d.receive(4, stop.signal);
+    stop.abort();
+    await expect(waiting).resolves.toEqual([]);
+  });
+
+  it("on a rebalance, stops every partition, finishes what runs, commits, then rethrows so kafkajs joins again", async () => {
+    const d = driver();
+    const p = payload(batch(0, ["0", "1"]));
+    const rebalance = Object.assign(new Error("The group is rebalancing"), { type: "REBALANCE_IN_PROGRESS" });
+    p.heartbeat.mockRejectedValue(rebalance);
+    const run = d.eachBatch(p.value);
+    const [m] = await d.receive(10, new AbortController().signal);
+    if (m === undefined) throw new Error("no record");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await d.ack(m);
+    await expect(run).rejects.toBe(rebalance);
+    expect(p.commits).toEqual(["1"]);
+    d.joined();
+    const again = payload(batch(0, ["1"]));
+    const rerun = d.eachBatch(again.value);
+    const [n] = await d.receive(10, new AbortController().signal);
+    expect(n?.offset).toBe("1");
+    if (n !== undefined) await d.ack(n);
+    await rerun;
+  });
+});

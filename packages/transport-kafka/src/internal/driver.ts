@@ -1,0 +1,259 @@
+import { Code, KitError, toKitError, type Context } from "@kit/endpoint";
+import type { MessageDriver, OutgoingMessage } from "@kit/transport";
+import type { EachBatchPayload, Producer } from "kafkajs";
+import { correlationIdHeader, headersFromKafka, headersToKafka, replyTopicHeader } from "../headers.ts";
+import type { KafkaRecord } from "../record.ts";
+import { PartitionWork, type Entry } from "./partition.ts";
+
+/** A record handed to the runtime, with the partition and entry it settles. */
+export interface Delivery extends KafkaRecord {
+  readonly headers: Map<string, string>;
+  readonly work: PartitionWork;
+  readonly entry: Entry;
+}
+
+export interface DriverOptions {
+  readonly producer: () => Promise<Producer>;
+  readonly deadLetterTopic: string;
+  /** How often a batch that takes long commits what finished, in milliseconds. */
+  readonly commitInterval: number;
+  /** How many records of one partition run at once, never two of one key. */
+  readonly keyConcurrency: number;
+  /** How long a partition being given up waits for its running record, in milliseconds. */
+  readonly revokeTimeout: number;
+  readonly observe: (ctx: Context, err: KitError) => void;
+  readonly background: Context;
+}
+
+const rebalancing = new Set(["REBALANCE_IN_PROGRESS", "NOT_COORDINATOR_FOR_GROUP", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID"]);
+
+function isRebalancing(err: unknown): boolean {
+  return typeof err === "object" && err !== null && rebalancing.has(String((err as { type?: unknown }).type));
+}
+
+/**
+ * The Kafka side of the subscriber: kafkajs's `eachBatch` puts each partition's batch here;
+ * the runtime's `receive` takes the next record of every partition that has none running, so
+ * records of one partition run one after another while partitions run side by side; each
+ * batch commits only the offset after the records that all finished.
+ */
+export class KafkaDriver implements MessageDriver<Delivery> {
+  readonly retry = "in-place" as const;
+  /** The batches being worked through, one per partition at most (kafkajs runs one batch of a partition at a time). */
+  private readonly partitions: PartitionWork[] = [];
+  /** Where the next `take` starts, so every partition gets its turn when slots are few. */
+  private cursor = 0;
+  private waiter: (() => void) | undefined;
+  private closing = false;
+  private rebalance: unknown = undefined;
+  private readonly options: DriverOptions;
+
+  constructor(options: DriverOptions) {
+    this.options = options;
+  }
+
+  // --- the runtime's side -------------------------------------------------------------------
+
+  async receive(max: number, signal: AbortSignal): Promise<readonly Delivery[]> {
+    const now = this.take(max);
+    if (now.length > 0 || signal.aborted) return now;
+    return new Promise((resolve) => {
+      const done = (out: readonly Delivery[]): void => {
+        this.waiter = undefined;
+        signal.removeEventListener("abort", aborted);
+        resolve(out);
+      };
+      const aborted = (): void => {
+        done([]);
+      };
+      this.waiter = () => {
+        const got = this.take(max);
+        if (got.length > 0) done(got);
+      };
+      signal.addEventListener("abort", aborted, { once: true });
+    });
+  }
+
+  ack(d: Delivery): Promise<void> {
+    d.work.finish(d.entry);
+    this.notify();
+    return Promise.resolve();
+  }
+
+  release(d: Delivery): Promise<void> {
+    d.work.giveBack(d.entry);
+    this.notify();
+    return Promise.resolve();
+  }
+
+  async deadLetter(d: Delivery, why: ReadonlyMap<string, string>): Promise<void> {
+    const headers = new Map(d.headers);
+    for (const [name, value] of why) headers.set(name, value);
+    headers.set("kit-topic", d.topic);
+    headers.set("kit-partition", String(d.partition));
+    headers.set("kit-offset", d.offset);
+    const producer = await this.options.producer();
+    await producer.send({
+      topic: this.options.deadLetterTopic,
+      acks: -1,
+      messages: [{ key: d.key, value: d.entry.message.value, headers: headersToKafka(headers), timestamp: d.timestamp }],
+    });
+    d.work.finish(d.entry);
+    this.notify();
+  }
+
+  async reply(d: Delivery, reply: OutgoingMessage): Promise<void> {
+    if (d.reply === undefined) return;
+    const correlation = d.headers.get(correlationIdHeader);
+    if (correlation !== undefined) reply.headers.set(correlationIdHeader, correlation);
+    const producer = await this.options.producer();
+    await producer.send({
+      topic: d.reply,
+      acks: -1,
+      messages: [{ key: correlation ?? null, value: Buffer.from(reply.body), headers: headersToKafka(reply.headers) }],
+    });
+  }
+
+  // --- kafkajs's side -----------------------------------------------------------------------
+
+  /** Stops handing out records; the batches finish what runs, commit and return. */
+  close(): void {
+    this.closing = true;
+    for (const work of this.partitions) {
+      work.stopped = true;
+      work.changed();
+    }
+  }
+
+  /** The group was joined again: a rebalance is over. */
+  joined(): void {
+    this.rebalance = undefined;
+  }
+
+  /** kafkajs's `eachBatch`: runs one partition's batch through the runtime and commits as it goes. */
+  readonly eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+    const { batch } = payload;
+    this.throwIfRebalancing();
+    if (this.closing || batch.messages.length === 0) return;
+    const work = new PartitionWork(batch.topic, batch.partition, batch.messages, this.options.keyConcurrency);
+    this.partitions.push(work);
+    this.notify();
+    let committed: string | undefined;
+    let resolved: string | undefined;
+    let lastCommit = Date.now();
+    let stoppedAt: number | undefined;
+    const commit = async (): Promise<void> => {
+      const offset = work.commitOffset();
+      if (offset === undefined || offset === committed) return;
+      try {
+        await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
+        committed = offset;
+      } catch (thrown) {
+        this.options.observe(this.options.background, toKitError(thrown, Code.Unavailable));
+      }
+      lastCommit = Date.now();
+    };
+    try {
+      for (;;) {
+        const last = work.lastDoneOffset();
+        if (last !== undefined && last !== resolved) {
+          payload.resolveOffset(last);
+          resolved = last;
+        }
+        if (work.finished) break;
+        if (!work.stopped && (this.givingUp() || !payload.isRunning() || payload.isStale())) {
+          work.stopped = true;
+        }
+        if (work.stopped) {
+          stoppedAt ??= Date.now();
+          if (work.running === 0) break;
+          if (Date.now() - stoppedAt > this.options.revokeTimeout) {
+            this.options.observe(
+              this.options.background,
+              new KitError(Code.Aborted, `partition ${batch.topic}/${batch.partition} given up while a record still ran (revokeTimeout ${this.options.revokeTimeout} ms); it will be delivered again`),
+            );
+            break;
+          }
+        }
+        if (!this.isClosing()) {
+          try {
+            await payload.heartbeat();
+          } catch (thrown) {
+            if (isRebalancing(thrown)) this.startRebalance(thrown);
+            else this.options.observe(this.options.background, toKitError(thrown, Code.Unavailable));
+          }
+        }
+        if (Date.now() - lastCommit >= this.options.commitInterval) await commit();
+        await work.changes(500);
+      }
+    } finally {
+      this.partitions.splice(this.partitions.indexOf(work), 1);
+    }
+    // a finished batch commits before the next fetch; a partition given up commits before kafkajs lets it go
+    await commit();
+    this.throwIfRebalancing();
+  };
+
+
+  /** A rebalance began: the batch rethrows its error, so kafkajs joins the group again. */
+  private throwIfRebalancing(): void {
+    if (this.rebalance !== undefined) throw this.rebalance as Error;
+  }
+
+  private isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** Whether every partition is being given up (close or rebalance). */
+  private givingUp(): boolean {
+    return this.closing || this.rebalance !== undefined;
+  }
+
+  private startRebalance(err: unknown): void {
+    if (this.rebalance !== undefined) return;
+    this.rebalance = err;
+    for (const work of this.partitions) {
+      work.stopped = true;
+      work.changed();
+    }
+  }
+
+  private notify(): void {
+    this.waiter?.();
+  }
+
+  private take(max: number): Delivery[] {
+    const out: Delivery[] = [];
+    const count = this.partitions.length;
+    const start = this.cursor;
+    for (let i = 0; i < count && out.length < max; i++) {
+      const index = (start + i) % count;
+      const work = this.partitions[index];
+      const entry = work?.take();
+      if (work === undefined || entry === undefined) continue;
+      out.push(this.delivery(work, entry));
+      this.cursor = index + 1; // the partition just served goes last next time
+    }
+    return out;
+  }
+
+  private delivery(work: PartitionWork, entry: Entry): Delivery {
+    const { message } = entry;
+    const headers = headersFromKafka(message.headers);
+    const reply = headers.get(replyTopicHeader);
+    const value = message.value ?? Buffer.alloc(0);
+    return {
+      body: new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+      headers,
+      attempt: entry.attempt,
+      reply: reply === undefined || reply === "" ? undefined : reply,
+      topic: work.topic,
+      partition: work.partition,
+      offset: message.offset,
+      key: message.key ?? null,
+      timestamp: message.timestamp,
+      work,
+      entry,
+    };
+  }
+}

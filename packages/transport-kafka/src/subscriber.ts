@@ -1,0 +1,157 @@
+import { background, Code, toKitError, type Endpoint } from "@kit/endpoint";
+import { observeErrors, runSubscriber, type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { Partitioners, type Consumer, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
+import { KafkaDriver } from "./internal/driver.ts";
+
+/** Options for {@link subscriber}: the runtime's `SubscriberOptions` plus Kafka's own. */
+export interface KafkaSubscriberOptions extends SubscriberOptions {
+  /** The consumer group; the group's members share the topic's partitions. */
+  readonly groupId: string;
+  /** Where a poison record goes, with the error in its headers (default `<topic>.dead-letter`). */
+  readonly deadLetterTopic?: string;
+  /**
+   * How many records of one partition run at once (default 1: the partition's order). Above 1,
+   * records with different keys run side by side, but never two with the same key, and each
+   * key's records still run in offset order (a record without a key counts as one key). The
+   * offset committed is still the one after the records that all finished. Bounded overall by
+   * `concurrency`.
+   */
+  readonly keyConcurrency?: number;
+  /** Where a new group starts: at the oldest record (`true`) or at new records only (default `false`). */
+  readonly fromBeginning?: boolean;
+  /**
+   * The producer that writes dead letters and replies. By default the subscriber makes an
+   * idempotent one from the `Kafka` client when it first needs it, and disconnects it on close.
+   */
+  readonly producer?: Producer;
+  /**
+   * More kafkajs consumer settings (`sessionTimeout`, `heartbeatInterval`, `maxBytesPerPartition`…).
+   * `maxWaitTimeInMs` defaults to 500 (Kafka's own `fetch.max.wait.ms`), not kafkajs's 5 000,
+   * so `close()` does not wait seconds for an idle fetch.
+   */
+  readonly consumer?: Omit<ConsumerConfig, "groupId">;
+  /**
+   * How long a partition being given up (a rebalance, `close()`) waits for its running record
+   * before it lets the partition go uncommitted, in milliseconds (default 30 000). Keep it
+   * below the consumer's `rebalanceTimeout` (kafkajs default 60 000).
+   */
+  readonly revokeTimeout?: number;
+}
+
+/**
+ * A running Kafka subscriber: `close()` (and `await using`) stops fetching, lets what runs
+ * finish, commits, and leaves the group.
+ */
+export type KafkaSubscriber = Subscriber;
+
+/**
+ * Serves an endpoint on a Kafka topic as a member of a consumer group, on `@kit/transport`'s
+ * subscriber runtime. Resolves once the consumer has joined the group and fetched once, so a
+ * record produced after that is read even with `fromBeginning: false`.
+ *
+ * - **Ordered per partition**: a partition's records run one after another (so records of one
+ *   key never overtake each other), partitions run side by side up to `concurrency`. With
+ *   `keyConcurrency` above 1, records of different keys in one partition run side by side too,
+ *   each key's still in order.
+ * - **Commit after success**: a partition's offset is committed only past records that all
+ *   finished (handled or dead-lettered); a consumer that dies leaves the rest to another member.
+ * - **Retries in place**: a retryable error (`unavailable`, `deadline_exceeded`,
+ *   `resource_exhausted`, `aborted`) is tried again after `backoff(attempt)` while the
+ *   partition waits, up to `maxAttempts`.
+ * - **Dead letter**: a record that fails for good goes to `deadLetterTopic` with its key, body
+ *   and headers plus `kit-error-code`, `kit-error-message`, `kit-attempts`, `kit-topic`,
+ *   `kit-partition` and `kit-offset`; then the partition moves on.
+ * - **Rebalance and close**: nothing new starts, what runs finishes, its offsets are committed,
+ *   then the partition is given up.
+ * - **Replies**: a record with `kit-reply-topic` (see {@link requester}) is answered there with
+ *   its `kit-correlation-id`.
+ *
+ * @param kafka - the kafkajs client
+ * @param topic - the topic to consume
+ * @param endpoint - the endpoint to run on each record
+ * @param decode - turns a record into the request, such as `decodeJSONMessage(schema)`
+ * @param encode - writes the reply to a request, such as `encodeJSONMessage`
+ * @param options - the group, the dead-letter topic, and the runtime's hooks and limits
+ *
+ * @example
+ * ```ts
+ * const kafka = new Kafka({ brokers: ["127.0.0.1:9092"] });
+ * const sub = await subscriber(kafka, "orders", placeOrder, decodeJSONMessage(Order), encodeJSONMessage, {
+ *   groupId: "billing",
+ *   maxAttempts: 3,
+ * });
+ * process.once("SIGTERM", () => void sub.close());
+ * ```
+ */
+// eslint-disable-next-line max-params -- the transport shape: server(endpoint, decode, encode, options) with the client and topic in front
+export async function subscriber<Req, Res>(
+  kafka: Kafka,
+  topic: string,
+  endpoint: Endpoint<Req, Res>,
+  decode: DecodeMessage<Req>,
+  encode: EncodeMessage<Res>,
+  options: KafkaSubscriberOptions,
+): Promise<KafkaSubscriber> {
+  const { groupId, deadLetterTopic = `${topic}.dead-letter`, fromBeginning = false, revokeTimeout = 30_000 } = options;
+  const concurrency = options.concurrency ?? 16;
+  const keyConcurrency = options.keyConcurrency ?? 1;
+  if (!Number.isInteger(keyConcurrency) || keyConcurrency < 1) throw new RangeError(`keyConcurrency must be a whole number of at least 1, got ${keyConcurrency}`);
+  const observe = observeErrors(options.errorHandler);
+  let ownProducer: Promise<Producer> | undefined;
+  const producer = (): Promise<Producer> => {
+    if (options.producer !== undefined) return Promise.resolve(options.producer);
+    ownProducer ??= (async () => {
+      const made = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+      await made.connect();
+      return made;
+    })();
+    return ownProducer;
+  };
+  const driver = new KafkaDriver({ producer, deadLetterTopic, commitInterval: 1_000, keyConcurrency, revokeTimeout, observe, background: background() });
+  const consumer: Consumer = kafka.consumer({ maxWaitTimeInMs: 500, ...options.consumer, groupId });
+  const joined = new Promise<void>((resolve, reject) => {
+    let member = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      driver.joined();
+      member = true;
+    });
+    // the first fetch after joining has fixed where each partition starts: a record produced from now on is read
+    consumer.on(consumer.events.FETCH, () => {
+      if (member) resolve();
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      const err = toKitError(event.payload.error, Code.Unavailable);
+      observe(background(), err);
+      reject(err);
+    });
+  });
+  joined.catch(() => undefined); // a crash after the join is reported to the error handler
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: concurrency,
+      eachBatch: driver.eachBatch,
+    });
+    await joined;
+  } catch (thrown) {
+    await consumer.disconnect().catch(() => undefined);
+    throw toKitError(thrown, Code.Unavailable);
+  }
+  const running = runSubscriber(driver, endpoint, decode, encode, options);
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      driver.close(); // nothing new is handed out; each batch commits what finished once nothing runs
+      try {
+        await running.close(); // what runs finishes and is settled (or released at closeTimeout)
+      } finally {
+        await consumer.disconnect(); // waits for the batches to commit and return, then leaves the group
+        if (ownProducer !== undefined) await (await ownProducer).disconnect();
+      }
+    })());
+  return { close, [Symbol.asyncDispose]: close };
+}

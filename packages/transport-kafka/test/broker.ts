@@ -1,0 +1,117 @@
+// Helpers for the integration tests: the broker at KAFKA_BROKERS (default 127.0.0.1:9092),
+// unique topics, raw kafkajs reads and writes, and waiting for a condition with a deadline.
+import { randomUUID } from "node:crypto";
+import { Kafka, logLevel, Partitioners, type Admin, type IHeaders, type KafkaMessage, type Producer } from "kafkajs";
+
+export const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
+
+export function newKafka(clientId = "kit-test"): Kafka {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+}
+
+/** A unique name, so reruns and other test files never share a topic or group. */
+export function unique(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** The admin client, or a clear failure when no broker answers. */
+export async function connectAdmin(kafka: Kafka): Promise<Admin> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+  } catch (err) {
+    throw new Error(
+      `no Kafka broker answers at ${brokers.join(",")} (${(err as Error).message}): start one with \`bash scripts/kafka.sh start\` or set KAFKA_BROKERS`,
+      { cause: err },
+    );
+  }
+  return admin;
+}
+
+/** Topics created by one test file, deleted by `drop`. */
+export class Topics {
+  private readonly created: string[] = [];
+  private readonly admin: Admin;
+  constructor(admin: Admin) {
+    this.admin = admin;
+  }
+
+  async create(prefix: string, partitions = 1): Promise<string> {
+    const topic = unique(prefix);
+    await this.admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    this.created.push(topic, `${topic}.dead-letter`);
+    return topic;
+  }
+
+  /** Remembers a topic someone else created (a dead letter, a reply topic) for deletion. */
+  track(topic: string): void {
+    this.created.push(topic);
+  }
+
+  async drop(): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    const topics = this.created.filter((t) => existing.has(t));
+    if (topics.length > 0) await this.admin.deleteTopics({ topics, timeout: 30_000 });
+  }
+}
+
+export async function connectProducer(kafka: Kafka, idempotent = true): Promise<Producer> {
+  const producer = kafka.producer({ idempotent, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  return producer;
+}
+
+export interface Sent {
+  key?: string;
+  partition?: number;
+  value: string;
+  headers?: IHeaders;
+}
+
+/** Produces records in chunks, with acks from every replica. */
+export async function produceAll(producer: Producer, topic: string, records: readonly Sent[]): Promise<void> {
+  for (let i = 0; i < records.length; i += 500) {
+    const messages = records.slice(i, i + 500).map((r) => ({ key: r.key ?? null, value: r.value, headers: r.headers ?? {}, ...(r.partition === undefined ? {} : { partition: r.partition }) }));
+    await producer.send({ topic, acks: -1, messages });
+  }
+}
+
+/** Reads `count` records of a topic from the beginning with a plain kafkajs consumer; fails after `ms`. */
+export async function readRecords(kafka: Kafka, topic: string, count: number, ms = 30_000): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: unique("kit-test-reader"), maxWaitTimeInMs: 200 });
+  const got: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    // eslint-disable-next-line @typescript-eslint/require-await -- kafkajs wants a promise
+    await consumer.run({ eachMessage: async ({ message }) => void got.push(message) });
+    await waitFor(() => got.length >= count, ms, () => `read ${got.length} of ${count} records from ${topic}`);
+    return got;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Polls `check` every 50 ms until it is true; throws with `describe()` after `ms`. */
+export async function waitFor(check: () => boolean, ms: number, describe: () => string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms: ${describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The group's committed offset for each partition of a topic (-1 when none). */
+export async function committed(admin: Admin, groupId: string, topic: string): Promise<Map<number, string>> {
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return new Map((offsets?.partitions ?? []).map((p) => [p.partition, p.offset]));
+}
+
+/** Each partition's end offset (the next to be written). */
+export async function endOffsets(admin: Admin, topic: string): Promise<Map<number, string>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return new Map(offsets.map((p) => [p.partition, p.high]));
+}
+
+export const text = (body: Uint8Array): string => Buffer.from(body).toString("utf8");
