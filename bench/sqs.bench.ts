@@ -24,8 +24,8 @@ import { publisher, subscriber } from "@kit/transport-sqs";
 import { printTable, ratio, type Result } from "./harness.ts";
 
 const TARGET = 0.9;
-const ROUND = 1_000;
-const ROUNDS = 5;
+const ROUND = 2_000;
+const ROUNDS = 7;
 const endpoint = process.env.SQS_ENDPOINT ?? "http://127.0.0.1:9324";
 const client = new SQSClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "kit", secretAccessKey: "kit" } });
 

@@ -21,7 +21,8 @@ export interface PublisherOptions {
   readonly finalizer?: readonly ((ctx: Context, outcome: PublisherOutcome) => void | Promise<void>)[];
   /**
    * The time budget of a call whose context has no deadline, in milliseconds (default 30 000):
-   * NATS needs a timeout for every request, and the subscriber gets it as `kit-timeout`.
+   * NATS needs a timeout for every request. Only a context's deadline travels to the
+   * subscriber (as `kit-timeout`), as in Go kit; this budget bounds the wait on this side.
    */
   readonly timeout?: number;
 }
@@ -51,8 +52,8 @@ export function publisher<Req>(
  * middleware wraps it like any other.
  *
  * Each call: `encode` writes the request; the `before` hooks run; the time left before the
- * context's deadline (or `timeout` when it has none) goes in the `kit-timeout` header and bounds
- * the request; the call waits for the reply or the context (`canceled`, `deadline_exceeded`);
+ * context's deadline goes in the `kit-timeout` header and bounds the request (a context without
+ * a deadline sends no header and waits at most `timeout`); the call waits for the reply or the context (`canceled`, `deadline_exceeded`);
  * the `after` hooks see the reply; a reply with `kit-error-code` fails the call with that
  * `KitError`, any other is read by `decode`; the `finalizer` hooks run last. No responders is
  * `unavailable`.

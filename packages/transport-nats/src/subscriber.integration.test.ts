@@ -88,7 +88,7 @@ describe("core NATS subscriber and publisher", () => {
     expect(isKitError(aborted[0]) && aborted[0].code).toBe("deadline_exceeded");
   });
 
-  it("runs the hooks on both sides, and a call without a deadline carries the publisher's timeout", async () => {
+  it("runs the hooks on both sides, and a call without a deadline sends none (the publisher's timeout stays on its side)", async () => {
     const seen: { header: unknown; deadline: number | undefined }[] = [];
     const sub = subscriber(nc, subject, (ctx, req: Sum) => {
       seen.push({ header: undefined, deadline: ctx.deadline });
@@ -130,10 +130,9 @@ describe("core NATS subscriber and publisher", () => {
         },
       ],
     });
-    const sent = Date.now();
     await expect(client(background(), { a: 1, b: 1 })).resolves.toEqual({ v: 2 });
     expect(seen[0]?.header).toBe("r-1");
-    expect(Math.abs((seen[1]?.deadline ?? 0) - (sent + 2_000))).toBeLessThan(1_000);
+    expect(seen[1]?.deadline).toBeUndefined();
     expect(replies).toEqual(["test"]);
     expect(outcomes).toEqual([undefined]);
   });

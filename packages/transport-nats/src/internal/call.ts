@@ -34,8 +34,9 @@ export function call<Req, Res>(
       const message: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
       await encode(current, request, message);
       for (const hook of before) current = await hook(current, message);
-      const budget = Math.floor(timeRemaining(current) ?? timeout);
-      message.headers.set(timeoutHeader, String(Math.min(99_999_999, budget)));
+      const left = timeRemaining(current);
+      const budget = Math.floor(left ?? timeout);
+      if (left !== undefined) message.headers.set(timeoutHeader, String(Math.min(99_999_999, budget)));
       if (current.signal.aborted) throw current.signal.reason as Error;
       if (budget <= 0) throw new KitError(Code.DeadlineExceeded, "context deadline exceeded");
       let reply: Message | undefined;
