@@ -4,7 +4,7 @@ import type { ConfirmChannel } from "amqplib";
 import { AmqpDriver } from "./internal/driver.ts";
 import { topologyOf } from "./topology.ts";
 
-/** Options for {@link subscriber}: the runtime's {@link @kit/transport!SubscriberOptions} and where retries and dead letters go. */
+/** Options for {@link subscriber}: the runtime's `SubscriberOptions` and where retries and dead letters go. */
 export interface AmqpSubscriberOptions extends SubscriberOptions {
   /** The queue a retried message waits in until its TTL sends it back; default `<queue>.retry` (see {@link assertTopology}). */
   readonly retryQueue?: string;

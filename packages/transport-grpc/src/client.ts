@@ -63,14 +63,14 @@ const identity = <T>(_ctx: Context, value: T): T => value;
 
 /**
  * Calls a unary gRPC method, Go kit's `grpc.NewClient`: the result is an
- * {@link @kit/endpoint!Endpoint}, so client middleware (retry, circuit breaker, tracing) wraps
+ * `Endpoint`, so client middleware (retry, circuit breaker, tracing) wraps
  * it like any other.
  *
  * Each call: `encode` builds the message; the `before` hooks write the metadata; the call goes
  * out on your grpc-js client (its channel, credentials and options) with the context's deadline
  * as `grpc-timeout`, and is canceled when the context is; the `after` hooks read the response
  * metadata; `decode` reads the message; the `finalizer` hooks run last. A failed call throws a
- * {@link @kit/endpoint!KitError} with the code of the gRPC status and its message
+ * `KitError` with the code of the gRPC status and its message
  * (`NOT_FOUND` → `not_found`), or the context's reason if the context ended it.
  *
  * @param conn - your grpc-js client: `new grpc.Client(target, credentials)` or a generated one

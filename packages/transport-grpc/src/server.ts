@@ -140,7 +140,7 @@ export function server<Req, Res, WireReq = Req, WireRes = Res>(
 }
 
 /**
- * Serves a {@link @kit/endpoint!ServerStreamEndpoint} as a server-streaming method: the
+ * Serves a `ServerStreamEndpoint` as a server-streaming method: the
  * endpoint answers one request with an `AsyncIterable`, and each value is sent as it comes.
  * Sending waits while the client's flow-control window is full, so a slow reader holds the
  * endpoint back instead of making the server buffer. A cancel by the client or a passed
@@ -189,7 +189,7 @@ export function serverStream<Req, Res, WireReq = Req, WireRes = Res>(
 }
 
 /**
- * Serves a {@link @kit/endpoint!ClientStreamEndpoint} as a client-streaming method: the
+ * Serves a `ClientStreamEndpoint` as a client-streaming method: the
  * endpoint reads the requests as an `AsyncIterable` (each message decoded as it is read; the
  * next one is read off the wire only when asked for) and answers once. A cancel by the client
  * aborts the context and makes the iteration throw `canceled`; a message that does not decode
@@ -246,7 +246,7 @@ export function clientStream<Req, Res, WireReq = Req, WireRes = Res>(
 }
 
 /**
- * Serves a {@link @kit/endpoint!BidiStreamEndpoint} as a bidirectional method: the endpoint
+ * Serves a `BidiStreamEndpoint` as a bidirectional method: the endpoint
  * reads the requests as an `AsyncIterable` and returns the responses as one, and both flow at
  * once, each with backpressure (as in {@link clientStream} and {@link serverStream}). A cancel
  * by the client ends both directions: the context aborts, reading throws `canceled`, writing

@@ -9,12 +9,12 @@ import { MessageReader, send } from "./internal/stream.ts";
 const identity = <T>(_ctx: Context, value: T): T => value;
 
 /**
- * Calls a server-streaming method: the result is a {@link @kit/endpoint!ServerStreamEndpoint},
+ * Calls a server-streaming method: the result is a `ServerStreamEndpoint`,
  * whose `AsyncIterable` makes the call when iteration starts and yields each response as it
  * arrives. The next message is read off the wire only when asked for, so a slow consumer holds
  * the server back through flow control. Breaking out of the loop, or canceling the context,
  * cancels the call; the server's context is canceled with it. A failed call makes the iteration
- * throw a {@link @kit/endpoint!KitError} with the status's code.
+ * throw a `KitError` with the status's code.
  *
  * @param conn - your grpc-js client
  * @param method - the method's definition, such as `definition.RunningSum`
@@ -85,7 +85,7 @@ export function serverStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRe
 }
 
 /**
- * Calls a client-streaming method: the result is a {@link @kit/endpoint!ClientStreamEndpoint}
+ * Calls a client-streaming method: the result is a `ClientStreamEndpoint`
  * that sends each value of the `AsyncIterable` it is given (waiting while the server's window
  * is full, so a slow server holds the producer back), half-closes when the iterable ends, and
  * resolves with the server's one answer. If the server answers or fails early, or the context
@@ -149,7 +149,7 @@ export function clientStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRe
 }
 
 /**
- * Calls a bidirectional method: the result is a {@link @kit/endpoint!BidiStreamEndpoint}.
+ * Calls a bidirectional method: the result is a `BidiStreamEndpoint`.
  * When iteration of its result starts, it makes the call, sends the values of the given
  * `AsyncIterable` in the background (with backpressure, half-closing at its end) and yields
  * the responses as they arrive. Either side ending the call ends both directions: breaking out
