@@ -2,26 +2,16 @@
 // the server side (a subscriber per endpoint on RabbitMQ queues) and the client side (an
 // AddClient over two request/reply publishers, RabbitMQ's direct reply-to).
 //
-// Wire format: the JSON bodies of the HTTP transport (wire.ts): a request `{"a":…,"b":…}`
+// Wire format (message-wire.ts): the JSON bodies of the HTTP transport (wire.ts): a request `{"a":…,"b":…}`
 // (Go's field rules, so `{"A":1,"B":2}` works too), a reply `{"v":…}`. A business error is a
 // reply too: `kit-error-code`/`kit-error-message` headers, which the Kit client reads, and the
 // HTTP transport's error body `{"error", "code", "message"}`, for any other client; it is
 // answered and acknowledged, not dead-lettered, since the request itself was fine.
-import { Code, KitError, type Context } from "@kit/endpoint";
-import {
-  encodeJSONMessage,
-  jsonCodec,
-  logErrorHandler,
-  writeError,
-  type DecodeMessage,
-  type OutgoingMessage,
-  type Subscriber,
-} from "@kit/transport";
+import { encodeJSONMessage, logErrorHandler, type Subscriber } from "@kit/transport";
 import { assertTopology, publisher, subscriber, type PublisherOptions } from "@kit/transport-amqp";
 import type { Channel, ChannelModel, ConfirmChannel } from "amqplib";
 import {
   clientFromEndpoints,
-  failed,
   type AddClient,
   type ConcatRequest,
   type ConcatResponse,
@@ -30,7 +20,7 @@ import {
   type SumResponse,
 } from "./endpoints.ts";
 import type { Logger } from "./middleware.ts";
-import { concatRequestFromJSON, errorToJSON, sumRequestFromJSON } from "./wire.ts";
+import { decodeConcatMessage, decodeSumMessage, encodeReply, replyDecoders } from "./message-wire.ts";
 
 /** The queue prefix when none is given: queues `addsvc.sum` and `addsvc.concat`. */
 const defaultPrefix = "addsvc";
@@ -97,8 +87,8 @@ export async function serveAmqp(
     for (const queue of queues) await assertTopology(channel, queue);
     const subscriberOptions = { concurrency, errorHandler: logErrorHandler(logger) };
     subscribers.push(
-      subscriber(channel, queues[0], endpoints.sumEndpoint, decodeAmqpSumRequest, encodeAmqpResponse, subscriberOptions),
-      subscriber(channel, queues[1], endpoints.concatEndpoint, decodeAmqpConcatRequest, encodeAmqpResponse, subscriberOptions),
+      subscriber(channel, queues[0], endpoints.sumEndpoint, decodeSumMessage, encodeReply, subscriberOptions),
+      subscriber(channel, queues[1], endpoints.concatEndpoint, decodeConcatMessage, encodeReply, subscriberOptions),
     );
   } catch (err) {
     if (owned) await channel.close().catch(() => undefined);
@@ -121,26 +111,6 @@ export async function serveAmqp(
 
 function isConnection(value: ChannelModel | ConfirmChannel): value is ChannelModel {
   return typeof (value as Partial<ChannelModel>).createConfirmChannel === "function";
-}
-
-/** The Sum request from a message body: JSON with Go's field rules; anything else is `invalid_argument`. */
-const decodeAmqpSumRequest: DecodeMessage<SumRequest> = (_ctx, message) => sumRequestFromJSON(jsonCodec.decode(message.body));
-
-/** The Concat request from a message body. */
-const decodeAmqpConcatRequest: DecodeMessage<ConcatRequest> = (_ctx, message) => concatRequestFromJSON(jsonCodec.decode(message.body));
-
-/**
- * The reply: `{"v": …}`, or for a business error the `kit-error-*` headers and the HTTP
- * transport's error body. Either way the request was handled and is acknowledged.
- */
-function encodeAmqpResponse(ctx: Context, response: { readonly v: unknown; readonly err?: KitError }, reply: OutgoingMessage): void {
-  const err = failed(response);
-  if (err === undefined) {
-    encodeJSONMessage(ctx, { v: response.v }, reply);
-    return;
-  }
-  encodeJSONMessage(ctx, errorToJSON(err), reply);
-  writeError(reply.headers, err);
 }
 
 /** Options for {@link amqpClient}. */
@@ -174,30 +144,9 @@ export interface AmqpClientOptions extends PublisherOptions {
 export function amqpClient(channel: Channel, options: AmqpClientOptions = {}): AddClient {
   const { queuePrefix = defaultPrefix, ...publisherOptions } = options;
   return clientFromEndpoints(
-    publisher<SumRequest, SumResponse>(channel, `${queuePrefix}.sum`, encodeJSONMessage, decodeAmqpSumResponse, publisherOptions),
-    publisher<ConcatRequest, ConcatResponse>(channel, `${queuePrefix}.concat`, encodeJSONMessage, decodeAmqpConcatResponse, publisherOptions),
+    publisher<SumRequest, SumResponse>(channel, `${queuePrefix}.sum`, encodeJSONMessage, decodeReply.sum, publisherOptions),
+    publisher<ConcatRequest, ConcatResponse>(channel, `${queuePrefix}.concat`, encodeJSONMessage, decodeReply.concat, publisherOptions),
   );
 }
 
-/** A reply `{"v": <integer>}`. */
-const decodeAmqpSumResponse: DecodeMessage<SumResponse> = (_ctx, reply) => {
-  const v = valueOf(jsonCodec.decode(reply.body));
-  if (typeof v === "number" && Number.isInteger(v)) return { v };
-  throw badReply("an integer", v);
-};
-
-/** A reply `{"v": <string>}`. */
-const decodeAmqpConcatResponse: DecodeMessage<ConcatResponse> = (_ctx, reply) => {
-  const v = valueOf(jsonCodec.decode(reply.body));
-  if (typeof v === "string") return { v };
-  throw badReply("a string", v);
-};
-
-function valueOf(body: unknown): unknown {
-  return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).v : undefined;
-}
-
-function badReply(want: string, got: unknown): KitError {
-  const shown = got === undefined ? "no v" : JSON.stringify(got).slice(0, 100);
-  return new KitError(Code.Internal, `invalid reply from addsvc over AMQP: want {"v": ${want}}, got ${shown}`);
-}
+const decodeReply = replyDecoders("AMQP");

@@ -3,13 +3,14 @@
 // printing each result, and shows the service's answer to `$SRV.PING`. demo.ts runs it when a
 // NATS server is given; the integration test runs it too.
 import { randomUUID } from "node:crypto";
-import { background, isKitError, withTimeout } from "@kit/endpoint";
+import { background, withTimeout } from "@kit/endpoint";
 import { discard } from "@kit/metrics";
 import type { NatsConnection } from "@nats-io/nats-core";
+import { checkCalls } from "./demo-calls.ts";
 import { newEndpointSet } from "./endpoints.ts";
 import type { Logger } from "./middleware.ts";
 import { natsClient, serveNats } from "./nats.ts";
-import { ErrorMessage, newBasicService } from "./service.ts";
+import { newBasicService } from "./service.ts";
 
 /**
  * Starts addsvc over NATS on `nc` (the NATS service `addsvc`, subjects
@@ -39,25 +40,7 @@ export async function demoNats(nc: NatsConnection, print: (line: string) => void
   print(`Calling addsvc over NATS (subjects ${server.subjects.join(", ")}) through the Kit NATS client:`);
   const [ctx, cancel] = withTimeout(background(), 5_000);
   try {
-    const call = async (title: string, run: () => Promise<unknown>, check: (result: unknown, err: unknown) => string | undefined): Promise<void> => {
-      let result: unknown;
-      let err: unknown;
-      try {
-        result = await run();
-      } catch (thrown) {
-        err = thrown;
-      }
-      const shown = isKitError(err) ? `error ${err.code}: ${err.message}` : err === undefined ? JSON.stringify(result) : `unexpected ${err instanceof Error ? err.message : "throw"}`;
-      const problem = check(result, err);
-      if (problem !== undefined) problems.push(`${title}: ${problem}, got ${shown}`);
-      print(`  ${title} → ${shown}  ${problem === undefined ? "✓" : `✗ ${problem}`}`);
-    };
-    await call("sum(2, 3)", () => svc.sum(ctx, 2, 3), (v) => (v === 5 ? undefined : "expected 5"));
-    await call('concat("kit", "go")', () => svc.concat(ctx, "kit", "go"), (v) => (v === "kitgo" ? undefined : 'expected "kitgo"'));
-    await call("sum(0, 0)", () => svc.sum(ctx, 0, 0), (_v, err) =>
-      isKitError(err) && err.code === "invalid_argument" && err.message === ErrorMessage.twoZeroes
-        ? undefined
-        : `expected invalid_argument "${ErrorMessage.twoZeroes}"`);
+    problems.push(...(await checkCalls(svc, ctx, print)));
 
     const pingSubject = `$SRV.PING.addsvc.${server.id}`;
     print(`NATS service discovery, ${pingSubject}:`);

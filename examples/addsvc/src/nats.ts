@@ -2,22 +2,13 @@
 // server side (addsvc registered as a NATS service, the micro protocol, with one endpoint per
 // method) and the client side (an AddClient over two request/reply publishers).
 //
-// Wire format: the JSON bodies of the HTTP transport (wire.ts): a request `{"a":…,"b":…}` (Go's
+// Wire format (message-wire.ts): the JSON bodies of the HTTP transport (wire.ts): a request `{"a":…,"b":…}` (Go's
 // field rules, so `{"A":1,"B":2}` works too), a reply `{"v":…}`. A business error is a reply
 // too: `kit-error-code`/`kit-error-message` headers, which the Kit client reads, the micro
 // protocol's `Nats-Service-Error`/`Nats-Service-Error-Code` headers, which `nats req` and micro
 // clients read, and the HTTP transport's error body `{"error", "code", "message"}`.
-import { Code, KitError, type Context } from "@kit/endpoint";
-import {
-  encodeJSONMessage,
-  httpStatusFromCode,
-  jsonCodec,
-  logErrorHandler,
-  writeError,
-  type DecodeMessage,
-  type OutgoingMessage,
-  type Subscriber,
-} from "@kit/transport";
+import type { Context, KitError } from "@kit/endpoint";
+import { encodeJSONMessage, httpStatusFromCode, logErrorHandler, type OutgoingMessage, type Subscriber } from "@kit/transport";
 import { publisher, serviceEndpoint, type PublisherOptions } from "@kit/transport-nats";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Svcm } from "@nats-io/services";
@@ -32,7 +23,7 @@ import {
   type SumResponse,
 } from "./endpoints.ts";
 import type { Logger } from "./middleware.ts";
-import { concatRequestFromJSON, errorToJSON, sumRequestFromJSON } from "./wire.ts";
+import { decodeConcatMessage, decodeSumMessage, encodeReply, replyDecoders } from "./message-wire.ts";
 
 /** The subject prefix when none is given: subjects `addsvc.sum` and `addsvc.concat`. */
 const defaultPrefix = "addsvc";
@@ -101,8 +92,8 @@ export async function serveNats(nc: NatsConnection, endpoints: EndpointSet, opti
   let subscribers: Subscriber[];
   try {
     subscribers = [
-      serviceEndpoint(nc, { service: group, name: "sum" }, endpoints.sumEndpoint, decodeNatsSumRequest, encodeNatsResponse, subscriberOptions),
-      serviceEndpoint(nc, { service: group, name: "concat" }, endpoints.concatEndpoint, decodeNatsConcatRequest, encodeNatsResponse, subscriberOptions),
+      serviceEndpoint(nc, { service: group, name: "sum" }, endpoints.sumEndpoint, decodeSumMessage, encodeNatsReply, subscriberOptions),
+      serviceEndpoint(nc, { service: group, name: "concat" }, endpoints.concatEndpoint, decodeConcatMessage, encodeNatsReply, subscriberOptions),
     ];
     await nc.flush(); // the subscriptions are in place before anyone is told to call
   } catch (err) {
@@ -127,25 +118,14 @@ export async function serveNats(nc: NatsConnection, endpoints: EndpointSet, opti
   };
 }
 
-/** The Sum request from a request body: JSON with Go's field rules; anything else is `invalid_argument`. */
-const decodeNatsSumRequest: DecodeMessage<SumRequest> = (_ctx, message) => sumRequestFromJSON(jsonCodec.decode(message.body));
-
-/** The Concat request from a request body. */
-const decodeNatsConcatRequest: DecodeMessage<ConcatRequest> = (_ctx, message) => concatRequestFromJSON(jsonCodec.decode(message.body));
-
 /**
- * The reply: `{"v": …}`, or for a business error the HTTP transport's error body with the
- * `kit-error-*` headers and the micro protocol's `Nats-Service-Error` headers. The request was
- * handled either way, so it is not a transport error.
+ * The reply (see {@link encodeReply}), with the micro protocol's `Nats-Service-Error` headers on
+ * a business error, so NATS service tools count it.
  */
-function encodeNatsResponse(ctx: Context, response: { readonly v: unknown; readonly err?: KitError }, reply: OutgoingMessage): void {
+function encodeNatsReply(ctx: Context, response: { readonly v: unknown; readonly err?: KitError }, reply: OutgoingMessage): void {
+  encodeReply(ctx, response, reply);
   const err = failed(response);
-  if (err === undefined) {
-    encodeJSONMessage(ctx, { v: response.v }, reply);
-    return;
-  }
-  encodeJSONMessage(ctx, errorToJSON(err), reply);
-  writeError(reply.headers, err);
+  if (err === undefined) return;
   reply.headers.set("Nats-Service-Error", reply.headers.get("kit-error-message") ?? err.message);
   reply.headers.set("Nats-Service-Error-Code", String(httpStatusFromCode(err.code)));
 }
@@ -180,30 +160,9 @@ export interface NatsClientOptions extends PublisherOptions {
 export function natsClient(nc: NatsConnection, options: NatsClientOptions = {}): AddClient {
   const { subjectPrefix = defaultPrefix, ...publisherOptions } = options;
   return clientFromEndpoints(
-    publisher<SumRequest, SumResponse>(nc, `${subjectPrefix}.sum`, encodeJSONMessage, decodeNatsSumResponse, publisherOptions),
-    publisher<ConcatRequest, ConcatResponse>(nc, `${subjectPrefix}.concat`, encodeJSONMessage, decodeNatsConcatResponse, publisherOptions),
+    publisher<SumRequest, SumResponse>(nc, `${subjectPrefix}.sum`, encodeJSONMessage, decodeReply.sum, publisherOptions),
+    publisher<ConcatRequest, ConcatResponse>(nc, `${subjectPrefix}.concat`, encodeJSONMessage, decodeReply.concat, publisherOptions),
   );
 }
 
-/** A reply `{"v": <integer>}`. */
-const decodeNatsSumResponse: DecodeMessage<SumResponse> = (_ctx, reply) => {
-  const v = valueOf(jsonCodec.decode(reply.body));
-  if (typeof v === "number" && Number.isInteger(v)) return { v };
-  throw badReply("an integer", v);
-};
-
-/** A reply `{"v": <string>}`. */
-const decodeNatsConcatResponse: DecodeMessage<ConcatResponse> = (_ctx, reply) => {
-  const v = valueOf(jsonCodec.decode(reply.body));
-  if (typeof v === "string") return { v };
-  throw badReply("a string", v);
-};
-
-function valueOf(body: unknown): unknown {
-  return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).v : undefined;
-}
-
-function badReply(want: string, got: unknown): KitError {
-  const shown = got === undefined ? "no v" : JSON.stringify(got).slice(0, 100);
-  return new KitError(Code.Internal, `invalid reply from addsvc over NATS: want {"v": ${want}}, got ${shown}`);
-}
+const decodeReply = replyDecoders("NATS");

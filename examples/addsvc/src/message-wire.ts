@@ -1,0 +1,58 @@
+// addsvc's request/reply wire for the message brokers (NATS, AMQP): the JSON bodies of the HTTP
+// transport (wire.ts) in messages. A request is `{"a":…,"b":…}` with Go's field rules; a reply
+// is `{"v":…}`, or for a business error the HTTP transport's error body with the `kit-error-*`
+// headers, so the request was handled either way and is acknowledged, not dead-lettered.
+import { Code, KitError, type Context } from "@kit/endpoint";
+import { encodeJSONMessage, jsonCodec, writeError, type DecodeMessage, type OutgoingMessage } from "@kit/transport";
+import { failed, type ConcatRequest, type ConcatResponse, type SumRequest, type SumResponse } from "./endpoints.ts";
+import { concatRequestFromJSON, errorToJSON, sumRequestFromJSON } from "./wire.ts";
+
+/** The Sum request from a message body: JSON with Go's field rules; anything else is `invalid_argument`. */
+export const decodeSumMessage: DecodeMessage<SumRequest> = (_ctx, message) => sumRequestFromJSON(jsonCodec.decode(message.body));
+
+/** The Concat request from a message body. */
+export const decodeConcatMessage: DecodeMessage<ConcatRequest> = (_ctx, message) => concatRequestFromJSON(jsonCodec.decode(message.body));
+
+/**
+ * The reply to a Sum or Concat request: `{"v": …}`, or for a business error the HTTP
+ * transport's error body and the `kit-error-*` headers.
+ */
+export function encodeReply(ctx: Context, response: { readonly v: unknown; readonly err?: KitError }, reply: OutgoingMessage): void {
+  const err = failed(response);
+  if (err === undefined) {
+    encodeJSONMessage(ctx, { v: response.v }, reply);
+    return;
+  }
+  encodeJSONMessage(ctx, errorToJSON(err), reply);
+  writeError(reply.headers, err);
+}
+
+/**
+ * The client's decoders for the replies `{"v": <integer>}` and `{"v": <string>}`; anything else
+ * is `internal`, naming `transport` (a business error never gets here: the publisher throws the
+ * `kit-error-*` headers first).
+ *
+ * @param transport - named in the error, such as `"NATS"`
+ */
+export function replyDecoders(transport: string): { sum: DecodeMessage<SumResponse>; concat: DecodeMessage<ConcatResponse> } {
+  const badReply = (want: string, got: unknown): KitError => {
+    const shown = got === undefined ? "no v" : JSON.stringify(got).slice(0, 100);
+    return new KitError(Code.Internal, `invalid reply from addsvc over ${transport}: want {"v": ${want}}, got ${shown}`);
+  };
+  return {
+    sum: (_ctx, reply) => {
+      const v = valueOf(jsonCodec.decode(reply.body));
+      if (typeof v === "number" && Number.isInteger(v)) return { v };
+      throw badReply("an integer", v);
+    },
+    concat: (_ctx, reply) => {
+      const v = valueOf(jsonCodec.decode(reply.body));
+      if (typeof v === "string") return { v };
+      throw badReply("a string", v);
+    },
+  };
+}
+
+function valueOf(body: unknown): unknown {
+  return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).v : undefined;
+}
