@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { background, contextKey, timeRemaining, withCancel, withDeadline, withTimeout, withValue } from "./context.ts";
-import { Code, isKitError } from "./error.ts";
+import { Code, isKitError, KitError } from "./error.ts";
 
 function aborted(signal: AbortSignal): Promise<unknown> {
   return new Promise((resolve) => {
@@ -91,10 +91,30 @@ describe("withCancel", () => {
     const remove = parent.signal.removeEventListener.bind(parent.signal);
     parent.signal.addEventListener = ((...args: Parameters<typeof add>) => { added++; add(...args); });
     parent.signal.removeEventListener = ((...args: Parameters<typeof remove>) => { removed++; remove(...args); });
-    for (let i = 0; i < 100; i++) withCancel(parent)[1]();
+    for (let i = 0; i < 100; i++) {
+      const [child, cancel] = withCancel(parent);
+      expect(child.signal.aborted).toBe(false); // reading the signal ties the child to its parent
+      cancel();
+    }
     expect(added).toBe(100);
     expect(removed).toBe(100);
     cancelParent();
+  });
+
+  it("ties a child to its parent only once its signal is read, and still follows the parent then", () => {
+    const [parent, cancelParent] = withCancel(background());
+    let added = 0;
+    const add = parent.signal.addEventListener.bind(parent.signal);
+    parent.signal.addEventListener = ((...args: Parameters<typeof add>) => { added++; add(...args); });
+    const [unread, cancelUnread] = withCancel(parent);
+    const [late] = withCancel(parent);
+    cancelUnread();
+    expect(added).toBe(0);
+    expect(unread.signal.aborted).toBe(true);
+    expect((unread.signal.reason as { code: string }).code).toBe(Code.Canceled);
+    cancelParent(new KitError(Code.Unavailable, "shutting down"));
+    expect(late.signal.aborted).toBe(true);
+    expect((late.signal.reason as { message: string }).message).toBe("shutting down");
   });
 });
 
@@ -110,6 +130,14 @@ describe("withDeadline", () => {
     const [ctx] = withDeadline(background(), Date.now() - 1);
     expect(ctx.signal.aborted).toBe(true);
     expect((ctx.signal.reason as { code: string }).code).toBe(Code.DeadlineExceeded);
+  });
+
+  it("is exceeded when its signal is first read after the deadline passed", async () => {
+    const [ctx, cancel] = withTimeout(background(), 20);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(ctx.signal.aborted).toBe(true);
+    expect((ctx.signal.reason as { code: string }).code).toBe(Code.DeadlineExceeded);
+    cancel();
   });
 
   it("never extends the parent's deadline", async () => {

@@ -61,11 +61,32 @@ export function background(): Context {
  * A child of `parent` that carries `value` under `key`; everything else is the parent's.
  */
 export function withValue<T>(parent: Context, key: ContextKey<T>, value: T): Context {
-  return {
-    signal: parent.signal,
-    deadline: parent.deadline,
-    value: <U>(k: ContextKey<U>): U | undefined => (k === (key as object) ? (value as unknown as U) : parent.value(k)),
-  };
+  return new ValueContext(parent, key, value);
+}
+
+/** What {@link withValue} makes: the parent's signal and deadline, read through, plus one value. */
+class ValueContext<V> implements Context {
+  readonly #parent: Context;
+  readonly #key: ContextKey<V>;
+  readonly #value: V;
+
+  constructor(parent: Context, key: ContextKey<V>, value: V) {
+    this.#parent = parent;
+    this.#key = key;
+    this.#value = value;
+  }
+
+  get signal(): AbortSignal {
+    return this.#parent.signal;
+  }
+
+  get deadline(): number | undefined {
+    return this.#parent.deadline;
+  }
+
+  value<T>(key: ContextKey<T>): T | undefined {
+    return key === (this.#key as object) ? (this.#value as unknown as T) : this.#parent.value(key);
+  }
 }
 
 /**
@@ -114,36 +135,90 @@ export function timeRemaining(ctx: Context): number | undefined {
 }
 
 function derive(parent: Context, deadline: number | undefined): readonly [Context, CancelFunc] {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const onParentAbort = (): void => {
-    cancel(isKitError(parent.signal.reason) ? parent.signal.reason : canceled());
-  };
-  const cancel: CancelFunc = (reason) => {
-    if (controller.signal.aborted) return;
-    if (timer !== undefined) clearTimeout(timer);
-    parent.signal.removeEventListener("abort", onParentAbort);
-    controller.abort(reason ?? canceled());
-  };
-  const ctx: Context = { signal: controller.signal, deadline, value: (key) => parent.value(key) };
+  const ctx = new DerivedContext(parent, deadline);
+  return [ctx, (reason) => {
+    DerivedContext.cancel(ctx, reason);
+  }];
+}
 
-  if (parent.signal.aborted) {
-    onParentAbort();
-    return [ctx, cancel];
+/**
+ * What {@link withCancel}, {@link withDeadline} and {@link withTimeout} make. Its signal is
+ * made when it is first read: a context whose signal nobody reads (a call that finishes
+ * before anyone needs to cancel it, the usual case) costs no `AbortController`, no listener on
+ * its parent and no deadline timer. Read it, and it is what it would have been all along:
+ * aborted if the context was canceled, the parent is, or the deadline has passed, and from then
+ * on aborted when any of those happens.
+ */
+class DerivedContext implements Context {
+  readonly deadline: number | undefined;
+  readonly #parent: Context;
+  #controller: AbortController | undefined;
+  #canceled = false;
+  #reason: KitError | undefined; // set by a cancel that came before the signal was read
+  #timer: NodeJS.Timeout | undefined;
+  #onParentAbort: (() => void) | undefined;
+
+  constructor(parent: Context, deadline: number | undefined) {
+    this.#parent = parent;
+    this.deadline = deadline;
   }
-  if (parent.signal !== never) parent.signal.addEventListener("abort", onParentAbort, { once: true });
-  if (deadline !== undefined && deadline !== parent.deadline) {
-    const expire = (): void => {
-      cancel(new KitError(Code.DeadlineExceeded, "context deadline exceeded"));
-    };
-    const ms = deadline - Date.now();
-    if (ms <= 0) expire();
-    else {
-      timer = setTimeout(expire, ms);
-      timer.unref();
+
+  get signal(): AbortSignal {
+    return this.#controller?.signal ?? this.#link();
+  }
+
+  value<T>(key: ContextKey<T>): T | undefined {
+    return this.#parent.value(key);
+  }
+
+  /** Cancels `ctx` with `reason` (`canceled` without one); only the first call counts. */
+  static cancel(ctx: DerivedContext, reason: KitError | undefined): void {
+    if (ctx.#canceled) return;
+    ctx.#canceled = true;
+    const controller = ctx.#controller;
+    if (controller === undefined) {
+      ctx.#reason = reason; // nobody has the signal yet: nothing to abort, nothing to unlink
+      return;
     }
+    clearTimeout(ctx.#timer);
+    if (ctx.#onParentAbort !== undefined) ctx.#parent.signal.removeEventListener("abort", ctx.#onParentAbort);
+    controller.abort(reason ?? canceled());
   }
-  return [ctx, cancel];
+
+  /** Makes the signal, in the state the context is in now, and ties it to the parent and the deadline. */
+  #link(): AbortSignal {
+    const controller = new AbortController();
+    this.#controller = controller;
+    if (this.#canceled) {
+      controller.abort(this.#reason ?? canceled());
+      return controller.signal;
+    }
+    const parentSignal = this.#parent.signal;
+    const onParentAbort = (): void => {
+      DerivedContext.cancel(this, isKitError(parentSignal.reason) ? parentSignal.reason : canceled());
+    };
+    if (parentSignal.aborted) {
+      onParentAbort();
+      return controller.signal;
+    }
+    if (parentSignal !== never) {
+      this.#onParentAbort = onParentAbort;
+      parentSignal.addEventListener("abort", onParentAbort, { once: true });
+    }
+    const { deadline } = this;
+    if (deadline !== undefined && deadline !== this.#parent.deadline) {
+      const expire = (): void => {
+        DerivedContext.cancel(this, new KitError(Code.DeadlineExceeded, "context deadline exceeded"));
+      };
+      const ms = deadline - Date.now();
+      if (ms <= 0) expire();
+      else {
+        this.#timer = setTimeout(expire, ms);
+        this.#timer.unref();
+      }
+    }
+    return controller.signal;
+  }
 }
 
 /**

@@ -252,3 +252,50 @@ describe("publisher: events", () => {
     expect(() => publisher(plain as unknown as ConfirmChannel, "q", encodeJSONMessage, undefined)).toThrow(/confirm channel/);
   });
 });
+
+describe("TCP_NODELAY", () => {
+  /** A connection of its own, whose socket records what `setNoDelay` was called with. */
+  async function recordedConnection(): Promise<{ calls: boolean[]; channel: () => Promise<ConfirmChannel> }> {
+    const own = await open();
+    cleanup.push(() => own.close());
+    const socket = (own as unknown as { connection: { stream: { setNoDelay: (on: boolean) => unknown } } }).connection.stream;
+    const calls: boolean[] = [];
+    const setNoDelay = socket.setNoDelay.bind(socket);
+    socket.setNoDelay = (on: boolean) => {
+      calls.push(on);
+      return setNoDelay(on);
+    };
+    return { calls, channel: async () => watch(await own.createConfirmChannel()) };
+  }
+
+  it("is turned on by the subscriber and the publisher on the connection they are given, and answers still come", async () => {
+    const server = await recordedConnection();
+    const serverChannel = await server.channel();
+    const topology = await assertTopology(serverChannel, uniqueQueue("nodelay"));
+    const sum: Endpoint<Sum, { v: number }> = (_ctx, { a, b }) => Promise.resolve({ v: a + b });
+    const sub = subscriber(serverChannel, topology.queue, sum, decodeJSONMessage<Sum>(), encodeJSONMessage);
+    cleanup.push(async () => {
+      await sub.close();
+      await deleteTopology(connection, topology);
+    });
+    expect(server.calls).toEqual([true]);
+
+    const caller = await recordedConnection();
+    const call = publisher(await caller.channel(), topology.queue, encodeJSONMessage, decodeJSONMessage<{ v: number }>());
+    expect(caller.calls).toEqual([true]);
+    expect(await call(background(), { a: 2, b: 3 })).toEqual({ v: 5 });
+  });
+
+  it("is left as the user set it with noDelay: false", async () => {
+    const own = await recordedConnection();
+    const channel = await own.channel();
+    const topology = await assertTopology(channel, uniqueQueue("nagle"));
+    const sub = subscriber(channel, topology.queue, () => Promise.resolve({}), decodeJSONMessage(), encodeJSONMessage, { noDelay: false });
+    cleanup.push(async () => {
+      await sub.close();
+      await deleteTopology(connection, topology);
+    });
+    publisher(channel, topology.queue, encodeJSONMessage, decodeJSONMessage(), { noDelay: false });
+    expect(own.calls).toEqual([]);
+  });
+});

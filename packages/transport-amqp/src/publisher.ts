@@ -2,6 +2,7 @@ import { toKitError, untilAborted, type Context, type Endpoint, type KitError } 
 import { readError, writeTimeout, type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
 import type { Channel, ConfirmChannel } from "amqplib";
 import { bufferOf } from "./internal/driver.ts";
+import { noDelay } from "./internal/no-delay.ts";
 import { headersOf, publishOptions } from "./internal/properties.ts";
 import { directReplyTo, repliesOf } from "./internal/replies.ts";
 import { publishConfirmed, publishFailed } from "./internal/returns.ts";
@@ -24,6 +25,11 @@ export interface PublisherOptions {
    * events (fire and forget), `false` for requests, whose caller is waiting for the reply.
    */
   readonly persistent?: boolean;
+  /**
+   * Whether to set TCP_NODELAY on the channel's connection (default `true`), so a request is
+   * not held back by Nagle's algorithm behind an earlier write; `false` leaves the socket as it is.
+   */
+  readonly noDelay?: boolean;
   /** Hooks run in order after encoding, before the message is sent: set headers, return the context. */
   readonly before?: readonly ((ctx: Context, message: OutgoingMessage) => Context | Promise<Context>)[];
   /** Hooks run in order on each reply, before it is decoded. */
@@ -112,6 +118,7 @@ export function publisher<Req, Res>(
     throw new TypeError("a fire-and-forget publisher needs a confirm channel: connection.createConfirmChannel()");
   }
 
+  if (options.noDelay !== false) noDelay(channel);
   const replies = decode === undefined ? undefined : repliesOf(channel);
 
   /** One call; `at.ctx` follows the context the hooks return, for the finalizers. */

@@ -134,7 +134,8 @@ interface Task<M> {
   ctx: Context;
   cancel: CancelFunc | undefined;
   state: "running" | "settling" | "released";
-  done: Promise<void>;
+  /** Where the attempt is, so a failure is classified by it. */
+  stage: Stage;
 }
 
 /**
@@ -232,17 +233,21 @@ export function runSubscriber<Req, Res, M extends Message>(
     delay,
   });
 
-  /** Settles a message with one driver call; when that fails, releases it instead. */
-  const settle = async (task: Task<M>, call: () => Promise<void>, planned: MessageOutcome): Promise<void> => {
-    const { decision } = planned;
+  /**
+   * Settles a message with one driver call; when that fails, releases it instead. The outcome
+   * object is made only when there are finalizers to see it.
+   */
+  // eslint-disable-next-line max-params -- internal; the outcome's parts, so that no object is made for nobody
+  const settle = async (task: Task<M>, call: () => Promise<void>, decision: MessageDecision, error?: KitError, delay?: number): Promise<void> => {
     task.state = decision === "released" ? "released" : "settling";
-    let result = planned;
+    let result = decision;
+    let why = error;
     try {
       await call();
     } catch (thrown) {
-      const err = toKitError(thrown, Code.Unavailable);
-      observe(task.ctx, err);
-      result = outcome(task, "released", err);
+      why = toKitError(thrown, Code.Unavailable);
+      observe(task.ctx, why);
+      result = "released";
       if (decision !== "released") {
         try {
           await driver.release(task.message);
@@ -251,24 +256,49 @@ export function runSubscriber<Req, Res, M extends Message>(
         }
       }
     }
-    await finalize(task, result);
+    if (finalizer.length > 0) await finalize(task, outcome(task, result, why, result === decision ? delay : undefined));
     task.cancel?.(settled);
   };
 
-  const release = (task: Task<M>, reason: KitError | undefined): Promise<void> => {
+  const release = async (task: Task<M>, reason: KitError | undefined): Promise<void> => {
     task.state = "released";
     task.cancel?.(reason ?? closed());
-    return settle(task, () => driver.release(task.message), outcome(task, "released", reason));
+    await settle(task, () => driver.release(task.message), "released", reason);
+    finish(task); // its endpoint may still be running; the slot is free and close() need not wait for it
   };
 
-  /** One attempt: decode, endpoint, reply. Returns why it failed, or `undefined`. */
-  const attempt = async (task: Task<M>): Promise<Failure | undefined> => {
+  /** Hooks, decode, endpoint, after hooks, reply: the work of one attempt, its stage kept on the task. */
+  const work = async (task: Task<M>): Promise<void> => {
     const { message } = task;
-    const at: { stage: Stage } = { stage: "decode" }; // an object: the stage changes inside the closure
+    task.stage = "endpoint"; // a before hook's failure counts as the endpoint's
+    for (const hook of before) task.ctx = await hook(task.ctx, message);
+    task.stage = "decode";
+    const decoded = decode(task.ctx, message);
+    const request = isPromiseLike(decoded) ? await decoded : decoded;
+    task.stage = "endpoint";
+    const response = await endpoint(task.ctx, request);
+    if (after.length === 0 && message.reply === undefined) return;
+    const reply: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
+    for (const hook of after) task.ctx = await hook(task.ctx, reply);
+    if (message.reply === undefined) return;
+    await encode(task.ctx, response, reply);
+    task.stage = "reply";
+    if (driver.reply === undefined) throw new KitError(Code.Unimplemented, "this transport cannot send replies");
+    await driver.reply(message, reply);
+  };
+
+  /**
+   * One attempt: decode, endpoint, reply. Returns why it failed, or `undefined`. Only a message
+   * with a deadline (`kit-timeout`) is raced against its context, so that the attempt fails at
+   * the deadline without waiting for the endpoint; without one, nothing but `close()` can end the
+   * attempt early, and `close()` releases the message itself. So the usual message costs no
+   * signal, no listener and no timer.
+   */
+  const attempt = async (task: Task<M>): Promise<Failure | undefined> => {
     let ms: number | undefined;
     let malformed: KitError | undefined;
     try {
-      ms = readTimeout(message.headers);
+      ms = readTimeout(task.message.headers);
     } catch (thrown) {
       malformed = toKitError(thrown, Code.InvalidArgument);
     }
@@ -276,30 +306,18 @@ export function runSubscriber<Req, Res, M extends Message>(
     const [ctx, cancel] = ms === undefined ? withCancel(background()) : withTimeout(background(), ms);
     task.ctx = ctx;
     task.cancel = cancel;
-    const signal = ctx.signal;
+    if (malformed !== undefined) {
+      observe(ctx, malformed);
+      return { error: malformed, stage: "decode", retry: false };
+    }
     try {
-      if (malformed !== undefined) throw malformed;
-      at.stage = "endpoint";
-      await untilAborted(signal, async () => {
-        for (const hook of before) task.ctx = await hook(task.ctx, message);
-        at.stage = "decode";
-        const request = await decode(task.ctx, message);
-        at.stage = "endpoint";
-        const response = await endpoint(task.ctx, request);
-        if (after.length === 0 && message.reply === undefined) return;
-        const reply: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
-        for (const hook of after) task.ctx = await hook(task.ctx, reply);
-        if (message.reply === undefined) return;
-        await encode(task.ctx, response, reply);
-        at.stage = "reply";
-        if (driver.reply === undefined) throw new KitError(Code.Unimplemented, "this transport cannot send replies");
-        await driver.reply(message, reply);
-      });
+      if (ms === undefined) await work(task);
+      else await untilAborted(ctx.signal, () => work(task));
       return undefined;
     } catch (thrown) {
       if (task.state === "released") return undefined;
-      const timedOut = signal.aborted && thrown === signal.reason;
-      const { stage } = at;
+      const timedOut = ms !== undefined && ctx.signal.aborted && thrown === ctx.signal.reason;
+      const { stage } = task;
       const fallback = stage === "decode" ? Code.InvalidArgument : stage === "reply" ? Code.Unavailable : Code.Unknown;
       const error = toKitError(thrown, fallback);
       observe(task.ctx, error);
@@ -324,14 +342,14 @@ export function runSubscriber<Req, Res, M extends Message>(
       const failure = await attempt(task);
       if (task.state === "released") return;
       if (failure === undefined) {
-        await settle(task, () => driver.ack(task.message), outcome(task, "succeeded"));
+        await settle(task, () => driver.ack(task.message), "succeeded");
         return;
       }
       const { error } = failure;
       if (failure.retry && task.attempt < maxAttempts) {
         const delay = Math.max(0, backoff(task.attempt));
         if (driver.retry === "redeliver") {
-          await settle(task, () => driver.retryLater?.(task.message, delay) ?? Promise.resolve(), outcome(task, "retried", error, delay));
+          await settle(task, () => driver.retryLater?.(task.message, delay) ?? Promise.resolve(), "retried", error, delay);
           return;
         }
         await finalize(task, outcome(task, "retried", error, delay));
@@ -350,7 +368,7 @@ export function runSubscriber<Req, Res, M extends Message>(
       const headers = new Map<string, string>();
       writeError(headers, error);
       headers.set(attemptsHeader, String(task.attempt));
-      await settle(task, () => driver.deadLetter(task.message, headers), outcome(task, "dead-lettered", error));
+      await settle(task, () => driver.deadLetter(task.message, headers), "dead-lettered", error);
       return;
     }
   };
@@ -363,20 +381,45 @@ export function runSubscriber<Req, Res, M extends Message>(
     wake = undefined;
     resolve?.();
   };
+  let onEmpty: (() => void) | undefined;
+  /** Resolves once no message is in the runtime's hands. */
+  const emptied = (): Promise<void> =>
+    tasks.size === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const before = onEmpty;
+          onEmpty = () => {
+            before?.();
+            resolve();
+          };
+        });
+  /** Frees a task's slot; calling it again does nothing. */
+  const finish = (task: Task<M>): void => {
+    if (!tasks.delete(task)) return;
+    notify();
+    if (tasks.size === 0 && onEmpty !== undefined) {
+      const resolve = onEmpty;
+      onEmpty = undefined;
+      resolve();
+    }
+  };
+
+  const run = async (task: Task<M>, releaseAt: KitError | "closed" | undefined): Promise<void> => {
+    try {
+      if (releaseAt === undefined) await handle(task);
+      else await release(task, releaseAt === "closed" ? undefined : releaseAt);
+    } catch (thrown) {
+      observe(task.ctx, toKitError(thrown, Code.Internal));
+    } finally {
+      finish(task);
+    }
+  };
 
   const start = (message: M, releaseAt: KitError | "closed" | undefined): void => {
     const attempts = Number.isInteger(message.attempt) && message.attempt > 1 ? message.attempt : 1;
-    const task: Task<M> = { message, attempt: attempts, ctx: background(), cancel: undefined, state: "running", done: Promise.resolve() };
+    const task: Task<M> = { message, attempt: attempts, ctx: background(), cancel: undefined, state: "running", stage: "endpoint" };
     tasks.add(task);
-    const work = releaseAt === undefined ? handle(task) : release(task, releaseAt === "closed" ? undefined : releaseAt);
-    task.done = work
-      .catch((thrown: unknown) => {
-        observe(task.ctx, toKitError(thrown, Code.Internal));
-      })
-      .finally(() => {
-        tasks.delete(task);
-        notify();
-      });
+    void run(task, releaseAt);
   };
 
   const loop = (async (): Promise<void> => {
@@ -440,14 +483,14 @@ export function runSubscriber<Req, Res, M extends Message>(
     const expired = (): boolean => deadline.expired;
     try {
       await Promise.race([loop, timeout]);
-      if (!expired()) await Promise.race([Promise.all(Array.from(tasks, (task) => task.done)), timeout]);
+      if (!expired()) await Promise.race([emptied(), timeout]);
       if (expired()) {
         const reason = new KitError(Code.Canceled, `subscriber closed before the message was handled (closeTimeout ${closeTimeout} ms)`);
         const unfinished = Array.from(tasks).filter((task) => task.state === "running");
         for (const task of unfinished) observe(task.ctx, reason);
         await Promise.all(unfinished.map((task) => release(task, reason)));
       }
-      await Promise.all(Array.from(tasks, (task) => task.done));
+      await emptied(); // what was being settled when the time ran out
     } finally {
       clearTimeout(timer);
     }
@@ -456,6 +499,11 @@ export function runSubscriber<Req, Res, M extends Message>(
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= drain());
   return { close, [Symbol.asyncDispose]: close };
+}
+
+/** Whether `value` is a promise (or any thenable), so that a plain value is used without an await. */
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 function closed(): KitError {

@@ -133,7 +133,9 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
       if (message.reply === undefined) return;
       const correlationId: unknown = message.raw.properties.correlationId;
       const base = typeof correlationId === "string" ? { correlationId } : {};
-      // Sent on the channel the request is acknowledged on, so the broker has the reply before the ack.
+      // Published on the channel the request is acknowledged on. amqplib buffers a publish for the
+      // next turn of the event loop and writes an ack at once, so the ack can reach the broker just
+      // before the reply: a crash in between loses the reply, and the caller sees its deadline pass.
       this.#channel.publish("", message.reply, bufferOf(reply.body), publishOptions(reply.headers, base));
     });
   }
