@@ -74,6 +74,20 @@ describe("KafkaDriver", () => {
     await Promise.all(runs);
   });
 
+  it("hands a waiting receive the next record of every partition whose record settled meanwhile", async () => {
+    const d = driver();
+    const runs = [0, 1, 2].map((p) => d.eachBatch(payload(batch(p, ["0", "1"])).value));
+    const signal = new AbortController().signal;
+    const first = await d.receive(10, signal);
+    expect(first).toHaveLength(3);
+    const next = d.receive(10, signal);
+    for (const m of first) void d.ack(m);
+    const second = await next;
+    expect(second.map((m) => `${m.partition}/${m.offset}`)).toEqual(["0/1", "1/1", "2/1"]);
+    for (const m of second) await d.ack(m);
+    await Promise.all(runs);
+  });
+
   it("takes turns between partitions when there is room for one record at a time", async () => {
     const d = driver();
     const runs = [0, 1].map((p) => d.eachBatch(payload(batch(p, ["0", "1"])).value));

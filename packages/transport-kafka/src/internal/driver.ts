@@ -1,13 +1,15 @@
 import { Code, KitError, toKitError, type Context } from "@kit/endpoint";
 import type { MessageDriver, OutgoingMessage } from "@kit/transport";
 import type { EachBatchPayload, Producer } from "kafkajs";
-import { correlationIdHeader, headersFromKafka, headersToKafka, replyTopicHeader } from "../headers.ts";
+import { correlationIdHeader, headersToKafka, replyTopicHeader } from "../headers.ts";
 import type { KafkaRecord } from "../record.ts";
 import { PartitionWork, type Entry } from "./partition.ts";
+import { RecordHeaders } from "./record-headers.ts";
 
 /** A record handed to the runtime, with the partition and entry it settles. */
 export interface Delivery extends KafkaRecord {
-  readonly headers: Map<string, string>;
+  readonly body: Buffer;
+  readonly headers: RecordHeaders;
   readonly work: PartitionWork;
   readonly entry: Entry;
 }
@@ -27,6 +29,21 @@ export interface DriverOptions {
 
 const rebalancing = new Set(["REBALANCE_IN_PROGRESS", "NOT_COORDINATOR_FOR_GROUP", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID"]);
 
+/** What `ack` and `release` return: they settle at once, so one promise serves every call. */
+const settledAtOnce = Promise.resolve();
+
+/** The body of a record without a value. */
+const empty = Buffer.alloc(0);
+
+/** What `receive` hands out when nothing is free; never written to. */
+const none: readonly Delivery[] = Object.freeze([]);
+
+/** A `receive` that is waiting for a record. */
+interface Pending {
+  readonly max: number;
+  readonly resolve: (got: readonly Delivery[]) => void;
+}
+
 function isRebalancing(err: unknown): boolean {
   return typeof err === "object" && err !== null && rebalancing.has(String((err as { type?: unknown }).type));
 }
@@ -41,9 +58,17 @@ export class KafkaDriver implements MessageDriver<Delivery> {
   readonly retry = "in-place" as const;
   /** The batches being worked through, one per partition at most (kafkajs runs one batch of a partition at a time). */
   private readonly partitions: PartitionWork[] = [];
-  /** Where the next `take` starts, so every partition gets its turn when slots are few. */
-  private cursor = 0;
-  private waiter: (() => void) | undefined;
+  /**
+   * The partitions that may have a record to hand out, in the order they get their turn: one
+   * joins at the end when its batch arrives or one of its records settles, and leaves when it
+   * has none free, so a `receive` looks only where something changed.
+   */
+  private readonly ready = new Set<PartitionWork>();
+  private pending: Pending | undefined;
+  /** Whether a hand-over to the waiting `receive` is queued. */
+  private handing = false;
+  /** The runtime's stop signal, listened to once rather than on every `receive`. */
+  private signal: AbortSignal | undefined;
   private closing = false;
   private rebalance: unknown = undefined;
   private readonly options: DriverOptions;
@@ -54,40 +79,29 @@ export class KafkaDriver implements MessageDriver<Delivery> {
 
   // --- the runtime's side -------------------------------------------------------------------
 
-  async receive(max: number, signal: AbortSignal): Promise<readonly Delivery[]> {
+  receive(max: number, signal: AbortSignal): Promise<readonly Delivery[]> {
     const now = this.take(max);
-    if (now.length > 0 || signal.aborted) return now;
+    if (now.length > 0 || signal.aborted) return Promise.resolve(now);
+    this.listen(signal);
     return new Promise((resolve) => {
-      const done = (out: readonly Delivery[]): void => {
-        this.waiter = undefined;
-        signal.removeEventListener("abort", aborted);
-        resolve(out);
-      };
-      const aborted = (): void => {
-        done([]);
-      };
-      this.waiter = () => {
-        const got = this.take(max);
-        if (got.length > 0) done(got);
-      };
-      signal.addEventListener("abort", aborted, { once: true });
+      this.pending = { max, resolve };
     });
   }
 
   ack(d: Delivery): Promise<void> {
     d.work.finish(d.entry);
-    this.notify();
-    return Promise.resolve();
+    this.changed(d.work);
+    return settledAtOnce;
   }
 
   release(d: Delivery): Promise<void> {
     d.work.giveBack(d.entry);
-    this.notify();
-    return Promise.resolve();
+    this.changed(d.work);
+    return settledAtOnce;
   }
 
   async deadLetter(d: Delivery, why: ReadonlyMap<string, string>): Promise<void> {
-    const headers = new Map(d.headers);
+    const headers = new Map(d.headers.toMap());
     for (const [name, value] of why) headers.set(name, value);
     headers.set("kit-topic", d.topic);
     headers.set("kit-partition", String(d.partition));
@@ -99,7 +113,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
       messages: [{ key: d.key, value: d.entry.message.value, headers: headersToKafka(headers), timestamp: d.timestamp }],
     });
     d.work.finish(d.entry);
-    this.notify();
+    this.changed(d.work);
   }
 
   async reply(d: Delivery, reply: OutgoingMessage): Promise<void> {
@@ -137,7 +151,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
     if (this.closing || batch.messages.length === 0) return;
     const work = new PartitionWork(batch.topic, batch.partition, batch.messages, this.options.keyConcurrency);
     this.partitions.push(work);
-    this.notify();
+    this.changed(work);
     let committed: string | undefined;
     let resolved: string | undefined;
     let lastCommit = Date.now();
@@ -188,6 +202,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
       }
     } finally {
       this.partitions.splice(this.partitions.indexOf(work), 1);
+      this.ready.delete(work);
     }
     // a finished batch commits before the next fetch; a partition given up commits before kafkajs lets it go
     await commit();
@@ -218,32 +233,66 @@ export class KafkaDriver implements MessageDriver<Delivery> {
     }
   }
 
-  private notify(): void {
-    this.waiter?.();
+  /** Resolves a waiting `receive` with nothing once the runtime stops. */
+  private readonly onStop = (): void => {
+    const waiting = this.pending;
+    this.pending = undefined;
+    waiting?.resolve(none);
+  };
+
+  private listen(signal: AbortSignal): void {
+    if (this.signal === signal) return;
+    this.signal?.removeEventListener("abort", this.onStop);
+    this.signal = signal;
+    signal.addEventListener("abort", this.onStop, { once: true });
   }
 
-  private take(max: number): Delivery[] {
-    const out: Delivery[] = [];
-    const count = this.partitions.length;
-    const start = this.cursor;
-    for (let i = 0; i < count && out.length < max; i++) {
-      const index = (start + i) % count;
-      const work = this.partitions[index];
-      const entry = work?.take();
-      if (work === undefined || entry === undefined) continue;
-      out.push(this.delivery(work, entry));
-      this.cursor = index + 1; // the partition just served goes last next time
+  /**
+   * A partition's records changed: it may have one to hand out. A waiting `receive` gets it at
+   * the end of the current microtask queue, with whatever other partitions freed meanwhile, so
+   * the runtime starts several records per `receive` rather than one.
+   */
+  private changed(work: PartitionWork): void {
+    this.ready.add(work);
+    if (this.pending === undefined || this.handing) return;
+    this.handing = true;
+    queueMicrotask(this.handOver);
+  }
+
+  /** Resolves a waiting `receive` with what is free, if anything is. */
+  private readonly handOver = (): void => {
+    this.handing = false;
+    const waiting = this.pending;
+    if (waiting === undefined) return;
+    const got = this.take(waiting.max);
+    if (got.length === 0) return;
+    this.pending = undefined;
+    waiting.resolve(got);
+  };
+
+  /**
+   * Up to `max` records, taking turns between the partitions: one that handed out a record and
+   * may hand out more goes to the back.
+   */
+  private take(max: number): readonly Delivery[] {
+    let out: Delivery[] | undefined;
+    for (const work of this.ready) {
+      if ((out?.length ?? 0) >= max) break;
+      this.ready.delete(work);
+      const entry = work.take();
+      if (entry === undefined) continue; // nothing free until one of its records settles
+      (out ??= []).push(this.delivery(work, entry));
+      if (work.mayTake()) this.ready.add(work);
     }
-    return out;
+    return out ?? none;
   }
 
   private delivery(work: PartitionWork, entry: Entry): Delivery {
     const { message } = entry;
-    const headers = headersFromKafka(message.headers);
+    const headers = new RecordHeaders(message.headers);
     const reply = headers.get(replyTopicHeader);
-    const value = message.value ?? Buffer.alloc(0);
     return {
-      body: new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+      body: message.value ?? empty,
       headers,
       attempt: entry.attempt,
       reply: reply === undefined || reply === "" ? undefined : reply,

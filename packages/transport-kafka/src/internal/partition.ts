@@ -58,6 +58,11 @@ export class PartitionWork {
     return undefined;
   }
 
+  /** Whether {@link PartitionWork.take} might hand out another record now. */
+  mayTake(): boolean {
+    return !this.stopped && this.running < this.keyConcurrency && this.done + this.running < this.entries.length;
+  }
+
   private start(entry: Entry | undefined): Entry | undefined {
     if (entry?.state !== "queued") return undefined;
     entry.state = "running";

@@ -1,0 +1,54 @@
+import type { HeaderCarrier } from "@kit/transport";
+import type { IHeaders } from "kafkajs";
+import { headersFromKafka } from "../headers.ts";
+
+/** A header value as kafkajs decodes it: the last of a repeated header, as UTF-8 text. */
+function text(raw: IHeaders[string]): string | undefined {
+  const value = Array.isArray(raw) ? raw.at(-1) : raw;
+  if (value === undefined) return undefined;
+  return typeof value === "string" ? value : value.toString("utf8");
+}
+
+/** Whether every header name is already lower case, so a name can be looked up as it is. */
+function lowerCaseNames(raw: IHeaders): boolean {
+  for (const name in raw) {
+    if (name !== name.toLowerCase()) return false;
+  }
+  return true;
+}
+
+/**
+ * A record's headers as the runtime reads them (lower-case names, UTF-8 values, the last of a
+ * repeated header), read from kafkajs's headers only when asked: most records have only
+ * `kit-timeout` read, so the other headers are never decoded and no map is built. A header
+ * set on it (a `before` hook may) turns it into a map of all of them.
+ */
+export class RecordHeaders implements HeaderCarrier {
+  private readonly raw: IHeaders | undefined;
+  private map: Map<string, string> | undefined;
+  /** Whether names can be looked up as they are; `undefined` until first asked. */
+  private direct: boolean | undefined;
+
+  constructor(raw: IHeaders | undefined) {
+    this.raw = raw;
+  }
+
+  get(name: string): string | undefined {
+    if (this.map !== undefined) return this.map.get(name);
+    const { raw } = this;
+    if (raw === undefined) return undefined;
+    this.direct ??= lowerCaseNames(raw);
+    if (!this.direct) return this.toMap().get(name);
+    return Object.hasOwn(raw, name) ? text(raw[name]) : undefined;
+  }
+
+  set(name: string, value: string): void {
+    this.toMap().set(name, value);
+  }
+
+  /** All the headers as a map: what a dead letter copies. */
+  toMap(): Map<string, string> {
+    this.map ??= headersFromKafka(this.raw);
+    return this.map;
+  }
+}
