@@ -9,6 +9,7 @@
  *
  * @packageDocumentation
  */
-export { publisher, type PublisherOptions, type PublisherOutcome } from "./publisher.ts";
+export { publisher, type PublisherOptions } from "./publisher.ts";
+export type { PublisherOutcome } from "@kit/transport";
 export { subscriber, type AmqpSubscriberOptions } from "./subscriber.ts";
 export { assertTopology, topologyOf, type Topology, type TopologyOptions } from "./topology.ts";

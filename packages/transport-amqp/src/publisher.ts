@@ -1,5 +1,5 @@
-import { toKitError, untilAborted, type Context, type Endpoint, type KitError } from "@kit/endpoint";
-import { readError, writeTimeout, type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
+import { untilAborted, type Endpoint } from "@kit/endpoint";
+import { messagePublisher, type DecodeMessage, type EncodeMessage, type PublisherOptions as HookOptions, type SendMessage } from "@kit/transport";
 import type { Channel, ConfirmChannel } from "amqplib";
 import { bufferOf } from "./internal/driver.ts";
 import { noDelay } from "./internal/no-delay.ts";
@@ -7,14 +7,11 @@ import { headersOf, publishOptions } from "./internal/properties.ts";
 import { directReplyTo, repliesOf } from "./internal/replies.ts";
 import { publishConfirmed, publishFailed } from "./internal/returns.ts";
 
-/** What a {@link PublisherOptions.finalizer} hook learns about a finished call. */
-export interface PublisherOutcome {
-  /** The error the call failed with; `undefined` on success. */
-  readonly error: KitError | undefined;
-}
-
-/** Options for {@link publisher}, with the Go kit hook names every Kit transport uses. */
-export interface PublisherOptions {
+/**
+ * Options for {@link publisher}: the Go kit hooks every Kit message publisher has (`before`,
+ * `after`, `finalizer`), and where and how messages are published.
+ */
+export interface PublisherOptions extends HookOptions {
   /**
    * The exchange to publish to; default `""`, the default exchange, where the routing key is
    * the queue's name.
@@ -30,12 +27,6 @@ export interface PublisherOptions {
    * not held back by Nagle's algorithm behind an earlier write; `false` leaves the socket as it is.
    */
   readonly noDelay?: boolean;
-  /** Hooks run in order after encoding, before the message is sent: set headers, return the context. */
-  readonly before?: readonly ((ctx: Context, message: OutgoingMessage) => Context | Promise<Context>)[];
-  /** Hooks run in order on each reply, before it is decoded. */
-  readonly after?: readonly ((ctx: Context, reply: Message) => Context | Promise<Context>)[];
-  /** Hooks run at the end of every call, whatever happened; what they throw is ignored. */
-  readonly finalizer?: readonly ((ctx: Context, outcome: PublisherOutcome) => void | Promise<void>)[];
 }
 
 /**
@@ -112,34 +103,24 @@ export function publisher<Req, Res>(
   decode: DecodeMessage<Res> | undefined,
   options: PublisherOptions = {},
 ): Endpoint<Req, Res | undefined> {
-  const { exchange = "", before = [], after = [], finalizer = [] } = options;
+  const { exchange = "" } = options;
   const persistent = options.persistent ?? decode === undefined;
   if (decode === undefined && typeof (channel as Partial<ConfirmChannel>).waitForConfirms !== "function") {
     throw new TypeError("a fire-and-forget publisher needs a confirm channel: connection.createConfirmChannel()");
   }
-
   if (options.noDelay !== false) noDelay(channel);
   const replies = decode === undefined ? undefined : repliesOf(channel);
 
-  /** One call; `at.ctx` follows the context the hooks return, for the finalizers. */
-  const call = async (at: { ctx: Context }, req: Req): Promise<Res | undefined> => {
-    let current = at.ctx;
-    if (current.signal.aborted) throw current.signal.reason as Error;
-    const message: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
-    const encoding = encode(current, req, message);
-    if (encoding !== undefined) await encoding;
-    for (const hook of before) at.ctx = current = await hook(current, message);
-    writeTimeout(current, message.headers);
-    if (current.signal.aborted) throw current.signal.reason as Error;
+  const send: SendMessage = async (ctx, message) => {
     const content = bufferOf(message.body);
-    if (replies === undefined || decode === undefined) {
+    if (replies === undefined) {
       const confirmed = publishConfirmed(channel as ConfirmChannel, exchange, routingKey, content, publishOptions(message.headers, { persistent }));
-      await untilAborted(current.signal, () => confirmed);
+      await untilAborted(ctx.signal, () => confirmed);
       return undefined;
     }
-    if (!replies.isReady) await untilAborted(current.signal, () => replies.ready());
+    if (!replies.isReady) await untilAborted(ctx.signal, () => replies.ready());
     const correlationId = replies.nextId();
-    const waiting = replies.expect(correlationId, current.signal);
+    const waiting = replies.expect(correlationId, ctx.signal);
     try {
       try {
         channel.publish(exchange, routingKey, content, publishOptions(message.headers, { replyTo: directReplyTo, correlationId, mandatory: true, persistent }));
@@ -147,32 +128,10 @@ export function publisher<Req, Res>(
         throw publishFailed(thrown);
       }
       const raw = await waiting;
-      const reply: Message = { body: raw.content, headers: headersOf(raw.properties), attempt: 1 };
-      for (const hook of after) at.ctx = current = await hook(current, reply);
-      const failed = readError(reply.headers);
-      if (failed !== undefined) throw failed;
-      return await decode(current, reply);
+      return { body: raw.content, headers: headersOf(raw.properties), attempt: 1 };
     } finally {
       replies.forget(correlationId);
     }
   };
-
-  return async (ctx, req) => {
-    let error: KitError | undefined;
-    const at = { ctx };
-    try {
-      return await call(at, req);
-    } catch (thrown) {
-      error = toKitError(thrown);
-      throw error;
-    } finally {
-      for (const hook of finalizer) {
-        try {
-          await hook(at.ctx, { error });
-        } catch {
-          // a finalizer only observes; its failure must not change the call's result
-        }
-      }
-    }
-  };
+  return messagePublisher(send, encode, decode, options);
 }

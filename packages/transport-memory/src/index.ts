@@ -8,5 +8,6 @@
  * @packageDocumentation
  */
 export { MemoryBroker, type DeadLetter, type QueueStats } from "./broker.ts";
-export { publisher, type PublisherOptions, type PublisherOutcome } from "./publisher.ts";
+export { publisher } from "./publisher.ts";
+export type { PublisherOptions, PublisherOutcome } from "@kit/transport";
 export { subscriber } from "./subscriber.ts";

@@ -1,24 +1,7 @@
-import { toKitError, untilAborted, type Context, type Endpoint, type KitError } from "@kit/endpoint";
-import { readError, writeTimeout, type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
+import { untilAborted, type Endpoint } from "@kit/endpoint";
+import { messagePublisher, type DecodeMessage, type EncodeMessage, type PublisherOptions, type SendMessage } from "@kit/transport";
 import type { MemoryBroker } from "./broker.ts";
-
 import { stateOf } from "./internal/state.ts";
-
-/** What a {@link PublisherOptions.finalizer} hook learns about a finished call. */
-export interface PublisherOutcome {
-  /** The error the call failed with; `undefined` on success. */
-  readonly error: KitError | undefined;
-}
-
-/** Options for {@link publisher}, with the Go kit names every Kit transport uses. */
-export interface PublisherOptions {
-  /** Hooks run in order after encoding, before the message is sent: set headers, return the context. */
-  readonly before?: readonly ((ctx: Context, message: OutgoingMessage) => Context | Promise<Context>)[];
-  /** Hooks run in order on each reply, before it is decoded. */
-  readonly after?: readonly ((ctx: Context, reply: Message) => Context | Promise<Context>)[];
-  /** Hooks run at the end of every call, whatever happened; what they throw is ignored. */
-  readonly finalizer?: readonly ((ctx: Context, outcome: PublisherOutcome) => void | Promise<void>)[];
-}
 
 /**
  * Sends requests to a queue of a {@link MemoryBroker} without waiting for a reply (fire and
@@ -84,47 +67,21 @@ export function publisher<Req, Res>(
   decode: DecodeMessage<Res> | undefined,
   options: PublisherOptions = {},
 ): Endpoint<Req, Res | undefined> {
-  const { before = [], after = [], finalizer = [] } = options;
   const state = stateOf(broker);
   const q = state.queue(queue);
-
-  return async (ctx, request) => {
-    let current = ctx;
-    let error: KitError | undefined;
+  const send: SendMessage = async (ctx, message) => {
+    if (decode === undefined) {
+      q.publish(message.body, message.headers, undefined);
+      return undefined;
+    }
+    const inbox = state.inbox();
     try {
-      if (ctx.signal.aborted) throw ctx.signal.reason as Error;
-      const message: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
-      await encode(current, request, message);
-      for (const hook of before) current = await hook(current, message);
-      writeTimeout(current, message.headers);
-      if (current.signal.aborted) throw current.signal.reason as Error;
-      if (decode === undefined) {
-        q.publish(message.body, message.headers, undefined);
-        return undefined;
-      }
-      const inbox = state.inbox();
-      try {
-        q.publish(message.body, message.headers, inbox.address);
-        const envelope = await untilAborted(current.signal, () => inbox.reply);
-        const reply: Message = { body: envelope.body, headers: new Map(envelope.headers), attempt: 1 };
-        for (const hook of after) current = await hook(current, reply);
-        const failed = readError(reply.headers);
-        if (failed !== undefined) throw failed;
-        return await decode(current, reply);
-      } finally {
-        inbox.dispose();
-      }
-    } catch (thrown) {
-      error = toKitError(thrown);
-      throw error;
+      q.publish(message.body, message.headers, inbox.address);
+      const envelope = await untilAborted(ctx.signal, () => inbox.reply);
+      return { body: envelope.body, headers: new Map(envelope.headers), attempt: 1 };
     } finally {
-      for (const hook of finalizer) {
-        try {
-          await hook(current, { error });
-        } catch {
-          // a finalizer only observes; its failure must not change the call's result
-        }
-      }
+      inbox.dispose();
     }
   };
+  return messagePublisher(send, encode, decode, options);
 }

@@ -11,6 +11,7 @@
  */
 export { jetstreamPublisher } from "./jetstream-publisher.ts";
 export { jetstreamSubscriber, type JetStreamSubscriberOptions } from "./jetstream-subscriber.ts";
-export { publisher, type PublisherOptions, type PublisherOutcome } from "./publisher.ts";
+export { publisher, type PublisherOptions } from "./publisher.ts";
+export type { PublisherOutcome } from "@kit/transport";
 export { serviceEndpoint, type ServiceEndpointOptions, type ServiceEndpointTarget } from "./service-endpoint.ts";
 export { subscriber, type NatsSubscriberOptions } from "./subscriber.ts";

@@ -1,24 +1,15 @@
-import { type Context, type Endpoint, type KitError } from "@kit/endpoint";
-import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "@kit/transport";
+import type { Context, Endpoint } from "@kit/endpoint";
+import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage, PublisherOptions as HookOptions } from "@kit/transport";
 import type { Msg, NatsConnection } from "@nats-io/nats-core";
 import { abortable } from "./internal/abortable.ts";
 import { call } from "./internal/call.ts";
 import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
 
-/** What a {@link PublisherOptions.finalizer} hook learns about a finished call. */
-export interface PublisherOutcome {
-  /** The error the call failed with; `undefined` on success. */
-  readonly error: KitError | undefined;
-}
-
-/** Options for {@link publisher} and {@link jetstreamPublisher}, with the Go kit names every Kit transport uses. */
-export interface PublisherOptions {
-  /** Hooks run in order after encoding, before the message is sent: set headers, return the context. */
-  readonly before?: readonly ((ctx: Context, message: OutgoingMessage) => Context | Promise<Context>)[];
-  /** Hooks run in order on each reply, before it is decoded. */
-  readonly after?: readonly ((ctx: Context, reply: Message) => Context | Promise<Context>)[];
-  /** Hooks run at the end of every call, whatever happened; what they throw is ignored. */
-  readonly finalizer?: readonly ((ctx: Context, outcome: PublisherOutcome) => void | Promise<void>)[];
+/**
+ * Options for {@link publisher} and {@link jetstreamPublisher}: the Go kit hooks every Kit
+ * message publisher has (`before`, `after`, `finalizer`) and the time budget of a call.
+ */
+export interface PublisherOptions extends HookOptions {
   /**
    * The time budget of a call whose context has no deadline, in milliseconds (default 30 000):
    * NATS needs a timeout for every request. Only a context's deadline travels to the

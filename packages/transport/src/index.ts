@@ -5,7 +5,8 @@
  * validation with any Standard Schema validator ({@link validate}), the `kit-timeout`
  * deadline header ({@link writeTimeout}, {@link readTimeout}) on any {@link HeaderCarrier},
  * and the message-subscriber runtime every message transport plugs its broker into
- * ({@link runSubscriber} with a {@link MessageDriver}), with {@link exponentialBackoff}, the
+ * ({@link runSubscriber} with a {@link MessageDriver}) and the call every message publisher
+ * makes ({@link messagePublisher}), with {@link exponentialBackoff}, the
  * JSON message codecs and the `kit-error-*` headers ({@link writeError}, {@link readError}).
  *
  * @packageDocumentation
@@ -19,6 +20,15 @@ export { codeFromHttpStatus, httpStatusFromCode } from "./http-status.ts";
 export { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
 export { attemptsHeader, errorCodeHeader, errorMessageHeader, readError, writeError } from "./message-error.ts";
 export type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "./message.ts";
+export {
+  messagePublisher,
+  type PublisherAfter,
+  type PublisherBefore,
+  type PublisherFinalizer,
+  type PublisherOptions,
+  type PublisherOutcome,
+  type SendMessage,
+} from "./publisher.ts";
 export { validate, type Schema } from "./schema.ts";
 export {
   runSubscriber,

@@ -1,5 +1,5 @@
-import { Code, timeRemaining, toKitError, type Context, type Endpoint, KitError } from "@kit/endpoint";
-import { readError, timeoutHeader, type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
+import { Code, KitError, timeRemaining, type Context, type Endpoint } from "@kit/endpoint";
+import { messagePublisher, type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage, type SendMessage } from "@kit/transport";
 import type { PublisherOptions } from "../publisher.ts";
 import { fromNatsError } from "./errors.ts";
 
@@ -11,10 +11,11 @@ import { fromNatsError } from "./errors.ts";
 export type Send = (ctx: Context, message: OutgoingMessage, budget: number) => Promise<Message | undefined>;
 
 /**
- * The shape every NATS publisher shares: encode, hooks, deadline, send, error reply, decode,
- * finalizers. A call whose context has no deadline gets `options.timeout` as its budget (sent in
- * `kit-timeout` and given to the NATS request) without a derived context: a context costs an
- * `AbortController` and a timer per call, and the NATS request has its own timer.
+ * A NATS publisher: `@kit/transport`'s `messagePublisher` (encode, hooks, `kit-timeout`, error
+ * replies, decode, finalizers) around `send`, which gets a time budget: what is left before the
+ * context's deadline, or `options.timeout` for a context without one (NATS needs a timeout for
+ * every request; only a context's deadline travels, as in Go kit). NATS errors become
+ * `KitError`s that name the subject.
  */
 // eslint-disable-next-line max-params -- internal
 export function call<Req, Res>(
@@ -24,43 +25,16 @@ export function call<Req, Res>(
   options: PublisherOptions,
   send: Send,
 ): Endpoint<Req, Res | undefined> {
-  const { before = [], after = [], finalizer = [], timeout = 30_000 } = options;
+  const { timeout = 30_000 } = options;
   if (!(timeout > 0)) throw new RangeError(`timeout must be milliseconds above 0, got ${timeout}`);
-  return async (ctx, request) => {
-    let current = ctx;
-    let error: KitError | undefined;
+  const sendWithin: SendMessage = async (ctx, message) => {
+    const budget = Math.floor(timeRemaining(ctx) ?? timeout);
+    if (budget <= 0) throw new KitError(Code.DeadlineExceeded, "context deadline exceeded");
     try {
-      if (ctx.signal.aborted) throw ctx.signal.reason as Error;
-      const message: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
-      await encode(current, request, message);
-      for (const hook of before) current = await hook(current, message);
-      const left = timeRemaining(current);
-      const budget = Math.floor(left ?? timeout);
-      if (left !== undefined) message.headers.set(timeoutHeader, String(Math.min(99_999_999, budget)));
-      if (current.signal.aborted) throw current.signal.reason as Error;
-      if (budget <= 0) throw new KitError(Code.DeadlineExceeded, "context deadline exceeded");
-      let reply: Message | undefined;
-      try {
-        reply = await send(current, message, budget);
-      } catch (thrown) {
-        throw fromNatsError(thrown, subject); // the context's own reason (canceled, deadline_exceeded) is a KitError, kept as is
-      }
-      if (reply === undefined || decode === undefined) return undefined;
-      for (const hook of after) current = await hook(current, reply);
-      const failed = readError(reply.headers);
-      if (failed !== undefined) throw failed;
-      return await decode(current, reply);
+      return await send(ctx, message, budget);
     } catch (thrown) {
-      error = toKitError(thrown, Code.Unknown);
-      throw error;
-    } finally {
-      for (const hook of finalizer) {
-        try {
-          await hook(current, { error });
-        } catch {
-          // a finalizer only observes; its failure must not change the call's result
-        }
-      }
+      throw fromNatsError(thrown, subject); // the context's own reason (canceled, deadline_exceeded) is a KitError, kept as is
     }
   };
+  return messagePublisher(sendWithin, encode, decode, options);
 }

@@ -1,0 +1,118 @@
+import { background, Code, isKitError, KitError, withCancel, withTimeout, type Context } from "@kit/endpoint";
+import { describe, expect, it } from "vitest";
+import { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
+import { writeError } from "./message-error.ts";
+import type { Message, OutgoingMessage } from "./message.ts";
+import { messagePublisher, type PublisherOutcome, type SendMessage } from "./publisher.ts";
+
+/** A broker that answers every request with `answer(message)` and records what it was sent. */
+function echoBroker(answer: (message: OutgoingMessage) => Message | undefined = (m) => ({ body: m.body, headers: new Map(m.headers), attempt: 1 })) {
+  const sent: OutgoingMessage[] = [];
+  const send: SendMessage = (_ctx, message) => {
+    sent.push(message);
+    return Promise.resolve(answer(message));
+  };
+  return { sent, send };
+}
+
+describe("messagePublisher", () => {
+  it("encodes the request, sends it and decodes the reply", async () => {
+    const broker = echoBroker();
+    const call = messagePublisher(broker.send, encodeJSONMessage, decodeJSONMessage<{ a: number }>());
+    expect(await call(background(), { a: 1 })).toEqual({ a: 1 });
+    expect(new TextDecoder().decode(broker.sent[0]?.body)).toBe('{"a":1}');
+    expect(broker.sent[0]?.headers.get("content-type")).toBe("application/json");
+  });
+
+  it("sends the time left before the context's deadline as kit-timeout, and none without a deadline", async () => {
+    const broker = echoBroker();
+    const call = messagePublisher(broker.send, encodeJSONMessage, decodeJSONMessage());
+    const [ctx, cancel] = withTimeout(background(), 5_000);
+    await call(ctx, {});
+    cancel();
+    await call(background(), {});
+    const budget = Number(broker.sent[0]?.headers.get("kit-timeout"));
+    expect(budget).toBeGreaterThan(4_000);
+    expect(budget).toBeLessThanOrEqual(5_000);
+    expect(broker.sent[1]?.headers.has("kit-timeout")).toBe(false);
+  });
+
+  it("fails with the reply's kit-error-code and message, without decoding it", async () => {
+    const broker = echoBroker(() => {
+      const headers = new Map<string, string>();
+      writeError(headers, new KitError(Code.NotFound, "no such order"));
+      return { body: new Uint8Array(0), headers, attempt: 1 };
+    });
+    const call = messagePublisher(broker.send, encodeJSONMessage, decodeJSONMessage());
+    const err: unknown = await call(background(), {}).catch((thrown: unknown) => thrown);
+    expect(isKitError(err) && [err.code, err.message]).toEqual([Code.NotFound, "no such order"]);
+  });
+
+  it("resolves with undefined for fire and forget", async () => {
+    const broker = echoBroker(() => undefined);
+    const call = messagePublisher(broker.send, encodeJSONMessage, undefined);
+    expect(await call(background(), { id: 1 })).toBeUndefined();
+    expect(broker.sent).toHaveLength(1);
+  });
+
+  it("runs before, after and finalizer hooks in order, each with the context the hooks returned", async () => {
+    const broker = echoBroker();
+    const seen: string[] = [];
+    const outcomes: PublisherOutcome[] = [];
+    let latest: Context | undefined;
+    const call = messagePublisher(broker.send, encodeJSONMessage, decodeJSONMessage(), {
+      before: [
+        (ctx, message) => {
+          seen.push("before");
+          message.headers.set("traceparent", "00-1-2-01");
+          return withCancel(ctx)[0];
+        },
+      ],
+      after: [
+        (ctx, reply) => {
+          seen.push(`after ${String(reply.headers.get("traceparent"))}`);
+          latest = withCancel(ctx)[0];
+          return latest;
+        },
+      ],
+      finalizer: [
+        (ctx, outcome) => {
+          seen.push(ctx === latest ? "finalizer with after's ctx" : "finalizer with another ctx");
+          outcomes.push(outcome);
+        },
+      ],
+    });
+    await call(background(), {});
+    expect(seen).toEqual(["before", "after 00-1-2-01", "finalizer with after's ctx"]);
+    expect(outcomes).toEqual([{ error: undefined }]);
+  });
+
+  it("fails a call whose context is already canceled without sending, and tells the finalizer", async () => {
+    const broker = echoBroker();
+    const outcomes: PublisherOutcome[] = [];
+    const call = messagePublisher(broker.send, encodeJSONMessage, decodeJSONMessage(), { finalizer: [(_ctx, outcome) => void outcomes.push(outcome)] });
+    const [ctx, cancel] = withCancel(background());
+    cancel();
+    const err: unknown = await call(ctx, {}).catch((thrown: unknown) => thrown);
+    expect(isKitError(err) && err.code).toBe(Code.Canceled);
+    expect(broker.sent).toHaveLength(0);
+    expect(outcomes[0]?.error?.code).toBe(Code.Canceled);
+  });
+
+  it("turns a failure to send or decode into a KitError, and a finalizer that throws changes nothing", async () => {
+    const failing: SendMessage = () => Promise.reject(new Error("socket closed"));
+    const call = messagePublisher(failing, encodeJSONMessage, decodeJSONMessage(), {
+      finalizer: [
+        () => {
+          throw new Error("finalizer bug");
+        },
+      ],
+    });
+    const err: unknown = await call(background(), {}).catch((thrown: unknown) => thrown);
+    expect(isKitError(err) && [err.code, err.message]).toEqual([Code.Unknown, "socket closed"]);
+
+    const garbled = messagePublisher(echoBroker(() => ({ body: new TextEncoder().encode("{"), headers: new Map(), attempt: 1 })).send, encodeJSONMessage, decodeJSONMessage());
+    const bad: unknown = await garbled(background(), {}).catch((thrown: unknown) => thrown);
+    expect(isKitError(bad) && bad.code).toBe(Code.InvalidArgument);
+  });
+});

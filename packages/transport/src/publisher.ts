@@ -1,0 +1,109 @@
+import { toKitError, type Context, type Endpoint, type KitError } from "@kit/endpoint";
+import { readError } from "./message-error.ts";
+import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "./message.ts";
+import { writeTimeout } from "./timeout.ts";
+
+/** What a {@link PublisherFinalizer} learns about a finished call. */
+export interface PublisherOutcome {
+  /** The error the call failed with; `undefined` on success. */
+  readonly error: KitError | undefined;
+}
+
+/** Runs after encoding, before the message is sent, Go kit's `RequestFunc`: sets headers, returns the context. */
+export type PublisherBefore = (ctx: Context, message: OutgoingMessage) => Context | Promise<Context>;
+
+/** Runs on each reply before it is decoded, Go kit's `ClientResponseFunc`: reads headers, returns the context. */
+export type PublisherAfter = (ctx: Context, reply: Message) => Context | Promise<Context>;
+
+/** Runs at the end of every call, whatever happened, Go kit's `ClientFinalizerFunc`; what it throws is ignored. */
+export type PublisherFinalizer = (ctx: Context, outcome: PublisherOutcome) => void | Promise<void>;
+
+/** The Go kit hooks of every Kit message publisher; broker packages extend these options with their own. */
+export interface PublisherOptions {
+  /** Hooks run in order after encoding, before the message is sent; each returns the context the next one gets. */
+  readonly before?: readonly PublisherBefore[];
+  /** Hooks run in order on each reply, before it is decoded. */
+  readonly after?: readonly PublisherAfter[];
+  /** Hooks run at the end of every call, whatever happened. */
+  readonly finalizer?: readonly PublisherFinalizer[];
+}
+
+/**
+ * Puts one encoded message on the broker. For request/reply it resolves with the reply; for
+ * fire and forget, with `undefined` once the broker has the message. It stops waiting when
+ * `ctx.signal` aborts (rejecting with the signal's reason), and throws broker failures as
+ * `KitError`s with the code a caller should see (`unavailable` for a broker that cannot be
+ * reached).
+ */
+export type SendMessage = (ctx: Context, message: OutgoingMessage) => Promise<Message | undefined>;
+
+const empty = new Uint8Array(0);
+
+/**
+ * The call every Kit message publisher makes, Go kit's `Publisher.Endpoint()` for messages,
+ * around the broker's own `send`: the request is encoded into a new message, the `before`
+ * hooks run, the time left before the context's deadline goes in the `kit-timeout` header, the
+ * message is sent; a reply runs through the `after` hooks, fails the call with its
+ * `kit-error-code` if it has one, and is decoded otherwise; the `finalizer` hooks run last,
+ * with the context the hooks returned. Every failure is a `KitError`. Broker packages build their
+ * `publisher` on it; applications rarely call it directly.
+ *
+ * @param send - puts the message on the broker and brings back the reply, if one is expected
+ * @param encode - writes the request into the message, such as {@link encodeJSONMessage}
+ * @param decode - reads the reply, such as {@link decodeJSONMessage}; `undefined` when none is expected
+ * @param options - the `before`, `after` and `finalizer` hooks
+ *
+ * @example
+ * ```ts
+ * const send: SendMessage = async (ctx, message) => {
+ *   const reply = await broker.request(subject, message.body, message.headers, ctx.signal);
+ *   return { body: reply.body, headers: reply.headers, attempt: 1 };
+ * };
+ * const sum = messagePublisher(send, encodeJSONMessage, decodeJSONMessage<{ v: number }>());
+ * ```
+ */
+export function messagePublisher<Req, Res>(
+  send: SendMessage,
+  encode: EncodeMessage<Req>,
+  decode: DecodeMessage<Res> | undefined,
+  options: PublisherOptions = {},
+): Endpoint<Req, Res | undefined> {
+  const { before = [], after = [], finalizer = [] } = options;
+
+  /** One call; `at.ctx` follows the context the hooks return, for the finalizers. */
+  const call = async (at: { ctx: Context }, request: Req): Promise<Res | undefined> => {
+    let ctx = at.ctx;
+    if (ctx.signal.aborted) throw ctx.signal.reason as Error;
+    const message: OutgoingMessage = { body: empty, headers: new Map<string, string>() };
+    const encoding = encode(ctx, request, message);
+    if (encoding !== undefined) await encoding;
+    for (const hook of before) at.ctx = ctx = await hook(ctx, message);
+    writeTimeout(ctx, message.headers);
+    if (ctx.signal.aborted) throw ctx.signal.reason as Error;
+    const reply = await send(ctx, message);
+    if (reply === undefined || decode === undefined) return undefined;
+    for (const hook of after) at.ctx = ctx = await hook(ctx, reply);
+    const failed = readError(reply.headers);
+    if (failed !== undefined) throw failed;
+    return await decode(ctx, reply);
+  };
+
+  return async (ctx, request) => {
+    const at = { ctx };
+    let error: KitError | undefined;
+    try {
+      return await call(at, request);
+    } catch (thrown) {
+      error = toKitError(thrown);
+      throw error;
+    } finally {
+      for (const hook of finalizer) {
+        try {
+          await hook(at.ctx, { error });
+        } catch {
+          // a finalizer only observes; its failure must not change the call's result
+        }
+      }
+    }
+  };
+}
