@@ -1,18 +1,9 @@
 import { Code, KitError, toKitError, type Context } from "@kit/endpoint";
 import type { MessageDriver, OutgoingMessage } from "@kit/transport";
 import type { EachBatchPayload, Producer } from "kafkajs";
-import { correlationIdHeader, headersToKafka, replyTopicHeader } from "../headers.ts";
-import type { KafkaRecord } from "../record.ts";
-import { PartitionWork, type Entry } from "./partition.ts";
-import { RecordHeaders } from "./record-headers.ts";
-
-/** A record handed to the runtime, with the partition and entry it settles. */
-export interface Delivery extends KafkaRecord {
-  readonly body: Buffer;
-  readonly headers: RecordHeaders;
-  readonly work: PartitionWork;
-  readonly entry: Entry;
-}
+import { correlationIdHeader, headersToKafka } from "../headers.ts";
+import type { Delivery } from "./delivery.ts";
+import { PartitionWork } from "./partition.ts";
 
 export interface DriverOptions {
   readonly producer: () => Promise<Producer>;
@@ -31,9 +22,6 @@ const rebalancing = new Set(["REBALANCE_IN_PROGRESS", "NOT_COORDINATOR_FOR_GROUP
 
 /** What `ack` and `release` return: they settle at once, so one promise serves every call. */
 const settledAtOnce = Promise.resolve();
-
-/** The body of a record without a value. */
-const empty = Buffer.alloc(0);
 
 /** What `receive` hands out when nothing is free; never written to. */
 const none: readonly Delivery[] = Object.freeze([]);
@@ -89,13 +77,13 @@ export class KafkaDriver implements MessageDriver<Delivery> {
   }
 
   ack(d: Delivery): Promise<void> {
-    d.work.finish(d.entry);
+    d.work.finish(d);
     this.changed(d.work);
     return settledAtOnce;
   }
 
   release(d: Delivery): Promise<void> {
-    d.work.giveBack(d.entry);
+    d.work.giveBack(d);
     this.changed(d.work);
     return settledAtOnce;
   }
@@ -110,9 +98,9 @@ export class KafkaDriver implements MessageDriver<Delivery> {
     await producer.send({
       topic: this.options.deadLetterTopic,
       acks: -1,
-      messages: [{ key: d.key, value: d.entry.message.value, headers: headersToKafka(headers), timestamp: d.timestamp }],
+      messages: [{ key: d.key, value: d.message.value, headers: headersToKafka(headers), timestamp: d.timestamp }],
     });
-    d.work.finish(d.entry);
+    d.work.finish(d);
     this.changed(d.work);
   }
 
@@ -281,28 +269,9 @@ export class KafkaDriver implements MessageDriver<Delivery> {
       this.ready.delete(work);
       const entry = work.take();
       if (entry === undefined) continue; // nothing free until one of its records settles
-      (out ??= []).push(this.delivery(work, entry));
+      (out ??= []).push(entry);
       if (work.mayTake()) this.ready.add(work);
     }
     return out ?? none;
-  }
-
-  private delivery(work: PartitionWork, entry: Entry): Delivery {
-    const { message } = entry;
-    const headers = new RecordHeaders(message.headers);
-    const reply = headers.get(replyTopicHeader);
-    return {
-      body: message.value ?? empty,
-      headers,
-      attempt: entry.attempt,
-      reply: reply === undefined || reply === "" ? undefined : reply,
-      topic: work.topic,
-      partition: work.partition,
-      offset: message.offset,
-      key: message.key ?? null,
-      timestamp: message.timestamp,
-      work,
-      entry,
-    };
   }
 }

@@ -1,27 +1,25 @@
 import type { KafkaMessage } from "kafkajs";
-
-/** One record of a batch and where it stands. */
-export interface Entry {
-  readonly index: number;
-  readonly message: KafkaMessage;
-  state: "queued" | "running" | "done";
-  /** The delivery this is; above 1 after the record was given back and handed out again. */
-  attempt: number;
-}
+import { Delivery } from "./delivery.ts";
 
 /** How far past the first unfinished record a partition looks for one whose key is free. */
 const lookAhead = 1_024;
+
+/** Where a record of the batch stands, one byte per record. */
+const queued = 0;
+const running = 1;
+const finished = 2;
 
 /**
  * The records of the batch a partition is working through, in offset order. At most
  * `keyConcurrency` run at once and never two of one key, each key's in offset order (with
  * `keyConcurrency` 1, the partition's order); `done` counts the finished prefix, whose last
- * offset is the one that may be committed.
+ * offset is the one that may be committed. A record's {@link Delivery} is made when it is
+ * handed out, so a batch of thousands costs one byte a record until then.
  */
 export class PartitionWork {
   readonly topic: string;
   readonly partition: number;
-  readonly entries: Entry[];
+  readonly messages: readonly KafkaMessage[];
   /** How many records from the start are done: the prefix that may be committed. */
   done = 0;
   running = 0;
@@ -31,28 +29,34 @@ export class PartitionWork {
   private dirty = false;
 
   private readonly keyConcurrency: number;
+  /** Each record's state: queued, running or finished. */
+  private readonly states: Uint8Array;
+  /** How many times a record that was given back has been handed out, by its index. */
+  private readonly handedOut = new Map<number, number>();
 
   constructor(topic: string, partition: number, messages: readonly KafkaMessage[], keyConcurrency = 1) {
     this.topic = topic;
     this.partition = partition;
+    this.messages = messages;
     this.keyConcurrency = keyConcurrency;
-    this.entries = messages.map((message, index) => ({ index, message, state: "queued", attempt: 1 }));
+    this.states = new Uint8Array(messages.length);
   }
 
   /**
    * The next record that may run, marked running: the first queued one whose key has no
    * earlier record unfinished. `undefined` when the partition is at its limit or none is free.
    */
-  take(): Entry | undefined {
+  take(): Delivery | undefined {
     if (this.stopped || this.running >= this.keyConcurrency) return undefined;
-    if (this.keyConcurrency === 1) return this.start(this.entries[this.done]);
+    if (this.keyConcurrency === 1) return this.start(this.done);
     const busy = new Set<string | null>(); // keys with an earlier record unfinished
-    const end = Math.min(this.entries.length, this.done + lookAhead);
+    const end = Math.min(this.messages.length, this.done + lookAhead);
     for (let i = this.done; i < end; i++) {
-      const entry = this.entries[i];
-      if (entry === undefined || entry.state === "done") continue;
-      const key = entry.message.key === null ? null : entry.message.key.toString("latin1");
-      if (entry.state === "queued" && !busy.has(key)) return this.start(entry);
+      const state = this.states[i];
+      const message = this.messages[i];
+      if (state === finished || message === undefined) continue;
+      const key = message.key === null ? null : message.key.toString("latin1");
+      if (state === queued && !busy.has(key)) return this.start(i);
       busy.add(key);
     }
     return undefined;
@@ -60,30 +64,31 @@ export class PartitionWork {
 
   /** Whether {@link PartitionWork.take} might hand out another record now. */
   mayTake(): boolean {
-    return !this.stopped && this.running < this.keyConcurrency && this.done + this.running < this.entries.length;
+    return !this.stopped && this.running < this.keyConcurrency && this.done + this.running < this.messages.length;
   }
 
-  private start(entry: Entry | undefined): Entry | undefined {
-    if (entry?.state !== "queued") return undefined;
-    entry.state = "running";
+  private start(index: number): Delivery | undefined {
+    const message = this.messages[index];
+    if (message === undefined || this.states[index] !== queued) return undefined;
+    this.states[index] = running;
     this.running += 1;
-    return entry;
+    return new Delivery(this, message, index, (this.handedOut.get(index) ?? 0) + 1);
   }
 
   /** Marks a running record finished (handled or dead-lettered) and moves the committable prefix on. */
-  finish(entry: Entry): void {
-    if (entry.state !== "running") return;
-    entry.state = "done";
+  finish(delivery: Delivery): void {
+    if (this.states[delivery.index] !== running) return;
+    this.states[delivery.index] = finished;
     this.running -= 1;
-    while (this.entries[this.done]?.state === "done") this.done += 1;
+    while (this.states[this.done] === finished) this.done += 1;
     this.settled();
   }
 
   /** Gives a running record back: it is handed out again (one attempt higher) unless the partition stopped. */
-  giveBack(entry: Entry): void {
-    if (entry.state !== "running") return;
-    entry.state = "queued";
-    entry.attempt += 1;
+  giveBack(delivery: Delivery): void {
+    if (this.states[delivery.index] !== running) return;
+    this.states[delivery.index] = queued;
+    this.handedOut.set(delivery.index, delivery.attempt);
     this.running -= 1;
     this.settled();
   }
@@ -99,17 +104,17 @@ export class PartitionWork {
 
   /** The offset to commit (the one after the finished prefix), or `undefined` when nothing finished. */
   commitOffset(): string | undefined {
-    const last = this.entries[this.done - 1];
-    return last === undefined ? undefined : String(BigInt(last.message.offset) + 1n);
+    const last = this.messages[this.done - 1];
+    return last === undefined ? undefined : String(BigInt(last.offset) + 1n);
   }
 
   /** The offset of the last finished record of the prefix, or `undefined`. */
   lastDoneOffset(): string | undefined {
-    return this.entries[this.done - 1]?.message.offset;
+    return this.messages[this.done - 1]?.offset;
   }
 
   get finished(): boolean {
-    return this.done === this.entries.length;
+    return this.done === this.messages.length;
   }
 
   /** Resolves on the next change (at once if there was one since the last call), or after `ms`. */

@@ -18,6 +18,7 @@ describe("RecordHeaders", () => {
     const headers = new RecordHeaders({ "Kit-Reply-Topic": Buffer.from("replies"), traceparent: "00-ab-cd-01" });
     expect(headers.get("kit-reply-topic")).toBe("replies");
     expect(headers.get("traceparent")).toBe("00-ab-cd-01");
+    expect(new RecordHeaders({ "x-Ünit": "kg" }).get("x-ünit")).toBe("kg");
   });
 
   it("keeps a header set on it, and gives every header as a map", () => {

@@ -9,10 +9,20 @@ function text(raw: IHeaders[string]): string | undefined {
   return typeof value === "string" ? value : value.toString("utf8");
 }
 
+/** Whether a name has no capital letter, checked without making its lower-case copy. */
+function isLowerCase(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code >= 0x41 && code <= 0x5a) return false; // A-Z
+    if (code > 0x7f) return name === name.toLowerCase();
+  }
+  return true;
+}
+
 /** Whether every header name is already lower case, so a name can be looked up as it is. */
 function lowerCaseNames(raw: IHeaders): boolean {
   for (const name in raw) {
-    if (name !== name.toLowerCase()) return false;
+    if (!isLowerCase(name)) return false;
   }
   return true;
 }

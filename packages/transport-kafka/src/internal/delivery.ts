@@ -1,0 +1,47 @@
+import type { KafkaMessage } from "kafkajs";
+import { replyTopicHeader } from "../headers.ts";
+import type { KafkaRecord } from "../record.ts";
+import type { PartitionWork } from "./partition.ts";
+import { RecordHeaders } from "./record-headers.ts";
+
+/** The body of a record without a value. */
+const empty = Buffer.alloc(0);
+
+/**
+ * A record of a partition's batch handed to the runtime: the message it runs (a
+ * {@link KafkaRecord}) and the batch and place it settles.
+ */
+export class Delivery implements KafkaRecord {
+  readonly body: Buffer;
+  readonly headers: RecordHeaders;
+  /** Which delivery this is; above 1 after the record was given back and handed out again. */
+  readonly attempt: number;
+  readonly reply: string | undefined;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly timestamp: string;
+  /** The partition's batch it belongs to. */
+  readonly work: PartitionWork;
+  /** Its place in the batch. */
+  readonly index: number;
+  /** The record as kafkajs decoded it. */
+  readonly message: KafkaMessage;
+
+  constructor(work: PartitionWork, message: KafkaMessage, index: number, attempt: number) {
+    this.work = work;
+    this.attempt = attempt;
+    this.message = message;
+    this.index = index;
+    this.body = message.value ?? empty;
+    this.headers = new RecordHeaders(message.headers);
+    const reply = this.headers.get(replyTopicHeader);
+    this.reply = reply === "" ? undefined : reply;
+    this.topic = work.topic;
+    this.partition = work.partition;
+    this.offset = message.offset;
+    this.key = message.key ?? null;
+    this.timestamp = message.timestamp;
+  }
+}
