@@ -4,6 +4,7 @@ import type { Msg, NatsConnection } from "@nats-io/nats-core";
 import { abortable } from "./internal/abortable.ts";
 import { call } from "./internal/call.ts";
 import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
+import { withoutStackTraces } from "./internal/without-stack-traces.ts";
 
 /**
  * Options for {@link publisher} and {@link jetstreamPublisher}: the Go kit hooks every Kit
@@ -78,18 +79,24 @@ export function publisher<Req, Res>(
   decode: DecodeMessage<Res> | undefined,
   options: PublisherOptions = {},
 ): Endpoint<Req, Res | undefined> {
-  const send = async (ctx: Context, message: OutgoingMessage, timeout: number): Promise<Message | undefined> => {
+  const send = (ctx: Context, message: OutgoingMessage, timeout: number): Promise<Message | undefined> => {
     const hdrs = toNatsHeaders(message.headers);
     if (decode === undefined) {
       nc.publish(subject, message.body, hdrs === undefined ? undefined : { headers: hdrs });
-      await abortable(ctx.signal, () => nc.flush());
-      return undefined;
+      return abortable(ctx.signal, () => nc.flush()).then(nothing);
     }
-    const reply: Msg = await abortable(ctx.signal, () =>
-      nc.request(subject, message.body, hdrs === undefined ? { timeout } : { timeout, headers: hdrs }),
-    );
-    return { body: reply.data, headers: readHeaders(reply.headers), attempt: 1 };
+    const opts = hdrs === undefined ? { timeout } : { timeout, headers: hdrs };
+    const request = (): Promise<Msg> => withoutStackTraces(() => nc.request(subject, message.body, opts));
+    return abortable(ctx.signal, request).then(received);
   };
   return call(subject, encode, decode, options, send);
 }
 
+/** A reply as a `Message`. */
+function received(reply: Msg): Message {
+  return { body: reply.data, headers: readHeaders(reply.headers), attempt: 1 };
+}
+
+function nothing(): undefined {
+  return undefined;
+}

@@ -69,37 +69,30 @@ export function messagePublisher<Req, Res>(
   options: PublisherOptions = {},
 ): Endpoint<Req, Res | undefined> {
   const { before = [], after = [], finalizer = [] } = options;
-
-  /** One call; `at.ctx` follows the context the hooks return, for the finalizers. */
-  const call = async (at: { ctx: Context }, request: Req): Promise<Res | undefined> => {
-    let ctx = at.ctx;
-    if (ctx.signal.aborted) throw ctx.signal.reason as Error;
-    const message: OutgoingMessage = { body: empty, headers: new Map<string, string>() };
-    const encoding = encode(ctx, request, message);
-    if (encoding !== undefined) await encoding;
-    for (const hook of before) at.ctx = ctx = await hook(ctx, message);
-    writeTimeout(ctx, message.headers);
-    if (ctx.signal.aborted) throw ctx.signal.reason as Error;
-    const reply = await send(ctx, message);
-    if (reply === undefined || decode === undefined) return undefined;
-    for (const hook of after) at.ctx = ctx = await hook(ctx, reply);
-    const failed = readError(reply.headers);
-    if (failed !== undefined) throw failed;
-    return await decode(ctx, reply);
-  };
-
   return async (ctx, request) => {
-    const at = { ctx };
+    let current = ctx; // follows the context the hooks return, for the finalizers
     let error: KitError | undefined;
     try {
-      return await call(at, request);
+      if (current.signal.aborted) throw current.signal.reason as Error;
+      const message: OutgoingMessage = { body: empty, headers: new Map<string, string>() };
+      const encoding = encode(current, request, message);
+      if (encoding !== undefined) await encoding;
+      for (const hook of before) current = await hook(current, message);
+      writeTimeout(current, message.headers);
+      if (current.signal.aborted) throw current.signal.reason as Error;
+      const reply = await send(current, message);
+      if (reply === undefined || decode === undefined) return undefined;
+      for (const hook of after) current = await hook(current, reply);
+      const failed = readError(reply.headers);
+      if (failed !== undefined) throw failed;
+      return await decode(current, reply);
     } catch (thrown) {
       error = toKitError(thrown);
       throw error;
     } finally {
       for (const hook of finalizer) {
         try {
-          await hook(at.ctx, { error });
+          await hook(current, { error });
         } catch {
           // a finalizer only observes; its failure must not change the call's result
         }

@@ -145,6 +145,12 @@ interface Task<M> {
  */
 const settled = new KitError(Code.Canceled, "the message was settled; its context is over");
 
+/** What an attempt that succeeded resolves with: no failure. */
+const succeeded = (): undefined => undefined;
+
+/** The body a reply starts with, until the encoder sets one: shared, since an empty array cannot change. */
+const noBody = new Uint8Array(0);
+
 /** How long the runtime waits for room for a whole batch (see `MessageDriver.batch`), in ms. */
 const batchLinger = 20;
 
@@ -278,7 +284,7 @@ export function runSubscriber<Req, Res, M extends Message>(
     task.stage = "endpoint";
     const response = await endpoint(task.ctx, request);
     if (after.length === 0 && message.reply === undefined) return;
-    const reply: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
+    const reply: OutgoingMessage = { body: noBody, headers: new Map<string, string>() };
     for (const hook of after) task.ctx = await hook(task.ctx, reply);
     if (message.reply === undefined) return;
     await encode(task.ctx, response, reply);
@@ -294,7 +300,7 @@ export function runSubscriber<Req, Res, M extends Message>(
    * attempt early, and `close()` releases the message itself. So the usual message costs no
    * signal, no listener and no timer.
    */
-  const attempt = async (task: Task<M>): Promise<Failure | undefined> => {
+  const attempt = (task: Task<M>): Promise<Failure | undefined> => {
     let ms: number | undefined;
     let malformed: KitError | undefined;
     try {
@@ -308,13 +314,11 @@ export function runSubscriber<Req, Res, M extends Message>(
     task.cancel = cancel;
     if (malformed !== undefined) {
       observe(ctx, malformed);
-      return { error: malformed, stage: "decode", retry: false };
+      return Promise.resolve({ error: malformed, stage: "decode", retry: false });
     }
-    try {
-      if (ms === undefined) await work(task);
-      else await untilAborted(ctx.signal, () => work(task));
-      return undefined;
-    } catch (thrown) {
+    const running = ms === undefined ? work(task) : untilAborted(ctx.signal, () => work(task));
+    // .then rather than an async function: one promise less per message on the usual path
+    return running.then(succeeded, (thrown: unknown): Failure | undefined => {
       if (task.state === "released") return undefined;
       const timedOut = ms !== undefined && ctx.signal.aborted && thrown === ctx.signal.reason;
       const { stage } = task;
@@ -322,14 +326,15 @@ export function runSubscriber<Req, Res, M extends Message>(
       const error = toKitError(thrown, fallback);
       observe(task.ctx, error);
       return { error, stage, retry: (timedOut || stage !== "decode") && isRetryable(error.code) };
-    }
+    });
   };
+
 
   /** Answers a request that failed for good, best effort: the message goes to the dead letter anyway. */
   const answerError = async (task: Task<M>, error: KitError): Promise<void> => {
     if (driver.reply === undefined || task.message.reply === undefined) return;
     try {
-      const reply: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
+      const reply: OutgoingMessage = { body: noBody, headers: new Map<string, string>() };
       await errorEncoder(task.ctx, error, reply);
       await driver.reply(task.message, reply);
     } catch (thrown) {
@@ -337,39 +342,46 @@ export function runSubscriber<Req, Res, M extends Message>(
     }
   };
 
+  /** Runs a message until it is settled, then frees its slot. */
   const handle = async (task: Task<M>): Promise<void> => {
-    for (;;) {
-      const failure = await attempt(task);
-      if (task.state === "released") return;
-      if (failure === undefined) {
-        await settle(task, () => driver.ack(task.message), "succeeded");
+    try {
+      for (;;) {
+        const failure = await attempt(task);
+        if (task.state === "released") return;
+        if (failure === undefined) {
+          await settle(task, () => driver.ack(task.message), "succeeded");
+          return;
+        }
+        const { error } = failure;
+        if (failure.retry && task.attempt < maxAttempts) {
+          const delay = Math.max(0, backoff(task.attempt));
+          if (driver.retry === "redeliver") {
+            await settle(task, () => driver.retryLater?.(task.message, delay) ?? Promise.resolve(), "retried", error, delay);
+            return;
+          }
+          await finalize(task, outcome(task, "retried", error, delay));
+          task.cancel?.(settled);
+          await sleep(delay, stop.signal);
+          if (task.state !== "running") return;
+          if (isAborted(stop.signal)) {
+            await release(task, undefined);
+            return;
+          }
+          task.attempt += 1;
+          continue;
+        }
+        task.state = "settling";
+        if (failure.stage !== "reply") await answerError(task, error);
+        const headers = new Map<string, string>();
+        writeError(headers, error);
+        headers.set(attemptsHeader, String(task.attempt));
+        await settle(task, () => driver.deadLetter(task.message, headers), "dead-lettered", error);
         return;
       }
-      const { error } = failure;
-      if (failure.retry && task.attempt < maxAttempts) {
-        const delay = Math.max(0, backoff(task.attempt));
-        if (driver.retry === "redeliver") {
-          await settle(task, () => driver.retryLater?.(task.message, delay) ?? Promise.resolve(), "retried", error, delay);
-          return;
-        }
-        await finalize(task, outcome(task, "retried", error, delay));
-        task.cancel?.(settled);
-        await sleep(delay, stop.signal);
-        if (task.state !== "running") return;
-        if (isAborted(stop.signal)) {
-          await release(task, undefined);
-          return;
-        }
-        task.attempt += 1;
-        continue;
-      }
-      task.state = "settling";
-      if (failure.stage !== "reply") await answerError(task, error);
-      const headers = new Map<string, string>();
-      writeError(headers, error);
-      headers.set(attemptsHeader, String(task.attempt));
-      await settle(task, () => driver.deadLetter(task.message, headers), "dead-lettered", error);
-      return;
+    } catch (thrown) {
+      observe(task.ctx, toKitError(thrown, Code.Internal));
+    } finally {
+      finish(task);
     }
   };
 
@@ -404,22 +416,18 @@ export function runSubscriber<Req, Res, M extends Message>(
     }
   };
 
-  const run = async (task: Task<M>, releaseAt: KitError | "closed" | undefined): Promise<void> => {
-    try {
-      if (releaseAt === undefined) await handle(task);
-      else await release(task, releaseAt === "closed" ? undefined : releaseAt);
-    } catch (thrown) {
-      observe(task.ctx, toKitError(thrown, Code.Internal));
-    } finally {
-      finish(task);
-    }
-  };
-
   const start = (message: M, releaseAt: KitError | "closed" | undefined): void => {
     const attempts = Number.isInteger(message.attempt) && message.attempt > 1 ? message.attempt : 1;
     const task: Task<M> = { message, attempt: attempts, ctx: background(), cancel: undefined, state: "running", stage: "endpoint" };
     tasks.add(task);
-    void run(task, releaseAt);
+    if (releaseAt === undefined) {
+      void handle(task);
+      return;
+    }
+    release(task, releaseAt === "closed" ? undefined : releaseAt).catch((thrown: unknown) => {
+      observe(task.ctx, toKitError(thrown, Code.Internal));
+      finish(task);
+    });
   };
 
   const loop = (async (): Promise<void> => {

@@ -27,14 +27,13 @@ export function call<Req, Res>(
 ): Endpoint<Req, Res | undefined> {
   const { timeout = 30_000 } = options;
   if (!(timeout > 0)) throw new RangeError(`timeout must be milliseconds above 0, got ${timeout}`);
-  const sendWithin: SendMessage = async (ctx, message) => {
+  const failed = (thrown: unknown): never => {
+    throw fromNatsError(thrown, subject); // the context's own reason (canceled, deadline_exceeded) is a KitError, kept as is
+  };
+  const sendWithin: SendMessage = (ctx, message) => {
     const budget = Math.floor(timeRemaining(ctx) ?? timeout);
-    if (budget <= 0) throw new KitError(Code.DeadlineExceeded, "context deadline exceeded");
-    try {
-      return await send(ctx, message, budget);
-    } catch (thrown) {
-      throw fromNatsError(thrown, subject); // the context's own reason (canceled, deadline_exceeded) is a KitError, kept as is
-    }
+    if (budget <= 0) return Promise.reject(new KitError(Code.DeadlineExceeded, "context deadline exceeded"));
+    return send(ctx, message, budget).catch(failed);
   };
   return messagePublisher(sendWithin, encode, decode, options);
 }

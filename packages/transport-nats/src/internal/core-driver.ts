@@ -4,6 +4,9 @@ import { headers as natsHeaders, type NatsConnection } from "@nats-io/nats-core"
 import { readHeaders, toNatsHeaders, withHeaders } from "./headers.ts";
 import type { Inbox, NatsMsg } from "./inbox.ts";
 
+/** What `ack` and `reply` return: core NATS has nothing to wait for. */
+const done = Promise.resolve();
+
 /** The runtime's view of a core NATS delivery. */
 export interface CoreMessage extends Message {
   readonly raw: NatsMsg;
@@ -53,7 +56,7 @@ export function coreDriver(nc: NatsConnection, inbox: Inbox, options: CoreDriver
         }),
       );
     },
-    ack: () => Promise.resolve(),
+    ack: () => done,
     async release(message) {
       const { raw } = message;
       if (options.release === "refuse") {
@@ -81,11 +84,11 @@ export function coreDriver(nc: NatsConnection, inbox: Inbox, options: CoreDriver
         ),
       );
     },
-    async reply(message, reply) {
+    reply(message, reply) {
       const hdrs = toNatsHeaders(reply.headers);
       const sent = message.raw.respond(reply.body, hdrs === undefined ? undefined : { headers: hdrs });
-      if (!sent) throw new KitError(Code.Internal, `the message on ${message.raw.subject} has no reply subject`);
-      return Promise.resolve();
+      if (!sent) return Promise.reject(new KitError(Code.Internal, `the message on ${message.raw.subject} has no reply subject`));
+      return done;
     },
   };
 }
