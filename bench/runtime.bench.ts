@@ -1,0 +1,111 @@
+// The message-subscriber runtime of `@kit/transport` against a hand-written consume loop, in
+// one process, with no broker: what the runtime itself costs per message, which every Kit
+// message transport (NATS, AMQP, Kafka, SQS) pays on top of its broker client.
+//
+// Both consume the same 1,000,000 in-memory messages with 64 running at once and, for each,
+// decode the body (pass-through), call the same endpoint (an async echo), write the reply into
+// a new message and acknowledge it:
+// - hand-written: 64 workers taking messages off a shared list, as a user without Kit would
+//   write it (no deadlines, no retries, no dead letters, no drain);
+// - kit runSubscriber: the runtime with a driver over the same list (`receive` hands out what is
+//   asked for; `ack` and `reply` are no-ops), with its ack after success, `kit-timeout`
+//   handling, retry and dead-letter decisions, and `close()` bookkeeping.
+//
+// Rounds alternate the two; medians are kept. Reported, not a target: the transport benchmarks
+// (nats, amqp, kafka, sqs) carry the targets; this shows how much of their gap is the runtime.
+import { background, type Endpoint } from "@kit/endpoint";
+import { runSubscriber, type DecodeMessage, type EncodeMessage, type Message, type MessageDriver, type OutgoingMessage } from "@kit/transport";
+import { printTable, type Result } from "./harness.ts";
+
+const MESSAGES = 1_000_000;
+const CONCURRENCY = 64;
+const ROUNDS = 7;
+
+const noHeaders = { get: (): undefined => undefined, set: (): void => undefined };
+const body = new Uint8Array(64).fill(120);
+const request: Message = { body, headers: noHeaders, attempt: 1, reply: "inbox" };
+const messages: Message[] = Array.from({ length: MESSAGES }, () => request);
+
+const echo: Endpoint<Uint8Array, Uint8Array> = (_ctx, request) => Promise.resolve(request);
+const decodeBytes: DecodeMessage<Uint8Array> = (_ctx, message) => message.body;
+const encodeBytes: EncodeMessage<Uint8Array> = (_ctx, response, message) => {
+  message.body = response;
+};
+
+const ctx = background();
+let sink = 0; // what each case acknowledged, checked after the round
+const done = Promise.resolve();
+
+/**
+ * A consume loop without Kit: 64 workers over the list, each decoding, calling, encoding and
+ * acknowledging, all with the one background context (nothing can cancel a message).
+ */
+async function handWritten(): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const message = messages[next++];
+      if (message === undefined) return;
+      const response = await echo(ctx, decodeBytes(ctx, message) as Uint8Array);
+      const reply: OutgoingMessage = { body: new Uint8Array(0), headers: new Map() };
+      await encodeBytes(ctx, response, reply);
+      await done; // the reply and the ack, which cost nothing here
+      sink += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}
+
+/** The same list through `runSubscriber`; resolves when every message was acknowledged. */
+async function kit(): Promise<void> {
+  let next = 0;
+  let acked = 0;
+  let finished: () => void = () => undefined;
+  const all = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
+  const driver: MessageDriver = {
+    retry: "in-place",
+    receive: (max) => {
+      if (next >= MESSAGES) return new Promise<never>(() => undefined); // nothing more until close
+      const taken = messages.slice(next, next + max);
+      next += taken.length;
+      return Promise.resolve(taken);
+    },
+    ack: () => {
+      sink += 1;
+      if (++acked === MESSAGES) finished();
+      return done;
+    },
+    release: () => done,
+    deadLetter: () => done,
+    reply: () => done,
+  };
+  const sub = runSubscriber(driver, echo, decodeBytes, encodeBytes, { concurrency: CONCURRENCY, closeTimeout: 0 });
+  await all;
+  await sub.close();
+}
+
+const cases = [
+  { name: "hand-written loop", run: handWritten },
+  { name: "kit runSubscriber", run: kit },
+];
+const rates = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+for (const c of cases) await c.run(); // warm up
+for (let round = 0; round < ROUNDS; round++) {
+  for (const c of round % 2 === 0 ? cases : [...cases].reverse()) {
+    sink = 0;
+    const start = process.hrtime.bigint();
+    await c.run();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (sink !== MESSAGES) throw new Error(`${c.name} acknowledged ${String(sink)} of ${String(MESSAGES)}`);
+    rates.get(c.name)?.push(MESSAGES / seconds);
+  }
+}
+const results: Result[] = cases.map(({ name }) => {
+  const sorted = [...(rates.get(name) ?? [])].sort((a, b) => a - b);
+  return { name, opsPerSec: sorted[sorted.length >> 1] ?? 0, range: [sorted[0] ?? 0, sorted[sorted.length - 1] ?? 0] as const, bytesPerOp: 0 };
+});
+printTable(`The subscriber runtime without a broker: ${MESSAGES.toLocaleString("en-US")} messages, ${String(CONCURRENCY)} at once (messages per second)`, results, "hand-written loop");
+const [plain, runtime] = results.map((r) => 1e6 / r.opsPerSec);
+console.log(`\nthe runtime costs ${((runtime ?? 0) - (plain ?? 0)).toFixed(2)} µs a message more than the hand-written loop (${(plain ?? 0).toFixed(2)} → ${(runtime ?? 0).toFixed(2)} µs)`);
