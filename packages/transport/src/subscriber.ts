@@ -329,7 +329,6 @@ export function runSubscriber<Req, Res, M extends Message>(
     });
   };
 
-
   /** Answers a request that failed for good, best effort: the message goes to the dead letter anyway. */
   const answerError = async (task: Task<M>, error: KitError): Promise<void> => {
     if (driver.reply === undefined || task.message.reply === undefined) return;
@@ -399,9 +398,9 @@ export function runSubscriber<Req, Res, M extends Message>(
     tasks.size === 0
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-          const before = onEmpty;
+          const previous = onEmpty;
           onEmpty = () => {
-            before?.();
+            previous?.();
             resolve();
           };
         });
