@@ -241,6 +241,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
    * the runtime starts several records per `receive` rather than one.
    */
   private changed(work: PartitionWork): void {
+    if (work.stopped) return; // it hands out nothing more, and its batch may be over
     this.ready.add(work);
     if (this.pending === undefined || this.handing) return;
     this.handing = true;
