@@ -24,8 +24,8 @@ import { publisher, subscriber } from "@kit/transport-sqs";
 import { printTable, ratio, type Result } from "./harness.ts";
 
 const TARGET = 0.9;
-const ROUND = 2_000;
-const ROUNDS = 7;
+const ROUND = 4_000;
+const ROUNDS = 11;
 const endpoint = process.env.SQS_ENDPOINT ?? "http://127.0.0.1:9324";
 const client = new SQSClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "kit", secretAccessKey: "kit" } });
 
@@ -60,7 +60,7 @@ async function rawProduce(queueUrl: string): Promise<void> {
         QueueUrl: queueUrl,
         Entries: Array.from({ length: 10 }, (_, i) => ({
           Id: String(i),
-          MessageBody: JSON.stringify({ a: batch, b: i }),
+          MessageBody: JSON.stringify({ a: batch * 10 + i, b: 1 }), // the same bodies as Kit's
           MessageAttributes: { "content-type": { DataType: "String", StringValue: "application/json" } }, // what Kit's JSON codec sends
         })),
       }),
@@ -107,29 +107,38 @@ async function kitConsume(queueUrl: string, deadLetterQueueUrl: string): Promise
   await sub.close(); // waits for the last deletes
 }
 
-const timed = async (run: () => Promise<void>): Promise<number> => {
+/** Runs one phase; returns its messages per second, and records this process's CPU time per message. */
+const timed = async (name: keyof typeof cpu, run: () => Promise<void>): Promise<number> => {
+  const cpuBefore = process.cpuUsage();
   const start = process.hrtime.bigint();
   await run();
-  return (ROUND * 1e9) / Number(process.hrtime.bigint() - start);
+  const rate = (ROUND * 1e9) / Number(process.hrtime.bigint() - start);
+  const spent = process.cpuUsage(cpuBefore);
+  cpu[name].push((spent.user + spent.system) / ROUND);
+  return rate;
 };
 
 const rawQueue = await createQueue("raw");
 const kitQueue = await createQueue("kit");
 const kitDlq = await createQueue("kit-dlq");
-const rates = { "raw produce": [] as number[], "kit produce": [] as number[], "raw consume": [] as number[], "kit consume": [] as number[] };
+const phases = () => ({ "raw produce": [] as number[], "kit produce": [] as number[], "raw consume": [] as number[], "kit consume": [] as number[] });
+const rates = phases();
+const cpu = phases(); // µs of this process's CPU per message, each phase
 const started = Date.now();
 try {
   for (let round = 0; round <= ROUNDS; round++) {
     // round 0 warms both sides up and is not counted
     const sides = round % 2 === 0 ? (["raw", "kit"] as const) : (["kit", "raw"] as const);
-    for (const side of sides) {
-      const produce = await timed(() => (side === "raw" ? rawProduce(rawQueue) : kitProduce(kitQueue)));
-      const consume = await timed(() => (side === "raw" ? rawConsume(rawQueue) : kitConsume(kitQueue, kitDlq)));
-      if (round > 0) {
-        rates[`${side} produce`].push(produce);
-        rates[`${side} consume`].push(consume);
-      }
-    }
+    const produced: number[] = [];
+    for (const side of sides) produced.push(await timed(`${side} produce`, () => (side === "raw" ? rawProduce(rawQueue) : kitProduce(kitQueue))));
+    const consumed: number[] = [];
+    for (const side of sides) consumed.push(await timed(`${side} consume`, () => (side === "raw" ? rawConsume(rawQueue) : kitConsume(kitQueue, kitDlq))));
+    if (round === 0) for (const list of Object.values(cpu)) list.length = 0;
+    else
+      sides.forEach((side, i) => {
+        rates[`${side} produce`].push(produced[i] ?? Number.NaN);
+        rates[`${side} consume`].push(consumed[i] ?? Number.NaN);
+      });
   }
 } finally {
   await Promise.all([rawQueue, kitQueue, kitDlq].map((QueueUrl) => client.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined)));
@@ -151,6 +160,16 @@ printTable(`SQS: send ${ROUND} messages, 100 in flight (messages/s)`, produced, 
 printTable(`SQS: receive, handle and delete ${ROUND} messages (messages/s)`, consumed, "raw consume");
 const producing = ratio(produced, "kit produce", "raw produce");
 const consuming = ratio(consumed, "kit consume", "raw consume");
+/** The median of each round's Kit/raw ratio: both sides of a round run back to back, so load that drifts between rounds cancels out. */
+const paired = (kit: readonly number[], raw: readonly number[]): number => median(kit.map((rate, i) => rate / (raw[i] ?? Number.NaN)));
+const producingPaired = paired(rates["kit produce"], rates["raw produce"]);
+const consumingPaired = paired(rates["kit consume"], rates["raw consume"]);
+console.log(`\nmedian of the rounds' own Kit/raw ratios: send ${producingPaired.toFixed(2)}, consume ${consumingPaired.toFixed(2)}`);
+const micros = (name: keyof typeof cpu): string => median(cpu[name]).toFixed(0);
+console.log(
+  `\nCPU of this process per message (median µs): send raw ${micros("raw produce")}, Kit ${micros("kit produce")}; ` +
+    `receive, handle and delete raw ${micros("raw consume")}, Kit ${micros("kit consume")}`,
+);
 const met = producing >= TARGET && consuming >= TARGET;
 console.log(
   `\ntarget: Kit SQS ≥ ${TARGET.toFixed(2)} × the raw SDK loop: ${met ? "MET" : "NOT MET"} ` +

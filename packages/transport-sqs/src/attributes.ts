@@ -18,13 +18,19 @@ const validName = /^(?!aws\.|amazon\.)(?!\.)(?!.*\.\.)[\w.-]{1,256}(?<!\.)$/i;
  * @param headers - the headers
  */
 export function toAttributes(headers: ReadonlyMap<string, string>): Record<string, MessageAttributeValue> {
-  const fits = headers.size <= maxAttributes && [...headers].every(([name, value]) => validName.test(name) && value !== "");
-  if (!fits) {
-    return { [packedHeadersAttribute]: { DataType: "String", StringValue: JSON.stringify(Object.fromEntries(headers)) } };
+  if (headers.size <= maxAttributes) {
+    const attributes: Record<string, MessageAttributeValue> = {};
+    let fits = true;
+    for (const [name, value] of headers) {
+      if (value === "" || !validName.test(name)) {
+        fits = false;
+        break;
+      }
+      attributes[name] = { DataType: "String", StringValue: value };
+    }
+    if (fits) return attributes;
   }
-  const attributes: Record<string, MessageAttributeValue> = {};
-  for (const [name, value] of headers) attributes[name] = { DataType: "String", StringValue: value };
-  return attributes;
+  return { [packedHeadersAttribute]: { DataType: "String", StringValue: JSON.stringify(Object.fromEntries(headers)) } };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
 import { Code, KitError, toKitError, untilAborted, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
 import { readError, writeTimeout, type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
 import { toAttributes } from "./attributes.ts";
 import { correlationHeader, replyToHeader } from "./headers.ts";
-import { batcher, type Batcher } from "./internal/batcher.ts";
+import { batcher, type Batcher, type Settled } from "./internal/batcher.ts";
 import { toSqsBody } from "./internal/body.ts";
 import { replyStateOf, type ReplyQueue } from "./reply-queue.ts";
 
@@ -41,6 +41,9 @@ interface Outgoing {
   readonly deduplicationId: string | undefined;
 }
 
+/** The body a message starts with, until the encoder sets one: shared, since nothing can be written into it. */
+const noBody = new Uint8Array(0);
+
 const senders = new WeakMap<SQSClient, Map<string, Batcher<Outgoing, string>>>();
 
 /** One batcher per client and queue: concurrent sends to a queue go out as `SendMessageBatch`. */
@@ -58,23 +61,16 @@ function senderFor(client: SQSClient, queueUrl: string, delaySeconds: number | u
         const out = await client.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
-            Entries: batch.map((m, i) => ({
-              Id: String(i),
-              MessageBody: m.body,
-              MessageAttributes: toAttributes(m.headers),
-              ...(delaySeconds === undefined ? {} : { DelaySeconds: delaySeconds }),
-              ...(m.groupId === undefined ? {} : { MessageGroupId: m.groupId }),
-              ...(m.deduplicationId === undefined ? {} : { MessageDeduplicationId: m.deduplicationId }),
-            })),
+            Entries: batch.map((m, i) => {
+              const entry: SendMessageBatchRequestEntry = { Id: String(i), MessageBody: m.body, MessageAttributes: toAttributes(m.headers) };
+              if (delaySeconds !== undefined) entry.DelaySeconds = delaySeconds;
+              if (m.groupId !== undefined) entry.MessageGroupId = m.groupId;
+              if (m.deduplicationId !== undefined) entry.MessageDeduplicationId = m.deduplicationId;
+              return entry;
+            }),
           }),
         );
-        return batch.map((_, i) => {
-          const ok = out.Successful?.find((s) => s.Id === String(i));
-          if (ok !== undefined) return { ok: true, value: ok.MessageId ?? "" };
-          const failure = out.Failed?.find((f) => f.Id === String(i));
-          const code = failure?.SenderFault === true ? Code.InvalidArgument : Code.Unavailable;
-          return { ok: false, error: new KitError(code, `SQS refused the message: ${failure?.Message ?? failure?.Code ?? "no result"}`) };
-        });
+        return batchResults(batch.length, out);
       },
       10,
       0,
@@ -84,13 +80,30 @@ function senderFor(client: SQSClient, queueUrl: string, delaySeconds: number | u
   return sender;
 }
 
+/** Each entry's outcome, by its `Id` (its index in the batch). */
+function batchResults(size: number, out: SendMessageBatchCommandOutput): Settled<string>[] {
+  const results: (Settled<string> | undefined)[] = new Array<Settled<string> | undefined>(size).fill(undefined);
+  for (const ok of out.Successful ?? []) {
+    const i = Number(ok.Id);
+    if (i >= 0 && i < size) results[i] = { ok: true, value: ok.MessageId ?? "" };
+  }
+  for (const failure of out.Failed ?? []) {
+    const i = Number(failure.Id);
+    if (!(i >= 0 && i < size) || results[i] !== undefined) continue;
+    const code = failure.SenderFault === true ? Code.InvalidArgument : Code.Unavailable;
+    results[i] = { ok: false, error: new KitError(code, `SQS refused the message: ${failure.Message ?? failure.Code ?? "no result"}`) };
+  }
+  return results.map((result) => result ?? { ok: false, error: new KitError(Code.Unavailable, "SQS refused the message: no result") });
+}
+
 /**
  * An `Endpoint` that sends its request to an SQS queue, Go kit's publisher shape. With
  * `decode` undefined it resolves once SQS has stored the message; with a `decode` and a
  * {@link ReplyQueue} in `replies`, it waits for the subscriber's reply (request/reply),
  * bounded by the ctx deadline (sent along in `kit-timeout`), and a `kit-error-code` on the reply
  * is thrown as that same `KitError`. Messages sent at once (in the same turn of the event loop)
- * to the same queue go out together as `SendMessageBatch` calls of up to 10.
+ * to the same queue go out together as `SendMessageBatch` calls of up to 10; a call whose ctx
+ * is canceled before its batch goes out is answered at once and its message is not sent.
  *
  * @param client - the user's `SQSClient`
  * @param queueUrl - the queue to send to
@@ -151,7 +164,7 @@ export function publisher<Req, Res>(
         current = timed;
         cancelTimeout = cancel;
       }
-      const message: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
+      const message: OutgoingMessage = { body: noBody, headers: new Map<string, string>() };
       await encode(current, request, message);
       for (const hook of before) current = await hook(current, message);
       writeTimeout(current, message.headers);
@@ -162,7 +175,7 @@ export function publisher<Req, Res>(
         deduplicationId: deduplicationId?.(request),
       });
       if (decode === undefined || replies === undefined) {
-        await untilAborted(current.signal, () => sender.add(outgoing()));
+        await sender.add(outgoing(), current.signal);
         return undefined;
       }
       const correlationId = randomUUID();
@@ -171,7 +184,7 @@ export function publisher<Req, Res>(
       const waiting = replyStateOf(replies).wait(correlationId);
       try {
         const reply = await untilAborted(current.signal, async () => {
-          await sender.add(outgoing());
+          await sender.add(outgoing(), current.signal);
           return waiting.reply;
         });
         for (const hook of after) current = await hook(current, reply);

@@ -89,12 +89,16 @@ export function subscriber<Req, Res>(
     },
   });
   const receive = driver.receive.bind(driver);
+  let deadLetterKnown = false;
   const running = runSubscriber(
     {
       ...driver,
       // No message is taken before the dead-letter queue is known: a poison message must have somewhere to go.
       async receive(max, signal) {
-        await deadLetterQueueUrl();
+        if (!deadLetterKnown) {
+          await deadLetterQueueUrl();
+          deadLetterKnown = true;
+        }
         return receive(max, signal);
       },
     },

@@ -36,4 +36,48 @@ describe("batcher", () => {
     const results = await Promise.allSettled([b.add(1), b.add(2)]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
   });
+
+  it("answers a caller whose signal aborts at once, and leaves its item out of a batch not yet sent", async () => {
+    const batches: number[][] = [];
+    const b = batcher<number, number>(
+      (items) => {
+        batches.push([...items]);
+        return Promise.resolve(items.map((n) => ({ ok: true as const, value: n })));
+      },
+      10,
+      5,
+    );
+    const controller = new AbortController();
+    const kept = b.add(1);
+    const dropped = b.add(2, controller.signal);
+    controller.abort(new Error("caller gave up"));
+    await expect(dropped).rejects.toThrow("caller gave up");
+    await expect(kept).resolves.toBe(1);
+    expect(batches).toEqual([[1]]);
+    await expect(b.add(3, controller.signal)).rejects.toThrow("caller gave up");
+    expect(batches).toEqual([[1]]);
+  });
+
+  it("answers a caller whose signal aborts while its batch is out, and the others get their results", async () => {
+    let release: () => void = () => undefined;
+    const b = batcher<number, number>(
+      async (items) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return items.map((n) => ({ ok: true as const, value: n }));
+      },
+      2,
+      60_000,
+    );
+    const controller = new AbortController();
+    const first = b.add(1, controller.signal);
+    const second = b.add(2, controller.signal);
+    const other = new AbortController();
+    const third = b.add(3, other.signal);
+    controller.abort(new Error("late"));
+    await expect(first).rejects.toThrow("late");
+    await expect(second).rejects.toThrow("late");
+    release();
+    other.abort(new Error("third gave up"));
+    await expect(third).rejects.toThrow("third gave up");
+  });
 });

@@ -1,7 +1,6 @@
 import { Code, KitError } from "@kit/endpoint";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
-const encoder = new TextEncoder();
 
 /** Marks a message whose body is empty: SQS refuses an empty `MessageBody`, so one space stands in. */
 const emptyBodyHeader = "kit-empty-body";
@@ -28,12 +27,15 @@ export function toSqsBody(body: Uint8Array, headers: Map<string, string>): strin
 
 /**
  * The body of a received message: its text as bytes, or empty when {@link toSqsBody} marked it
- * so (the mark is taken out of `headers`).
+ * so (the mark is taken out of `headers`). The bytes are a plain `Uint8Array` view into Node's
+ * shared buffer pool (`Buffer.from`), which costs a fraction of `TextEncoder.encode`'s own
+ * `ArrayBuffer` for each message.
  *
  * @param text - the message's `Body`
  * @param headers - its headers
  */
 export function fromSqsBody(text: string | undefined, headers: Map<string, string>): Uint8Array {
   if (headers.delete(emptyBodyHeader)) return new Uint8Array(0);
-  return encoder.encode(text ?? "");
+  const bytes = Buffer.from(text ?? "", "utf8");
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

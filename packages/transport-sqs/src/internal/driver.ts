@@ -5,6 +5,7 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
   type Message as RawMessage,
+  type MessageSystemAttributeName,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { Code, KitError, toKitError } from "@kit/endpoint";
@@ -63,6 +64,10 @@ const done: Settled<undefined> = { ok: true, value: undefined };
 export function sqsDriver(config: SqsDriverConfig): SqsDriver {
   const { client, queueUrl, waitTimeSeconds, visibilityTimeout, observe } = config;
   const fifo = queueUrl.endsWith(".fifo");
+  /** The attempt, the sending time (to take the time in the queue off a `kit-timeout`), and, on a FIFO queue, the group. */
+  const systemAttributes: MessageSystemAttributeName[] = fifo
+    ? ["ApproximateReceiveCount", "SentTimestamp", "MessageGroupId"]
+    : ["ApproximateReceiveCount", "SentTimestamp"];
   /** Every message received and not yet settled: extended on each heartbeat. */
   const held = new Map<string, SqsMessage>();
   /** FIFO: groups with a message in the runtime. */
@@ -195,7 +200,7 @@ export function sqsDriver(config: SqsDriverConfig): SqsDriver {
           WaitTimeSeconds: waitTimeSeconds,
           VisibilityTimeout: visibilityTimeout,
           MessageAttributeNames: ["All"],
-          MessageSystemAttributeNames: ["ApproximateReceiveCount", "SentTimestamp", "MessageGroupId"],
+          MessageSystemAttributeNames: systemAttributes,
         }),
         { abortSignal: signal },
       );
