@@ -133,9 +133,8 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
       if (message.reply === undefined) return;
       const correlationId: unknown = message.raw.properties.correlationId;
       const base = typeof correlationId === "string" ? { correlationId } : {};
-      // Published on the channel the request is acknowledged on. amqplib buffers a publish for the
-      // next turn of the event loop and writes an ack at once, so the ack can reach the broker just
-      // before the reply: a crash in between loses the reply, and the caller sees its deadline pass.
+      // Sent on the channel the request is acknowledged on, so the broker has the reply before the
+      // ack: amqplib writes a channel's publishes and acks to the socket in the order they were made.
       this.#channel.publish("", message.reply, bufferOf(reply.body), publishOptions(reply.headers, base));
     });
   }
