@@ -2,27 +2,34 @@ import type { HeaderCarrier } from "@kit/transport";
 import type { IHeaders } from "kafkajs";
 import { headersFromKafka } from "../headers.ts";
 
+/** Up to how many bytes a value is read in JavaScript rather than by `Buffer#toString`. */
+const short = 16;
+
+/**
+ * UTF-8 bytes as text. A short ASCII value (`kit-timeout`'s digits, read for every record) is
+ * read here: for a few bytes the call into native code costs more than the decoding.
+ */
+function utf8(bytes: Buffer): string {
+  if (bytes.length > short) return bytes.toString("utf8");
+  let out = "";
+  for (const byte of bytes) {
+    if (byte > 0x7f) return bytes.toString("utf8");
+    out += String.fromCharCode(byte);
+  }
+  return out;
+}
+
 /** A header value as kafkajs decodes it: the last of a repeated header, as UTF-8 text. */
 function text(raw: IHeaders[string]): string | undefined {
   const value = Array.isArray(raw) ? raw.at(-1) : raw;
   if (value === undefined) return undefined;
-  return typeof value === "string" ? value : value.toString("utf8");
-}
-
-/** Whether a name has no capital letter, checked without making its lower-case copy. */
-function isLowerCase(name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    const code = name.charCodeAt(i);
-    if (code >= 0x41 && code <= 0x5a) return false; // A-Z
-    if (code > 0x7f) return name === name.toLowerCase();
-  }
-  return true;
+  return typeof value === "string" ? value : utf8(value);
 }
 
 /** Whether every header name is already lower case, so a name can be looked up as it is. */
 function lowerCaseNames(raw: IHeaders): boolean {
   for (const name in raw) {
-    if (!isLowerCase(name)) return false;
+    if (name !== name.toLowerCase()) return false; // no copy is made of a name already in lower case
   }
   return true;
 }
