@@ -22,11 +22,11 @@
 // KAFKA_BENCH_PARTS=3 (or 1,2) runs only those parts, to iterate on one; by default all run.
 // Part 3 also prints the CPU time per record of each side, steadier than the rates on a busy host.
 //
-// Latest (2026-12-02, Node 24, 2 vCPUs shared with the broker, load average about 6): produce
-// 1.01, produce → consume 1.00 (met); backlog 0.32, raw 365,000 against Kit 118,000 records/s,
-// CPU per record raw 2.6 µs, Kit 6.1 µs (not met; 0.29 to 0.34 over four runs). Most of Kit's
-// cost is the subscriber runtime's per message, above all the deadline race every record with
-// `kit-timeout` pays (about 2.5 µs); see bench/README.md.
+// Latest (2026-12-02, Node 24, 2 vCPUs shared with the broker and other work, load average 6):
+// produce 1.00, produce → consume 0.98 (met); backlog 0.34, raw 282,000 against Kit 96,000
+// records/s, CPU per record raw 3.0 µs, Kit 7.8 µs (not met; 0.29 to 0.34 over five runs). Most
+// of Kit's cost is the subscriber runtime's per message, above all the deadline race that every
+// record with `kit-timeout` pays (about 2.5 µs); see bench/README.md.
 import { randomUUID } from "node:crypto";
 import { background, withTimeout, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
