@@ -24,9 +24,9 @@
 //
 // Latest (2026-12-02, Node 24, 2 vCPUs shared with the broker and other work, load average 6):
 // produce 1.00, produce → consume 0.98 (met); backlog 0.34, raw 282,000 against Kit 96,000
-// records/s, CPU per record raw 3.0 µs, Kit 7.8 µs (not met; 0.29 to 0.43 over six runs, 0.43 at load 4). Most
-// of Kit's cost is the subscriber runtime's per message, above all the deadline race that every
-// record with `kit-timeout` pays (about 2.5 µs); see bench/README.md.
+// records/s, CPU per record raw 3.0 µs, Kit 7.8 µs (not met; 0.29 to 0.43 over six runs, 0.43
+// at load average 4). Most of Kit's cost is the subscriber runtime's per message, above all the
+// deadline race that every record with `kit-timeout` pays (about 2.5 µs); see bench/README.md.
 import { randomUUID } from "node:crypto";
 import { background, withTimeout, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
