@@ -10,6 +10,19 @@ export const packedHeadersAttribute = "kit-headers";
 const maxAttributes = 10;
 const validName = /^(?!aws\.|amazon\.)(?!\.)(?!.*\.\.)[\w.-]{1,256}(?<!\.)$/i;
 
+/** Header names already checked against SQS's rules (an application uses a handful): a lookup costs less than the pattern. */
+const checkedNames = new Map<string, boolean>();
+const maxCheckedNames = 256;
+
+function isValidName(name: string): boolean {
+  let valid = checkedNames.get(name);
+  if (valid === undefined) {
+    valid = validName.test(name);
+    if (checkedNames.size < maxCheckedNames) checkedNames.set(name, valid);
+  }
+  return valid;
+}
+
 /**
  * Turns Kit message headers into SQS message attributes (each a `String` attribute), or,
  * when they break SQS's rules for attributes, into the one {@link packedHeadersAttribute}
@@ -22,7 +35,7 @@ export function toAttributes(headers: ReadonlyMap<string, string>): Record<strin
     const attributes: Record<string, MessageAttributeValue> = {};
     let fits = true;
     for (const [name, value] of headers) {
-      if (value === "" || !validName.test(name)) {
+      if (value === "" || !isValidName(name)) {
         fits = false;
         break;
       }
@@ -42,8 +55,10 @@ export function toAttributes(headers: ReadonlyMap<string, string>): Record<strin
  */
 export function fromAttributes(attributes: Readonly<Record<string, MessageAttributeValue>> | undefined): Map<string, string> {
   const headers = new Map<string, string>();
-  for (const [name, attribute] of Object.entries(attributes ?? {})) {
-    if (attribute.StringValue === undefined) continue;
+  if (attributes === undefined) return headers;
+  for (const name of Object.keys(attributes)) {
+    const attribute = attributes[name];
+    if (attribute?.StringValue === undefined) continue;
     if (name !== packedHeadersAttribute) {
       headers.set(name, attribute.StringValue);
       continue;

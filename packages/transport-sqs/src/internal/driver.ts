@@ -156,11 +156,11 @@ export function sqsDriver(config: SqsDriverConfig): SqsDriver {
 
   const toMessage = (raw: RawMessage): SqsMessage => {
     const headers = fromAttributes(raw.MessageAttributes);
-    const sent = Number(raw.Attributes?.SentTimestamp);
     const timeout = headers.get(timeoutHeader);
-    if (timeout !== undefined && /^\d{1,8}$/.test(timeout) && Number.isFinite(sent)) {
+    if (timeout !== undefined && /^\d{1,8}$/.test(timeout)) {
+      const sent = Number(raw.Attributes?.SentTimestamp);
       // The caller's budget was counted from when it sent; the time in the queue is spent.
-      headers.set(timeoutHeader, String(Math.max(0, Number(timeout) - Math.max(0, Date.now() - sent))));
+      if (Number.isFinite(sent)) headers.set(timeoutHeader, String(Math.max(0, Number(timeout) - Math.max(0, Date.now() - sent))));
     }
     return {
       id: raw.MessageId ?? "",
