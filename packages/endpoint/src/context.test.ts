@@ -140,6 +140,25 @@ describe("withDeadline", () => {
     cancel();
   });
 
+  it("stays deadline_exceeded when canceled after its deadline passed, whether or not its signal was read", () => {
+    const [unread, cancelUnread] = withTimeout(background(), 0);
+    cancelUnread();
+    expect((unread.signal.reason as { code: string }).code).toBe(Code.DeadlineExceeded);
+    const [parent, cancelParent] = withTimeout(background(), 0);
+    const [child, cancelChild] = withCancel(parent);
+    cancelChild();
+    expect((child.signal.reason as { code: string }).code).toBe(Code.DeadlineExceeded);
+    cancelParent();
+  });
+
+  it("passes on a parent's cancel that came before the child's, though neither signal was read", () => {
+    const [parent, cancelParent] = withCancel(background());
+    const [child, cancelChild] = withCancel(parent);
+    cancelParent(new KitError(Code.Unavailable, "shutting down"));
+    cancelChild();
+    expect((child.signal.reason as { message: string }).message).toBe("shutting down");
+  });
+
   it("never extends the parent's deadline", async () => {
     const [parent, cancelParent] = withTimeout(background(), 40);
     const [child, cancelChild] = withDeadline(parent, Date.now() + 60_000);

@@ -174,15 +174,32 @@ class DerivedContext implements Context {
   /** Cancels `ctx` with `reason` (`canceled` without one); only the first call counts. */
   static cancel(ctx: DerivedContext, reason: KitError | undefined): void {
     if (ctx.#canceled) return;
-    ctx.#canceled = true;
     const controller = ctx.#controller;
     if (controller === undefined) {
-      ctx.#reason = reason; // nobody has the signal yet: nothing to abort, nothing to unlink
+      // Nobody has the signal yet: nothing to abort, nothing to unlink. A context that had
+      // already ended (its deadline passed, its parent ended) keeps the reason it ended with.
+      ctx.#reason = DerivedContext.#ended(ctx) ?? reason;
+      ctx.#canceled = true;
       return;
     }
+    ctx.#canceled = true;
     clearTimeout(ctx.#timer);
     if (ctx.#onParentAbort !== undefined) ctx.#parent.signal.removeEventListener("abort", ctx.#onParentAbort);
     controller.abort(reason ?? canceled());
+  }
+
+  /**
+   * Why `ctx` has ended by now without anyone canceling it (its deadline passed, or its parent
+   * ended), or `undefined` if it has not; an unread context is asked without making its signal.
+   */
+  static #ended(ctx: Context): KitError | undefined {
+    if (ctx.deadline !== undefined && ctx.deadline <= Date.now()) return exceeded();
+    if (ctx instanceof DerivedContext && ctx.#controller === undefined) {
+      return ctx.#canceled ? (ctx.#reason ?? canceled()) : DerivedContext.#ended(ctx.#parent);
+    }
+    const { signal } = ctx;
+    if (!signal.aborted) return undefined;
+    return isKitError(signal.reason) ? signal.reason : canceled();
   }
 
   /** Makes the signal, in the state the context is in now, and ties it to the parent and the deadline. */
@@ -208,7 +225,7 @@ class DerivedContext implements Context {
     const { deadline } = this;
     if (deadline !== undefined && deadline !== this.#parent.deadline) {
       const expire = (): void => {
-        DerivedContext.cancel(this, new KitError(Code.DeadlineExceeded, "context deadline exceeded"));
+        DerivedContext.cancel(this, exceeded());
       };
       const ms = deadline - Date.now();
       if (ms <= 0) expire();
@@ -219,6 +236,11 @@ class DerivedContext implements Context {
     }
     return controller.signal;
   }
+}
+
+/** The reason of a context whose deadline passed. */
+function exceeded(): KitError {
+  return new KitError(Code.DeadlineExceeded, "context deadline exceeded");
 }
 
 /**
