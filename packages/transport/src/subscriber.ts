@@ -4,7 +4,6 @@ import {
   isRetryable,
   KitError,
   toKitError,
-  untilAborted,
   withCancel,
   withTimeout,
   type CancelFunc,
@@ -12,6 +11,7 @@ import {
   type Endpoint,
 } from "@kit/endpoint";
 import { exponentialBackoff, type Backoff } from "./backoff.ts";
+import { Deadlines } from "./internal/deadlines.ts";
 import type { MessageDriver } from "./driver.ts";
 import { observeErrors, type ErrorHandler } from "./error-handler.ts";
 import { sleep } from "./internal/sleep.ts";
@@ -136,6 +136,11 @@ interface Task<M> {
   state: "running" | "settling" | "released";
   /** Where the attempt is, so a failure is classified by it. */
   stage: Stage;
+  /** For an attempt with a deadline: when it expires (epoch ms), what it expired with, and how its wait ends. */
+  expires: number;
+  timedOut: KitError | undefined;
+  pass: (() => void) | undefined;
+  fail: ((reason: unknown) => void) | undefined;
 }
 
 /**
@@ -293,12 +298,52 @@ export function runSubscriber<Req, Res, M extends Message>(
     await driver.reply(message, reply);
   };
 
+  /** Attempts with a deadline, on one timer: one that expires is canceled and no longer waited for. */
+  const deadlines = new Deadlines<Task<M>>((task) => {
+    expire(task);
+  });
+
+  const expire = (task: Task<M>): KitError => {
+    const reason = new KitError(Code.DeadlineExceeded, "context deadline exceeded");
+    task.timedOut = reason;
+    task.cancel?.(reason);
+    task.fail?.(reason);
+    return reason;
+  };
+
+  /** Runs the work and ends the attempt's wait with it, unless its deadline ended the wait first. */
+  const workWatched = async (task: Task<M>): Promise<void> => {
+    try {
+      await work(task);
+      deadlines.delete(task);
+      task.pass?.();
+    } catch (thrown) {
+      deadlines.delete(task);
+      task.fail?.(thrown);
+    }
+  };
+
+  /** The work of an attempt that must end within `ms`: failed with `deadline_exceeded` then, without waiting for the endpoint. */
+  const withinDeadline = (task: Task<M>, ms: number): Promise<void> => {
+    if (ms <= 0) return Promise.reject(expire(task)); // expired on arrival: the endpoint is not called
+    const wait = new Promise<void>((resolve, reject) => {
+      task.pass = resolve;
+      task.fail = reject;
+    });
+    task.expires = Date.now() + ms;
+    deadlines.add(task);
+    void workWatched(task);
+    return wait;
+  };
+
   /**
-   * One attempt: decode, endpoint, reply. Returns why it failed, or `undefined`. Only a message
-   * with a deadline (`kit-timeout`) is raced against its context, so that the attempt fails at
-   * the deadline without waiting for the endpoint; without one, nothing but `close()` can end the
-   * attempt early, and `close()` releases the message itself. So the usual message costs no
-   * signal, no listener and no timer.
+   * One attempt: decode, endpoint, reply. Returns why it failed, or `undefined`. A message with
+   * a deadline (`kit-timeout`) fails at the deadline without waiting for the endpoint; the
+   * runtime watches all such deadlines on one timer ({@link Deadlines}), and the endpoint's
+   * context has the deadline and is canceled with `deadline_exceeded` at it. A message without
+   * one is ended early only by `close()`, which releases it itself. So a message costs no
+   * `AbortController`, no listener and no timer of its own unless its endpoint reads
+   * `ctx.signal`.
    */
   const attempt = (task: Task<M>): Promise<Failure | undefined> => {
     let ms: number | undefined;
@@ -312,15 +357,18 @@ export function runSubscriber<Req, Res, M extends Message>(
     const [ctx, cancel] = ms === undefined ? withCancel(background()) : withTimeout(background(), ms);
     task.ctx = ctx;
     task.cancel = cancel;
+    task.timedOut = undefined;
+    task.pass = undefined;
+    task.fail = undefined;
     if (malformed !== undefined) {
       observe(ctx, malformed);
       return Promise.resolve({ error: malformed, stage: "decode", retry: false });
     }
-    const running = ms === undefined ? work(task) : untilAborted(ctx.signal, () => work(task));
+    const running = ms === undefined ? work(task) : withinDeadline(task, ms);
     // .then rather than an async function: one promise less per message on the usual path
     return running.then(succeeded, (thrown: unknown): Failure | undefined => {
       if (task.state === "released") return undefined;
-      const timedOut = ms !== undefined && ctx.signal.aborted && thrown === ctx.signal.reason;
+      const timedOut = thrown === task.timedOut;
       const { stage } = task;
       const fallback = stage === "decode" ? Code.InvalidArgument : stage === "reply" ? Code.Unavailable : Code.Unknown;
       const error = toKitError(thrown, fallback);
@@ -417,7 +465,18 @@ export function runSubscriber<Req, Res, M extends Message>(
 
   const start = (message: M, releaseAt: KitError | "closed" | undefined): void => {
     const attempts = Number.isInteger(message.attempt) && message.attempt > 1 ? message.attempt : 1;
-    const task: Task<M> = { message, attempt: attempts, ctx: background(), cancel: undefined, state: "running", stage: "endpoint" };
+    const task: Task<M> = {
+      message,
+      attempt: attempts,
+      ctx: background(),
+      cancel: undefined,
+      state: "running",
+      stage: "endpoint",
+      expires: 0,
+      timedOut: undefined,
+      pass: undefined,
+      fail: undefined,
+    };
     tasks.add(task);
     if (releaseAt === undefined) {
       void handle(task);
