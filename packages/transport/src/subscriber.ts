@@ -244,17 +244,31 @@ export function runSubscriber<Req, Res, M extends Message>(
     delay,
   });
 
+  /** The driver call that carries out a decision (`headers` for a dead letter, `delay` for a retry). */
+  const carryOut = (task: Task<M>, decision: MessageDecision, delay: number, headers: ReadonlyMap<string, string> | undefined): Promise<void> => {
+    switch (decision) {
+      case "succeeded":
+        return driver.ack(task.message);
+      case "retried":
+        return driver.retryLater?.(task.message, delay) ?? Promise.resolve();
+      case "dead-lettered":
+        return driver.deadLetter(task.message, headers ?? new Map<string, string>());
+      case "released":
+        return driver.release(task.message);
+    }
+  };
+
   /**
-   * Settles a message with one driver call; when that fails, releases it instead. The outcome
-   * object is made only when there are finalizers to see it.
+   * Settles a message with the driver call for `decision`; when that fails, releases it
+   * instead. The outcome object is made only when there are finalizers to see it.
    */
   // eslint-disable-next-line max-params -- internal; the outcome's parts, so that no object is made for nobody
-  const settle = async (task: Task<M>, call: () => Promise<void>, decision: MessageDecision, error?: KitError, delay?: number): Promise<void> => {
+  const settle = async (task: Task<M>, decision: MessageDecision, error?: KitError, delay?: number, headers?: ReadonlyMap<string, string>): Promise<void> => {
     task.state = decision === "released" ? "released" : "settling";
     let result = decision;
     let why = error;
     try {
-      await call();
+      await carryOut(task, decision, delay ?? 0, headers);
     } catch (thrown) {
       why = toKitError(thrown, Code.Unavailable);
       observe(task.ctx, why);
@@ -274,7 +288,7 @@ export function runSubscriber<Req, Res, M extends Message>(
   const release = async (task: Task<M>, reason: KitError | undefined): Promise<void> => {
     task.state = "released";
     task.cancel?.(reason ?? closed());
-    await settle(task, () => driver.release(task.message), "released", reason);
+    await settle(task, "released", reason);
     finish(task); // its endpoint may still be running; the slot is free and close() need not wait for it
   };
 
@@ -396,14 +410,14 @@ export function runSubscriber<Req, Res, M extends Message>(
         const failure = await attempt(task);
         if (task.state === "released") return;
         if (failure === undefined) {
-          await settle(task, () => driver.ack(task.message), "succeeded");
+          await settle(task, "succeeded");
           return;
         }
         const { error } = failure;
         if (failure.retry && task.attempt < maxAttempts) {
           const delay = Math.max(0, backoff(task.attempt));
           if (driver.retry === "redeliver") {
-            await settle(task, () => driver.retryLater?.(task.message, delay) ?? Promise.resolve(), "retried", error, delay);
+            await settle(task, "retried", error, delay);
             return;
           }
           await finalize(task, outcome(task, "retried", error, delay));
@@ -422,7 +436,7 @@ export function runSubscriber<Req, Res, M extends Message>(
         const headers = new Map<string, string>();
         writeError(headers, error);
         headers.set(attemptsHeader, String(task.attempt));
-        await settle(task, () => driver.deadLetter(task.message, headers), "dead-lettered", error);
+        await settle(task, "dead-lettered", error, undefined, headers);
         return;
       }
     } catch (thrown) {
