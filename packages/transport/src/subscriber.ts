@@ -292,8 +292,25 @@ export function runSubscriber<Req, Res, M extends Message>(
     finish(task); // its endpoint may still be running; the slot is free and close() need not wait for it
   };
 
-  /** Hooks, decode, endpoint, after hooks, reply: the work of one attempt, its stage kept on the task. */
-  const work = async (task: Task<M>): Promise<void> => {
+  /**
+   * The work of one attempt, its stage kept on the task: decode, endpoint, reply, with the hooks
+   * when there are any. Small functions on purpose: an async function keeps all its locals in a
+   * heap object while it waits, so the usual path (no hooks) has one of its own.
+   */
+  const work = (task: Task<M>): Promise<void> => (before.length === 0 && after.length === 0 ? plainWork(task) : hookedWork(task));
+
+  /** Decode, endpoint, reply, for a subscriber without hooks. */
+  const plainWork = async (task: Task<M>): Promise<void> => {
+    const { message } = task;
+    task.stage = "decode";
+    const decoded = decode(task.ctx, message);
+    const request = isPromiseLike(decoded) ? await decoded : decoded;
+    task.stage = "endpoint";
+    const response = await endpoint(task.ctx, request);
+    if (message.reply !== undefined) await answer(task, message, response, { body: noBody, headers: new Map<string, string>() });
+  };
+
+  const hookedWork = async (task: Task<M>): Promise<void> => {
     const { message } = task;
     task.stage = "endpoint"; // a before hook's failure counts as the endpoint's
     for (const hook of before) task.ctx = await hook(task.ctx, message);
@@ -302,15 +319,20 @@ export function runSubscriber<Req, Res, M extends Message>(
     const request = isPromiseLike(decoded) ? await decoded : decoded;
     task.stage = "endpoint";
     const response = await endpoint(task.ctx, request);
-    if (after.length === 0 && message.reply === undefined) return;
     const reply: OutgoingMessage = { body: noBody, headers: new Map<string, string>() };
     for (const hook of after) task.ctx = await hook(task.ctx, reply);
-    if (message.reply === undefined) return;
-    await encode(task.ctx, response, reply);
+    if (message.reply !== undefined) await answer(task, message, response, reply);
+  };
+
+  /** Encodes the response into `reply` and sends it to the message's reply address. */
+  const answer = async (task: Task<M>, message: M, response: Res, reply: OutgoingMessage): Promise<void> => {
+    const encoding = encode(task.ctx, response, reply);
+    if (encoding !== undefined) await encoding;
     task.stage = "reply";
     if (driver.reply === undefined) throw new KitError(Code.Unimplemented, "this transport cannot send replies");
     await driver.reply(message, reply);
   };
+
 
   /** Attempts with a deadline, on one timer: one that expires is canceled and no longer waited for. */
   const deadlines = new Deadlines<Task<M>>((task) => {
@@ -403,48 +425,53 @@ export function runSubscriber<Req, Res, M extends Message>(
     }
   };
 
-  /** Runs a message until it is settled, then frees its slot. */
+  /** Runs a message until it is settled, then frees its slot. Small, as `work` is: see there. */
   const handle = async (task: Task<M>): Promise<void> => {
     try {
-      for (;;) {
-        const failure = await attempt(task);
-        if (task.state === "released") return;
-        if (failure === undefined) {
-          await settle(task, "succeeded");
-          return;
-        }
-        const { error } = failure;
-        if (failure.retry && task.attempt < maxAttempts) {
-          const delay = Math.max(0, backoff(task.attempt));
-          if (driver.retry === "redeliver") {
-            await settle(task, "retried", error, delay);
-            return;
-          }
-          await finalize(task, outcome(task, "retried", error, delay));
-          task.cancel?.(settled);
-          await sleep(delay, stop.signal);
-          if (task.state !== "running") return;
-          if (isAborted(stop.signal)) {
-            await release(task, undefined);
-            return;
-          }
-          task.attempt += 1;
-          continue;
-        }
-        task.state = "settling";
-        if (failure.stage !== "reply") await answerError(task, error);
-        const headers = new Map<string, string>();
-        writeError(headers, error);
-        headers.set(attemptsHeader, String(task.attempt));
-        await settle(task, "dead-lettered", error, undefined, headers);
-        return;
-      }
+      const failure = await attempt(task);
+      if (task.state === "released") return;
+      if (failure === undefined) await settle(task, "succeeded");
+      else await recover(task, failure);
     } catch (thrown) {
       observe(task.ctx, toKitError(thrown, Code.Internal));
     } finally {
       finish(task);
     }
   };
+
+  /** After a failed attempt: retries (by redelivery, or here after a backoff) or dead-letters the message. */
+  const recover = async (task: Task<M>, first: Failure): Promise<void> => {
+    for (let failure: Failure | undefined = first; failure !== undefined; failure = await attempt(task)) {
+      if (task.state === "released") return;
+      const { error } = failure;
+      if (failure.retry && task.attempt < maxAttempts) {
+        const delay = Math.max(0, backoff(task.attempt));
+        if (driver.retry === "redeliver") {
+          await settle(task, "retried", error, delay);
+          return;
+        }
+        await finalize(task, outcome(task, "retried", error, delay));
+        task.cancel?.(settled);
+        await sleep(delay, stop.signal);
+        if (task.state !== "running") return;
+        if (isAborted(stop.signal)) {
+          await release(task, undefined);
+          return;
+        }
+        task.attempt += 1;
+        continue;
+      }
+      task.state = "settling";
+      if (failure.stage !== "reply") await answerError(task, error);
+      const headers = new Map<string, string>();
+      writeError(headers, error);
+      headers.set(attemptsHeader, String(task.attempt));
+      await settle(task, "dead-lettered", error, undefined, headers);
+      return;
+    }
+    if (task.state === "running") await settle(task, "succeeded"); // a retry in place succeeded
+  };
+
 
   const stop = new AbortController();
   const tasks = new Set<Task<M>>();
