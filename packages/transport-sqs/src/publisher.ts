@@ -165,7 +165,8 @@ export function publisher<Req, Res>(
         cancelTimeout = cancel;
       }
       const message: OutgoingMessage = { body: noBody, headers: new Map<string, string>() };
-      await encode(current, request, message);
+      const encoding = encode(current, request, message);
+      if (encoding !== undefined) await encoding; // most encoders are synchronous: no turn of the microtask queue for them
       for (const hook of before) current = await hook(current, message);
       writeTimeout(current, message.headers);
       const outgoing = (): Outgoing => ({
