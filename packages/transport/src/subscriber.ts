@@ -568,11 +568,13 @@ export function runSubscriber<Req, Res, M extends Message>(
         await sleep(Math.max(10, backoff(failures)), stop.signal);
         continue;
       }
-      received.forEach((message, i) => {
+      let started = 0;
+      for (const message of received) {
         if (isAborted(stop.signal)) start(message, "closed");
-        else if (i >= room) start(message, new KitError(Code.Internal, `the driver returned more than the ${room} messages asked for`));
+        else if (started >= room) start(message, new KitError(Code.Internal, `the driver returned more than the ${room} messages asked for`));
         else start(message, undefined);
-      });
+        started += 1;
+      }
     }
   })();
 

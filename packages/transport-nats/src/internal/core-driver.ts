@@ -4,6 +4,19 @@ import { headers as natsHeaders, type NatsConnection } from "@nats-io/nats-core"
 import { readHeaders, toNatsHeaders, withHeaders } from "./headers.ts";
 import type { Inbox, NatsMsg } from "./inbox.ts";
 
+/** The runtime's view of raw deliveries. */
+function toCoreMessages(taken: readonly NatsMsg[]): CoreMessage[] {
+  return taken.map(
+    (raw): CoreMessage => ({
+      body: raw.data,
+      headers: readHeaders(raw.headers),
+      attempt: 1,
+      reply: raw.reply === undefined || raw.reply === "" ? undefined : raw.reply,
+      raw,
+    }),
+  );
+}
+
 /** What `ack` and `reply` return: core NATS has nothing to wait for. */
 const done = Promise.resolve();
 
@@ -44,18 +57,7 @@ export function coreDriver(nc: NatsConnection, inbox: Inbox, options: CoreDriver
   const { deadLetter, report } = options;
   return {
     retry: "in-place",
-    async receive(max, signal) {
-      const taken = await inbox.take(max, signal);
-      return taken.map(
-        (raw): CoreMessage => ({
-          body: raw.data,
-          headers: readHeaders(raw.headers),
-          attempt: 1,
-          reply: raw.reply === undefined || raw.reply === "" ? undefined : raw.reply,
-          raw,
-        }),
-      );
-    },
+    receive: (max, signal) => inbox.take(max, signal).then(toCoreMessages),
     ack: () => done,
     async release(message) {
       const { raw } = message;
