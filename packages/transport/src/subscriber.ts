@@ -366,7 +366,7 @@ export function runSubscriber<Req, Res, M extends Message>(
       task.pass = resolve;
       task.fail = reject;
     });
-    task.expires = Date.now() + ms;
+    task.expires = task.ctx.deadline ?? Date.now() + ms; // the context's deadline, made from the same clock reading
     deadlines.add(task);
     void workWatched(task);
     return wait;
