@@ -18,14 +18,14 @@
 // Kit/raw ratio (both sides of a round run back to back, so load that drifts from round to round
 // cancels out) and this process's CPU time per message.
 //
-// Latest, 13 runs (Node 24, 2 vCPUs shared with ElasticMQ and another engineer's work, load
-// average 2-5): ratio of the medians, send 0.71-1.02 (median run 0.89), consume 0.72-1.09 (0.89);
-// median of the rounds' own ratios, send 0.79-1.05 (0.90), consume 0.82-1.00 (0.94); met in 2
-// runs of 13. CPU of this process per message sent: raw 55-105 µs, Kit 63-122 µs (median Kit/raw
-// 1.17); received, handled and deleted: raw 113-266 µs, Kit 136-305 µs (1.18). With the SDK
-// answered by canned responses (no network, no broker) Kit adds about 10 µs a message sent (2 µs
-// of it the JSON codec's TextEncoder) and 12 µs a message consumed, to the SDK's 50-80; without
-// the SDK (a stub client), 0.7-1.2 µs sent and 1.3-2.1 µs consumed.
+// Latest, 8 runs (Node 24, 2 vCPUs shared with ElasticMQ and another engineer's work, load
+// average 3-7; with jsonCodec on Buffer.from and the runtime of 2 December): ratio of the
+// medians, send 0.78-1.05 (median run 0.90), consume 0.87-1.03 (0.94); median of the rounds' own
+// ratios, send 0.83-1.07 (0.88), consume 0.84-1.02 (0.93); met in 2 runs of 8. CPU of this
+// process per message sent: raw 49-60 µs, Kit 52-73 µs (median Kit/raw 1.15, +8 µs); received,
+// handled and deleted: raw 116-144 µs, Kit 131-177 µs (1.15, +18 µs). Without the SDK (a stub
+// client), Kit's own code costs 0.7-1.2 µs a message sent and 1.3-2.1 µs a message consumed more
+// than the raw loop's.
 import { randomUUID } from "node:crypto";
 import {
   CreateQueueCommand,
