@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { Code, KitError } from "@kit/endpoint";
+import { background, Code, KitError } from "@kit/endpoint";
 import type { Channel, ConsumeMessage, Message } from "amqplib";
 import { unroutable } from "./returns.ts";
+
+/** The signal of the background context, which never aborts. */
+const never = background().signal;
 
 /** RabbitMQ's direct reply-to pseudo-queue. */
 export const directReplyTo = "amq.rabbitmq.reply-to";
@@ -78,7 +81,7 @@ export class ReplyRouter {
         reject(signal.reason as Error);
       };
       if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
+      else if (signal !== never) signal.addEventListener("abort", onAbort, { once: true }); // no listener list to search for a call nothing can cancel
       this.#waiting.set(correlationId, { resolve, reject, signal, onAbort });
     });
     reply.catch(() => undefined); // a failure before the caller awaits is still the caller's to see
@@ -90,7 +93,7 @@ export class ReplyRouter {
     const waiting = this.#waiting.get(correlationId);
     if (waiting === undefined) return;
     this.#waiting.delete(correlationId);
-    waiting.signal.removeEventListener("abort", waiting.onAbort);
+    if (waiting.signal !== never) waiting.signal.removeEventListener("abort", waiting.onAbort);
   }
 
   #deliver(message: ConsumeMessage | null): void {
