@@ -92,6 +92,8 @@ console.log(
   `\ntarget: Kit NATS request/reply reaches at least ${String(TARGET)} of raw NATS doing the same work: ${kitVsRaw >= TARGET ? "MET" : "NOT MET"} (${kitVsRaw.toFixed(2)}; on default connections ${ratio(onDefaults, "kit nats (default options)", "raw nats (default options)").toFixed(2)})`,
 );
 
+if (kitVsRaw < TARGET) process.exitCode = 1;
+
 await same.close();
 await defaults.close();
 await Promise.all([...traceless, ...plain].map((nc) => nc.close()));
