@@ -7,7 +7,8 @@
  * @packageDocumentation
  */
 export { correlationIdHeader, replyTopicHeader } from "./headers.ts";
-export { publisher, type PublisherOptions, type PublisherOutcome } from "./publisher.ts";
+export { publisher, type PublisherOptions } from "./publisher.ts";
+export type { PublisherOutcome } from "@kit/transport";
 export type { KafkaRecord } from "./record.ts";
 export { requester, type Requester, type RequesterOptions } from "./requester.ts";
 export { subscriber, type KafkaSubscriber, type KafkaSubscriberOptions } from "./subscriber.ts";

@@ -1,25 +1,19 @@
-import { toKitError, type Context, type Endpoint, type KitError } from "@kit/endpoint";
-import type { EncodeMessage, OutgoingMessage } from "@kit/transport";
+import type { Endpoint } from "@kit/endpoint";
+import { messagePublisher, type EncodeMessage, type PublisherOptions as HookOptions, type SendMessage } from "@kit/transport";
 import type { Producer } from "kafkajs";
 import { produce } from "./internal/produce.ts";
 
-/** What a {@link PublisherOptions.finalizer} hook learns about a finished call. */
-export interface PublisherOutcome {
-  /** The error the call failed with; `undefined` on success. */
-  readonly error: KitError | undefined;
-}
-
-/** Options for {@link publisher}, with the Go kit hook names every Kit transport uses. */
-export interface PublisherOptions<Req> {
+/**
+ * Options for {@link publisher}: the record's key, and the Go kit hooks every Kit message
+ * publisher has (`before`, set headers such as trace context; `finalizer`); a record has no reply,
+ * so no `after`.
+ */
+export interface PublisherOptions<Req> extends Omit<HookOptions, "after"> {
   /**
    * The record's key, from the request: records with one key go to one partition and are
    * consumed in order. Without it records have no key (spread over partitions).
    */
   readonly key?: (request: Req) => string | Buffer | null | undefined;
-  /** Hooks run in order after encoding, before the record is sent: set headers (trace context), return the context. */
-  readonly before?: readonly ((ctx: Context, message: OutgoingMessage) => Context | Promise<Context>)[];
-  /** Hooks run at the end of every call, whatever happened; what they throw is ignored. */
-  readonly finalizer?: readonly ((ctx: Context, outcome: PublisherOutcome) => void | Promise<void>)[];
 }
 
 /**
@@ -54,26 +48,10 @@ export function publisher<Req>(
   encode: EncodeMessage<Req>,
   options: PublisherOptions<Req> = {},
 ): Endpoint<Req, void> {
-  const { key, before = [], finalizer = [] } = options;
-  return async (ctx, request) => {
-    let current = ctx;
-    let error: KitError | undefined;
-    try {
-      const message: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
-      await encode(current, request, message);
-      for (const hook of before) current = await hook(current, message);
-      await produce(current, producer, topic, key?.(request) ?? null, message);
-    } catch (thrown) {
-      error = toKitError(thrown);
-      throw error;
-    } finally {
-      for (const hook of finalizer) {
-        try {
-          await hook(current, { error });
-        } catch {
-          // a finalizer only observes; its failure must not change the call's result
-        }
-      }
-    }
+  const { key } = options;
+  const send: SendMessage<Req> = async (ctx, message, request) => {
+    await produce(ctx, producer, topic, key?.(request) ?? null, message);
+    return undefined;
   };
+  return messagePublisher(send, encode, undefined, options);
 }

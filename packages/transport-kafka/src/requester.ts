@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Code, KitError, toKitError, untilAborted, type Context, type Endpoint } from "@kit/endpoint";
-import { readError, type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
+import { messagePublisher, type DecodeMessage, type EncodeMessage, type Message, type SendMessage } from "@kit/transport";
 import { Partitioners, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
 import { correlationIdHeader, headersFromKafka, replyTopicHeader } from "./headers.ts";
 import { produce } from "./internal/produce.ts";
@@ -60,7 +60,7 @@ export async function requester<Req, Res>(
   decode: DecodeMessage<Res>,
   options: RequesterOptions<Req>,
 ): Promise<Requester<Req, Res>> {
-  const { replyTopic, key, before = [], after = [], finalizer = [] } = options;
+  const { replyTopic, key } = options;
   const waiting = new Map<string, Waiting>();
   const producer = options.producer ?? kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   const consumer = kafka.consumer({ maxWaitTimeInMs: 100, ...options.consumer, groupId: `kit-requester-${randomUUID()}` });
@@ -100,41 +100,23 @@ export async function requester<Req, Res>(
   }
 
   const closed = new AbortController();
-  const call: Endpoint<Req, Res> = async (ctx, request) => {
-    let current = ctx;
-    let error: KitError | undefined;
+  const send: SendMessage<Req> = async (ctx, message, request) => {
+    if (closed.signal.aborted) throw new KitError(Code.Canceled, "requester closed");
     const id = randomUUID();
+    message.headers.set(replyTopicHeader, replyTopic);
+    message.headers.set(correlationIdHeader, id);
+    const replied = new Promise<Message>((resolve) => {
+      waiting.set(id, { resolve });
+    });
     try {
-      if (closed.signal.aborted) throw new KitError(Code.Canceled, "requester closed");
-      const message: OutgoingMessage = { body: new Uint8Array(0), headers: new Map<string, string>() };
-      await encode(current, request, message);
-      for (const hook of before) current = await hook(current, message);
-      message.headers.set(replyTopicHeader, replyTopic);
-      message.headers.set(correlationIdHeader, id);
-      const replied = new Promise<Message>((resolve) => {
-        waiting.set(id, { resolve });
-      });
-      const signal = AbortSignal.any([current.signal, closed.signal]);
-      await produce(current, producer, topic, key?.(request) ?? null, message);
-      const reply = await untilAborted(signal, () => replied);
-      for (const hook of after) current = await hook(current, reply);
-      const failed = readError(reply.headers);
-      if (failed !== undefined) throw failed;
-      return await decode(current, reply);
-    } catch (thrown) {
-      error = toKitError(thrown);
-      throw error;
+      const signal = AbortSignal.any([ctx.signal, closed.signal]);
+      await produce(ctx, producer, topic, key?.(request) ?? null, message);
+      return await untilAborted(signal, () => replied);
     } finally {
       waiting.delete(id);
-      for (const hook of finalizer) {
-        try {
-          await hook(current, { error });
-        } catch {
-          // a finalizer only observes; its failure must not change the call's result
-        }
-      }
     }
   };
+  const call = messagePublisher(send, encode, decode, options);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

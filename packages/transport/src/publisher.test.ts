@@ -51,8 +51,19 @@ describe("messagePublisher", () => {
   it("resolves with undefined for fire and forget", async () => {
     const broker = echoBroker(() => undefined);
     const call = messagePublisher(broker.send, encodeJSONMessage, undefined);
-    expect(await call(background(), { id: 1 })).toBeUndefined();
+    await expect(call(background(), { id: 1 })).resolves.toBeUndefined();
     expect(broker.sent).toHaveLength(1);
+  });
+
+  it("gives send the request, for what the broker routes by", async () => {
+    const keys: string[] = [];
+    const send: SendMessage<{ customer: string }> = (_ctx, _message, request) => {
+      keys.push(request.customer);
+      return Promise.resolve(undefined);
+    };
+    const call = messagePublisher(send, encodeJSONMessage, undefined);
+    await call(background(), { customer: "c-7" });
+    expect(keys).toEqual(["c-7"]);
   });
 
   it("runs before, after and finalizer hooks in order, each with the context the hooks returned", async () => {

@@ -33,9 +33,10 @@ export interface PublisherOptions {
  * fire and forget, with `undefined` once the broker has the message. It stops waiting when
  * `ctx.signal` aborts (rejecting with the signal's reason), and throws broker failures as
  * `KitError`s with the code a caller should see (`unavailable` for a broker that cannot be
- * reached).
+ * reached). It also gets the request itself, for what the broker routes by (a Kafka record's
+ * key, an SQS FIFO message group).
  */
-export type SendMessage = (ctx: Context, message: OutgoingMessage) => Promise<Message | undefined>;
+export type SendMessage<Req = unknown> = (ctx: Context, message: OutgoingMessage, request: Req) => Promise<Message | undefined>;
 
 const empty = new Uint8Array(0);
 
@@ -63,7 +64,22 @@ const empty = new Uint8Array(0);
  * ```
  */
 export function messagePublisher<Req, Res>(
-  send: SendMessage,
+  send: SendMessage<Req>,
+  encode: EncodeMessage<Req>,
+  decode: DecodeMessage<Res>,
+  options?: PublisherOptions,
+): Endpoint<Req, Res>;
+/** Fire and forget: `send` resolves with `undefined` once the broker has the message. */
+export function messagePublisher<Req>(send: SendMessage<Req>, encode: EncodeMessage<Req>, decode: undefined, options?: PublisherOptions): Endpoint<Req, void>;
+/** Either, as the caller's own `decode` decides. */
+export function messagePublisher<Req, Res>(
+  send: SendMessage<Req>,
+  encode: EncodeMessage<Req>,
+  decode: DecodeMessage<Res> | undefined,
+  options?: PublisherOptions,
+): Endpoint<Req, Res | undefined>;
+export function messagePublisher<Req, Res>(
+  send: SendMessage<Req>,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res> | undefined,
   options: PublisherOptions = {},
@@ -80,7 +96,7 @@ export function messagePublisher<Req, Res>(
       for (const hook of before) current = await hook(current, message);
       writeTimeout(current, message.headers);
       if (current.signal.aborted) throw current.signal.reason as Error;
-      const reply = await send(current, message);
+      const reply = await send(current, message, request);
       if (reply === undefined || decode === undefined) return undefined;
       for (const hook of after) current = await hook(current, reply);
       const failed = readError(reply.headers);

@@ -1,5 +1,5 @@
 import { Code, isKitError, toKitError, untilAborted, type Context, type KitError } from "@kit/endpoint";
-import { writeTimeout, type OutgoingMessage } from "@kit/transport";
+import type { OutgoingMessage } from "@kit/transport";
 import type { Producer } from "kafkajs";
 import { headersToKafka } from "../headers.ts";
 
@@ -14,7 +14,6 @@ export function kafkaError(thrown: unknown): KitError {
  */
 // eslint-disable-next-line max-params -- the record's parts, shared by the publisher and the requester
 export async function produce(ctx: Context, producer: Producer, topic: string, key: string | Buffer | null, message: OutgoingMessage): Promise<void> {
-  writeTimeout(ctx, message.headers);
   const value = Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength);
   try {
     await untilAborted(ctx.signal, () => producer.send({ topic, acks: -1, messages: [{ key, value, headers: headersToKafka(message.headers) }] }));
