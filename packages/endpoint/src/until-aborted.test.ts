@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { background } from "./context.ts";
 import { untilAborted } from "./until-aborted.ts";
 
 describe("untilAborted", () => {
+  it("returns the work's own promise for the background context, which can never abort", async () => {
+    const work = Promise.resolve(7);
+    const result = untilAborted(background().signal, () => work);
+    expect(result).toBe(work);
+    expect(await result).toBe(7);
+  });
+
   it("resolves with the work's result when the signal stays quiet", async () => {
     expect(await untilAborted(new AbortController().signal, () => Promise.resolve(42))).toBe(42);
   });

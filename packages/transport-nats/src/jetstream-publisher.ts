@@ -1,8 +1,7 @@
-import { type Context, type Endpoint } from "@kit/endpoint";
+import { untilAborted, type Context, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "@kit/transport";
 import { createInbox, type NatsConnection } from "@nats-io/nats-core";
 import type { PublisherOptions } from "./publisher.ts";
-import { abortable } from "./internal/abortable.ts";
 import { call } from "./internal/call.ts";
 import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
 import { replyToHeader } from "./internal/jetstream-driver.ts";
@@ -67,7 +66,7 @@ export function jetstreamPublisher<Req, Res>(
 ): Endpoint<Req, Res | undefined> {
   const send = async (ctx: Context, message: OutgoingMessage, timeout: number): Promise<Message | undefined> => {
     if (decode === undefined) {
-      await abortable(ctx.signal, () => publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), timeout));
+      await untilAborted(ctx.signal, () => publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), timeout));
       return undefined;
     }
     const inbox = createInbox(inboxPrefix(nc));
@@ -75,8 +74,8 @@ export function jetstreamPublisher<Req, Res>(
     const sub = nc.subscribe(inbox, { max: 1, timeout });
     try {
       const replies = sub[Symbol.asyncIterator]();
-      await abortable(ctx.signal, () => publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), timeout));
-      const next = await abortable(ctx.signal, () => replies.next());
+      await untilAborted(ctx.signal, () => publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), timeout));
+      const next = await untilAborted(ctx.signal, () => replies.next());
       if (next.done === true) throw new Error("the reply subscription closed");
       return { body: next.value.data, headers: readHeaders(next.value.headers), attempt: 1 };
     } finally {

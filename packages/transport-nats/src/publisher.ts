@@ -1,7 +1,6 @@
-import type { Context, Endpoint } from "@kit/endpoint";
+import { untilAborted, type Context, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage, PublisherOptions as HookOptions } from "@kit/transport";
 import type { Msg, NatsConnection } from "@nats-io/nats-core";
-import { abortable } from "./internal/abortable.ts";
 import { call } from "./internal/call.ts";
 import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
 import { withoutStackTraces } from "./internal/without-stack-traces.ts";
@@ -83,11 +82,11 @@ export function publisher<Req, Res>(
     const hdrs = toNatsHeaders(message.headers);
     if (decode === undefined) {
       nc.publish(subject, message.body, hdrs === undefined ? undefined : { headers: hdrs });
-      return abortable(ctx.signal, () => nc.flush()).then(nothing);
+      return untilAborted(ctx.signal, () => nc.flush()).then(nothing);
     }
     const opts = hdrs === undefined ? { timeout } : { timeout, headers: hdrs };
     const request = (): Promise<Msg> => withoutStackTraces(() => nc.request(subject, message.body, opts));
-    return abortable(ctx.signal, request).then(received);
+    return untilAborted(ctx.signal, request).then(received);
   };
   return call(subject, encode, decode, options, send);
 }

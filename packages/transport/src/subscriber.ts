@@ -292,14 +292,6 @@ export function runSubscriber<Req, Res, M extends Message>(
     finish(task); // its endpoint may still be running; the slot is free and close() need not wait for it
   };
 
-  /**
-   * The work of one attempt, its stage kept on the task: decode, endpoint, reply, with the hooks
-   * when there are any. Small functions on purpose: a waiting async function keeps its frame on
-   * the heap, and a smaller frame made the collector's share per message smaller, so the usual
-   * path (no hooks) has one of its own.
-   */
-  const work = (task: Task<M>): Promise<void> => (before.length === 0 && after.length === 0 ? plainWork(task) : hookedWork(task));
-
   /** Decode, endpoint, reply, for a subscriber without hooks. */
   const plainWork = async (task: Task<M>): Promise<void> => {
     const { message } = task;
@@ -320,10 +312,19 @@ export function runSubscriber<Req, Res, M extends Message>(
     const request = isPromiseLike(decoded) ? await decoded : decoded;
     task.stage = "endpoint";
     const response = await endpoint(task.ctx, request);
+    if (after.length === 0 && message.reply === undefined) return;
     const reply: OutgoingMessage = { body: noBody, headers: new Map<string, string>() };
     for (const hook of after) task.ctx = await hook(task.ctx, reply);
     if (message.reply !== undefined) await answer(task, message, response, reply);
   };
+
+  /**
+   * The work of one attempt, its stage kept on the task: decode, endpoint, reply, with the hooks
+   * when there are any. Small functions on purpose: a waiting async function keeps its frame on
+   * the heap, and a smaller frame made the collector's share per message smaller, so the usual
+   * path (no hooks) has one of its own.
+   */
+  const work = before.length === 0 && after.length === 0 ? plainWork : hookedWork;
 
   /** Encodes the response into `reply` and sends it to the message's reply address. */
   const answer = async (task: Task<M>, message: M, response: Res, reply: OutgoingMessage): Promise<void> => {
