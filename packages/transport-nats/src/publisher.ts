@@ -3,7 +3,7 @@ import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage, PublisherO
 import type { Msg, NatsConnection } from "@nats-io/nats-core";
 import { call } from "./internal/call.ts";
 import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
-import { withoutStackTraces } from "./internal/without-stack-traces.ts";
+import { request } from "./internal/replies.ts";
 
 /**
  * Options for {@link publisher} and {@link jetstreamPublisher}: the Go kit hooks every Kit
@@ -84,9 +84,7 @@ export function publisher<Req, Res>(
       nc.publish(subject, message.body, hdrs === undefined ? undefined : { headers: hdrs });
       return untilAborted(ctx.signal, () => nc.flush()).then(nothing);
     }
-    const opts = hdrs === undefined ? { timeout } : { timeout, headers: hdrs };
-    const request = (): Promise<Msg> => withoutStackTraces(() => nc.request(subject, message.body, opts));
-    return untilAborted(ctx.signal, request).then(received);
+    return untilAborted(ctx.signal, () => request(nc, subject, message.body, hdrs, timeout)).then(received);
   };
   return call(subject, encode, decode, options, send);
 }

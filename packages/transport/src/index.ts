@@ -6,13 +6,15 @@
  * deadline header ({@link writeTimeout}, {@link readTimeout}) on any {@link HeaderCarrier},
  * and the message-subscriber runtime every message transport plugs its broker into
  * ({@link runSubscriber} with a {@link MessageDriver}) and the call every message publisher
- * makes ({@link messagePublisher}), with {@link exponentialBackoff}, the
+ * makes ({@link messagePublisher}), with {@link exponentialBackoff}, {@link Deadlines} (many
+ * deadlines on one timer), the
  * JSON message codecs and the `kit-error-*` headers ({@link writeError}, {@link readError}).
  *
  * @packageDocumentation
  */
 export { exponentialBackoff, type Backoff, type BackoffOptions } from "./backoff.ts";
 export type { HeaderCarrier } from "./carrier.ts";
+export { Deadlines, type Expiring } from "./deadlines.ts";
 export { jsonCodec, type Codec } from "./codec.ts";
 export type { MessageDriver, RetryMode } from "./driver.ts";
 export { logErrorHandler, observeErrors, type ErrorHandler } from "./error-handler.ts";

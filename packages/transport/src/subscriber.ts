@@ -11,7 +11,7 @@ import {
   type Endpoint,
 } from "@kit/endpoint";
 import { exponentialBackoff, type Backoff } from "./backoff.ts";
-import { Deadlines } from "./internal/deadlines.ts";
+import { Deadlines } from "./deadlines.ts";
 import type { MessageDriver } from "./driver.ts";
 import { observeErrors, type ErrorHandler } from "./error-handler.ts";
 import { sleep } from "./internal/sleep.ts";

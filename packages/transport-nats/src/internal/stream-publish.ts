@@ -1,6 +1,6 @@
 import { Code, KitError } from "@kit/endpoint";
 import type { MsgHdrs, NatsConnection } from "@nats-io/nats-core";
-import { withoutStackTraces } from "./without-stack-traces.ts";
+import { request } from "./replies.ts";
 
 /** What JetStream answers a publish with: the stream and sequence that stored it, or an error. */
 interface PubAckBody {
@@ -33,7 +33,7 @@ export async function publishToStream(
   headers: MsgHdrs | undefined,
   timeout: number,
 ): Promise<Stored> {
-  const reply = await withoutStackTraces(() => nc.request(subject, data, headers === undefined ? { timeout } : { timeout, headers }));
+  const reply = await request(nc, subject, data, headers, timeout);
   let body: PubAckBody;
   try {
     body = JSON.parse(text.decode(reply.data)) as PubAckBody;

@@ -5,13 +5,24 @@ export interface Expiring {
 }
 
 /**
- * The deadlines of many running attempts on one timer, set for the soonest of them.
+ * Many deadlines on one timer, set for the soonest of them: what the subscriber runtime uses
+ * for messages with a `kit-timeout`, and what a transport's request/reply client can use for
+ * its calls in flight.
  *
- * A timer, an `AbortController` and a listener per message cost more than the rest of the
- * runtime's work on a message, and nearly every message that carries a deadline finishes long
- * before it. Here an attempt costs an entry in a set; the one timer (unref'd: a deadline never
+ * A timer per message or call (and an `AbortController` and a listener to go with it) costs
+ * more than the rest of a transport's work on it, and nearly every one finishes long before its
+ * deadline. Here an entry costs a place in a set; the one timer (unref'd: a deadline never
  * keeps the process alive) wakes at the soonest deadline, hands every entry whose time has come
  * to `expire`, and is set again for the next.
+ *
+ * @example
+ * ```ts
+ * const calls = new Deadlines<{ expires: number; fail: () => void }>((call) => call.fail());
+ * const call = { expires: Date.now() + 5_000, fail: () => console.log("timed out") };
+ * calls.add(call);
+ * // … the reply came in time:
+ * calls.delete(call);
+ * ```
  */
 export class Deadlines<T extends Expiring> {
   readonly #watched = new Set<T>();
