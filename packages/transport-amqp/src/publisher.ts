@@ -2,6 +2,7 @@ import { untilAborted, type Endpoint } from "@kit/endpoint";
 import { messagePublisher, type DecodeMessage, type EncodeMessage, type PublisherOptions as HookOptions, type SendMessage } from "@kit/transport";
 import type { Channel, ConfirmChannel } from "amqplib";
 import { bufferOf } from "./internal/driver.ts";
+import { batchWrites } from "./internal/batched-writes.ts";
 import { noDelay } from "./internal/no-delay.ts";
 import { headersOf, publishOptions } from "./internal/properties.ts";
 import { directReplyTo, repliesOf } from "./internal/replies.ts";
@@ -124,6 +125,7 @@ export function publisher<Req, Res>(
     try {
       try {
         channel.publish(exchange, routingKey, content, publishOptions(message.headers, { replyTo: directReplyTo, correlationId, mandatory: true, persistent }));
+        batchWrites(channel);
       } catch (thrown) {
         throw publishFailed(thrown);
       }

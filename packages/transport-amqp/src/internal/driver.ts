@@ -3,6 +3,7 @@ import { attemptsHeader, type Message, type MessageDriver, type OutgoingMessage 
 import type { ConfirmChannel, ConsumeMessage, MessagePropertyHeaders } from "amqplib";
 import type { Topology } from "../topology.ts";
 import { copyOptions, headersOf, publishOptions } from "./properties.ts";
+import { batchWrites } from "./batched-writes.ts";
 import { publishConfirmed } from "./returns.ts";
 
 /** A delivery as the runtime sees it, with the raw amqplib message to settle it by. */
@@ -103,12 +104,14 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
   ack(message: AmqpMessage): Promise<void> {
     return settled(() => {
       this.#channel.ack(message.raw);
+      batchWrites(this.#channel);
     });
   }
 
   release(message: AmqpMessage): Promise<void> {
     return settled(() => {
       this.#channel.nack(message.raw, false, true);
+      batchWrites(this.#channel);
     });
   }
 
@@ -136,6 +139,7 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
       // Sent on the channel the request is acknowledged on, so the broker has the reply before the
       // ack: amqplib writes a channel's publishes and acks to the socket in the order they were made.
       this.#channel.publish("", message.reply, bufferOf(reply.body), publishOptions(reply.headers, base));
+      batchWrites(this.#channel);
     });
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Code, KitError } from "@kit/endpoint";
 import type { Channel, ConfirmChannel, Message, Options } from "amqplib";
+import { batchWrites } from "./batched-writes.ts";
 
 type OnReturn = (message: Message) => void;
 
@@ -71,6 +72,7 @@ export function publishConfirmed(channel: ConfirmChannel, exchange: string, rout
         else if (returned) reject(unroutable(exchange, routingKey));
         else resolve();
       });
+      batchWrites(channel);
     } catch (thrown) {
       unwatch();
       reject(publishFailed(thrown));
