@@ -22,11 +22,7 @@
 // KAFKA_BENCH_PARTS=3 (or 1,2) runs only those parts, to iterate on one; by default all run.
 // Part 3 also prints the CPU time per record of each side, steadier than the rates on a busy host.
 //
-// Latest (2026-12-02, Node 24, 2 vCPUs shared with the broker and other work, load average 6):
-// produce 1.00, produce → consume 0.98 (met); backlog 0.34, raw 282,000 against Kit 96,000
-// records/s, CPU per record raw 3.0 µs, Kit 7.8 µs (not met; 0.29 to 0.43 over six runs, 0.43
-// at load average 4). Most of Kit's cost is the subscriber runtime's per message, above all the
-// deadline race that every record with `kit-timeout` pays (about 2.5 µs); see bench/README.md.
+// The figures of each day's quiet runs, and what is left of the gap, are in bench/README.md.
 import { randomUUID } from "node:crypto";
 import { background, withTimeout, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";

@@ -73,7 +73,11 @@ describe("request (one reply subscription per connection)", () => {
     const held: { respond: () => void }[] = [];
     nc.subscribe(subject, {
       callback: (_err, msg) => {
-        held.push({ respond: () => msg.respond(text.encode("late")) });
+        held.push({
+          respond: () => {
+            msg.respond(text.encode("late"));
+          },
+        });
       },
     });
     await nc.flush();
@@ -87,7 +91,11 @@ describe("request (one reply subscription per connection)", () => {
     for (const late of held) late.respond();
     await nc.flush();
     // The connection still serves requests after the late reply.
-    nc.subscribe(`${subject}.next`, { callback: (_err, msg) => msg.respond(msg.data) });
+    nc.subscribe(`${subject}.next`, {
+      callback: (_err, msg) => {
+        msg.respond(msg.data);
+      },
+    });
     await nc.flush();
     const reply = await request(nc, `${subject}.next`, text.encode("after"), undefined, 5_000);
     expect(read.decode(reply.data)).toBe("after");
