@@ -18,14 +18,7 @@
 // Kit/raw ratio (both sides of a round run back to back, so load that drifts from round to round
 // cancels out) and this process's CPU time per message.
 //
-// Latest, 8 runs (Node 24, 2 vCPUs shared with ElasticMQ and another engineer's work, load
-// average 3-7; with jsonCodec on Buffer.from and the runtime of 2 December): ratio of the
-// medians, send 0.78-1.05 (median run 0.90), consume 0.87-1.03 (0.94); median of the rounds' own
-// ratios, send 0.83-1.07 (0.88), consume 0.84-1.02 (0.93); met in 2 runs of 8. CPU of this
-// process per message sent: raw 49-60 µs, Kit 52-73 µs (median Kit/raw 1.15, +8 µs); received,
-// handled and deleted: raw 116-144 µs, Kit 131-177 µs (1.15, +18 µs). Without the SDK (a stub
-// client), Kit's own code costs 0.7-1.2 µs a message sent and 1.3-2.1 µs a message consumed more
-// than the raw loop's.
+// The figures of each day's quiet runs are in bench/README.md.
 import { randomUUID } from "node:crypto";
 import {
   CreateQueueCommand,
