@@ -58,7 +58,7 @@ export class Replies {
       this.#closed = true;
       this.#failAll(new KitError(Code.Unavailable, "NATS: the connection closed before the reply came"));
     });
-    void this.#watchPermissions();
+    this.#watchPermissions().catch(() => undefined); // without it, a refused publish fails at its deadline instead
   }
 
   /** Whether the inbox subscription has ended (the connection closed or drained): make a new one. */
