@@ -1,27 +1,29 @@
 import { randomUUID } from "node:crypto";
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
-import { Code, KitError, toKitError, untilAborted, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
-import { readError, writeTimeout, type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
+import { Code, KitError, untilAborted, withTimeout, type Endpoint } from "@kit/endpoint";
+import {
+  messagePublisher,
+  type DecodeMessage,
+  type EncodeMessage,
+  type PublisherOptions,
+  type PublisherOutcome,
+  type SendMessage,
+} from "@kit/transport";
 import { toAttributes } from "./attributes.ts";
 import { correlationHeader, replyToHeader } from "./headers.ts";
 import { batcher, type Batcher, type Settled } from "./internal/batcher.ts";
 import { toSqsBody } from "./internal/body.ts";
 import { replyStateOf, type ReplyQueue } from "./reply-queue.ts";
 
-/** What a publisher's finalizer learns about one call. */
-export interface SqsPublisherOutcome {
-  /** Why the call failed; `undefined` when it succeeded. */
-  readonly error: KitError | undefined;
-}
+/** What a publisher's finalizer learns about one call: `@kit/transport`'s `PublisherOutcome`. */
+export type SqsPublisherOutcome = PublisherOutcome;
 
-/** Options for {@link publisher}. */
-export interface SqsPublisherOptions<Req> {
-  /** Hooks run in order after encoding, before sending: set headers (trace context, credentials). */
-  readonly before?: readonly ((ctx: Context, message: OutgoingMessage) => Context | Promise<Context>)[];
-  /** Hooks run in order on the reply of a request/reply call, before decoding. */
-  readonly after?: readonly ((ctx: Context, reply: Message) => Context | Promise<Context>)[];
-  /** Hooks run once per call, whatever happened. */
-  readonly finalizer?: readonly ((ctx: Context, outcome: SqsPublisherOutcome) => void | Promise<void>)[];
+/**
+ * Options for {@link publisher}: the Go kit hooks every Kit message publisher has (`before`,
+ * `after`, `finalizer`), FIFO ids, a delay, and the reply queue and time budget of
+ * request/reply.
+ */
+export interface SqsPublisherOptions<Req> extends PublisherOptions {
   /** FIFO queues: the message group of a request (messages of one group are handled in order). */
   readonly groupId?: (request: Req) => string;
   /** FIFO queues: the deduplication id of a request; default: the queue's content-based deduplication. */
@@ -34,6 +36,7 @@ export interface SqsPublisherOptions<Req> {
   readonly timeout?: number;
 }
 
+/** A message as the batcher sends it. */
 interface Outgoing {
   readonly body: string;
   readonly headers: Map<string, string>;
@@ -42,8 +45,6 @@ interface Outgoing {
 }
 
 /** The body a message starts with, until the encoder sets one: shared, since nothing can be written into it. */
-const noBody = new Uint8Array(0);
-
 const senders = new WeakMap<SQSClient, Map<string, Batcher<Outgoing, string>>>();
 
 /** One batcher per client and queue: concurrent sends to a queue go out as `SendMessageBatch`. */
@@ -150,63 +151,47 @@ export function publisher<Req, Res>(
   decode: DecodeMessage<Res> | undefined,
   options: SqsPublisherOptions<Req> = {},
 ): Endpoint<Req, Res | undefined> {
-  const { before = [], after = [], finalizer = [], groupId, deduplicationId, delaySeconds, replies, timeout = 30_000 } = options;
+  const { groupId, deduplicationId, delaySeconds, replies, timeout = 30_000 } = options;
   if (decode !== undefined && replies === undefined) throw new TypeError("a request/reply publisher needs a reply queue: options.replies");
   const sender = senderFor(client, queueUrl, delaySeconds);
+  const outgoing = (message: { readonly body: Uint8Array; readonly headers: Map<string, string> }, request: Req): Outgoing => ({
+    body: toSqsBody(message.body, message.headers),
+    headers: message.headers,
+    groupId: groupId?.(request),
+    deduplicationId: deduplicationId?.(request),
+  });
 
-  return async (ctx, request) => {
-    let current = ctx;
-    let error: KitError | undefined;
-    let cancelTimeout: (() => void) | undefined;
+  if (decode === undefined || replies === undefined) {
+    const send: SendMessage<Req> = (ctx, message, request) => sender.add(outgoing(message, request), ctx.signal).then(nothing);
+    return messagePublisher<Req, Res>(send, encode, undefined, options);
+  }
+  const send: SendMessage<Req> = async (ctx, message, request) => {
+    const correlationId = randomUUID();
+    message.headers.set(replyToHeader, replies.url);
+    message.headers.set(correlationHeader, correlationId);
+    const waiting = replyStateOf(replies).wait(correlationId);
     try {
-      if (decode !== undefined && ctx.deadline === undefined) {
-        const [timed, cancel] = withTimeout(ctx, timeout);
-        current = timed;
-        cancelTimeout = cancel;
-      }
-      const message: OutgoingMessage = { body: noBody, headers: new Map<string, string>() };
-      const encoding = encode(current, request, message);
-      if (encoding !== undefined) await encoding; // most encoders are synchronous: no turn of the microtask queue for them
-      for (const hook of before) current = await hook(current, message);
-      writeTimeout(current, message.headers);
-      const outgoing = (): Outgoing => ({
-        body: toSqsBody(message.body, message.headers),
-        headers: message.headers,
-        groupId: groupId?.(request),
-        deduplicationId: deduplicationId?.(request),
+      return await untilAborted(ctx.signal, async () => {
+        await sender.add(outgoing(message, request), ctx.signal);
+        return waiting.reply;
       });
-      if (decode === undefined || replies === undefined) {
-        await sender.add(outgoing(), current.signal);
-        return undefined;
-      }
-      const correlationId = randomUUID();
-      message.headers.set(replyToHeader, replies.url);
-      message.headers.set(correlationHeader, correlationId);
-      const waiting = replyStateOf(replies).wait(correlationId);
-      try {
-        const reply = await untilAborted(current.signal, async () => {
-          await sender.add(outgoing(), current.signal);
-          return waiting.reply;
-        });
-        for (const hook of after) current = await hook(current, reply);
-        const failed = readError(reply.headers);
-        if (failed !== undefined) throw failed;
-        return await decode(current, reply);
-      } finally {
-        waiting.cancel();
-      }
-    } catch (thrown) {
-      error = toKitError(thrown);
-      throw error;
     } finally {
-      cancelTimeout?.();
-      for (const hook of finalizer) {
-        try {
-          await hook(current, { error });
-        } catch {
-          // a finalizer only observes; its failure must not change the call's result
-        }
-      }
+      waiting.cancel();
     }
   };
+  const call = messagePublisher(send, encode, decode, options);
+  // A call whose context has no deadline waits at most `timeout`, which also travels as `kit-timeout`.
+  return async (ctx, request) => {
+    if (ctx.deadline !== undefined) return call(ctx, request);
+    const [timed, cancel] = withTimeout(ctx, timeout);
+    try {
+      return await call(timed, request);
+    } finally {
+      cancel();
+    }
+  };
+}
+
+function nothing(): undefined {
+  return undefined;
 }
