@@ -1,6 +1,6 @@
 import { Code, KitError } from "@kit/endpoint";
 import { Deadlines } from "@kit/transport";
-import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/nats-core";
+import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
 import { fromNatsError } from "./errors.ts";
 
 /** A request waiting for its reply. */
@@ -40,7 +40,6 @@ export class Replies {
   readonly #deadlines = new Deadlines<Waiting>((entry) => {
     this.#end(entry)?.reject(new KitError(Code.DeadlineExceeded, `NATS ${entry.subject}: no reply within ${String(entry.budget)} ms`));
   });
-  readonly #subscription: Subscription;
   #next = 0;
   #closed = false;
 
@@ -48,13 +47,13 @@ export class Replies {
   constructor(nc: NatsConnection) {
     this.#nc = nc;
     this.#inbox = `${createInbox(inboxPrefix(nc))}.`;
-    this.#subscription = nc.subscribe(`${this.#inbox}*`, {
+    const subscription = nc.subscribe(`${this.#inbox}*`, {
       callback: (err, msg) => {
         if (err === null) this.#deliver(msg);
         else this.#failAll(fromNatsError(err, this.#inbox));
       },
     });
-    void this.#subscription.closed.then(() => {
+    void subscription.closed.then(() => {
       this.#closed = true;
       this.#failAll(new KitError(Code.Unavailable, "NATS: the connection closed before the reply came"));
     });
