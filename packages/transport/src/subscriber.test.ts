@@ -124,6 +124,86 @@ describe("runSubscriber", () => {
     expect(seen).toEqual(["unavailable channel closed", "released"]);
   });
 
+  it("releases a message the broker refused to acknowledge when there are no finalizers, too", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"]);
+    driver.ack = () => Promise.reject(new Error("channel closed"));
+    const seen: string[] = [];
+    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, {
+      errorHandler: { handle: (_ctx, err) => void seen.push(`${err.code} ${err.message}`) },
+    });
+    await until(() => calls.includes("release 0"));
+    await sub.close();
+    expect(calls).toEqual(["reply 0 1", "release 0"]);
+    expect(seen).toEqual(["unavailable channel closed"]);
+  });
+
+  it("judges a retry in place by its own outcome, not by the late end of the attempt its deadline cut off", async () => {
+    const { driver, calls } = fakeDriver("in-place", ["1"]);
+    const message = (await driver.receive(1, new AbortController().signal))[0];
+    if (message === undefined) throw new Error("no message");
+    (message.headers as Map<string, string>).set("kit-timeout", "30");
+    let handedOut = false;
+    driver.receive = async (_max, signal) => {
+      if (!handedOut) {
+        handedOut = true;
+        return [message];
+      }
+      while (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, 2));
+      return [];
+    };
+    let finishFirst: (() => void) | undefined;
+    const attempts: string[] = [];
+    const endpoint: Endpoint<unknown, unknown> = (_ctx, request) => {
+      attempts.push(`attempt ${attempts.length + 1}`);
+      if (attempts.length === 1) return new Promise((resolve) => (finishFirst = () => { resolve(request); }));
+      finishFirst?.(); // the first attempt succeeds now, after its deadline, while this one runs
+      return new Promise((_resolve, reject) => setTimeout(() => { reject(new KitError(Code.NotFound, "gone")); }, 10));
+    };
+    const sub = runSubscriber(driver, endpoint, decodeJSONMessage(), encodeJSONMessage, { backoff: fixed });
+    await until(() => calls.length === 2);
+    await sub.close();
+    expect(attempts).toEqual(["attempt 1", "attempt 2"]);
+    expect(calls).toEqual(["reply 0 ", "deadLetter 0 not_found"]); // the error reply, then the dead letter; never an ack
+  });
+
+  it("does not call the endpoint for a message whose deadline passed while it was decoded", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"]);
+    const receive = driver.receive.bind(driver);
+    driver.receive = async (max, signal) => {
+      const taken = await receive(max, signal);
+      for (const m of taken) (m.headers as Map<string, string>).set("kit-timeout", "10");
+      return taken;
+    };
+    let called = 0;
+    const slowDecode = (): Promise<unknown> => new Promise((resolve) => setTimeout(() => { resolve(1); }, 40));
+    const sub = runSubscriber(
+      driver,
+      (_ctx, request) => {
+        called += 1;
+        return Promise.resolve(request);
+      },
+      slowDecode,
+      encodeJSONMessage,
+      { maxAttempts: 1 },
+    );
+    await until(() => calls.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the decode ends meanwhile
+    await sub.close();
+    expect(calls).toEqual(["reply 0 ", "deadLetter 0 deadline_exceeded"]);
+    expect(called).toBe(0);
+  });
+
+  it("fails an attempt whose endpoint throws instead of rejecting, like one that rejects", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"]);
+    const throwing: Endpoint<unknown, unknown> = () => {
+      throw new KitError(Code.PermissionDenied, "no");
+    };
+    const sub = runSubscriber(driver, throwing, decodeJSONMessage(), encodeJSONMessage);
+    await until(() => calls.length === 2);
+    await sub.close();
+    expect(calls).toEqual(["reply 0 ", "deadLetter 0 permission_denied"]);
+  });
+
   it("keeps receiving after the broker fails, reporting each failure", async () => {
     const { driver, calls } = fakeDriver("redeliver", ["1"]);
     const receive = driver.receive.bind(driver);
