@@ -4,14 +4,12 @@ import {
   isRetryable,
   KitError,
   toKitError,
-  withCancel,
-  withTimeout,
-  type CancelFunc,
   type Context,
   type Endpoint,
 } from "@kit/endpoint";
 import { exponentialBackoff, type Backoff } from "./backoff.ts";
 import { Deadlines } from "./deadlines.ts";
+import { AttemptContext } from "./internal/attempt-context.ts";
 import type { MessageDriver } from "./driver.ts";
 import { observeErrors, type ErrorHandler } from "./error-handler.ts";
 import { sleep } from "./internal/sleep.ts";
@@ -131,8 +129,10 @@ interface Failure {
 interface Task<M> {
   readonly message: M;
   attempt: number;
+  /** The attempt's context, as the hooks left it. */
   ctx: Context;
-  cancel: CancelFunc | undefined;
+  /** The attempt's own context, which the runtime cancels; `undefined` before the first attempt. */
+  scope: AttemptContext | undefined;
   state: "running" | "settling" | "released";
   /** Where the attempt is, so a failure is classified by it. */
   stage: Stage;
@@ -272,7 +272,7 @@ export function runSubscriber<Req, Res, M extends Message>(
       return;
     }
     if (finalizer.length > 0) await finalize(task, outcome(task, decision, error, delay));
-    task.cancel?.(settled);
+    task.scope?.cancel(settled);
   };
 
   /** After the driver call for `decision` failed: releases the message instead (unless that was the call). */
@@ -287,12 +287,12 @@ export function runSubscriber<Req, Res, M extends Message>(
       }
     }
     if (finalizer.length > 0) await finalize(task, outcome(task, "released", why));
-    task.cancel?.(settled);
+    task.scope?.cancel(settled);
   };
 
   const release = async (task: Task<M>, reason: KitError | undefined): Promise<void> => {
     task.state = "released";
-    task.cancel?.(reason ?? closed());
+    task.scope?.cancel(reason ?? closed());
     await settle(task, "released", reason);
     finish(task); // its endpoint may still be running; the slot is free and close() need not wait for it
   };
@@ -332,7 +332,7 @@ export function runSubscriber<Req, Res, M extends Message>(
   const expire = (task: Task<M>): void => {
     const reason = new KitError(Code.DeadlineExceeded, "context deadline exceeded");
     task.timedOut = reason;
-    task.cancel?.(reason);
+    task.scope?.cancel(reason);
     ended(task, task.live, true, reason);
   };
 
@@ -374,7 +374,7 @@ export function runSubscriber<Req, Res, M extends Message>(
    * the runtime's cost per message. Whatever leaves the usual path (a failure, a retry, a
    * finalizer) goes on in the async {@link recover} and {@link settle}.
    */
-  const run = (task: Task<M>): void => {
+  const run = (task: Task<M>, received: number): void => {
     const id = (task.runs += 1);
     task.live = id;
     let ms: number | undefined;
@@ -385,9 +385,9 @@ export function runSubscriber<Req, Res, M extends Message>(
       malformed = toKitError(thrown, Code.InvalidArgument);
     }
     // One context per attempt: its deadline is the message's kit-timeout, if it has one.
-    const [ctx, cancel] = ms === undefined ? withCancel(background()) : withTimeout(background(), ms);
+    const ctx = new AttemptContext(ms === undefined ? undefined : received + ms);
     task.ctx = ctx;
-    task.cancel = cancel;
+    task.scope = ctx;
     task.timedOut = undefined;
     if (malformed !== undefined) {
       task.stage = "decode"; // not retried: the header will not change
@@ -399,7 +399,7 @@ export function runSubscriber<Req, Res, M extends Message>(
         expire(task); // expired on arrival: the endpoint is not called
         return;
       }
-      task.expires = ctx.deadline ?? Date.now() + ms; // the context's deadline, made from the same clock reading
+      task.expires = received + ms;
       deadlines.add(task);
     }
     if (hooked) {
@@ -484,7 +484,7 @@ export function runSubscriber<Req, Res, M extends Message>(
       task.next = (_task, failure) => {
         resolve(failure);
       };
-      run(task);
+      run(task, Date.now());
     });
 
   /** What comes after a message's first attempt: its ack, on the usual path, without an async function. */
@@ -508,7 +508,7 @@ export function runSubscriber<Req, Res, M extends Message>(
     }
     acking.then(
       () => {
-        task.cancel?.(settled);
+        task.scope?.cancel(settled);
         finish(task);
       },
       (thrown: unknown) => {
@@ -554,7 +554,7 @@ export function runSubscriber<Req, Res, M extends Message>(
           return;
         }
         await finalize(task, outcome(task, "retried", error, delay));
-        task.cancel?.(settled);
+        task.scope?.cancel(settled);
         await sleep(delay, stop.signal);
         if (task.state !== "running") return;
         if (isAborted(stop.signal)) {
@@ -607,13 +607,13 @@ export function runSubscriber<Req, Res, M extends Message>(
     }
   };
 
-  const start = (message: M, releaseAt: KitError | "closed" | undefined): void => {
+  const start = (message: M, received: number, releaseAt: KitError | "closed" | undefined): void => {
     const attempts = Number.isInteger(message.attempt) && message.attempt > 1 ? message.attempt : 1;
     const task: Task<M> = {
       message,
       attempt: attempts,
       ctx: background(),
-      cancel: undefined,
+      scope: undefined,
       state: "running",
       stage: "endpoint",
       expires: 0,
@@ -625,7 +625,7 @@ export function runSubscriber<Req, Res, M extends Message>(
     tasks.add(task);
     if (releaseAt === undefined) {
       try {
-        run(task);
+        run(task, received);
       } catch (thrown) {
         observe(task.ctx, toKitError(thrown, Code.Internal));
         finish(task);
@@ -678,10 +678,11 @@ export function runSubscriber<Req, Res, M extends Message>(
         continue;
       }
       let started = 0;
+      const now = received.length > 0 ? Date.now() : 0; // one clock reading for the batch: the start of each message's kit-timeout
       for (const message of received) {
-        if (isAborted(stop.signal)) start(message, "closed");
-        else if (started >= room) start(message, new KitError(Code.Internal, `the driver returned more than the ${room} messages asked for`));
-        else start(message, undefined);
+        if (isAborted(stop.signal)) start(message, now, "closed");
+        else if (started >= room) start(message, now, new KitError(Code.Internal, `the driver returned more than the ${room} messages asked for`));
+        else start(message, now, undefined);
         started += 1;
       }
     }

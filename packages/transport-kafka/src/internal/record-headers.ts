@@ -10,9 +10,11 @@ const short = 16;
  * read here: for a few bytes the call into native code costs more than the decoding.
  */
 function utf8(bytes: Buffer): string {
-  if (bytes.length > short) return bytes.toString("utf8");
+  const { length } = bytes;
+  if (length > short) return bytes.toString("utf8");
   let out = "";
-  for (const byte of bytes) {
+  for (let i = 0; i < length; i++) {
+    const byte = bytes[i] ?? 0;
     if (byte > 0x7f) return bytes.toString("utf8");
     out += String.fromCharCode(byte);
   }
