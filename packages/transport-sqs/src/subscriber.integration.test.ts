@@ -208,6 +208,73 @@ describe("SQS subscriber", () => {
     expect(await depth(client, queueUrl)).toEqual({ visible: 50, inFlight: 0 });
   });
 
+  it("takes the next message while the last one's delete is under way, with up to `concurrency` deletes waited for by nobody", { timeout: 60_000 }, async () => {
+    const queueUrl = await queues.create("delete-overlap");
+    const dlq = await queues.create("delete-overlap-dlq");
+    await sendJobs(queueUrl, 3);
+    const events: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== "DeleteMessageBatchCommand") return next(args);
+        await sleep(1_000); // a slow delete
+        const out = await next(args);
+        events.push("deleted");
+        return out;
+      },
+      { step: "initialize", name: "slowDeletes" },
+    );
+    const sub = subscriber(client, queueUrl, (_ctx, job: Job) => (events.push(`handled ${String(job.n)}`), Promise.resolve(undefined)), decodeJob, encodeJSONMessage, {
+      concurrency: 1,
+      deadLetterQueueUrl: dlq,
+      waitTimeSeconds: 1,
+    });
+    await until(() => events.filter((e) => e.startsWith("handled")).length === 3, 20_000, "3 messages handled");
+    await sub.close();
+    // The second message ran while the first one's delete was under way; the third only after a
+    // delete ended, since with concurrency 1 a second delete is waited for.
+    const kinds = events.map((e) => e.split(" ")[0]);
+    expect(kinds.slice(0, 2)).toEqual(["handled", "handled"]);
+    expect(kinds.indexOf("deleted")).toBeLessThan(kinds.lastIndexOf("handled"));
+    expect(new Set(events.filter((e) => e.startsWith("handled")))).toEqual(new Set(["handled 0", "handled 1", "handled 2"]));
+    expect(events.filter((e) => e === "deleted")).toHaveLength(3); // close() waited for the last
+    expect(await depth(client, queueUrl)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it("reports a handled message whose delete failed, and SQS delivers it again after its visibility timeout", { timeout: 60_000 }, async () => {
+    const queueUrl = await queues.create("delete-fails");
+    const dlq = await queues.create("delete-fails-dlq");
+    await sendJobs(queueUrl, 1);
+    // The server refuses nothing; the first DeleteMessageBatch is failed on its way out.
+    let failNext = true;
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        if (context.commandName === "DeleteMessageBatchCommand" && failNext) {
+          failNext = false;
+          return Promise.reject(new Error("connection reset"));
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "failFirstDelete" },
+    );
+    const handled: number[] = [];
+    const errors: string[] = [];
+    const sub = subscriber(client, queueUrl, (_ctx, job: Job) => (handled.push(job.n), Promise.resolve(undefined)), decodeJob, encodeJSONMessage, {
+      deadLetterQueueUrl: dlq,
+      waitTimeSeconds: 1,
+      visibilityTimeout: 2,
+      errorHandler: { handle: (_ctx, err) => void errors.push(`${err.code}: ${err.message}`) },
+    });
+    try {
+      await until(() => handled.length === 2, 20_000, "the message delivered again after its visibility timeout");
+      expect(handled).toEqual([0, 0]);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/^unavailable: message .+ was handled but not deleted \(SQS delivers it again after its visibility timeout\): connection reset$/);
+    } finally {
+      await sub.close();
+    }
+    expect(await depth(client, queueUrl)).toEqual({ visible: 0, inFlight: 0 }); // the second delete went through, and close() waited for it
+  });
+
   it("redelivers to another consumer the messages of a consumer that died mid-flight", { timeout: 90_000 }, async () => {
     const queueUrl = await queues.create("die");
     const dlq = await queues.create("die-dlq");

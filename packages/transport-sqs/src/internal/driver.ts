@@ -39,7 +39,12 @@ export interface SqsDriverConfig {
   readonly waitTimeSeconds: number;
   /** How long a received message stays invisible, seconds; extended while it is handled. */
   readonly visibilityTimeout: number;
-  /** Told about failures that no caller sees (visibility extensions). */
+  /**
+   * How many handled messages may wait for their delete while the subscriber goes on receiving;
+   * past that, an ack waits for its delete.
+   */
+  readonly pendingDeletes: number;
+  /** Told about failures that no caller sees (visibility extensions, deletes not waited for). */
   readonly observe: (err: KitError) => void;
 }
 
@@ -72,6 +77,8 @@ export function sqsDriver(config: SqsDriverConfig): SqsDriver {
   const held = new Map<string, SqsMessage>();
   /** FIFO: groups with a message in the runtime. */
   const busyGroups = new Set<string>();
+  /** Deletes of handled messages under way, which `ack` did not wait for and `close` does. */
+  const deleting = new Set<Promise<void>>();
   /** FIFO: received messages that wait for their group, in the order SQS gave them. */
   let queued: SqsMessage[] = [];
   let groupFreed: (() => void) | undefined;
@@ -246,12 +253,29 @@ export function sqsDriver(config: SqsDriverConfig): SqsDriver {
       }
     },
 
-    async ack(message) {
-      try {
-        await deleter.add(message);
-      } finally {
+    /**
+     * Deletes the message, in a batch. The ack does not wait for the delete while fewer than
+     * `pendingDeletes` are under way, so the next receive overlaps it; a delete that fails is
+     * reported, and SQS delivers the message again once its visibility timeout (no longer
+     * extended) runs out.
+     */
+    ack(message) {
+      const deleted = deleter.add(message).finally(() => {
         forget(message);
-      }
+      });
+      if (deleting.size >= config.pendingDeletes) return deleted;
+      const tracked = deleted.then(
+        () => {
+          deleting.delete(tracked);
+        },
+        (thrown: unknown) => {
+          deleting.delete(tracked);
+          const why = toKitError(thrown, Code.Unavailable);
+          observe(new KitError(why.code, `message ${message.id} was handled but not deleted (SQS delivers it again after its visibility timeout): ${why.message}`, { cause: thrown }));
+        },
+      );
+      deleting.add(tracked);
+      return Promise.resolve();
     },
 
     async retryLater(message, delay) {
@@ -309,6 +333,7 @@ export function sqsDriver(config: SqsDriverConfig): SqsDriver {
     },
 
     async close() {
+      await Promise.all(deleting); // the handled messages are deleted before anything held is given back
       clearInterval(heartbeat);
       const rest = [...held.values()];
       held.clear();
