@@ -1,7 +1,7 @@
 // The runtime on a small fake driver, for what the in-memory broker cannot show: in-place
 // retries, failing replies and failing brokers. Most of its behaviour is tested in
 // @kit/transport-memory, on a real (in-memory) broker.
-import { Code, KitError, type Endpoint } from "@kit/endpoint";
+import { Code, contextKey, KitError, withValue, type Endpoint } from "@kit/endpoint";
 import { describe, expect, it } from "vitest";
 import { exponentialBackoff } from "./backoff.ts";
 import type { MessageDriver, RetryMode } from "./driver.ts";
@@ -164,6 +164,50 @@ describe("runSubscriber", () => {
     await sub.close();
     expect(attempts).toEqual(["attempt 1", "attempt 2"]);
     expect(calls).toEqual(["reply 0 ", "deadLetter 0 not_found"]); // the error reply, then the dead letter; never an ack
+  });
+
+  it("keeps the context of a retry in place from the before hook of the attempt its deadline cut off", async () => {
+    const { driver, calls } = fakeDriver("in-place", ["1"]);
+    const receive = driver.receive.bind(driver);
+    driver.receive = async (max, signal) => {
+      const taken = await receive(max, signal);
+      for (const m of taken) (m.headers as Map<string, string>).set("kit-timeout", "30");
+      return taken;
+    };
+    const which = contextKey<string>("which attempt");
+    let hooks = 0;
+    let finishFirstHook: (() => void) | undefined;
+    let endpointCalls = 0;
+    const seen: [string, string | undefined][] = [];
+    const sub = runSubscriber(
+      driver,
+      (_ctx, request) => {
+        endpointCalls += 1;
+        finishFirstHook?.(); // the first attempt's hook returns now, long after its deadline
+        return new Promise((resolve) => setTimeout(() => { resolve(request); }, 10));
+      },
+      decodeJSONMessage(),
+      encodeJSONMessage,
+      {
+        backoff: fixed,
+        before: [
+          (ctx) => {
+            hooks += 1;
+            if (hooks > 1) return withValue(ctx, which, "retry");
+            return new Promise((resolve) => (finishFirstHook = () => { resolve(withValue(ctx, which, "cut off")); }));
+          },
+        ],
+        finalizer: [(ctx, outcome) => void seen.push([outcome.decision, ctx.value(which)])],
+      },
+    );
+    await until(() => calls.includes("ack 0"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sub.close();
+    expect(seen).toEqual([
+      ["retried", undefined],
+      ["succeeded", "retry"],
+    ]);
+    expect(endpointCalls).toBe(1);
   });
 
   it("does not call the endpoint for a message whose deadline passed while it was decoded", async () => {

@@ -297,19 +297,32 @@ export function runSubscriber<Req, Res, M extends Message>(
     finish(task); // its endpoint may still be running; the slot is free and close() need not wait for it
   };
 
-  /** Decode, endpoint, reply, with the hooks: the path for a subscriber that has any. */
-  const hookedWork = async (task: Task<M>): Promise<void> => {
+  /**
+   * Decode, endpoint, reply, with the hooks: the path for a subscriber that has any. It stops at
+   * the first step after attempt `id` ended (its deadline passed), so it never touches the task
+   * an in-place retry is using.
+   */
+  const hookedWork = async (task: Task<M>, id: number): Promise<void> => {
     const { message } = task;
     task.stage = "endpoint"; // a before hook's failure counts as the endpoint's
-    for (const hook of before) task.ctx = await hook(task.ctx, message);
+    for (const hook of before) {
+      const ctx = await hook(task.ctx, message);
+      if (task.live !== id) return;
+      task.ctx = ctx;
+    }
     task.stage = "decode";
     const decoded = decode(task.ctx, message);
     const request = isPromiseLike(decoded) ? await decoded : decoded;
+    if (task.live !== id) return;
     task.stage = "endpoint";
     const response = await endpoint(task.ctx, request);
-    if (after.length === 0 && message.reply === undefined) return;
+    if (task.live !== id || (after.length === 0 && message.reply === undefined)) return;
     const reply: OutgoingMessage = { body: noBody, headers: new Map<string, string>() };
-    for (const hook of after) task.ctx = await hook(task.ctx, reply);
+    for (const hook of after) {
+      const ctx = await hook(task.ctx, reply);
+      if (task.live !== id) return;
+      task.ctx = ctx;
+    }
     if (message.reply !== undefined) await answer(task, message, response, reply);
   };
   const hooked = before.length > 0 || after.length > 0;
@@ -403,7 +416,7 @@ export function runSubscriber<Req, Res, M extends Message>(
       deadlines.add(task);
     }
     if (hooked) {
-      hookedWork(task).then(
+      hookedWork(task, id).then(
         () => {
           ended(task, id, false);
         },
