@@ -434,13 +434,18 @@ export function runSubscriber<Req, Res, M extends Message>(
       ended(task, id, true, thrown);
       return;
     }
-    if (!isPromiseLike(decoded)) {
-      call(task, id, decoded);
+    proceed(task, id, decoded, call);
+  };
+
+  /** Hands `value` to `next` now, or once it resolves; a rejection ends attempt `id`, failed. */
+  const proceed = <T>(task: Task<M>, id: number, value: T | PromiseLike<T>, next: (task: Task<M>, id: number, value: T) => void): void => {
+    if (!isPromiseLike(value)) {
+      next(task, id, value);
       return;
     }
-    decoded.then(
-      (request) => {
-        call(task, id, request);
+    value.then(
+      (resolved) => {
+        next(task, id, resolved);
       },
       (thrown: unknown) => {
         ended(task, id, true, thrown);
@@ -459,18 +464,7 @@ export function runSubscriber<Req, Res, M extends Message>(
       ended(task, id, true, thrown);
       return;
     }
-    if (!isPromiseLike(response)) {
-      respond(task, id, response);
-      return;
-    }
-    response.then(
-      (value) => {
-        respond(task, id, value);
-      },
-      (thrown: unknown) => {
-        ended(task, id, true, thrown);
-      },
-    );
+    proceed(task, id, response, respond);
   };
 
   /** After the endpoint: the reply, for a message that has a reply address. */
