@@ -13,13 +13,13 @@ interface FakeMessage extends Message {
   readonly id: number;
 }
 
-/** A driver over an array that records every call, in order. */
-function fakeDriver(retry: RetryMode, bodies: string[], reply?: MessageDriver<FakeMessage>["reply"]) {
+/** A driver over an array that records every call, in order; every message has `headers`. */
+function fakeDriver(retry: RetryMode, bodies: string[], reply?: MessageDriver<FakeMessage>["reply"], headers: Record<string, string> = {}) {
   const calls: string[] = [];
   let queue: FakeMessage[] = bodies.map((body, id) => ({
     id,
     body: new TextEncoder().encode(body),
-    headers: new Map<string, string>(),
+    headers: new Map(Object.entries(headers)),
     attempt: 1,
     reply: "inbox",
   }));
@@ -110,47 +110,26 @@ describe("runSubscriber", () => {
     ]);
   });
 
-  it("releases a message the broker refused to acknowledge, and reports why", async () => {
+  // With finalizers the ack goes through the async settle; without, through the callback path.
+  it.each([
+    ["with finalizers", true],
+    ["without finalizers", false],
+  ])("releases a message the broker refused to acknowledge, and reports why (%s)", async (_name, withFinalizer) => {
     const { driver, calls } = fakeDriver("redeliver", ["1"]);
     driver.ack = () => Promise.reject(new Error("channel closed"));
     const seen: string[] = [];
     const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, {
       errorHandler: { handle: (_ctx, err) => void seen.push(`${err.code} ${err.message}`) },
-      finalizer: [(_ctx, { decision }) => void seen.push(decision)],
+      finalizer: withFinalizer ? [(_ctx, { decision }) => void seen.push(decision)] : [],
     });
-    await until(() => seen.length === 2);
+    await until(() => calls.includes("release 0") && seen.length === (withFinalizer ? 2 : 1));
     await sub.close();
     expect(calls).toEqual(["reply 0 1", "release 0"]);
-    expect(seen).toEqual(["unavailable channel closed", "released"]);
-  });
-
-  it("releases a message the broker refused to acknowledge when there are no finalizers, too", async () => {
-    const { driver, calls } = fakeDriver("redeliver", ["1"]);
-    driver.ack = () => Promise.reject(new Error("channel closed"));
-    const seen: string[] = [];
-    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, {
-      errorHandler: { handle: (_ctx, err) => void seen.push(`${err.code} ${err.message}`) },
-    });
-    await until(() => calls.includes("release 0"));
-    await sub.close();
-    expect(calls).toEqual(["reply 0 1", "release 0"]);
-    expect(seen).toEqual(["unavailable channel closed"]);
+    expect(seen).toEqual(withFinalizer ? ["unavailable channel closed", "released"] : ["unavailable channel closed"]);
   });
 
   it("judges a retry in place by its own outcome, not by the late end of the attempt its deadline cut off", async () => {
-    const { driver, calls } = fakeDriver("in-place", ["1"]);
-    const message = (await driver.receive(1, new AbortController().signal))[0];
-    if (message === undefined) throw new Error("no message");
-    (message.headers as Map<string, string>).set("kit-timeout", "30");
-    let handedOut = false;
-    driver.receive = async (_max, signal) => {
-      if (!handedOut) {
-        handedOut = true;
-        return [message];
-      }
-      while (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, 2));
-      return [];
-    };
+    const { driver, calls } = fakeDriver("in-place", ["1"], undefined, { "kit-timeout": "30" });
     let finishFirst: (() => void) | undefined;
     const attempts: string[] = [];
     const endpoint: Endpoint<unknown, unknown> = (_ctx, request) => {
@@ -167,13 +146,7 @@ describe("runSubscriber", () => {
   });
 
   it("keeps the context of a retry in place from the before hook of the attempt its deadline cut off", async () => {
-    const { driver, calls } = fakeDriver("in-place", ["1"]);
-    const receive = driver.receive.bind(driver);
-    driver.receive = async (max, signal) => {
-      const taken = await receive(max, signal);
-      for (const m of taken) (m.headers as Map<string, string>).set("kit-timeout", "30");
-      return taken;
-    };
+    const { driver, calls } = fakeDriver("in-place", ["1"], undefined, { "kit-timeout": "30" });
     const which = contextKey<string>("which attempt");
     let hooks = 0;
     let finishFirstHook: (() => void) | undefined;
@@ -211,13 +184,7 @@ describe("runSubscriber", () => {
   });
 
   it("does not call the endpoint for a message whose deadline passed while it was decoded", async () => {
-    const { driver, calls } = fakeDriver("redeliver", ["1"]);
-    const receive = driver.receive.bind(driver);
-    driver.receive = async (max, signal) => {
-      const taken = await receive(max, signal);
-      for (const m of taken) (m.headers as Map<string, string>).set("kit-timeout", "10");
-      return taken;
-    };
+    const { driver, calls } = fakeDriver("redeliver", ["1"], undefined, { "kit-timeout": "10" });
     let called = 0;
     const slowDecode = (): Promise<unknown> => new Promise((resolve) => setTimeout(() => { resolve(1); }, 40));
     const sub = runSubscriber(
