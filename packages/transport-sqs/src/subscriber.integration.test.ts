@@ -344,6 +344,26 @@ describe("SQS subscriber", () => {
     }
   });
 
+  it("hands a FIFO group's next message on once the one before it is deleted, without waiting out a long poll", { timeout: 60_000 }, async () => {
+    const queueUrl = await queues.create("fifo-next", { fifo: true });
+    const dlq = await queues.create("fifo-next-dlq", { fifo: true });
+    await sendJobs(queueUrl, 5, (n) => ({ MessageGroupId: "a", MessageBody: JSON.stringify({ n, group: "a" }) }));
+    const order: number[] = [];
+    const sub = subscriber(client, queueUrl, (_ctx, job: Job) => (order.push(job.n), Promise.resolve(undefined)), decodeJob, encodeJSONMessage, {
+      concurrency: 2,
+      deadLetterQueueUrl: dlq,
+      waitTimeSeconds: 20, // a receive that finds the group still in flight waits this long
+    });
+    const started = Date.now();
+    try {
+      await until(() => order.length === 5, 30_000, "the group's 5 messages handled");
+      expect(order).toEqual([0, 1, 2, 3, 4]);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await sub.close();
+    }
+  });
+
   it("finds the dead-letter queue through the queue's redrive policy", async () => {
     const dlq = await queues.create("redrive-dlq");
     const dlqArn = `arn:aws:sqs:us-east-1:000000000000:${dlq.split("/").at(-1) ?? ""}`;

@@ -30,9 +30,9 @@ export interface SqsSubscriberOptions extends SubscriberOptions {
 /**
  * Runs `endpoint` on every message of an SQS queue, on Kit's subscriber runtime: long polling
  * in batches of up to 10 (never more than `concurrency` allows), the message deleted only
- * after success (deletes batched, and not waited for before the next receive while fewer than
- * `concurrency` are under way), its visibility extended while the endpoint works, a
- * retryable failure made visible again after the backoff (SQS's receive count is the attempt,
+ * after success (deletes batched, and on a standard queue not waited for before the next
+ * receive while fewer than `concurrency` are under way), its visibility extended while the
+ * endpoint works, a retryable failure made visible again after the backoff (SQS's receive count is the attempt,
  * so retries survive a restart), a poison message sent to the dead-letter queue at once with
  * `kit-error-code`, `kit-error-message` and `kit-attempts` attributes and then deleted. On a
  * FIFO queue, messages of one group are handled one after another, in order. A message with a

@@ -257,13 +257,15 @@ export function sqsDriver(config: SqsDriverConfig): SqsDriver {
      * Deletes the message, in a batch. The ack does not wait for the delete while fewer than
      * `pendingDeletes` are under way, so the next receive overlaps it; a delete that fails is
      * reported, and SQS delivers the message again once its visibility timeout (no longer
-     * extended) runs out.
+     * extended) runs out. On a FIFO queue it always waits: the group's next message may run
+     * only once this one is gone (or given back, with the rest of its group, if the delete
+     * fails), or the order would not hold.
      */
     ack(message) {
       const deleted = deleter.add(message).finally(() => {
         forget(message);
       });
-      if (deleting.size >= config.pendingDeletes) return deleted;
+      if (fifo || deleting.size >= config.pendingDeletes) return deleted;
       const tracked = deleted.then(
         () => {
           deleting.delete(tracked);
