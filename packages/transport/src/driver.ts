@@ -62,11 +62,13 @@ export interface MessageDriver<M extends Message = Message> {
   receive(max: number, signal: AbortSignal): Promise<readonly M[]>;
   /**
    * Acknowledges a message that was handled (the endpoint and any reply succeeded). A broker
-   * without acknowledgements (NATS core) does nothing.
+   * without acknowledgements (NATS core) does nothing. A driver whose ack is done when it
+   * returns (Kafka's marks an offset) may return `undefined`, which spares the runtime a
+   * promise reaction per message; a throw then counts as a failed ack.
    *
    * @param message - the message
    */
-  ack(message: M): Promise<void>;
+  ack(message: M): Promise<void> | undefined;
   /**
    * Has the broker deliver the message again after `delay` milliseconds, with its attempt
    * count one higher. Called only when {@link MessageDriver.retry} is `"redeliver"`, for

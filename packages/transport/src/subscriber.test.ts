@@ -52,6 +52,18 @@ const echo: Endpoint<unknown, unknown> = (_ctx, request) => Promise.resolve(requ
 const fixed = exponentialBackoff({ base: 5, max: 100, random: () => 1 });
 
 describe("runSubscriber", () => {
+  it("acknowledges with a driver whose ack is done when it returns", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1", "2"]);
+    driver.ack = (m) => {
+      calls.push(`ack ${String(m.id)} at once`);
+      return undefined;
+    };
+    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, { concurrency: 1 });
+    await until(() => calls.length === 4);
+    await sub.close();
+    expect(calls).toEqual(["reply 0 1", "ack 0 at once", "reply 1 2", "ack 1 at once"]);
+  });
+
   it("replies, then acknowledges", async () => {
     const { driver, calls } = fakeDriver("redeliver", ['{"a":1}']);
     const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage);
@@ -110,13 +122,19 @@ describe("runSubscriber", () => {
     ]);
   });
 
-  // With finalizers the ack goes through the async settle; without, through the callback path.
+  // With finalizers the ack goes through the async settle; without, through the callback path;
+  // a driver whose ack is done when it returns (Kafka's) throws rather than rejects.
   it.each([
-    ["with finalizers", true],
-    ["without finalizers", false],
-  ])("releases a message the broker refused to acknowledge, and reports why (%s)", async (_name, withFinalizer) => {
+    ["with finalizers", true, false],
+    ["without finalizers", false, false],
+    ["an ack that throws, with finalizers", true, true],
+    ["an ack that throws, without finalizers", false, true],
+  ])("releases a message the broker refused to acknowledge, and reports why (%s)", async (_name, withFinalizer, throws) => {
     const { driver, calls } = fakeDriver("redeliver", ["1"]);
-    driver.ack = () => Promise.reject(new Error("channel closed"));
+    driver.ack = () => {
+      if (throws) throw new Error("channel closed");
+      return Promise.reject(new Error("channel closed"));
+    };
     const seen: string[] = [];
     const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, {
       errorHandler: { handle: (_ctx, err) => void seen.push(`${err.code} ${err.message}`) },

@@ -248,7 +248,7 @@ export function runSubscriber<Req, Res, M extends Message>(
   const carryOut = (task: Task<M>, decision: MessageDecision, delay: number, headers: ReadonlyMap<string, string> | undefined): Promise<void> => {
     switch (decision) {
       case "succeeded":
-        return driver.ack(task.message);
+        return driver.ack(task.message) ?? Promise.resolve();
       case "retried":
         return driver.retryLater?.(task.message, delay) ?? Promise.resolve();
       case "dead-lettered":
@@ -506,11 +506,16 @@ export function runSubscriber<Req, Res, M extends Message>(
       return;
     }
     task.state = "settling";
-    let acking: Promise<void>;
+    let acking: Promise<void> | undefined;
     try {
       acking = driver.ack(task.message);
     } catch (thrown) {
       guard(task, settleFailed(task, "succeeded", thrown));
+      return;
+    }
+    if (acking === undefined) {
+      task.scope?.cancel(settled);
+      finish(task);
       return;
     }
     acking.then(

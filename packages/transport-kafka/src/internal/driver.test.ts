@@ -51,12 +51,12 @@ describe("KafkaDriver", () => {
     expect(first[0]?.reply).toBe("replies"); // header names are read in lower case
     expect(Buffer.from(first[0]?.body ?? []).toString()).toBe("v0");
     const next = d.receive(10, signal);
-    for (const m of first) await d.ack(m);
+    for (const m of first) d.ack(m);
     const second = await next;
     expect(second.map((m) => `${m.partition}/${m.offset}`)).toEqual(["0/1"]);
     await run1;
     expect(p1.commits).toEqual(["8"]);
-    for (const m of second) await d.ack(m);
+    for (const m of second) d.ack(m);
     await run0;
     expect(p0.resolved.at(-1)).toBe("1");
     expect(p0.commits.at(-1)).toBe("2");
@@ -70,7 +70,7 @@ describe("KafkaDriver", () => {
     expect(got).toHaveLength(2);
     const rest = await d.receive(2, signal);
     expect(rest).toHaveLength(1);
-    for (const m of [...got, ...rest]) await d.ack(m);
+    for (const m of [...got, ...rest]) d.ack(m);
     await Promise.all(runs);
   });
 
@@ -81,10 +81,10 @@ describe("KafkaDriver", () => {
     const first = await d.receive(10, signal);
     expect(first).toHaveLength(3);
     const next = d.receive(10, signal);
-    for (const m of first) void d.ack(m);
+    for (const m of first) d.ack(m);
     const second = await next;
     expect(second.map((m) => `${m.partition}/${m.offset}`)).toEqual(["0/1", "1/1", "2/1"]);
-    for (const m of second) await d.ack(m);
+    for (const m of second) d.ack(m);
     await Promise.all(runs);
   });
 
@@ -97,7 +97,7 @@ describe("KafkaDriver", () => {
       const [m] = await d.receive(1, signal);
       if (m === undefined) throw new Error("no record");
       order.push(`${m.partition}/${m.offset}`);
-      await d.ack(m);
+      d.ack(m);
     }
     expect(order).toEqual(["0/0", "1/0", "0/1", "1/1"]);
     await Promise.all(runs);
@@ -114,7 +114,7 @@ describe("KafkaDriver", () => {
     void run.then(() => (returned = true));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(returned).toBe(false); // it waits for the running record
-    await d.ack(m);
+    d.ack(m);
     await run;
     expect(p.commits).toEqual(["1"]);
     expect(await d.receive(10, AbortSignal.abort())).toEqual([]);
@@ -137,7 +137,7 @@ describe("KafkaDriver", () => {
     const [m] = await d.receive(10, new AbortController().signal);
     if (m === undefined) throw new Error("no record");
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await d.ack(m);
+    d.ack(m);
     await expect(run).rejects.toBe(rebalance);
     expect(p.commits).toEqual(["1"]);
     d.joined();
@@ -145,7 +145,7 @@ describe("KafkaDriver", () => {
     const rerun = d.eachBatch(again.value);
     const [n] = await d.receive(10, new AbortController().signal);
     expect(n?.offset).toBe("1");
-    if (n !== undefined) await d.ack(n);
+    if (n !== undefined) d.ack(n);
     await rerun;
   });
 });
