@@ -387,7 +387,7 @@ export function runSubscriber<Req, Res, M extends Message>(
    * the runtime's cost per message. Whatever leaves the usual path (a failure, a retry, a
    * finalizer) goes on in the async {@link recover} and {@link settle}.
    */
-  const run = (task: Task<M>, received: number): void => {
+  const run = (task: Task<M>, retried: boolean): void => {
     const id = (task.runs += 1);
     task.live = id;
     let ms: number | undefined;
@@ -398,7 +398,9 @@ export function runSubscriber<Req, Res, M extends Message>(
       malformed = toKitError(thrown, Code.InvalidArgument);
     }
     // One context per attempt: its deadline is the message's kit-timeout, if it has one.
-    const ctx = new AttemptContext(ms === undefined ? undefined : received + ms);
+    // The kit-timeout counts from when the message was received, or from the retry in place.
+    const deadline = ms === undefined ? undefined : (retried ? Date.now() : batchClock()) + ms;
+    const ctx = new AttemptContext(deadline);
     task.ctx = ctx;
     task.scope = ctx;
     task.timedOut = undefined;
@@ -407,12 +409,12 @@ export function runSubscriber<Req, Res, M extends Message>(
       ended(task, id, true, malformed);
       return;
     }
-    if (ms !== undefined) {
+    if (ms !== undefined && deadline !== undefined) {
       if (ms <= 0) {
         expire(task); // expired on arrival: the endpoint is not called
         return;
       }
-      task.expires = received + ms;
+      task.expires = deadline;
       deadlines.add(task);
     }
     if (hooked) {
@@ -491,7 +493,7 @@ export function runSubscriber<Req, Res, M extends Message>(
       task.next = (_task, failure) => {
         resolve(failure);
       };
-      run(task, Date.now());
+      run(task, true);
     });
 
   /** What comes after a message's first attempt: its ack, on the usual path, without an async function. */
@@ -588,6 +590,13 @@ export function runSubscriber<Req, Res, M extends Message>(
   };
 
 
+  /**
+   * When the batch being started was received: one clock reading for all its messages, taken
+   * only if one of them has a kit-timeout (0: not read yet).
+   */
+  let batchRead = 0;
+  const batchClock = (): number => (batchRead ||= Date.now());
+
   const stop = new AbortController();
   const tasks = new Set<Task<M>>();
   let wake: (() => void) | undefined;
@@ -619,7 +628,7 @@ export function runSubscriber<Req, Res, M extends Message>(
     }
   };
 
-  const start = (message: M, received: number, releaseAt: KitError | "closed" | undefined): void => {
+  const start = (message: M, releaseAt: KitError | "closed" | undefined): void => {
     const attempts = Number.isInteger(message.attempt) && message.attempt > 1 ? message.attempt : 1;
     const task: Task<M> = {
       message,
@@ -637,7 +646,7 @@ export function runSubscriber<Req, Res, M extends Message>(
     tasks.add(task);
     if (releaseAt === undefined) {
       try {
-        run(task, received);
+        run(task, false);
       } catch (thrown) {
         observe(task.ctx, toKitError(thrown, Code.Internal));
         finish(task);
@@ -690,11 +699,11 @@ export function runSubscriber<Req, Res, M extends Message>(
         continue;
       }
       let started = 0;
-      const now = received.length > 0 ? Date.now() : 0; // one clock reading for the batch: the start of each message's kit-timeout
+      batchRead = 0; // a new batch: its clock is read by its first message with a kit-timeout
       for (const message of received) {
-        if (isAborted(stop.signal)) start(message, now, "closed");
-        else if (started >= room) start(message, now, new KitError(Code.Internal, `the driver returned more than the ${room} messages asked for`));
-        else start(message, now, undefined);
+        if (isAborted(stop.signal)) start(message, "closed");
+        else if (started >= room) start(message, new KitError(Code.Internal, `the driver returned more than the ${room} messages asked for`));
+        else start(message, undefined);
         started += 1;
       }
     }
