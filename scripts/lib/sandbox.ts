@@ -1,0 +1,42 @@
+// A throwaway copy of the workspace's manifests and changesets, where `changeset version` can run
+// without touching the real tree. The copy's node_modules is a link to the real one.
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { workspacePackages, type Manifest } from "./workspace.ts";
+
+/** What to copy besides every package.json. */
+export interface SandboxOptions {
+  /** Copy the pending changesets (`.changeset/*.md`) too; default false. */
+  changesets?: boolean;
+  /** Extra files or directories, relative to the root, copied when they exist. */
+  extra?: string[];
+}
+
+/** Copies the workspace's manifests (and what `options` names) into a new temporary directory. */
+export function manifestSandbox(root: string, options: SandboxOptions = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "kit-sandbox-"));
+  const files = ["package.json", "pnpm-workspace.yaml", ".changeset/config.json", ...(options.extra ?? [])];
+  if (options.changesets === true) {
+    for (const f of readdirSync(join(root, ".changeset"))) if (f.endsWith(".md") && f !== "README.md") files.push(`.changeset/${f}`);
+  }
+  for (const p of workspacePackages(root)) files.push(`${p.dir}/package.json`);
+  for (const file of files) {
+    if (!existsSync(join(root, file))) continue;
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    cpSync(join(root, file), join(dir, file), { recursive: true });
+  }
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  return dir;
+}
+
+/** Runs the workspace's own `changeset` CLI with `args` in `cwd`; returns its output. */
+export function changeset(root: string, cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
+  return execFileSync(join(root, "node_modules", ".bin", "changeset"), args, { cwd, env, stdio: "pipe", encoding: "utf8" });
+}
+
+/** The manifests of a tree's packages by name. */
+export function manifestsByName(root: string): Map<string, Manifest> {
+  return new Map(workspacePackages(root).map((p) => [p.manifest.name, p.manifest]));
+}
