@@ -3,6 +3,7 @@
 // `>=0.1.0 <1` range already accepts it), and a core major moves them to the new major, which
 // check-ranges then refuses unless each dependent is bumped past its caret range. It runs on a
 // throwaway copy of the workspace's manifests, set to 0.1.0 as after the first release.
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,7 +47,7 @@ function version(dir: string, changesetText: string): string[] {
 
 const published = workspacePackages(root).filter((p) => p.manifest.private !== true);
 
-describe("changeset version", () => {
+describe("changeset version", { timeout: 60_000 }, () => {
   it("releases a core minor alone: every dependent's peer range already accepts it", () => {
     const dir = releasedWorkspace();
     const moved = version(dir, '---\n"@kit/endpoint": minor\n---\n\nSample: a new helper.\n');
@@ -94,7 +95,53 @@ describe("changeset version", () => {
   });
 });
 
-describe("changeset add --empty", () => {
+/** Commits everything in `dir` (a new git repository on first call). */
+function commit(dir: string, message: string): void {
+  const git = (...args: string[]): void => {
+    execFileSync("git", ["-c", "user.email=ci@kit.invalid", "-c", "user.name=ci", ...args], { cwd: dir, stdio: "pipe" });
+  };
+  if (!existsSync(join(dir, ".git"))) {
+    writeFileSync(join(dir, ".gitignore"), "node_modules\n");
+    git("init", "-q", "-b", "main");
+  }
+  git("add", "-A");
+  git("commit", "-q", "-m", message);
+}
+
+/** The exit code of `changeset status --since=main`, the pull-request check of ci.yml. */
+function statusSinceMain(dir: string): number {
+  try {
+    changeset(root, dir, ["status", "--since=main"]);
+    return 0;
+  } catch (err) {
+    return (err as { status?: number }).status ?? 1;
+  }
+}
+
+describe("changeset status --since=main (ci.yml's changeset job)", { timeout: 60_000 }, () => {
+  it("fails a branch that changes a published package without a changeset, and passes it with one or with an empty one", () => {
+    const dir = releasedWorkspace();
+    commit(dir, "main");
+    execFileSync("git", ["checkout", "-q", "-b", "change"], { cwd: dir });
+    writeFileSync(join(dir, "packages/log/new.ts"), "export {};\n");
+    commit(dir, "a change to @kit/log");
+    expect(statusSinceMain(dir)).toBe(1);
+    changeset(root, dir, ["add", "--empty"]);
+    commit(dir, "no release needed");
+    expect(statusSinceMain(dir)).toBe(0);
+  });
+
+  it("passes a branch that changes only unpublished code (examples, scripts)", () => {
+    const dir = releasedWorkspace();
+    commit(dir, "main");
+    execFileSync("git", ["checkout", "-q", "-b", "tooling"], { cwd: dir });
+    writeFileSync(join(dir, "examples/addsvc/new.ts"), "export {};\n");
+    commit(dir, "an example");
+    expect(statusSinceMain(dir)).toBe(0);
+  });
+});
+
+describe("changeset add --empty", { timeout: 60_000 }, () => {
   it("writes an empty changeset, the way a pull request says it needs no release", () => {
     const dir = releasedWorkspace();
     changeset(root, dir, ["add", "--empty"]);
