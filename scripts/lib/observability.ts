@@ -36,7 +36,11 @@ export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
   if (address === null || typeof address === "string") throw new Error("no port");
   return address.port;
 }
@@ -67,7 +71,11 @@ async function launch(name: string, spec: Launch): Promise<RunningServer> {
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => {
+      resolve();
+    });
+  });
   const server: RunningServer = {
     url: spec.url,
     port: spec.port,
@@ -192,7 +200,9 @@ function portOpen(port: number): Promise<boolean> {
       socket.destroy();
       resolve(true);
     });
-    socket.once("error", () => resolve(false));
+    socket.once("error", () => {
+      resolve(false);
+    });
   });
 }
 

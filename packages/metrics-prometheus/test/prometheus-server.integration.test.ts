@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the package entry, as users import it
 import { metricsHandler, prometheus } from "../src/index.ts";
 import { startPrometheus, type RunningServer } from "../../../scripts/lib/observability.ts";
 
