@@ -44,7 +44,7 @@ beforeAll(async () => {
   configDir = mkdtempSync(join(tmpdir(), "kit-statsd-"));
   const configFile = join(configDir, "config.json"); // statsd watches it: it stays until the server stops
   writeFileSync(configFile, config);
-  server = spawn(process.execPath, ["--import", join(support, "node-24.ts"), statsdMain, configFile], { stdio: ["ignore", "pipe", "pipe"] });
+  server = spawn(process.execPath, [`--import=${join(support, "node-24.ts")}`, statsdMain, configFile], { stdio: ["ignore", "pipe", "pipe"] });
   let buffered = "";
   server.stdout?.on("data", (chunk: Buffer) => {
     buffered += chunk.toString();
