@@ -72,7 +72,7 @@ afterAll(async () => {
   writeFileSync(releaseSummaryFile, `${text}\n`); // scripts/run-tests.ts prints it again at the end of the run
 });
 
-describe("a release on a local registry", () => {
+describe("a release on a local registry", { timeout: 180_000 }, () => {
   it("publishes every public package, each tarball whole: dist, README, LICENSE, CHANGELOG, package.json, no map to a missing file", () => {
     const expected = [...manifestsByName(root).values()].filter((m) => m.private !== true).map((m) => m.name);
     expect(first.reports.map((r) => r.name).sort()).toEqual(expected.sort());
@@ -95,7 +95,7 @@ describe("a release on a local registry", () => {
   });
 });
 
-describe("@kit/transport-nats's README example, installed from the registry", () => {
+describe("@kit/transport-nats's README example, installed from the registry", { timeout: 180_000 }, () => {
   let app = "";
   beforeAll(() => {
     app = createApp(apps, registry?.url ?? "");
