@@ -22,17 +22,23 @@ export function call<Req, Res>(method: JsonRpcMethod<Req, Res>, request: Req): B
   return { method, request };
 }
 
-/** Any {@link BatchCall}, whatever its types. */
+/** Any {@link BatchCall}, whatever its types: what a batch needs of a call. */
 export interface AnyBatchCall {
-  /** The method. */
-  readonly method: { readonly name: string; readonly encode: (ctx: Context, request: never) => unknown; readonly decode: (ctx: Context, result: unknown) => unknown };
+  /** The method, seen only through its name and codecs. */
+  readonly method: JsonRpcMethod<never, unknown>;
   /** The request. */
   readonly request: unknown;
 }
 
+/** A call whose method answers `Res`: how {@link BatchResults} reads a call's response type. */
+export interface CallAnswering<Res> {
+  /** The method. */
+  readonly method: JsonRpcMethod<never, Res>;
+}
+
 /** What a batch gives back: each call's outcome, in the order of the calls. */
 export type BatchResults<C extends readonly AnyBatchCall[]> = {
-  -readonly [K in keyof C]: C[K] extends { readonly method: { readonly decode: (ctx: Context, result: unknown) => infer Res } } ? PromiseSettledResult<Awaited<Res>> : never;
+  -readonly [K in keyof C]: C[K] extends CallAnswering<infer Res> ? PromiseSettledResult<Res> : never;
 };
 
 /**

@@ -6,12 +6,12 @@
  *
  * @packageDocumentation
  */
-export { batch, call, type AnyBatchCall, type BatchCall, type BatchResults } from "./batch.ts";
+export { batch, call, type AnyBatchCall, type BatchCall, type BatchResults, type CallAnswering } from "./batch.ts";
 export { client, notifier, type DecodeResult, type EncodeParams, type JsonRpcMethod } from "./client.ts";
 export { errorObject, kitErrorFrom } from "./error-codes.ts";
 export type { JsonRpcClientAfter, JsonRpcClientBefore, JsonRpcClientFinalizer, JsonRpcClientOptions } from "./internal/post.ts";
 export { paramsAsRequest, resultAsIs, type DecodeParams, type EncodeResult, type MethodCodec, type MethodTable } from "./method.ts";
-export { contentType, ErrorCode, version, type JsonRpcError, type JsonRpcId, type JsonRpcRequest, type JsonRpcResponse } from "./protocol.ts";
+export { contentType, ErrorCode, version, type JsonRpcError, type JsonRpcFailure, type JsonRpcId, type JsonRpcRequest, type JsonRpcResponse, type JsonRpcSuccess } from "./protocol.ts";
 export {
   server,
   type JsonRpcServerAfter,

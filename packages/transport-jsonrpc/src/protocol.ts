@@ -29,10 +29,28 @@ export interface JsonRpcError {
   readonly data?: unknown;
 }
 
+/** A successful response object, JSON-RPC 2.0 section 5. */
+export interface JsonRpcSuccess {
+  /** Always `"2.0"`. */
+  readonly jsonrpc: typeof version;
+  /** What the method returned. */
+  readonly result: unknown;
+  /** The request's id. */
+  readonly id: JsonRpcId;
+}
+
+/** A failed response object, JSON-RPC 2.0 section 5. */
+export interface JsonRpcFailure {
+  /** Always `"2.0"`. */
+  readonly jsonrpc: typeof version;
+  /** Why it failed. */
+  readonly error: JsonRpcError;
+  /** The request's id, or `null` when it could not be read. */
+  readonly id: JsonRpcId;
+}
+
 /** A response object, JSON-RPC 2.0 section 5: exactly one of `result` and `error`. */
-export type JsonRpcResponse =
-  | { readonly jsonrpc: typeof version; readonly result: unknown; readonly id: JsonRpcId }
-  | { readonly jsonrpc: typeof version; readonly error: JsonRpcError; readonly id: JsonRpcId };
+export type JsonRpcResponse = JsonRpcSuccess | JsonRpcFailure;
 
 /** The error codes the JSON-RPC 2.0 specification defines (section 5.1). */
 export const ErrorCode = {
