@@ -1,0 +1,56 @@
+// Runs docs/tutorial.md from its own text, in an empty folder outside the workspace, as a
+// newcomer would: `pnpm add @kit/…` installs from a registry on 127.0.0.1 serving Kit's packages
+// packed from this checkout (and the third-party packages they need, packed from
+// node_modules), with a store and cache of its own, so nothing leaves 127.0.0.1. Port 8080 in
+// the text becomes a free port, and 127.0.0.1:4222 the NATS_URL's address when it is set.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DocSession, stepsOf } from "./support/doc-session.ts";
+import { freePort } from "./support/free-port.ts";
+import { type LocalRegistry, localRegistry } from "./support/local-registry.ts";
+
+const example = join(dirname(fileURLToPath(import.meta.url)), "..");
+const workspace = join(example, "..", "..");
+const kitPackages = ["@kit/endpoint", "@kit/log", "@kit/transport", "@kit/transport-http", "@kit/transport-nats", "@nats-io/transport-node"];
+
+let registry: LocalRegistry;
+let home: string;
+let session: DocSession;
+
+beforeAll(async () => {
+  registry = await localRegistry(workspace, join(example, "node_modules"), kitPackages);
+  home = mkdtempSync(join(tmpdir(), "kit-tutorial-"));
+  const pnpm = execFileSync("bash", ["-c", "command -v pnpm"], { encoding: "utf8" }).trim();
+  session = new DocSession(home, {
+    PATH: `${dirname(process.execPath)}:${dirname(pnpm)}:/usr/bin:/bin`,
+    HOME: home,
+    npm_config_registry: registry.url,
+    npm_config_store_dir: join(home, ".pnpm-store"),
+    npm_config_cache_dir: join(home, ".pnpm-cache"),
+    npm_config_update_notifier: "false",
+  });
+});
+
+afterAll(async () => {
+  await session.close();
+  await registry.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe("docs/tutorial.md", () => {
+  it("runs every step as shown, from an empty folder", async () => {
+    let text = readFileSync(join(workspace, "docs", "tutorial.md"), "utf8").replaceAll("8080", String(await freePort()));
+    const nats = process.env.NATS_URL;
+    if (nats !== undefined) text = text.replaceAll("127.0.0.1:4222", new URL(nats).host);
+    const steps = stepsOf(text);
+    expect(steps.map((s) => (s.kind === "file" ? s.name : s.command.split(" ")[0]))).toEqual([
+      "mkdir", "pnpm", "pnpm", "service.ts", "endpoints.ts", "main.ts", "node", "curl", "curl", "curl", "curl", "kill",
+      "pnpm", "main.ts", "client.ts", "node", "node", "node", "curl", "kill",
+    ]);
+    for (const step of steps) await session.run(step, 60_000);
+  }, 180_000);
+});
