@@ -3,7 +3,7 @@
 // packed from this checkout (and the third-party packages they need, packed from
 // node_modules), with a store and cache of its own, so nothing leaves 127.0.0.1. Port 8080 in
 // the text becomes a free port, and 127.0.0.1:4222 the NATS_URL's address when it is set.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -53,4 +53,13 @@ describe("docs/tutorial.md", () => {
     ]);
     for (const step of steps) await session.run(step, 60_000);
   }, 180_000);
+
+  it("leaves TypeScript files that typecheck under strict settings", () => {
+    const tsc = join(example, "node_modules", "typescript", "bin", "tsc");
+    const flags = ["--noEmit", "--skipLibCheck", "--strict", "--exactOptionalPropertyTypes", "--target", "es2023", "--module", "nodenext", "--allowImportingTsExtensions", "--verbatimModuleSyntax"];
+    const types = ["--typeRoots", join(example, "node_modules", "@types"), "--types", "node"];
+    const files = ["service.ts", "endpoints.ts", "main.ts", "client.ts"];
+    const result = spawnSync(process.execPath, [tsc, ...flags, ...types, ...files], { cwd: join(home, "stringsvc"), encoding: "utf8" });
+    expect([result.status, result.stdout]).toEqual([0, ""]);
+  });
 });

@@ -13,8 +13,8 @@ import { join } from "node:path";
 interface Manifest {
   name: string;
   version: string;
-  dependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
+  dependencies?: Record<string, string> | undefined;
+  peerDependencies?: Record<string, string> | undefined;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   [field: string]: unknown;
 }
@@ -45,8 +45,10 @@ function published(manifest: Manifest, versions: ReadonlyMap<string, string>): M
             return [name, kind === "*" ? version : kind === "^" || kind === "~" ? `${kind}${version}` : kind];
           }),
         );
-  const { devDependencies: _dev, scripts: _scripts, ...rest } = manifest;
-  return { ...rest, dependencies: rewrite(manifest.dependencies), peerDependencies: rewrite(manifest.peerDependencies) } as Manifest;
+  const out: Manifest = { ...manifest, dependencies: rewrite(manifest.dependencies), peerDependencies: rewrite(manifest.peerDependencies) };
+  delete out.devDependencies;
+  delete out.scripts;
+  return out;
 }
 
 function tarOf(staging: string, out: string): Buffer {
