@@ -32,7 +32,7 @@ export interface CountResponse {
 /**
  * The uppercase endpoint: a failure of the service (a `KitError`, such as `empty string`)
  * is an answer with `err` set, as in Go kit; anything else (a bug) is thrown, so the transport
- * answers it as `internal` without its text.
+ * answers it as an error (a 500) rather than a 200.
  *
  * @example
  * ```ts

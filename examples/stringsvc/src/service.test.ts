@@ -25,7 +25,7 @@ describe("the endpoints", () => {
     expect(await makeCountEndpoint(stringService())(background(), { s: "hello" })).toEqual({ v: 5 });
   });
 
-  it("throw what is not the service's own error, so the transport hides its text", async () => {
+  it("throw what is not the service's own error, so the transport answers it as an error", async () => {
     const broken = makeUppercaseEndpoint({ ...stringService(), uppercase: () => Promise.reject(new TypeError("secret detail")) });
     await expect(broken(background(), { s: "x" })).rejects.toThrow(TypeError);
   });
