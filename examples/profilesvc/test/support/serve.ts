@@ -17,7 +17,7 @@ export async function serve(repo: ProfileRepository): Promise<{ url: string; clo
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => { resolve(); });
       }),
   };
 }
