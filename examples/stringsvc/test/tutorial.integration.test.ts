@@ -3,8 +3,8 @@
 // packed from this checkout (and the third-party packages they need, packed from
 // node_modules), with a store and cache of its own, so nothing leaves 127.0.0.1. Port 8080 in
 // the text becomes a free port, and 127.0.0.1:4222 the NATS_URL's address when it is set.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +17,21 @@ const example = join(dirname(fileURLToPath(import.meta.url)), "..");
 const workspace = join(example, "..", "..");
 const kitPackages = ["@kit/endpoint", "@kit/log", "@kit/transport", "@kit/transport-http", "@kit/transport-nats", "@nats-io/transport-node"];
 
+/**
+ * A directory with a `pnpm` the tutorial's commands can run: the one on PATH, or, when the test
+ * runs under a pnpm that is not on PATH, a shim calling the pnpm that started it.
+ */
+function pnpmDir(home: string): string {
+  const found = spawnSync("bash", ["-c", "command -v pnpm"], { encoding: "utf8" }).stdout.trim();
+  if (found !== "") return dirname(found);
+  const running = process.env.npm_execpath;
+  if (!running?.includes('pnpm')) throw new Error("the tutorial test needs pnpm on PATH");
+  const dir = join(home, ".bin");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "pnpm"), `#!/bin/sh\nexec "${process.execPath}" "${running}" "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
 let registry: LocalRegistry;
 let home: string;
 let session: DocSession;
@@ -24,9 +39,8 @@ let session: DocSession;
 beforeAll(async () => {
   registry = await localRegistry(workspace, join(example, "node_modules"), kitPackages);
   home = mkdtempSync(join(tmpdir(), "kit-tutorial-"));
-  const pnpm = execFileSync("bash", ["-c", "command -v pnpm"], { encoding: "utf8" }).trim();
   session = new DocSession(home, {
-    PATH: `${dirname(process.execPath)}:${dirname(pnpm)}:/usr/bin:/bin`,
+    PATH: `${dirname(process.execPath)}:${pnpmDir(home)}:/usr/bin:/bin`,
     HOME: home,
     npm_config_registry: registry.url,
     npm_config_store_dir: join(home, ".pnpm-store"),
