@@ -2,10 +2,12 @@
 // method and content-type; NATS replies as Go kit's natstransport gives them to a Go kit
 // publisher (a request with no headers); the queue group sharing requests between instances.
 import { randomUUID } from "node:crypto";
+import http from "node:http";
 import { background } from "@kit/endpoint";
 import { nop } from "@kit/log";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpHandler } from "../src/http.ts";
 import { natsEndpoints, type NatsNames, serveNats } from "../src/nats.ts";
 import { type StringService, stringService } from "../src/service.ts";
 import { type Instance, instance } from "./support/instances.ts";
@@ -82,6 +84,19 @@ describe("NATS wire", () => {
       expect(await endpoints.count(background(), { s: "hi" })).toEqual({ v: 2 });
     } finally {
       await served.close();
+    }
+  });
+
+  it("has the HTTP front-end answer 503 unavailable when no instance serves the subjects (NATS: no responders)", async () => {
+    const server = http.createServer(httpHandler(natsEndpoints(nc, names), nop()));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const res = await raw(`http://127.0.0.1:${String(port)}/uppercase`, { body: '{"s":"anyone?"}' });
+      expect([res.status, (JSON.parse(res.body) as { code: string }).code]).toEqual([503, "unavailable"]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
