@@ -1,22 +1,39 @@
 import { background } from "@kit/endpoint";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { outcome } from "../test/support/repository-contract.ts";
+import { serve } from "../test/support/serve.ts";
+import { profileClient } from "./client.ts";
 import { memoryRepository } from "./memory-repository.ts";
-import { profileService } from "./service.ts";
+import { type ProfileService, profileService } from "./service.ts";
 
 const ctx = background();
-const fresh = () => profileService(memoryRepository());
+const servers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((close) => close()));
+});
 
-describe("profileService, with Go kit's rules", () => {
+// The same rules, called directly and through profileClient over HTTP to a server: every code
+// the service throws comes back out of the client.
+describe.each([
+  ["called directly", () => Promise.resolve(profileService(memoryRepository()))],
+  [
+    "through profileClient over HTTP",
+    async (): Promise<ProfileService> => {
+      const server = await serve(memoryRepository());
+      servers.push(server.close);
+      return profileClient(server.url);
+    },
+  ],
+])("profileService, with Go kit's rules, %s", (_how, fresh: () => Promise<ProfileService>) => {
   it("POST creates and never overwrites", async () => {
-    const svc = fresh();
+    const svc = await fresh();
     await svc.postProfile(ctx, { id: "1", name: "ann", addresses: [] });
     expect(await outcome(svc.postProfile(ctx, { id: "1", name: "bob", addresses: [] }))).toBe("already_exists");
     expect((await svc.getProfile(ctx, "1")).name).toBe("ann");
   });
 
   it("PUT creates or replaces, and refuses a body whose id is not the path's", async () => {
-    const svc = fresh();
+    const svc = await fresh();
     await svc.putProfile(ctx, "1", { id: "1", name: "ann", addresses: [] });
     await svc.putProfile(ctx, "1", { id: "1", name: "anna", addresses: [] });
     expect((await svc.getProfile(ctx, "1")).name).toBe("anna");
@@ -25,7 +42,7 @@ describe("profileService, with Go kit's rules", () => {
   });
 
   it("PATCH updates an existing profile, treating an empty field as not given", async () => {
-    const svc = fresh();
+    const svc = await fresh();
     expect(await outcome(svc.patchProfile(ctx, "1", { name: "x" }))).toBe("not_found");
     await svc.postProfile(ctx, { id: "1", name: "ann", addresses: [{ id: "a", location: "A" }] });
     await svc.patchProfile(ctx, "1", { id: "", name: "", addresses: [] });
@@ -36,7 +53,7 @@ describe("profileService, with Go kit's rules", () => {
   });
 
   it("finds an address by id, and answers not_found for one that is not there", async () => {
-    const svc = fresh();
+    const svc = await fresh();
     await svc.postProfile(ctx, { id: "1", name: "", addresses: [{ id: "a", location: "A" }] });
     expect(await svc.getAddress(ctx, "1", "a")).toEqual({ id: "a", location: "A" });
     expect(await outcome(svc.getAddress(ctx, "1", "b"))).toBe("not_found");
@@ -44,7 +61,7 @@ describe("profileService, with Go kit's rules", () => {
   });
 
   it("refuses a profile or address without an id, which Go kit would store where no URL reaches", async () => {
-    const svc = fresh();
+    const svc = await fresh();
     expect(await outcome(svc.postProfile(ctx, { id: "", name: "x", addresses: [] }))).toBe("invalid_argument");
     await svc.postProfile(ctx, { id: "1", name: "", addresses: [] });
     expect(await outcome(svc.postAddress(ctx, "1", { id: "", location: "x" }))).toBe("invalid_argument");
