@@ -27,6 +27,38 @@ export interface PostgresRepository extends ProfileRepository {
   migrate(): Promise<void>;
 }
 
+/** Runs `work` in one transaction on a client of `pool`; a failure rolls back and becomes a KitError. */
+async function transaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  let client: PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw storeError(err);
+  }
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw storeError(err);
+  } finally {
+    client.release();
+  }
+}
+
+/** Locks the profile's row in `profiles` for the transaction; `not_found` when there is none. */
+async function lock(client: PoolClient, profiles: string, id: string): Promise<void> {
+  const { rowCount } = await client.query(`SELECT 1 FROM ${profiles} WHERE id = $1 FOR UPDATE`, [id]);
+  if (rowCount === 0) throw notFound();
+}
+
+/** Adds `list` to the profile's addresses in `addresses`, in order. */
+async function insertAddresses(client: PoolClient, addresses: string, id: string, list: readonly Address[]): Promise<void> {
+  for (const a of list) await client.query(`INSERT INTO ${addresses} (profile_id, id, location) VALUES ($1, $2, $3)`, [id, a.id, a.location]);
+}
+
 /**
  * A repository in PostgreSQL: tables `profiles` and `addresses` in `schema` (created by
  * `migrate()`), on your `pg` pool. A server that cannot be reached fails the call with
@@ -46,38 +78,11 @@ export function postgresRepository(pool: Pool, schema: string): PostgresReposito
   const profiles = `${schema}.profiles`;
   const addresses = `${schema}.addresses`;
 
-  const transaction = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
-    let client: PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (err) {
-      throw storeError(err);
-    }
-    try {
-      await client.query("BEGIN");
-      const result = await work(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw storeError(err);
-    } finally {
-      client.release();
-    }
-  };
-
-  /** Locks the profile's row for the transaction; `not_found` when there is none. */
-  const lock = async (client: PoolClient, id: string): Promise<void> => {
-    const { rowCount } = await client.query(`SELECT 1 FROM ${profiles} WHERE id = $1 FOR UPDATE`, [id]);
-    if (rowCount === 0) throw notFound();
-  };
-  const insertAddresses = async (client: PoolClient, id: string, list: readonly Address[]): Promise<void> => {
-    for (const a of list) await client.query(`INSERT INTO ${addresses} (profile_id, id, location) VALUES ($1, $2, $3)`, [id, a.id, a.location]);
-  };
+  const run = <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => transaction(pool, work);
 
   return {
     migrate: () =>
-      transaction(async (client) => {
+      run(async (client) => {
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         await client.query(`CREATE TABLE IF NOT EXISTS ${profiles} (id text PRIMARY KEY, name text NOT NULL DEFAULT '')`);
         await client.query(
@@ -87,10 +92,10 @@ export function postgresRepository(pool: Pool, schema: string): PostgresReposito
       }),
 
     create: (_ctx, profile) =>
-      transaction(async (client) => {
+      run(async (client) => {
         const { rowCount } = await client.query(`INSERT INTO ${profiles} (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [profile.id, profile.name]);
         if (rowCount === 0) throw alreadyExists();
-        await insertAddresses(client, profile.id, profile.addresses);
+        await insertAddresses(client, addresses, profile.id, profile.addresses);
       }),
 
     get: async (_ctx, id) => {
@@ -109,31 +114,31 @@ export function postgresRepository(pool: Pool, schema: string): PostgresReposito
     },
 
     put: (_ctx, profile) =>
-      transaction(async (client) => {
+      run(async (client) => {
         await client.query(`INSERT INTO ${profiles} (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, [profile.id, profile.name]);
         await client.query(`DELETE FROM ${addresses} WHERE profile_id = $1`, [profile.id]);
-        await insertAddresses(client, profile.id, profile.addresses);
+        await insertAddresses(client, addresses, profile.id, profile.addresses);
       }),
 
     update: (_ctx, id, patch) =>
-      transaction(async (client) => {
-        await lock(client, id);
+      run(async (client) => {
+        await lock(client, profiles, id);
         if (patch.name !== undefined) await client.query(`UPDATE ${profiles} SET name = $2 WHERE id = $1`, [id, patch.name]);
         if (patch.addresses !== undefined) {
           await client.query(`DELETE FROM ${addresses} WHERE profile_id = $1`, [id]);
-          await insertAddresses(client, id, patch.addresses);
+          await insertAddresses(client, addresses, id, patch.addresses);
         }
       }),
 
     delete: (_ctx, id) =>
-      transaction(async (client) => {
+      run(async (client) => {
         const { rowCount } = await client.query(`DELETE FROM ${profiles} WHERE id = $1`, [id]);
         if (rowCount === 0) throw notFound();
       }),
 
     addAddress: (_ctx, profileID, address) =>
-      transaction(async (client) => {
-        await lock(client, profileID);
+      run(async (client) => {
+        await lock(client, profiles, profileID);
         const { rowCount } = await client.query(
           `INSERT INTO ${addresses} (profile_id, id, location) VALUES ($1, $2, $3) ON CONFLICT (profile_id, id) DO NOTHING`,
           [profileID, address.id, address.location],
@@ -142,8 +147,8 @@ export function postgresRepository(pool: Pool, schema: string): PostgresReposito
       }),
 
     deleteAddress: (_ctx, profileID, addressID) =>
-      transaction(async (client) => {
-        await lock(client, profileID);
+      run(async (client) => {
+        await lock(client, profiles, profileID);
         const { rowCount } = await client.query(`DELETE FROM ${addresses} WHERE profile_id = $1 AND id = $2`, [profileID, addressID]);
         if (rowCount === 0) throw notFound();
       }),
