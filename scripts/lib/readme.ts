@@ -171,3 +171,52 @@ function elided(line: string, expected: string | undefined): string {
     .join(".*");
   return new RegExp(`^${pattern}$`).test(line) ? expected : line;
 }
+
+/** What {@link typecheckReadmeExample} found. */
+export interface ReadmeTypecheck {
+  /** The example's code, as the README has it (blocks joined). */
+  readonly code: string;
+  /** The lines (1-based, in `code`) the compiler reports an error on, each once, in order. */
+  readonly errorLines: readonly number[];
+  /** The lines whose comment says they do not compile (`// error…`), in order. */
+  readonly expectedErrorLines: readonly number[];
+  /** The compiler's messages, `line: message`, for failure messages. */
+  readonly messages: readonly string[];
+}
+
+/**
+ * Typechecks a README's TypeScript example with the package's `tsconfig.json`, for a block
+ * that shows what does not compile: each line whose comment starts with `// error` must get a
+ * compiler error, and no other line.
+ *
+ * @param readme - the README's path; the example is checked in its directory
+ * @param options - which blocks (see {@link ReadmeBlocks})
+ */
+export async function typecheckReadmeExample(readme: string, options: ReadmeBlocks = {}): Promise<ReadmeTypecheck> {
+  const ts = (await import("typescript")).default;
+  const example = writeReadmeExample(readme, options);
+  try {
+    const config = ts.getParsedCommandLineOfConfigFile(join(example.cwd, "tsconfig.json"), {}, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+      },
+    });
+    const program = ts.createProgram([example.file], { ...config?.options, noEmit: true, noUnusedLocals: false, skipLibCheck: true });
+    const source = program.getSourceFile(example.file);
+    const diagnostics = source === undefined ? [] : [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
+    const found = diagnostics.map((d) => ({
+      line: source === undefined || d.start === undefined ? 0 : source.getLineAndCharacterOfPosition(d.start).line + 1,
+      message: ts.flattenDiagnosticMessageText(d.messageText, " "),
+    }));
+    const lines = example.code.split("\n");
+    return {
+      code: example.code,
+      errorLines: [...new Set(found.map((d) => d.line))].sort((a, b) => a - b),
+      expectedErrorLines: lines.flatMap((line, i) => (/\/\/ error\b/.test(line) ? [i + 1] : [])),
+      messages: found.map((d) => `${String(d.line)}: ${d.message}`),
+    };
+  } finally {
+    example.remove();
+  }
+}
