@@ -6,7 +6,8 @@
 // - a whole-line comment starting with `// → `, for output written some other way (a logger
 //   writing to stdout), in the order of the lines.
 // In an expected line, `…` stands for any text (a timestamp, a duration).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
@@ -140,15 +141,43 @@ export function runReadmeExample(readme: string, options: ReadmeExampleOptions =
       timeout: options.timeout ?? 30_000,
       env: { ...process.env, ...options.env },
     });
-    const expected = expectedOutput(example.code);
-    const printed = run.stdout
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line, i) => elided(line, expected[i]));
-    return { code: example.code, expected, printed, status: run.status, stderr: run.stderr };
+    return readmeRun(example.code, run.stdout, run.stderr, run.status);
   } finally {
     example.remove();
   }
+}
+
+/**
+ * {@link runReadmeExample} without blocking the test's event loop: for an example that talks
+ * to a server the test itself runs (a DNS server, a NATS service), which must keep answering.
+ *
+ * @param readme - the README's path; the example runs in its directory
+ * @param options - which blocks (see {@link ReadmeBlocks}), the file name, environment and a time limit (default 30 s)
+ */
+export async function runReadmeExampleAsync(readme: string, options: ReadmeExampleOptions = {}): Promise<ReadmeRun> {
+  const example = writeReadmeExample(readme, options);
+  try {
+    const child = spawn(process.execPath, [example.file], { cwd: example.cwd, env: { ...process.env, ...options.env } });
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeout ?? 30_000);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const [status] = (await once(child, "close")) as [number | null];
+    clearTimeout(timer);
+    return readmeRun(example.code, stdout, stderr, status);
+  } finally {
+    example.remove();
+  }
+}
+
+function readmeRun(code: string, stdout: string, stderr: string, status: number | null): ReadmeRun {
+  const expected = expectedOutput(code);
+  const printed = stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line, i) => elided(line, expected[i]));
+  return { code, expected, printed, status, stderr };
 }
 
 /** The `// …` comments ending the lines that call `console.log`, and the `// → …` lines, in order. */
