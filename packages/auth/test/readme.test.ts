@@ -15,10 +15,17 @@ describe("README examples", () => {
     expect(run.printed).toEqual(run.expected);
   });
 
-  it("has no other runnable block: the rest sketch transports @kit/auth may not depend on", () => {
-    // "Carrying the token" shows the hooks inside @kit/transport-http, grpc-js and
-    // @kit/transport-memory; the package map forbids @kit/auth (level 2) to depend on a
-    // transport (level 2), so those three sketches are not run here.
+  it("gRPC metadata: the token goes from a call's metadata into the context and out again", () => {
+    const run = runReadmeExample(readme, { heading: "### gRPC metadata" });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.expected).toHaveLength(1);
+    expect(run.printed).toEqual(run.expected);
+  });
+
+  it("has no other runnable block: the other two sketch transports @kit/auth may not depend on", () => {
+    // "Carrying the token" shows the hooks inside @kit/transport-http and @kit/transport-memory;
+    // the package map forbids @kit/auth (level 2) to depend on a transport (level 2), so those
+    // two sketches are not run here (examples/addsvc wires them for real).
     const sketches = [0, 1, 2].map((index) => readmeBlock(readme, { heading: "## Carrying the token", index }));
     expect(sketches.map((code) => /from "(@kit\/transport-\w+|@grpc\/grpc-js)"/.exec(code)?.[1])).toEqual([
       "@kit/transport-http",
