@@ -1,71 +1,37 @@
-// The README's examples, line for line, with their results asserted.
-import { generateKeyPairSync } from "node:crypto";
-import { background, chain, type Endpoint, isKitError } from "@kit/endpoint";
-import { newEnforcer, newModelFromString, StringAdapter } from "casbin";
+// The README's examples, run from the README's own text: what they print must be what their
+// comments say. The JWT block continues the Basic auth one, and the Casbin block both, so the
+// test joins them as the README reads.
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the README imports the package entry
-import { basicAuth, basicAuthClient, setAuthorization, withAuthorization } from "../src/index.ts";
-import { casbinAuthorizer } from "../src/casbin.ts";
-import { claimsKey, jwtParser, jwtSigner } from "../src/jwt.ts";
+import { readmeBlock, runReadmeExample } from "../../../scripts/lib/readme.ts";
+
+const readme = fileURLToPath(new URL("../README.md", import.meta.url));
 
 describe("README examples", () => {
-  it("basic auth, both sides", async () => {
-    const sum: Endpoint<{ a: number; b: number }, number> = (_ctx, { a, b }) => Promise.resolve(a + b);
-    const guarded = basicAuth<{ a: number; b: number }, number>({ username: "ann", password: "s3cret", realm: "sum" })(sum);
-    const wire = new Headers();
-    const transport: Endpoint<{ a: number; b: number }, number> = (ctx, req) => {
-      setAuthorization(ctx, wire);
-      return guarded(withAuthorization(background(), wire), req);
-    };
-    expect(await basicAuthClient<{ a: number; b: number }, number>("ann", "s3cret")(transport)(background(), { a: 1, b: 2 })).toBe(3);
-    expect(
-      await basicAuthClient<{ a: number; b: number }, number>("ann", "nope")(transport)(background(), { a: 1, b: 2 })
-        .catch((e: unknown) => isKitError(e) && [e.code, e.details?.reason]),
-    ).toEqual(["unauthenticated", "invalid_credentials"]);
+  it("basic auth, JWT and Casbin, both sides, run as written", () => {
+    const run = runReadmeExample(readme, { blocks: [0, 1, 2] });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.expected).toHaveLength(6);
+    expect(run.printed).toEqual(run.expected);
   });
 
-  it("JWT, both sides", async () => {
-    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const whoami: Endpoint<undefined, string> = (ctx) => Promise.resolve(ctx.value(claimsKey)?.sub ?? "nobody");
-    const parsed = jwtParser<undefined, string>({ keys: publicKey, algorithms: ["ES256"], issuer: "auth.example", audience: "whoami" })(whoami);
-    const call: Endpoint<undefined, string> = (ctx) => {
-      const headers = new Headers();
-      setAuthorization(ctx, headers);
-      return parsed(withAuthorization(background(), headers), undefined);
-    };
-    const signed = jwtSigner<undefined, string>({ key: privateKey, alg: "ES256", issuer: "auth.example", audience: "whoami", subject: "ann", expiresIn: 300 })(call);
-    expect(await signed(background(), undefined)).toBe("ann");
-    expect(await call(background(), undefined).catch((e: unknown) => isKitError(e) && e.details?.reason)).toBe("missing");
+  it("gRPC metadata: the token goes from a call's metadata into the context and out again", () => {
+    const run = runReadmeExample(readme, { heading: "### gRPC metadata" });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.expected).toHaveLength(1);
+    expect(run.printed).toEqual(run.expected);
   });
 
-  it("Casbin after JWT", async () => {
-    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const whoami: Endpoint<undefined, string> = (ctx) => Promise.resolve(ctx.value(claimsKey)?.sub ?? "nobody");
-    const model = newModelFromString(`
-[request_definition]
-r = sub, obj, act
-[policy_definition]
-p = sub, obj, act
-[role_definition]
-g = _, _
-[policy_effect]
-e = some(where (p.eft == allow))
-[matchers]
-m = g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act`);
-    const enforcer = await newEnforcer(model, new StringAdapter("p, admin, whoami, call\ng, ann, admin"));
-    const authorized = chain(
-      jwtParser<undefined, string>({ keys: publicKey, algorithms: ["ES256"], issuer: "auth.example", audience: "whoami" }),
-      casbinAuthorizer<undefined, string>({ enforcer, subject: (ctx) => ctx.value(claimsKey)?.sub, object: "whoami", action: "call" }),
-    )(whoami);
-    const as = (subject: string): Endpoint<undefined, string> => {
-      const call: Endpoint<undefined, string> = (ctx) => {
-        const headers = new Headers();
-        setAuthorization(ctx, headers);
-        return authorized(withAuthorization(background(), headers), undefined);
-      };
-      return jwtSigner<undefined, string>({ key: privateKey, alg: "ES256", issuer: "auth.example", audience: "whoami", subject })(call);
-    };
-    expect(await as("ann")(background(), undefined)).toBe("ann");
-    expect(await as("bob")(background(), undefined).catch((e: unknown) => isKitError(e) && [e.code, e.details?.reason])).toEqual(["permission_denied", "denied"]);
+  it("has no other runnable block: the other two sketch transports @kit/auth may not depend on", () => {
+    // "Carrying the token" shows the hooks inside @kit/transport-http and @kit/transport-memory;
+    // the package map forbids @kit/auth (level 2) to depend on a transport (level 2), so those
+    // two sketches are not run here (examples/addsvc wires them for real).
+    const sketches = [0, 1, 2].map((index) => readmeBlock(readme, { heading: "## Carrying the token", index }));
+    expect(sketches.map((code) => /from "(@kit\/transport-\w+|@grpc\/grpc-js)"/.exec(code)?.[1])).toEqual([
+      "@kit/transport-http",
+      "@grpc/grpc-js",
+      "@kit/transport-memory",
+    ]);
+    expect(() => readmeBlock(readme, { index: 6 })).toThrow(/no ts block 6/);
   });
 });

@@ -1,36 +1,13 @@
-// The README's example, line for line (to a listener on port 0), with the lines Carbon received asserted.
-import { afterEach, describe, expect, it } from "vitest";
-import { type Carbon, carbon } from "./support/carbon.ts";
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the README imports the package entry
-import { graphite } from "../src/index.ts";
-
-let server: Carbon | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+// The README's example, run from the README's own text: what it prints must be what its comments say.
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runReadmeExample } from "../../../scripts/lib/readme.ts";
 
 describe("README example", () => {
-  it("writes the counter, the gauge and the histogram's count and percentiles", async () => {
-    server = await carbon();
-    const port = server.port;
-    const metrics = graphite({ port, prefix: "addsvc.", onError: (err) => { console.warn(err); } });
-    const jobs = metrics.counter({ name: "jobs_total", help: "Jobs done.", labels: ["queue"] });
-    jobs.with({ queue: "mail" }).add(1); // bind once with `with`, record many times
-    metrics.gauge({ name: "workers", help: "Workers running." }).set(4);
-    metrics.histogram({ name: "latency_seconds", help: "Latency." }).observe(0.25);
-
-    await metrics.stop(); // flushes, then closes the connection
-
-    const lines = (await server.waitFor(7)).map((l) => `${l.path} ${String(l.value)}`);
-    expect(lines).toEqual([
-      "addsvc.jobs_total.mail 1",
-      "addsvc.workers 4",
-      "addsvc.latency_seconds.count 1",
-      "addsvc.latency_seconds.p50 0.25",
-      "addsvc.latency_seconds.p90 0.25",
-      "addsvc.latency_seconds.p95 0.25",
-      "addsvc.latency_seconds.p99 0.25",
-    ]);
+  it("writes the counter, the gauge and the histogram's count and percentiles to Carbon", () => {
+    const run = runReadmeExample(fileURLToPath(new URL("../README.md", import.meta.url)));
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.expected).toHaveLength(7);
+    expect(run.printed).toEqual(run.expected);
   });
 });

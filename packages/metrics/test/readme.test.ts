@@ -1,24 +1,28 @@
-// The README's example, line for line, with its results asserted.
-import { background } from "@kit/endpoint";
+// The README's examples, from the README's own text: the example runs and prints what its
+// comments say; the Labels block, which continues it, compiles except on its `// error` lines;
+// the Backend declaration runs (as the no-op it is once types are stripped).
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the README imports the package entry
-import { instrument, memory } from "../src/index.ts";
+import { runReadmeExample, typecheckReadmeExample } from "../../../scripts/lib/readme.ts";
+
+const readme = fileURLToPath(new URL("../README.md", import.meta.url));
 
 describe("README example", () => {
-  it("counts a job and an instrumented request", async () => {
-    const metrics = memory(); // in production: the provider of a backend package
-    const jobs = metrics.counter({ name: "jobs_total", help: "Jobs done.", labels: ["queue", "result"] });
-    const mailOk = jobs.with({ queue: "mail", result: "ok" }); // bind once: no allocation per add
-    mailOk.add(1);
-    // jobs.with({ queue: "mail" }) does not compile: "result" is missing
+  it("counts a job and an instrumented request", () => {
+    const run = runReadmeExample(readme, { index: 0 });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.expected).toEqual(["3", "1", "1"]);
+    expect(run.printed).toEqual(run.expected);
+  });
 
-    const sum = instrument(metrics, { endpointName: "sum", namespace: "addsvc" })(
-      (_ctx, req: { a: number; b: number }) => Promise.resolve(req.a + req.b),
-    );
-    await sum(background(), { a: 1, b: 2 });
+  it("rejects at compile time exactly the label mistakes the Labels block marks as errors", async () => {
+    const checked = await typecheckReadmeExample(readme, { blocks: [0, 1] });
+    expect(checked.expectedErrorLines).toHaveLength(3);
+    expect({ errorLines: checked.errorLines, messages: checked.messages }).toMatchObject({ errorLines: checked.expectedErrorLines });
+  }, 30_000);
 
-    expect(metrics.value("jobs_total", { queue: "mail", result: "ok" })).toBe(1);
-    expect(metrics.value("addsvc_requests_total", { endpoint: "sum", code: "ok" })).toBe(1);
-    expect(metrics.value("addsvc_requests_in_flight", { endpoint: "sum" })).toBe(0);
+  it("declares Backend as a block that runs", () => {
+    const run = runReadmeExample(readme, { heading: "## Writing a backend" });
+    expect({ status: run.status, stderr: run.stderr, printed: run.printed }).toEqual({ status: 0, stderr: "", printed: [] });
   });
 });

@@ -1,32 +1,14 @@
-// The README's first example, line for line, with its results asserted.
-import { background, Code, type Endpoint, isKitError, withTimeout } from "@kit/endpoint";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the README imports the package entry
-import { delayingLimiter, erroringLimiter, tokenBucket } from "../src/index.ts";
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+// The README's in-process example, run from the README's own text: what it prints must be what
+// its comments say. The Redis examples run in readme.integration.test.ts.
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runReadmeExample } from "../../../scripts/lib/readme.ts";
 
 describe("README example", () => {
-  it("refuses past the burst, and delays within the deadline", async () => {
-    const sum: Endpoint<{ a: number; b: number }, number> = (_ctx, { a, b }) => Promise.resolve(a + b);
-    const strict = erroringLimiter<{ a: number; b: number }, number>(tokenBucket({ rate: 1, burst: 2 }))(sum);
-    expect(await strict(background(), { a: 1, b: 2 })).toBe(3);
-    expect(await strict(background(), { a: 1, b: 2 })).toBe(3);
-    expect(await strict(background(), { a: 1, b: 2 }).catch((e: unknown) => isKitError(e) && e.code)).toBe(Code.ResourceExhausted);
-
-    const smooth = delayingLimiter<{ a: number; b: number }, number>(tokenBucket({ rate: 10, burst: 1 }))(sum);
-    const [ctx, cancel] = withTimeout(background(), 1_000);
-    expect(await smooth(ctx, { a: 1, b: 2 })).toBe(3);
-    const start = Date.now();
-    const second = smooth(ctx, { a: 2, b: 3 });
-    await vi.advanceTimersByTimeAsync(100);
-    expect(await second).toBe(5);
-    expect(Date.now() - start).toBe(100);
-    cancel();
+  it("refuses past the burst, delays within the deadline, and refuses at once what would miss it", () => {
+    const run = runReadmeExample(fileURLToPath(new URL("../README.md", import.meta.url)), { index: 0 });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.expected).toEqual(["3", "3", "resource_exhausted", "3", "5", "deadline_exceeded"]);
+    expect(run.printed).toEqual(run.expected);
   });
 });

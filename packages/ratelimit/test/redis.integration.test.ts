@@ -115,15 +115,6 @@ describe("redisLimiter against a real Redis", () => {
   });
 });
 
-describe("README example", () => {
-  it("shares a limit through erroringLimiter", async () => {
-    const sum: Endpoint<{ a: number; b: number }, number> = (_ctx, { a, b }) => Promise.resolve(a + b);
-    const client = a; // await createClient({ url: "redis://127.0.0.1:6379" }).connect()
-    const shared = erroringLimiter<{ a: number; b: number }, number>(redisLimiter(client, { key: `${prefix}readme`, rate: 100, burst: 20 }))(sum);
-    expect(await shared(background(), { a: 1, b: 2 })).toBe(3);
-  });
-});
-
 describe("redisLimiter when Redis is unreachable", () => {
   it("fails the request with unavailable (fail closed) when the client is not connected", async () => {
     const closed: RedisClientType = createClient({ url: "redis://127.0.0.1:1", socket: { reconnectStrategy: false } });

@@ -31,7 +31,8 @@ function uncompressed(): InstanceType<typeof Packet.Writer> {
 // eslint-disable-next-line @typescript-eslint/unbound-method -- always called with a packet as `this`
 const encode: (this: Packet, writer: object) => Buffer = Packet.prototype.toBuffer;
 
-export async function startDnsServer(): Promise<TestDnsServer> {
+/** Starts the server on `port` of 127.0.0.1 (any free one by default). */
+export async function startDnsServer(port = 0): Promise<TestDnsServer> {
   const answers = new Map<string, Answer>();
   const counts = new Map<string, number>();
   const server = createUDPServer((request, send) => {
@@ -51,15 +52,15 @@ export async function startDnsServer(): Promise<TestDnsServer> {
     }
     void send(encode.call(response, uncompressed()));
   });
-  await server.listen(0, "127.0.0.1");
-  const { port } = server.address();
+  await server.listen(port, "127.0.0.1");
+  const bound = server.address().port;
   return {
-    port,
+    port: bound,
     set: (name, answer) => answers.set(name.toLowerCase(), answer),
     queries: (name) => counts.get(name.toLowerCase()) ?? 0,
     resolver() {
       const resolver = new Resolver({ timeout: 300, tries: 2 });
-      resolver.setServers([`127.0.0.1:${port}`]);
+      resolver.setServers([`127.0.0.1:${String(bound)}`]);
       return resolver;
     },
     close: () => new Promise((resolve) => server.close(() => { resolve(); })),
