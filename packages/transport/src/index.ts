@@ -8,7 +8,8 @@
  * ({@link runSubscriber} with a {@link MessageDriver}) and the call every message publisher
  * makes ({@link messagePublisher}), with {@link exponentialBackoff}, {@link Deadlines} (many
  * deadlines on one timer), the
- * JSON message codecs and the `kit-error-*` headers ({@link writeError}, {@link readError}).
+ * JSON message codecs and the `kit-error-*` headers ({@link writeError}, {@link readError}), and
+ * the {@link ReplyCorrelator} every request/reply client waits on.
  *
  * @packageDocumentation
  */
@@ -31,6 +32,14 @@ export {
   type PublisherOutcome,
   type SendMessage,
 } from "./publisher.ts";
+export {
+  defaultReplyTimeout,
+  replyDecoder,
+  ReplyCorrelator,
+  replyTarget,
+  type ReplyTarget,
+  type SendRequest,
+} from "./reply-correlator.ts";
 export { validate, type Schema } from "./schema.ts";
 export {
   runSubscriber,
