@@ -28,10 +28,12 @@ describe("ReplyCorrelator", () => {
     const a = calls.call(background(), "a", target, nothing);
     const b = calls.call(background(), "b", target, nothing);
     expect(calls.waiting).toBe(2);
+    expect(calls.targetOf("a")).toBe(target);
     expect(calls.deliver("b", "reply b")).toBe(true);
     expect(calls.deliver("a", "reply a")).toBe(true);
     expect(calls.deliver("a", "again")).toBe(false); // late: its call already ended
     expect(calls.deliver("stranger", "x")).toBe(false);
+    expect(calls.targetOf("b")).toBeUndefined();
     await expect(Promise.all([a, b])).resolves.toEqual(["reply a", "reply b"]);
     expect(calls.waiting).toBe(0);
   });
@@ -51,7 +53,7 @@ describe("ReplyCorrelator", () => {
     await vi.advanceTimersByTimeAsync(defaultReplyTimeout - 1);
     expect(calls.waiting).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(await reply).toEqual({ code: Code.DeadlineExceeded, message: "Test svc.sum: no reply within 30000 ms (the requester's timeout; the context had no deadline)" });
+    expect(await reply).toEqual({ code: Code.DeadlineExceeded, message: "Test svc.sum: no reply within 30000 ms" });
     expect(calls.waiting).toBe(0);
   });
 

@@ -152,6 +152,11 @@ export class ReplyCorrelator<R> {
     });
   }
 
+  /** Where the call waiting under `id` was sent, for an error that names it; `undefined` when none waits. */
+  targetOf(id: string): ReplyTarget | undefined {
+    return this.#pending.get(id)?.target;
+  }
+
   /**
    * Hands `reply` to the call waiting under `id`.
    *
@@ -222,7 +227,7 @@ export class ReplyCorrelator<R> {
 function expired(entry: { readonly target: ReplyTarget; readonly bounded: boolean }): KitError {
   const { name, timeout } = entry.target;
   return entry.bounded
-    ? new KitError(Code.DeadlineExceeded, `${name}: no reply within ${String(timeout)} ms (the requester's timeout; the context had no deadline)`)
+    ? new KitError(Code.DeadlineExceeded, `${name}: no reply within ${String(timeout)} ms`)
     : new KitError(Code.DeadlineExceeded, `${name}: no reply before the context's deadline`);
 }
 
