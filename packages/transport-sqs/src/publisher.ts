@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
-import { Code, KitError, untilAborted, withTimeout, type Endpoint } from "@kit/endpoint";
+import { Code, KitError, type Endpoint } from "@kit/endpoint";
 import {
   messagePublisher,
+  replyDecoder,
+  replyTarget,
   type DecodeMessage,
   type EncodeMessage,
   type PublisherOptions,
@@ -32,7 +34,11 @@ export interface SqsPublisherOptions<Req> extends PublisherOptions {
   readonly delaySeconds?: number;
   /** Request/reply: where replies come back. Required when a `decode` is given. */
   readonly replies?: ReplyQueue;
-  /** Request/reply: the longest wait for a reply when the ctx has no deadline, in ms; default 30 000. */
+  /**
+   * Request/reply: how long a call whose context has no deadline waits for its reply, in
+   * milliseconds (default 30 000, `defaultReplyTimeout`), the same meaning in every Kit
+   * requester. It is the caller's side only: just a context's deadline travels, as `kit-timeout`.
+   */
   readonly timeout?: number;
 }
 
@@ -101,10 +107,12 @@ function batchResults(size: number, out: SendMessageBatchCommandOutput): Settled
  * An `Endpoint` that sends its request to an SQS queue, Go kit's publisher shape. With
  * `decode` undefined it resolves once SQS has stored the message; with a `decode` and a
  * {@link ReplyQueue} in `replies`, it waits for the subscriber's reply (request/reply),
- * bounded by the ctx deadline (sent along in `kit-timeout`), and a `kit-error-code` on the reply
- * is thrown as that same `KitError`. Messages sent at once (in the same turn of the event loop)
- * to the same queue go out together as `SendMessageBatch` calls of up to 10; a call whose ctx
- * is canceled before its batch goes out is answered at once and its message is not sent.
+ * bounded by the ctx deadline (sent along in `kit-timeout`) or, for a ctx without one, by
+ * `timeout` (30 s by default, not sent), and a `kit-error-code` on the reply is thrown as that
+ * same `KitError`; a reply `decode` cannot read is `internal`. Messages sent at once (in the
+ * same turn of the event loop) to the same queue go out together as `SendMessageBatch` calls of
+ * up to 10; a call whose ctx is canceled before its batch goes out is answered at once and its
+ * message is not sent.
  *
  * @param client - the user's `SQSClient`
  * @param queueUrl - the queue to send to
@@ -151,7 +159,7 @@ export function publisher<Req, Res>(
   decode: DecodeMessage<Res> | undefined,
   options: SqsPublisherOptions<Req> = {},
 ): Endpoint<Req, Res | undefined> {
-  const { groupId, deduplicationId, delaySeconds, replies, timeout = 30_000 } = options;
+  const { groupId, deduplicationId, delaySeconds, replies, timeout } = options;
   if (decode !== undefined && replies === undefined) throw new TypeError("a request/reply publisher needs a reply queue: options.replies");
   const sender = senderFor(client, queueUrl, delaySeconds);
   const outgoing = (message: { readonly body: Uint8Array; readonly headers: Map<string, string> }, request: Req): Outgoing => ({
@@ -165,31 +173,14 @@ export function publisher<Req, Res>(
     const send: SendMessage<Req> = (ctx, message, request) => sender.add(outgoing(message, request), ctx.signal).then(nothing);
     return messagePublisher<Req, Res>(send, encode, undefined, options);
   }
-  const send: SendMessage<Req> = async (ctx, message, request) => {
+  const target = replyTarget("SQS queue", queueUrl, timeout);
+  const send: SendMessage<Req> = (ctx, message, request) => {
     const correlationId = randomUUID();
     message.headers.set(replyToHeader, replies.url);
     message.headers.set(correlationHeader, correlationId);
-    const waiting = replyStateOf(replies).wait(correlationId);
-    try {
-      return await untilAborted(ctx.signal, async () => {
-        await sender.add(outgoing(message, request), ctx.signal);
-        return waiting.reply;
-      });
-    } finally {
-      waiting.cancel();
-    }
+    return replyStateOf(replies).call(ctx, correlationId, target, () => sender.add(outgoing(message, request), ctx.signal));
   };
-  const call = messagePublisher(send, encode, decode, options);
-  // A call whose context has no deadline waits at most `timeout`, which also travels as `kit-timeout`.
-  return async (ctx, request) => {
-    if (ctx.deadline !== undefined) return call(ctx, request);
-    const [timed, cancel] = withTimeout(ctx, timeout);
-    try {
-      return await call(timed, request);
-    } finally {
-      cancel();
-    }
-  };
+  return messagePublisher(send, encode, replyDecoder(decode, target), options);
 }
 
 function nothing(): undefined {

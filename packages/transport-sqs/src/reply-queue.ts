@@ -1,6 +1,6 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { Code, KitError, toKitError } from "@kit/endpoint";
-import type { Message } from "@kit/transport";
+import { Code, KitError, toKitError, type Context } from "@kit/endpoint";
+import { ReplyCorrelator, type Message, type ReplyTarget, type SendRequest } from "@kit/transport";
 import { fromAttributes } from "./attributes.ts";
 import { correlationHeader } from "./headers.ts";
 import { fromSqsBody } from "./internal/body.ts";
@@ -15,17 +15,14 @@ import { fromSqsBody } from "./internal/body.ts";
 export interface ReplyQueue {
   /** The queue's URL. */
   readonly url: string;
-  /** Stops polling; requests still waiting fail with `canceled`. Calling it again does nothing. */
+  /** Stops polling; requests still waiting, and later ones, fail with `canceled`. Calling it again does nothing. */
   close(): Promise<void>;
 }
 
-interface Waiter {
-  readonly resolve: (reply: Message) => void;
-  readonly reject: (err: KitError) => void;
-}
-
+/** The waiting side of a reply queue: what the publisher calls. */
 interface ReplyState {
-  wait(correlationId: string): { reply: Promise<Message>; cancel(): void };
+  /** Registers the call, runs `send`, and resolves with the reply (see `ReplyCorrelator.call`). */
+  call(ctx: Context, correlationId: string, target: ReplyTarget, send: SendRequest): Promise<Message>;
 }
 
 const states = new WeakMap<ReplyQueue, ReplyState>();
@@ -62,15 +59,13 @@ export interface ReplyQueueOptions {
  */
 export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOptions = {}): ReplyQueue {
   const { waitTimeSeconds = 20, onError } = options;
-  const waiters = new Map<string, Waiter>();
+  const calls = new ReplyCorrelator<Message>();
   let poll: AbortController | undefined;
   let closed = false;
 
-  const deliver = (message: Message & { id: string }): void => {
+  const deliver = (message: Message): void => {
     const id = message.headers.get(correlationHeader);
-    const waiter = id === null || id === undefined ? undefined : waiters.get(id);
-    if (id !== null && id !== undefined) waiters.delete(id);
-    waiter?.resolve(message);
+    if (typeof id === "string") calls.deliver(id, message); // a reply nobody waits for any more is dropped (and deleted below)
   };
 
   const isAborted = (signal: AbortSignal): boolean => signal.aborted; // read afresh after awaits
@@ -78,7 +73,7 @@ export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOp
     const controller = new AbortController();
     poll = controller;
     let failures = 0;
-    while (waiters.size > 0 && !controller.signal.aborted) {
+    while (calls.waiting > 0 && !controller.signal.aborted) {
       try {
         const out = await client.send(
           new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: waitTimeSeconds, MessageAttributeNames: ["All"] }),
@@ -88,7 +83,7 @@ export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOp
         const messages = out.Messages ?? [];
         for (const raw of messages) {
           const headers = fromAttributes(raw.MessageAttributes);
-          deliver({ id: raw.MessageId ?? "", body: fromSqsBody(raw.Body, headers), headers, attempt: 1 });
+          deliver({ body: fromSqsBody(raw.Body, headers), headers, attempt: 1 });
         }
         if (messages.length > 0) {
           await client.send(
@@ -103,7 +98,7 @@ export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOp
       }
     }
     if (poll === controller) poll = undefined;
-    if (waiters.size > 0 && !closed) void loop(); // a request arrived as this loop ended
+    if (calls.waiting > 0 && !closed) void loop(); // a request arrived as this loop ended
   };
 
   const queue: ReplyQueue = {
@@ -112,25 +107,19 @@ export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOp
       if (closed) return;
       closed = true;
       poll?.abort();
-      for (const waiter of waiters.values()) waiter.reject(new KitError(Code.Canceled, "the reply queue was closed"));
-      waiters.clear();
+      calls.close(new KitError(Code.Canceled, "the reply queue was closed"));
       await Promise.resolve();
     },
   };
   states.set(queue, {
-    wait(correlationId) {
-      if (closed) throw new KitError(Code.FailedPrecondition, "the reply queue is closed");
-      const reply = new Promise<Message>((resolve, reject) => {
-        waiters.set(correlationId, { resolve, reject });
-      });
-      if (poll === undefined) void loop();
-      return {
-        reply,
-        cancel() {
-          waiters.delete(correlationId);
-          if (waiters.size === 0) poll?.abort();
-        },
-      };
+    async call(ctx, correlationId, target, send) {
+      const reply = calls.call(ctx, correlationId, target, send);
+      if (poll === undefined && !closed) void loop();
+      try {
+        return await reply;
+      } finally {
+        if (calls.waiting === 0) poll?.abort(); // nobody waits: stop long-polling
+      }
     },
   });
   return queue;
