@@ -11,4 +11,4 @@ export { fromAttributes, packedHeadersAttribute, toAttributes } from "./attribut
 export { correlationHeader, replyToHeader } from "./headers.ts";
 export { publisher, type SqsPublisherOptions, type SqsPublisherOutcome } from "./publisher.ts";
 export { replyQueue, type ReplyQueue, type ReplyQueueOptions } from "./reply-queue.ts";
-export { subscriber, type SqsSubscriberOptions } from "./subscriber.ts";
+export { subscriber, type SqsSubscriber, type SqsSubscriberOptions } from "./subscriber.ts";

@@ -41,7 +41,7 @@ interface SumReply {
 async function sumService(): Promise<{ sum: Endpoint<SumRequest, SumReply>; replies: ReplyQueue; queueUrl: string }> {
   const queueUrl = await queues.create("sum");
   const dlq = await queues.create("sum-dlq");
-  const replyUrl = await queues.create("replies");
+  const replyUrl = await queues.create("replies", { repliesTo: queueUrl });
   const sumEndpoint: Endpoint<SumRequest, SumReply> = async (ctx, { a, b, sleep: ms }) => {
     if (a < 0) throw new KitError(Code.NotFound, `no number ${a}`);
     if (ms !== undefined) await sleep(ms);

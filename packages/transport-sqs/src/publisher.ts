@@ -15,6 +15,7 @@ import { toAttributes } from "./attributes.ts";
 import { correlationHeader, replyToHeader } from "./headers.ts";
 import { batcher, type Batcher, type Settled } from "./internal/batcher.ts";
 import { toSqsBody } from "./internal/body.ts";
+import { fromBatchFailure, fromSqsError } from "./internal/errors.ts";
 import { replyStateOf, type ReplyQueue } from "./reply-queue.ts";
 
 /** What a publisher's finalizer learns about one call: `@kit/transport`'s `PublisherOutcome`. */
@@ -65,7 +66,7 @@ function senderFor(client: SQSClient, queueUrl: string, delaySeconds: number | u
   if (sender === undefined) {
     sender = batcher<Outgoing, string>(
       async (batch) => {
-        const out = await client.send(
+        const sending = client.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
             Entries: batch.map((m, i) => {
@@ -77,7 +78,13 @@ function senderFor(client: SQSClient, queueUrl: string, delaySeconds: number | u
             }),
           }),
         );
-        return batchResults(batch.length, out);
+        let out: SendMessageBatchCommandOutput;
+        try {
+          out = await sending;
+        } catch (thrown) {
+          throw fromSqsError(thrown, `send to ${queueUrl}`);
+        }
+        return batchResults(batch.length, out, queueUrl);
       },
       10,
       0,
@@ -88,7 +95,7 @@ function senderFor(client: SQSClient, queueUrl: string, delaySeconds: number | u
 }
 
 /** Each entry's outcome, by its `Id` (its index in the batch). */
-function batchResults(size: number, out: SendMessageBatchCommandOutput): Settled<string>[] {
+function batchResults(size: number, out: SendMessageBatchCommandOutput, queueUrl: string): Settled<string>[] {
   const results: (Settled<string> | undefined)[] = new Array<Settled<string> | undefined>(size).fill(undefined);
   for (const ok of out.Successful ?? []) {
     const i = Number(ok.Id);
@@ -97,10 +104,9 @@ function batchResults(size: number, out: SendMessageBatchCommandOutput): Settled
   for (const failure of out.Failed ?? []) {
     const i = Number(failure.Id);
     if (!(i >= 0 && i < size) || results[i] !== undefined) continue;
-    const code = failure.SenderFault === true ? Code.InvalidArgument : Code.Unavailable;
-    results[i] = { ok: false, error: new KitError(code, `SQS refused the message: ${failure.Message ?? failure.Code ?? "no result"}`) };
+    results[i] = { ok: false, error: fromBatchFailure(failure, `send to ${queueUrl}`) };
   }
-  return results.map((result) => result ?? { ok: false, error: new KitError(Code.Unavailable, "SQS refused the message: no result") });
+  return results.map((result) => result ?? { ok: false, error: new KitError(Code.Unavailable, `SQS send to ${queueUrl}: no result for the message`) });
 }
 
 /**

@@ -1,9 +1,10 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { Code, KitError, toKitError, type Context } from "@kit/endpoint";
+import { Code, KitError, type Context } from "@kit/endpoint";
 import { ReplyCorrelator, type Message, type ReplyTarget, type SendRequest } from "@kit/transport";
 import { fromAttributes } from "./attributes.ts";
 import { correlationHeader } from "./headers.ts";
 import { fromSqsBody } from "./internal/body.ts";
+import { fromSqsError } from "./internal/errors.ts";
 
 /**
  * A queue a {@link publisher} receives replies on, for request/reply over SQS: requests carry
@@ -93,7 +94,7 @@ export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOp
       } catch (thrown) {
         if (isAborted(controller.signal)) break;
         failures += 1;
-        onError?.(toKitError(thrown, Code.Unavailable));
+        onError?.(fromSqsError(thrown, `reply queue ${url}`));
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** failures)));
       }
     }

@@ -250,7 +250,7 @@ describe("SQS subscriber", () => {
       (next, context) => (args) => {
         if (context.commandName === "DeleteMessageBatchCommand" && failNext) {
           failNext = false;
-          return Promise.reject(new Error("connection reset"));
+          return Promise.reject(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })); // what a reset connection throws
         }
         return next(args);
       },
@@ -268,7 +268,7 @@ describe("SQS subscriber", () => {
       await until(() => handled.length === 2, 20_000, "the message delivered again after its visibility timeout");
       expect(handled).toEqual([0, 0]);
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatch(/^unavailable: message .+ was handled but not deleted \(SQS delivers it again after its visibility timeout\): connection reset$/);
+      expect(errors[0]).toMatch(/^unavailable: message .+ was handled but not deleted \(SQS delivers it again after its visibility timeout\): SQS delete from .+: read ECONNRESET$/);
     } finally {
       await sub.close();
     }
