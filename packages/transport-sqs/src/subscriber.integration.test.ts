@@ -415,10 +415,17 @@ describe("SQS subscriber", () => {
         running--;
       }
     };
-    const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, { concurrency: 8, deadLetterQueueUrl: dlq, waitTimeSeconds: 1, backoff: () => 500 });
+    const errors: string[] = [];
+    const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, {
+      concurrency: 8,
+      deadLetterQueueUrl: dlq,
+      waitTimeSeconds: 1,
+      backoff: () => 500,
+      errorHandler: { handle: (_ctx, err) => void errors.push(`${err.code}: ${err.message}`) },
+    });
     try {
       await until(() => [...order.values()].every((list) => list.length >= perGroup), 60_000, "every group handled").catch((err: unknown) => {
-        throw new Error(`${String(err)}; handled so far: ${JSON.stringify(Object.fromEntries(order))}`);
+        throw new Error(`${String(err)}; handled so far: ${JSON.stringify(Object.fromEntries(order))}; errors: ${JSON.stringify(errors)}`);
       });
       for (const group of groups) expect(order.get(group)).toEqual(Array.from({ length: perGroup }, (_, i) => i));
       expect(failedOnce).toBe(true);
