@@ -335,7 +335,7 @@ describe("SQS subscriber", () => {
       const [dead] = await drain(client, dlq, 1, 15_000);
       const [answer] = await drain(client, own, 1, 15_000);
       expect(dead?.MessageAttributes?.["kit-error-code"]?.StringValue).toBe("permission_denied");
-      expect(dead?.MessageAttributes?.["kit-error-message"]?.StringValue).toBe(`reply address ${victim} is outside the subscriber's reply namespace (the replyPrefixes option)`);
+      expect(dead?.MessageAttributes?.["kit-error-message"]?.StringValue).toBe(`kit-reply-to ${JSON.stringify(victim)} is outside the subscriber's reply namespace; not answered`);
       expect(JSON.parse(dead?.Body ?? "")).toEqual({ n: 1 });
       expect(answer?.MessageAttributes?.["kit-correlation-id"]?.StringValue).toBe("c-2");
       expect(handled).toEqual([2]); // the forged request never reached the endpoint
@@ -350,7 +350,7 @@ describe("SQS subscriber", () => {
     const open = subscriber(client, other, (_ctx, job: Job) => Promise.resolve({ n: job.n }), decodeJob, encodeJSONMessage, {
       deadLetterQueueUrl: dlq,
       waitTimeSeconds: 1,
-      replyPrefixes: [victim],
+      replyNamespace: [victim],
     });
     try {
       const [answer] = await drain(client, victim, 1, 15_000);

@@ -34,7 +34,7 @@ export interface SqsSubscriberOptions extends SubscriberOptions {
    * `.fifo`) followed by `-replies`, so the requests on `…/orders` may be answered on
    * `…/orders-replies`, `…/orders-replies-7f3a.fifo` and the like. `[""]` accepts any address.
    */
-  readonly replyPrefixes?: readonly string[];
+  readonly replyNamespace?: readonly string[];
 }
 
 /** A running SQS subscriber. */
@@ -59,7 +59,7 @@ export interface SqsSubscriber extends Subscriber {
  * so retries survive a restart), a poison message sent to the dead-letter queue at once with
  * `kit-error-code`, `kit-error-message` and `kit-attempts` attributes and then deleted. On a
  * FIFO queue, messages of one group are handled one after another, in order. A message with a
- * `kit-reply-to` attribute (see {@link replyQueue}) inside `replyPrefixes` is answered on that
+ * `kit-reply-to` attribute (see {@link replyQueue}) inside `replyNamespace` is answered on that
  * queue; one outside is dead-lettered as `permission_denied`.
  *
  * @param client - the user's `SQSClient`
@@ -95,7 +95,7 @@ export function subscriber<Req, Res>(
   if (!(Number.isInteger(visibilityTimeout) && visibilityTimeout >= 1 && visibilityTimeout <= 43_200)) {
     throw new RangeError(`visibilityTimeout must be whole seconds from 1 to 43200, got ${visibilityTimeout}`);
   }
-  const replyPrefixes = options.replyPrefixes ?? [`${queueUrl.replace(/\.fifo$/, "")}-replies`];
+  const replyNamespace = options.replyNamespace ?? [`${queueUrl.replace(/\.fifo$/, "")}-replies`];
   const observe = observeErrors(options.errorHandler);
   const checked = checkQueues(client, queueUrl, options.deadLetterQueueUrl);
   const ready = checked.then(nothing);
@@ -112,7 +112,7 @@ export function subscriber<Req, Res>(
     waitTimeSeconds,
     visibilityTimeout,
     pendingDeletes: options.concurrency ?? 16,
-    replyAllowed: (to) => replyPrefixes.some((prefix) => to.startsWith(prefix)),
+    replyAllowed: (to) => replyNamespace.some((prefix) => to.startsWith(prefix)),
     observe: (err) => {
       observe(background(), err);
     },
@@ -128,7 +128,7 @@ function refuseForeignReplies<Req>(decode: DecodeMessage<Req>): DecodeMessage<Re
   return (ctx, message) => {
     const refused = (message as Partial<SqsMessage>).refusedReply;
     if (refused !== undefined) {
-      throw new KitError(Code.PermissionDenied, `reply address ${refused} is outside the subscriber's reply namespace (the replyPrefixes option)`);
+      throw new KitError(Code.PermissionDenied, `kit-reply-to ${JSON.stringify(refused)} is outside the subscriber's reply namespace; not answered`);
     }
     return decode(ctx, message);
   };

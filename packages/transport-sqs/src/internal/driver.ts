@@ -47,7 +47,7 @@ export interface SqsDriverConfig {
    * past that, an ack waits for its delete.
    */
   readonly pendingDeletes: number;
-  /** Whether a request's `kit-reply-to` queue URL may be answered (see the subscriber's `replyPrefixes`). */
+  /** Whether a request's `kit-reply-to` queue URL may be answered (see the subscriber's `replyNamespace`). */
   readonly replyAllowed: (queueUrl: string) => boolean;
   /** Told about failures that no caller sees (visibility extensions, deletes not waited for). */
   readonly observe: (err: KitError) => void;
