@@ -1,13 +1,7 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { background, Code, KitError, type Endpoint } from "@kit/endpoint";
-import {
-  observeErrors,
-  runSubscriber,
-  type DecodeMessage,
-  type EncodeMessage,
-  type Subscriber,
-  type SubscriberOptions,
-} from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import { sqsDriver } from "./internal/driver.ts";
 
 /** Options for an SQS {@link subscriber}: the runtime's, plus SQS's own. */
@@ -111,7 +105,7 @@ export function subscriber<Req, Res>(
   );
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= running.close().finally(() => driver.close()));
-  return { close, [Symbol.asyncDispose]: close };
+  return { ready: running.ready, close, [Symbol.asyncDispose]: close };
 }
 
 async function resolveDeadLetterQueue(client: SQSClient, queueUrl: string, given: string | undefined): Promise<string> {

@@ -1,5 +1,5 @@
 import { Code, KitError } from "@kit/endpoint";
-import { Deadlines } from "@kit/transport";
+import { Deadlines } from "@kit/transport/driver";
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
 import { fromNatsError } from "./errors.ts";
 

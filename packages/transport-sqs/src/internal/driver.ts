@@ -9,7 +9,8 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { Code, KitError, toKitError } from "@kit/endpoint";
-import { timeoutHeader, type MessageDriver, type Message, type OutgoingMessage } from "@kit/transport";
+import { type Message, type OutgoingMessage } from "@kit/transport";
+import { timeoutHeader, type MessageDriver } from "@kit/transport/driver";
 import { fromAttributes, toAttributes } from "../attributes.ts";
 import { correlationHeader, replyToHeader } from "../headers.ts";
 import { batcher, type Settled } from "./batcher.ts";
