@@ -134,6 +134,46 @@ export function timeRemaining(ctx: Context): number | undefined {
   return ctx.deadline === undefined ? undefined : Math.max(0, ctx.deadline - Date.now());
 }
 
+/**
+ * A context that keeps `parent`'s values (a request id, the trace) but not its deadline or
+ * cancellation, Go's `context.WithoutCancel`: its signal never aborts and it has no deadline,
+ * whatever happens to `parent`. Use it for work that must outlive the request that started it
+ * (publishing an event about the request, writing an audit record, filling a cache), and give
+ * that work a budget of its own with {@link withTimeout}, so it still ends.
+ *
+ * @example
+ * ```ts
+ * // the result event keeps the request's trace, but not its deadline: a slow consumer
+ * // of events is not held to the caller's 2 s budget
+ * const [eventCtx, cancel] = withTimeout(withoutCancel(ctx), 30_000);
+ * try { await publishResult(eventCtx, result); } finally { cancel(); }
+ * ```
+ */
+export function withoutCancel(parent: Context): Context {
+  return new DetachedContext(parent);
+}
+
+/** What {@link withoutCancel} makes: the parent's values, read through, and nothing else. */
+class DetachedContext implements Context {
+  readonly #parent: Context;
+
+  constructor(parent: Context) {
+    this.#parent = parent;
+  }
+
+  get signal(): AbortSignal {
+    return never;
+  }
+
+  get deadline(): undefined {
+    return undefined;
+  }
+
+  value<T>(key: ContextKey<T>): T | undefined {
+    return this.#parent.value(key);
+  }
+}
+
 function derive(parent: Context, deadline: number | undefined): readonly [Context, CancelFunc] {
   const ctx = new DerivedContext(parent, deadline);
   return [ctx, (reason) => {
@@ -244,17 +284,16 @@ function exceeded(): KitError {
 }
 
 /**
- * The reason of a context canceled without one. Canceling is routine (every finished call
- * cancels its context, as Go's `defer cancel()` does), so the error is made without a stack
- * trace, which would cost more than the rest of the cancel; like Go's `context.Canceled`, it
- * says what happened, not where.
+ * The reason of a context canceled without one: one shared error, like Go's
+ * `context.Canceled`. Canceling is routine (every finished call cancels its context, as Go's
+ * `defer cancel()` does), so making an error with a stack trace for each would cost more than
+ * the rest of the cancel; the shared one says what happened, not where. Frozen, so that no
+ * holder can change it for the others; its stack is set to its first line.
  */
+const contextCanceled: KitError = Object.freeze(
+  Object.defineProperty(new KitError(Code.Canceled, "context canceled"), "stack", { value: "KitError: context canceled" }),
+);
+
 function canceled(): KitError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new KitError(Code.Canceled, "context canceled");
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  return contextCanceled;
 }

@@ -1,5 +1,6 @@
 import { background, Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
-import { runSubscriber, type Message, type MessageDriver, type OutgoingMessage } from "@kit/transport";
+import { type Message, type OutgoingMessage } from "@kit/transport";
+import { runSubscriber, type MessageDriver } from "@kit/transport/driver";
 import { ROOT_CONTEXT, SpanStatusCode, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { kindOf, parentId, recorder, traceparent, until, type Recorder } from "../test/otel.ts";

@@ -1,13 +1,6 @@
 import { untilAborted, type Endpoint } from "@kit/endpoint";
-import {
-  messagePublisher,
-  replyDecoder,
-  replyTarget,
-  type DecodeMessage,
-  type EncodeMessage,
-  type PublisherOptions as HookOptions,
-  type SendMessage,
-} from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type PublisherOptions as HookOptions } from "@kit/transport";
+import { messagePublisher, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
 import type { Channel, ConfirmChannel } from "amqplib";
 import { bufferOf } from "./internal/driver.ts";
 import { batchWrites } from "./internal/batched-writes.ts";

@@ -1,5 +1,6 @@
 import type { Endpoint } from "@kit/endpoint";
-import { messagePublisher, type EncodeMessage, type PublisherOptions as HookOptions, type SendMessage } from "@kit/transport";
+import { type EncodeMessage, type PublisherOptions as HookOptions } from "@kit/transport";
+import { messagePublisher, type SendMessage } from "@kit/transport/driver";
 import type { Producer } from "kafkajs";
 import { produce } from "./internal/produce.ts";
 

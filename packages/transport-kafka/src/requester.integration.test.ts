@@ -1,6 +1,7 @@
 // Runs against the Kafka broker at KAFKA_BROKERS (default 127.0.0.1:9092): `bash scripts/kafka.sh start`.
 import { background, Code, isKitError, KitError, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
-import { decodeJSONMessage, encodeJSONMessage, timeoutHeader } from "@kit/transport";
+import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { timeoutHeader } from "@kit/transport/driver";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectAdmin, connectProducer, newKafka, readRecords, Topics, unique, waitFor } from "../test/broker.ts";

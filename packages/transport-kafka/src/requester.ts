@@ -1,15 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Code, KitError, toKitError, type Context, type Endpoint } from "@kit/endpoint";
-import {
-  messagePublisher,
-  ReplyCorrelator,
-  replyDecoder,
-  replyTarget,
-  type DecodeMessage,
-  type EncodeMessage,
-  type Message,
-  type SendMessage,
-} from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type Message } from "@kit/transport";
+import { messagePublisher, ReplyCorrelator, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
 import { Partitioners, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
 import { correlationIdHeader, headersFromKafka, replyTopicHeader } from "./headers.ts";
 import { produce } from "./internal/produce.ts";

@@ -1,5 +1,6 @@
 import { background, Code, toKitError, type Endpoint } from "@kit/endpoint";
-import { observeErrors, runSubscriber, type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import { Partitioners, type Consumer, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
 import { KafkaDriver } from "./internal/driver.ts";
 
@@ -153,5 +154,5 @@ export async function subscriber<Req, Res>(
         if (ownProducer !== undefined) await (await ownProducer).disconnect();
       }
     })());
-  return { close, [Symbol.asyncDispose]: close };
+  return { ready: running.ready, close, [Symbol.asyncDispose]: close };
 }

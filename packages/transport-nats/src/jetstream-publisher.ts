@@ -1,5 +1,6 @@
 import { untilAborted, type Context, type Endpoint } from "@kit/endpoint";
-import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage, ReplyTarget } from "@kit/transport";
+import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "@kit/transport";
+import type { ReplyTarget } from "@kit/transport/driver";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { PublisherOptions } from "./publisher.ts";
 import { call } from "./internal/call.ts";

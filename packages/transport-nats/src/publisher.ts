@@ -1,5 +1,6 @@
 import { untilAborted, type Context, type Endpoint } from "@kit/endpoint";
-import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage, PublisherOptions as HookOptions, ReplyTarget } from "@kit/transport";
+import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage, PublisherOptions as HookOptions } from "@kit/transport";
+import type { ReplyTarget } from "@kit/transport/driver";
 import type { Msg, NatsConnection } from "@nats-io/nats-core";
 import { call } from "./internal/call.ts";
 import { readHeaders, toNatsHeaders } from "./internal/headers.ts";

@@ -38,7 +38,7 @@ describe("NATS requesters", () => {
   });
 
   it("reports a reply that is not JSON as internal (the server's fault), not invalid_argument", async () => {
-    nc.subscribe(subject, { callback: (_err, msg) => msg.respond(text.encode("{not json")) });
+    nc.subscribe(subject, { callback: (_err, msg) => void msg.respond(text.encode("{not json")) });
     await nc.flush();
     const call = publisher(nc, subject, encodeJSONMessage, decodeJSONMessage<{ v: number }>());
     const err = await failure(call(background(), { a: 1 }));

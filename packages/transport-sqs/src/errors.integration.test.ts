@@ -50,7 +50,7 @@ describe("an SQS that cannot be reached", () => {
     sqs.destroy();
   });
 
-  it("rejects the subscriber's ready with unavailable, and reports the failed receives to the errorHandler", async () => {
+  it("rejects the subscriber's ready with unavailable, and tells the errorHandler", async () => {
     const sqs = down();
     const errors: KitError[] = [];
     const sub = subscriber(sqs, `${unreachable}/000000000000/orders`, () => Promise.resolve(undefined), decodeJSONMessage(), encodeJSONMessage, {
@@ -61,7 +61,7 @@ describe("an SQS that cannot be reached", () => {
     try {
       const err = await failure(sub.ready);
       expect(err.code).toBe(Code.Unavailable);
-      await until(() => errors.length > 0, 10_000, "a failed receive reported");
+      await until(() => errors.length > 0, 10_000, "the failure reported");
       expect(errors[0]?.code).toBe(Code.Unavailable);
     } finally {
       await sub.close();

@@ -1,16 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
 import { Code, KitError, type Endpoint } from "@kit/endpoint";
-import {
-  messagePublisher,
-  replyDecoder,
-  replyTarget,
-  type DecodeMessage,
-  type EncodeMessage,
-  type PublisherOptions,
-  type PublisherOutcome,
-  type SendMessage,
-} from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type PublisherOptions, type PublisherOutcome } from "@kit/transport";
+import { messagePublisher, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
 import { toAttributes } from "./attributes.ts";
 import { correlationHeader, replyToHeader } from "./headers.ts";
 import { batcher, type Batcher, type Settled } from "./internal/batcher.ts";

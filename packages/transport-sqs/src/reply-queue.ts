@@ -1,6 +1,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { Code, KitError, type Context } from "@kit/endpoint";
-import { ReplyCorrelator, type Message, type ReplyTarget, type SendRequest } from "@kit/transport";
+import { type Message } from "@kit/transport";
+import { ReplyCorrelator, type ReplyTarget, type SendRequest } from "@kit/transport/driver";
 import { fromAttributes } from "./attributes.ts";
 import { correlationHeader } from "./headers.ts";
 import { fromSqsBody } from "./internal/body.ts";

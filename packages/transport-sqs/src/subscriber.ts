@@ -1,15 +1,8 @@
-import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { background, Code, KitError, type Endpoint } from "@kit/endpoint";
-import {
-  observeErrors,
-  runSubscriber,
-  type DecodeMessage,
-  type EncodeMessage,
-  type Subscriber,
-  type SubscriberOptions,
-} from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import { SqsDriver, type SqsMessage } from "./internal/driver.ts";
-import { fromSqsError } from "./internal/errors.ts";
 
 /** Options for an SQS {@link subscriber}: the runtime's, plus SQS's own. */
 export interface SqsSubscriberOptions extends SubscriberOptions {
@@ -44,8 +37,8 @@ export interface SqsSubscriber extends Subscriber {
    * redrive policy's target) are known to exist; rejects at the first failed check with a
    * `KitError`: `not_found` for a queue that does not exist, `failed_precondition` for a queue
    * with no dead-letter queue, `permission_denied`/`unauthenticated` for credentials SQS
-   * refuses, `unavailable` when SQS cannot be reached. The subscriber itself goes on trying
-   * (reporting each failure to the `errorHandler`) until it is closed.
+   * refuses, `unavailable` when SQS cannot be reached. The subscriber receives nothing before;
+   * a failed check is reported to the `errorHandler` and stops the subscriber.
    */
   readonly ready: Promise<void>;
 }
@@ -97,18 +90,10 @@ export function subscriber<Req, Res>(
   }
   const replyNamespace = options.replyNamespace ?? [`${queueUrl.replace(/\.fifo$/, "")}-replies`];
   const observe = observeErrors(options.errorHandler);
-  const checked = checkQueues(client, queueUrl, options.deadLetterQueueUrl);
-  const ready = checked.then(nothing);
-  ready.catch(() => undefined); // the caller may never look; the receive loop reports the failure
-  let dlq: Promise<string> = checked;
-  const deadLetterQueueUrl = (): Promise<string> => {
-    dlq = dlq.catch(() => checkQueues(client, queueUrl, options.deadLetterQueueUrl)); // after a failure, ask again
-    return dlq;
-  };
   const driver = new SqsDriver({
     client,
     queueUrl,
-    deadLetterQueueUrl,
+    deadLetterQueueUrl: options.deadLetterQueueUrl,
     waitTimeSeconds,
     visibilityTimeout,
     pendingDeletes: options.concurrency ?? 16,
@@ -120,7 +105,7 @@ export function subscriber<Req, Res>(
   const running = runSubscriber(driver, endpoint, refuseForeignReplies(decode), encode, options);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= running.close().finally(() => driver.close()));
-  return { ready, close, [Symbol.asyncDispose]: close };
+  return { ready: running.ready, close, [Symbol.asyncDispose]: close };
 }
 
 /** A request whose reply address the driver refused fails before it is decoded: dead-lettered as `permission_denied`. */
@@ -134,40 +119,3 @@ function refuseForeignReplies<Req>(decode: DecodeMessage<Req>): DecodeMessage<Re
   };
 }
 
-/**
- * Checks that the queue exists and finds its dead-letter queue: `given`, checked to exist, or
- * the target of the queue's redrive policy. Resolves with the dead-letter queue's URL.
- */
-async function checkQueues(client: SQSClient, queueUrl: string, given: string | undefined): Promise<string> {
-  const attributes = async (url: string, names: ("RedrivePolicy" | "QueueArn")[]): Promise<Record<string, string>> => {
-    try {
-      return (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }))).Attributes ?? {};
-    } catch (thrown) {
-      throw fromSqsError(thrown, `queue ${url}`);
-    }
-  };
-  const { RedrivePolicy: policy } = await attributes(queueUrl, ["RedrivePolicy"]);
-  if (given !== undefined) {
-    await attributes(given, ["QueueArn"]);
-    return given;
-  }
-  const arn = policy === undefined ? undefined : (JSON.parse(policy) as { deadLetterTargetArn?: string }).deadLetterTargetArn;
-  const name = arn?.split(":").at(-1);
-  if (name === undefined || name === "") {
-    throw new KitError(
-      Code.FailedPrecondition,
-      `queue ${queueUrl} has no dead-letter queue: give deadLetterQueueUrl or set a RedrivePolicy, so poison messages have somewhere to go`,
-    );
-  }
-  try {
-    const url = await client.send(new GetQueueUrlCommand({ QueueName: name }));
-    if (url.QueueUrl === undefined) throw new KitError(Code.NotFound, `dead-letter queue ${name} not found`);
-    return url.QueueUrl;
-  } catch (thrown) {
-    throw fromSqsError(thrown, `dead-letter queue ${name} of ${queueUrl}`);
-  }
-}
-
-function nothing(): undefined {
-  return undefined;
-}

@@ -2,9 +2,9 @@
 // retries, failing replies and failing brokers. Most of its behaviour is tested in
 // @kit/transport-memory, on a real (in-memory) broker.
 import { Code, contextKey, KitError, withValue, type Endpoint } from "@kit/endpoint";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { exponentialBackoff } from "./backoff.ts";
-import type { MessageDriver, RetryMode } from "./driver.ts";
+import type { MessageDriver, RetryMode } from "./message-driver.ts";
 import { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
 import type { Message, OutgoingMessage } from "./message.ts";
 import { runSubscriber, type MessageOutcome } from "./subscriber.ts";
@@ -281,6 +281,75 @@ describe("runSubscriber", () => {
     await until(() => slow.calls.filter((c) => c.startsWith("ack")).length === 11);
     expect(slow.calls.filter((c) => c.startsWith("ack"))).toHaveLength(11);
     await sub2.close();
+  });
+
+  it("receives nothing before the driver's ready check passed, then resolves ready", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"]);
+    let pass: (() => void) | undefined;
+    const events: string[] = [];
+    driver.ready = () => new Promise<void>((resolve) => (pass = resolve));
+    const receive = driver.receive.bind(driver);
+    driver.receive = (max, signal) => {
+      events.push("receive");
+      return receive(max, signal);
+    };
+    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events).toEqual([]);
+    events.push("checked");
+    pass?.();
+    await sub.ready;
+    await until(() => calls.includes("ack 0"));
+    await sub.close();
+    expect(events.slice(0, 2)).toEqual(["checked", "receive"]);
+  });
+
+  it("stops and reports when the ready check fails, and a rejection nobody awaits crashes nothing", async () => {
+    const { driver } = fakeDriver("redeliver", ["1"]);
+    let received = 0;
+    driver.ready = () => Promise.reject(new KitError(Code.NotFound, "queue orders does not exist"));
+    driver.receive = () => {
+      received += 1;
+      return Promise.resolve([]);
+    };
+    const seen: string[] = [];
+    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, {
+      errorHandler: { handle: (_ctx, err) => void seen.push(`${err.code}: ${err.message}`) },
+    });
+    // nobody awaits sub.ready here: vitest fails the run on an unhandled rejection
+    await until(() => seen.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual(["not_found: queue orders does not exist"]);
+    expect(received).toBe(0);
+    await expect(sub.ready).rejects.toMatchObject({ code: "not_found" });
+    await sub.close();
+  });
+
+  it("rejects ready with canceled when closed before the check passed", async () => {
+    const { driver } = fakeDriver("redeliver", []);
+    driver.ready = (signal) => new Promise<void>((resolve) => signal.addEventListener("abort", () => { resolve(); }));
+    const seen: string[] = [];
+    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, { errorHandler: { handle: (_ctx, err) => void seen.push(err.code) } });
+    await sub.close();
+    await expect(sub.ready).rejects.toMatchObject({ code: "canceled" });
+    expect(seen).toEqual([]);
+  });
+
+  it("writes a warning line to stderr for each error when no error handler was given", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"]);
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const sub = runSubscriber(driver, () => Promise.reject(new KitError(Code.NotFound, "no such\norder")), decodeJSONMessage(), encodeJSONMessage);
+      await until(() => calls.length === 2);
+      await sub.close();
+    } finally {
+      write.mockRestore();
+    }
+    expect(written).toEqual(["kit: not_found: no such order (no errorHandler was given; pass one to handle errors)\n"]);
   });
 
   it("refuses a concurrency or maxAttempts below 1, and a redelivering driver without retryLater", () => {

@@ -10,8 +10,8 @@ import {
 import { exponentialBackoff, type Backoff } from "./backoff.ts";
 import { Deadlines } from "./deadlines.ts";
 import { AttemptContext } from "./internal/attempt-context.ts";
-import type { MessageDriver } from "./driver.ts";
-import { observeErrors, type ErrorHandler } from "./error-handler.ts";
+import type { MessageDriver } from "./message-driver.ts";
+import { defaultErrorHandler, observeErrors, type ErrorHandler } from "./error-handler.ts";
 import { sleep } from "./internal/sleep.ts";
 import { attemptsHeader, writeError } from "./message-error.ts";
 import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "./message.ts";
@@ -80,7 +80,8 @@ export interface SubscriberOptions {
   readonly errorEncoder?: MessageErrorEncoder;
   /**
    * Observes every error: decode, endpoint, reply and broker failures, and messages released
-   * because `close()` timed out. Defaults to doing nothing.
+   * because `close()` timed out. Defaults to {@link defaultErrorHandler}, which writes one
+   * warning line per error to stderr.
    */
   readonly errorHandler?: ErrorHandler;
   /** Hooks run for every decision about every delivery. */
@@ -108,6 +109,15 @@ export interface SubscriberOptions {
 
 /** A running subscriber. */
 export interface Subscriber {
+  /**
+   * Resolves once the subscriber has checked that it can work (its source and dead-letter
+   * destination exist and it may use them; see {@link MessageDriver.ready}) and is receiving.
+   * Rejects with a `KitError` when it cannot: `not_found`, `permission_denied` or `unavailable`;
+   * the subscriber has then stopped, and reported why to its error handler. Rejects with
+   * `canceled` when `close()` came first. Awaiting it is optional: a rejection nobody awaits
+   * never crashes the process.
+   */
+  readonly ready: Promise<void>;
   /**
    * Stops receiving, waits for the messages in flight to finish and be settled (up to
    * `closeTimeout`), releases those that did not, then resolves. Calling it again returns the
@@ -189,8 +199,8 @@ function positiveInteger(name: string, value: number): number {
  *
  * @param driver - the broker package's driver
  * @param endpoint - the endpoint to run on each message
- * @param decode - turns a message into the endpoint's request, such as {@link decodeJSONMessage}
- * @param encode - writes the reply to a request, such as {@link encodeJSONMessage}
+ * @param decode - turns a message into the endpoint's request, such as `decodeJSONMessage`
+ * @param encode - writes the reply to a request, such as `encodeJSONMessage`
  * @param options - hooks, limits, retries and the close timeout
  *
  * @example
@@ -223,7 +233,7 @@ export function runSubscriber<Req, Res, M extends Message>(
   if (driver.retry === "redeliver" && driver.retryLater === undefined) {
     throw new TypeError('a driver whose retry mode is "redeliver" must implement retryLater');
   }
-  const observe = observeErrors(options.errorHandler);
+  const observe = observeErrors(options.errorHandler ?? defaultErrorHandler);
   const isAborted = (signal: AbortSignal): boolean => signal.aborted; // read afresh after awaits
 
   const finalize = async (task: Task<M>, outcome: MessageOutcome): Promise<void> => {
@@ -659,7 +669,30 @@ export function runSubscriber<Req, Res, M extends Message>(
     });
   };
 
+  /** The driver's check, before anything is received; a failure stops the subscriber. */
+  const ready = (async (): Promise<void> => {
+    if (driver.ready === undefined) return; // nothing to check: the first receive starts at once
+    try {
+      await driver.ready?.(stop.signal);
+    } catch (thrown) {
+      if (isAborted(stop.signal)) throw closedBeforeReady();
+      const why = toKitError(thrown, Code.Unavailable);
+      observe(background(), why);
+      stop.abort(why);
+      throw why;
+    }
+    if (isAborted(stop.signal)) throw closedBeforeReady();
+  })();
+  ready.catch(() => undefined); // awaiting it is optional; the error handler was told
+
   const loop = (async (): Promise<void> => {
+    if (driver.ready !== undefined) {
+      try {
+        await ready;
+      } catch {
+        return;
+      }
+    }
     let failures = 0;
     const batch = Math.min(concurrency, driver.batch ?? 1);
     let lingerUntil: number | undefined;
@@ -738,12 +771,16 @@ export function runSubscriber<Req, Res, M extends Message>(
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= drain());
-  return { close, [Symbol.asyncDispose]: close };
+  return { ready, close, [Symbol.asyncDispose]: close };
 }
 
 /** Whether `value` is a promise (or any thenable), so that a plain value is used without an await. */
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+function closedBeforeReady(): KitError {
+  return new KitError(Code.Canceled, "subscriber closed before it was ready");
 }
 
 function closed(): KitError {

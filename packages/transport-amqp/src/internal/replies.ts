@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Code, KitError, type Context } from "@kit/endpoint";
-import { ReplyCorrelator, type ReplyTarget } from "@kit/transport";
+import { ReplyCorrelator, type ReplyTarget } from "@kit/transport/driver";
 import type { Channel, ConsumeMessage, Message } from "amqplib";
 import { unroutable } from "./returns.ts";
 

@@ -1,5 +1,6 @@
 import { Code, KitError, toKitError, type Context } from "@kit/endpoint";
-import type { MessageDriver, OutgoingMessage } from "@kit/transport";
+import type { OutgoingMessage } from "@kit/transport";
+import type { MessageDriver } from "@kit/transport/driver";
 import type { EachBatchPayload, Producer } from "kafkajs";
 import { correlationIdHeader, headersToKafka } from "../headers.ts";
 import type { Delivery } from "./delivery.ts";
@@ -51,7 +52,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
    * joins at the end when its batch arrives or one of its records settles, and leaves when it
    * has none free, so a `receive` looks only where something changed.
    */
-  private readonly ready = new Set<PartitionWork>();
+  private readonly runnable = new Set<PartitionWork>();
   private pending: Pending | undefined;
   /** Whether a hand-over to the waiting `receive` is queued. */
   private handing = false;
@@ -191,7 +192,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
       }
     } finally {
       this.partitions.splice(this.partitions.indexOf(work), 1);
-      this.ready.delete(work);
+      this.runnable.delete(work);
     }
     // a finished batch commits before the next fetch; a partition given up commits before kafkajs lets it go
     await commit();
@@ -243,7 +244,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
    */
   private changed(work: PartitionWork): void {
     if (work.stopped) return; // it hands out nothing more, and its batch may be over
-    this.ready.add(work);
+    this.runnable.add(work);
     if (this.pending === undefined || this.handing) return;
     this.handing = true;
     queueMicrotask(this.handOver);
@@ -266,13 +267,13 @@ export class KafkaDriver implements MessageDriver<Delivery> {
    */
   private take(max: number): readonly Delivery[] {
     let out: Delivery[] | undefined;
-    for (const work of this.ready) {
+    for (const work of this.runnable) {
       if ((out?.length ?? 0) >= max) break;
-      this.ready.delete(work);
+      this.runnable.delete(work);
       const entry = work.take();
       if (entry === undefined) continue; // nothing free until one of its records settles
       (out ??= []).push(entry);
-      if (work.mayTake()) this.ready.add(work);
+      if (work.mayTake()) this.runnable.add(work);
     }
     return out ?? none;
   }

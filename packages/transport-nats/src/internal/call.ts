@@ -1,15 +1,6 @@
 import { Code, KitError, timeRemaining, type Context, type Endpoint } from "@kit/endpoint";
-import {
-  messagePublisher,
-  replyDecoder,
-  replyTarget,
-  type DecodeMessage,
-  type EncodeMessage,
-  type Message,
-  type OutgoingMessage,
-  type ReplyTarget,
-  type SendMessage,
-} from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
+import { messagePublisher, replyDecoder, replyTarget, type ReplyTarget, type SendMessage } from "@kit/transport/driver";
 import type { PublisherOptions } from "../publisher.ts";
 import { fromNatsError } from "./errors.ts";
 

@@ -1,5 +1,5 @@
 import { Code, KitError, toKitError, type Context } from "@kit/endpoint";
-import { ReplyCorrelator, type ReplyTarget } from "@kit/transport";
+import { ReplyCorrelator, type ReplyTarget } from "@kit/transport/driver";
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
 import { fromNatsError } from "./errors.ts";
 

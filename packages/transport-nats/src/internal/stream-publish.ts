@@ -1,5 +1,5 @@
 import { background, Code, KitError, type Context } from "@kit/endpoint";
-import { replyTarget } from "@kit/transport";
+import { replyTarget } from "@kit/transport/driver";
 import type { MsgHdrs, NatsConnection } from "@nats-io/nats-core";
 import { request } from "./replies.ts";
 

@@ -27,7 +27,7 @@ describe("SqsDriver on a FIFO queue", () => {
     const driver = new SqsDriver({
       client,
       queueUrl,
-      deadLetterQueueUrl: () => Promise.resolve(queueUrl),
+      deadLetterQueueUrl: queueUrl,
       waitTimeSeconds: 1,
       visibilityTimeout: 30,
       pendingDeletes: 16,

@@ -8,13 +8,15 @@ import {
   type MessageSystemAttributeName,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { KitError } from "@kit/endpoint";
-import { timeoutHeader, type MessageDriver, type Message, type OutgoingMessage } from "@kit/transport";
+import { Code, KitError } from "@kit/endpoint";
+import { type Message, type OutgoingMessage } from "@kit/transport";
+import { timeoutHeader, type MessageDriver } from "@kit/transport/driver";
 import { fromAttributes, toAttributes } from "../attributes.ts";
 import { correlationHeader, replyToHeader } from "../headers.ts";
 import { batcher, type Batcher, type Settled } from "./batcher.ts";
 import { fromSqsBody, toSqsBody } from "./body.ts";
 import { fromBatchFailure, fromSqsError } from "./errors.ts";
+import { checkQueues } from "./queues.ts";
 
 /** A message as the SQS driver hands it to the runtime. */
 export interface SqsMessage extends Message {
@@ -36,8 +38,8 @@ export interface SqsMessage extends Message {
 export interface SqsDriverConfig {
   readonly client: SQSClient;
   readonly queueUrl: string;
-  /** Where poison messages go; resolved once, on first use. */
-  readonly deadLetterQueueUrl: () => Promise<string>;
+  /** Where poison messages go: the `deadLetterQueueUrl` option, else the queue's redrive policy's target (found by `ready`). */
+  readonly deadLetterQueueUrl: string | undefined;
   /** Long-poll wait, seconds (0–20). */
   readonly waitTimeSeconds: number;
   /** How long a received message stays invisible, seconds; extended while it is handled. */
@@ -82,7 +84,8 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
   #queued: SqsMessage[] = [];
   /** FIFO: wakes a `receive` waiting for a group to be free. */
   #groupFreed: (() => void) | undefined;
-  #deadLetterKnown = false;
+  /** Where poison messages go, once `ready` has checked it. */
+  #deadLetterQueueUrl: string | undefined;
   readonly #deleter: Batcher<SqsMessage, undefined>;
   readonly #heartbeat: NodeJS.Timeout;
 
@@ -97,12 +100,16 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
     this.#heartbeat.unref();
   }
 
-  /** Takes no message before the dead-letter queue is known: a poison message must have somewhere to go. */
+  /**
+   * Checks that the queue and its dead-letter queue exist (the runtime receives nothing before):
+   * a poison message must have somewhere to go.
+   */
+  async ready(signal: AbortSignal): Promise<void> {
+    const { client, queueUrl, deadLetterQueueUrl } = this.#config;
+    this.#deadLetterQueueUrl = await checkQueues(client, queueUrl, deadLetterQueueUrl, signal);
+  }
+
   async receive(max: number, signal: AbortSignal): Promise<readonly SqsMessage[]> {
-    if (!this.#deadLetterKnown) {
-      await this.#config.deadLetterQueueUrl();
-      this.#deadLetterKnown = true;
-    }
     if (!this.#fifo) {
       for (;;) {
         const messages = await this.#fetch(max, signal);
@@ -168,7 +175,8 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
     const headers = new Map(message.headers);
     for (const [name, value] of errorHeaders) headers.set(name, value);
     const body = toSqsBody(message.body, headers);
-    const to = await this.#config.deadLetterQueueUrl();
+    const to = this.#deadLetterQueueUrl;
+    if (to === undefined) throw new KitError(Code.FailedPrecondition, `queue ${this.#config.queueUrl}: no dead-letter queue known yet`);
     const command = new SendMessageCommand({
       QueueUrl: to,
       MessageBody: body,
