@@ -33,7 +33,7 @@ beforeAll(async () => {
   topics = new Topics(admin);
   producer = await connectProducer(kafka);
   topic = await topics.create("kit-sum", 2);
-  const replyTopic = await topics.create("kit-sum-replies", 1);
+  const replyTopic = await topics.createReplies(topic);
   const endpoint: Endpoint<Sum, { v: number }> = async (ctx: Context, req) => {
     budgets.push(ctx.deadline === undefined ? undefined : ctx.deadline - Date.now());
     if (req.a < 0) throw new KitError(Code.InvalidArgument, "a must not be negative");
@@ -129,7 +129,7 @@ describe("the requester's wait, on @kit/transport's ReplyCorrelator", () => {
 
   beforeAll(async () => {
     requests = await topics.create("kit-unserved", 1); // nobody serves it
-    replyTopic = await topics.create("kit-unserved-replies", 1);
+    replyTopic = await topics.createReplies(requests);
     silent = await requester(kafka, requests, encodeJSONMessage, decodeJSONMessage(), {
       replyTopic,
       consumer,

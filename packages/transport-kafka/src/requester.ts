@@ -1,15 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { Code, KitError, toKitError, type Context, type Endpoint } from "@kit/endpoint";
+import { Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
 import { type DecodeMessage, type EncodeMessage, type Message } from "@kit/transport";
 import { messagePublisher, ReplyCorrelator, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
 import { Partitioners, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
 import { correlationIdHeader, headersFromKafka, replyTopicHeader } from "./headers.ts";
+import { fromKafkaError } from "./internal/errors.ts";
 import { produce } from "./internal/produce.ts";
 import type { KafkaPublisherOptions } from "./publisher.ts";
 
 /** Options for {@link requester}. */
 export interface KafkaRequesterOptions<Req> extends KafkaPublisherOptions<Req> {
-  /** The topic the replies come back on; every requester reads all of it and keeps its own. */
+  /**
+   * The topic the replies come back on; every requester reads all of it and keeps its own. A Kit
+   * subscriber answers only inside its reply namespace, by default `<topic>.replies…`
+   * (`KafkaSubscriberOptions.replyNamespace`): name it so, such as `sum.replies`.
+   */
   readonly replyTopic: string;
   /** Hooks run in order on each reply, before it is decoded. */
   readonly after?: readonly ((ctx: Context, reply: Message) => Context | Promise<Context>)[];
@@ -80,7 +85,7 @@ export async function requester<Req, Res>(
       if (joined) resolve();
     });
     consumer.on(consumer.events.CRASH, (event) => {
-      reject(toKitError(event.payload.error, Code.Unavailable));
+      reject(fromKafkaError(event.payload.error, `read replies from topic ${replyTopic}`));
     });
   });
   ready.catch(() => undefined);
@@ -102,7 +107,7 @@ export async function requester<Req, Res>(
   } catch (thrown) {
     await consumer.disconnect().catch(() => undefined);
     if (options.producer === undefined) await producer.disconnect().catch(() => undefined);
-    throw toKitError(thrown, Code.Unavailable);
+    throw fromKafkaError(thrown, `read replies from topic ${replyTopic}`);
   }
 
   const send: SendMessage<Req> = (ctx, message, request) => {

@@ -17,6 +17,8 @@ export class Delivery implements KafkaRecord {
   /** Which delivery this is; above 1 after the record was given back and handed out again. */
   readonly attempt: number;
   readonly reply: string | undefined;
+  /** A `kit-reply-topic` outside the subscriber's reply namespace: not answered, dead-lettered as `permission_denied`. */
+  readonly refusedReply: string | undefined;
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
@@ -37,7 +39,9 @@ export class Delivery implements KafkaRecord {
     this.body = message.value ?? empty;
     this.headers = new RecordHeaders(message.headers);
     const reply = this.headers.get(replyTopicHeader);
-    this.reply = reply === "" ? undefined : reply;
+    const allowed = reply === undefined || reply === "" || work.replyAllowed(reply);
+    this.reply = allowed && reply !== "" ? reply : undefined;
+    this.refusedReply = allowed ? undefined : reply;
     this.topic = work.topic;
     this.partition = work.partition;
     this.offset = message.offset;

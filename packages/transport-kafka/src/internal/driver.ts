@@ -1,9 +1,10 @@
-import { Code, KitError, toKitError, type Context } from "@kit/endpoint";
+import { Code, KitError, type Context } from "@kit/endpoint";
 import type { OutgoingMessage } from "@kit/transport";
 import type { MessageDriver } from "@kit/transport/driver";
 import type { EachBatchPayload, Producer } from "kafkajs";
 import { correlationIdHeader, headersToKafka } from "../headers.ts";
 import type { Delivery } from "./delivery.ts";
+import { fromKafkaError } from "./errors.ts";
 import { PartitionWork } from "./partition.ts";
 
 export interface DriverOptions {
@@ -15,6 +16,8 @@ export interface DriverOptions {
   readonly keyConcurrency: number;
   /** How long a partition being given up waits for its running record, in milliseconds. */
   readonly revokeTimeout: number;
+  /** Whether a record's `kit-reply-topic` may be answered (the subscriber's `replyNamespace`). */
+  readonly replyAllowed: (topic: string) => boolean;
   readonly observe: (ctx: Context, err: KitError) => void;
   readonly background: Context;
 }
@@ -111,11 +114,15 @@ export class KafkaDriver implements MessageDriver<Delivery> {
     const correlation = d.headers.get(correlationIdHeader);
     if (correlation !== undefined) reply.headers.set(correlationIdHeader, correlation);
     const producer = await this.options.producer();
-    await producer.send({
-      topic: d.reply,
-      acks: -1,
-      messages: [{ key: correlation ?? null, value: Buffer.from(reply.body), headers: headersToKafka(reply.headers) }],
-    });
+    try {
+      await producer.send({
+        topic: d.reply,
+        acks: -1,
+        messages: [{ key: correlation ?? null, value: Buffer.from(reply.body), headers: headersToKafka(reply.headers) }],
+      });
+    } catch (thrown) {
+      throw fromKafkaError(thrown, `reply to topic ${d.reply}`);
+    }
   }
 
   // --- kafkajs's side -----------------------------------------------------------------------
@@ -139,7 +146,8 @@ export class KafkaDriver implements MessageDriver<Delivery> {
     const { batch } = payload;
     this.throwIfRebalancing();
     if (this.closing || batch.messages.length === 0) return;
-    const work = new PartitionWork(batch.topic, batch.partition, batch.messages, this.options.keyConcurrency);
+    const { keyConcurrency, replyAllowed } = this.options;
+    const work = new PartitionWork(batch.topic, batch.partition, batch.messages, { keyConcurrency, replyAllowed });
     this.partitions.push(work);
     this.changed(work);
     let committed: string | undefined;
@@ -153,7 +161,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
         await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
         committed = offset;
       } catch (thrown) {
-        this.options.observe(this.options.background, toKitError(thrown, Code.Unavailable));
+        this.options.observe(this.options.background, fromKafkaError(thrown, `commit ${batch.topic}/${String(batch.partition)}`));
       }
       lastCommit = Date.now();
     };
@@ -184,7 +192,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
             await payload.heartbeat();
           } catch (thrown) {
             if (isRebalancing(thrown)) this.startRebalance(thrown);
-            else this.options.observe(this.options.background, toKitError(thrown, Code.Unavailable));
+            else this.options.observe(this.options.background, fromKafkaError(thrown, `heartbeat of ${batch.topic}/${String(batch.partition)}`));
           }
         }
         if (Date.now() - lastCommit >= this.options.commitInterval) await commit();
