@@ -66,8 +66,11 @@ export type KafkaSubscriber = Subscriber;
 
 /**
  * Serves an endpoint on a Kafka topic as a member of a consumer group, on `@kit/transport`'s
- * subscriber runtime. Resolves once the consumer has joined the group and fetched once, so a
- * record produced after that is read even with `fromBeginning: false`.
+ * subscriber runtime. First checks that the topic exists (`not_found` otherwise; it is never
+ * created) and that the dead-letter topic does (created unless `createDeadLetterTopic` is
+ * `false`); rejects with a `KitError` when it cannot work (`not_found`, `permission_denied`,
+ * `unavailable`). Resolves once the consumer has joined the group and fetched once, so a record
+ * produced after that is read even with `fromBeginning: false`.
  *
  * - **Ordered per partition**: a partition's records run one after another (so records of one
  *   key never overtake each other), partitions run side by side up to `concurrency`. With
@@ -83,8 +86,9 @@ export type KafkaSubscriber = Subscriber;
  *   `kit-partition` and `kit-offset`; then the partition moves on.
  * - **Rebalance and close**: nothing new starts, what runs finishes, its offsets are committed,
  *   then the partition is given up.
- * - **Replies**: a record with `kit-reply-topic` (see {@link requester}) is answered there with
- *   its `kit-correlation-id`.
+ * - **Replies**: a record with `kit-reply-topic` (see {@link requester}) inside
+ *   `replyNamespace` is answered there with its `kit-correlation-id`; one outside is
+ *   dead-lettered as `permission_denied`.
  *
  * @param kafka - the kafkajs client
  * @param topic - the topic to consume
