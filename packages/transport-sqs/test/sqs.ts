@@ -42,6 +42,11 @@ export class Queues {
     return out.QueueUrl;
   }
 
+  /** Remembers a queue someone else made (a README example), to delete it with the rest. */
+  track(queueUrl: string): void {
+    this.urls.push(queueUrl);
+  }
+
   async deleteAll(): Promise<void> {
     await Promise.all(this.urls.map((QueueUrl) => this.client.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined)));
   }
