@@ -85,7 +85,7 @@ export async function requester<Req, Res>(
       if (joined) resolve();
     });
     consumer.on(consumer.events.CRASH, (event) => {
-      reject(fromKafkaError(event.payload.error, `read replies from topic ${replyTopic}`));
+      if (!event.payload.restart) reject(fromKafkaError(event.payload.error, `read replies from topic ${replyTopic}`)); // kafkajs restarts after a retriable one
     });
   });
   ready.catch(() => undefined);

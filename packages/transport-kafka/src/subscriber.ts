@@ -1,5 +1,5 @@
 import { background, Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
-import { type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { defaultErrorHandler, type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
 import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import { Partitioners, type Consumer, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
 import type { Delivery } from "./internal/delivery.ts";
@@ -121,7 +121,7 @@ export async function subscriber<Req, Res>(
   const keyConcurrency = options.keyConcurrency ?? 1;
   if (!Number.isInteger(keyConcurrency) || keyConcurrency < 1) throw new RangeError(`keyConcurrency must be a whole number of at least 1, got ${keyConcurrency}`);
   const replyNamespace = options.replyNamespace ?? [`${topic}.replies`];
-  const observe = observeErrors(options.errorHandler);
+  const observe = observeErrors(options.errorHandler ?? defaultErrorHandler); // what the driver reports goes where the runtime's reports go
   await checkTopics(kafka, { topic, deadLetterTopic, createDeadLetterTopic: options.createDeadLetterTopic ?? true });
   let ownProducer: Promise<Producer> | undefined;
   const producer = (): Promise<Producer> => {
@@ -181,7 +181,7 @@ async function joinGroup(consumer: Consumer, driver: KafkaDriver, join: Join): P
     consumer.on(consumer.events.CRASH, (event) => {
       const err = fromKafkaError(event.payload.error, `consume topic ${topic}`);
       observe(background(), err);
-      reject(err);
+      if (!event.payload.restart) reject(err); // a retriable crash (a coordinator still loading, a broker away) kafkajs restarts itself
     });
   });
   joined.catch(() => undefined); // a crash after the join is reported to the error handler

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { background, Code, KitError, timeRemaining, withCancel, withTimeout, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage, type Subscriber } from "@kit/transport";
 import { publisher } from "./publisher.ts";
-import { replyQueue, type ReplyQueue } from "./reply-queue.ts";
+import { replyQueue, type SqsReplyQueue } from "./reply-queue.ts";
 import { subscriber } from "./subscriber.ts";
 import { drain, endpoint, Queues, sleep, sqsClient, until } from "../test/sqs.ts";
 
@@ -38,7 +38,7 @@ interface SumReply {
 }
 
 /** A sum service on a fresh queue, and a request/reply publisher for it. */
-async function sumService(): Promise<{ sum: Endpoint<SumRequest, SumReply>; replies: ReplyQueue; queueUrl: string }> {
+async function sumService(): Promise<{ sum: Endpoint<SumRequest, SumReply>; replies: SqsReplyQueue; queueUrl: string }> {
   const queueUrl = await queues.create("sum");
   const dlq = await queues.create("sum-dlq");
   const replyUrl = await queues.create("replies", { repliesTo: queueUrl });

@@ -8,7 +8,7 @@ import { correlationHeader, replyToHeader } from "./headers.ts";
 import { batcher, type Batcher, type Settled } from "./internal/batcher.ts";
 import { toSqsBody } from "./internal/body.ts";
 import { fromBatchFailure, fromSqsError } from "./internal/errors.ts";
-import { replyStateOf, type ReplyQueue } from "./reply-queue.ts";
+import { replyStateOf, type SqsReplyQueue } from "./reply-queue.ts";
 
 /** What a publisher's finalizer learns about one call: `@kit/transport`'s `PublisherOutcome`. */
 export type SqsPublisherOutcome = PublisherOutcome;
@@ -26,7 +26,7 @@ export interface SqsPublisherOptions<Req> extends PublisherOptions {
   /** Seconds SQS keeps a new message invisible (standard queues; 0–900). */
   readonly delaySeconds?: number;
   /** Request/reply: where replies come back. Required when a `decode` is given. */
-  readonly replies?: ReplyQueue;
+  readonly replies?: SqsReplyQueue;
   /**
    * Request/reply: how long a call whose context has no deadline waits for its reply, in
    * milliseconds (default 30 000, `defaultReplyTimeout`), the same meaning in every Kit
@@ -104,7 +104,7 @@ function batchResults(size: number, out: SendMessageBatchCommandOutput, queueUrl
 /**
  * An `Endpoint` that sends its request to an SQS queue, Go kit's publisher shape. With
  * `decode` undefined it resolves once SQS has stored the message; with a `decode` and a
- * {@link ReplyQueue} in `replies`, it waits for the subscriber's reply (request/reply),
+ * {@link SqsReplyQueue} in `replies`, it waits for the subscriber's reply (request/reply),
  * bounded by the ctx deadline (sent along in `kit-timeout`) or, for a ctx without one, by
  * `timeout` (30 s by default, not sent), and a `kit-error-code` on the reply is thrown as that
  * same `KitError`; a reply `decode` cannot read is `internal`. Messages sent at once (in the
@@ -139,7 +139,7 @@ export function publisher<Req>(
  * @param queueUrl - the queue to send to
  * @param encode - writes the request into the message
  * @param decode - reads the reply
- * @param options - hooks, FIFO ids, and `replies`, the {@link ReplyQueue} (required)
+ * @param options - hooks, FIFO ids, and `replies`, the {@link SqsReplyQueue} (required)
  */
 // eslint-disable-next-line max-params -- the transport shape: client(target, encode, decode, options) with the client in front
 export function publisher<Req, Res>(
@@ -147,7 +147,7 @@ export function publisher<Req, Res>(
   queueUrl: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res>,
-  options: SqsPublisherOptions<Req> & { readonly replies: ReplyQueue },
+  options: SqsPublisherOptions<Req> & { readonly replies: SqsReplyQueue },
 ): Endpoint<Req, Res>;
 // eslint-disable-next-line max-params -- as above
 export function publisher<Req, Res>(

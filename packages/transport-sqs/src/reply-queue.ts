@@ -1,7 +1,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { Code, KitError, type Context } from "@kit/endpoint";
-import { type Message } from "@kit/transport";
-import { ReplyCorrelator, type ReplyTarget, type SendRequest } from "@kit/transport/driver";
+import { background, Code, KitError, type Context } from "@kit/endpoint";
+import { defaultErrorHandler, type ErrorHandler, type Message } from "@kit/transport";
+import { observeErrors, ReplyCorrelator, type ReplyTarget, type SendRequest } from "@kit/transport/driver";
 import { fromAttributes } from "./attributes.ts";
 import { correlationHeader } from "./headers.ts";
 import { fromSqsBody } from "./internal/body.ts";
@@ -14,7 +14,7 @@ import { fromSqsError } from "./internal/errors.ts";
  * waits for any more (their caller gave up) are deleted too. Use one reply queue per process
  * (a queue of its own, not shared with another consumer).
  */
-export interface ReplyQueue {
+export interface SqsReplyQueue {
   /** The queue's URL. */
   readonly url: string;
   /** Stops polling; requests still waiting, and later ones, fail with `canceled`. Calling it again does nothing. */
@@ -27,25 +27,28 @@ interface ReplyState {
   call(ctx: Context, correlationId: string, target: ReplyTarget, send: SendRequest): Promise<Message>;
 }
 
-const states = new WeakMap<ReplyQueue, ReplyState>();
+const states = new WeakMap<SqsReplyQueue, ReplyState>();
 
 /** The waiting side of a reply queue, for the publisher. */
-export function replyStateOf(queue: ReplyQueue): ReplyState {
+export function replyStateOf(queue: SqsReplyQueue): ReplyState {
   const state = states.get(queue);
   if (state === undefined) throw new TypeError("not a reply queue made by replyQueue()");
   return state;
 }
 
 /** Options for {@link replyQueue}. */
-export interface ReplyQueueOptions {
+export interface SqsReplyQueueOptions {
   /** Long-poll wait of each receive, in seconds (1–20); default 20. */
   readonly waitTimeSeconds?: number;
-  /** Told about receive and delete failures (polling goes on after a pause). */
-  readonly onError?: (err: KitError) => void;
+  /**
+   * Told about receive and delete failures (polling goes on after a pause); default
+   * `defaultErrorHandler`, a warning line on stderr, as for every Kit subscriber.
+   */
+  readonly errorHandler?: ErrorHandler;
 }
 
 /**
- * Makes a {@link ReplyQueue} on an existing queue.
+ * Makes a {@link SqsReplyQueue} on an existing queue.
  *
  * @param client - the user's `SQSClient`
  * @param url - the reply queue's URL
@@ -59,8 +62,9 @@ export interface ReplyQueueOptions {
  * await replies.close();
  * ```
  */
-export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOptions = {}): ReplyQueue {
-  const { waitTimeSeconds = 20, onError } = options;
+export function replyQueue(client: SQSClient, url: string, options: SqsReplyQueueOptions = {}): SqsReplyQueue {
+  const { waitTimeSeconds = 20 } = options;
+  const observe = observeErrors(options.errorHandler ?? defaultErrorHandler);
   const calls = new ReplyCorrelator<Message>();
   let poll: AbortController | undefined;
   let closed = false;
@@ -95,7 +99,7 @@ export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOp
       } catch (thrown) {
         if (isAborted(controller.signal)) break;
         failures += 1;
-        onError?.(fromSqsError(thrown, `reply queue ${url}`));
+        observe(background(), fromSqsError(thrown, `reply queue ${url}`));
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** failures)));
       }
     }
@@ -103,7 +107,7 @@ export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOp
     if (calls.waiting > 0 && !closed) void loop(); // a request arrived as this loop ended
   };
 
-  const queue: ReplyQueue = {
+  const queue: SqsReplyQueue = {
     url,
     async close() {
       if (closed) return;

@@ -1,6 +1,6 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { background, Code, KitError, type Endpoint } from "@kit/endpoint";
-import { type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { defaultErrorHandler, type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
 import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import { SqsDriver, type SqsMessage } from "./internal/driver.ts";
 
@@ -89,7 +89,7 @@ export function subscriber<Req, Res>(
     throw new RangeError(`visibilityTimeout must be whole seconds from 1 to 43200, got ${visibilityTimeout}`);
   }
   const replyNamespace = options.replyNamespace ?? [`${queueUrl.replace(/\.fifo$/, "")}-replies`];
-  const observe = observeErrors(options.errorHandler);
+  const observe = observeErrors(options.errorHandler ?? defaultErrorHandler); // what the driver reports goes where the runtime's reports go
   const driver = new SqsDriver({
     client,
     queueUrl,
