@@ -28,11 +28,31 @@ export async function checkTopics(kafka: Kafka, check: TopicCheck): Promise<void
     if (!check.createDeadLetterTopic) {
       throw new KitError(Code.NotFound, `Kafka dead-letter topic ${check.deadLetterTopic} does not exist: create it, or let the subscriber create it (createDeadLetterTopic)`);
     }
-    await admin.createTopics({ topics: [{ topic: check.deadLetterTopic }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic: check.deadLetterTopic }], waitForLeaders: false });
+    await leaderOf(admin, check.deadLetterTopic, 15_000);
   } catch (thrown) {
     throw isKitError(thrown) ? thrown : fromKafkaError(thrown, `check topics ${check.topic} and ${check.deadLetterTopic}`);
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Waits, up to `ms`, until every partition of a topic just created has a leader, so it can be
+ * written to (and deleted) at once. kafkajs's own `waitForLeaders` gives up after its retries,
+ * which a busy broker outlasts; past `ms` the start goes on, and a dead letter produced later
+ * waits for its leader itself.
+ */
+async function leaderOf(admin: Admin, topic: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      if (topics[0]?.partitions.every((p) => p.leader >= 0) === true) return;
+    } catch {
+      // not known to the broker yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
