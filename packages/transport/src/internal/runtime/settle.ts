@@ -113,7 +113,7 @@ export class Settler<M extends Message> {
   async #ackFailed(delivery: Delivery<M>, thrown: unknown): Promise<void> {
     this.#parts.observe(delivery.ctx, toKitError(thrown, Code.Unavailable));
     const acked = await this.#tryAll(delivery, () => this.#parts.driver.ack(delivery.message), 1);
-    if (!acked) await this.#giveBack(delivery, 1);
+    if (!acked) await this.#giveBack(delivery, settleTries, "ack");
     await this.#end(delivery, acked ? "succeeded" : "released", undefined);
   }
 
@@ -123,7 +123,7 @@ export class Settler<M extends Message> {
     const error = "error" in decision ? decision.error : undefined;
     if (decision.action === "answer" && !(await this.#answer(delivery, decision.error, decision.failure))) action = "dead-letter";
     const done = await this.#tryAll(delivery, this.#call(delivery, action, decision), 0);
-    if (!done) await this.#giveBack(delivery, settleTries);
+    if (!done) await this.#giveBack(delivery, settleTries, action);
     const delay = done && decision.action === "retry" ? decision.delay : undefined;
     await this.#end(delivery, done ? outcomes[action] : "released", error, delay);
   }
@@ -191,23 +191,28 @@ export class Settler<M extends Message> {
 
   /**
    * Gives back a message whose settling failed every try, so the broker delivers it again,
-   * never at once: a redelivering broker is asked to wait (`retryLater`); otherwise the runtime
-   * waits here first, then releases it. If that fails too, the broker redelivers it when its
-   * lease runs out (a closed channel, an expired visibility timeout).
+   * never at once: a redelivering broker is asked to wait (`retryLater`, unless that was the
+   * call that failed); otherwise, or when that fails too, the runtime waits here first, then
+   * releases it. If the release fails as well, the broker redelivers the message when its lease
+   * runs out (a closed channel, an expired visibility timeout).
    */
-  async #giveBack(delivery: Delivery<M>, failures: number): Promise<void> {
-    const { driver, stop } = this.#parts;
+  async #giveBack(delivery: Delivery<M>, failures: number, failed: Decision["action"]): Promise<void> {
+    const { driver, stop, observe } = this.#parts;
     const { message } = delivery;
     const delay = shortBackoff(delivery.attempt + failures);
-    try {
-      if (driver.retry === "redeliver" && driver.retryLater !== undefined && !stop.aborted) {
+    if (driver.retry === "redeliver" && driver.retryLater !== undefined && failed !== "retry" && !stop.aborted) {
+      try {
         await driver.retryLater(message, Math.round(delay));
         return;
+      } catch (thrown) {
+        observe(delivery.ctx, toKitError(thrown, Code.Unavailable));
       }
-      await sleep(delay, stop);
+    }
+    await sleep(delay, stop);
+    try {
       await driver.release(message);
     } catch (thrown) {
-      this.#parts.observe(delivery.ctx, toKitError(thrown, Code.Unavailable));
+      observe(delivery.ctx, toKitError(thrown, Code.Unavailable));
     }
   }
 
