@@ -9,7 +9,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Manifest, workspacePackages } from "./lib/workspace.ts";
 
-/** Levels from shared/design.md; `app` is examples and bench, which nothing may import. */
+/** Levels of the package map (docs/architecture.md); `app` is examples and bench, which nothing may import. */
 export const levels = { level0: 0, level1: 1, level2: 2, level3: 3, tools: 4, app: 5 } as const;
 export type LevelTag = keyof typeof levels;
 

@@ -14,7 +14,7 @@ function input(codeowners: string, readmes: Record<string, string> = {}) {
   };
 }
 
-const good = "* @kit/maintainers\n/governance.md @kit/maintainers\n/packages/endpoint/ @kit/maintainers\n/packages/log/ @kit/log-owners\n";
+const good = "* @kit/maintainers\n/governance.md @kit/maintainers\n/packages/endpoint/ @kit/maintainers\n/packages/log/ @kit/log-owners\n/.changeset/*.md\n";
 
 describe("checkOwners", () => {
   it("accepts a file with the default first and one line per package", () => {
@@ -22,17 +22,17 @@ describe("checkOwners", () => {
   });
 
   it("fails when a package has no line", () => {
-    expect(checkOwners(input("* @kit/maintainers\n/packages/endpoint/ @kit/maintainers\n"))).toEqual([
+    expect(checkOwners(input("* @kit/maintainers\n/packages/endpoint/ @kit/maintainers\n/.changeset/*.md\n"))).toEqual([
       'CODEOWNERS: packages/log has no line of its own (add "/packages/log/ @kit/<team>")',
     ]);
   });
 
   it("fails when a line names a directory that does not exist", () => {
-    expect(checkOwners(input(`${good}/packages/gone/ @kit/gone-owners\n`))).toEqual(["CODEOWNERS:5: /packages/gone/ does not exist"]);
+    expect(checkOwners(input(`${good}/packages/gone/ @kit/gone-owners\n`))).toEqual(["CODEOWNERS:6: /packages/gone/ does not exist"]);
   });
 
   it("fails when the default owner is not first, or a line names no owner", () => {
-    const problems = checkOwners(input("/packages/endpoint/ @kit/maintainers\n* @kit/maintainers\n/packages/log/\n"));
+    const problems = checkOwners(input("/packages/endpoint/ @kit/maintainers\n* @kit/maintainers\n/packages/log/\n/.changeset/*.md\n"));
     expect(problems).toContain("CODEOWNERS: the first rule must be `*` (the default owner), since the last matching rule wins");
     expect(problems).toContain("CODEOWNERS:3: /packages/log/ names no owner");
   });
@@ -40,9 +40,14 @@ describe("checkOwners", () => {
   it("fails when a package has two lines, or its README names other owners", () => {
     const problems = checkOwners(input(`${good}/packages/log/ @kit/other\n`, { "packages/log": readme("@kit/log-owners") }));
     expect(problems).toEqual([
-      "CODEOWNERS: packages/log has 2 lines (4, 5); keep one",
+      "CODEOWNERS: packages/log has 2 lines (4, 6); keep one",
       "packages/log/README.md: Owners says @kit/log-owners, CODEOWNERS says @kit/other",
     ]);
+  });
+
+  it("fails when changeset files have an owner, so every package pull request would need that owner too", () => {
+    const problems = checkOwners(input(good.replace("/.changeset/*.md\n", "")));
+    expect(problems).toEqual([expect.stringContaining('add "/.changeset/*.md" with no owner')]);
   });
 });
 

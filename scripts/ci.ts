@@ -13,6 +13,9 @@ const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", TURBO_NO_UPDATE_NOT
 const checks: [name: string, args: string[]][] = [
   ["package levels and declared dependencies", ["run", "--silent", "check:levels"]],
   ["CODEOWNERS", ["run", "--silent", "check:owners"]],
+  ["peer ranges strand no user (check-ranges)", ["run", "--silent", "check:ranges"]],
+  ["unused files, exports and dependencies (knip)", ["run", "--silent", "check:unused"]],
+  ["GitHub workflows (actionlint)", ["run", "--silent", "check:workflows"]],
   ["docs task builds every package", ["run", "--silent", "check:docs-deps"]],
   ["dependency ranges (manypkg)", ["run", "--silent", "check:deps"]],
   ["root scripts: typecheck and lint", ["run", "--silent", "check:root"]],

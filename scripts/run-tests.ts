@@ -6,11 +6,11 @@
 //
 //   pnpm test                         everything
 //   pnpm test --filter @kit/log...    what turbo selects; extra arguments go to `turbo run test`
-import { rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run } from "./lib/run.ts";
-import { readTally, sum, summaryLine, type Tally } from "./lib/test-report.ts";
+import { readTally, releaseSummaryFile, sum, summaryLine, type Tally } from "./lib/test-report.ts";
 import { workspacePackages } from "./lib/workspace.ts";
 
 const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
@@ -30,6 +30,7 @@ export async function runTests(turboArgs: string[]): Promise<TestRun> {
   const tested = workspacePackages(root).filter((p) => p.manifest.scripts?.test !== undefined);
   for (const p of tested) rmSync(join(root, p.dir, report), { force: true });
   rmSync(join(root, "scripts", report), { force: true });
+  rmSync(releaseSummaryFile, { force: true });
 
   const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", TURBO_NO_UPDATE_NOTIFIER: "1" };
   const turbo = await run("pnpm", ["exec", "turbo", "run", "test", "--continue", "--concurrency=1", "--output-logs=full", ...turboArgs], root, env);
@@ -46,6 +47,8 @@ export async function runTests(turboArgs: string[]): Promise<TestRun> {
   if (scriptTally) tallies.push(scriptTally);
   else if (!filtered) missing.push("scripts");
 
+  // The release test's summary (tarballs, single-install trees, the core-minor update) closes the run's output.
+  if (existsSync(releaseSummaryFile)) console.log(`\n${readFileSync(releaseSummaryFile, "utf8")}`);
   const total = sum(tallies);
   total.failed += missing.length;
   return { tally: total, missing, ok: turbo === 0 && scripts === 0 && total.failed === 0 };

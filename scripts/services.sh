@@ -5,11 +5,15 @@
 #   bash scripts/services.sh start    start every service that is not running
 #   bash scripts/services.sh stop     stop the services this script started (etcd, ZooKeeper,
 #                                     ElasticMQ, Kafka)
+#   bash scripts/services.sh observe  start Prometheus (scraping addsvc on 127.0.0.1:8081) and
+#                                     Zipkin on their usual ports; `unobserve` stops them
 #
 # Redis, RabbitMQ and NATS (with JetStream) run on a new machine already; each is started with
 # the machine's own command if it has stopped. etcd and ZooKeeper come from Debian's packages
 # (installed with apt-get when missing); ElasticMQ (SQS) and Kafka from their jars on Maven
 # Central (fetched with mvn into .tools/). All of these keep their data under .tools/.
+# Prometheus, carbon, InfluxDB and Zipkin are installed but not started (see
+# ensure_observability).
 # A service that cannot be had is reported; its integration tests then fail, and say so.
 
 KIT_ROOT="${KIT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
@@ -134,11 +138,88 @@ ensure_kafka() {
   bash "$KIT_ROOT/scripts/kafka.sh" start
 }
 
+# The observability backends the metrics and tracing tests check Kit against: Prometheus (with
+# promtool), Graphite's carbon-cache (with whisper's tools) and InfluxDB 1.x from Debian's
+# packages, and Zipkin's server jar from Maven Central. Installed here, not started: each test
+# that needs one starts its own on a free port (scripts/lib/observability.ts) and stops it, so
+# only those tests pay for it. `bash scripts/services.sh observe` starts Prometheus and Zipkin
+# for a person (see examples/addsvc/README.md).
+ZIPKIN_VERSION=3.6.1
+
+ensure_observability() {
+  local wanted=() pkg cmd
+  for pkg in prometheus:/usr/bin/prometheus graphite-carbon:/usr/bin/carbon-cache \
+    python3-whisper:/usr/bin/whisper-fetch influxdb:/usr/bin/influxd; do
+    cmd="${pkg#*:}"
+    [ -e "$cmd" ] || wanted+=("${pkg%%:*}")
+  done
+  if [ "${#wanted[@]}" -gt 0 ]; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+      svc_say "missing ${wanted[*]}, and this user cannot install them (apt-get install ${wanted[*]})"
+      return 1
+    fi
+    svc_say "installing ${wanted[*]} from Debian's packages"
+    # The packages' own services are not wanted (the tests start their own); RUNLEVEL=1 keeps
+    # invoke-rc.d from starting them.
+    { apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${wanted[@]}"; } \
+      >"$KIT_STATE/apt-observability.log" 2>&1 || { tail -20 "$KIT_STATE/apt-observability.log" >&2; return 1; }
+  fi
+  ensure_zipkin_jar
+}
+
+# The Zipkin server's executable jar, from Maven Central into .tools/services/zipkin (once).
+ensure_zipkin_jar() {
+  local dir="$KIT_STATE/zipkin"
+  [ -s "$dir/zipkin-server-exec.jar" ] && return 0
+  command -v mvn >/dev/null 2>&1 || { svc_say "need mvn to fetch Zipkin's server from Maven Central"; return 1; }
+  svc_say "fetching Zipkin's server $ZIPKIN_VERSION from Maven Central"
+  mkdir -p "$dir"
+  mvn -q -B dependency:copy -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" -DoutputDirectory="$dir" \
+    -Dmaven.repo.local="$dir/m2" >"$dir/mvn.log" 2>&1 || { tail -20 "$dir/mvn.log" >&2; return 1; }
+  mv "$dir/zipkin-server-$ZIPKIN_VERSION-exec.jar" "$dir/zipkin-server-exec.jar" && rm -rf "$dir/m2"
+}
+
+# For a person: Prometheus on 127.0.0.1:9090 scraping addsvc's /metrics on 127.0.0.1:8081 every
+# 5 s, and Zipkin on 127.0.0.1:9411 (traces at /zipkin/). `unobserve` stops both.
+start_observing() {
+  ensure_observability || return 1
+  local dir="$KIT_STATE/observe"
+  mkdir -p "$dir"
+  if ! port_open 9090; then
+    cat >"$dir/prometheus.yml" <<YML
+global: { scrape_interval: 5s }
+scrape_configs:
+  - job_name: addsvc
+    static_configs: [{ targets: ["127.0.0.1:8081"] }]
+YML
+    nohup /usr/bin/prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/prometheus-data" \
+      --web.listen-address=127.0.0.1:9090 >"$dir/prometheus.log" 2>&1 &
+    echo $! >"$dir/prometheus.pid"
+  fi
+  if ! port_open 9411; then
+    nohup java -Xmx256m -jar "$KIT_STATE/zipkin/zipkin-server-exec.jar" --server.address=127.0.0.1 --server.port=9411 \
+      >"$dir/zipkin.log" 2>&1 &
+    echo $! >"$dir/zipkin.pid"
+  fi
+  wait_port 9090 30 || { tail -5 "$dir/prometheus.log" >&2; return 1; }
+  wait_port 9411 90 || { tail -5 "$dir/zipkin.log" >&2; return 1; }
+  svc_say "Prometheus on http://127.0.0.1:9090 (scraping 127.0.0.1:8081), Zipkin on http://127.0.0.1:9411/zipkin/"
+}
+
+stop_observing() {
+  local pidfile
+  for pidfile in "$KIT_STATE"/observe/prometheus.pid "$KIT_STATE"/observe/zipkin.pid; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
+    rm -f "$pidfile"
+  done
+  return 0
+}
+
 # Starts every service; returns non-zero when one could not be had (the others still start).
 ensure_services() {
   mkdir -p "$KIT_STATE"
   local failed=0 svc
-  for svc in redis rabbitmq nats etcd zookeeper sqs kafka; do
+  for svc in redis rabbitmq nats etcd zookeeper sqs kafka observability; do
     "ensure_$svc" || { failed=1; svc_say "$svc could not be started; its integration tests will fail"; }
   done
   return "$failed"
@@ -158,6 +239,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "${1:-}" in
     start) ensure_services ;;
     stop) stop_services ;;
-    *) echo "usage: bash scripts/services.sh start|stop" >&2; exit 2 ;;
+    observe) mkdir -p "$KIT_STATE" && start_observing ;;
+    unobserve) stop_observing ;;
+    *) echo "usage: bash scripts/services.sh start|stop|observe|unobserve" >&2; exit 2 ;;
   esac
 fi

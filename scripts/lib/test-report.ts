@@ -50,3 +50,6 @@ export function sum(tallies: Tally[]): Tally {
 export function summaryLine(t: Tally): string {
   return `${t.passed} passed, ${t.failed} failed${t.skipped > 0 ? `, ${t.skipped} skipped` : ""}`;
 }
+
+/** Where scripts/release.test.ts leaves its closing summary, which `pnpm test` prints again last. */
+export const releaseSummaryFile: string = new URL("../.release-test-summary.txt", import.meta.url).pathname;

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { background, Code, isKitError, KitError, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
 import { decodeJSONMessage, encodeJSONMessage, jsonCodec, type DecodeMessage } from "@kit/transport";
-import { jetstreamPublisher, jetstreamSubscriber } from "@kit/transport-nats";
+import { jetstreamPublisher, jetstreamSubscriber } from "@kit/transport-nats/jetstream";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";

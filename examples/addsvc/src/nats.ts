@@ -9,7 +9,8 @@
 // clients read, and the HTTP transport's error body `{"error", "code", "message"}`.
 import type { Context, KitError } from "@kit/endpoint";
 import { encodeJSONMessage, httpStatusFromCode, logErrorHandler, type OutgoingMessage, type Subscriber } from "@kit/transport";
-import { publisher, serviceEndpoint, type PublisherOptions } from "@kit/transport-nats";
+import { publisher, type PublisherOptions } from "@kit/transport-nats";
+import { serviceEndpoint } from "@kit/transport-nats/services";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Svcm } from "@nats-io/services";
 import {

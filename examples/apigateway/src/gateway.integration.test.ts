@@ -156,6 +156,21 @@ describe("JWT at the edge", () => {
     expect(res.body).toMatchObject({ code: "unauthenticated", details: { reason } });
   });
 
+  it("challenges a refused caller with WWW-Authenticate, as RFC 6750 asks of a 401", async () => {
+    const call = (authorization?: string): Promise<Response> =>
+      fetch(`${url}/addsvc/sum`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(authorization === undefined ? {} : { authorization }) },
+        body: JSON.stringify({ a: 2, b: 3 }),
+      });
+    const answers = await Promise.all([call(), call("Bearer not-a-jwt"), call("Basic YTpi")]);
+    expect(answers.map((res) => [res.status, res.headers.get("www-authenticate")])).toEqual([
+      [401, "Bearer"],
+      [401, 'Bearer error="invalid_token"'],
+      [401, 'Bearer error="invalid_request"'],
+    ]);
+  });
+
   it("passes the service's own errors through unwrapped, and refuses bad input and unknown paths", async () => {
     const bearer = await token(secret, "ann");
     await expect(post(`${url}/addsvc/sum`, { a: 0, b: 0 }, bearer)).resolves.toEqual({

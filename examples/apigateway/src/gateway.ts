@@ -8,7 +8,7 @@ import { claimsKey, jwtParser, type JwtKey } from "@kit/auth/jwt";
 import { onlyRetryable } from "@kit/circuitbreaker";
 import { opossumBreaker, type OpossumBreakerOptions } from "@kit/circuitbreaker/opossum";
 import { background, chain, Code, type Context, type Endpoint, isKitError, isRetryable, KitError, toKitError } from "@kit/endpoint";
-import { endpointer, type Endpointer, type Factory, type Instancer } from "@kit/sd";
+import { endpointer, type Endpointer, type Factory, type Instancer, retry, roundRobin } from "@kit/sd";
 import { etcdInstancer } from "@kit/sd-etcd";
 import { jsonCodec, logErrorHandler } from "@kit/transport";
 import { encodeError, encodeJSON, readBody, server, type DecodeRequest, type ServerOptions } from "@kit/transport-http";
@@ -16,7 +16,6 @@ import type { AddClient } from "addsvc/src/endpoints.ts";
 import { httpClient } from "addsvc/src/http.ts";
 import type { Namespace } from "etcd3";
 import { callerLimit } from "./caller-limit.ts";
-import { spreadRetry } from "./spread-retry.ts";
 
 /** Something that logs alternating keys and values, such as a `@kit/log` logger. */
 export interface Logger {
@@ -81,7 +80,8 @@ export interface ConcatResponse { readonly v: string }
 /**
  * Builds the gateway: watches `prefix` in etcd, and for each route an endpointer whose factory
  * makes, per instance, addsvc's HTTP client behind an opossum circuit breaker; calls are
- * spread over the instances and retried on another ({@link spreadRetry}); before that, the
+ * spread over the instances and retried on another (`@kit/sd`'s `retry` over one shared
+ * `roundRobin` per method, which never retries on an instance the call already tried); before that, the
  * caller's JWT is verified (401 `unauthenticated` otherwise) and their rate limit applied
  * (429 `resource_exhausted`).
  *
@@ -144,7 +144,7 @@ export function gateway(options: GatewayOptions): Gateway {
   // "can't sum two zeroes") as it is, and for instances that could not answer, the code and the
   // number of attempts, without the internal addresses (those go to the log).
   const backend = <Req, Res>(source: Endpointer<Req, Res>): Endpoint<Req, Res> => {
-    const call = spreadRetry(source, max, timeout);
+    const call = retry(max, timeout, roundRobin(source));
     return (ctx, request) =>
       call(ctx, request).catch((thrown: unknown) => {
         throw publicError(toKitError(thrown), logger);

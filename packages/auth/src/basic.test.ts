@@ -52,6 +52,24 @@ describe("basicAuth", () => {
     expect(err.details?.reason).toBe("malformed");
   });
 
+  it("refuses an authorization value that is not a string with an auth error, not a TypeError", async () => {
+    for (const value of [42, ["Basic YW5uOnMzY3JldA=="], { toString: () => basic("ann:s3cret") }, null]) {
+      const ctx = withValue(background(), authorizationKey, value as unknown as string);
+      const err = await failure(guarded(ctx, "x"));
+      expect([err.code, err.details?.reason]).toEqual(["unauthenticated", "malformed"]);
+    }
+  });
+
+  it("challenges every refusal with Basic and its realm, as Go kit's AuthError", async () => {
+    for (const ctx of [background(), withHeader("Bearer x"), withHeader(basic("ann:nope"))]) {
+      expect((await failure(guarded(ctx, "x"))).details?.wwwAuthenticate).toBe('Basic realm="sum", charset="UTF-8"');
+    }
+    const odd = basicAuth<string, string>({ username: "a", password: "b", realm: 'my "zone"\r\nX-Evil: 1' })(echo);
+    expect((await failure(odd(background(), "x"))).details?.wwwAuthenticate).toBe('Basic realm="my zoneX-Evil: 1", charset="UTF-8"');
+    const plain = basicAuth<string, string>({ username: "a", password: "b" })(echo);
+    expect((await failure(plain(background(), "x"))).details?.wwwAuthenticate).toBe('Basic realm="kit", charset="UTF-8"');
+  });
+
   it("never calls the endpoint when refusing", async () => {
     let called = false;
     const g = basicAuth<string, string>({ username: "a", password: "b" })(() => {

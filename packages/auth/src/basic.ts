@@ -8,7 +8,10 @@ export interface BasicAuthOptions {
   readonly username: string;
   /** The password a request must carry. */
   readonly password: string;
-  /** The realm named in the error's `details.wwwAuthenticate`; default `"kit"`. */
+  /**
+   * The realm named in the refusal's `WWW-Authenticate` challenge (`details.wwwAuthenticate`);
+   * default `"kit"`. Quotes, backslashes and control characters are left out of it.
+   */
   readonly realm?: string;
 }
 
@@ -25,7 +28,10 @@ export type BasicAuthReason = "missing" | "malformed" | "invalid_credentials";
  * endpoint only when it is `Basic` with the expected user name and password. Both are compared
  * as SHA-256 digests with `crypto.timingSafeEqual`, and both comparisons always run, so neither
  * the time taken nor the error tells a length, or which of the two was wrong. Otherwise it
- * throws `KitError` `unauthenticated`, with `details` `{ reason, wwwAuthenticate }`.
+ * throws `KitError` `unauthenticated`, with `details` `{ reason, wwwAuthenticate }`: the
+ * challenge `Basic realm="<realm>", charset="UTF-8"`, which `@kit/transport-http`'s default
+ * error encoder sends as the 401's `WWW-Authenticate` header (Go kit's `AuthError`). A value
+ * under {@link authorizationKey} that is not a string is refused as `malformed`.
  *
  * @example
  * ```ts
@@ -36,13 +42,15 @@ export type BasicAuthReason = "missing" | "malformed" | "invalid_credentials";
 export function basicAuth<Req, Res>(options: BasicAuthOptions): Middleware<Req, Res> {
   const userDigest = sha256(options.username);
   const passwordDigest = sha256(options.password);
-  const wwwAuthenticate = `Basic realm="${(options.realm ?? "kit").replaceAll(/["\\]/g, "")}", charset="UTF-8"`;
+  const wwwAuthenticate = `Basic realm="${quotable(options.realm ?? "kit")}", charset="UTF-8"`;
   const fail = (reason: BasicAuthReason, message: string): KitError =>
     new KitError(Code.Unauthenticated, message, { details: { reason, wwwAuthenticate } });
 
   return (next) => async (ctx, request) => {
-    const header = ctx.value(authorizationKey);
-    if (header === undefined || header.trim() === "") throw fail("missing", "missing Authorization header");
+    const header: unknown = ctx.value(authorizationKey);
+    if (header === undefined || header === "") throw fail("missing", "missing Authorization header");
+    if (typeof header !== "string") throw fail("malformed", "malformed Authorization header: not a string");
+    if (header.trim() === "") throw fail("missing", "missing Authorization header");
     const credentials = parseBasic(header);
     if (credentials === undefined) throw fail("malformed", "malformed Authorization header: expected Basic credentials");
     const userOk = timingSafeEqual(sha256(credentials.username), userDigest);
@@ -77,6 +85,13 @@ function parseBasic(header: string): { username: string; password: string } | un
   const colon = decoded.indexOf(":");
   if (colon < 0) return undefined;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** The text without what a quoted-string cannot hold as is: quotes, backslashes, controls. */
+function quotable(text: string): string {
+  let out = "";
+  for (const c of text) if (c >= " " && c !== "\u007f" && c !== '"' && c !== "\\") out += c;
+  return out;
 }
 
 function sha256(value: string): Buffer {

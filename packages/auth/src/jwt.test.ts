@@ -84,6 +84,18 @@ describe("jwtParser", () => {
     await expect(reason(parse({ keys: secret, algorithms: ["HS256"] })(forever))).resolves.toEqual(["unauthenticated", "invalid_claims"]);
   });
 
+  it("accepts a token as Go kit's signer makes it (no exp, iss or aud) only when told to", async () => {
+    const goKit = await new SignJWT({ user: "go-kit" }).setProtectedHeader({ alg: "HS256", kid: "kid" }).sign(secret);
+    await expect(reason(parse({ keys: secret, algorithms: ["HS256"] })(goKit))).resolves.toEqual(["unauthenticated", "wrong_issuer"]);
+    const lenient = parse({ keys: secret, algorithms: ["HS256"], issuer: null, audience: null, requiredClaims: [] });
+    await expect(lenient(goKit)).resolves.toBe("nobody");
+    await expect(reason(lenient(await token(secret, { exp: now() - 10 })))).resolves.toEqual(["unauthenticated", "expired"]);
+    await expect(reason(parse({ keys: secret, algorithms: ["HS256"], issuer: null, requiredClaims: [] })(goKit))).resolves.toEqual([
+      "unauthenticated",
+      "wrong_audience",
+    ]);
+  });
+
   it("refuses a bad signature", async () => {
     const [h, , sig] = (await token(secret)).split(".");
     const forged = `${h ?? ""}.${b64({ sub: "root", iss: "kit", aud: "sum", exp: now() + 60 })}.${sig ?? ""}`;
@@ -112,6 +124,27 @@ describe("jwtParser", () => {
     await expect(reason(endpoint(background(), undefined))).resolves.toEqual(["unauthenticated", "missing"]);
     await expect(reason(endpoint(withValue(background(), authorizationKey, "Basic abc"), undefined))).resolves.toEqual(["unauthenticated", "malformed"]);
     await expect(reason(parse({ keys: secret, algorithms: ["HS256"] })("not-a-jwt"))).resolves.toEqual(["unauthenticated", "malformed"]);
+  });
+
+  it("refuses an authorization value that is not a string with an auth error, not a TypeError", async () => {
+    const endpoint = jwtParser<undefined, string>({ keys: secret, algorithms: ["HS256"], issuer: "kit", audience: "sum" })(whoami);
+    for (const value of [42, ["Bearer x"], null]) {
+      const ctx = withValue(background(), authorizationKey, value as unknown as string);
+      await expect(reason(endpoint(ctx, undefined))).resolves.toEqual(["unauthenticated", "malformed"]);
+    }
+  });
+
+  it("challenges each refusal with RFC 6750's Bearer WWW-Authenticate value", async () => {
+    const endpoint = jwtParser<undefined, string>({ keys: secret, algorithms: ["HS256"], issuer: "kit", audience: "sum" })(whoami);
+    const challenge = async (ctx: Context): Promise<unknown> => {
+      const err: unknown = await endpoint(ctx, undefined).then(() => undefined, (e: unknown) => e);
+      return isKitError(err) ? err.details?.wwwAuthenticate : err;
+    };
+    const bearer = (value: string): Context => withValue(background(), authorizationKey, value);
+    expect(await challenge(background())).toBe("Bearer");
+    expect(await challenge(bearer("Basic abc"))).toBe('Bearer error="invalid_request"');
+    expect(await challenge(bearer("Bearer not-a-jwt"))).toBe('Bearer error="invalid_token"');
+    expect(await challenge(bearer(`Bearer ${await token(secret, { exp: now() - 10 })}`))).toBe('Bearer error="invalid_token"');
   });
 
   it("refuses an empty allow-list or one with none", () => {

@@ -14,6 +14,7 @@ import {
   type JWK,
   type JWTPayload,
   type JWTVerifyGetKey,
+  type JWTVerifyOptions,
   jwtVerify,
   type KeyObject,
   type RemoteJWKSetOptions,
@@ -135,10 +136,16 @@ export interface JwtParserOptions {
    * choose its own algorithm (`alg: none`, or HS256 signed with a public key); `"none"` is refused.
    */
   readonly algorithms: readonly string[];
-  /** The accepted `iss` value or values. */
-  readonly issuer: string | readonly string[];
-  /** The accepted `aud` value or values; the token must name at least one. */
-  readonly audience: string | readonly string[];
+  /**
+   * The accepted `iss` value or values. `null` checks no issuer, as Go kit's parser does: only
+   * to accept tokens from a Go kit signer that sets none, since any issuer's token then passes.
+   */
+  readonly issuer: string | readonly string[] | null;
+  /**
+   * The accepted `aud` value or values; the token must name at least one. `null` checks no
+   * audience, as Go kit's parser does: a token made for another service then passes too.
+   */
+  readonly audience: string | readonly string[] | null;
   /** Seconds of clock skew allowed on `exp` and `nbf`; default 0. */
   readonly clockTolerance?: number;
   /** Claims that must be present; default `["exp"]`, so tokens that never expire are refused. */
@@ -152,8 +159,10 @@ export interface JwtParserOptions {
  * `authorizationKey` (see `withAuthorization`), verifies it with jose `jwtVerify` (signature,
  * algorithm allow-list, `exp`, `nbf`, `iss`, `aud`), puts its claims under {@link claimsKey}
  * and calls the endpoint. Every failure is `KitError` `unauthenticated` with
- * `details.reason` (a {@link JwtReason}) and a message saying why; only a JWKS URL that
- * cannot be fetched gives `unavailable` (`key_unavailable`).
+ * `details.reason` (a {@link JwtReason}) and a message saying why, and `details.wwwAuthenticate`,
+ * RFC 6750's `Bearer` challenge, which `@kit/transport-http`'s default error encoder sends as
+ * the 401's `WWW-Authenticate` header; only a JWKS URL that cannot be fetched gives
+ * `unavailable` (`key_unavailable`).
  *
  * @example
  * ```ts
@@ -168,17 +177,19 @@ export function jwtParser<Req, Res>(options: JwtParserOptions): Middleware<Req, 
   if (options.algorithms.length === 0) throw new TypeError("jwtParser: algorithms must list at least one algorithm");
   if (options.algorithms.some((alg) => alg.toLowerCase() === "none")) throw new TypeError('jwtParser: alg "none" is not allowed');
   const key = resolveKeys(options.keys, options.jwks);
-  const verifyOptions = {
+  const verifyOptions: JWTVerifyOptions = {
     algorithms: [...options.algorithms],
-    issuer: typeof options.issuer === "string" ? options.issuer : [...options.issuer],
-    audience: typeof options.audience === "string" ? options.audience : [...options.audience],
     clockTolerance: options.clockTolerance ?? 0,
     requiredClaims: [...(options.requiredClaims ?? ["exp"])],
   };
+  if (options.issuer !== null) verifyOptions.issuer = typeof options.issuer === "string" ? options.issuer : [...options.issuer];
+  if (options.audience !== null) verifyOptions.audience = typeof options.audience === "string" ? options.audience : [...options.audience];
 
   return (next) => async (ctx, request) => {
-    const header = ctx.value(authorizationKey);
-    if (header === undefined || header.trim() === "") throw failure("missing", "missing Authorization header");
+    const header: unknown = ctx.value(authorizationKey);
+    if (header === undefined || header === "") throw failure("missing", "missing Authorization header");
+    if (typeof header !== "string") throw failure("malformed", "malformed Authorization header: not a string");
+    if (header.trim() === "") throw failure("missing", "missing Authorization header");
     const match = /^Bearer[ \t]+([A-Za-z0-9_\-.]+)[ \t]*$/i.exec(header.trim());
     const token = match?.[1];
     if (token === undefined) throw failure("malformed", "malformed Authorization header: expected a Bearer token");
@@ -216,8 +227,12 @@ function isKeySet(keys: JwtKey | JSONWebKeySet): keys is JSONWebKeySet {
 }
 
 function failure(reason: JwtReason, message: string, cause?: unknown): KitError {
-  const code = reason === "key_unavailable" ? Code.Unavailable : Code.Unauthenticated;
-  return new KitError(code, message, { details: { reason }, cause });
+  if (reason === "key_unavailable") return new KitError(Code.Unavailable, message, { details: { reason }, cause });
+  // RFC 6750's challenge: no error for a request without a token; invalid_request for an
+  // Authorization value that is not a Bearer token (refused here, so without a cause);
+  // invalid_token for a token jose refused.
+  const error = reason === "missing" ? "" : cause === undefined ? ' error="invalid_request"' : ' error="invalid_token"';
+  return new KitError(Code.Unauthenticated, message, { details: { reason, wwwAuthenticate: `Bearer${error}` }, cause });
 }
 
 function joseCode(err: unknown): string | undefined {

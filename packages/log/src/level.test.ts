@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { capture } from "../test/support/capture.ts";
 import { jsonLogger } from "./json.ts";
-import { debug, error, filter, info, values, warn } from "./level.ts";
+import { debug, error, filter, info, injector, parse, parseDefault, values, warn } from "./level.ts";
 import { logfmtLogger } from "./logfmt.ts";
 import { valuer } from "./valuer.ts";
 import { with as withKeyvals } from "./with.ts";
@@ -69,6 +69,32 @@ describe("filter", () => {
     expect(none.lines).toEqual(["msg=\"no level\"\n"]);
   });
 
+  it("drops every leveled record when made with no allow, as Go kit's filter with no option", () => {
+    for (const options of [undefined, {}]) {
+      const out = capture();
+      const logger = filter(logfmtLogger(out), options);
+      debug(logger).log("msg", "d");
+      error(logger).log("msg", "e");
+      logger.log("msg", "plain");
+      expect(out.chunks).toEqual(["msg=plain\n"]);
+    }
+  });
+
+  it("refuses an allow it does not know, such as a differently-cased or misspelled name, instead of failing open", () => {
+    for (const allow of ["INFO", "warning", "", "trace", 3, null]) {
+      expect(() => filter(logfmtLogger(capture()), { allow: allow as "info" })).toThrow(
+        /level\.filter: allow must be "debug", "info", "warn", "error", "all", "none" or a level value/,
+      );
+    }
+  });
+
+  it("takes a level value as allow, as Go kit's level.Allow", () => {
+    const { lines, logger } = setup({ allow: values.warn });
+    info(logger).log("msg", "i");
+    warn(logger).log("msg", "w");
+    expect(lines).toEqual(["level=warn msg=w\n"]);
+  });
+
   it("lets records without a level through unless squelchNoLevel is set", () => {
     const passing = setup({ allow: "warn" });
     passing.logger.log("msg", "plain");
@@ -127,5 +153,66 @@ describe("filter", () => {
     warn(withKeyvals(logger, "req", 7)).log("msg", "slow");
     debug(logger).log("msg", "dropped");
     expect(out.chunks).toEqual(["svc=api level=warn req=7 msg=slow\n"]);
+  });
+});
+
+describe("parse", () => {
+  it("reads a level name trimmed and lower-cased, as Go kit's level.Parse", () => {
+    expect(parse("debug")).toBe(values.debug);
+    expect(parse(" INFO ")).toBe(values.info);
+    expect(parse("Warn")).toBe(values.warn);
+    expect(parse("ERROR\n")).toBe(values.error);
+  });
+
+  it("refuses any other name with an error naming it and the accepted ones", () => {
+    for (const text of ["warning", "", "all", "trace", "inf o"]) {
+      expect(() => parse(text)).toThrow(new TypeError(`invalid level ${JSON.stringify(text)}: expected "debug", "info", "warn" or "error"`));
+    }
+  });
+
+  it("gives a filter that never fails open for a level read from the environment", () => {
+    const out = capture();
+    const logger = filter(logfmtLogger(out), { allow: parse("WARN") });
+    debug(logger).log("msg", "d");
+    info(logger).log("msg", "i");
+    error(logger).log("msg", "e");
+    expect(out.chunks).toEqual(["level=error msg=e\n"]);
+  });
+});
+
+describe("parseDefault", () => {
+  it("gives the fallback for a missing or unknown name, as Go kit's level.ParseDefault", () => {
+    expect(parseDefault(undefined, values.info)).toBe(values.info);
+    expect(parseDefault("verbose", values.warn)).toBe(values.warn);
+    expect(parseDefault("Debug", values.warn)).toBe(values.debug);
+  });
+});
+
+describe("injector", () => {
+  it("gives records without a level the injected one before their keyvals, and leaves leveled records alone, as Go kit's level.NewInjector", () => {
+    const out = capture();
+    const logger = injector(withKeyvals(logfmtLogger(out), "svc", "api"), values.info);
+    logger.log("msg", "plain");
+    error(logger).log("msg", "leveled");
+    withKeyvals(logger, "severity", values.warn).log("msg", "own level under another key");
+    expect(out.chunks).toEqual([
+      "svc=api level=info msg=plain\n",
+      "svc=api level=error msg=leveled\n",
+      'svc=api severity=warn msg="own level under another key"\n',
+    ]);
+  });
+
+  it("lets a filter under it judge unleveled records by the injected level", () => {
+    const out = capture();
+    const logger = injector(filter(logfmtLogger(out), { allow: "warn" }), values.info);
+    logger.log("msg", "dropped: injected info");
+    warn(logger).log("msg", "kept");
+    expect(out.chunks).toEqual(["level=warn msg=kept\n"]);
+  });
+
+  it("passes pairs to a logger that is not Kit's", () => {
+    const seen: unknown[][] = [];
+    injector({ log: (...keyvals: unknown[]) => seen.push(keyvals) }, values.debug).log("msg", "hi");
+    expect(seen).toEqual([["level", values.debug, "msg", "hi"]]);
   });
 });

@@ -11,6 +11,8 @@ import { type Level, values } from "./internal/level-value.ts";
 import { withPrefix } from "./with.ts";
 
 export { filter, type FilterOptions } from "./filter.ts";
+export { injector } from "./injector.ts";
+export { parse, parseDefault } from "./parse.ts";
 export { type Level, type LevelName, values } from "./internal/level-value.ts";
 
 const foreign = new WeakMap<Logger, (Logger | undefined)[]>();

@@ -42,6 +42,13 @@ describe("logfmtLogger", () => {
     expect(line("ok", "café😀", "bad", "x\ud800")).toBe('ok=café😀 bad="x\\ud800"\n');
   });
 
+  it("quotes the string null, as go-logfmt, so it reads apart from a null value", () => {
+    expect(line("s", "null", "n", null, "e", new Error("null"), "t", "true", "m", "(MISSING)")).toBe(
+      's="null" n=null e="null" t=true m=(MISSING)\n',
+    );
+    expect(line("j", { toJSON: () => null }, "u", undefined)).toBe("j=null u=null\n");
+  });
+
   it("prints null and undefined as null", () => {
     expect(line("a", null, "b", undefined)).toBe("a=null b=null\n");
   });

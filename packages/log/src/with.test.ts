@@ -56,6 +56,21 @@ describe("with", () => {
     expect(out.chunks).toEqual(["a=1 orphan=(MISSING) msg=hi\n"]);
   });
 
+  it("pads an odd record with (MISSING) before it reaches a custom logger, as Go kit's ErrMissingValue, so it gets pairs", () => {
+    const seen: unknown[][] = [];
+    const custom: Logger = { log: (...keyvals: unknown[]) => seen.push(keyvals) };
+    withKeyvals(custom, "svc", "api").log("msg", "hi", "orphan");
+    withPrefix(custom, "a", 1).log("orphan");
+    withSuffix(custom, "z", 9).log("orphan");
+    withKeyvals(custom, "odd").log("msg", "hi");
+    expect(seen).toEqual([
+      ["svc", "api", "msg", "hi", "orphan", "(MISSING)"],
+      ["a", 1, "orphan", "(MISSING)"],
+      ["orphan", "(MISSING)", "z", 9],
+      ["odd", "(MISSING)", "msg", "hi"],
+    ]);
+  });
+
   it("returns the logger itself when given no keyvals", () => {
     const logger = logfmtLogger(capture());
     expect(withKeyvals(logger)).toBe(logger);

@@ -14,7 +14,8 @@ interface Tracked<Req, Res> {
  * loaded, without its herding, and steers away from a slow instance.
  *
  * It counts only the calls made through the endpoints it returns (from the call until its
- * promise settles), so share one balancer between all callers of a service.
+ * promise settles), so share one balancer between all callers of a service. It draws only
+ * among the endpoints not to avoid (the ones a retry already tried) while there are any.
  *
  * @param source - the endpoints, usually an {@link endpointer}
  * @param rng - returns a number in `[0, 1)`; default `Math.random` (pass a seeded one in tests)
@@ -51,8 +52,10 @@ export function powerOfTwoChoices<Req, Res>(
   };
 
   return {
-    endpoint() {
-      const endpoints = available(source);
+    endpoint(avoid) {
+      const all = available(source);
+      const endpoints = avoid === undefined || avoid.size === 0 ? all : all.filter((e) => !avoid.has(track(e).endpoint));
+      if (endpoints.length === 0) return track(at(all, pick(rng, all.length))).endpoint;
       const n = endpoints.length;
       const i = pick(rng, n);
       const first = track(at(endpoints, i));

@@ -24,6 +24,13 @@ describe("random", () => {
     for (const name of ["a", "b", "c"]) expect(counts.get(name)).toBeGreaterThan(700);
   });
 
+  it("picks among the endpoints not to avoid, or among all when every one is to avoid", async () => {
+    const [a, b, c] = [named("a"), named("b"), named("c")];
+    const balancer = random({ endpoints: () => [a, b, c] }, () => 0.99);
+    expect(await balancer.endpoint(new Set([c]))(background(), null)).toBe("b");
+    expect(await balancer.endpoint(new Set([a, b, c]))(background(), null)).toBe("c");
+  });
+
   it("throws unavailable with no endpoints", () => {
     expect(() => random({ endpoints: () => [] }).endpoint()).toThrow(expect.objectContaining({ code: Code.Unavailable }));
   });

@@ -1,7 +1,10 @@
 import { background, Code, type Context, type Endpoint, KitError, withCancel, withTimeout } from "@kit/endpoint";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Balancer } from "./balancer.ts";
+import { powerOfTwoChoices } from "./power-of-two-choices.ts";
+import { random } from "./random.ts";
 import { retry } from "./retry.ts";
+import { roundRobin } from "./round-robin.ts";
 
 /** A balancer that hands out the given endpoints in turn, and records how many it gave. */
 function inTurn(...endpoints: Endpoint<string, string>[]): Balancer<string, string> & { picks: number } {
@@ -159,3 +162,56 @@ describe("retry", () => {
     expect(() => retry(1, 0, inTurn())).toThrow(RangeError);
   });
 });
+
+/** Three instances shared by every call; `dead` ones fail with `unavailable` after a tick. */
+function instances(dead: ReadonlySet<string>): { endpoints: () => Endpoint<number, string>[]; hits: Map<string, number> } {
+  const hits = new Map<string, number>();
+  const make =
+    (name: string): Endpoint<number, string> =>
+    async () => {
+      hits.set(name, (hits.get(name) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (dead.has(name)) throw new KitError(Code.Unavailable, `${name} is down`);
+      return name;
+    };
+  const list = ["a", "b", "c"].map(make);
+  return { endpoints: () => list, hits };
+}
+
+describe("retry over a shared balancer", () => {
+  it("never sends a call's retry back to the instance that just failed it over roundRobin, however many calls run at once", async () => {
+    const { endpoints, hits } = instances(new Set(["b"]));
+    const call = retry(2, 5_000, roundRobin({ endpoints }));
+    const results = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => call(background(), i)));
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    expect(hits.get("b")).toBe(100);
+  });
+
+  it.each([
+    ["random", (source: { endpoints: () => Endpoint<number, string>[] }) => random(source)],
+    ["powerOfTwoChoices", (source: { endpoints: () => Endpoint<number, string>[] }) => powerOfTwoChoices(source)],
+  ])("never retries on the same instance over %s", async (_name, balancer) => {
+    const { endpoints, hits } = instances(new Set(["a", "b"]));
+    const call = retry(3, 5_000, balancer({ endpoints }));
+    const results = await Promise.allSettled(Array.from({ length: 60 }, (_, i) => call(background(), i)));
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    expect(hits.get("c")).toBe(60);
+  });
+
+  it("spreads successive calls evenly over the instances", async () => {
+    const { endpoints, hits } = instances(new Set());
+    const call = retry(3, 5_000, roundRobin({ endpoints }));
+    const got = await Promise.all(Array.from({ length: 30 }, (_, i) => call(background(), i)));
+    expect(new Set(got)).toEqual(new Set(["a", "b", "c"]));
+    expect([...hits.values()]).toEqual([10, 10, 10]);
+  });
+
+  it("tries every instance once before any twice, then starts over", async () => {
+    const { endpoints, hits } = instances(new Set(["a", "b", "c"]));
+    const err = await failure(retry(5, 5_000, roundRobin({ endpoints }))(background(), 1));
+    expect(err.code).toBe(Code.Unavailable);
+    expect(err.message.match(/[abc] is down/g)?.slice(0, 3).sort()).toEqual(["a is down", "b is down", "c is down"]);
+    expect([...hits.values()].sort()).toEqual([1, 2, 2]);
+  });
+});
+

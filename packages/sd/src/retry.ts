@@ -7,7 +7,7 @@ export interface RetryOptions {
    * Whether to try another endpoint after `error`, the failure of attempt number `attempt`
    * (from 1). Asked only while attempts and time remain. Default: `isRetryable(error.code)`,
    * so `unavailable`, `deadline_exceeded`, `resource_exhausted` and `aborted` are retried
-   * and every other code fails at once.
+   * and every other code fails at once. `() => true` retries any error, as Go kit's `lb.Retry`.
    */
   readonly shouldRetry?: (error: KitError, attempt: number) => boolean;
 }
@@ -27,6 +27,12 @@ export interface RetryAttempt {
  * gets that shortened `ctx`, and an attempt still running when the time is up is abandoned
  * (its `ctx` is canceled) and fails with `deadline_exceeded`. A balancer with no endpoint
  * counts as a failed `unavailable` attempt.
+ *
+ * Each attempt asks the balancer for an endpoint other than the ones this call has tried
+ * (`balancer.endpoint(tried)`), so a retry goes to another instance while there is one, even
+ * when many calls share a round robin; once every one has been tried, they are tried again.
+ * Unlike Go kit, only retryable codes are retried by default (see `shouldRetry`): a business
+ * error such as `invalid_argument` would fail the same way on every instance.
  *
  * The final error is a `KitError` with the last attempt's code, a message listing
  * every attempt, `details.attempts` (`{ code, message }` per attempt, in order) and, as
@@ -56,6 +62,7 @@ export function retry<Req, Res>(
   return async (parent, request) => {
     const [ctx, cancel] = withTimeout(parent, timeout);
     const errors: KitError[] = [];
+    const tried = new Set<Endpoint<Req, Res>>();
     let stop: (() => void) | undefined;
     const stopped = new Promise<never>((_, reject) => {
       const onAbort = (): void => {
@@ -72,7 +79,8 @@ export function retry<Req, Res>(
       for (let attempt = 1; ; attempt++) {
         try {
           if (ctx.signal.aborted) throw toKitError(ctx.signal.reason, Code.DeadlineExceeded);
-          const endpoint = balancer.endpoint();
+          const endpoint = balancer.endpoint(tried);
+          tried.add(endpoint);
           return await Promise.race([endpoint(ctx, request), stopped]);
         } catch (thrown) {
           // After the time is up, report why the attempt stopped, whatever it threw.

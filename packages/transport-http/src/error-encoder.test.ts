@@ -7,9 +7,13 @@ import { server } from "./server.ts";
 
 afterEach(closeAll);
 
-async function answer(err: KitError): Promise<[number, string | null, unknown]> {
+async function respond(err: KitError): Promise<Response> {
   const { url } = await listen(server(() => Promise.reject(err), decodeJSON(), encodeJSON, { errorEncoder: encodeError }));
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  return fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+}
+
+async function answer(err: KitError): Promise<[number, string | null, unknown]> {
+  const res = await respond(err);
   return [res.status, res.headers.get("content-type"), await res.json()];
 }
 
@@ -34,5 +38,18 @@ describe("encodeError", () => {
   it("never sends the error's cause", async () => {
     const body = (await answer(new KitError(Code.Internal, "failed", { cause: new Error("password=hunter2") })))[2];
     expect(JSON.stringify(body)).not.toContain("hunter2");
+  });
+
+  it("sends details.wwwAuthenticate as the WWW-Authenticate header of a 401, as Go kit's AuthError does", async () => {
+    const res = await respond(new KitError(Code.Unauthenticated, "no", { details: { wwwAuthenticate: 'Basic realm="sum"' } }));
+    expect([res.status, res.headers.get("www-authenticate")]).toEqual([401, 'Basic realm="sum"']);
+  });
+
+  it("sends no WWW-Authenticate for a hint that is not a string or would split the header", async () => {
+    const notString = await respond(new KitError(Code.Unauthenticated, "no", { details: { wwwAuthenticate: 7 } }));
+    const split = await respond(new KitError(Code.Unauthenticated, "no", { details: { wwwAuthenticate: "Basic\r\nSet-Cookie: a=b" } }));
+    for (const res of [notString, split]) {
+      expect([res.status, res.headers.get("www-authenticate"), res.headers.get("set-cookie")]).toEqual([401, null, null]);
+    }
   });
 });

@@ -23,6 +23,9 @@ export type ErrorEncoder = (ctx: Context, err: KitError, res: ServerResponse) =>
  * (`details` only when the error has some). A Kit client reads it back into a `KitError` with the same code, message
  * and details. Delegate to it from your own encoder to keep that.
  *
+ * A string `details.wwwAuthenticate` (set by `@kit/auth`'s refusals) is also sent as the
+ * `WWW-Authenticate` header, as RFC 7235 requires of a 401 and Go kit's `Headerer` errors do.
+ *
  * @example
  * ```ts
  * const withRequestId: ErrorEncoder = (ctx, err, res) => {
@@ -34,10 +37,15 @@ export type ErrorEncoder = (ctx: Context, err: KitError, res: ServerResponse) =>
 export function encodeError(_ctx: Context, err: KitError, res: ServerResponse): void {
   const json = errorBody(err);
   res.statusCode = errorStatus(err);
+  const challenge = err.details?.wwwAuthenticate;
+  if (typeof challenge === "string" && headerValue.test(challenge)) res.setHeader("www-authenticate", challenge);
   res.setHeader("content-type", "application/json; charset=utf-8");
   res.setHeader("content-length", Buffer.byteLength(json));
   res.end(json);
 }
+
+// What a header value may hold (RFC 9110 field-value): no CR, LF or other control.
+const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 function errorBody(err: KitError): string {
   if (err.details !== undefined) {

@@ -10,7 +10,7 @@ import { publishToStream } from "./internal/stream-publish.ts";
 /**
  * Publishes requests to a subject a JetStream stream captures, and resolves once the stream
  * has stored each (its PubAck), bounded by the context's deadline: the durable counterpart of
- * {@link publisher}. A subject no stream captures is `unavailable`; a refusal by the stream
+ * `publisher` (`@kit/transport-nats`). A subject no stream captures is `unavailable`; a refusal by the stream
  * (a failed expectation, a full stream) is `failed_precondition` or `unavailable`. Set a
  * `Nats-Msg-Id` header in a `before` hook to have the stream drop duplicates of a retried publish.
  *

@@ -6,7 +6,7 @@ import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
 import { request } from "./internal/replies.ts";
 
 /**
- * Options for {@link publisher} and {@link jetstreamPublisher}: the Go kit hooks every Kit
+ * Options for {@link publisher} and `jetstreamPublisher` (`@kit/transport-nats/jetstream`): the Go kit hooks every Kit
  * message publisher has (`before`, `after`, `finalizer`) and the time budget of a call.
  */
 export interface PublisherOptions extends HookOptions {
@@ -21,7 +21,7 @@ export interface PublisherOptions extends HookOptions {
 /**
  * Sends requests to a core NATS subject without waiting for a reply (fire and forget): the
  * endpoint resolves once the server has the message (a flush). Core NATS keeps nothing: if no
- * one subscribes, the message is gone; use {@link jetstreamPublisher} to keep it.
+ * one subscribes, the message is gone; use `jetstreamPublisher` (`@kit/transport-nats/jetstream`) to keep it.
  *
  * @param nc - the connection
  * @param subject - the subject to publish to

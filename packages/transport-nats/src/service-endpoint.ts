@@ -23,7 +23,7 @@ export interface ServiceEndpointTarget {
 
 /** Options for {@link serviceEndpoint}: the runtime's options plus the dead letter. */
 export interface ServiceEndpointOptions extends SubscriberOptions {
-  /** Where a message that failed for good is published, as for {@link subscriber}. */
+  /** Where a message that failed for good is published, as for `subscriber` (`@kit/transport-nats`). */
   readonly deadLetter?: string;
 }
 
@@ -34,7 +34,7 @@ const serviceErrorCodeHeader = "Nats-Service-Error-Code";
 /**
  * Serves an endpoint as an endpoint of a NATS service (the micro protocol of
  * `@nats-io/services`), so `nats micro ls`, `$SRV.PING`, `$SRV.INFO` and `$SRV.STATS` see it,
- * while Kit's subscriber runtime runs it exactly as {@link subscriber} does: `concurrency`,
+ * while Kit's subscriber runtime runs it exactly as `subscriber` (`@kit/transport-nats`) does: `concurrency`,
  * `kit-timeout` deadlines, in-place retries, `kit-error-*` error replies and `deadLetter`.
  * An error reply also carries the micro protocol's `Nats-Service-Error` (the message) and
  * `Nats-Service-Error-Code` (the HTTP status of the Kit code, such as 400 or 404).

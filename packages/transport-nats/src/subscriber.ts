@@ -32,7 +32,7 @@ export interface NatsSubscriberOptions extends SubscriberOptions {
  *
  * Core NATS is at most once: it has no acknowledgements and no redelivery. A message the
  * subscriber got is handled in this process or not at all; if the process dies with it, its
- * caller sees a timeout (`deadline_exceeded`) and may retry. Use {@link jetstreamSubscriber}
+ * caller sees a timeout (`deadline_exceeded`) and may retry. Use `jetstreamSubscriber` (`@kit/transport-nats/jetstream`)
  * when messages must survive a crash.
  *
  * `close()` unsubscribes first, so nothing published after it reaches this subscriber, handles

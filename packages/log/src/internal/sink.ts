@@ -71,12 +71,13 @@ export function logForeign(target: Logger, prefix: Keyvals, record: Keyvals, suf
   }
 }
 
-/** One list out of three segments, with `(MISSING)` after an odd record when a suffix follows. */
+/**
+ * One list out of three segments, with `(MISSING)` after an odd record when there is context
+ * around it, as Go kit's contextual logger pads, so the logger it goes to gets pairs.
+ */
 export function concat(prefix: Keyvals, record: Keyvals, suffix: Keyvals): unknown[] {
   const keyvals = [...prefix, ...record];
-  if (suffix.length > 0) {
-    if (record.length % 2 === 1) keyvals.push(MISSING);
-    for (const value of suffix) keyvals.push(value);
-  }
+  if (record.length % 2 === 1 && (prefix.length > 0 || suffix.length > 0)) keyvals.push(MISSING);
+  for (const value of suffix) keyvals.push(value);
   return keyvals;
 }

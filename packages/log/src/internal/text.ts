@@ -61,9 +61,13 @@ function needsQuotes(s: string): boolean {
   return false;
 }
 
-/** A string as a logfmt value: bare when it can be, quoted and escaped when not. */
+/**
+ * A string as a logfmt value: bare when it can be, quoted and escaped when not. The string
+ * `null` is quoted, as go-logfmt does, so it reads apart from a null value's bare `null`.
+ */
 function token(s: string): string {
   if (s === "") return '""';
+  if (s === "null") return '"null"';
   return needsQuotes(s) ? quote(s) : s;
 }
 
@@ -170,11 +174,12 @@ function sanitizeKey(s: string): string {
   return out;
 }
 
-/** Any value as a logfmt value. */
+/** Any value as a logfmt value; `null`, `undefined` and an object whose JSON is `null` print a bare `null`. */
 export function logfmtValue(value: unknown): string {
   if (typeof value === "string") return token(value);
   if (typeof value === "number") return String(value);
-  return token(valueText(value));
+  const text = valueText(value);
+  return text === "null" && !(value instanceof Error) ? text : token(text);
 }
 
 /** Any value as JSON text. */

@@ -8,6 +8,19 @@ export function available<Req, Res>(source: EndpointSource<Req, Res>): readonly 
   return endpoints;
 }
 
+/**
+ * The endpoints not in `avoid`, or all of them when every one is in it (a retry that has tried
+ * them all starts over rather than failing).
+ */
+export function untried<Req, Res>(
+  endpoints: readonly Endpoint<Req, Res>[],
+  avoid: ReadonlySet<Endpoint<Req, Res>> | undefined,
+): readonly Endpoint<Req, Res>[] {
+  if (avoid === undefined || avoid.size === 0) return endpoints;
+  const left = endpoints.filter((endpoint) => !avoid.has(endpoint));
+  return left.length === 0 ? endpoints : left;
+}
+
 /** An index in `[0, n)` from a number in `[0, 1)`, safe against a generator that returns 1. */
 export function pick(rng: () => number, n: number): number {
   return Math.min(n - 1, Math.max(0, Math.floor(rng() * n)));
