@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { background, contextKey, timeRemaining, withCancel, withDeadline, withoutCancel, withTimeout, withValue } from "./context.ts";
 import { Code, isKitError, KitError } from "./error.ts";
 
@@ -149,6 +149,16 @@ describe("withDeadline", () => {
     cancelChild();
     expect((child.signal.reason as { code: string }).code).toBe(Code.DeadlineExceeded);
     cancelParent();
+  });
+
+  it("takes a reason given to a context nobody read as it is, without reading the clock", () => {
+    const [ctx, cancel] = withTimeout(background(), 60_000);
+    const now = vi.spyOn(Date, "now");
+    const reason = new KitError(Code.Canceled, "the message was settled");
+    cancel(reason);
+    expect(now).not.toHaveBeenCalled();
+    now.mockRestore();
+    expect(ctx.signal.reason).toBe(reason);
   });
 
   it("passes on a parent's cancel that came before the child's, though neither signal was read", () => {

@@ -80,6 +80,12 @@ export interface ServerOptions {
   readonly errorHandler?: ErrorHandler;
   /** Hooks run at the end of every call, successful or not. */
   readonly finalizer?: readonly ServerFinalizer[];
+  /**
+   * Send the text of an error that is not a `KitError` to the caller (default `false`: it is
+   * answered `INTERNAL` "internal error", and its text goes only to the error handler). See
+   * `publicError` in `@kit/transport`.
+   */
+  readonly exposeErrors?: boolean;
 }
 
 const identity = <T>(_ctx: Context, value: T): T => value;

@@ -20,7 +20,7 @@ export { jsonCodec, type Codec } from "./codec.ts";
 export { defaultErrorHandler, logErrorHandler, type ErrorHandler } from "./error-handler.ts";
 export { codeFromHttpStatus, httpStatusFromCode } from "./http-status.ts";
 export { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
-export { attemptsHeader, errorCodeHeader, errorMessageHeader, readError, writeError } from "./message-error.ts";
+export { attemptsHeader, bodyTruncatedHeader, errorCodeHeader, errorMessageHeader, readError, writeError } from "./message-error.ts";
 export type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "./message.ts";
 export { publicError } from "./public-error.ts";
 export type { PublisherAfter, PublisherBefore, PublisherFinalizer, PublisherOptions, PublisherOutcome } from "./publisher.ts";
@@ -34,4 +34,4 @@ export type {
   SubscriberBefore,
   SubscriberFinalizer,
   SubscriberOptions,
-} from "./subscriber.ts";
+} from "./subscriber-options.ts";

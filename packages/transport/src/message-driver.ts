@@ -109,6 +109,20 @@ export interface MessageDriver<M extends Message = Message> {
    */
   deadLetter(message: M, headers: ReadonlyMap<string, string>): Promise<void>;
   /**
+   * The fallback for a message that can never be dead-lettered as it is: when
+   * {@link MessageDriver.deadLetter | deadLetter} rejects with a `KitError` whose code is
+   * `resource_exhausted` (the destination refused the message for its size, such as Kafka's
+   * `MESSAGE_TOO_LARGE`, with the headers the runtime adds), the runtime calls this next instead.
+   * It writes what fits: the original headers and `headers` (which then also carry
+   * `kit-body-truncated` with the original body's length) and the body cut short, or left out,
+   * then removes the message like `deadLetter`. A driver that leaves it out has such a message
+   * given back and tried again, a few times a second at most (see the README, "Settling").
+   *
+   * @param message - the message
+   * @param headers - the headers the runtime adds to say why, and that the body was cut
+   */
+  deadLetterTruncated?(message: M, headers: ReadonlyMap<string, string>): Promise<void>;
+  /**
    * Sends a reply to {@link Message.reply} (copying a correlation id where the broker needs
    * one). Called only for messages that have a reply address, before they are acknowledged;
    * when it throws, the message is not acknowledged but retried. Drivers whose brokers have

@@ -36,6 +36,20 @@ interface Pending {
   readonly resolve: (got: readonly Delivery[]) => void;
 }
 
+/** How much of a record's body a dead letter keeps when the whole record is too large for the topic. */
+const truncatedBodyBytes = 1_024;
+
+const tooLarge = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE"]);
+
+/** Whether kafkajs failed because the broker refused the record for its size (the error, or one it wraps). */
+function isTooLarge(err: unknown): boolean {
+  for (let e = err, depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {
+    if (tooLarge.has(String((e as { type?: unknown }).type))) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function isRebalancing(err: unknown): boolean {
   return typeof err === "object" && err !== null && rebalancing.has(String((err as { type?: unknown }).type));
 }
@@ -93,20 +107,42 @@ export class KafkaDriver implements MessageDriver<Delivery> {
     return settledAtOnce;
   }
 
+  /**
+   * Produces the record to the dead-letter topic with the runtime's headers and where it came
+   * from, then marks it finished. A record the broker refuses for its size (its copy plus these
+   * headers is over `max.message.bytes`) fails with `resource_exhausted`, and the runtime calls
+   * {@link KafkaDriver.deadLetterTruncated} next.
+   */
   async deadLetter(d: Delivery, why: ReadonlyMap<string, string>): Promise<void> {
+    await this.produceDeadLetter(d, why, d.message.value);
+    d.work.finish(d);
+    this.changed(d.work);
+  }
+
+  /** The fallback for a record too large to dead-letter as it is: the same, with its body cut to its first {@link truncatedBodyBytes} bytes. */
+  async deadLetterTruncated(d: Delivery, why: ReadonlyMap<string, string>): Promise<void> {
+    await this.produceDeadLetter(d, why, d.message.value?.subarray(0, truncatedBodyBytes) ?? null);
+    d.work.finish(d);
+    this.changed(d.work);
+  }
+
+  private async produceDeadLetter(d: Delivery, why: ReadonlyMap<string, string>, value: Buffer | null): Promise<void> {
     const headers = new Map(d.headers.toMap());
-    for (const [name, value] of why) headers.set(name, value);
+    for (const [name, v] of why) headers.set(name, v);
     headers.set("kit-topic", d.topic);
     headers.set("kit-partition", String(d.partition));
     headers.set("kit-offset", d.offset);
     const producer = await this.options.producer();
-    await producer.send({
-      topic: this.options.deadLetterTopic,
-      acks: -1,
-      messages: [{ key: d.key, value: d.message.value, headers: headersToKafka(headers), timestamp: d.timestamp }],
-    });
-    d.work.finish(d);
-    this.changed(d.work);
+    try {
+      await producer.send({
+        topic: this.options.deadLetterTopic,
+        acks: -1,
+        messages: [{ key: d.key, value, headers: headersToKafka(headers), timestamp: d.timestamp }],
+      });
+    } catch (thrown) {
+      if (!isTooLarge(thrown)) throw thrown;
+      throw new KitError(Code.ResourceExhausted, `the record is too large for the dead-letter topic ${this.options.deadLetterTopic}`, { cause: thrown });
+    }
   }
 
   async reply(d: Delivery, reply: OutgoingMessage): Promise<void> {
