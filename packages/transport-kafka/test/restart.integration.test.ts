@@ -2,7 +2,7 @@
 // broker is never touched): while the broker is away a publish fails with `unavailable` after the
 // producer's retries, not a 30 s hang; once it is back the subscriber consumes again by itself;
 // every acknowledged publish is handled (none lost, duplicates counted).
-import { background, Code, isKitError, withTimeout, type KitError } from "@kit/endpoint";
+import { background, Code, isKitError, type KitError } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -22,17 +22,18 @@ afterAll(async () => {
   await broker.destroy();
 });
 
-/** Publishes `n` with a 5 s deadline; resolves with the error, or `undefined` once the broker acknowledged it. */
+/**
+ * Publishes `n` with no deadline (events must not expire in the topic while the subscriber is
+ * away; the producer's own retries bound the wait); resolves with the error, or `undefined` once
+ * the broker acknowledged it.
+ */
 async function tryPublish(send: (ctx: ReturnType<typeof background>, n: { n: number }) => Promise<void>, n: number): Promise<KitError | undefined> {
-  const [ctx, cancel] = withTimeout(background(), 5_000);
   try {
-    await send(ctx, { n });
+    await send(background(), { n });
     return undefined;
   } catch (err) {
     if (isKitError(err)) return err;
     throw err;
-  } finally {
-    cancel();
   }
 }
 
@@ -79,7 +80,7 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
       else whileAway.push({ code: failed.code, ms: Date.now() - started });
     }
     expect(whileAway.map((f) => f.code)).toEqual([Code.Unavailable, Code.Unavailable, Code.Unavailable]);
-    expect(Math.max(...whileAway.map((f) => f.ms))).toBeLessThan(5_000); // the producer's retries, not the call's 5 s deadline
+    expect(Math.max(...whileAway.map((f) => f.ms))).toBeLessThan(5_000); // the producer's retries: no 30 s hang
 
     await broker.startAgain();
     const back = Date.now();
@@ -94,7 +95,11 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }
-    await waitFor(() => [...acked].every((n) => handled.has(n)), 90_000, () => `handled ${String([...acked].filter((n) => handled.has(n)).length)} of ${String(acked.size)} acknowledged`);
+    await waitFor(
+      () => [...acked].every((n) => handled.has(n)),
+      90_000,
+      () => `handled ${String([...acked].filter((n) => handled.has(n)).length)} of ${String(acked.size)} acknowledged; the last errors reported: ${errors.slice(-5).map((e) => `${e.code}: ${e.message}`).join(" | ")}`,
+    );
     const resumedAt = Math.min(...[...handledAt].filter(([n]) => n >= firstAfter).map(([, at]) => at));
     const lost = [...acked].filter((n) => !handled.has(n));
     const duplicates = [...handled.values()].filter((times) => times > 1).length;
