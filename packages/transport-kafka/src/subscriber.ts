@@ -47,7 +47,11 @@ export interface KafkaSubscriberOptions extends SubscriberOptions {
   /**
    * More kafkajs consumer settings (`sessionTimeout`, `heartbeatInterval`, `maxBytesPerPartition`…).
    * `maxWaitTimeInMs` defaults to 500 (Kafka's own `fetch.max.wait.ms`), not kafkajs's 5 000,
-   * so `close()` does not wait seconds for an idle fetch.
+   * so `close()` does not wait seconds for an idle fetch; `sessionTimeout` to 10 000 (with
+   * `heartbeatInterval` 3 000), not kafkajs's 30 000: after a broker restart the consumer joins
+   * as a new member, and the group waits out the old member's session before it hands out the
+   * partitions again, so this bounds how soon the subscriber resumes (and how soon a dead
+   * member's partitions move).
    */
   readonly consumer?: Omit<ConsumerConfig, "groupId">;
   /**
@@ -135,7 +139,7 @@ export async function subscriber<Req, Res>(
   };
   const replyAllowed = (to: string): boolean => replyNamespace.some((prefix) => to.startsWith(prefix));
   const driver = new KafkaDriver({ producer, deadLetterTopic, commitInterval: 1_000, keyConcurrency, revokeTimeout, replyAllowed, observe, background: background() });
-  const consumer: Consumer = kafka.consumer({ maxWaitTimeInMs: 500, ...options.consumer, groupId });
+  const consumer: Consumer = kafka.consumer({ maxWaitTimeInMs: 500, sessionTimeout: 10_000, heartbeatInterval: 3_000, ...options.consumer, groupId });
   await joinGroup(consumer, driver, { topic, fromBeginning, concurrency, observe });
   const running = runSubscriber(driver, endpoint, refuseForeignReplies(decode), encode, options);
 
