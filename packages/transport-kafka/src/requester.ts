@@ -20,7 +20,11 @@ export interface KafkaRequesterOptions<Req> extends KafkaPublisherOptions<Req> {
   readonly after?: readonly ((ctx: Context, reply: Message) => Context | Promise<Context>)[];
   /** The producer for requests; by default an idempotent one of its own, disconnected on close. */
   readonly producer?: Producer;
-  /** More kafkajs settings for the reply consumer (its group is its own). `maxWaitTimeInMs` defaults to 100. */
+  /**
+   * More kafkajs settings for the reply consumer (its group is its own). `maxWaitTimeInMs`
+   * defaults to 100, `sessionTimeout` to 10 000 (as the subscriber's: it bounds how soon replies
+   * are read again after a broker restart).
+   */
   readonly consumer?: Omit<ConsumerConfig, "groupId">;
   /**
    * How long a call whose context has no deadline waits for its reply, in milliseconds (default
@@ -74,7 +78,7 @@ export async function requester<Req, Res>(
   const target = replyTarget("Kafka topic", topic, options.timeout);
   const replies = new ReplyCorrelator<Message>();
   const producer = options.producer ?? kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-  const consumer = kafka.consumer({ maxWaitTimeInMs: 100, ...options.consumer, groupId: `kit-requester-${randomUUID()}` });
+  const consumer = kafka.consumer({ maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 3_000, ...options.consumer, groupId: `kit-requester-${randomUUID()}` });
   const ready = new Promise<void>((resolve, reject) => {
     let joined = false;
     consumer.on(consumer.events.GROUP_JOIN, () => {
