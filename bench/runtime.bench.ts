@@ -17,7 +17,8 @@
 // Rounds alternate the two; medians are kept. Reported, not a target: the transport benchmarks
 // (nats, amqp, kafka, sqs) carry the targets; this shows how much of their gap is the runtime.
 import { background, type Endpoint } from "@kit/endpoint";
-import { runSubscriber, type DecodeMessage, type EncodeMessage, type Message, type MessageDriver, type OutgoingMessage } from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
+import { runSubscriber, type MessageDriver } from "@kit/transport/driver";
 import { printTable, type Result } from "./harness.ts";
 
 const MESSAGES = 1_000_000;

@@ -5,6 +5,7 @@
 #   bash scripts/kafka.sh start    fetch the jars once, format storage once, start, wait until ready
 #   bash scripts/kafka.sh stop     stop the broker this script started (by its pid file)
 #   bash scripts/kafka.sh status   say whether 127.0.0.1:9092 answers
+#   bash scripts/kafka.sh fetch    only fetch the jars (tests that start a broker of their own use them)
 #
 # Everything lives under .tools/kafka (ignored by git): libs/ (jars), m2/ (Maven's cache),
 # data/ (the log dirs), server.properties, kafka.pid, kafka.log.
@@ -188,5 +189,6 @@ case "${1:-}" in
   start) write_log4j; start || exit 1 ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: bash scripts/kafka.sh start|stop|status" >&2; exit 2 ;;
+  fetch) fetch_jars ;;
+  *) echo "usage: bash scripts/kafka.sh start|stop|status|fetch" >&2; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 // addsvc's Sum as an event stream, whatever the broker: a "sum requested" event is handled by
 // the Sum endpoint and answered with a "sum computed" event. The Kafka and SQS transports
 // (kafka.ts, sqs.ts) carry these; this file is the part they share.
-import { Code, KitError, type Endpoint } from "@kit/endpoint";
+import { Code, KitError, withoutCancel, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, type DecodeMessage } from "@kit/transport";
 import { failed, type EndpointSet } from "./endpoints.ts";
 
@@ -54,7 +54,9 @@ export function sumRequestedHandler(endpoints: EndpointSet, publish: Endpoint<Su
   return async (ctx, event) => {
     const response = await endpoints.sumEndpoint(ctx, { a: event.a, b: event.b });
     const err = failed(response);
-    await publish(ctx, err === undefined ? { id: event.id, v: response.v } : { id: event.id, error: { code: err.code, message: err.message } });
+    // The result is an event of its own: it keeps the request's trace and values, not its
+    // deadline, so a consumer that lags behind still gets it (withoutCancel).
+    await publish(withoutCancel(ctx), err === undefined ? { id: event.id, v: response.v } : { id: event.id, error: { code: err.code, message: err.message } });
     return undefined;
   };
 }

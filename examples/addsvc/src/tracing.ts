@@ -55,7 +55,9 @@ export function serveMemory(broker: MemoryBroker, endpoints: EndpointSet, tracin
   const close = async (): Promise<void> => {
     await Promise.all(subs.map((sub) => sub.close()));
   };
-  return { close, [Symbol.asyncDispose]: close };
+  const ready = Promise.all(subs.map((sub) => sub.ready)).then(() => undefined);
+  ready.catch(() => undefined); // each subscriber reports its own failure
+  return { ready, close, [Symbol.asyncDispose]: close };
 }
 
 /**

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { background, contextKey, timeRemaining, withCancel, withDeadline, withTimeout, withValue } from "./context.ts";
+import { describe, expect, it, vi } from "vitest";
+import { background, contextKey, timeRemaining, withCancel, withDeadline, withoutCancel, withTimeout, withValue } from "./context.ts";
 import { Code, isKitError, KitError } from "./error.ts";
 
 function aborted(signal: AbortSignal): Promise<unknown> {
@@ -151,6 +151,16 @@ describe("withDeadline", () => {
     cancelParent();
   });
 
+  it("takes a reason given to a context nobody read as it is, without reading the clock", () => {
+    const [ctx, cancel] = withTimeout(background(), 60_000);
+    const now = vi.spyOn(Date, "now");
+    const reason = new KitError(Code.Canceled, "the message was settled");
+    cancel(reason);
+    expect(now).not.toHaveBeenCalled();
+    now.mockRestore();
+    expect(ctx.signal.reason).toBe(reason);
+  });
+
   it("passes on a parent's cancel that came before the child's, though neither signal was read", () => {
     const [parent, cancelParent] = withCancel(background());
     const [child, cancelChild] = withCancel(parent);
@@ -197,6 +207,57 @@ describe("withCancel with a parent from another copy of @kit/endpoint", () => {
     controller.abort(foreign);
     expect(child.signal.reason).toBe(foreign);
     cancel();
+  });
+});
+
+describe("withoutCancel", () => {
+  it("keeps the parent's values but neither its deadline nor its cancellation", () => {
+    const requestId = contextKey<string>("request-id");
+    const [parent, cancel] = withTimeout(withValue(background(), requestId, "r-1"), 1_000);
+    const detached = withoutCancel(parent);
+    cancel();
+    expect(parent.signal.aborted).toBe(true);
+    expect(detached.signal.aborted).toBe(false);
+    expect(detached.deadline).toBeUndefined();
+    expect(detached.value(requestId)).toBe("r-1");
+  });
+
+  it("gives background work a budget of its own, which a canceled request does not end", async () => {
+    const [request, cancelRequest] = withTimeout(background(), 5);
+    const [work, cancelWork] = withTimeout(withoutCancel(request), 60_000);
+    await aborted(request.signal);
+    expect(work.signal.aborted).toBe(false);
+    expect((work.deadline ?? 0) - Date.now()).toBeGreaterThan(50_000);
+    cancelWork();
+    cancelRequest();
+  });
+});
+
+describe("canceling", () => {
+  it("changes nothing global, such as Error.stackTraceLimit, even while it makes its reason", () => {
+    const limit = Error.stackTraceLimit;
+    let seen: number | undefined;
+    const [ctx, cancel] = withCancel(background());
+    ctx.signal.addEventListener("abort", () => {
+      seen = Error.stackTraceLimit;
+    });
+    Object.defineProperty(Error, "stackTraceLimit", {
+      configurable: true,
+      get: () => limit,
+      set: () => {
+        throw new Error("Error.stackTraceLimit was changed");
+      },
+    });
+    try {
+      cancel();
+      const [other, cancelOther] = withCancel(background());
+      cancelOther();
+      expect((other.signal.reason as KitError).code).toBe(Code.Canceled);
+    } finally {
+      Object.defineProperty(Error, "stackTraceLimit", { configurable: true, writable: true, value: limit });
+    }
+    expect(seen).toBe(limit);
+    expect((ctx.signal.reason as KitError).code).toBe(Code.Canceled);
   });
 });
 

@@ -39,7 +39,12 @@ export interface Context {
   value<T>(key: ContextKey<T>): T | undefined;
 }
 
-/** Cancels a context and every context derived from it. Calling it again does nothing. */
+/**
+ * Cancels a context and every context derived from it, with `reason` (a `canceled` KitError
+ * without one). Calling it again does nothing. Canceled after its deadline passed or its
+ * parent ended, a context keeps the reason it ended with; except that a reason given to a
+ * context whose signal nobody has read yet is taken as it is (the clock is not read for it).
+ */
 export type CancelFunc = (reason?: KitError) => void;
 
 const never = new AbortController().signal;
@@ -134,11 +139,60 @@ export function timeRemaining(ctx: Context): number | undefined {
   return ctx.deadline === undefined ? undefined : Math.max(0, ctx.deadline - Date.now());
 }
 
+/**
+ * A context that keeps `parent`'s values (a request id, the trace) but not its deadline or
+ * cancellation, Go's `context.WithoutCancel`: its signal never aborts and it has no deadline,
+ * whatever happens to `parent`. Use it for work that must outlive the request that started it
+ * (publishing an event about the request, writing an audit record, filling a cache), and give
+ * that work a budget of its own with {@link withTimeout}, so it still ends.
+ *
+ * @example
+ * ```ts
+ * // the result event keeps the request's trace, but not its deadline: a slow consumer
+ * // of events is not held to the caller's 2 s budget
+ * const [eventCtx, cancel] = withTimeout(withoutCancel(ctx), 30_000);
+ * try { await publishResult(eventCtx, result); } finally { cancel(); }
+ * ```
+ */
+export function withoutCancel(parent: Context): Context {
+  return new DetachedContext(parent);
+}
+
+/** What {@link withoutCancel} makes: the parent's values, read through, and nothing else. */
+class DetachedContext implements Context {
+  readonly #parent: Context;
+
+  constructor(parent: Context) {
+    this.#parent = parent;
+  }
+
+  get signal(): AbortSignal {
+    return never;
+  }
+
+  get deadline(): undefined {
+    return undefined;
+  }
+
+  value<T>(key: ContextKey<T>): T | undefined {
+    return this.#parent.value(key);
+  }
+}
+
 function derive(parent: Context, deadline: number | undefined): readonly [Context, CancelFunc] {
   const ctx = new DerivedContext(parent, deadline);
   return [ctx, (reason) => {
     DerivedContext.cancel(ctx, reason);
   }];
+}
+
+/** What a derived context holds once its signal was read: the signal's controller and its ties. */
+interface Link {
+  readonly controller: AbortController;
+  /** The deadline's timer, if the context has a deadline of its own. */
+  timer: NodeJS.Timeout | undefined;
+  /** The listener on the parent's signal, if the parent can end. */
+  onParentAbort: (() => void) | undefined;
 }
 
 /**
@@ -152,11 +206,10 @@ function derive(parent: Context, deadline: number | undefined): readonly [Contex
 class DerivedContext implements Context {
   readonly deadline: number | undefined;
   readonly #parent: Context;
-  #controller: AbortController | undefined;
-  #canceled = false;
-  #reason: KitError | undefined; // set by a cancel that came before the signal was read
-  #timer: NodeJS.Timeout | undefined;
-  #onParentAbort: (() => void) | undefined;
+  /** Why it was canceled, once it was; `undefined` while it runs. */
+  #reason: KitError | undefined = undefined;
+  /** The signal and its ties, once the signal was read. */
+  #link: Link | undefined = undefined;
 
   constructor(parent: Context, deadline: number | undefined) {
     this.#parent = parent;
@@ -164,7 +217,7 @@ class DerivedContext implements Context {
   }
 
   get signal(): AbortSignal {
-    return this.#controller?.signal ?? this.#link();
+    return this.#link?.controller.signal ?? this.#makeSignal();
   }
 
   value<T>(key: ContextKey<T>): T | undefined {
@@ -173,19 +226,21 @@ class DerivedContext implements Context {
 
   /** Cancels `ctx` with `reason` (`canceled` without one); only the first call counts. */
   static cancel(ctx: DerivedContext, reason: KitError | undefined): void {
-    if (ctx.#canceled) return;
-    const controller = ctx.#controller;
-    if (controller === undefined) {
-      // Nobody has the signal yet: nothing to abort, nothing to unlink. A context that had
-      // already ended (its deadline passed, its parent ended) keeps the reason it ended with.
-      ctx.#reason = DerivedContext.#ended(ctx) ?? reason;
-      ctx.#canceled = true;
+    if (ctx.#reason !== undefined) return;
+    const link = ctx.#link;
+    if (link === undefined) {
+      // Nobody has the signal yet: nothing to abort, nothing to unlink. Canceled without a
+      // reason, a context that had already ended (its deadline passed, its parent ended) keeps
+      // the reason it ended with. A reason given is recorded as it is, without reading the
+      // clock: nobody saw the context end before, and transports cancel every finished call
+      // with a reason, where a clock reading would cost more than the rest of the cancel.
+      ctx.#reason = reason ?? DerivedContext.#ended(ctx) ?? canceled();
       return;
     }
-    ctx.#canceled = true;
-    clearTimeout(ctx.#timer);
-    if (ctx.#onParentAbort !== undefined) ctx.#parent.signal.removeEventListener("abort", ctx.#onParentAbort);
-    controller.abort(reason ?? canceled());
+    ctx.#reason = reason ?? canceled();
+    clearTimeout(link.timer);
+    if (link.onParentAbort !== undefined) ctx.#parent.signal.removeEventListener("abort", link.onParentAbort);
+    link.controller.abort(ctx.#reason);
   }
 
   /**
@@ -194,21 +249,20 @@ class DerivedContext implements Context {
    */
   static #ended(ctx: Context): KitError | undefined {
     if (ctx.deadline !== undefined && ctx.deadline <= Date.now()) return exceeded();
-    if (ctx instanceof DerivedContext && ctx.#controller === undefined) {
-      return ctx.#canceled ? (ctx.#reason ?? canceled()) : DerivedContext.#ended(ctx.#parent);
-    }
+    if (ctx instanceof DerivedContext && ctx.#link === undefined) return ctx.#reason ?? DerivedContext.#ended(ctx.#parent);
     const { signal } = ctx;
     if (!signal.aborted) return undefined;
     return isKitError(signal.reason) ? signal.reason : canceled();
   }
 
   /** Makes the signal, in the state the context is in now, and ties it to the parent and the deadline. */
-  #link(): AbortSignal {
-    const controller = new AbortController();
-    this.#controller = controller;
-    if (this.#canceled) {
-      controller.abort(this.#reason ?? canceled());
-      return controller.signal;
+  #makeSignal(): AbortSignal {
+    const link: Link = { controller: new AbortController(), timer: undefined, onParentAbort: undefined };
+    this.#link = link;
+    const { signal } = link.controller;
+    if (this.#reason !== undefined) {
+      link.controller.abort(this.#reason);
+      return signal;
     }
     const parentSignal = this.#parent.signal;
     const onParentAbort = (): void => {
@@ -216,25 +270,30 @@ class DerivedContext implements Context {
     };
     if (parentSignal.aborted) {
       onParentAbort();
-      return controller.signal;
+      return signal;
     }
     if (parentSignal !== never) {
-      this.#onParentAbort = onParentAbort;
+      link.onParentAbort = onParentAbort;
       parentSignal.addEventListener("abort", onParentAbort, { once: true });
     }
+    this.#watchDeadline(link);
+    return signal;
+  }
+
+  /** Aborts at the deadline, when the context has one of its own (not just its parent's). */
+  #watchDeadline(link: Link): void {
     const { deadline } = this;
-    if (deadline !== undefined && deadline !== this.#parent.deadline) {
-      const expire = (): void => {
-        DerivedContext.cancel(this, exceeded());
-      };
-      const ms = deadline - Date.now();
-      if (ms <= 0) expire();
-      else {
-        this.#timer = setTimeout(expire, ms);
-        this.#timer.unref();
-      }
+    if (deadline === undefined || deadline === this.#parent.deadline) return;
+    const expire = (): void => {
+      DerivedContext.cancel(this, exceeded());
+    };
+    const ms = deadline - Date.now();
+    if (ms <= 0) {
+      expire();
+      return;
     }
-    return controller.signal;
+    link.timer = setTimeout(expire, ms);
+    link.timer.unref();
   }
 }
 
@@ -244,17 +303,16 @@ function exceeded(): KitError {
 }
 
 /**
- * The reason of a context canceled without one. Canceling is routine (every finished call
- * cancels its context, as Go's `defer cancel()` does), so the error is made without a stack
- * trace, which would cost more than the rest of the cancel; like Go's `context.Canceled`, it
- * says what happened, not where.
+ * The reason of a context canceled without one: one shared error, like Go's
+ * `context.Canceled`. Canceling is routine (every finished call cancels its context, as Go's
+ * `defer cancel()` does), so making an error with a stack trace for each would cost more than
+ * the rest of the cancel; the shared one says what happened, not where. Frozen, so that no
+ * holder can change it for the others; its stack is set to its first line.
  */
+const contextCanceled: KitError = Object.freeze(
+  Object.defineProperty(new KitError(Code.Canceled, "context canceled"), "stack", { value: "KitError: context canceled" }),
+);
+
 function canceled(): KitError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new KitError(Code.Canceled, "context canceled");
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  return contextCanceled;
 }

@@ -13,6 +13,7 @@ export {
   withDeadline,
   withTimeout,
   withValue,
+  withoutCancel,
   type CancelFunc,
   type Context,
   type ContextKey,

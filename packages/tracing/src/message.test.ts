@@ -1,5 +1,6 @@
 import { background, Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
-import { runSubscriber, type Message, type MessageDriver, type OutgoingMessage } from "@kit/transport";
+import { type Message, type OutgoingMessage } from "@kit/transport";
+import { runSubscriber, type MessageDriver } from "@kit/transport/driver";
 import { ROOT_CONTEXT, SpanStatusCode, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { kindOf, parentId, recorder, traceparent, until, type Recorder } from "../test/otel.ts";
@@ -34,6 +35,7 @@ function arrayDriver(messages: Message[]): MessageDriver & { readonly acked: Mes
       dead.push(m);
       return Promise.resolve();
     },
+    reply: () => Promise.resolve(),
   };
 }
 
@@ -108,6 +110,16 @@ describe("publisherTrace and subscriberTrace", () => {
     expect(driver.dead).toHaveLength(1);
     const process = otel.span("process sum");
     expect(process.attributes["kit.message.decision"]).toBe("dead-lettered");
+    expect(process.status).toEqual({ code: SpanStatusCode.ERROR, message: "can't sum two zeroes" });
+  });
+
+  it("mark the span of a request answered with an error failed", async () => {
+    const otel = recorder();
+    const request = { ...publish(otel, background(), "0+0"), reply: "inbox" };
+    const driver = await consume(otel, [request], () => Promise.reject(new KitError(Code.InvalidArgument, "can't sum two zeroes")));
+    expect([driver.acked.length, driver.dead.length]).toEqual([1, 0]);
+    const process = otel.span("process sum");
+    expect(process.attributes["kit.message.decision"]).toBe("answered");
     expect(process.status).toEqual({ code: SpanStatusCode.ERROR, message: "can't sum two zeroes" });
   });
 

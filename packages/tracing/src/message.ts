@@ -24,9 +24,9 @@ export interface MessageTraceOptions extends TraceOptions {
  * trace context from the message headers (`traceparent`/`tracestate`) and starts a CONSUMER
  * span `process <destination>` under it, one per delivery attempt (a new trace when the
  * headers have none or a malformed one); the endpoint's spans are its children. `finalizer`
- * ends it with `kit.message.decision` (`succeeded`, `retried`, `dead-lettered`, `released`)
- * and `kit.message.attempt`; an attempt that failed (retried or dead-lettered) is marked
- * failed with `kit.error.code`.
+ * ends it with `kit.message.decision` (`succeeded`, `answered`, `retried`, `dead-lettered`,
+ * `released`) and `kit.message.attempt`; an attempt that failed (retried, dead-lettered, or a
+ * request answered with an error) is marked failed with `kit.error.code`.
  *
  * @param options - destination, system, tracer, propagator, attributes
  *
@@ -53,7 +53,7 @@ export function subscriberTrace(options: MessageTraceOptions): TraceHooks<Subscr
         const span = openSpan(ctx, slot);
         if (span === undefined) return;
         span.setAttributes({ "kit.message.decision": decision, "kit.message.attempt": attempt });
-        recordError(span, error, decision === "retried" || decision === "dead-lettered");
+        recordError(span, error, decision === "retried" || decision === "dead-lettered" || decision === "answered");
         span.end();
       },
     ],

@@ -66,7 +66,7 @@ describe("publisher: request/reply", () => {
     }
   });
 
-  it("brings an error code and message back intact, and the request goes to the dead letter", async () => {
+  it("brings an error code and message back intact, and the answered request is acknowledged, not dead-lettered", async () => {
     const { topology } = await serve<Sum, { v: number }>("error", async () => {
       await Promise.resolve();
       throw new KitError(Code.NotFound, "no such sum");
@@ -76,7 +76,8 @@ describe("publisher: request/reply", () => {
     const err: unknown = await sum(ctx, { a: 1, b: 2 }).catch((thrown: unknown) => thrown);
     cancel();
     expect(isKitError(err) && { code: err.code, message: err.message }).toEqual({ code: "not_found", message: "no such sum" });
-    await waitFor("the dead letter", async () => (await ready(connection, topology.deadLetterQueue)) === 1, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a dead letter would have been written by now
+    expect(await ready(connection, topology.deadLetterQueue)).toBe(0); // the caller has the error: that settled it
   });
 
   it("carries the caller's deadline to the server, and fails with deadline_exceeded when the reply is late", async () => {

@@ -1,5 +1,6 @@
 import { untilAborted, type Endpoint } from "@kit/endpoint";
-import { messagePublisher, type DecodeMessage, type EncodeMessage, type PublisherOptions as HookOptions, type SendMessage } from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type PublisherOptions as HookOptions } from "@kit/transport";
+import { messagePublisher, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
 import type { Channel, ConfirmChannel } from "amqplib";
 import { bufferOf } from "./internal/driver.ts";
 import { batchWrites } from "./internal/batched-writes.ts";
@@ -28,6 +29,12 @@ export interface PublisherOptions extends HookOptions {
    * not held back by Nagle's algorithm behind an earlier write; `false` leaves the socket as it is.
    */
   readonly noDelay?: boolean;
+  /**
+   * Request/reply: how long a call whose context has no deadline waits for its reply, in
+   * milliseconds (default 30 000, `defaultReplyTimeout`), the same meaning in every Kit
+   * requester. It is the caller's side only: just a context's deadline travels, as `kit-timeout`.
+   */
+  readonly timeout?: number;
 }
 
 /**
@@ -70,10 +77,12 @@ export function publisher<Req>(
  * context's deadline goes in `kit-timeout`, which the subscriber turns back into its
  * deadline; the message is published `mandatory` (no queue to take it fails the call with
  * `unavailable` at once); the call waits for the reply or the context (`canceled`,
- * `deadline_exceeded`; a reply that comes later is dropped); the `after` hooks see the reply;
- * a reply with `kit-error-code` fails the call with that code and message, any other is read
- * by `decode`; the `finalizer` hooks run last. Any channel works; one no-ack consumer of
- * replies is started on it at the first call and shared by every publisher on the channel.
+ * `deadline_exceeded`; a context without a deadline waits at most `timeout`, 30 s by default;
+ * a reply that comes later is dropped); the `after` hooks see the reply; a reply with
+ * `kit-error-code` fails the call with that code and message, any other is read by `decode`
+ * (a reply it cannot read is `internal`); the `finalizer` hooks run last. Any channel works;
+ * one no-ack consumer of replies is started on it at the first call and shared by every
+ * publisher on the channel.
  *
  * @param channel - the channel to publish and receive replies on
  * @param routingKey - the queue's name (with the default exchange) or the routing key
@@ -111,6 +120,7 @@ export function publisher<Req, Res>(
   }
   if (options.noDelay !== false) noDelay(channel);
   const replies = decode === undefined ? undefined : repliesOf(channel);
+  const target = replyTarget("AMQP", exchange === "" ? routingKey : `${exchange}/${routingKey}`, options.timeout);
 
   const send: SendMessage = async (ctx, message) => {
     const content = bufferOf(message.body);
@@ -120,20 +130,15 @@ export function publisher<Req, Res>(
       return undefined;
     }
     if (!replies.isReady) await untilAborted(ctx.signal, () => replies.ready());
-    const correlationId = replies.nextId();
-    const waiting = replies.expect(correlationId, ctx.signal);
-    try {
+    const raw = await replies.call(ctx, target, (correlationId) => {
       try {
         channel.publish(exchange, routingKey, content, publishOptions(message.headers, { replyTo: directReplyTo, correlationId, mandatory: true, persistent }));
         batchWrites(channel);
       } catch (thrown) {
         throw publishFailed(thrown);
       }
-      const raw = await waiting;
-      return { body: raw.content, headers: headersOf(raw.properties), attempt: 1 };
-    } finally {
-      replies.forget(correlationId);
-    }
+    });
+    return { body: raw.content, headers: headersOf(raw.properties), attempt: 1 };
   };
-  return messagePublisher(send, encode, decode, options);
+  return messagePublisher(send, encode, decode === undefined ? undefined : replyDecoder(decode, target), options);
 }

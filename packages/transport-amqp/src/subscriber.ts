@@ -1,5 +1,6 @@
 import { background, Code, toKitError, type Endpoint } from "@kit/endpoint";
-import { observeErrors, runSubscriber, type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import type { ConfirmChannel } from "amqplib";
 import { AmqpDriver } from "./internal/driver.ts";
 import { noDelay } from "./internal/no-delay.ts";
@@ -93,5 +94,5 @@ export function subscriber<Req, Res>(
   let closing: Promise<void> | undefined;
   // The consumer is cancelled while the runtime drains: nothing new comes in, what is in flight is still settled.
   const close = (): Promise<void> => (closing ??= Promise.all([stop(), running.close()]).then(() => undefined));
-  return { close, [Symbol.asyncDispose]: close };
+  return { ready: running.ready, close, [Symbol.asyncDispose]: close };
 }

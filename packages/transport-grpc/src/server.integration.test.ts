@@ -1,6 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
 import { Code, contextKey, KitError, withValue, type Context, type Endpoint } from "@kit/endpoint";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { startServer, waitFor, type EchoReply, type EchoRequest, type Running } from "../test/harness.ts";
 import { server, type ServerOutcome } from "./server.ts";
 
@@ -144,6 +144,32 @@ describe("server (unary) against a grpc-js client", () => {
     expect(handled).toHaveLength(1);
     expect(handled[0]?.code).toBe(Code.Internal);
     expect((handled[0]?.cause as Error).message).toBe("db password is hunter2");
+  });
+
+  it("sends the text of a non-Kit error, still INTERNAL, with exposeErrors", async () => {
+    const handled: KitError[] = [];
+    running = await startServer({
+      Echo: server(async () => Promise.reject(new Error("db-3 refused the connection")), undefined, undefined, {
+        exposeErrors: true,
+        errorHandler: { handle: (_ctx, err) => handled.push(err) },
+      }),
+    });
+    const { err } = await callEcho(running, "x");
+    expect([err?.code, err?.details]).toEqual([grpc.status.INTERNAL, "db-3 refused the connection"]);
+    expect(handled.map((e) => [e.code, e.message])).toEqual([[Code.Internal, "db-3 refused the connection"]]);
+  });
+
+  it("writes a warning line to stderr for each error when no error handler was given", async () => {
+    running = await startServer({ Echo: server(async () => Promise.reject(new Error("db password is hunter2"))) });
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+    try {
+      const { err } = await callEcho(running, "x");
+      expect(err?.details).toBe("internal error");
+    } finally {
+      write.mockRestore();
+    }
+    expect(written).toEqual(["kit: internal: db password is hunter2 (no errorHandler was given; pass one to handle errors)\n"]);
   });
 
   it("runs every finalizer with the outcome, on success and on failure", async () => {

@@ -16,7 +16,8 @@ import {
   type KitError,
   type ServerStreamEndpoint,
 } from "@kit/endpoint";
-import { observeErrors, type ErrorHandler } from "@kit/transport";
+import { defaultErrorHandler, type ErrorHandler } from "@kit/transport";
+import { observeErrors } from "@kit/transport/driver";
 import { tagKind } from "./internal/kind.ts";
 import { ServerCall } from "./internal/server-call.ts";
 import { receive, send } from "./internal/stream.ts";
@@ -72,10 +73,19 @@ export interface ServerOptions {
   readonly before?: readonly ServerBefore[];
   /** Hooks run in order after the endpoint succeeds; they fill the response metadata. */
   readonly after?: readonly ServerAfter[];
-  /** Observes every error (decode, endpoint, encode, finalizer); it never changes the answer. */
+  /**
+   * Observes every error (decode, endpoint, encode, finalizer); it never changes the answer.
+   * Defaults to `defaultErrorHandler` from `@kit/transport`: one warning line per error on stderr.
+   */
   readonly errorHandler?: ErrorHandler;
   /** Hooks run at the end of every call, successful or not. */
   readonly finalizer?: readonly ServerFinalizer[];
+  /**
+   * Send the text of an error that is not a `KitError` to the caller (default `false`: it is
+   * answered `INTERNAL` "internal error", and its text goes only to the error handler). See
+   * `publicError` in `@kit/transport`.
+   */
+  readonly exposeErrors?: boolean;
 }
 
 const identity = <T>(_ctx: Context, value: T): T => value;
@@ -108,7 +118,7 @@ export function server<Req, Res, WireReq = Req, WireRes = Res>(
   encode: EncodeResponse<Res, WireRes> = identity as EncodeResponse<Res, WireRes>,
   options: ServerOptions = {},
 ): handleUnaryCall<WireReq, WireRes> {
-  const observe = observeErrors(options.errorHandler);
+  const observe = observeErrors(options.errorHandler ?? defaultErrorHandler);
   const hasBefore = (options.before?.length ?? 0) > 0;
   const hasAfter = (options.after?.length ?? 0) > 0;
   const handler: handleUnaryCall<WireReq, WireRes> = (call, callback) => {
@@ -166,7 +176,7 @@ export function serverStream<Req, Res, WireReq = Req, WireRes = Res>(
   encode: EncodeResponse<Res, WireRes> = identity as EncodeResponse<Res, WireRes>,
   options: ServerOptions = {},
 ): handleServerStreamingCall<WireReq, WireRes> {
-  const observe = observeErrors(options.errorHandler);
+  const observe = observeErrors(options.errorHandler ?? defaultErrorHandler);
   const handler: handleServerStreamingCall<WireReq, WireRes> = (call) => {
     const scope = new ServerCall(call, options, observe);
     const serve = async (): Promise<void> => {
@@ -216,7 +226,7 @@ export function clientStream<Req, Res, WireReq = Req, WireRes = Res>(
   encode: EncodeResponse<Res, WireRes> = identity as EncodeResponse<Res, WireRes>,
   options: ServerOptions = {},
 ): handleClientStreamingCall<WireReq, WireRes> {
-  const observe = observeErrors(options.errorHandler);
+  const observe = observeErrors(options.errorHandler ?? defaultErrorHandler);
   const handler: handleClientStreamingCall<WireReq, WireRes> = (call, callback) => {
     const scope = new ServerCall(call, options, observe);
     const serve = async (): Promise<void> => {
@@ -272,7 +282,7 @@ export function bidiStream<Req, Res, WireReq = Req, WireRes = Res>(
   encode: EncodeResponse<Res, WireRes> = identity as EncodeResponse<Res, WireRes>,
   options: ServerOptions = {},
 ): handleBidiStreamingCall<WireReq, WireRes> {
-  const observe = observeErrors(options.errorHandler);
+  const observe = observeErrors(options.errorHandler ?? defaultErrorHandler);
   const handler: handleBidiStreamingCall<WireReq, WireRes> = (call) => {
     const scope = new ServerCall(call, options, observe);
     const serve = async (): Promise<void> => {

@@ -1,5 +1,5 @@
 import { isKitError, KitError, toKitError, Code, type Context, type Endpoint } from "@kit/endpoint";
-import { writeTimeout } from "@kit/transport";
+import { writeTimeout } from "@kit/transport/driver";
 import { decodeError, type ErrorDecoder } from "./error-decoder.ts";
 import { withBoundedBody } from "./internal/error-body.ts";
 

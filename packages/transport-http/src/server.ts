@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { background, Code, KitError, toKitError, untilAborted, withCancel, withTimeout, type CancelFunc, type Context, type Endpoint } from "@kit/endpoint";
-import { observeErrors, readTimeout, type ErrorHandler } from "@kit/transport";
+import { type ErrorHandler } from "@kit/transport";
+import { observeErrors, readTimeout } from "@kit/transport/driver";
 import { encodeError, type ErrorEncoder } from "./error-encoder.ts";
 import { errorStatus } from "./error-status.ts";
 

@@ -1,7 +1,8 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import https from "node:https";
 import { background, Code, KitError, toKitError, withCancel, withTimeout, type CancelFunc, type Context } from "@kit/endpoint";
-import { httpStatusFromCode, observeErrors, readTimeout, writeTimeout, type ErrorHandler, type HeaderCarrier } from "@kit/transport";
+import { httpStatusFromCode, type ErrorHandler, type HeaderCarrier } from "@kit/transport";
+import { observeErrors, readTimeout, writeTimeout } from "@kit/transport/driver";
 import { endToEnd, upstreamHeaders } from "./internal/headers.ts";
 import { upstreamUrl } from "./internal/target-url.ts";
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { background, Code, KitError, toKitError, withCancel, withTimeout, type CancelFunc, type Context } from "@kit/endpoint";
-import { observeErrors, readTimeout, type ErrorHandler, type HeaderCarrier } from "@kit/transport";
+import type { ErrorHandler, HeaderCarrier } from "@kit/transport";
+import { observeErrors, readTimeout } from "@kit/transport/driver";
 import { errorObject } from "./error-codes.ts";
 import { readBody } from "./internal/body.ts";
 import { dispatch, type Dispatch } from "./internal/dispatch.ts";

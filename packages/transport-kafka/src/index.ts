@@ -7,8 +7,8 @@
  * @packageDocumentation
  */
 export { correlationIdHeader, replyTopicHeader } from "./headers.ts";
-export { publisher, type PublisherOptions } from "./publisher.ts";
+export { publisher, type KafkaPublisherOptions } from "./publisher.ts";
 export type { PublisherOutcome } from "@kit/transport";
 export type { KafkaRecord } from "./record.ts";
-export { requester, type Requester, type RequesterOptions } from "./requester.ts";
+export { requester, type KafkaRequester, type KafkaRequesterOptions } from "./requester.ts";
 export { subscriber, type KafkaSubscriber, type KafkaSubscriberOptions } from "./subscriber.ts";

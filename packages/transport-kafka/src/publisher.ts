@@ -1,5 +1,6 @@
 import type { Endpoint } from "@kit/endpoint";
-import { messagePublisher, type EncodeMessage, type PublisherOptions as HookOptions, type SendMessage } from "@kit/transport";
+import { type EncodeMessage, type PublisherOptions as HookOptions } from "@kit/transport";
+import { messagePublisher, type SendMessage } from "@kit/transport/driver";
 import type { Producer } from "kafkajs";
 import { produce } from "./internal/produce.ts";
 
@@ -8,7 +9,7 @@ import { produce } from "./internal/produce.ts";
  * publisher has (`before`, set headers such as trace context; `finalizer`); a record has no reply,
  * so no `after`.
  */
-export interface PublisherOptions<Req> extends Omit<HookOptions, "after"> {
+export interface KafkaPublisherOptions<Req> extends Omit<HookOptions, "after"> {
   /**
    * The record's key, from the request: records with one key go to one partition and are
    * consumed in order. Without it records have no key (spread over partitions).
@@ -46,7 +47,7 @@ export function publisher<Req>(
   producer: Producer,
   topic: string,
   encode: EncodeMessage<Req>,
-  options: PublisherOptions<Req> = {},
+  options: KafkaPublisherOptions<Req> = {},
 ): Endpoint<Req, void> {
   const { key } = options;
   const send: SendMessage<Req> = async (ctx, message, request) => {

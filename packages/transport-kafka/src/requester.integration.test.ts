@@ -1,11 +1,13 @@
 // Runs against the Kafka broker at KAFKA_BROKERS (default 127.0.0.1:9092): `bash scripts/kafka.sh start`.
 import { background, Code, isKitError, KitError, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
-import { decodeJSONMessage, encodeJSONMessage, timeoutHeader } from "@kit/transport";
+import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { timeoutHeader } from "@kit/transport/driver";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAdmin, connectProducer, newKafka, readRecords, Topics, unique } from "../test/broker.ts";
+import { connectAdmin, connectProducer, newKafka, readRecords, Topics, unique, waitFor } from "../test/broker.ts";
+import { correlationIdHeader } from "./headers.ts";
 import { publisher } from "./publisher.ts";
-import { requester, type Requester } from "./requester.ts";
+import { requester, type KafkaRequester } from "./requester.ts";
 import { subscriber, type KafkaSubscriber } from "./subscriber.ts";
 
 interface Sum {
@@ -20,7 +22,7 @@ let producer: Producer;
 let topics: Topics;
 let topic: string;
 let sub: KafkaSubscriber;
-let sum: Requester<Sum, { v: number }>;
+let sum: KafkaRequester<Sum, { v: number }>;
 const budgets: (number | undefined)[] = []; // the time the handler had left, in ms
 
 const consumer = { sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 };
@@ -31,7 +33,7 @@ beforeAll(async () => {
   topics = new Topics(admin);
   producer = await connectProducer(kafka);
   topic = await topics.create("kit-sum", 2);
-  const replyTopic = await topics.create("kit-sum-replies", 1);
+  const replyTopic = await topics.createReplies(topic);
   const endpoint: Endpoint<Sum, { v: number }> = async (ctx: Context, req) => {
     budgets.push(ctx.deadline === undefined ? undefined : ctx.deadline - Date.now());
     if (req.a < 0) throw new KitError(Code.InvalidArgument, "a must not be negative");
@@ -117,4 +119,61 @@ describe("requester and subscriber against a real broker", () => {
     stop();
     await expect(publish(expired, { user: "u-2" })).rejects.toMatchObject({ code: Code.DeadlineExceeded });
   }, 60_000);
+});
+
+describe("the requester's wait, on @kit/transport's ReplyCorrelator", () => {
+  let silent: KafkaRequester<unknown, unknown>;
+  let replyTopic: string;
+  let requests: string;
+  const outgoing: Map<string, string>[] = []; // each request's headers, as the requester wrote them
+
+  beforeAll(async () => {
+    requests = await topics.create("kit-unserved", 1); // nobody serves it
+    replyTopic = await topics.createReplies(requests);
+    silent = await requester(kafka, requests, encodeJSONMessage, decodeJSONMessage(), {
+      replyTopic,
+      consumer,
+      timeout: 1_000,
+      before: [
+        (ctx, message) => {
+          outgoing.push(message.headers);
+          return ctx;
+        },
+      ],
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await silent.close();
+  });
+
+  it("stops a call whose context has no deadline at its timeout (it used to wait forever), sending no kit-timeout", async () => {
+    const started = Date.now();
+    const failed = await silent(background(), { n: 1 }).catch((err: unknown) => err);
+    expect(failed).toMatchObject({ code: Code.DeadlineExceeded, message: `Kafka topic ${requests}: no reply within 1000 ms` });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const [record] = await readRecords(kafka, requests, 1);
+    expect(record?.headers?.[timeoutHeader]).toBeUndefined();
+  }, 30_000);
+
+  it("reports a reply that is not JSON as internal (the server's fault), not invalid_argument", async () => {
+    outgoing.length = 0;
+    const [ctx, cancel] = withTimeout(background(), 15_000);
+    const reply = silent(ctx, { n: 2 }).catch((err: unknown) => err);
+    await waitFor(() => outgoing[0]?.get(correlationIdHeader) !== undefined, 10_000, () => "the request was not sent");
+    // A peer that is not Kit answers on the reply topic with the request's correlation id and a body that is not JSON.
+    await producer.send({ topic: replyTopic, acks: -1, messages: [{ value: "<html>", headers: { [correlationIdHeader]: outgoing[0]?.get(correlationIdHeader) ?? "" } }] });
+    const failed = await reply;
+    cancel();
+    expect(failed).toMatchObject({ code: Code.Internal });
+    expect((failed as KitError).message).toMatch(new RegExp(`^Kafka topic ${requests}: malformed reply: malformed JSON`));
+  }, 30_000);
+
+  it("fails the calls still waiting with canceled on close, and later calls at once", async () => {
+    const waiting = silent(background(), { n: 3 }).catch((err: unknown) => err);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await silent.close();
+    expect(await waiting).toMatchObject({ code: Code.Canceled });
+    await expect(silent(background(), { n: 4 })).rejects.toMatchObject({ code: Code.Canceled });
+  }, 30_000);
 });

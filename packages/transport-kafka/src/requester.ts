@@ -1,42 +1,56 @@
 import { randomUUID } from "node:crypto";
-import { Code, KitError, toKitError, untilAborted, type Context, type Endpoint } from "@kit/endpoint";
-import { messagePublisher, type DecodeMessage, type EncodeMessage, type Message, type SendMessage } from "@kit/transport";
+import { Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
+import { type DecodeMessage, type EncodeMessage, type Message } from "@kit/transport";
+import { messagePublisher, ReplyCorrelator, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
 import { Partitioners, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
 import { correlationIdHeader, headersFromKafka, replyTopicHeader } from "./headers.ts";
+import { fromKafkaError } from "./internal/errors.ts";
 import { produce } from "./internal/produce.ts";
-import type { PublisherOptions } from "./publisher.ts";
+import type { KafkaPublisherOptions } from "./publisher.ts";
 
 /** Options for {@link requester}. */
-export interface RequesterOptions<Req> extends PublisherOptions<Req> {
-  /** The topic the replies come back on; every requester reads all of it and keeps its own. */
+export interface KafkaRequesterOptions<Req> extends KafkaPublisherOptions<Req> {
+  /**
+   * The topic the replies come back on; every requester reads all of it and keeps its own. A Kit
+   * subscriber answers only inside its reply namespace, by default `<topic>.replies…`
+   * (`KafkaSubscriberOptions.replyNamespace`): name it so, such as `sum.replies`.
+   */
   readonly replyTopic: string;
   /** Hooks run in order on each reply, before it is decoded. */
   readonly after?: readonly ((ctx: Context, reply: Message) => Context | Promise<Context>)[];
   /** The producer for requests; by default an idempotent one of its own, disconnected on close. */
   readonly producer?: Producer;
-  /** More kafkajs settings for the reply consumer (its group is its own). `maxWaitTimeInMs` defaults to 100. */
+  /**
+   * More kafkajs settings for the reply consumer (its group is its own). `maxWaitTimeInMs`
+   * defaults to 100, `sessionTimeout` to 10 000 (as the subscriber's: it bounds how soon replies
+   * are read again after a broker restart).
+   */
   readonly consumer?: Omit<ConsumerConfig, "groupId">;
+  /**
+   * How long a call whose context has no deadline waits for its reply, in milliseconds (default
+   * 30 000, `defaultReplyTimeout`), the same meaning in every Kit requester. It is the caller's
+   * side only: just a context's deadline travels, as `kit-timeout`.
+   */
+  readonly timeout?: number;
 }
 
 /** A request/reply client over Kafka: an `Endpoint`, plus `close()` for its consumer and producer. */
-export type Requester<Req, Res> = Endpoint<Req, Res> & {
+export type KafkaRequester<Req, Res> = Endpoint<Req, Res> & {
   /** Fails the calls still waiting with `canceled`, and disconnects. */
   close(): Promise<void>;
   /** The same as `close()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 };
 
-interface Waiting {
-  resolve(reply: Message): void;
-}
-
 /**
  * Calls an endpoint that a Kit {@link subscriber} serves on a topic, by request and reply, for
  * the users who need an answer over Kafka. Resolves once its reply consumer reads the reply
  * topic. Each call produces the request like {@link publisher} (key, hooks, `kit-timeout`,
  * `acks: -1`) with `kit-reply-topic` and a fresh `kit-correlation-id`, then waits for the
- * reply with that id, bounded by the context (`deadline_exceeded`, `canceled`). A reply with
- * `kit-error-code` fails the call with that code and message; any other is read by `decode`.
+ * reply with that id, bounded by the context (`deadline_exceeded`, `canceled`), or by
+ * `timeout` (30 s by default) when the context has no deadline. A reply with `kit-error-code`
+ * fails the call with that code and message; any other is read by `decode`, and one it cannot
+ * read is `internal`. `close()` fails the calls still waiting with `canceled`.
  *
  * @param kafka - the kafkajs client
  * @param topic - the topic the subscriber consumes
@@ -58,12 +72,13 @@ export async function requester<Req, Res>(
   topic: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res>,
-  options: RequesterOptions<Req>,
-): Promise<Requester<Req, Res>> {
+  options: KafkaRequesterOptions<Req>,
+): Promise<KafkaRequester<Req, Res>> {
   const { replyTopic, key } = options;
-  const waiting = new Map<string, Waiting>();
+  const target = replyTarget("Kafka topic", topic, options.timeout);
+  const replies = new ReplyCorrelator<Message>();
   const producer = options.producer ?? kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-  const consumer = kafka.consumer({ maxWaitTimeInMs: 100, ...options.consumer, groupId: `kit-requester-${randomUUID()}` });
+  const consumer = kafka.consumer({ maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 3_000, ...options.consumer, groupId: `kit-requester-${randomUUID()}` });
   const ready = new Promise<void>((resolve, reject) => {
     let joined = false;
     consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -74,7 +89,7 @@ export async function requester<Req, Res>(
       if (joined) resolve();
     });
     consumer.on(consumer.events.CRASH, (event) => {
-      reject(toKitError(event.payload.error, Code.Unavailable));
+      if (!event.payload.restart) reject(fromKafkaError(event.payload.error, `read replies from topic ${replyTopic}`)); // kafkajs restarts after a retriable one
     });
   });
   ready.catch(() => undefined);
@@ -89,39 +104,28 @@ export async function requester<Req, Res>(
         const id = headers.get(correlationIdHeader);
         if (id === undefined) return;
         const value = message.value ?? Buffer.alloc(0);
-        waiting.get(id)?.resolve({ body: new Uint8Array(value.buffer, value.byteOffset, value.byteLength), headers, attempt: 1 });
+        replies.deliver(id, { body: new Uint8Array(value.buffer, value.byteOffset, value.byteLength), headers, attempt: 1 }); // a late reply is dropped
       },
     });
     await ready;
   } catch (thrown) {
     await consumer.disconnect().catch(() => undefined);
     if (options.producer === undefined) await producer.disconnect().catch(() => undefined);
-    throw toKitError(thrown, Code.Unavailable);
+    throw fromKafkaError(thrown, `read replies from topic ${replyTopic}`);
   }
 
-  const closed = new AbortController();
-  const send: SendMessage<Req> = async (ctx, message, request) => {
-    if (closed.signal.aborted) throw new KitError(Code.Canceled, "requester closed");
+  const send: SendMessage<Req> = (ctx, message, request) => {
     const id = randomUUID();
     message.headers.set(replyTopicHeader, replyTopic);
     message.headers.set(correlationIdHeader, id);
-    const replied = new Promise<Message>((resolve) => {
-      waiting.set(id, { resolve });
-    });
-    try {
-      const signal = AbortSignal.any([ctx.signal, closed.signal]);
-      await produce(ctx, producer, topic, key?.(request) ?? null, message);
-      return await untilAborted(signal, () => replied);
-    } finally {
-      waiting.delete(id);
-    }
+    return replies.call(ctx, id, target, () => produce(ctx, producer, topic, key?.(request) ?? null, message));
   };
-  const call = messagePublisher(send, encode, decode, options);
+  const call = messagePublisher(send, encode, replyDecoder(decode, target), options);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      closed.abort(new KitError(Code.Canceled, "requester closed"));
+      replies.close(new KitError(Code.Canceled, "requester closed"));
       await consumer.disconnect();
       if (options.producer === undefined) await producer.disconnect();
     })());

@@ -212,6 +212,37 @@ describe("subscriber against a real broker", () => {
     expect(await committed(admin, groupId, topic)).toEqual(await endOffsets(admin, topic));
   }, 150_000);
 
+  it("counts a record's time in the topic against its kit-timeout: an expired one is dead-lettered deadline_exceeded", async () => {
+    const topic = await topics.create("kit-queue-time");
+    const ran = new Map<string, number | undefined>(); // id → the time the endpoint had left
+    const sub = await subscriber(
+      kafka,
+      topic,
+      (ctx, { id }: { id: string }) => (ran.set(id, ctx.deadline === undefined ? undefined : ctx.deadline - Date.now()), Promise.resolve(undefined)),
+      decodeJSONMessage<{ id: string }>(),
+      encodeJSONMessage,
+      { groupId: unique("kit-queue-time"), fromBeginning: true, consumer, maxAttempts: 2, backoff: fast },
+    );
+    try {
+      const produced = String(Date.now() - 1_200); // both waited 1.2 s in the topic
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [
+          { value: JSON.stringify({ id: "expired" }), timestamp: produced, headers: { "kit-timeout": "200" } },
+          { value: JSON.stringify({ id: "fresh" }), timestamp: produced, headers: { "kit-timeout": "4000" } },
+        ],
+      });
+      const [dead] = await readRecords(kafka, `${topic}.dead-letter`, 1);
+      expect([text(dead?.value ?? Buffer.alloc(0)), dead?.headers?.["kit-error-code"]?.toString()]).toEqual(['{"id":"expired"}', "deadline_exceeded"]);
+      await waitFor(() => ran.has("fresh"), 10_000, () => "the fresh record handled");
+      expect(ran.get("fresh")).toBeLessThanOrEqual(4_000 - 1_200 + 200);
+      expect(ran.get("fresh")).toBeGreaterThan(0);
+    } finally {
+      await sub.close();
+    }
+  }, 60_000);
+
   it("passes a record's key, partition and offset to the decoder", async () => {
     const topic = await topics.create("kit-record", 1);
     await produceAll(producer, topic, [{ key: "customer-7", value: "{}" }]);

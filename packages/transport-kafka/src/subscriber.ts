@@ -1,7 +1,11 @@
-import { background, Code, toKitError, type Endpoint } from "@kit/endpoint";
-import { observeErrors, runSubscriber, type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { background, Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
+import { defaultErrorHandler, type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import { Partitioners, type Consumer, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
+import type { Delivery } from "./internal/delivery.ts";
 import { KafkaDriver } from "./internal/driver.ts";
+import { fromKafkaError } from "./internal/errors.ts";
+import { checkTopics } from "./internal/topics.ts";
 
 /** Options for {@link subscriber}: the runtime's `SubscriberOptions` plus Kafka's own. */
 export interface KafkaSubscriberOptions extends SubscriberOptions {
@@ -9,6 +13,22 @@ export interface KafkaSubscriberOptions extends SubscriberOptions {
   readonly groupId: string;
   /** Where a poison record goes, with the error in its headers (default `<topic>.dead-letter`). */
   readonly deadLetterTopic?: string;
+  /**
+   * Whether the subscriber creates its dead-letter topic, with the broker's default partitions
+   * and replication, when it does not exist (default `true`). With `false`, a missing
+   * dead-letter topic fails the subscriber's start with `not_found`. The consumed topic is never
+   * created: a missing one fails the start with `not_found`.
+   */
+  readonly createDeadLetterTopic?: boolean;
+  /**
+   * The reply namespace: the topic-name prefixes a request's `kit-reply-topic` may start with. A
+   * request whose reply topic is outside them is not answered but dead-lettered as
+   * `permission_denied`, so whoever can write to the topic cannot make the subscriber produce,
+   * with its credentials, to any topic it can reach. Default `["<topic>.replies"]`: the requests
+   * on `sum` may be answered on `sum.replies`, `sum.replies.client-7` and the like. `[""]`
+   * accepts any topic.
+   */
+  readonly replyNamespace?: readonly string[];
   /**
    * How many records of one partition run at once (default 1: the partition's order). Above 1,
    * records with different keys run side by side, but never two with the same key, and each
@@ -27,7 +47,11 @@ export interface KafkaSubscriberOptions extends SubscriberOptions {
   /**
    * More kafkajs consumer settings (`sessionTimeout`, `heartbeatInterval`, `maxBytesPerPartition`…).
    * `maxWaitTimeInMs` defaults to 500 (Kafka's own `fetch.max.wait.ms`), not kafkajs's 5 000,
-   * so `close()` does not wait seconds for an idle fetch.
+   * so `close()` does not wait seconds for an idle fetch; `sessionTimeout` to 10 000 (with
+   * `heartbeatInterval` 3 000), not kafkajs's 30 000: after a broker restart the consumer joins
+   * as a new member, and the group waits out the old member's session before it hands out the
+   * partitions again, so this bounds how soon the subscriber resumes (and how soon a dead
+   * member's partitions move).
    */
   readonly consumer?: Omit<ConsumerConfig, "groupId">;
   /**
@@ -46,8 +70,11 @@ export type KafkaSubscriber = Subscriber;
 
 /**
  * Serves an endpoint on a Kafka topic as a member of a consumer group, on `@kit/transport`'s
- * subscriber runtime. Resolves once the consumer has joined the group and fetched once, so a
- * record produced after that is read even with `fromBeginning: false`.
+ * subscriber runtime. First checks that the topic exists (`not_found` otherwise; it is never
+ * created) and that the dead-letter topic does (created unless `createDeadLetterTopic` is
+ * `false`); rejects with a `KitError` when it cannot work (`not_found`, `permission_denied`,
+ * `unavailable`). Resolves once the consumer has joined the group and fetched once, so a record
+ * produced after that is read even with `fromBeginning: false`.
  *
  * - **Ordered per partition**: a partition's records run one after another (so records of one
  *   key never overtake each other), partitions run side by side up to `concurrency`. With
@@ -63,8 +90,9 @@ export type KafkaSubscriber = Subscriber;
  *   `kit-partition` and `kit-offset`; then the partition moves on.
  * - **Rebalance and close**: nothing new starts, what runs finishes, its offsets are committed,
  *   then the partition is given up.
- * - **Replies**: a record with `kit-reply-topic` (see {@link requester}) is answered there with
- *   its `kit-correlation-id`.
+ * - **Replies**: a record with `kit-reply-topic` (see {@link requester}) inside
+ *   `replyNamespace` is answered there with its `kit-correlation-id`; one outside is
+ *   dead-lettered as `permission_denied`.
  *
  * @param kafka - the kafkajs client
  * @param topic - the topic to consume
@@ -96,7 +124,9 @@ export async function subscriber<Req, Res>(
   const concurrency = options.concurrency ?? 16;
   const keyConcurrency = options.keyConcurrency ?? 1;
   if (!Number.isInteger(keyConcurrency) || keyConcurrency < 1) throw new RangeError(`keyConcurrency must be a whole number of at least 1, got ${keyConcurrency}`);
-  const observe = observeErrors(options.errorHandler);
+  const replyNamespace = options.replyNamespace ?? [`${topic}.replies`];
+  const observe = observeErrors(options.errorHandler ?? defaultErrorHandler); // what the driver reports goes where the runtime's reports go
+  await checkTopics(kafka, { topic, deadLetterTopic, createDeadLetterTopic: options.createDeadLetterTopic ?? true });
   let ownProducer: Promise<Producer> | undefined;
   const producer = (): Promise<Producer> => {
     if (options.producer !== undefined) return Promise.resolve(options.producer);
@@ -107,40 +137,11 @@ export async function subscriber<Req, Res>(
     })();
     return ownProducer;
   };
-  const driver = new KafkaDriver({ producer, deadLetterTopic, commitInterval: 1_000, keyConcurrency, revokeTimeout, observe, background: background() });
-  const consumer: Consumer = kafka.consumer({ maxWaitTimeInMs: 500, ...options.consumer, groupId });
-  const joined = new Promise<void>((resolve, reject) => {
-    let member = false;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      driver.joined();
-      member = true;
-    });
-    // the first fetch after joining has fixed where each partition starts: a record produced from now on is read
-    consumer.on(consumer.events.FETCH, () => {
-      if (member) resolve();
-    });
-    consumer.on(consumer.events.CRASH, (event) => {
-      const err = toKitError(event.payload.error, Code.Unavailable);
-      observe(background(), err);
-      reject(err);
-    });
-  });
-  joined.catch(() => undefined); // a crash after the join is reported to the error handler
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: concurrency,
-      eachBatch: driver.eachBatch,
-    });
-    await joined;
-  } catch (thrown) {
-    await consumer.disconnect().catch(() => undefined);
-    throw toKitError(thrown, Code.Unavailable);
-  }
-  const running = runSubscriber(driver, endpoint, decode, encode, options);
+  const replyAllowed = (to: string): boolean => replyNamespace.some((prefix) => to.startsWith(prefix));
+  const driver = new KafkaDriver({ producer, deadLetterTopic, commitInterval: 1_000, keyConcurrency, revokeTimeout, replyAllowed, observe, background: background() });
+  const consumer: Consumer = kafka.consumer({ maxWaitTimeInMs: 500, sessionTimeout: 10_000, heartbeatInterval: 3_000, ...options.consumer, groupId });
+  await joinGroup(consumer, driver, { topic, fromBeginning, concurrency, observe });
+  const running = runSubscriber(driver, endpoint, refuseForeignReplies(decode), encode, options);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -153,5 +154,59 @@ export async function subscriber<Req, Res>(
         if (ownProducer !== undefined) await (await ownProducer).disconnect();
       }
     })());
-  return { close, [Symbol.asyncDispose]: close };
+  return { ready: running.ready, close, [Symbol.asyncDispose]: close };
+}
+
+/** What {@link joinGroup} needs besides the consumer and the driver. */
+interface Join {
+  readonly topic: string;
+  readonly fromBeginning: boolean;
+  readonly concurrency: number;
+  readonly observe: (ctx: Context, err: KitError) => void;
+}
+
+/**
+ * Connects the consumer, subscribes it and runs it on the driver's `eachBatch`; resolves once it
+ * has joined the group and fetched once (so a record produced from then on is read). A failure
+ * disconnects it and is thrown as a `KitError` by the package's table.
+ */
+async function joinGroup(consumer: Consumer, driver: KafkaDriver, join: Join): Promise<void> {
+  const { topic, fromBeginning, concurrency, observe } = join;
+  const joined = new Promise<void>((resolve, reject) => {
+    let member = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      driver.joined();
+      member = true;
+    });
+    // the first fetch after joining has fixed where each partition starts: a record produced from now on is read
+    consumer.on(consumer.events.FETCH, () => {
+      if (member) resolve();
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      const err = fromKafkaError(event.payload.error, `consume topic ${topic}`);
+      observe(background(), err);
+      if (!event.payload.restart) reject(err); // a retriable crash (a coordinator still loading, a broker away) kafkajs restarts itself
+    });
+  });
+  joined.catch(() => undefined); // a crash after the join is reported to the error handler
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: concurrency, eachBatch: driver.eachBatch });
+    await joined;
+  } catch (thrown) {
+    await consumer.disconnect().catch(() => undefined);
+    throw fromKafkaError(thrown, `consume topic ${topic}`);
+  }
+}
+
+/** A request whose reply topic the driver refused fails before it is decoded: dead-lettered as `permission_denied`. */
+function refuseForeignReplies<Req>(decode: DecodeMessage<Req>): DecodeMessage<Req> {
+  return (ctx, message) => {
+    const refused = (message as Partial<Delivery>).refusedReply;
+    if (refused !== undefined) {
+      throw new KitError(Code.PermissionDenied, `kit-reply-topic ${JSON.stringify(refused)} is outside the subscriber's reply namespace; not answered`);
+    }
+    return decode(ctx, message);
+  };
 }

@@ -44,6 +44,14 @@ export class Topics {
     return topic;
   }
 
+  /** Makes `<topic>.replies-<unique>`, a reply topic inside the reply namespace a subscriber on `topic` accepts by default. */
+  async createReplies(topic: string): Promise<string> {
+    const replies = unique(`${topic}.replies`);
+    await this.admin.createTopics({ topics: [{ topic: replies, numPartitions: 1 }], waitForLeaders: true });
+    this.created.push(replies);
+    return replies;
+  }
+
   /** Remembers a topic someone else created (a dead letter, a reply topic) for deletion. */
   track(topic: string): void {
     this.created.push(topic);

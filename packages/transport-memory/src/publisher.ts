@@ -1,5 +1,6 @@
 import { untilAborted, type Endpoint } from "@kit/endpoint";
-import { messagePublisher, type DecodeMessage, type EncodeMessage, type PublisherOptions, type SendMessage } from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type PublisherOptions } from "@kit/transport";
+import { messagePublisher, type SendMessage } from "@kit/transport/driver";
 import type { MemoryBroker } from "./broker.ts";
 import { stateOf } from "./internal/state.ts";
 

@@ -150,13 +150,13 @@ describe("subscriber", () => {
     expect(broker.stats("work")).toMatchObject({ retried: 0, deadLettered: 1, delivered: 1 });
   });
 
-  it("dead-letters a plain thrown Error as unknown, at once", async () => {
+  it("dead-letters a plain thrown Error as internal, at once", async () => {
     const broker = new MemoryBroker();
     const sub = subscriber(broker, "work", () => Promise.reject(new Error("boom")), decodeAny, encodeJSONMessage);
     broker.publish("work", JSON.stringify({ n: 1 }));
     await broker.idle("work");
     await sub.close();
-    expect(broker.deadLetters("work")[0]?.headers.get("kit-error-code")).toBe("unknown");
+    expect(broker.deadLetters("work")[0]?.headers.get("kit-error-code")).toBe("internal");
     expect(broker.stats("work").retried).toBe(0);
   });
 

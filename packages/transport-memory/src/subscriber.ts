@@ -1,5 +1,6 @@
 import type { Endpoint } from "@kit/endpoint";
-import { runSubscriber, type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { runSubscriber } from "@kit/transport/driver";
 import type { MemoryBroker } from "./broker.ts";
 import { memoryDriver } from "./internal/driver.ts";
 import { stateOf } from "./internal/state.ts";
@@ -49,5 +50,5 @@ export function subscriber<Req, Res>(
     (closing ??= running.close().finally(() => {
       q.disconnect(consumer); // anything the runtime did not settle goes back to the queue
     }));
-  return { close, [Symbol.asyncDispose]: close };
+  return { ready: running.ready, close, [Symbol.asyncDispose]: close };
 }

@@ -1,10 +1,12 @@
 import { untilAborted, type Context, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "@kit/transport";
-import { createInbox, type NatsConnection } from "@nats-io/nats-core";
+import type { ReplyTarget } from "@kit/transport/driver";
+import type { NatsConnection } from "@nats-io/nats-core";
 import type { PublisherOptions } from "./publisher.ts";
 import { call } from "./internal/call.ts";
 import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
 import { replyToHeader } from "./internal/jetstream-driver.ts";
+import { repliesOf } from "./internal/replies.ts";
 import { publishToStream } from "./internal/stream-publish.ts";
 
 /**
@@ -64,28 +66,17 @@ export function jetstreamPublisher<Req, Res>(
   decode: DecodeMessage<Res> | undefined,
   options: PublisherOptions = {},
 ): Endpoint<Req, Res | undefined> {
-  const send = async (ctx: Context, message: OutgoingMessage, timeout: number): Promise<Message | undefined> => {
+  const send = async (ctx: Context, message: OutgoingMessage, budget: number, target: ReplyTarget): Promise<Message | undefined> => {
     if (decode === undefined) {
-      await untilAborted(ctx.signal, () => publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), timeout));
+      await untilAborted(ctx.signal, () => publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), budget));
       return undefined;
     }
-    const inbox = createInbox(inboxPrefix(nc));
-    message.headers.set(replyToHeader, inbox);
-    const sub = nc.subscribe(inbox, { max: 1, timeout });
-    try {
-      const replies = sub[Symbol.asyncIterator]();
-      await untilAborted(ctx.signal, () => publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), timeout));
-      const next = await untilAborted(ctx.signal, () => replies.next());
-      if (next.done === true) throw new Error("the reply subscription closed");
-      return { body: next.value.data, headers: readHeaders(next.value.headers), attempt: 1 };
-    } finally {
-      sub.unsubscribe();
-    }
+    // The reply comes to the connection's reply inbox, like a core request's; the stored request carries the subject in a header.
+    const reply = await repliesOf(nc, subject).call(ctx, target, (replySubject) => {
+      message.headers.set(replyToHeader, replySubject);
+      return publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), budget, ctx);
+    });
+    return { body: reply.data, headers: readHeaders(reply.headers), attempt: 1 };
   };
   return call(subject, encode, decode, options, send);
-}
-
-/** The connection's `inboxPrefix` option, which the client keeps but its interface does not show. */
-function inboxPrefix(nc: NatsConnection): string | undefined {
-  return (nc as { readonly options?: { readonly inboxPrefix?: string } }).options?.inboxPrefix;
 }

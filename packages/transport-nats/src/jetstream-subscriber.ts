@@ -1,12 +1,6 @@
 import type { Endpoint } from "@kit/endpoint";
-import {
-  observeErrors,
-  runSubscriber,
-  type DecodeMessage,
-  type EncodeMessage,
-  type Subscriber,
-  type SubscriberOptions,
-} from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import type { Consumer } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { reporter } from "./internal/core-driver.ts";
@@ -95,5 +89,5 @@ export function jetstreamSubscriber<Req, Res>(
         }
       }
     })());
-  return { close, [Symbol.asyncDispose]: close };
+  return { ready: running.ready, close, [Symbol.asyncDispose]: close };
 }

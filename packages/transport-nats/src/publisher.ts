@@ -1,5 +1,6 @@
 import { untilAborted, type Context, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage, PublisherOptions as HookOptions } from "@kit/transport";
+import type { ReplyTarget } from "@kit/transport/driver";
 import type { Msg, NatsConnection } from "@nats-io/nats-core";
 import { call } from "./internal/call.ts";
 import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
@@ -11,9 +12,10 @@ import { request } from "./internal/replies.ts";
  */
 export interface PublisherOptions extends HookOptions {
   /**
-   * The time budget of a call whose context has no deadline, in milliseconds (default 30 000):
-   * NATS needs a timeout for every request. Only a context's deadline travels to the
-   * subscriber (as `kit-timeout`), as in Go kit; this budget bounds the wait on this side.
+   * How long a call whose context has no deadline waits for its reply (or its PubAck), in
+   * milliseconds (default 30 000, `defaultReplyTimeout`): the same meaning in every Kit
+   * requester. Only a context's deadline travels to the subscriber (as `kit-timeout`), as in
+   * Go kit; this bound is the caller's side only.
    */
   readonly timeout?: number;
 }
@@ -78,13 +80,13 @@ export function publisher<Req, Res>(
   decode: DecodeMessage<Res> | undefined,
   options: PublisherOptions = {},
 ): Endpoint<Req, Res | undefined> {
-  const send = (ctx: Context, message: OutgoingMessage, timeout: number): Promise<Message | undefined> => {
+  const send = (ctx: Context, message: OutgoingMessage, _budget: number, target: ReplyTarget): Promise<Message | undefined> => {
     const hdrs = toNatsHeaders(message.headers);
     if (decode === undefined) {
       nc.publish(subject, message.body, hdrs === undefined ? undefined : { headers: hdrs });
       return untilAborted(ctx.signal, () => nc.flush()).then(nothing);
     }
-    return untilAborted(ctx.signal, () => request(nc, subject, message.body, hdrs, timeout)).then(received);
+    return request(nc, ctx, target, message.body, hdrs).then(received);
   };
   return call(subject, encode, decode, options, send);
 }

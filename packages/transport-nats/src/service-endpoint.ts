@@ -1,15 +1,6 @@
 import type { Context, Endpoint } from "@kit/endpoint";
-import {
-  httpStatusFromCode,
-  observeErrors,
-  runSubscriber,
-  writeError,
-  type DecodeMessage,
-  type EncodeMessage,
-  type MessageErrorEncoder,
-  type Subscriber,
-  type SubscriberOptions,
-} from "@kit/transport";
+import { httpStatusFromCode, writeError, type DecodeMessage, type EncodeMessage, type MessageErrorEncoder, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { ServiceGroup } from "@nats-io/services";
 import { coreDriver, refuse, reporter } from "./internal/core-driver.ts";
@@ -116,7 +107,7 @@ export function serviceEndpoint<Req, Res>(
       await running.close();
       for (const raw of inbox.takeAll()) refuse({ raw, reply: raw.reply === "" ? undefined : raw.reply }, report);
     })());
-  return { close, [Symbol.asyncDispose]: close };
+  return { ready: running.ready, close, [Symbol.asyncDispose]: close };
 }
 
 const defaultErrorEncoder: MessageErrorEncoder = (_ctx, err, reply) => {

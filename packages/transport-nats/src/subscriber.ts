@@ -1,12 +1,6 @@
 import { Code, KitError, type Endpoint } from "@kit/endpoint";
-import {
-  observeErrors,
-  runSubscriber,
-  type DecodeMessage,
-  type EncodeMessage,
-  type Subscriber,
-  type SubscriberOptions,
-} from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { coreDriver, reporter } from "./internal/core-driver.ts";
 import { fromNatsError } from "./internal/errors.ts";
@@ -105,5 +99,5 @@ export function subscriber<Req, Res>(
         report(new KitError(Code.Canceled, `NATS ${subject}: closed with ${left.length} messages not started; republished them to the subject`));
       }
     })());
-  return { close, [Symbol.asyncDispose]: close };
+  return { ready: running.ready, close, [Symbol.asyncDispose]: close };
 }

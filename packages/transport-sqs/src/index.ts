@@ -3,12 +3,12 @@
  * dependency; the user's own `SQSClient`): a {@link subscriber} on Kit's message-subscriber
  * runtime (long polling, batched deletes, visibility extension, retries through visibility,
  * a dead-letter queue, FIFO order per group) and a {@link publisher} (batched sends, FIFO ids,
- * request/reply through a {@link ReplyQueue}).
+ * request/reply through a {@link SqsReplyQueue}).
  *
  * @packageDocumentation
  */
 export { fromAttributes, packedHeadersAttribute, toAttributes } from "./attributes.ts";
 export { correlationHeader, replyToHeader } from "./headers.ts";
 export { publisher, type SqsPublisherOptions, type SqsPublisherOutcome } from "./publisher.ts";
-export { replyQueue, type ReplyQueue, type ReplyQueueOptions } from "./reply-queue.ts";
-export { subscriber, type SqsSubscriberOptions } from "./subscriber.ts";
+export { replyQueue, type SqsReplyQueue, type SqsReplyQueueOptions } from "./reply-queue.ts";
+export { subscriber, type SqsSubscriber, type SqsSubscriberOptions } from "./subscriber.ts";

@@ -2,12 +2,12 @@
 // (ElasticMQ; see test/sqs.ts), and interop with the AWS CLI, a client that is not Kit.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { background, Code, KitError, timeRemaining, withCancel, withTimeout, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage, type Subscriber } from "@kit/transport";
 import { publisher } from "./publisher.ts";
-import { replyQueue, type ReplyQueue } from "./reply-queue.ts";
+import { replyQueue, type SqsReplyQueue } from "./reply-queue.ts";
 import { subscriber } from "./subscriber.ts";
 import { drain, endpoint, Queues, sleep, sqsClient, until } from "../test/sqs.ts";
 
@@ -38,10 +38,10 @@ interface SumReply {
 }
 
 /** A sum service on a fresh queue, and a request/reply publisher for it. */
-async function sumService(): Promise<{ sum: Endpoint<SumRequest, SumReply>; replies: ReplyQueue; queueUrl: string }> {
+async function sumService(): Promise<{ sum: Endpoint<SumRequest, SumReply>; replies: SqsReplyQueue; queueUrl: string }> {
   const queueUrl = await queues.create("sum");
   const dlq = await queues.create("sum-dlq");
-  const replyUrl = await queues.create("replies");
+  const replyUrl = await queues.create("replies", { repliesTo: queueUrl });
   const sumEndpoint: Endpoint<SumRequest, SumReply> = async (ctx, { a, b, sleep: ms }) => {
     if (a < 0) throw new KitError(Code.NotFound, `no number ${a}`);
     if (ms !== undefined) await sleep(ms);
@@ -108,6 +108,47 @@ describe("SQS publisher", () => {
       cancel();
     }, 200);
     await expect(call).rejects.toMatchObject({ code: "canceled" });
+  });
+
+  it("stops a call whose ctx has no deadline at its timeout, and sends no kit-timeout (the timeout is the caller's own)", async () => {
+    const queueUrl = await queues.create("silent");
+    const replies = replyQueue(client, await queues.create("silent-replies"), { waitTimeSeconds: 1 });
+    closers.push(() => replies.close());
+    const call = publisher(client, queueUrl, encodeJSONMessage, decodeJSONMessage(), { replies, timeout: 500 });
+    const started = Date.now();
+    const err = await call(background(), { a: 1 }).catch((thrown: unknown) => thrown);
+    expect(err).toMatchObject({ code: Code.DeadlineExceeded, message: `SQS queue ${queueUrl}: no reply within 500 ms` });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    const [sent] = await drain(client, queueUrl, 1, 5_000);
+    expect(sent?.MessageAttributes?.["kit-timeout"]).toBeUndefined();
+    expect(sent?.MessageAttributes?.["kit-reply-to"]?.StringValue).toBe(replies.url);
+  });
+
+  it("reports a reply that is not JSON as internal (the server's fault), and close() cancels what waits", async () => {
+    const queueUrl = await queues.create("garbage");
+    const replies = replyQueue(client, await queues.create("garbage-replies"), { waitTimeSeconds: 1 });
+    closers.push(() => replies.close());
+    const call = publisher(client, queueUrl, encodeJSONMessage, decodeJSONMessage(), { replies });
+    const [ctx, cancel] = withTimeout(background(), 15_000);
+    const reply = call(ctx, { a: 1 }).catch((thrown: unknown) => thrown);
+    // A peer that is not Kit answers on the reply queue with the request's correlation id and a body that is not JSON.
+    const [request] = await drain(client, queueUrl, 1, 10_000);
+    await client.send(
+      new SendMessageCommand({
+        QueueUrl: replies.url,
+        MessageBody: "<html>",
+        MessageAttributes: { "kit-correlation-id": { DataType: "String", StringValue: request?.MessageAttributes?.["kit-correlation-id"]?.StringValue ?? "" } },
+      }),
+    );
+    const err = await reply;
+    cancel();
+    expect(err).toMatchObject({ code: Code.Internal });
+    expect((err as KitError).message).toMatch(/: malformed reply: malformed JSON/);
+    const waiting = call(background(), { a: 2 }).catch((thrown: unknown) => thrown);
+    await sleep(100);
+    await replies.close();
+    expect(await waiting).toMatchObject({ code: Code.Canceled });
+    await expect(call(background(), { a: 3 })).rejects.toMatchObject({ code: Code.Canceled });
   });
 
   it("sends many messages at once as batches, and every one arrives", async () => {

@@ -1,19 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
-import { Code, KitError, untilAborted, withTimeout, type Endpoint } from "@kit/endpoint";
-import {
-  messagePublisher,
-  type DecodeMessage,
-  type EncodeMessage,
-  type PublisherOptions,
-  type PublisherOutcome,
-  type SendMessage,
-} from "@kit/transport";
+import { Code, KitError, type Endpoint } from "@kit/endpoint";
+import { type DecodeMessage, type EncodeMessage, type PublisherOptions, type PublisherOutcome } from "@kit/transport";
+import { messagePublisher, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
 import { toAttributes } from "./attributes.ts";
 import { correlationHeader, replyToHeader } from "./headers.ts";
 import { batcher, type Batcher, type Settled } from "./internal/batcher.ts";
 import { toSqsBody } from "./internal/body.ts";
-import { replyStateOf, type ReplyQueue } from "./reply-queue.ts";
+import { fromBatchFailure, fromSqsError } from "./internal/errors.ts";
+import { replyStateOf, type SqsReplyQueue } from "./reply-queue.ts";
 
 /** What a publisher's finalizer learns about one call: `@kit/transport`'s `PublisherOutcome`. */
 export type SqsPublisherOutcome = PublisherOutcome;
@@ -31,8 +26,12 @@ export interface SqsPublisherOptions<Req> extends PublisherOptions {
   /** Seconds SQS keeps a new message invisible (standard queues; 0–900). */
   readonly delaySeconds?: number;
   /** Request/reply: where replies come back. Required when a `decode` is given. */
-  readonly replies?: ReplyQueue;
-  /** Request/reply: the longest wait for a reply when the ctx has no deadline, in ms; default 30 000. */
+  readonly replies?: SqsReplyQueue;
+  /**
+   * Request/reply: how long a call whose context has no deadline waits for its reply, in
+   * milliseconds (default 30 000, `defaultReplyTimeout`), the same meaning in every Kit
+   * requester. It is the caller's side only: just a context's deadline travels, as `kit-timeout`.
+   */
   readonly timeout?: number;
 }
 
@@ -59,7 +58,7 @@ function senderFor(client: SQSClient, queueUrl: string, delaySeconds: number | u
   if (sender === undefined) {
     sender = batcher<Outgoing, string>(
       async (batch) => {
-        const out = await client.send(
+        const sending = client.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
             Entries: batch.map((m, i) => {
@@ -71,7 +70,13 @@ function senderFor(client: SQSClient, queueUrl: string, delaySeconds: number | u
             }),
           }),
         );
-        return batchResults(batch.length, out);
+        let out: SendMessageBatchCommandOutput;
+        try {
+          out = await sending;
+        } catch (thrown) {
+          throw fromSqsError(thrown, `send to ${queueUrl}`);
+        }
+        return batchResults(batch.length, out, queueUrl);
       },
       10,
       0,
@@ -82,7 +87,7 @@ function senderFor(client: SQSClient, queueUrl: string, delaySeconds: number | u
 }
 
 /** Each entry's outcome, by its `Id` (its index in the batch). */
-function batchResults(size: number, out: SendMessageBatchCommandOutput): Settled<string>[] {
+function batchResults(size: number, out: SendMessageBatchCommandOutput, queueUrl: string): Settled<string>[] {
   const results: (Settled<string> | undefined)[] = new Array<Settled<string> | undefined>(size).fill(undefined);
   for (const ok of out.Successful ?? []) {
     const i = Number(ok.Id);
@@ -91,20 +96,21 @@ function batchResults(size: number, out: SendMessageBatchCommandOutput): Settled
   for (const failure of out.Failed ?? []) {
     const i = Number(failure.Id);
     if (!(i >= 0 && i < size) || results[i] !== undefined) continue;
-    const code = failure.SenderFault === true ? Code.InvalidArgument : Code.Unavailable;
-    results[i] = { ok: false, error: new KitError(code, `SQS refused the message: ${failure.Message ?? failure.Code ?? "no result"}`) };
+    results[i] = { ok: false, error: fromBatchFailure(failure, `send to ${queueUrl}`) };
   }
-  return results.map((result) => result ?? { ok: false, error: new KitError(Code.Unavailable, "SQS refused the message: no result") });
+  return results.map((result) => result ?? { ok: false, error: new KitError(Code.Unavailable, `SQS send to ${queueUrl}: no result for the message`) });
 }
 
 /**
  * An `Endpoint` that sends its request to an SQS queue, Go kit's publisher shape. With
  * `decode` undefined it resolves once SQS has stored the message; with a `decode` and a
- * {@link ReplyQueue} in `replies`, it waits for the subscriber's reply (request/reply),
- * bounded by the ctx deadline (sent along in `kit-timeout`), and a `kit-error-code` on the reply
- * is thrown as that same `KitError`. Messages sent at once (in the same turn of the event loop)
- * to the same queue go out together as `SendMessageBatch` calls of up to 10; a call whose ctx
- * is canceled before its batch goes out is answered at once and its message is not sent.
+ * {@link SqsReplyQueue} in `replies`, it waits for the subscriber's reply (request/reply),
+ * bounded by the ctx deadline (sent along in `kit-timeout`) or, for a ctx without one, by
+ * `timeout` (30 s by default, not sent), and a `kit-error-code` on the reply is thrown as that
+ * same `KitError`; a reply `decode` cannot read is `internal`. Messages sent at once (in the
+ * same turn of the event loop) to the same queue go out together as `SendMessageBatch` calls of
+ * up to 10; a call whose ctx is canceled before its batch goes out is answered at once and its
+ * message is not sent.
  *
  * @param client - the user's `SQSClient`
  * @param queueUrl - the queue to send to
@@ -133,7 +139,7 @@ export function publisher<Req>(
  * @param queueUrl - the queue to send to
  * @param encode - writes the request into the message
  * @param decode - reads the reply
- * @param options - hooks, FIFO ids, and `replies`, the {@link ReplyQueue} (required)
+ * @param options - hooks, FIFO ids, and `replies`, the {@link SqsReplyQueue} (required)
  */
 // eslint-disable-next-line max-params -- the transport shape: client(target, encode, decode, options) with the client in front
 export function publisher<Req, Res>(
@@ -141,7 +147,7 @@ export function publisher<Req, Res>(
   queueUrl: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res>,
-  options: SqsPublisherOptions<Req> & { readonly replies: ReplyQueue },
+  options: SqsPublisherOptions<Req> & { readonly replies: SqsReplyQueue },
 ): Endpoint<Req, Res>;
 // eslint-disable-next-line max-params -- as above
 export function publisher<Req, Res>(
@@ -151,7 +157,7 @@ export function publisher<Req, Res>(
   decode: DecodeMessage<Res> | undefined,
   options: SqsPublisherOptions<Req> = {},
 ): Endpoint<Req, Res | undefined> {
-  const { groupId, deduplicationId, delaySeconds, replies, timeout = 30_000 } = options;
+  const { groupId, deduplicationId, delaySeconds, replies, timeout } = options;
   if (decode !== undefined && replies === undefined) throw new TypeError("a request/reply publisher needs a reply queue: options.replies");
   const sender = senderFor(client, queueUrl, delaySeconds);
   const outgoing = (message: { readonly body: Uint8Array; readonly headers: Map<string, string> }, request: Req): Outgoing => ({
@@ -165,31 +171,14 @@ export function publisher<Req, Res>(
     const send: SendMessage<Req> = (ctx, message, request) => sender.add(outgoing(message, request), ctx.signal).then(nothing);
     return messagePublisher<Req, Res>(send, encode, undefined, options);
   }
-  const send: SendMessage<Req> = async (ctx, message, request) => {
+  const target = replyTarget("SQS queue", queueUrl, timeout);
+  const send: SendMessage<Req> = (ctx, message, request) => {
     const correlationId = randomUUID();
     message.headers.set(replyToHeader, replies.url);
     message.headers.set(correlationHeader, correlationId);
-    const waiting = replyStateOf(replies).wait(correlationId);
-    try {
-      return await untilAborted(ctx.signal, async () => {
-        await sender.add(outgoing(message, request), ctx.signal);
-        return waiting.reply;
-      });
-    } finally {
-      waiting.cancel();
-    }
+    return replyStateOf(replies).call(ctx, correlationId, target, () => sender.add(outgoing(message, request), ctx.signal));
   };
-  const call = messagePublisher(send, encode, decode, options);
-  // A call whose context has no deadline waits at most `timeout`, which also travels as `kit-timeout`.
-  return async (ctx, request) => {
-    if (ctx.deadline !== undefined) return call(ctx, request);
-    const [timed, cancel] = withTimeout(ctx, timeout);
-    try {
-      return await call(timed, request);
-    } finally {
-      cancel();
-    }
-  };
+  return messagePublisher(send, encode, replyDecoder(decode, target), options);
 }
 
 function nothing(): undefined {

@@ -1,9 +1,11 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { Code, KitError, toKitError } from "@kit/endpoint";
-import type { Message } from "@kit/transport";
+import { background, Code, KitError, type Context } from "@kit/endpoint";
+import { defaultErrorHandler, type ErrorHandler, type Message } from "@kit/transport";
+import { observeErrors, ReplyCorrelator, type ReplyTarget, type SendRequest } from "@kit/transport/driver";
 import { fromAttributes } from "./attributes.ts";
 import { correlationHeader } from "./headers.ts";
 import { fromSqsBody } from "./internal/body.ts";
+import { fromSqsError } from "./internal/errors.ts";
 
 /**
  * A queue a {@link publisher} receives replies on, for request/reply over SQS: requests carry
@@ -12,41 +14,41 @@ import { fromSqsBody } from "./internal/body.ts";
  * waits for any more (their caller gave up) are deleted too. Use one reply queue per process
  * (a queue of its own, not shared with another consumer).
  */
-export interface ReplyQueue {
+export interface SqsReplyQueue {
   /** The queue's URL. */
   readonly url: string;
-  /** Stops polling; requests still waiting fail with `canceled`. Calling it again does nothing. */
+  /** Stops polling; requests still waiting, and later ones, fail with `canceled`. Calling it again does nothing. */
   close(): Promise<void>;
 }
 
-interface Waiter {
-  readonly resolve: (reply: Message) => void;
-  readonly reject: (err: KitError) => void;
-}
-
+/** The waiting side of a reply queue: what the publisher calls. */
 interface ReplyState {
-  wait(correlationId: string): { reply: Promise<Message>; cancel(): void };
+  /** Registers the call, runs `send`, and resolves with the reply (see `ReplyCorrelator.call`). */
+  call(ctx: Context, correlationId: string, target: ReplyTarget, send: SendRequest): Promise<Message>;
 }
 
-const states = new WeakMap<ReplyQueue, ReplyState>();
+const states = new WeakMap<SqsReplyQueue, ReplyState>();
 
 /** The waiting side of a reply queue, for the publisher. */
-export function replyStateOf(queue: ReplyQueue): ReplyState {
+export function replyStateOf(queue: SqsReplyQueue): ReplyState {
   const state = states.get(queue);
   if (state === undefined) throw new TypeError("not a reply queue made by replyQueue()");
   return state;
 }
 
 /** Options for {@link replyQueue}. */
-export interface ReplyQueueOptions {
+export interface SqsReplyQueueOptions {
   /** Long-poll wait of each receive, in seconds (1–20); default 20. */
   readonly waitTimeSeconds?: number;
-  /** Told about receive and delete failures (polling goes on after a pause). */
-  readonly onError?: (err: KitError) => void;
+  /**
+   * Told about receive and delete failures (polling goes on after a pause); default
+   * `defaultErrorHandler`, a warning line on stderr, as for every Kit subscriber.
+   */
+  readonly errorHandler?: ErrorHandler;
 }
 
 /**
- * Makes a {@link ReplyQueue} on an existing queue.
+ * Makes a {@link SqsReplyQueue} on an existing queue.
  *
  * @param client - the user's `SQSClient`
  * @param url - the reply queue's URL
@@ -60,17 +62,16 @@ export interface ReplyQueueOptions {
  * await replies.close();
  * ```
  */
-export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOptions = {}): ReplyQueue {
-  const { waitTimeSeconds = 20, onError } = options;
-  const waiters = new Map<string, Waiter>();
+export function replyQueue(client: SQSClient, url: string, options: SqsReplyQueueOptions = {}): SqsReplyQueue {
+  const { waitTimeSeconds = 20 } = options;
+  const observe = observeErrors(options.errorHandler ?? defaultErrorHandler);
+  const calls = new ReplyCorrelator<Message>();
   let poll: AbortController | undefined;
   let closed = false;
 
-  const deliver = (message: Message & { id: string }): void => {
+  const deliver = (message: Message): void => {
     const id = message.headers.get(correlationHeader);
-    const waiter = id === null || id === undefined ? undefined : waiters.get(id);
-    if (id !== null && id !== undefined) waiters.delete(id);
-    waiter?.resolve(message);
+    if (typeof id === "string") calls.deliver(id, message); // a reply nobody waits for any more is dropped (and deleted below)
   };
 
   const isAborted = (signal: AbortSignal): boolean => signal.aborted; // read afresh after awaits
@@ -78,7 +79,7 @@ export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOp
     const controller = new AbortController();
     poll = controller;
     let failures = 0;
-    while (waiters.size > 0 && !controller.signal.aborted) {
+    while (calls.waiting > 0 && !controller.signal.aborted) {
       try {
         const out = await client.send(
           new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: waitTimeSeconds, MessageAttributeNames: ["All"] }),
@@ -88,7 +89,7 @@ export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOp
         const messages = out.Messages ?? [];
         for (const raw of messages) {
           const headers = fromAttributes(raw.MessageAttributes);
-          deliver({ id: raw.MessageId ?? "", body: fromSqsBody(raw.Body, headers), headers, attempt: 1 });
+          deliver({ body: fromSqsBody(raw.Body, headers), headers, attempt: 1 });
         }
         if (messages.length > 0) {
           await client.send(
@@ -98,39 +99,33 @@ export function replyQueue(client: SQSClient, url: string, options: ReplyQueueOp
       } catch (thrown) {
         if (isAborted(controller.signal)) break;
         failures += 1;
-        onError?.(toKitError(thrown, Code.Unavailable));
+        observe(background(), fromSqsError(thrown, `reply queue ${url}`));
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** failures)));
       }
     }
     if (poll === controller) poll = undefined;
-    if (waiters.size > 0 && !closed) void loop(); // a request arrived as this loop ended
+    if (calls.waiting > 0 && !closed) void loop(); // a request arrived as this loop ended
   };
 
-  const queue: ReplyQueue = {
+  const queue: SqsReplyQueue = {
     url,
     async close() {
       if (closed) return;
       closed = true;
       poll?.abort();
-      for (const waiter of waiters.values()) waiter.reject(new KitError(Code.Canceled, "the reply queue was closed"));
-      waiters.clear();
+      calls.close(new KitError(Code.Canceled, "the reply queue was closed"));
       await Promise.resolve();
     },
   };
   states.set(queue, {
-    wait(correlationId) {
-      if (closed) throw new KitError(Code.FailedPrecondition, "the reply queue is closed");
-      const reply = new Promise<Message>((resolve, reject) => {
-        waiters.set(correlationId, { resolve, reject });
-      });
-      if (poll === undefined) void loop();
-      return {
-        reply,
-        cancel() {
-          waiters.delete(correlationId);
-          if (waiters.size === 0) poll?.abort();
-        },
-      };
+    async call(ctx, correlationId, target, send) {
+      const reply = calls.call(ctx, correlationId, target, send);
+      if (poll === undefined && !closed) void loop();
+      try {
+        return await reply;
+      } finally {
+        if (calls.waiting === 0) poll?.abort(); // nobody waits: stop long-polling
+      }
     },
   });
   return queue;

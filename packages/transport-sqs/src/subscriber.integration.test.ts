@@ -250,7 +250,7 @@ describe("SQS subscriber", () => {
       (next, context) => (args) => {
         if (context.commandName === "DeleteMessageBatchCommand" && failNext) {
           failNext = false;
-          return Promise.reject(new Error("connection reset"));
+          return Promise.reject(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })); // what a reset connection throws
         }
         return next(args);
       },
@@ -268,11 +268,96 @@ describe("SQS subscriber", () => {
       await until(() => handled.length === 2, 20_000, "the message delivered again after its visibility timeout");
       expect(handled).toEqual([0, 0]);
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatch(/^unavailable: message .+ was handled but not deleted \(SQS delivers it again after its visibility timeout\): connection reset$/);
+      expect(errors[0]).toMatch(/^unavailable: message .+ was handled but not deleted \(SQS delivers it again after its visibility timeout\): SQS delete from .+: read ECONNRESET$/);
     } finally {
       await sub.close();
     }
     expect(await depth(client, queueUrl)).toEqual({ visible: 0, inFlight: 0 }); // the second delete went through, and close() waited for it
+  });
+
+  it("does not report as errors the visibility extensions of messages whose delete is under way", { timeout: 60_000 }, async () => {
+    const queueUrl = await queues.create("heartbeat-deleting");
+    const dlq = await queues.create("heartbeat-deleting-dlq");
+    await sendJobs(queueUrl, 5);
+    let deleted = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== "DeleteMessageBatchCommand") return next(args);
+        const out = await next(args); // SQS has deleted them; the answer is slow to come back
+        await sleep(2_500);
+        deleted += 1;
+        return out;
+      },
+      { step: "initialize", name: "slowDeleteAnswers" },
+    );
+    const errors: string[] = [];
+    const handled: number[] = [];
+    const sub = subscriber(client, queueUrl, (_ctx, job: Job) => (handled.push(job.n), Promise.resolve(undefined)), decodeJob, encodeJSONMessage, {
+      deadLetterQueueUrl: dlq,
+      waitTimeSeconds: 1,
+      visibilityTimeout: 3, // a heartbeat every second, while the deletes' answers take 2.5 s
+      errorHandler: { handle: (_ctx, err) => void errors.push(`${err.code}: ${err.message}`) },
+    });
+    try {
+      await until(() => handled.length === 5 && deleted > 0, 20_000, "5 messages handled and their delete answered");
+      await sleep(1_500); // one more heartbeat
+    } finally {
+      await sub.close();
+    }
+    expect(errors).toEqual([]);
+    expect(await depth(client, queueUrl)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it("answers only reply addresses inside its reply namespace, and dead-letters a forged one as permission_denied", { timeout: 60_000 }, async () => {
+    const queueUrl = await queues.create("reply-policy");
+    const dlq = await queues.create("reply-policy-dlq");
+    const victim = await queues.create("victim"); // a queue the subscriber can reach, outside its namespace
+    const own = await queues.create("own", { repliesTo: queueUrl }); // `<queue>-replies-…`, the default namespace
+    const request = (n: number, replyTo: string, to = queueUrl) =>
+      client.send(
+        new SendMessageCommand({
+          QueueUrl: to,
+          MessageBody: JSON.stringify({ n }),
+          MessageAttributes: {
+            "kit-reply-to": { DataType: "String", StringValue: replyTo },
+            "kit-correlation-id": { DataType: "String", StringValue: `c-${String(n)}` },
+          },
+        }),
+      );
+    await request(1, victim);
+    await request(2, own);
+    const handled: number[] = [];
+    const sub = subscriber(client, queueUrl, (_ctx, job: Job) => (handled.push(job.n), Promise.resolve({ n: job.n })), decodeJob, encodeJSONMessage, {
+      deadLetterQueueUrl: dlq,
+      waitTimeSeconds: 1,
+    });
+    try {
+      const [dead] = await drain(client, dlq, 1, 15_000);
+      const [answer] = await drain(client, own, 1, 15_000);
+      expect(dead?.MessageAttributes?.["kit-error-code"]?.StringValue).toBe("permission_denied");
+      expect(dead?.MessageAttributes?.["kit-error-message"]?.StringValue).toBe(`kit-reply-to ${JSON.stringify(victim)} is outside the subscriber's reply namespace; not answered`);
+      expect(JSON.parse(dead?.Body ?? "")).toEqual({ n: 1 });
+      expect(answer?.MessageAttributes?.["kit-correlation-id"]?.StringValue).toBe("c-2");
+      expect(handled).toEqual([2]); // the forged request never reached the endpoint
+      expect(await depth(client, victim)).toEqual({ visible: 0, inFlight: 0 });
+    } finally {
+      await sub.close();
+    }
+    // A namespace of the user's choosing lets the same address through. (Another queue: the closed
+    // subscriber's last long poll may still be open on the server, and would take the message.)
+    const other = await queues.create("reply-policy-open");
+    await request(3, victim, other);
+    const open = subscriber(client, other, (_ctx, job: Job) => Promise.resolve({ n: job.n }), decodeJob, encodeJSONMessage, {
+      deadLetterQueueUrl: dlq,
+      waitTimeSeconds: 1,
+      replyNamespace: [victim],
+    });
+    try {
+      const [answer] = await drain(client, victim, 1, 15_000);
+      expect(answer?.MessageAttributes?.["kit-correlation-id"]?.StringValue).toBe("c-3");
+    } finally {
+      await open.close();
+    }
   });
 
   it("redelivers to another consumer the messages of a consumer that died mid-flight", { timeout: 90_000 }, async () => {
@@ -330,10 +415,17 @@ describe("SQS subscriber", () => {
         running--;
       }
     };
-    const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, { concurrency: 8, deadLetterQueueUrl: dlq, waitTimeSeconds: 1, backoff: () => 500 });
+    const errors: string[] = [];
+    const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, {
+      concurrency: 8,
+      deadLetterQueueUrl: dlq,
+      waitTimeSeconds: 1,
+      backoff: () => 500,
+      errorHandler: { handle: (_ctx, err) => void errors.push(`${err.code}: ${err.message}`) },
+    });
     try {
       await until(() => [...order.values()].every((list) => list.length >= perGroup), 60_000, "every group handled").catch((err: unknown) => {
-        throw new Error(`${String(err)}; handled so far: ${JSON.stringify(Object.fromEntries(order))}`);
+        throw new Error(`${String(err)}; handled so far: ${JSON.stringify(Object.fromEntries(order))}; errors: ${JSON.stringify(errors)}`);
       });
       for (const group of groups) expect(order.get(group)).toEqual(Array.from({ length: perGroup }, (_, i) => i));
       expect(failedOnce).toBe(true);

@@ -1,14 +1,8 @@
-import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { background, Code, KitError, type Endpoint } from "@kit/endpoint";
-import {
-  observeErrors,
-  runSubscriber,
-  type DecodeMessage,
-  type EncodeMessage,
-  type Subscriber,
-  type SubscriberOptions,
-} from "@kit/transport";
-import { sqsDriver } from "./internal/driver.ts";
+import { defaultErrorHandler, type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
+import { observeErrors, runSubscriber } from "@kit/transport/driver";
+import { SqsDriver, type SqsMessage } from "./internal/driver.ts";
 
 /** Options for an SQS {@link subscriber}: the runtime's, plus SQS's own. */
 export interface SqsSubscriberOptions extends SubscriberOptions {
@@ -25,6 +19,28 @@ export interface SqsSubscriberOptions extends SubscriberOptions {
    * handler does not see its message delivered twice.
    */
   readonly visibilityTimeout?: number;
+  /**
+   * The reply namespace: the queue URL prefixes a request's `kit-reply-to` may start with. A
+   * request whose reply address is outside them is not answered but dead-lettered as
+   * `permission_denied`, so whoever can write to the queue cannot make the subscriber send,
+   * with its credentials, to any queue it can reach. Default: the queue's own URL (without
+   * `.fifo`) followed by `-replies`, so the requests on `…/orders` may be answered on
+   * `…/orders-replies`, `…/orders-replies-7f3a.fifo` and the like. `[""]` accepts any address.
+   */
+  readonly replyNamespace?: readonly string[];
+}
+
+/** A running SQS subscriber. */
+export interface SqsSubscriber extends Subscriber {
+  /**
+   * Resolves once the queue and its dead-letter queue (`deadLetterQueueUrl`, or the queue's
+   * redrive policy's target) are known to exist; rejects at the first failed check with a
+   * `KitError`: `not_found` for a queue that does not exist, `failed_precondition` for a queue
+   * with no dead-letter queue, `permission_denied`/`unauthenticated` for credentials SQS
+   * refuses, `unavailable` when SQS cannot be reached. The subscriber receives nothing before;
+   * a failed check is reported to the `errorHandler` and stops the subscriber.
+   */
+  readonly ready: Promise<void>;
 }
 
 /**
@@ -36,7 +52,8 @@ export interface SqsSubscriberOptions extends SubscriberOptions {
  * so retries survive a restart), a poison message sent to the dead-letter queue at once with
  * `kit-error-code`, `kit-error-message` and `kit-attempts` attributes and then deleted. On a
  * FIFO queue, messages of one group are handled one after another, in order. A message with a
- * `kit-reply-to` attribute (see {@link replyQueue}) is answered on that queue.
+ * `kit-reply-to` attribute (see {@link replyQueue}) inside `replyNamespace` is answered on that
+ * queue; one outside is dead-lettered as `permission_denied`.
  *
  * @param client - the user's `SQSClient`
  * @param queueUrl - the queue to consume
@@ -51,6 +68,7 @@ export interface SqsSubscriberOptions extends SubscriberOptions {
  *   concurrency: 16,
  *   deadLetterQueueUrl: ordersDlqUrl,
  * });
+ * await sub.ready; // rejects with not_found when a queue is missing
  * process.once("SIGTERM", () => void sub.close());
  * ```
  */
@@ -62,7 +80,7 @@ export function subscriber<Req, Res>(
   decode: DecodeMessage<Req>,
   encode: EncodeMessage<Res>,
   options: SqsSubscriberOptions = {},
-): Subscriber {
+): SqsSubscriber {
   const { waitTimeSeconds = 20, visibilityTimeout = 30 } = options;
   if (!(Number.isInteger(waitTimeSeconds) && waitTimeSeconds >= 0 && waitTimeSeconds <= 20)) {
     throw new RangeError(`waitTimeSeconds must be a whole number from 0 to 20, got ${waitTimeSeconds}`);
@@ -70,63 +88,34 @@ export function subscriber<Req, Res>(
   if (!(Number.isInteger(visibilityTimeout) && visibilityTimeout >= 1 && visibilityTimeout <= 43_200)) {
     throw new RangeError(`visibilityTimeout must be whole seconds from 1 to 43200, got ${visibilityTimeout}`);
   }
-  const observe = observeErrors(options.errorHandler);
-  let dlq: Promise<string> | undefined;
-  const deadLetterQueueUrl = (): Promise<string> => {
-    dlq ??= resolveDeadLetterQueue(client, queueUrl, options.deadLetterQueueUrl);
-    dlq.catch(() => {
-      dlq = undefined; // ask again next time
-    });
-    return dlq;
-  };
-  const driver = sqsDriver({
+  const replyNamespace = options.replyNamespace ?? [`${queueUrl.replace(/\.fifo$/, "")}-replies`];
+  const observe = observeErrors(options.errorHandler ?? defaultErrorHandler); // what the driver reports goes where the runtime's reports go
+  const driver = new SqsDriver({
     client,
     queueUrl,
-    deadLetterQueueUrl,
+    deadLetterQueueUrl: options.deadLetterQueueUrl,
     waitTimeSeconds,
     visibilityTimeout,
     pendingDeletes: options.concurrency ?? 16,
+    replyAllowed: (to) => replyNamespace.some((prefix) => to.startsWith(prefix)),
     observe: (err) => {
       observe(background(), err);
     },
   });
-  const receive = driver.receive.bind(driver);
-  let deadLetterKnown = false;
-  const running = runSubscriber(
-    {
-      ...driver,
-      // No message is taken before the dead-letter queue is known: a poison message must have somewhere to go.
-      async receive(max, signal) {
-        if (!deadLetterKnown) {
-          await deadLetterQueueUrl();
-          deadLetterKnown = true;
-        }
-        return receive(max, signal);
-      },
-    },
-    endpoint,
-    decode,
-    encode,
-    options,
-  );
+  const running = runSubscriber(driver, endpoint, refuseForeignReplies(decode), encode, options);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= running.close().finally(() => driver.close()));
-  return { close, [Symbol.asyncDispose]: close };
+  return { ready: running.ready, close, [Symbol.asyncDispose]: close };
 }
 
-async function resolveDeadLetterQueue(client: SQSClient, queueUrl: string, given: string | undefined): Promise<string> {
-  if (given !== undefined) return given;
-  const out = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["RedrivePolicy"] }));
-  const policy = out.Attributes?.RedrivePolicy;
-  const arn = policy === undefined ? undefined : (JSON.parse(policy) as { deadLetterTargetArn?: string }).deadLetterTargetArn;
-  const name = arn?.split(":").at(-1);
-  if (name === undefined || name === "") {
-    throw new KitError(
-      Code.FailedPrecondition,
-      `queue ${queueUrl} has no dead-letter queue: give deadLetterQueueUrl or set a RedrivePolicy, so poison messages have somewhere to go`,
-    );
-  }
-  const url = await client.send(new GetQueueUrlCommand({ QueueName: name }));
-  if (url.QueueUrl === undefined) throw new KitError(Code.NotFound, `dead-letter queue ${name} not found`);
-  return url.QueueUrl;
+/** A request whose reply address the driver refused fails before it is decoded: dead-lettered as `permission_denied`. */
+function refuseForeignReplies<Req>(decode: DecodeMessage<Req>): DecodeMessage<Req> {
+  return (ctx, message) => {
+    const refused = (message as Partial<SqsMessage>).refusedReply;
+    if (refused !== undefined) {
+      throw new KitError(Code.PermissionDenied, `kit-reply-to ${JSON.stringify(refused)} is outside the subscriber's reply namespace; not answered`);
+    }
+    return decode(ctx, message);
+  };
 }
+

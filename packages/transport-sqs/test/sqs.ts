@@ -27,14 +27,24 @@ export class Queues {
     this.client = client;
   }
 
-  /** Makes a queue with a unique name (FIFO when `fifo`), with `attributes`. */
-  async create(prefix: string, options: { fifo?: boolean; attributes?: Record<string, string> } = {}): Promise<string> {
-    const name = `kit-${prefix}-${randomUUID().slice(0, 8)}${options.fifo === true ? ".fifo" : ""}`;
+  /**
+   * Makes a queue with a unique name (FIFO when `fifo`), with `attributes`; with `repliesTo`, the
+   * queue is named as that queue's reply queue (`<its name>-replies-<unique>`), inside the reply
+   * namespace a subscriber on it accepts by default.
+   */
+  async create(prefix: string, options: { fifo?: boolean; attributes?: Record<string, string>; repliesTo?: string } = {}): Promise<string> {
+    const base = options.repliesTo === undefined ? `kit-${prefix}` : `${(options.repliesTo.split("/").at(-1) ?? "").replace(/\.fifo$/, "")}-replies`;
+    const name = `${base}-${randomUUID().slice(0, 8)}${options.fifo === true ? ".fifo" : ""}`;
     const attributes: Record<string, string> = { ...(options.fifo === true ? { FifoQueue: "true", ContentBasedDeduplication: "true" } : {}), ...options.attributes };
     const out = await this.client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
     if (out.QueueUrl === undefined) throw new Error(`no URL for ${name}`);
     this.urls.push(out.QueueUrl);
     return out.QueueUrl;
+  }
+
+  /** Remembers a queue someone else made (a README example), to delete it with the rest. */
+  track(queueUrl: string): void {
+    this.urls.push(queueUrl);
   }
 
   async deleteAll(): Promise<void> {

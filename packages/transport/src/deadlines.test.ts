@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Deadlines } from "./deadlines.ts";
 
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,5 +28,19 @@ describe("Deadlines", () => {
     deadlines.add({ expires: past });
     await wait(5);
     expect(expired).toEqual([past]);
+  });
+
+  it("waits quietly for a deadline further away than a timer can count (24.8 days), rather than waking every millisecond", async () => {
+    const timers = vi.spyOn(globalThis, "setTimeout");
+    const expired: number[] = [];
+    const deadlines = new Deadlines<{ expires: number }>((entry) => expired.push(entry.expires));
+    const entry = { expires: Date.now() + 30 * 24 * 3_600_000 };
+    deadlines.add(entry);
+    await wait(50);
+    const armed = timers.mock.calls.length;
+    timers.mockRestore();
+    deadlines.delete(entry);
+    expect(expired).toEqual([]);
+    expect(armed).toBeLessThanOrEqual(2); // the first arming (and the test's own wait), not one per millisecond
   });
 });

@@ -4,6 +4,9 @@ export interface Expiring {
   readonly expires: number;
 }
 
+/** The longest delay `setTimeout` takes (about 24.8 days); a longer one fires at once. */
+const longestTimer = 2_147_483_647;
+
 /**
  * Many deadlines on one timer, set for the soonest of them: what the subscriber runtime uses
  * for messages with a `kit-timeout`, and what a transport's request/reply client can use for
@@ -49,7 +52,7 @@ export class Deadlines<T extends Expiring> {
   #arm(at: number): void {
     clearTimeout(this.#timer);
     this.#at = at;
-    this.#timer = setTimeout(this.#sweep, Math.max(0, at - Date.now()));
+    this.#timer = setTimeout(this.#sweep, Math.min(longestTimer, Math.max(0, at - Date.now())));
     this.#timer.unref();
   }
 

@@ -44,6 +44,26 @@ export function logErrorHandler(logger: { log(...keyvals: unknown[]): void }): E
 }
 
 /**
+ * The error handler a Kit server uses when it was given none: it writes one warning line per
+ * error to stderr, so that a failure nobody asked to hear about (a missing queue, a broker
+ * that refuses every receive, an endpoint that throws) is still seen rather than lost. Give a
+ * server an `errorHandler` of your own (such as {@link logErrorHandler}) to log, count or
+ * ignore errors instead.
+ *
+ * @example
+ * ```ts
+ * defaultErrorHandler.handle(background(), new KitError(Code.NotFound, "queue orders does not exist"));
+ * // stderr: kit: not_found: queue orders does not exist (no errorHandler was given; pass one to handle errors)
+ * ```
+ */
+export const defaultErrorHandler: ErrorHandler = {
+  handle(_ctx, err) {
+    const message = err.message.replace(/[\r\n]+/g, " ");
+    process.stderr.write(`kit: ${err.code}: ${message} (no errorHandler was given; pass one to handle errors)\n`);
+  },
+};
+
+/**
  * Wraps an optional {@link ErrorHandler} into the function a transport calls for each error:
  * it never throws and never leaves a rejected promise behind, whatever the handler does, since
  * a handler only observes. Without a handler it does nothing.

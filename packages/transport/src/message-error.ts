@@ -14,6 +14,14 @@ export const errorMessageHeader = "kit-error-message";
  */
 export const attemptsHeader = "kit-attempts";
 
+/**
+ * The header on a dead letter whose body was cut because the broker refused the whole message
+ * (larger than its limit, with the headers the runtime adds): the original body's length in
+ * bytes, as decimal digits. The record's other headers say where the original was (Kafka:
+ * `kit-topic`, `kit-partition`, `kit-offset`), so it can be fetched while it is retained.
+ */
+export const bodyTruncatedHeader = "kit-body-truncated";
+
 /** Header values are cut here, so one verbose error cannot overflow a broker's header limit. */
 const maxMessageLength = 1_024;
 

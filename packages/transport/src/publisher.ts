@@ -50,8 +50,8 @@ const empty = new Uint8Array(0);
  * `publisher` on it; applications rarely call it directly.
  *
  * @param send - puts the message on the broker and brings back the reply, if one is expected
- * @param encode - writes the request into the message, such as {@link encodeJSONMessage}
- * @param decode - reads the reply, such as {@link decodeJSONMessage}; `undefined` when none is expected
+ * @param encode - writes the request into the message, such as `encodeJSONMessage`
+ * @param decode - reads the reply, such as `decodeJSONMessage`; `undefined` when none is expected
  * @param options - the `before`, `after` and `finalizer` hooks
  *
  * @example

@@ -1,88 +1,80 @@
 // The runtime on a small fake driver, for what the in-memory broker cannot show: in-place
-// retries, failing replies and failing brokers. Most of its behaviour is tested in
-// @kit/transport-memory, on a real (in-memory) broker.
-import { Code, contextKey, KitError, withValue, type Endpoint } from "@kit/endpoint";
-import { describe, expect, it } from "vitest";
+// retries, failing replies, failing brokers and settling that fails. Most of its behaviour on
+// a real (in-memory) broker is tested in @kit/transport-memory.
+import { Code, contextKey, KitError, withValue, type Context, type Endpoint } from "@kit/endpoint";
+import { describe, expect, it, vi } from "vitest";
+import { fakeDriver, sleep, until } from "../test/support/fake-driver.ts";
 import { exponentialBackoff } from "./backoff.ts";
-import type { MessageDriver, RetryMode } from "./driver.ts";
 import { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
-import type { Message, OutgoingMessage } from "./message.ts";
 import { runSubscriber, type MessageOutcome } from "./subscriber.ts";
-
-interface FakeMessage extends Message {
-  readonly id: number;
-}
-
-/** A driver over an array that records every call, in order; every message has `headers`. */
-function fakeDriver(retry: RetryMode, bodies: string[], reply?: MessageDriver<FakeMessage>["reply"], headers: Record<string, string> = {}) {
-  const calls: string[] = [];
-  let queue: FakeMessage[] = bodies.map((body, id) => ({
-    id,
-    body: new TextEncoder().encode(body),
-    headers: new Map(Object.entries(headers)),
-    attempt: 1,
-    reply: "inbox",
-  }));
-  const driver: MessageDriver<FakeMessage> = {
-    retry,
-    async receive(max, signal) {
-      while (queue.length === 0 && !signal.aborted) await new Promise((resolve) => setTimeout(resolve, 2));
-      const taken = queue.slice(0, max);
-      queue = queue.slice(max);
-      return taken;
-    },
-    ack: (m) => record(`ack ${m.id}`),
-    retryLater: (m, delay) => record(`retryLater ${m.id} ${delay}`),
-    release: (m) => record(`release ${m.id}`),
-    deadLetter: (m, headers) => record(`deadLetter ${m.id} ${headers.get("kit-error-code") ?? ""}`),
-    reply: reply ?? ((m, out) => record(`reply ${m.id} ${new TextDecoder().decode(out.body)}`)),
-  };
-  function record(call: string): Promise<void> {
-    calls.push(call);
-    return Promise.resolve();
-  }
-  return { driver, calls };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 const echo: Endpoint<unknown, unknown> = (_ctx, request) => Promise.resolve(request);
 const fixed = exponentialBackoff({ base: 5, max: 100, random: () => 1 });
+const decode = decodeJSONMessage();
 
-describe("runSubscriber", () => {
+/** An error handler that keeps `code: message` of each error. */
+function collect(): { seen: string[]; errorHandler: { handle: (ctx: Context, err: KitError) => void } } {
+  const seen: string[] = [];
+  return { seen, errorHandler: { handle: (_ctx, err) => void seen.push(`${err.code}: ${err.message}`) } };
+}
+
+describe("runSubscriber: handling", () => {
   it("acknowledges with a driver whose ack is done when it returns", async () => {
     const { driver, calls } = fakeDriver("redeliver", ["1", "2"]);
     driver.ack = (m) => {
       calls.push(`ack ${String(m.id)} at once`);
       return undefined;
     };
-    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, { concurrency: 1 });
+    const sub = runSubscriber(driver, echo, decode, encodeJSONMessage, { concurrency: 1 });
     await until(() => calls.length === 4);
     await sub.close();
     expect(calls).toEqual(["reply 0 1", "ack 0 at once", "reply 1 2", "ack 1 at once"]);
   });
 
-  it("replies, then acknowledges", async () => {
+  it("runs the hooks, decode, the endpoint, encode and the reply in order, each hook's context passed on", async () => {
     const { driver, calls } = fakeDriver("redeliver", ['{"a":1}']);
-    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage);
-    await until(() => calls.length === 2);
+    const step = contextKey<string>("step");
+    const order: string[] = [];
+    const sub = runSubscriber(
+      driver,
+      (ctx, request) => {
+        order.push(`endpoint sees ${String(ctx.value(step))}`);
+        return Promise.resolve(request);
+      },
+      (ctx, message) => {
+        order.push(`decode sees ${String(ctx.value(step))}`);
+        return decode(ctx, message);
+      },
+      (ctx, response, reply) => {
+        order.push(`encode sees ${String(ctx.value(step))}`);
+        encodeJSONMessage(ctx, response, reply);
+      },
+      {
+        before: [(ctx) => withValue(ctx, step, "before 1"), (ctx) => Promise.resolve(withValue(ctx, step, `${String(ctx.value(step))}, before 2`))],
+        after: [
+          (ctx, reply) => {
+            reply.headers.set("x-after", "yes");
+            return withValue(ctx, step, "after");
+          },
+        ],
+        finalizer: [(ctx, outcome) => void order.push(`${outcome.decision} sees ${String(ctx.value(step))}`)],
+      },
+    );
+    await until(() => order.length === 4);
     await sub.close();
+    expect(order).toEqual(["decode sees before 1, before 2", "endpoint sees before 1, before 2", "encode sees after", "succeeded sees after"]);
     expect(calls).toEqual(['reply 0 {"a":1}', "ack 0"]);
   });
 
   it("does not acknowledge a request whose reply failed, but retries it", async () => {
-    const { driver, calls } = fakeDriver("redeliver", ["1"], () => Promise.reject(new Error("connection lost")));
-    const codes: string[] = [];
-    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, {
-      backoff: fixed,
-      errorHandler: { handle: (_ctx, err) => void codes.push(err.code) },
-    });
+    const { driver, calls } = fakeDriver("redeliver", ["1"]);
+    driver.reply = () => Promise.reject(new Error("connection lost"));
+    const { seen, errorHandler } = collect();
+    const sub = runSubscriber(driver, echo, decode, encodeJSONMessage, { backoff: fixed, errorHandler });
     await until(() => calls.length === 1);
     await sub.close();
     expect(calls).toEqual(["retryLater 0 5"]);
-    expect(codes).toEqual(["unavailable"]);
+    expect(seen).toEqual(["unavailable: connection lost"]);
   });
 
   it("retries in place, holding the message, when the driver retries in place", async () => {
@@ -93,7 +85,7 @@ describe("runSubscriber", () => {
       attempts.push(attempts.length + 1);
       return attempts.length < 3 ? Promise.reject(new KitError(Code.Unavailable, "later")) : Promise.resolve(request);
     };
-    const sub = runSubscriber(driver, flaky, decodeJSONMessage(), encodeJSONMessage, {
+    const sub = runSubscriber(driver, flaky, decode, encodeJSONMessage, {
       backoff: fixed,
       finalizer: [(_ctx, outcome) => void outcomes.push(outcome)],
     });
@@ -107,64 +99,106 @@ describe("runSubscriber", () => {
     ]);
   });
 
-  it("answers a request that failed for good with the error, then dead-letters it", async () => {
-    const replies: OutgoingMessage[] = [];
-    const { driver, calls } = fakeDriver("in-place", ["1"], (_m, out) => {
-      replies.push(out);
-      return Promise.resolve();
+  it("answers a request that failed for good with the error and acknowledges it, without dead-lettering it", async () => {
+    const { driver, calls, replies } = fakeDriver("in-place", ["1"]);
+    const outcomes: string[] = [];
+    const sub = runSubscriber(driver, () => Promise.reject(new KitError(Code.NotFound, "gone")), decode, encodeJSONMessage, {
+      finalizer: [(_ctx, { decision, error }) => void outcomes.push(`${decision} ${String(error?.code)}`)],
     });
-    const sub = runSubscriber(driver, () => Promise.reject(new KitError(Code.NotFound, "gone")), decodeJSONMessage(), encodeJSONMessage);
-    await until(() => calls.length === 1);
+    await until(() => calls.length === 2);
+    await sleep(20);
     await sub.close();
-    expect(calls).toEqual(["deadLetter 0 not_found"]);
-    expect(replies.map((r) => [r.body.length, Object.fromEntries(r.headers)])).toEqual([
-      [0, { "kit-error-code": "not_found", "kit-error-message": "gone" }],
-    ]);
+    expect(calls).toEqual(["reply 0 ", "ack 0"]);
+    expect(Object.fromEntries(replies.get(0)?.headers ?? [])).toEqual({ "kit-error-code": "not_found", "kit-error-message": "gone" });
+    expect(outcomes).toEqual(["answered not_found"]);
   });
 
-  // With finalizers the ack goes through the async settle; without, through the callback path;
-  // a driver whose ack is done when it returns (Kafka's) throws rather than rejects.
-  it.each([
-    ["with finalizers", true, false],
-    ["without finalizers", false, false],
-    ["an ack that throws, with finalizers", true, true],
-    ["an ack that throws, without finalizers", false, true],
-  ])("releases a message the broker refused to acknowledge, and reports why (%s)", async (_name, withFinalizer, throws) => {
-    const { driver, calls } = fakeDriver("redeliver", ["1"]);
-    driver.ack = () => {
-      if (throws) throw new Error("channel closed");
-      return Promise.reject(new Error("channel closed"));
-    };
-    const seen: string[] = [];
-    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, {
-      errorHandler: { handle: (_ctx, err) => void seen.push(`${err.code} ${err.message}`) },
-      finalizer: withFinalizer ? [(_ctx, { decision }) => void seen.push(decision)] : [],
-    });
-    await until(() => calls.includes("release 0") && seen.length === (withFinalizer ? 2 : 1));
+  it("dead-letters an event that failed for good, with the code, the message and the attempts", async () => {
+    const { driver, calls, deadLetters } = fakeDriver("redeliver", ["1"], { reply: undefined });
+    const sub = runSubscriber(driver, () => Promise.reject(new KitError(Code.FailedPrecondition, "account closed")), decode, encodeJSONMessage);
+    await until(() => calls.length === 1);
     await sub.close();
-    expect(calls).toEqual(["reply 0 1", "release 0"]);
-    expect(seen).toEqual(withFinalizer ? ["unavailable channel closed", "released"] : ["unavailable channel closed"]);
+    expect(calls).toEqual(["deadLetter 0 failed_precondition"]);
+    expect(Object.fromEntries(deadLetters.get(0) ?? [])).toEqual({ "kit-error-code": "failed_precondition", "kit-error-message": "account closed", "kit-attempts": "1" });
+  });
+
+  it("answers a plain Error as internal without its text, which goes to the error handler and the dead letter only", async () => {
+    const leak = (): Promise<never> => Promise.reject(new Error("password authentication failed for user app"));
+    const request = fakeDriver("redeliver", ["1"]);
+    const handler = collect();
+    const sub = runSubscriber(request.driver, leak, decode, encodeJSONMessage, { errorHandler: handler.errorHandler });
+    await until(() => request.calls.length === 2);
+    await sub.close();
+    expect(Object.fromEntries(request.replies.get(0)?.headers ?? [])).toEqual({ "kit-error-code": "internal", "kit-error-message": "internal error" });
+    expect(handler.seen).toEqual(["internal: password authentication failed for user app"]);
+
+    const event = fakeDriver("redeliver", ["1"], { reply: undefined });
+    const sub2 = runSubscriber(event.driver, leak, decode, encodeJSONMessage, { errorHandler: handler.errorHandler });
+    await until(() => event.calls.length === 1);
+    await sub2.close();
+    expect(event.deadLetters.get(0)?.get("kit-error-message")).toBe("password authentication failed for user app");
+
+    const exposed = fakeDriver("redeliver", ["1"]);
+    const sub3 = runSubscriber(exposed.driver, leak, decode, encodeJSONMessage, { errorHandler: handler.errorHandler, exposeErrors: true });
+    await until(() => exposed.calls.length === 2);
+    await sub3.close();
+    expect(exposed.replies.get(0)?.headers.get("kit-error-message")).toBe("password authentication failed for user app");
+  });
+
+  it("dead-letters at once, as deadline_exceeded, a message whose deadline was gone when it was received", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"], { reply: undefined, headers: { "kit-timeout": "0" } });
+    let called = 0;
+    const sub = runSubscriber(
+      driver,
+      () => {
+        called += 1;
+        return Promise.resolve();
+      },
+      decode,
+      encodeJSONMessage,
+      { backoff: fixed },
+    );
+    await until(() => calls.length === 1);
+    await sleep(30);
+    await sub.close();
+    expect(calls).toEqual(["deadLetter 0 deadline_exceeded"]);
+    expect(called).toBe(0);
+  });
+
+  it("never replies to nor acknowledges a message it released at closeTimeout, however its endpoint ends", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1", "2"], { headers: {} });
+    const late: Endpoint<unknown, unknown> = (_ctx, request) => new Promise((resolve) => setTimeout(() => { resolve(request); }, 60));
+    const failsLate: Endpoint<unknown, unknown> = () => new Promise((_resolve, reject) => setTimeout(() => { reject(new KitError(Code.NotFound, "late")); }, 60));
+    const sub = runSubscriber(driver, (ctx, request) => (request === 1 ? late(ctx, request) : failsLate(ctx, request)), decode, encodeJSONMessage, {
+      closeTimeout: 10,
+      errorHandler: collect().errorHandler,
+    });
+    await until(() => calls.length === 0 && Date.now() > 0); // both started at once
+    await sleep(5);
+    await sub.close();
+    await sleep(100); // both endpoints have ended by now
+    expect(calls.sort()).toEqual(["release 0", "release 1"]);
   });
 
   it("judges a retry in place by its own outcome, not by the late end of the attempt its deadline cut off", async () => {
-    const { driver, calls } = fakeDriver("in-place", ["1"], undefined, { "kit-timeout": "30" });
+    const { driver, calls } = fakeDriver("in-place", ["1"], { headers: { "kit-timeout": "30" } });
     let finishFirst: (() => void) | undefined;
     const attempts: string[] = [];
     const endpoint: Endpoint<unknown, unknown> = (_ctx, request) => {
-      attempts.push(`attempt ${attempts.length + 1}`);
+      attempts.push(`attempt ${String(attempts.length + 1)}`);
       if (attempts.length === 1) return new Promise((resolve) => (finishFirst = () => { resolve(request); }));
       finishFirst?.(); // the first attempt succeeds now, after its deadline, while this one runs
       return new Promise((_resolve, reject) => setTimeout(() => { reject(new KitError(Code.NotFound, "gone")); }, 10));
     };
-    const sub = runSubscriber(driver, endpoint, decodeJSONMessage(), encodeJSONMessage, { backoff: fixed });
+    const sub = runSubscriber(driver, endpoint, decode, encodeJSONMessage, { backoff: fixed, errorHandler: collect().errorHandler });
     await until(() => calls.length === 2);
     await sub.close();
     expect(attempts).toEqual(["attempt 1", "attempt 2"]);
-    expect(calls).toEqual(["reply 0 ", "deadLetter 0 not_found"]); // the error reply, then the dead letter; never an ack
+    expect(calls).toEqual(["reply 0 ", "ack 0"]); // the second attempt's not_found answered; nothing for the first
   });
 
   it("keeps the context of a retry in place from the before hook of the attempt its deadline cut off", async () => {
-    const { driver, calls } = fakeDriver("in-place", ["1"], undefined, { "kit-timeout": "30" });
+    const { driver, calls } = fakeDriver("in-place", ["1"], { headers: { "kit-timeout": "30" } });
     const which = contextKey<string>("which attempt");
     let hooks = 0;
     let finishFirstHook: (() => void) | undefined;
@@ -177,10 +211,11 @@ describe("runSubscriber", () => {
         finishFirstHook?.(); // the first attempt's hook returns now, long after its deadline
         return new Promise((resolve) => setTimeout(() => { resolve(request); }, 10));
       },
-      decodeJSONMessage(),
+      decode,
       encodeJSONMessage,
       {
         backoff: fixed,
+        errorHandler: collect().errorHandler,
         before: [
           (ctx) => {
             hooks += 1;
@@ -192,7 +227,7 @@ describe("runSubscriber", () => {
       },
     );
     await until(() => calls.includes("ack 0"));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     await sub.close();
     expect(seen).toEqual([
       ["retried", undefined],
@@ -202,7 +237,7 @@ describe("runSubscriber", () => {
   });
 
   it("does not call the endpoint for a message whose deadline passed while it was decoded", async () => {
-    const { driver, calls } = fakeDriver("redeliver", ["1"], undefined, { "kit-timeout": "10" });
+    const { driver, calls } = fakeDriver("redeliver", ["1"], { reply: undefined, headers: { "kit-timeout": "10" } });
     let called = 0;
     const slowDecode = (): Promise<unknown> => new Promise((resolve) => setTimeout(() => { resolve(1); }, 40));
     const sub = runSubscriber(
@@ -213,40 +248,42 @@ describe("runSubscriber", () => {
       },
       slowDecode,
       encodeJSONMessage,
-      { maxAttempts: 1 },
+      { maxAttempts: 1, errorHandler: collect().errorHandler },
     );
-    await until(() => calls.length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the decode ends meanwhile
+    await until(() => calls.length === 1);
+    await sleep(50); // the decode ends meanwhile
     await sub.close();
-    expect(calls).toEqual(["reply 0 ", "deadLetter 0 deadline_exceeded"]);
+    expect(calls).toEqual(["deadLetter 0 deadline_exceeded"]);
     expect(called).toBe(0);
   });
 
   it("fails an attempt whose endpoint throws instead of rejecting, like one that rejects", async () => {
-    const { driver, calls } = fakeDriver("redeliver", ["1"]);
+    const { driver, calls } = fakeDriver("redeliver", ["1"], { reply: undefined });
     const throwing: Endpoint<unknown, unknown> = () => {
       throw new KitError(Code.PermissionDenied, "no");
     };
-    const sub = runSubscriber(driver, throwing, decodeJSONMessage(), encodeJSONMessage);
-    await until(() => calls.length === 2);
+    const sub = runSubscriber(driver, throwing, decode, encodeJSONMessage, { errorHandler: collect().errorHandler });
+    await until(() => calls.length === 1);
     await sub.close();
-    expect(calls).toEqual(["reply 0 ", "deadLetter 0 permission_denied"]);
+    expect(calls).toEqual(["deadLetter 0 permission_denied"]);
   });
+});
 
-  it("keeps receiving after the broker fails, reporting each failure", async () => {
+describe("runSubscriber: receiving", () => {
+  it("receives again within a fraction of a second after the broker fails, whatever the message backoff", async () => {
     const { driver, calls } = fakeDriver("redeliver", ["1"]);
     const receive = driver.receive.bind(driver);
     let failures = 2;
     driver.receive = (max, signal) => (failures-- > 0 ? Promise.reject(new Error("disconnected")) : receive(max, signal));
-    const codes: string[] = [];
-    const sub = runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, {
-      backoff: fixed,
-      errorHandler: { handle: (_ctx, err) => void codes.push(err.code) },
-    });
+    const { seen, errorHandler } = collect();
+    const started = Date.now();
+    const sub = runSubscriber(driver, echo, decode, encodeJSONMessage, { backoff: () => 30_000, errorHandler });
     await until(() => calls.includes("ack 0"));
+    const took = Date.now() - started;
     await sub.close();
-    expect(codes).toEqual(["unavailable", "unavailable"]);
+    expect(seen).toEqual(["unavailable: disconnected", "unavailable: disconnected"]);
     expect(calls).toContain("ack 0");
+    expect(took).toBeLessThan(2_000); // two short waits (at most 100 + 200 ms), not the message backoff's 30 s
   });
 
   it("waits for room for a whole batch when the driver receives in batches, but not for long", async () => {
@@ -254,18 +291,15 @@ describe("runSubscriber", () => {
     const { driver, calls } = fakeDriver("redeliver", bodies);
     const asked: number[] = [];
     const receive = driver.receive.bind(driver);
-    const batched: MessageDriver<FakeMessage> = {
-      ...driver,
-      batch: 10,
-      receive: (max, signal) => {
-        asked.push(max);
-        return receive(max, signal);
-      },
+    driver.receive = (max, signal) => {
+      asked.push(max);
+      return receive(max, signal);
     };
+    const batched = { ...driver, batch: 10 };
     // Messages finish one by one, 2 ms apart: without batching the runtime would ask for 1 at a time.
     let n = 0;
     const staggered: Endpoint<unknown, unknown> = (_ctx, request) => new Promise((resolve) => setTimeout(() => { resolve(request); }, 2 * (n++ % 10)));
-    const sub = runSubscriber(batched, staggered, decodeJSONMessage(), encodeJSONMessage, { concurrency: 16 });
+    const sub = runSubscriber(batched, staggered, decode, encodeJSONMessage, { concurrency: 16 });
     await until(() => calls.filter((c) => c.startsWith("ack")).length === 60);
     await sub.close();
     expect(calls.filter((c) => c.startsWith("ack"))).toHaveLength(60);
@@ -274,21 +308,160 @@ describe("runSubscriber", () => {
 
     // A slow message does not hold the others' slots empty: after the linger, what fits is fetched.
     const slow = fakeDriver("redeliver", Array.from({ length: 12 }, (_, i) => String(i)));
-    const slowBatched: MessageDriver<FakeMessage> = { ...slow.driver, batch: 10 };
+    const slowBatched = { ...slow.driver, batch: 10 };
     const hang: Endpoint<unknown, unknown> = (ctx, request) =>
       request === 0 ? new Promise((resolve) => { ctx.signal.addEventListener("abort", () => { resolve(request); }); }) : Promise.resolve(request);
-    const sub2 = runSubscriber(slowBatched, hang, decodeJSONMessage(), encodeJSONMessage, { concurrency: 10, closeTimeout: 50 });
+    const sub2 = runSubscriber(slowBatched, hang, decode, encodeJSONMessage, { concurrency: 10, closeTimeout: 50, errorHandler: collect().errorHandler });
     await until(() => slow.calls.filter((c) => c.startsWith("ack")).length === 11);
     expect(slow.calls.filter((c) => c.startsWith("ack"))).toHaveLength(11);
     await sub2.close();
   });
 
+  it("receives nothing before the driver's ready check passed, then resolves ready", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"]);
+    let pass: (() => void) | undefined;
+    const events: string[] = [];
+    driver.ready = () => new Promise<void>((resolve) => (pass = resolve));
+    const receive = driver.receive.bind(driver);
+    driver.receive = (max, signal) => {
+      events.push("receive");
+      return receive(max, signal);
+    };
+    const sub = runSubscriber(driver, echo, decode, encodeJSONMessage);
+    await sleep(20);
+    expect(events).toEqual([]);
+    events.push("checked");
+    pass?.();
+    await sub.ready;
+    await until(() => calls.includes("ack 0"));
+    await sub.close();
+    expect(events.slice(0, 2)).toEqual(["checked", "receive"]);
+  });
+
+  it("stops and reports when the ready check fails, and a rejection nobody awaits crashes nothing", async () => {
+    const { driver } = fakeDriver("redeliver", ["1"]);
+    let received = 0;
+    driver.ready = () => Promise.reject(new KitError(Code.NotFound, "queue orders does not exist"));
+    driver.receive = () => {
+      received += 1;
+      return Promise.resolve([]);
+    };
+    const { seen, errorHandler } = collect();
+    const sub = runSubscriber(driver, echo, decode, encodeJSONMessage, { errorHandler });
+    // nobody awaits sub.ready here: vitest fails the run on an unhandled rejection
+    await until(() => seen.length > 0);
+    await sleep(20);
+    expect(seen).toEqual(["not_found: queue orders does not exist"]);
+    expect(received).toBe(0);
+    await expect(sub.ready).rejects.toMatchObject({ code: "not_found" });
+    await sub.close();
+  });
+
+  it("rejects ready with canceled when closed before the check passed", async () => {
+    const { driver } = fakeDriver("redeliver", []);
+    driver.ready = (signal) => new Promise<void>((resolve) => { signal.addEventListener("abort", () => { resolve(); }); });
+    const { seen, errorHandler } = collect();
+    const sub = runSubscriber(driver, echo, decode, encodeJSONMessage, { errorHandler });
+    await sub.close();
+    await expect(sub.ready).rejects.toMatchObject({ code: "canceled" });
+    expect(seen).toEqual([]);
+  });
+
+  it("writes a warning line to stderr for each error when no error handler was given", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"], { reply: undefined });
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const sub = runSubscriber(driver, () => Promise.reject(new KitError(Code.NotFound, "no such\norder")), decode, encodeJSONMessage);
+      await until(() => calls.length === 1);
+      await sub.close();
+    } finally {
+      write.mockRestore();
+    }
+    expect(written).toEqual(["kit: not_found: no such order (no errorHandler was given; pass one to handle errors)\n"]);
+  });
+
   it("refuses a concurrency or maxAttempts below 1, and a redelivering driver without retryLater", () => {
     const { driver } = fakeDriver("redeliver", []);
-    expect(() => runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, { concurrency: 0 })).toThrow(RangeError);
-    expect(() => runSubscriber(driver, echo, decodeJSONMessage(), encodeJSONMessage, { maxAttempts: 1.5 })).toThrow(RangeError);
-    const withoutRetry: MessageDriver<FakeMessage> = { ...driver };
+    expect(() => runSubscriber(driver, echo, decode, encodeJSONMessage, { concurrency: 0 })).toThrow(RangeError);
+    expect(() => runSubscriber(driver, echo, decode, encodeJSONMessage, { maxAttempts: 1.5 })).toThrow(RangeError);
+    const withoutRetry = { ...driver };
     delete withoutRetry.retryLater;
-    expect(() => runSubscriber(withoutRetry, echo, decodeJSONMessage(), encodeJSONMessage)).toThrow(TypeError);
+    expect(() => runSubscriber(withoutRetry, echo, decode, encodeJSONMessage)).toThrow(TypeError);
+  });
+});
+
+describe("runSubscriber: settling that fails", () => {
+  it.each([
+    ["rejects", false],
+    ["throws", true],
+  ])("tries a refused ack again a few times, then gives the message back to be redelivered later (an ack that %s)", async (_name, throws) => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"]);
+    driver.ack = (m) => {
+      calls.push(`ack ${String(m.id)} refused`);
+      if (throws) throw new Error("channel closed");
+      return Promise.reject(new Error("channel closed"));
+    };
+    const { seen, errorHandler } = collect();
+    const outcomes: string[] = [];
+    const sub = runSubscriber(driver, echo, decode, encodeJSONMessage, { errorHandler, finalizer: [(_ctx, { decision }) => void outcomes.push(decision)] });
+    await until(() => calls.some((c) => c.startsWith("retryLater")));
+    await sub.close();
+    expect(calls.map((c) => c.replace(/retryLater 0 \d+/, "retryLater 0 <delay>"))).toEqual(["reply 0 1", "ack 0 refused", "ack 0 refused", "ack 0 refused", "retryLater 0 <delay>"]);
+    expect(Number(calls[4]?.split(" ")[2])).toBeGreaterThanOrEqual(200); // never at once
+    expect(seen).toEqual(["unavailable: channel closed", "unavailable: channel closed", "unavailable: channel closed"]);
+    expect(outcomes).toEqual(["released"]);
+  });
+
+  it("does not spin on a dead letter that cannot be written, and handles the messages behind it", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["not json", "2", "3"], { reply: undefined, requeue: true });
+    driver.deadLetter = (m) => {
+      calls.push(`deadLetter ${String(m.id)} refused`);
+      return Promise.reject(new KitError(Code.NotFound, "the dead-letter queue does not exist"));
+    };
+    const sub = runSubscriber(driver, echo, decode, encodeJSONMessage, { concurrency: 1, errorHandler: collect().errorHandler });
+    await until(() => calls.includes("ack 1") && calls.includes("ack 2"));
+    const start = calls.length;
+    await sleep(1_000);
+    const inOneSecond = calls.length - start;
+    await sub.close();
+    expect(calls).toContain("ack 1");
+    expect(calls).toContain("ack 2");
+    expect(inOneSecond).toBeLessThanOrEqual(8); // a few tries a second at most, however often it comes back
+  });
+
+  it("dead-letters a message too large for the dead letter with its body cut, and goes on with the next one in order", async () => {
+    const big = new Uint8Array(64 * 1024).fill(0xff); // not JSON: it cannot be decoded
+    const { driver, calls, deadLetters } = fakeDriver("in-place", [big, "2"], { reply: undefined, requeue: true });
+    driver.deadLetter = (m) => {
+      calls.push(`deadLetter ${String(m.id)} too large`);
+      return Promise.reject(new KitError(Code.ResourceExhausted, "MESSAGE_TOO_LARGE"));
+    };
+    driver.deadLetterTruncated = (m, headers) => {
+      deadLetters.set(m.id, headers);
+      calls.push(`deadLetterTruncated ${String(m.id)}`);
+      return Promise.resolve();
+    };
+    const sub = runSubscriber(driver, echo, decode, encodeJSONMessage, { concurrency: 1, errorHandler: collect().errorHandler });
+    await until(() => calls.includes("ack 1"));
+    await sub.close();
+    expect(calls).toEqual(["deadLetter 0 too large", "deadLetterTruncated 0", "ack 1"]);
+    expect(deadLetters.get(0)?.get("kit-body-truncated")).toBe(String(64 * 1024));
+    expect(deadLetters.get(0)?.get("kit-error-code")).toBe("invalid_argument");
+  });
+
+  it("gives a message whose settling keeps failing back without waiting out its backoff when the subscriber closes", async () => {
+    const { driver, calls } = fakeDriver("in-place", ["not json"], { reply: undefined });
+    driver.deadLetter = () => Promise.reject(new Error("broker down"));
+    const sub = runSubscriber(driver, echo, decode, encodeJSONMessage, { errorHandler: collect().errorHandler });
+    await until(() => calls.length === 0 && Date.now() > 0);
+    await sleep(20);
+    const started = Date.now();
+    await sub.close();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(calls).toEqual(["release 0"]);
   });
 });

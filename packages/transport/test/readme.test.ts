@@ -1,41 +1,57 @@
-// The README's example, with its console output turned into assertions.
-import { background, type KitError, withTimeout } from "@kit/endpoint";
-import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import { jsonCodec } from "../src/codec.ts";
-import { logErrorHandler } from "../src/error-handler.ts";
-import { httpStatusFromCode } from "../src/http-status.ts";
-import { validate } from "../src/schema.ts";
-import { readTimeout, writeTimeout } from "../src/timeout.ts";
+// Runs the README's examples as they are written there: each block is copied out of README.md
+// into a module beside this file, imported, and what it prints is checked.
+import { randomUUID } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { describe, expect, it, vi } from "vitest";
 
-describe("README example", () => {
-  it("works as written", async () => {
-    const logged: unknown[][] = [];
-    const console = { log: (...args: unknown[]) => logged.push(args) };
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
-    const SumRequest = z.object({ a: z.number(), b: z.number() });
-    // sending side: the message and its headers
-    const [ctx, cancel] = withTimeout(background(), 2_000);
-    const headers = new Headers();
-    writeTimeout(ctx, headers); // kit-timeout: 2000 (or a hair less)
-    const bytes = jsonCodec.encode({ a: 1, b: "2" });
-    // receiving side
-    const errors = logErrorHandler({ log: (...keyvals) => console.log(...keyvals) });
-    console.log(readTimeout(headers)); // 1999
-    try {
-      await validate(SumRequest, jsonCodec.decode(bytes));
-    } catch (err) {
-      errors.handle(ctx, err as KitError); // err="b: Invalid input: expected number, received string" code=invalid_argument
-      console.log(httpStatusFromCode((err as KitError).code)); // 400
-    } finally {
-      cancel();
-    }
+/** The first TypeScript code block after `heading` in the README. */
+function blockAfter(heading: string): string {
+  const start = readme.indexOf(`\n${heading}\n`);
+  if (start === -1) throw new Error(`the README has no heading "${heading}"`);
+  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(start));
+  if (match?.[1] === undefined) throw new Error(`no ts block after "${heading}"`);
+  return match[1];
+}
 
-    // The remaining time, less whatever this machine took in between (loaded CI machines are slow).
-    expect(logged[0]?.[0]).toBeGreaterThan(0);
-    expect(logged[0]?.[0]).toBeLessThanOrEqual(2_000);
-    expect((logged[1]?.[1] as KitError).message).toBe("b: Invalid input: expected number, received string");
-    expect(logged[1]?.slice(2)).toEqual(["code", "invalid_argument"]);
-    expect(logged[2]).toEqual([400]);
+/** Runs a README block as a module, returning what it logged and wrote to stderr. */
+async function run(code: string): Promise<{ logged: unknown[][]; stderr: string[] }> {
+  const file = fileURLToPath(new URL(`./readme-${randomUUID()}.tmp.ts`, import.meta.url));
+  writeFileSync(file, code);
+  const logged: unknown[][] = [];
+  const stderr: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void logged.push(args));
+  const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0);
+  try {
+    await import(pathToFileURL(file).href);
+  } finally {
+    log.mockRestore();
+    write.mockRestore();
+    rmSync(file, { force: true });
+  }
+  return { logged, stderr };
+}
+
+describe("README", () => {
+  it("Example: prints the status, code and message each caller gets, and the real text on stderr", async () => {
+    const { logged, stderr } = await run(blockAfter("## Example"));
+    expect(logged).toEqual([
+      [400, "invalid_argument", "b: Invalid input: expected number, received string"],
+      [404, "not_found", "no such order"],
+      [500, "internal", "internal error"],
+    ]);
+    expect(stderr.at(-1)).toBe("kit: internal: connection to db-3 refused (no errorHandler was given; pass one to handle errors)\n");
+  });
+
+  it("Writing a driver: acknowledges what the endpoint handled and dead-letters the rest", async () => {
+    const { logged } = await run(blockAfter("### Writing a driver"));
+    expect(logged).toEqual([[['ack {"n":1}', "dead letter: invalid_argument", "dead letter: out_of_range"]]]);
+  });
+
+  it("Request/reply: a reply handed over by correlation id, and no reply bounded by the timeout", async () => {
+    const { logged } = await run(blockAfter("## Request/reply: one wait for every requester"));
+    expect(logged).toEqual([["KIT"], ["Demo svc.upper: no reply within 300 ms"]]);
   });
 });

@@ -1,5 +1,6 @@
 import { Code, KitError } from "@kit/endpoint";
-import { attemptsHeader, type Message, type MessageDriver, type OutgoingMessage } from "@kit/transport";
+import { attemptsHeader, type Message, type OutgoingMessage } from "@kit/transport";
+import { type MessageDriver } from "@kit/transport/driver";
 import type { ConfirmChannel, ConsumeMessage, MessagePropertyHeaders } from "amqplib";
 import type { Topology } from "../topology.ts";
 import { copyOptions, headersOf, publishOptions } from "./properties.ts";

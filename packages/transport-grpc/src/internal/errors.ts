@@ -1,32 +1,25 @@
 import { Metadata, type ServiceError, type StatusObject } from "@grpc/grpc-js";
 import { Code, isKitError, KitError, toKitError } from "@kit/endpoint";
+import { publicError } from "@kit/transport";
 import { codeFromStatus, statusFromCode } from "../status.ts";
 
 /**
- * What a server answers for a thrown value: a `KitError` as it is; the call context's reason (`ended`)
- * when it was canceled or timed out; an `AbortError`/`TimeoutError` as `canceled` /
- * `deadline_exceeded`; anything else `internal`, whose message (never its stack) stays on the
- * server: the caller reads only "internal error", the error handler sees the original as `cause`.
+ * What a server makes of a thrown value: `error`, for its error handler, and `sent`, for the
+ * caller. A `KitError` is both; the call context's reason (`ended`), when it was canceled or
+ * timed out, is both; anything else is Kit's one disclosure rule (`publicError` from
+ * `@kit/transport`): the caller reads `internal` "internal error" (or, with `expose`, the
+ * text), the error handler the error with its real text, the thrown value as its `cause`.
  */
-export function serverError(thrown: unknown, ended: KitError | undefined): KitError {
-  if (isKitError(thrown)) return thrown;
-  if (ended !== undefined) return ended;
-  if (thrown instanceof Error && (thrown.name === "AbortError" || thrown.name === "TimeoutError")) return toKitError(thrown);
-  const bug = toKitError(thrown, Code.Internal);
-  bugs.add(bug);
-  return bug;
+export function serverErrors(thrown: unknown, ended: KitError | undefined, expose: boolean): { error: KitError; sent: KitError } {
+  if (isKitError(thrown)) return { error: thrown, sent: thrown };
+  if (ended !== undefined) return { error: ended, sent: ended };
+  const sent = publicError(thrown, expose);
+  return { error: sent.code === Code.Internal ? toKitError(thrown, Code.Internal) : sent, sent };
 }
 
-// Errors made from values that were not KitErrors: their message stays on the server.
-const bugs = new WeakSet<KitError>();
-
-/** The status a server sends for an error: its code's status, and its message unless it is a bug. */
-export function statusOf(err: KitError, trailer?: Metadata): StatusObject {
-  return {
-    code: statusFromCode(err.code),
-    details: bugs.has(err) ? "internal error" : err.message,
-    metadata: trailer ?? new Metadata(),
-  };
+/** The status a server sends for the error it sends. */
+export function statusOf(sent: KitError, trailer?: Metadata): StatusObject {
+  return { code: statusFromCode(sent.code), details: sent.message, metadata: trailer ?? new Metadata() };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Metadata, status as Status, type Deadline } from "@grpc/grpc-js";
-import { background, Code, KitError, withDeadline, type CancelFunc, type Context } from "@kit/endpoint";
+import { background, Code, KitError, withCancel, withDeadline, type CancelFunc, type Context } from "@kit/endpoint";
 import type { ServerOptions, ServerOutcome } from "../server.ts";
-import { serverError, statusOf } from "./errors.ts";
+import { serverErrors, statusOf } from "./errors.ts";
 
 /** A grpc-js server call, any kind: metadata, deadline, and the `cancelled` event. */
 interface AnyServerCall {
@@ -21,8 +21,10 @@ const deadlineSlackMs = 50;
 /**
  * One call on the server: its context, the hooks around it, and how it ended.
  *
- * Without a deadline, the context's `AbortController` is made only if someone reads
- * `ctx.signal`: a unary endpoint that never looks at it costs no controller and no abort event.
+ * The call's context is `@kit/endpoint`'s own (`withCancel`, or `withDeadline` for a call with
+ * a deadline), canceled by the call's end: without a deadline, its `AbortController` is made
+ * only if someone reads `ctx.signal`, so a unary endpoint that never looks at it costs no
+ * controller and no abort event.
  */
 export class ServerCall {
   ctx: Context;
@@ -31,14 +33,13 @@ export class ServerCall {
   private readonly options: ServerOptions;
   private readonly observe: (ctx: Context, err: KitError) => void;
   private readonly call: AnyServerCall;
+  /** The call's own context, before the hooks derived theirs, and what cancels it. */
+  private readonly base: Context;
+  private readonly cancel: CancelFunc;
   /** Why the call's context ended, once it has. */
   private reason: KitError | undefined;
   /** Rejects the work {@link ServerCall.race} waits for. */
   private abortWork: ((reason: KitError) => void) | undefined;
-  /** The lazily made controller of a context without deadline. */
-  private controller: AbortController | undefined;
-  /** The cancel function of a context with a deadline. */
-  private readonly cancelTimed: CancelFunc | undefined;
 
   constructor(call: AnyServerCall, options: ServerOptions, observe: (ctx: Context, err: KitError) => void) {
     this.call = call;
@@ -46,38 +47,31 @@ export class ServerCall {
     this.observe = observe;
     const deadline = call.getDeadline();
     const time = deadline instanceof Date ? deadline.getTime() : deadline;
-    if (Number.isFinite(time)) {
-      const [ctx, cancel] = withDeadline(background(), time);
-      this.ctx = ctx;
-      this.cancelTimed = cancel;
+    const timed = Number.isFinite(time);
+    [this.base, this.cancel] = timed ? withDeadline(background(), time) : withCancel(background());
+    this.ctx = this.base;
+    if (timed) {
+      // The deadline ends the call at once, whether or not the endpoint reads its signal.
+      const { signal } = this.base;
       const onAbort = (): void => {
-        this.end(ctx.signal.reason as KitError);
+        this.end(signal.reason as KitError);
       };
-      if (ctx.signal.aborted) onAbort();
-      else ctx.signal.addEventListener("abort", onAbort, { once: true });
-    } else {
-      const signal = (): AbortSignal => this.lazySignal();
-      this.ctx = {
-        get signal() {
-          return signal();
-        },
-        deadline: undefined,
-        value: () => undefined,
-      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
     }
     call.once("cancelled", () => {
       if (this.reason !== undefined) return; // over already: grpc-js reports the stream's close after every call
       // At the deadline the call ends on both sides at about the same moment: grpc-js' own
       // timer, or the client's cancel when its deadline passes (a little sooner, by the transit
       // time). Either way the call ran out of time.
-      const late = Number.isFinite(time) && Date.now() >= time - deadlineSlackMs;
+      const late = timed && Date.now() >= time - deadlineSlackMs;
       this.end(late ? new KitError(Code.DeadlineExceeded, "context deadline exceeded") : new KitError(Code.Canceled, "the client canceled the call"));
     });
   }
 
   /** The signal of the call's own context (aborted on cancel, deadline, or the call's end). */
   get signal(): AbortSignal {
-    return this.cancelTimed === undefined ? this.lazySignal() : this.ctx.signal;
+    return this.base.signal;
   }
 
   /**
@@ -96,17 +90,8 @@ export class ServerCall {
   private end(reason: KitError): void {
     if (this.reason !== undefined) return;
     this.reason = reason;
-    if (this.cancelTimed !== undefined) this.cancelTimed(reason);
-    else this.controller?.abort(reason);
+    this.cancel(reason);
     this.abortWork?.(reason);
-  }
-
-  private lazySignal(): AbortSignal {
-    if (this.controller === undefined) {
-      this.controller = new AbortController();
-      if (this.reason !== undefined) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
   }
 
   /** The response header the `after` hooks fill. */
@@ -139,11 +124,11 @@ export class ServerCall {
     return this.trailerMetadata;
   }
 
-  /** Turns a thrown value into the error and status to answer with, and reports it. */
+  /** Turns a thrown value into the error to report and the status to answer with (see `serverErrors`), and reports it. */
   fail(thrown: unknown): { error: KitError; status: ReturnType<typeof statusOf> } {
-    const error = serverError(thrown, this.reason);
+    const { error, sent } = serverErrors(thrown, this.reason, this.options.exposeErrors === true);
     this.observe(this.ctx, error);
-    return { error, status: statusOf(error) };
+    return { error, status: statusOf(sent) };
   }
 
   /** Runs the finalizers and releases the context. */
@@ -158,7 +143,7 @@ export class ServerCall {
         try {
           await hook(this.ctx, outcome);
         } catch (thrown) {
-          this.observe(this.ctx, serverError(thrown, undefined));
+          this.observe(this.ctx, serverErrors(thrown, undefined, false).error);
         }
       }
     } finally {

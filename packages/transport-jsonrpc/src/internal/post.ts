@@ -1,5 +1,6 @@
 import { Code, isKitError, KitError, toKitError, withTimeout, type Context } from "@kit/endpoint";
-import { codeFromHttpStatus, writeTimeout } from "@kit/transport";
+import { codeFromHttpStatus } from "@kit/transport";
+import { writeTimeout } from "@kit/transport/driver";
 import { contentType } from "../protocol.ts";
 
 /** Runs before a call is sent, Go kit's `ClientBefore`: sets headers, returns the context. */

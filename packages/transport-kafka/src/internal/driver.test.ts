@@ -33,6 +33,7 @@ function driver(errors: KitError[] = []): KafkaDriver {
     commitInterval: 1_000,
     keyConcurrency: 1,
     revokeTimeout: 1_000,
+    replyAllowed: () => true,
     observe: (_ctx, err) => void errors.push(err),
     background: background(),
   });

@@ -1,8 +1,10 @@
-import { Code, KitError, toKitError, type Context } from "@kit/endpoint";
-import type { MessageDriver, OutgoingMessage } from "@kit/transport";
+import { Code, KitError, type Context } from "@kit/endpoint";
+import type { OutgoingMessage } from "@kit/transport";
+import type { MessageDriver } from "@kit/transport/driver";
 import type { EachBatchPayload, Producer } from "kafkajs";
 import { correlationIdHeader, headersToKafka } from "../headers.ts";
 import type { Delivery } from "./delivery.ts";
+import { fromKafkaError } from "./errors.ts";
 import { PartitionWork } from "./partition.ts";
 
 export interface DriverOptions {
@@ -14,6 +16,8 @@ export interface DriverOptions {
   readonly keyConcurrency: number;
   /** How long a partition being given up waits for its running record, in milliseconds. */
   readonly revokeTimeout: number;
+  /** Whether a record's `kit-reply-topic` may be answered (the subscriber's `replyNamespace`). */
+  readonly replyAllowed: (topic: string) => boolean;
   readonly observe: (ctx: Context, err: KitError) => void;
   readonly background: Context;
 }
@@ -30,6 +34,20 @@ const none: readonly Delivery[] = Object.freeze([]);
 interface Pending {
   readonly max: number;
   readonly resolve: (got: readonly Delivery[]) => void;
+}
+
+/** How much of a record's body a dead letter keeps when the whole record is too large for the topic. */
+const truncatedBodyBytes = 1_024;
+
+const tooLarge = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE"]);
+
+/** Whether kafkajs failed because the broker refused the record for its size (the error, or one it wraps). */
+function isTooLarge(err: unknown): boolean {
+  for (let e = err, depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {
+    if (tooLarge.has(String((e as { type?: unknown }).type))) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function isRebalancing(err: unknown): boolean {
@@ -51,7 +69,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
    * joins at the end when its batch arrives or one of its records settles, and leaves when it
    * has none free, so a `receive` looks only where something changed.
    */
-  private readonly ready = new Set<PartitionWork>();
+  private readonly runnable = new Set<PartitionWork>();
   private pending: Pending | undefined;
   /** Whether a hand-over to the waiting `receive` is queued. */
   private handing = false;
@@ -89,20 +107,42 @@ export class KafkaDriver implements MessageDriver<Delivery> {
     return settledAtOnce;
   }
 
+  /**
+   * Produces the record to the dead-letter topic with the runtime's headers and where it came
+   * from, then marks it finished. A record the broker refuses for its size (its copy plus these
+   * headers is over `max.message.bytes`) fails with `resource_exhausted`, and the runtime calls
+   * {@link KafkaDriver.deadLetterTruncated} next.
+   */
   async deadLetter(d: Delivery, why: ReadonlyMap<string, string>): Promise<void> {
+    await this.produceDeadLetter(d, why, d.message.value);
+    d.work.finish(d);
+    this.changed(d.work);
+  }
+
+  /** The fallback for a record too large to dead-letter as it is: the same, with its body cut to its first {@link truncatedBodyBytes} bytes. */
+  async deadLetterTruncated(d: Delivery, why: ReadonlyMap<string, string>): Promise<void> {
+    await this.produceDeadLetter(d, why, d.message.value?.subarray(0, truncatedBodyBytes) ?? null);
+    d.work.finish(d);
+    this.changed(d.work);
+  }
+
+  private async produceDeadLetter(d: Delivery, why: ReadonlyMap<string, string>, value: Buffer | null): Promise<void> {
     const headers = new Map(d.headers.toMap());
-    for (const [name, value] of why) headers.set(name, value);
+    for (const [name, v] of why) headers.set(name, v);
     headers.set("kit-topic", d.topic);
     headers.set("kit-partition", String(d.partition));
     headers.set("kit-offset", d.offset);
     const producer = await this.options.producer();
-    await producer.send({
-      topic: this.options.deadLetterTopic,
-      acks: -1,
-      messages: [{ key: d.key, value: d.message.value, headers: headersToKafka(headers), timestamp: d.timestamp }],
-    });
-    d.work.finish(d);
-    this.changed(d.work);
+    try {
+      await producer.send({
+        topic: this.options.deadLetterTopic,
+        acks: -1,
+        messages: [{ key: d.key, value, headers: headersToKafka(headers), timestamp: d.timestamp }],
+      });
+    } catch (thrown) {
+      if (!isTooLarge(thrown)) throw thrown;
+      throw new KitError(Code.ResourceExhausted, `the record is too large for the dead-letter topic ${this.options.deadLetterTopic}`, { cause: thrown });
+    }
   }
 
   async reply(d: Delivery, reply: OutgoingMessage): Promise<void> {
@@ -110,11 +150,15 @@ export class KafkaDriver implements MessageDriver<Delivery> {
     const correlation = d.headers.get(correlationIdHeader);
     if (correlation !== undefined) reply.headers.set(correlationIdHeader, correlation);
     const producer = await this.options.producer();
-    await producer.send({
-      topic: d.reply,
-      acks: -1,
-      messages: [{ key: correlation ?? null, value: Buffer.from(reply.body), headers: headersToKafka(reply.headers) }],
-    });
+    try {
+      await producer.send({
+        topic: d.reply,
+        acks: -1,
+        messages: [{ key: correlation ?? null, value: Buffer.from(reply.body), headers: headersToKafka(reply.headers) }],
+      });
+    } catch (thrown) {
+      throw fromKafkaError(thrown, `reply to topic ${d.reply}`);
+    }
   }
 
   // --- kafkajs's side -----------------------------------------------------------------------
@@ -138,7 +182,8 @@ export class KafkaDriver implements MessageDriver<Delivery> {
     const { batch } = payload;
     this.throwIfRebalancing();
     if (this.closing || batch.messages.length === 0) return;
-    const work = new PartitionWork(batch.topic, batch.partition, batch.messages, this.options.keyConcurrency);
+    const { keyConcurrency, replyAllowed } = this.options;
+    const work = new PartitionWork(batch.topic, batch.partition, batch.messages, { keyConcurrency, replyAllowed });
     this.partitions.push(work);
     this.changed(work);
     let committed: string | undefined;
@@ -152,7 +197,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
         await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
         committed = offset;
       } catch (thrown) {
-        this.options.observe(this.options.background, toKitError(thrown, Code.Unavailable));
+        this.options.observe(this.options.background, fromKafkaError(thrown, `commit ${batch.topic}/${String(batch.partition)}`));
       }
       lastCommit = Date.now();
     };
@@ -183,7 +228,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
             await payload.heartbeat();
           } catch (thrown) {
             if (isRebalancing(thrown)) this.startRebalance(thrown);
-            else this.options.observe(this.options.background, toKitError(thrown, Code.Unavailable));
+            else this.options.observe(this.options.background, fromKafkaError(thrown, `heartbeat of ${batch.topic}/${String(batch.partition)}`));
           }
         }
         if (Date.now() - lastCommit >= this.options.commitInterval) await commit();
@@ -191,7 +236,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
       }
     } finally {
       this.partitions.splice(this.partitions.indexOf(work), 1);
-      this.ready.delete(work);
+      this.runnable.delete(work);
     }
     // a finished batch commits before the next fetch; a partition given up commits before kafkajs lets it go
     await commit();
@@ -243,7 +288,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
    */
   private changed(work: PartitionWork): void {
     if (work.stopped) return; // it hands out nothing more, and its batch may be over
-    this.ready.add(work);
+    this.runnable.add(work);
     if (this.pending === undefined || this.handing) return;
     this.handing = true;
     queueMicrotask(this.handOver);
@@ -266,13 +311,13 @@ export class KafkaDriver implements MessageDriver<Delivery> {
    */
   private take(max: number): readonly Delivery[] {
     let out: Delivery[] | undefined;
-    for (const work of this.ready) {
+    for (const work of this.runnable) {
       if ((out?.length ?? 0) >= max) break;
-      this.ready.delete(work);
+      this.runnable.delete(work);
       const entry = work.take();
       if (entry === undefined) continue; // nothing free until one of its records settles
       (out ??= []).push(entry);
-      if (work.mayTake()) this.ready.add(work);
+      if (work.mayTake()) this.runnable.add(work);
     }
     return out ?? none;
   }

@@ -63,7 +63,7 @@ describe("PartitionWork", () => {
   });
 
   it("with keyConcurrency, runs records of different keys side by side but one key's in order", () => {
-    const work = new PartitionWork("t", 0, records(["0", "1", "2", "3", "4"], ["a", "a", "b", null, null]), 3);
+    const work = new PartitionWork("t", 0, records(["0", "1", "2", "3", "4"], ["a", "a", "b", null, null]), { keyConcurrency: 3 });
     const a0 = work.take();
     const b2 = work.take();
     const n3 = work.take();

@@ -16,6 +16,16 @@ const finished = 2;
  * offset is the one that may be committed. A record's {@link Delivery} is made when it is
  * handed out, so a batch of thousands costs one byte a record until then.
  */
+/** How a partition's batch is worked through. */
+export interface PartitionOptions {
+  /** How many records run at once, never two of one key (default 1). */
+  readonly keyConcurrency?: number;
+  /** Whether a record's `kit-reply-topic` may be answered (default: any). */
+  readonly replyAllowed?: (topic: string) => boolean;
+}
+
+const anyTopic = (): boolean => true;
+
 export class PartitionWork {
   readonly topic: string;
   readonly partition: number;
@@ -34,11 +44,15 @@ export class PartitionWork {
   /** How many times a record that was given back has been handed out, by its index. */
   private readonly handedOut = new Map<number, number>();
 
-  constructor(topic: string, partition: number, messages: readonly KafkaMessage[], keyConcurrency = 1) {
+  /** Whether a record's `kit-reply-topic` may be answered (the subscriber's reply namespace). */
+  readonly replyAllowed: (topic: string) => boolean;
+
+  constructor(topic: string, partition: number, messages: readonly KafkaMessage[], options: PartitionOptions = {}) {
     this.topic = topic;
     this.partition = partition;
     this.messages = messages;
-    this.keyConcurrency = keyConcurrency;
+    this.keyConcurrency = options.keyConcurrency ?? 1;
+    this.replyAllowed = options.replyAllowed ?? anyTopic;
     this.states = new Uint8Array(messages.length);
   }
 

@@ -30,4 +30,14 @@ describe("RecordHeaders", () => {
       ["traceparent", "00-ef-01-01"],
     ]);
   });
+
+  it("replaces one header without decoding the rest, and keeps the new value in the map", () => {
+    const headers = new RecordHeaders({ "kit-timeout": Buffer.from("1500"), note: "kept" });
+    headers.replace("kit-timeout", "300");
+    expect(headers.get("kit-timeout")).toBe("300");
+    expect(headers.get("note")).toBe("kept");
+    expect(Object.fromEntries(headers.toMap())).toEqual({ "kit-timeout": "300", note: "kept" });
+    headers.replace("kit-timeout", "0");
+    expect(headers.get("kit-timeout")).toBe("0");
+  });
 });

@@ -45,6 +45,8 @@ function lowerCaseNames(raw: IHeaders): boolean {
 export class RecordHeaders implements HeaderCarrier {
   private readonly raw: IHeaders | undefined;
   private map: Map<string, string> | undefined;
+  /** One header replaced before the map was built. */
+  private patched: [string, string] | undefined;
   /** Whether names can be looked up as they are; `undefined` until first asked. */
   private direct: boolean | undefined;
 
@@ -54,6 +56,7 @@ export class RecordHeaders implements HeaderCarrier {
 
   get(name: string): string | undefined {
     if (this.map !== undefined) return this.map.get(name);
+    if (this.patched?.[0] === name) return this.patched[1];
     const { raw } = this;
     if (raw === undefined) return undefined;
     this.direct ??= lowerCaseNames(raw);
@@ -65,9 +68,23 @@ export class RecordHeaders implements HeaderCarrier {
     this.toMap().set(name, value);
   }
 
+  /**
+   * Replaces one header's value without decoding the others (the driver's `kit-timeout`, less the
+   * record's time in the topic); a later {@link RecordHeaders.set} or {@link RecordHeaders.toMap}
+   * keeps it.
+   */
+  replace(name: string, value: string): void {
+    if (this.map === undefined) this.patched = [name, value];
+    else this.map.set(name, value);
+  }
+
   /** All the headers as a map: what a dead letter copies. */
   toMap(): Map<string, string> {
-    this.map ??= headersFromKafka(this.raw);
+    if (this.map === undefined) {
+      this.map = headersFromKafka(this.raw);
+      if (this.patched !== undefined) this.map.set(this.patched[0], this.patched[1]);
+      this.patched = undefined;
+    }
     return this.map;
   }
 }

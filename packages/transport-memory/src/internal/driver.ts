@@ -1,4 +1,5 @@
-import type { Message, MessageDriver } from "@kit/transport";
+import type { Message } from "@kit/transport";
+import type { MessageDriver } from "@kit/transport/driver";
 import type { Queue } from "./queue.ts";
 import type { BrokerState } from "./state.ts";
 

@@ -1,5 +1,6 @@
 import { background, Code, KitError } from "@kit/endpoint";
-import { errorCodeHeader, errorMessageHeader, type Message, type MessageDriver } from "@kit/transport";
+import { errorCodeHeader, errorMessageHeader, type Message } from "@kit/transport";
+import { type MessageDriver } from "@kit/transport/driver";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/nats-core";
 import { readHeaders, toNatsHeaders, withHeaders } from "./headers.ts";
 import type { Inbox, NatsMsg } from "./inbox.ts";

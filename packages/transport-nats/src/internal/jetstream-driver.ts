@@ -1,5 +1,6 @@
 import { Code, KitError } from "@kit/endpoint";
-import { timeoutHeader, type HeaderCarrier, type Message, type MessageDriver } from "@kit/transport";
+import { type HeaderCarrier, type Message } from "@kit/transport";
+import { timeoutHeader, type MessageDriver } from "@kit/transport/driver";
 import type { Consumer, JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { readHeaders, toNatsHeaders, withHeaders } from "./headers.ts";

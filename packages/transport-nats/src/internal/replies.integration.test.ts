@@ -5,12 +5,19 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isKitError, type KitError } from "@kit/endpoint";
-import { headers as natsHeaders, type NatsConnection } from "@nats-io/nats-core";
+import { background, isKitError, type KitError } from "@kit/endpoint";
+import { replyTarget } from "@kit/transport/driver";
+import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { connectNats, natsUrl, sleep, unique, waitFor } from "../../test/support.ts";
-import { request } from "./replies.ts";
+import { request as requestOn } from "./replies.ts";
+
+/** A request with a budget and no deadline, as a publisher with `timeout: budget` makes on `background()`. */
+// eslint-disable-next-line max-params -- nc.request's own arguments
+function request(nc: NatsConnection, subject: string, data: Uint8Array, headers: MsgHdrs | undefined, budget: number): Promise<Msg> {
+  return requestOn(nc, background(), replyTarget("NATS", subject, budget), data, headers);
+}
 
 const text = new TextEncoder();
 const read = new TextDecoder();

@@ -1,17 +1,7 @@
-import { Code, KitError } from "@kit/endpoint";
-import { Deadlines } from "@kit/transport";
+import { Code, KitError, toKitError, type Context } from "@kit/endpoint";
+import { ReplyCorrelator, type ReplyTarget } from "@kit/transport/driver";
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
 import { fromNatsError } from "./errors.ts";
-
-/** A request waiting for its reply. */
-interface Waiting {
-  readonly token: string;
-  readonly subject: string;
-  readonly budget: number;
-  readonly expires: number;
-  readonly resolve: (reply: Msg) => void;
-  readonly reject: (err: KitError) => void;
-}
 
 /** The error a publish permission violation comes as (see `PermissionViolationError`). */
 interface PermissionError extends Error {
@@ -20,26 +10,30 @@ interface PermissionError extends Error {
 }
 
 /**
+ * Puts a request on the wire with `replySubject` as where its reply goes (a core publish's
+ * reply subject, or a header of a message stored in a stream).
+ */
+export type PublishWithReply = (replySubject: string) => Promise<unknown> | undefined;
+
+/**
  * Request/reply on one connection: every request's reply subject is `<inbox>.<token>` under one
  * subscription to `<inbox>.*`, as nats.js's own `nc.request` does, and the reply is matched to
- * its request by the token.
+ * its request by the token, on `@kit/transport`'s `ReplyCorrelator`.
  *
  * Kit's publishers use this rather than `nc.request` for what that call spends on things a Kit
  * call does not use: it makes an error with a stack trace for every request, even one that
  * succeeds (its `cancel` builds the rejection it then discards), and a timer and a promise race
  * of its own. Here a request costs a map entry, a promise and one `publish`, and every deadline
- * is on one timer ({@link Deadlines}). The outcomes are the same, as `KitError`s: the reply; no
- * responders (the server's 503) is `unavailable`; no reply within the budget is
- * `deadline_exceeded`; a publish permission violation for the subject is `permission_denied`;
- * the connection closing fails what waits with `unavailable`.
+ * is on one timer. The outcomes are the correlator's (the reply; `deadline_exceeded` at the
+ * context's deadline or the publisher's `timeout`; the context's `canceled`), plus: no
+ * responders (the server's 503) is `unavailable`; a publish permission violation for the
+ * subject is `permission_denied`; the connection closing fails what waits, and every later
+ * request on this inbox, with `unavailable`.
  */
 export class Replies {
   readonly #nc: NatsConnection;
   readonly #inbox: string;
-  readonly #waiting = new Map<string, Waiting>();
-  readonly #deadlines = new Deadlines<Waiting>((entry) => {
-    this.#end(entry)?.reject(new KitError(Code.DeadlineExceeded, `NATS ${entry.subject}: no reply within ${String(entry.budget)} ms`));
-  });
+  readonly #calls = new ReplyCorrelator<Msg>();
   #next = 0;
   #closed = false;
 
@@ -50,12 +44,12 @@ export class Replies {
     const subscription = nc.subscribe(`${this.#inbox}*`, {
       callback: (err, msg) => {
         if (err === null) this.#deliver(msg);
-        else this.#failAll(fromNatsError(err, this.#inbox));
+        else this.#calls.failAll(fromNatsError(err, this.#inbox));
       },
     });
     void subscription.closed.then(() => {
       this.#closed = true;
-      this.#failAll(new KitError(Code.Unavailable, "NATS: the connection closed before the reply came"));
+      this.#calls.close(new KitError(Code.Unavailable, "NATS: the connection closed before the reply came"));
     });
     this.#watchPermissions().catch(() => undefined); // without it, a refused publish fails at its deadline instead
   }
@@ -65,43 +59,24 @@ export class Replies {
     return this.#closed;
   }
 
-  /** Publishes `data` to `subject` with a reply subject of this inbox, and resolves with the reply. */
-  request(subject: string, data: Uint8Array, headers: MsgHdrs | undefined, budget: number): Promise<Msg> {
+  /**
+   * Sends a request with `publish`, giving it a reply subject of this inbox, and resolves with
+   * the reply (see the class for the failures).
+   */
+  call(ctx: Context, target: ReplyTarget, publish: PublishWithReply): Promise<Msg> {
     const token = (this.#next++).toString(36);
-    return new Promise<Msg>((resolve, reject) => {
-      const entry: Waiting = { token, subject, budget, expires: Date.now() + budget, resolve, reject };
-      this.#waiting.set(token, entry);
-      this.#deadlines.add(entry);
-      const reply = this.#inbox + token;
-      try {
-        this.#nc.publish(subject, data, headers === undefined ? { reply } : { reply, headers });
-      } catch (err) {
-        this.#end(entry);
-        reject(fromNatsError(err, subject));
-      }
-    });
+    const replySubject = this.#inbox + token;
+    return this.#calls.call(ctx, token, target, () => publish(replySubject));
   }
 
   #deliver(msg: Msg): void {
-    const entry = this.#waiting.get(msg.subject.slice(this.#inbox.length));
-    if (entry === undefined) return; // late: its request already ended
-    this.#end(entry);
+    const token = msg.subject.slice(this.#inbox.length);
     if (msg.data.length === 0 && msg.headers?.code === 503) {
-      entry.reject(new KitError(Code.Unavailable, `NATS ${entry.subject}: no responders`));
+      const target = this.#calls.targetOf(token);
+      if (target !== undefined) this.#calls.fail(token, new KitError(Code.Unavailable, `${target.name}: no responders`));
       return;
     }
-    entry.resolve(msg);
-  }
-
-  /** Stops waiting for `entry`; returns it, or `undefined` if it had ended already. */
-  #end(entry: Waiting): Waiting | undefined {
-    if (!this.#waiting.delete(entry.token)) return undefined;
-    this.#deadlines.delete(entry);
-    return entry;
-  }
-
-  #failAll(err: KitError): void {
-    for (const entry of Array.from(this.#waiting.values())) this.#end(entry)?.reject(err);
+    this.#calls.deliver(token, msg); // a late reply (its request already ended) is dropped
   }
 
   /** The server refuses a publish asynchronously (`-ERR`): fail the requests to that subject at once rather than at their deadline. */
@@ -109,11 +84,8 @@ export class Replies {
     for await (const status of this.#nc.status()) {
       if (status.type !== "error") continue;
       const err = status.error as PermissionError;
-      if (err.name !== "PermissionViolationError" || err.operation !== "publish") continue;
-      const refused = fromNatsError(err, err.subject ?? "");
-      for (const entry of Array.from(this.#waiting.values())) {
-        if (entry.subject === err.subject) this.#end(entry)?.reject(refused);
-      }
+      if (err.name !== "PermissionViolationError" || err.operation !== "publish" || err.subject === undefined) continue;
+      this.#calls.failAll(fromNatsError(err, err.subject), err.subject);
     }
   }
 }
@@ -121,22 +93,43 @@ export class Replies {
 const open = new WeakMap<NatsConnection, Replies>();
 
 /**
- * Sends a request on `nc` and resolves with its reply, through the connection's {@link Replies}
- * (made on first use, and again after the connection closed the last one). Every failure is a
- * `KitError`.
+ * The connection's {@link Replies}, made on first use, and again after the connection closed
+ * the last one; a connection that cannot subscribe any more throws a `KitError`.
  */
-// eslint-disable-next-line max-params -- internal; nc.request's own arguments
-export function request(nc: NatsConnection, subject: string, data: Uint8Array, headers: MsgHdrs | undefined, budget: number): Promise<Msg> {
+export function repliesOf(nc: NatsConnection, subject: string): Replies {
   let replies = open.get(nc);
   if (replies === undefined || replies.closed) {
     try {
       replies = new Replies(nc);
     } catch (err) {
-      return Promise.reject(fromNatsError(err, subject));
+      throw fromNatsError(err, subject);
     }
     open.set(nc, replies);
   }
-  return replies.request(subject, data, headers, budget);
+  return replies;
+}
+
+/**
+ * Publishes `data` to the target's subject on `nc` and resolves with its reply, through the
+ * connection's {@link Replies}. Every failure is a `KitError`.
+ */
+// eslint-disable-next-line max-params -- internal; nc.request's own arguments
+export function request(nc: NatsConnection, ctx: Context, target: ReplyTarget, data: Uint8Array, headers: MsgHdrs | undefined): Promise<Msg> {
+  const subject = target.address;
+  let replies: Replies;
+  try {
+    replies = repliesOf(nc, subject);
+  } catch (err) {
+    return Promise.reject(toKitError(err));
+  }
+  return replies.call(ctx, target, (reply) => {
+    try {
+      nc.publish(subject, data, headers === undefined ? { reply } : { reply, headers });
+    } catch (err) {
+      throw fromNatsError(err, subject);
+    }
+    return undefined;
+  });
 }
 
 /** The connection's `inboxPrefix` option, if it has one (reply subjects must match what its permissions allow). */

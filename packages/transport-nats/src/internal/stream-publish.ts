@@ -1,4 +1,5 @@
-import { Code, KitError } from "@kit/endpoint";
+import { background, Code, KitError, type Context } from "@kit/endpoint";
+import { replyTarget } from "@kit/transport/driver";
 import type { MsgHdrs, NatsConnection } from "@nats-io/nats-core";
 import { request } from "./replies.ts";
 
@@ -24,6 +25,7 @@ const text = new TextDecoder();
  * same request `js.publish` makes (it needs no `@nats-io/jetstream` at run time). No stream on
  * the subject is `unavailable`; a refusal by the stream carries its description, coded
  * `failed_precondition` for a 400 (a failed expectation, a limit) and `unavailable` otherwise.
+ * The wait ends at `ctx`'s deadline, or after `timeout` milliseconds when it has none.
  */
 // eslint-disable-next-line max-params -- internal
 export async function publishToStream(
@@ -32,8 +34,9 @@ export async function publishToStream(
   data: Uint8Array,
   headers: MsgHdrs | undefined,
   timeout: number,
+  ctx: Context = background(),
 ): Promise<Stored> {
-  const reply = await request(nc, subject, data, headers, timeout);
+  const reply = await request(nc, ctx, replyTarget("JetStream", subject, timeout), data, headers);
   let body: PubAckBody;
   try {
     body = JSON.parse(text.decode(reply.data)) as PubAckBody;

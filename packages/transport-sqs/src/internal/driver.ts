@@ -8,12 +8,15 @@ import {
   type MessageSystemAttributeName,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { Code, KitError, toKitError } from "@kit/endpoint";
-import { timeoutHeader, type MessageDriver, type Message, type OutgoingMessage } from "@kit/transport";
+import { Code, KitError } from "@kit/endpoint";
+import { type Message, type OutgoingMessage } from "@kit/transport";
+import { timeoutHeader, type MessageDriver } from "@kit/transport/driver";
 import { fromAttributes, toAttributes } from "../attributes.ts";
 import { correlationHeader, replyToHeader } from "../headers.ts";
-import { batcher, type Settled } from "./batcher.ts";
+import { batcher, type Batcher, type Settled } from "./batcher.ts";
 import { fromSqsBody, toSqsBody } from "./body.ts";
+import { fromBatchFailure, fromSqsError } from "./errors.ts";
+import { checkQueues } from "./queues.ts";
 
 /** A message as the SQS driver hands it to the runtime. */
 export interface SqsMessage extends Message {
@@ -27,14 +30,16 @@ export interface SqsMessage extends Message {
   readonly raw: RawMessage;
   /** Its headers: the message attributes. */
   readonly headers: Map<string, string>;
+  /** A `kit-reply-to` outside the reply namespace, which the subscriber dead-letters as `permission_denied`; `reply` is then unset. */
+  readonly refusedReply: string | undefined;
 }
 
 /** What the driver needs. */
 export interface SqsDriverConfig {
   readonly client: SQSClient;
   readonly queueUrl: string;
-  /** Where poison messages go; resolved once, on first use. */
-  readonly deadLetterQueueUrl: () => Promise<string>;
+  /** Where poison messages go: the `deadLetterQueueUrl` option, else the queue's redrive policy's target (found by `ready`). */
+  readonly deadLetterQueueUrl: string | undefined;
   /** Long-poll wait, seconds (0–20). */
   readonly waitTimeSeconds: number;
   /** How long a received message stays invisible, seconds; extended while it is handled. */
@@ -44,19 +49,14 @@ export interface SqsDriverConfig {
    * past that, an ack waits for its delete.
    */
   readonly pendingDeletes: number;
+  /** Whether a request's `kit-reply-to` queue URL may be answered (see the subscriber's `replyNamespace`). */
+  readonly replyAllowed: (queueUrl: string) => boolean;
   /** Told about failures that no caller sees (visibility extensions, deletes not waited for). */
   readonly observe: (err: KitError) => void;
 }
 
-/** The driver, plus what the subscriber needs to shut it down. */
-export interface SqsDriver extends MessageDriver<SqsMessage> {
-  /** Stops extending visibility, and makes every message it still holds visible again. */
-  close(): Promise<void>;
-}
-
 const maxVisibility = 43_200; // SQS's limit: 12 hours
 
-const failed = (error: unknown): Settled<undefined> => ({ ok: false, error });
 const done: Settled<undefined> = { ok: true, value: undefined };
 
 /**
@@ -64,104 +64,191 @@ const done: Settled<undefined> = { ok: true, value: undefined };
  * runtime asks for; deletes (in batches) after success; retries by making a message visible
  * again after the backoff (SQS counts the receive, which is the next attempt); moves poison to
  * the dead-letter queue; keeps every message it holds invisible while it is handled; and, on a
- * FIFO queue, hands the runtime one message of a group at a time, in order.
+ * FIFO queue, hands the runtime one message of a group at a time, in order. Every AWS SDK
+ * failure becomes a `KitError` by the package's one table (`errors.ts`).
  */
-export function sqsDriver(config: SqsDriverConfig): SqsDriver {
-  const { client, queueUrl, waitTimeSeconds, visibilityTimeout, observe } = config;
-  const fifo = queueUrl.endsWith(".fifo");
+export class SqsDriver implements MessageDriver<SqsMessage> {
+  readonly retry = "redeliver" as const;
+  readonly batch = 10;
+  readonly #config: SqsDriverConfig;
+  readonly #fifo: boolean;
   /** The attempt, the sending time (to take the time in the queue off a `kit-timeout`), and, on a FIFO queue, the group. */
-  const systemAttributes: MessageSystemAttributeName[] = fifo
-    ? ["ApproximateReceiveCount", "SentTimestamp", "MessageGroupId"]
-    : ["ApproximateReceiveCount", "SentTimestamp"];
-  /** Every message received and not yet settled: extended on each heartbeat. */
-  const held = new Map<string, SqsMessage>();
-  /** FIFO: groups with a message in the runtime. */
-  const busyGroups = new Set<string>();
+  readonly #systemAttributes: MessageSystemAttributeName[];
+  /** Every message received and neither settled nor being deleted: extended on each heartbeat. */
+  readonly #held = new Map<string, SqsMessage>();
+  /** FIFO: groups with a message in the runtime (or its delete under way). */
+  readonly #busyGroups = new Set<string>();
   /** Deletes of handled messages under way, which `ack` did not wait for and `close` does. */
-  const deleting = new Set<Promise<void>>();
+  readonly #deleting = new Set<Promise<void>>();
   /** FIFO: received messages that wait for their group, in the order SQS gave them. */
-  let queued: SqsMessage[] = [];
-  let groupFreed: (() => void) | undefined;
+  #queued: SqsMessage[] = [];
+  /** FIFO: wakes a `receive` waiting for a group to be free. */
+  #groupFreed: (() => void) | undefined;
+  /** Where poison messages go, once `ready` has checked it. */
+  #deadLetterQueueUrl: string | undefined;
+  readonly #deleter: Batcher<SqsMessage, undefined>;
+  readonly #heartbeat: NodeJS.Timeout;
 
-  const deleter = batcher<SqsMessage, undefined>(
-    async (batch) => {
-      const out = await client.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle })),
-        }),
-      );
-      return batch.map((_, i) => {
-        const failure = out.Failed?.find((f) => f.Id === String(i));
-        return failure === undefined ? done : failed(new KitError(Code.Unavailable, `SQS did not delete the message: ${failure.Message ?? failure.Code ?? "unknown"}`));
-      });
-    },
-    10,
-    0,
-  );
-
-  const heartbeat = setInterval(
-    () => {
-      const messages = [...held.values()];
-      for (let i = 0; i < messages.length; i += 10) {
-        const batch = messages.slice(i, i + 10);
-        client
-          .send(
-            new ChangeMessageVisibilityBatchCommand({
-              QueueUrl: queueUrl,
-              Entries: batch.map((m, j) => ({ Id: String(j), ReceiptHandle: m.receiptHandle, VisibilityTimeout: visibilityTimeout })),
-            }),
-          )
-          .then((out) => {
-            for (const f of out.Failed ?? []) {
-              const message = batch[Number(f.Id)];
-              if (message !== undefined && held.has(message.receiptHandle)) {
-                observe(new KitError(Code.Unavailable, `could not extend the visibility of message ${message.id}: ${f.Message ?? f.Code ?? "unknown"}`));
-              }
-            }
-          })
-          .catch((thrown: unknown) => {
-            observe(toKitError(thrown, Code.Unavailable));
-          });
-      }
-    },
-    Math.max(1, visibilityTimeout / 3) * 1000,
-  );
-  heartbeat.unref();
-
-  const setVisibility = (message: SqsMessage, seconds: number): Promise<unknown> =>
-    client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: seconds }));
-
-  /** The message is out of the runtime's hands: stop extending it, free its group. */
-  const forget = (message: SqsMessage): void => {
-    held.delete(message.receiptHandle);
-    if (message.group !== undefined && busyGroups.delete(message.group)) {
-      const wake = groupFreed;
-      groupFreed = undefined;
-      wake?.();
-    }
-  };
+  constructor(config: SqsDriverConfig) {
+    this.#config = config;
+    this.#fifo = config.queueUrl.endsWith(".fifo");
+    this.#systemAttributes = this.#fifo ? ["ApproximateReceiveCount", "SentTimestamp", "MessageGroupId"] : ["ApproximateReceiveCount", "SentTimestamp"];
+    this.#deleter = batcher<SqsMessage, undefined>((batch) => this.#deleteBatch(batch), 10, 0);
+    this.#heartbeat = setInterval(() => {
+      this.#extendAll();
+    }, Math.max(1, config.visibilityTimeout / 3) * 1000);
+    this.#heartbeat.unref();
+  }
 
   /**
-   * FIFO: the group's later messages this driver holds go back to the queue too, so SQS
-   * delivers them again after the one being retried, in order.
+   * Checks that the queue and its dead-letter queue exist (the runtime receives nothing before):
+   * a poison message must have somewhere to go.
    */
-  const releaseQueuedOf = async (group: string | undefined): Promise<void> => {
-    if (group === undefined) return;
-    const later = queued.filter((m) => m.group === group);
-    if (later.length === 0) return;
-    queued = queued.filter((m) => m.group !== group);
-    await Promise.all(
-      later.map(async (m) => {
-        held.delete(m.receiptHandle);
-        await setVisibility(m, 0).catch((thrown: unknown) => {
-          observe(toKitError(thrown, Code.Unavailable)); // it becomes visible at its timeout anyway
-        });
-      }),
-    );
-  };
+  async ready(signal: AbortSignal): Promise<void> {
+    const { client, queueUrl, deadLetterQueueUrl } = this.#config;
+    this.#deadLetterQueueUrl = await checkQueues(client, queueUrl, deadLetterQueueUrl, signal);
+  }
 
-  const toMessage = (raw: RawMessage): SqsMessage => {
+  async receive(max: number, signal: AbortSignal): Promise<readonly SqsMessage[]> {
+    if (!this.#fifo) {
+      for (;;) {
+        const messages = await this.#fetch(max, signal);
+        if (messages.length > 0 || signal.aborted) return messages;
+      }
+    }
+    for (;;) {
+      const ready = this.#takeReady(max);
+      if (ready.length > 0 || signal.aborted) return ready;
+      const room = max - this.#queued.length;
+      if (room > 0) this.#queued.push(...(await this.#fetch(room, signal)));
+      else await this.#groupFree(signal); // everything held waits for a group in the runtime
+    }
+  }
+
+  /**
+   * Deletes the message, in a batch. The ack does not wait for the delete while fewer than
+   * `pendingDeletes` are under way, so the next receive overlaps it; a delete that fails is
+   * reported, and SQS delivers the message again once its visibility timeout (no longer
+   * extended) runs out. On a FIFO queue it always waits: the group's next message may run
+   * only once this one is gone (or given back, with the rest of its group, if the delete
+   * fails), or the order would not hold.
+   */
+  ack(message: SqsMessage): Promise<void> {
+    this.#held.delete(message.receiptHandle); // being deleted: the heartbeat leaves it alone
+    const deleted = this.#deleter.add(message).finally(() => {
+      this.#forget(message);
+    });
+    if (this.#fifo || this.#deleting.size >= this.#config.pendingDeletes) return deleted;
+    const tracked = deleted.then(
+      () => {
+        this.#deleting.delete(tracked);
+      },
+      (thrown: unknown) => {
+        this.#deleting.delete(tracked);
+        const why = fromSqsError(thrown, `delete from ${this.#config.queueUrl}`);
+        this.#config.observe(new KitError(why.code, `message ${message.id} was handled but not deleted (SQS delivers it again after its visibility timeout): ${why.message}`, { cause: thrown }));
+      },
+    );
+    this.#deleting.add(tracked);
+    return Promise.resolve();
+  }
+
+  async retryLater(message: SqsMessage, delay: number): Promise<void> {
+    try {
+      await this.#setVisibility(message, Math.min(maxVisibility, Math.ceil(delay / 1000)));
+    } finally {
+      this.#forget(message);
+      await this.#releaseQueuedOf(message.group);
+    }
+  }
+
+  async release(message: SqsMessage): Promise<void> {
+    try {
+      await this.#setVisibility(message, 0);
+    } finally {
+      this.#forget(message);
+      await this.#releaseQueuedOf(message.group);
+    }
+  }
+
+  async deadLetter(message: SqsMessage, errorHeaders: ReadonlyMap<string, string>): Promise<void> {
+    const headers = new Map(message.headers);
+    for (const [name, value] of errorHeaders) headers.set(name, value);
+    const body = toSqsBody(message.body, headers);
+    const to = this.#deadLetterQueueUrl;
+    if (to === undefined) throw new KitError(Code.FailedPrecondition, `queue ${this.#config.queueUrl}: no dead-letter queue known yet`);
+    const command = new SendMessageCommand({
+      QueueUrl: to,
+      MessageBody: body,
+      MessageAttributes: toAttributes(headers),
+      ...(to.endsWith(".fifo") ? { MessageGroupId: message.group ?? "kit-dead-letter", MessageDeduplicationId: message.id } : {}),
+    });
+    await this.#call(`send to the dead-letter queue ${to}`, this.#config.client.send(command));
+    this.#held.delete(message.receiptHandle);
+    try {
+      await this.#deleter.add(message);
+    } finally {
+      this.#forget(message);
+    }
+  }
+
+  async reply(message: SqsMessage, reply: OutgoingMessage): Promise<void> {
+    const to = message.reply;
+    if (to === undefined) return;
+    const correlation = message.headers.get(correlationHeader);
+    if (correlation !== undefined) reply.headers.set(correlationHeader, correlation);
+    const body = toSqsBody(reply.body, reply.headers);
+    const command = new SendMessageCommand({
+      QueueUrl: to,
+      MessageBody: body,
+      MessageAttributes: toAttributes(reply.headers),
+      ...(to.endsWith(".fifo") ? { MessageGroupId: correlation ?? message.id, MessageDeduplicationId: `${message.id}-reply` } : {}),
+    });
+    await this.#call(`reply to ${to}`, this.#config.client.send(command));
+  }
+
+  /** Waits for the deletes under way, stops extending visibility, and makes every message it still holds visible again. */
+  async close(): Promise<void> {
+    await Promise.all(this.#deleting); // the handled messages are deleted before anything held is given back
+    clearInterval(this.#heartbeat);
+    const rest = [...this.#held.values()]; // the FIFO messages waiting for their group are held too
+    this.#held.clear();
+    this.#queued = [];
+    await Promise.all(
+      rest.map((m) =>
+        this.#setVisibility(m, 0).catch((thrown: unknown) => {
+          this.#report(thrown);
+        }),
+      ),
+    );
+  }
+
+  // --- receiving -----------------------------------------------------------------------------
+
+  async #fetch(count: number, signal: AbortSignal): Promise<SqsMessage[]> {
+    const { queueUrl, waitTimeSeconds, visibilityTimeout } = this.#config;
+    try {
+      const out = await this.#config.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: Math.min(10, count),
+          WaitTimeSeconds: waitTimeSeconds,
+          VisibilityTimeout: visibilityTimeout,
+          MessageAttributeNames: ["All"],
+          MessageSystemAttributeNames: this.#systemAttributes,
+        }),
+        { abortSignal: signal },
+      );
+      const messages = (out.Messages ?? []).map((raw) => this.#toMessage(raw));
+      for (const m of messages) this.#held.set(m.receiptHandle, m);
+      return messages;
+    } catch (thrown) {
+      if (signal.aborted) return []; // closing; what SQS handed out meanwhile becomes visible at its timeout
+      throw fromSqsError(thrown, `receive from ${queueUrl}`);
+    }
+  }
+
+  #toMessage(raw: RawMessage): SqsMessage {
     const headers = fromAttributes(raw.MessageAttributes);
     const timeout = headers.get(timeoutHeader);
     if (timeout !== undefined && /^\d{1,8}$/.test(timeout)) {
@@ -169,6 +256,8 @@ export function sqsDriver(config: SqsDriverConfig): SqsDriver {
       // The caller's budget was counted from when it sent; the time in the queue is spent.
       if (Number.isFinite(sent)) headers.set(timeoutHeader, String(Math.max(0, Number(timeout) - Math.max(0, Date.now() - sent))));
     }
+    const replyTo = headers.get(replyToHeader);
+    const allowed = replyTo === undefined || this.#config.replyAllowed(replyTo);
     return {
       id: raw.MessageId ?? "",
       receiptHandle: raw.ReceiptHandle ?? "",
@@ -177,176 +266,116 @@ export function sqsDriver(config: SqsDriverConfig): SqsDriver {
       body: fromSqsBody(raw.Body, headers),
       headers,
       attempt: Math.max(1, Number(raw.Attributes?.ApproximateReceiveCount ?? 1)),
-      reply: headers.get(replyToHeader),
+      reply: allowed ? replyTo : undefined,
+      refusedReply: allowed ? undefined : replyTo,
     };
-  };
+  }
 
   /** FIFO: the queued messages whose group is free, at most one per group, oldest first. */
-  const takeReady = (max: number): SqsMessage[] => {
+  #takeReady(max: number): SqsMessage[] {
     const ready: SqsMessage[] = [];
     const seen = new Set<string>();
-    queued = queued.filter((m) => {
+    this.#queued = this.#queued.filter((m) => {
       const group = m.group ?? "";
-      const take = ready.length < max && !busyGroups.has(group) && !seen.has(group);
+      const take = ready.length < max && !this.#busyGroups.has(group) && !seen.has(group);
       seen.add(group);
       if (take) {
         ready.push(m);
-        busyGroups.add(group);
+        this.#busyGroups.add(group);
       }
       return !take;
     });
     return ready;
-  };
+  }
 
-  const fetch = async (count: number, signal: AbortSignal): Promise<SqsMessage[]> => {
-    try {
-      const out = await client.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: Math.min(10, count),
-          WaitTimeSeconds: waitTimeSeconds,
-          VisibilityTimeout: visibilityTimeout,
-          MessageAttributeNames: ["All"],
-          MessageSystemAttributeNames: systemAttributes,
-        }),
-        { abortSignal: signal },
-      );
-      const messages = (out.Messages ?? []).map(toMessage);
-      for (const m of messages) held.set(m.receiptHandle, m);
-      return messages;
-    } catch (thrown) {
-      if (signal.aborted) return []; // closing; what SQS handed out meanwhile becomes visible at its timeout
-      throw thrown;
-    }
-  };
+  /** FIFO: resolves when a group is freed or `signal` aborts, leaving no listener behind. */
+  #groupFree(signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = (): void => {
+        signal.removeEventListener("abort", wake);
+        if (this.#groupFreed === wake) this.#groupFreed = undefined;
+        resolve();
+      };
+      this.#groupFreed = wake;
+      signal.addEventListener("abort", wake, { once: true });
+    });
+  }
 
-  return {
-    retry: "redeliver",
-    batch: 10,
+  // --- settling ------------------------------------------------------------------------------
 
-    async receive(max, signal) {
-      if (!fifo) {
-        for (;;) {
-          const messages = await fetch(max, signal);
-          if (messages.length > 0 || signal.aborted) return messages;
-        }
-      }
-      for (;;) {
-        const ready = takeReady(max);
-        if (ready.length > 0 || signal.aborted) return ready;
-        const room = max - queued.length;
-        if (room <= 0) {
-          // Everything held waits for a group in the runtime: wait until one is free.
-          await new Promise<void>((resolve) => {
-            groupFreed = resolve;
-            signal.addEventListener(
-              "abort",
-              () => {
-                resolve();
-              },
-              { once: true },
-            );
-          });
-          continue;
-        }
-        queued.push(...(await fetch(room, signal)));
-      }
-    },
+  /** The message is out of the runtime's hands: stop extending it, free its group. */
+  #forget(message: SqsMessage): void {
+    this.#held.delete(message.receiptHandle);
+    if (message.group !== undefined && this.#busyGroups.delete(message.group)) this.#groupFreed?.();
+  }
 
-    /**
-     * Deletes the message, in a batch. The ack does not wait for the delete while fewer than
-     * `pendingDeletes` are under way, so the next receive overlaps it; a delete that fails is
-     * reported, and SQS delivers the message again once its visibility timeout (no longer
-     * extended) runs out. On a FIFO queue it always waits: the group's next message may run
-     * only once this one is gone (or given back, with the rest of its group, if the delete
-     * fails), or the order would not hold.
-     */
-    ack(message) {
-      const deleted = deleter.add(message).finally(() => {
-        forget(message);
-      });
-      if (fifo || deleting.size >= config.pendingDeletes) return deleted;
-      const tracked = deleted.then(
-        () => {
-          deleting.delete(tracked);
+  /**
+   * FIFO: the group's later messages this driver holds go back to the queue too, so SQS
+   * delivers them again after the one being retried, in order.
+   */
+  async #releaseQueuedOf(group: string | undefined): Promise<void> {
+    if (group === undefined) return;
+    const later = this.#queued.filter((m) => m.group === group);
+    if (later.length === 0) return;
+    this.#queued = this.#queued.filter((m) => m.group !== group);
+    await Promise.all(
+      later.map(async (m) => {
+        this.#held.delete(m.receiptHandle);
+        await this.#setVisibility(m, 0).catch((thrown: unknown) => { this.#report(thrown); }); // it becomes visible at its timeout anyway
+      }),
+    );
+  }
+
+  async #deleteBatch(batch: readonly SqsMessage[]): Promise<Settled<undefined>[]> {
+    const { queueUrl } = this.#config;
+    const entries = batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle }));
+    const out = await this.#call(`delete from ${queueUrl}`, this.#config.client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })));
+    return batch.map((_, i) => {
+      const failure = out.Failed?.find((f) => f.Id === String(i));
+      return failure === undefined ? done : { ok: false, error: fromBatchFailure(failure, `delete from ${queueUrl}`) };
+    });
+  }
+
+  /** Extends the visibility of every message held, in batches of 10; a failure for a message still held is reported. */
+  #extendAll(): void {
+    const { queueUrl, visibilityTimeout } = this.#config;
+    const messages = [...this.#held.values()];
+    for (let i = 0; i < messages.length; i += 10) {
+      const batch = messages.slice(i, i + 10);
+      const entries = batch.map((m, j) => ({ Id: String(j), ReceiptHandle: m.receiptHandle, VisibilityTimeout: visibilityTimeout }));
+      const extending = this.#config.client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+      extending.then(
+        (out) => {
+          for (const f of out.Failed ?? []) {
+            const message = batch[Number(f.Id)];
+            if (message === undefined || !this.#held.has(message.receiptHandle)) continue; // settled meanwhile
+            const why = fromBatchFailure(f, `extend visibility in ${queueUrl}`);
+            this.#config.observe(new KitError(why.code, `could not extend the visibility of message ${message.id}: ${why.message}`));
+          }
         },
         (thrown: unknown) => {
-          deleting.delete(tracked);
-          const why = toKitError(thrown, Code.Unavailable);
-          observe(new KitError(why.code, `message ${message.id} was handled but not deleted (SQS delivers it again after its visibility timeout): ${why.message}`, { cause: thrown }));
+          this.#report(thrown);
         },
       );
-      deleting.add(tracked);
-      return Promise.resolve();
-    },
+    }
+  }
 
-    async retryLater(message, delay) {
-      try {
-        await setVisibility(message, Math.min(maxVisibility, Math.ceil(delay / 1000)));
-      } finally {
-        forget(message);
-        await releaseQueuedOf(message.group);
-      }
-    },
+  #setVisibility(message: SqsMessage, seconds: number): Promise<unknown> {
+    const { queueUrl } = this.#config;
+    const command = new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.receiptHandle, VisibilityTimeout: seconds });
+    return this.#call(`change visibility in ${queueUrl}`, this.#config.client.send(command));
+  }
 
-    async release(message) {
-      try {
-        await setVisibility(message, 0);
-      } finally {
-        forget(message);
-        await releaseQueuedOf(message.group);
-      }
-    },
+  /** What `client.send` resolves with; its failure as a `KitError` by the package's table, naming `what`. */
+  async #call<Out>(what: string, sending: Promise<Out>): Promise<Out> {
+    try {
+      return await sending;
+    } catch (thrown) {
+      throw fromSqsError(thrown, what);
+    }
+  }
 
-    async deadLetter(message, errorHeaders) {
-      const headers = new Map(message.headers);
-      for (const [name, value] of errorHeaders) headers.set(name, value);
-      const body = toSqsBody(message.body, headers);
-      const deadLetterQueueUrl = await config.deadLetterQueueUrl();
-      await client.send(
-        new SendMessageCommand({
-          QueueUrl: deadLetterQueueUrl,
-          MessageBody: body,
-          MessageAttributes: toAttributes(headers),
-          ...(deadLetterQueueUrl.endsWith(".fifo") ? { MessageGroupId: message.group ?? "kit-dead-letter", MessageDeduplicationId: message.id } : {}),
-        }),
-      );
-      try {
-        await deleter.add(message);
-      } finally {
-        forget(message);
-      }
-    },
-
-    async reply(message, reply: OutgoingMessage) {
-      const to = message.reply;
-      if (to === undefined) return;
-      const correlation = message.headers.get(correlationHeader);
-      if (correlation !== undefined) reply.headers.set(correlationHeader, correlation);
-      const body = toSqsBody(reply.body, reply.headers);
-      await client.send(
-        new SendMessageCommand({
-          QueueUrl: to,
-          MessageBody: body,
-          MessageAttributes: toAttributes(reply.headers),
-          ...(to.endsWith(".fifo") ? { MessageGroupId: correlation ?? message.id, MessageDeduplicationId: `${message.id}-reply` } : {}),
-        }),
-      );
-    },
-
-    async close() {
-      await Promise.all(deleting); // the handled messages are deleted before anything held is given back
-      clearInterval(heartbeat);
-      const rest = [...held.values()];
-      held.clear();
-      queued = [];
-      await Promise.all(
-        rest.map((m) =>
-          setVisibility(m, 0).catch((thrown: unknown) => {
-            observe(toKitError(thrown, Code.Unavailable));
-          }),
-        ),
-      );
-    },
-  };
+  #report(thrown: unknown): void {
+    this.#config.observe(fromSqsError(thrown, `queue ${this.#config.queueUrl}`));
+  }
 }

@@ -1,0 +1,117 @@
+// A broker restart, on a Kafka of the test's own (test/own-broker.ts, port 15510; the shared
+// broker is never touched): while the broker is away a publish fails with `unavailable` after the
+// producer's retries, not a 30 s hang; once it is back the subscriber consumes again by itself;
+// every acknowledged publish is handled (none lost, duplicates counted).
+import { background, Code, isKitError, type KitError } from "@kit/endpoint";
+import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { unique, waitFor } from "./broker.ts";
+import { OwnKafka } from "./own-broker.ts";
+import { publisher } from "../src/publisher.ts";
+import { subscriber, type KafkaSubscriber } from "../src/subscriber.ts";
+
+const port = 15_510;
+let broker: OwnKafka;
+
+beforeAll(async () => {
+  broker = await OwnKafka.start(port);
+}, 120_000);
+
+afterAll(async () => {
+  await broker.destroy();
+});
+
+/**
+ * Publishes `n` with no deadline (events must not expire in the topic while the subscriber is
+ * away; the producer's own retries bound the wait); resolves with the error, or `undefined` once
+ * the broker acknowledged it.
+ */
+async function tryPublish(send: (ctx: ReturnType<typeof background>, n: { n: number }) => Promise<void>, n: number): Promise<KitError | undefined> {
+  try {
+    await send(background(), { n });
+    return undefined;
+  } catch (err) {
+    if (isKitError(err)) return err;
+    throw err;
+  }
+}
+
+it("survives a broker restart: publishes fail fast with unavailable while it is away, the subscriber resumes, no acknowledged message is lost", { timeout: 300_000 }, async () => {
+  // The producer's own retries bound how long a publish waits for a broker that is away.
+  const kafka = new Kafka({ clientId: "kit-restart", brokers: broker.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 } });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topic = unique("kit-restart");
+  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+  await admin.disconnect();
+
+  const acked = new Set<number>();
+  const handled = new Map<number, number>(); // n → times handled
+  const handledAt = new Map<number, number>();
+  const errors: KitError[] = [];
+  const producer: Producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const send = publisher(producer, topic, encodeJSONMessage, { key: (m: { n: number }) => String(m.n % 7) });
+  const sub: KafkaSubscriber = await subscriber(
+    kafka,
+    topic,
+    (_ctx, { n }: { n: number }) => {
+      handled.set(n, (handled.get(n) ?? 0) + 1);
+      if (!handledAt.has(n)) handledAt.set(n, Date.now());
+      return Promise.resolve(undefined);
+    },
+    decodeJSONMessage<{ n: number }>(),
+    encodeJSONMessage,
+    { groupId: unique("kit-restart"), fromBeginning: true, errorHandler: { handle: (_ctx, err) => void errors.push(err) } }, // the default consumer settings
+  );
+  try {
+    let next = 0;
+    for (; next < 50; next++) if ((await tryPublish(send, next)) === undefined) acked.add(next);
+    expect(acked.size).toBe(50);
+    await waitFor(() => [...acked].every((n) => handled.has(n)), 30_000, () => `handled ${String(handled.size)} of ${String(acked.size)} before the restart`);
+
+    await broker.stop();
+    const whileAway: { code: string; ms: number }[] = [];
+    for (let i = 0; i < 3; i++, next++) {
+      const started = Date.now();
+      const failed = await tryPublish(send, next);
+      if (failed === undefined) acked.add(next); // it cannot be: the broker is down
+      else whileAway.push({ code: failed.code, ms: Date.now() - started });
+    }
+    expect(whileAway.map((f) => f.code)).toEqual([Code.Unavailable, Code.Unavailable, Code.Unavailable]);
+    expect(Math.max(...whileAway.map((f) => f.ms))).toBeLessThan(5_000); // the producer's retries: no 30 s hang
+
+    await broker.startAgain();
+    const back = Date.now();
+    const firstAfter = next;
+    // Publish as a caller with a retry would: each message until the broker acknowledges it (bounded).
+    for (const end = next + 50; next < end; next++) {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        if ((await tryPublish(send, next)) === undefined) {
+          acked.add(next);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+    await waitFor(
+      () => [...acked].every((n) => handled.has(n)),
+      90_000,
+      () => `handled ${String([...acked].filter((n) => handled.has(n)).length)} of ${String(acked.size)} acknowledged; the last errors reported: ${errors.slice(-5).map((e) => `${e.code}: ${e.message}`).join(" | ")}`,
+    );
+    const resumedAt = Math.min(...[...handledAt].filter(([n]) => n >= firstAfter).map(([, at]) => at));
+    const lost = [...acked].filter((n) => !handled.has(n));
+    const duplicates = [...handled.values()].filter((times) => times > 1).length;
+    console.log(
+      `Kafka restart: resumed ${String(resumedAt - back)} ms after the broker answered again; ${String(acked.size)} acknowledged, ${String(lost.length)} lost, ${String(duplicates)} handled twice; publishes while away failed in ${whileAway.map((f) => `${String(f.ms)} ms`).join(", ")}; ${String(errors.length)} errors reported`,
+    );
+    expect(lost).toEqual([]);
+    expect(acked.size).toBe(100);
+    expect(resumedAt - back).toBeLessThan(30_000);
+    expect(errors.length).toBeGreaterThan(0); // the outage was reported
+  } finally {
+    await sub.close().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+  }
+});

@@ -1,0 +1,96 @@
+// A server restart, on an ElasticMQ of the test's own that keeps its queues and messages on disk
+// (test/own-elasticmq.ts, port 15520; the shared server is never touched): while it is away a
+// publish fails at once with `unavailable`; once it is back the subscriber receives again by
+// itself; every acknowledged publish is handled (none lost, duplicates counted).
+import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { background, Code, isKitError, type KitError } from "@kit/endpoint";
+import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { publisher } from "../src/publisher.ts";
+import { subscriber } from "../src/subscriber.ts";
+import { OwnElasticMq } from "./own-elasticmq.ts";
+import { until } from "./sqs.ts";
+
+const port = 15_520;
+let server: OwnElasticMq;
+
+beforeAll(async () => {
+  server = await OwnElasticMq.start(port);
+}, 90_000);
+
+afterAll(async () => {
+  await server.destroy();
+});
+
+it("survives a server restart: publishes fail fast with unavailable while it is away, the subscriber resumes, no acknowledged message is lost", { timeout: 240_000 }, async () => {
+  // The SDK's defaults (3 attempts), as a user has them.
+  const client = new SQSClient({ endpoint: server.endpoint, region: "us-east-1", credentials: { accessKeyId: "kit", secretAccessKey: "kit" } });
+  const create = async (name: string): Promise<string> => (await client.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl ?? "";
+  const queueUrl = await create("kit-restart");
+  const dlq = await create("kit-restart-dlq");
+
+  const acked = new Set<number>();
+  const handled = new Map<number, number>(); // n → times handled
+  const handledAt = new Map<number, number>();
+  const errors: KitError[] = [];
+  const send = publisher(client, queueUrl, encodeJSONMessage, undefined);
+  // No deadline: events must not expire in the queue while the subscriber is away (the SDK's attempts bound the wait).
+  const tryPublish = async (n: number): Promise<KitError | undefined> => {
+    try {
+      await send(background(), { n });
+      return undefined;
+    } catch (err) {
+      if (isKitError(err)) return err;
+      throw err;
+    }
+  };
+  const sub = subscriber(
+    client,
+    queueUrl,
+    (_ctx, { n }: { n: number }) => {
+      handled.set(n, (handled.get(n) ?? 0) + 1);
+      if (!handledAt.has(n)) handledAt.set(n, Date.now());
+      return Promise.resolve(undefined);
+    },
+    decodeJSONMessage<{ n: number }>(),
+    encodeJSONMessage,
+    { deadLetterQueueUrl: dlq, waitTimeSeconds: 1, visibilityTimeout: 5, errorHandler: { handle: (_ctx, err) => void errors.push(err) } },
+  );
+  try {
+    await sub.ready;
+    let next = 0;
+    for (; next < 50; next++) if ((await tryPublish(next)) === undefined) acked.add(next);
+    expect(acked.size).toBe(50);
+    await until(() => [...acked].every((n) => handled.has(n)), 30_000, "handled before the restart");
+
+    await server.stop();
+    const whileAway: { code: string; ms: number }[] = [];
+    for (let i = 0; i < 3; i++, next++) {
+      const started = Date.now();
+      const failed = await tryPublish(next);
+      if (failed === undefined) acked.add(next); // it cannot be: the server is down
+      else whileAway.push({ code: failed.code, ms: Date.now() - started });
+    }
+    expect(whileAway.map((f) => f.code)).toEqual([Code.Unavailable, Code.Unavailable, Code.Unavailable]);
+    expect(Math.max(...whileAway.map((f) => f.ms))).toBeLessThan(3_000);
+
+    await server.startAgain();
+    const back = Date.now();
+    const firstAfter = next;
+    for (const end = next + 50; next < end; next++) if ((await tryPublish(next)) === undefined) acked.add(next);
+    await until(() => [...acked].every((n) => handled.has(n)), 90_000, "every acknowledged message handled after the restart");
+    const resumedAt = Math.min(...[...handledAt].filter(([n]) => n >= firstAfter).map(([, at]) => at));
+    const lost = [...acked].filter((n) => !handled.has(n));
+    const duplicates = [...handled.values()].filter((times) => times > 1).length;
+    console.log(
+      `SQS restart: resumed ${String(resumedAt - back)} ms after the server answered again; ${String(acked.size)} acknowledged, ${String(lost.length)} lost, ${String(duplicates)} handled twice; publishes while away failed in ${whileAway.map((f) => `${String(f.ms)} ms`).join(", ")}; ${String(errors.length)} errors reported`,
+    );
+    expect(lost).toEqual([]);
+    expect(acked.size).toBe(100);
+    expect(resumedAt - back).toBeLessThan(35_000); // the runtime's receive backoff, capped at 30 s, bounds it
+    expect(errors.some((err) => err.code === Code.Unavailable)).toBe(true); // the outage was reported
+  } finally {
+    await sub.close().catch(() => undefined);
+    client.destroy();
+  }
+});
