@@ -6,7 +6,8 @@ import { describe, expect, it, vi } from "vitest";
 import { fakeDriver, sleep, until } from "../test/support/fake-driver.ts";
 import { exponentialBackoff } from "./backoff.ts";
 import { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
-import { runSubscriber, type MessageOutcome } from "./subscriber.ts";
+import type { MessageOutcome } from "./subscriber-options.ts";
+import { runSubscriber } from "./subscriber.ts";
 
 const echo: Endpoint<unknown, unknown> = (_ctx, request) => Promise.resolve(request);
 const fixed = exponentialBackoff({ base: 5, max: 100, random: () => 1 });

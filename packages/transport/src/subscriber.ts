@@ -7,17 +7,6 @@ import { writeError } from "./message-error.ts";
 import type { DecodeMessage, EncodeMessage, Message } from "./message.ts";
 import type { MessageErrorEncoder, Subscriber, SubscriberOptions } from "./subscriber-options.ts";
 
-export type {
-  MessageDecision,
-  MessageErrorEncoder,
-  MessageOutcome,
-  Subscriber,
-  SubscriberAfter,
-  SubscriberBefore,
-  SubscriberFinalizer,
-  SubscriberOptions,
-} from "./subscriber-options.ts";
-
 /**
  * The message-subscriber runtime that every Kit message transport runs on: it receives from
  * a broker through a {@link MessageDriver}, runs the endpoint on each message, and decides
