@@ -8,6 +8,7 @@ import type { Provider } from "@kit/metrics";
 import { prometheus, type PrometheusProvider } from "@kit/metrics-prometheus";
 import { newEndpointSet, type EndpointSet } from "./endpoints.ts";
 import { startGrpc } from "./grpc.ts";
+import { traceEndpoints } from "./tracing.ts";
 import { httpHandler } from "./http.ts";
 import type { Logger } from "./middleware.ts";
 import { newBasicService } from "./service.ts";
@@ -35,6 +36,12 @@ export interface StartOptions {
   readonly grpcHost?: string;
   /** How long {@link App.close} waits for in-flight requests before cutting them off; default 5000 ms. */
   readonly shutdownGraceMs?: number;
+  /**
+   * Traces every call with the global OpenTelemetry tracer (see `traceToZipkin`): a SERVER span
+   * per HTTP request, continuing the caller's W3C trace context, and a `Sum` or `Concat` span
+   * per endpoint call under it. Default `false`.
+   */
+  readonly tracing?: boolean;
 }
 
 /** A running addsvc, as {@link start} returns it. */
@@ -65,7 +72,7 @@ export interface App {
  * on a grpc-js server. Logs `transport=HTTP addr=<host:port>` and `transport=gRPC addr=…` once
  * they listen.
  *
- * @param options - host, ports, logger, metrics provider, shutdown grace period
+ * @param options - host, ports, logger, metrics provider, shutdown grace period, tracing
  *
  * @example
  * ```ts
@@ -79,8 +86,10 @@ export async function start(options: StartOptions): Promise<App> {
   const { host = "127.0.0.1", port = 8081, logger, shutdownGraceMs = 5_000 } = options;
   const grpcPort = options.grpcPort ?? (port === 0 ? 0 : 8082);
   const metrics = options.metrics ?? prometheus({ prefix: "addsvc_" });
-  const endpoints = newEndpointSet(newBasicService(), { logger, metrics });
-  const handler = httpHandler(endpoints, isPrometheus(metrics) ? { logger, registry: metrics.registry } : { logger });
+  const tracing = options.tracing ?? false;
+  const instrumented = newEndpointSet(newBasicService(), { logger, metrics });
+  const endpoints = tracing ? traceEndpoints(instrumented) : instrumented;
+  const handler = httpHandler(endpoints, isPrometheus(metrics) ? { logger, registry: metrics.registry, tracing } : { logger, tracing });
 
   const inFlight = new Set<http.ServerResponse>();
   let closing: Promise<void> | undefined;

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { metricsHandler } from "@kit/metrics-prometheus";
 import type { Registry, RegistryContentType } from "prom-client";
 import { background, Code, isCode, KitError, type Context } from "@kit/endpoint";
+import { httpServerTrace } from "@kit/tracing";
 import { codeFromHttpStatus, jsonCodec, logErrorHandler } from "@kit/transport";
 import {
   client,
@@ -43,6 +44,11 @@ export interface HttpHandlerOptions {
    * `metricsHandler`: `GET`/`HEAD` only, 405 otherwise); without one, `/metrics` is a 404.
    */
   readonly registry?: Registry<RegistryContentType>;
+  /**
+   * A SERVER span per request to `/sum` and `/concat` with the global OpenTelemetry tracer
+   * (`@kit/tracing`'s `httpServerTrace`), continuing the caller's W3C trace context. Default `false`.
+   */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -63,7 +69,7 @@ export interface HttpHandlerOptions {
  *   Kit client alike. Every error is logged through `logErrorHandler(logger)`.
  *
  * @param endpoints - the endpoint set, typically from `newEndpointSet`
- * @param options - the logger for transport errors, the registry for `/metrics`
+ * @param options - the logger for transport errors, the registry for `/metrics`, tracing
  *
  * @example
  * ```ts
@@ -78,10 +84,14 @@ export function httpHandler(
   endpoints: EndpointSet,
   options: HttpHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const serverOptions: ServerOptions = { errorEncoder: encodeHTTPError, errorHandler: logErrorHandler(options.logger) };
+  const serverOptions = (route: string): ServerOptions => ({
+    errorEncoder: encodeHTTPError,
+    errorHandler: logErrorHandler(options.logger),
+    ...(options.tracing === true ? httpServerTrace({ route }) : {}),
+  });
   const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>([
-    ["/sum", server(endpoints.sumEndpoint, decodeHTTPSumRequest, encodeHTTPResponse, serverOptions)],
-    ["/concat", server(endpoints.concatEndpoint, decodeHTTPConcatRequest, encodeHTTPResponse, serverOptions)],
+    ["/sum", server(endpoints.sumEndpoint, decodeHTTPSumRequest, encodeHTTPResponse, serverOptions("/sum"))],
+    ["/concat", server(endpoints.concatEndpoint, decodeHTTPConcatRequest, encodeHTTPResponse, serverOptions("/concat"))],
   ]);
   if (options.registry !== undefined) routes.set("/metrics", metricsHandler(options.registry));
   return (req, res) => {

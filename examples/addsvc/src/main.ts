@@ -2,10 +2,12 @@
 //
 //   node src/main.ts [--http-addr host:port] [--grpc-addr host:port]
 //                    [--nats-url url] [--amqp-url url] [--kafka-brokers h:p,…] [--sqs-endpoint url]
+//                    [--zipkin-url url]
 //
 // Serves HTTP on 127.0.0.1:8081 (Prometheus metrics at /metrics) and gRPC on 127.0.0.1:8082
 // unless told otherwise; with a broker's address (flag or NATS_URL, AMQP_URL, KAFKA_BROKERS,
-// SQS_ENDPOINT), serves over that broker too. Logs logfmt to stdout, and on SIGINT or SIGTERM
+// SQS_ENDPOINT), serves over that broker too. With a Zipkin spans URL (flag or ZIPKIN_URL), traces
+// every HTTP call and endpoint call there, as Go kit's addsvc does with -zipkin-url. Logs logfmt to stdout, and on SIGINT or SIGTERM
 // stops taking work, finishes what is in flight and exits 0.
 import { parseArgs } from "node:util";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -18,16 +20,19 @@ import { serveAmqp } from "./amqp.ts";
 import { serveKafka } from "./kafka.ts";
 import { serveNats } from "./nats.ts";
 import { createSqsQueues, serveSqs } from "./sqs.ts";
+import { traceToZipkin } from "./zipkin.ts";
 
 const usage = `usage: node src/main.ts [--http-addr host:port] [--grpc-addr host:port]
                          [--nats-url url] [--amqp-url url] [--kafka-brokers host:port,…] [--sqs-endpoint url]
+                         [--zipkin-url url]
   defaults: HTTP_ADDR or 127.0.0.1:8081, GRPC_ADDR or 127.0.0.1:8082; a broker is served only when given
-  (or NATS_URL, AMQP_URL, KAFKA_BROKERS, SQS_ENDPOINT is set)`;
+  (or NATS_URL, AMQP_URL, KAFKA_BROKERS, SQS_ENDPOINT is set); traces go to Zipkin's spans API
+  (such as http://127.0.0.1:9411/api/v2/spans) only when given (or ZIPKIN_URL is set)`;
 
 let logger = log.logfmtLogger(process.stdout);
 logger = log.with(logger, "ts", log.defaultTimestampUTC, "caller", log.defaultCaller);
 
-const flags = ["http-addr", "grpc-addr", "nats-url", "amqp-url", "kafka-brokers", "sqs-endpoint"] as const;
+const flags = ["http-addr", "grpc-addr", "nats-url", "amqp-url", "kafka-brokers", "sqs-endpoint", "zipkin-url"] as const;
 let values: Partial<Record<(typeof flags)[number], string>> & { help?: boolean };
 try {
   ({ values } = parseArgs({
@@ -46,6 +51,7 @@ const natsUrl = values["nats-url"] ?? env.NATS_URL;
 const amqpUrl = values["amqp-url"] ?? env.AMQP_URL;
 const kafkaBrokers = values["kafka-brokers"] ?? env.KAFKA_BROKERS;
 const sqsEndpoint = values["sqs-endpoint"] ?? env.SQS_ENDPOINT;
+const zipkinUrl = values["zipkin-url"] ?? env.ZIPKIN_URL;
 
 let http: { host: string; port: number };
 let grpc: { host: string; port: number };
@@ -68,7 +74,9 @@ const signalled = new Promise<NodeJS.Signals>((resolve) => {
 /** What to stop on the way out, last started first. */
 const stops: (() => Promise<unknown>)[] = [];
 try {
-  const app = await start({ host: http.host, port: http.port, grpcHost: grpc.host, grpcPort: grpc.port, logger });
+  if (zipkinUrl !== undefined) stops.push(traceToZipkin(zipkinUrl));
+  const tracing = zipkinUrl !== undefined;
+  const app = await start({ host: http.host, port: http.port, grpcHost: grpc.host, grpcPort: grpc.port, logger, tracing });
   stops.push(() => app.close());
   const { endpoints } = app;
   if (natsUrl !== undefined) {

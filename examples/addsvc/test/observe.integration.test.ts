@@ -1,11 +1,12 @@
-// The README's "In a real Prometheus" commands, run as written from the README's own text:
-// `scripts/services.sh observe` starts the real Prometheus (and Zipkin), addsvc runs in the
-// background, a sum is made with curl, and Prometheus' query API answers with the counter as the
-// README shows it. Each command is retried until it gives what the README says (addsvc takes a
-// moment to listen, Prometheus scrapes every 5 s), within bounds.
+// The README's "In a real Prometheus" and "Traces" commands, run as written from the README's
+// own text: `scripts/services.sh observe` starts the real Prometheus and Zipkin, addsvc runs in
+// the background, a sum is made with curl, and Prometheus' query API (or Zipkin's spans API)
+// answers as the README shows. Each command is retried until it gives what the README says
+// (addsvc takes a moment to listen, Prometheus scrapes every 5 s, spans are sent in batches),
+// within bounds.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { repositoryRoot } from "../../../scripts/lib/observability.ts";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -18,14 +19,23 @@ function block(heading: string, language: string): string {
   return match[1];
 }
 
-const section = "### In a real Prometheus";
-const commands = block(section, "sh").trim().split("\n");
-const shown = JSON.parse(block(section, "json")) as unknown;
+/** A section's five commands (observe, start addsvc in the background, call, query, unobserve) and the answer it shows. */
+function section(heading: string): { commands: [string, string, string, string, string]; shown: unknown } {
+  const commands = block(heading, "sh").trim().split("\n");
+  expect(commands).toHaveLength(5);
+  return { commands: commands as [string, string, string, string, string], shown: JSON.parse(block(heading, "json")) as unknown };
+}
 
-const background: ChildProcess[] = [];
+let background: ChildProcess[] = [];
 
-afterAll(() => {
-  for (const child of background) if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+afterEach(async () => {
+  for (const child of background) {
+    if (child.pid === undefined || child.exitCode !== null) continue;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    process.kill(-child.pid, "SIGTERM");
+    await exited;
+  }
+  background = [];
   spawnSync("bash", ["scripts/services.sh", "unobserve"], { cwd: repositoryRoot });
 });
 
@@ -46,6 +56,15 @@ async function until(command: string, accept: (stdout: string) => boolean): Prom
   return last.stdout;
 }
 
+/** Runs the section's first three commands: the servers, addsvc in the background, a sum that answers `{"v":5}`. */
+async function observeAndSum(observe: string, start: string, sum: string): Promise<void> {
+  const started = sh(observe);
+  expect({ status: started.status, stderr: started.stderr }).toMatchObject({ status: 0 });
+  expect(start.endsWith("&")).toBe(true);
+  background.push(spawn("bash", ["-c", start.slice(0, -1)], { cwd: repositoryRoot, detached: true, stdio: "ignore" }));
+  expect(await until(sum, (out) => out.length > 0)).toBe('{"v":5}');
+}
+
 /** Prometheus' answer with the sample's timestamp (which moves) set aside. */
 function withoutTime(answer: unknown): unknown {
   const body = answer as { data?: { result?: { value?: [number, string] }[] } };
@@ -53,20 +72,39 @@ function withoutTime(answer: unknown): unknown {
   return body;
 }
 
+/** A span as Zipkin's v2 API returns it. */
+interface ZipkinSpan {
+  readonly id: string;
+  readonly parentId?: string;
+  readonly name: string;
+  readonly kind?: string;
+}
+
 describe("addsvc README: its metrics in a real Prometheus", () => {
   it("runs the README's commands and gets the answer it shows", async () => {
-    expect(commands).toHaveLength(5);
-    const [observe, start, sum, query, unobserve] = commands as [string, string, string, string, string];
-
-    const started = sh(observe);
-    expect({ status: started.status, stderr: started.stderr }).toMatchObject({ status: 0 });
-    expect(start.endsWith("&")).toBe(true);
-    background.push(spawn("bash", ["-c", start.slice(0, -1)], { cwd: repositoryRoot, detached: true, stdio: "ignore" }));
-
-    expect(await until(sum, (out) => out.length > 0)).toBe('{"v":5}');
+    const { commands, shown } = section("### In a real Prometheus");
+    const [observe, start, sum, query, unobserve] = commands;
+    await observeAndSum(observe, start, sum);
     const answer = await until(query, (out) => out.includes('"code":"ok"'));
     expect(withoutTime(JSON.parse(answer))).toEqual(withoutTime(shown));
+    expect(sh(unobserve).status).toBe(0);
+  }, 180_000);
+});
 
+describe("addsvc README: its traces in a real Zipkin", () => {
+  it("runs the README's commands, gets the span names it shows, and the trace continues the caller's", async () => {
+    const { commands, shown } = section("## Traces");
+    const [observe, start, sum, query, unobserve] = commands;
+    expect(start).toContain("ZIPKIN_URL=");
+    await observeAndSum(observe, start, sum);
+    const answer = await until(query, (out) => out.includes('"sum"'));
+    expect(JSON.parse(answer)).toEqual(shown);
+
+    const [, traceId, callerSpan] = /traceparent: 00-([0-9a-f]{32})-([0-9a-f]{16})-01/.exec(sum) ?? [];
+    const trace = JSON.parse(await until(`curl -s http://127.0.0.1:9411/api/v2/trace/${traceId}`, (out) => out.startsWith("["))) as ZipkinSpan[];
+    const server = trace.find((span) => span.name === "post /sum");
+    expect(server).toMatchObject({ kind: "SERVER", parentId: callerSpan });
+    expect(trace.find((span) => span.name === "sum")).toMatchObject({ parentId: server?.id });
     expect(sh(unobserve).status).toBe(0);
   }, 180_000);
 });
