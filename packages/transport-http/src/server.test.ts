@@ -151,6 +151,15 @@ describe("server", () => {
     expect(handled).toEqual(["conflict", "encoder broke"]);
   });
 
+  it("answers a decoder's plain error 400 invalid_argument with its text, as gRPC and the message transports do", async () => {
+    const decode: DecodeRequest<unknown> = () => {
+      throw new Error("field a must be a number");
+    };
+    const { url } = await listen(server(sum as Endpoint<unknown, unknown>, decode, encodeJSON, { errorHandler: { handle: () => undefined } }));
+    const res = await postJSON(url, "{}");
+    expect([res.status, res.body]).toEqual([400, { code: "invalid_argument", message: "field a must be a number" }]);
+  });
+
   it("fails the request when a before hook throws, without decoding or calling the endpoint", async () => {
     let called = false;
     const handler = server(

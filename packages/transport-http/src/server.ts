@@ -10,9 +10,9 @@ import { bodyLimits, defaultMaxBodyBytes, tooLarge } from "./internal/limits.ts"
 
 /**
  * Turns an HTTP request into the endpoint's request, Go kit's `DecodeRequestFunc`. Read the
- * body with {@link readBody} so `maxBodyBytes` holds. A thrown error is answered like the
- * endpoint's (a non-Kit error becomes `internal`, 500, see `exposeErrors`); throw
- * `invalid_argument` for bad input.
+ * body with {@link readBody} so `maxBodyBytes` holds. What it throws is about the caller's
+ * input: a `KitError` is answered with its code, anything else 400 `invalid_argument` with its
+ * message, as gRPC and the message transports answer a decoder's error.
  */
 export type DecodeRequest<Req> = (ctx: Context, req: IncomingMessage) => Req | Promise<Req>;
 
@@ -140,7 +140,7 @@ export function server<Req, Res>(
         }
         await untilAborted(ctx.signal, async () => {
           for (const hook of before) ctx = await hook(ctx, req);
-          const request = await decode(ctx, req);
+          const request = await decodeRequest(decode, ctx, req);
           const response = await endpoint(ctx, request);
           if (ctx.signal.aborted) throw ctx.signal.reason as Error; // answered already: write nothing
           for (const hook of after) ctx = await hook(ctx, res);
@@ -190,6 +190,15 @@ export function server<Req, Res>(
   return (req, res) => {
     serve(req, res).catch(() => res.destroy()); // only if an answer could not even be written
   };
+}
+
+/** Decodes the request: what a decoder throws is about the caller's input, `invalid_argument` unless it has a code. */
+async function decodeRequest<Req>(decode: DecodeRequest<Req>, ctx: Context, req: IncomingMessage): Promise<Req> {
+  try {
+    return await decode(ctx, req);
+  } catch (thrown) {
+    throw toKitError(thrown, Code.InvalidArgument);
+  }
 }
 
 // A function, not `res.headersSent` inline: TypeScript would keep an earlier narrowing of it
