@@ -50,7 +50,9 @@ export interface AmqpSubscriberOptions extends SubscriberOptions {
  *   `closeTimeout`), gives back the rest, then resolves. It leaves the channel open.
  *
  * The queue, retry queue and dead-letter exchange must exist: declare them with
- * {@link assertTopology} or your own definitions. The channel must be a confirm channel
+ * {@link assertTopology} or your own definitions. `ready` rejects with `not_found` naming the
+ * queue or exchange that is missing (and the error handler is told), rather than the subscriber retrying
+ * receives forever. The channel must be a confirm channel
  * (`connection.createConfirmChannel()`), since retries and dead letters are published with
  * confirms; give each subscriber's channel an `error` listener, as amqplib requires. If the
  * channel closes, unacknowledged messages return to the queue and the subscriber reports

@@ -85,6 +85,30 @@ describe("client (unary) against a grpc-js server", () => {
     expect(seen).toEqual(["grace", "7"]);
   });
 
+  it("runs after on every response, an error status too, with its header and trailer, as the HTTP client does", async () => {
+    running = await startServer({
+      Echo: (call: grpc.ServerUnaryCall<EchoRequest, EchoReply>, callback: grpc.sendUnaryData<EchoReply>) => {
+        const header = new grpc.Metadata();
+        header.set("x-served-by", "a");
+        call.sendMetadata(header);
+        const trailer = new grpc.Metadata();
+        trailer.set("x-retry-after", "3");
+        callback({ code: grpc.status.UNAVAILABLE, details: "busy", metadata: trailer });
+      },
+    });
+    const seen: string[] = [];
+    const echo = client<EchoRequest, EchoReply>(running.conn, EchoMethod, undefined, undefined, {
+      after: [
+        (ctx, header, trailer) => {
+          seen.push(`${String(header.get("x-served-by")[0])} ${String(trailer.get("x-retry-after")[0])}`);
+          return ctx;
+        },
+      ],
+    });
+    await expect(echo(background(), { text: "x" })).rejects.toMatchObject({ code: Code.Unavailable, message: "busy" });
+    expect(seen).toEqual(["a 3"]);
+  });
+
   it("sends the context's deadline as grpc-timeout", async () => {
     const deadlines: (number | undefined)[] = [];
     running = await startServer({

@@ -1,6 +1,6 @@
 import { Metadata, type CallOptions, type Client, type MethodDefinition, type ServiceError } from "@grpc/grpc-js";
 import type { Context, Endpoint, KitError } from "@kit/endpoint";
-import { CallWatch, callOptions, outcomeOf, runAfter, runBefore, runFinalizers } from "./internal/client-call.ts";
+import { CallWatch, callOptions, isAborted, outcomeOf, runAfter, runBefore, runFinalizers } from "./internal/client-call.ts";
 import { clientError } from "./internal/errors.ts";
 import { expectKind } from "./internal/kind.ts";
 
@@ -23,8 +23,10 @@ export type DecodeResponse<Wire, Res> = (ctx: Context, message: Wire) => Res | P
 export type ClientBefore = (ctx: Context, metadata: Metadata) => Context | Promise<Context>;
 
 /**
- * Runs once a call has succeeded, before decoding (on a stream: once it has ended), Go kit's
- * `ClientResponseFunc`: reads the response header and trailer into the context it returns.
+ * Runs on every response, error statuses too, before decoding (on a stream: once it has
+ * ended), Go kit's `ClientResponseFunc`: reads the response header and trailer into the context
+ * it returns. It does not run for a call the caller's context ended (canceled, deadline), nor
+ * for one that failed before it was sent. What it throws is the error the call fails with.
  */
 export type ClientAfter = (ctx: Context, header: Metadata, trailer: Metadata) => Context | Promise<Context>;
 
@@ -48,7 +50,7 @@ export type ClientFinalizer = (ctx: Context, outcome: ClientOutcome) => void | P
 export interface ClientOptions {
   /** Hooks run in order after encoding, before the call is made. */
   readonly before?: readonly ClientBefore[];
-  /** Hooks run in order once the call succeeded. */
+  /** Hooks run in order on every response (error statuses too), before decoding. */
   readonly after?: readonly ClientAfter[];
   /** Hooks run at the end of every call, successful or not. */
   readonly finalizer?: readonly ClientFinalizer[];
@@ -69,7 +71,7 @@ const identity = <T>(_ctx: Context, value: T): T => value;
  * Each call: `encode` builds the message; the `before` hooks write the metadata; the call goes
  * out on your grpc-js client (its channel, credentials and options) with the context's deadline
  * as `grpc-timeout`, and is canceled when the context is; the `after` hooks read the response
- * metadata; `decode` reads the message; the `finalizer` hooks run last. A failed call throws a
+ * metadata (of an error status too); `decode` reads the message; the `finalizer` hooks run last. A failed call throws a
  * `KitError` with the code of the gRPC status and its message
  * (`NOT_FOUND` → `not_found`), or the context's reason if the context ended it.
  *
@@ -119,8 +121,9 @@ export function client<WireReq, WireRes, Req = WireReq, Res = WireRes>(
       });
       watch = new CallWatch(call, signal, hasAfter);
       const status = await watch.ended;
+      // On every response, an error status too (as the HTTP client's), unless the context ended the call.
+      if (hasAfter && !isAborted(signal)) current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
       if (result.err !== null) throw result.err;
-      if (hasAfter) current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
       return await decode(current, result.value as WireRes);
     } catch (err) {
       error = clientError(err, current.signal);

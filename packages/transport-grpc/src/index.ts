@@ -5,7 +5,8 @@
  * grpc-js handlers, and {@link bindService} adds them to your own grpc-js `Server`; on the
  * client, {@link client}, {@link serverStreamClient}, {@link clientStreamClient} and
  * {@link bidiStreamClient} turn a method of your grpc-js client into an endpoint. Both sides
- * have Go kit's `before`, `after`, `finalizer` hooks (the server also `errorHandler`), carry
+ * have Go kit's `before`, `after`, `finalizer` hooks (the server also `errorEncoder` and
+ * `errorHandler`), carry
  * the deadline as `grpc-timeout`, cancel with the context, and map `KitError` codes to gRPC
  * statuses and back ({@link statusFromCode}, {@link codeFromStatus}).
  *
@@ -35,5 +36,6 @@ export {
   type ServerOptions,
   type ServerOutcome,
 } from "./server.ts";
+export { encodeError, type ErrorEncoder, type ErrorStatus } from "./error-encoder.ts";
 export { codeFromStatus, statusFromCode } from "./status.ts";
 export { bidiStreamClient, clientStreamClient, serverStreamClient } from "./stream-client.ts";

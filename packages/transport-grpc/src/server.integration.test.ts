@@ -159,6 +159,42 @@ describe("server (unary) against a grpc-js client", () => {
     expect(handled.map((e) => [e.code, e.message])).toEqual([[Code.Internal, "db-3 refused the connection"]]);
   });
 
+  it("ends a failed call with the status the errorEncoder makes, from the error the caller may see", async () => {
+    const handled: string[] = [];
+    const seen: string[] = [];
+    running = await startServer({
+      Echo: server(async (_ctx, { text }: EchoRequest) => Promise.reject(text === "kit" ? new KitError(Code.NotFound, "no such echo") : new Error("db password is hunter2")), undefined, undefined, {
+        errorHandler: { handle: (_ctx, err) => void handled.push(`${err.code}: ${err.message}`) },
+        errorEncoder: (_ctx, err, trailer) => {
+          seen.push(`${err.code}: ${err.message}`);
+          trailer.set("x-error-code", err.code);
+          return { code: grpc.status.FAILED_PRECONDITION, details: `custom ${err.code}` };
+        },
+      }),
+    });
+    const kit = await callEcho(running, "kit");
+    const plain = await callEcho(running, "plain");
+    expect([kit.err?.code, kit.err?.details, kit.trailer?.get("x-error-code")]).toEqual([grpc.status.FAILED_PRECONDITION, "custom not_found", ["not_found"]]);
+    expect([plain.err?.code, plain.err?.details]).toEqual([grpc.status.FAILED_PRECONDITION, "custom internal"]);
+    expect(seen).toEqual(["not_found: no such echo", "internal: internal error"]);
+    expect(handled).toEqual(["not_found: no such echo", "internal: db password is hunter2"]);
+  });
+
+  it("answers with the default status when the errorEncoder throws, and reports what it threw", async () => {
+    const handled: string[] = [];
+    running = await startServer({
+      Echo: server(async () => Promise.reject(new KitError(Code.NotFound, "no such echo")), undefined, undefined, {
+        errorHandler: { handle: (_ctx, err) => void handled.push(`${err.code}: ${err.message}`) },
+        errorEncoder: () => {
+          throw new Error("encoder broke");
+        },
+      }),
+    });
+    const { err } = await callEcho(running, "x");
+    expect([err?.code, err?.details]).toEqual([grpc.status.NOT_FOUND, "no such echo"]);
+    expect(handled).toEqual(["not_found: no such echo", "internal: encoder broke"]);
+  });
+
   it("writes a warning line to stderr for each error when no error handler was given", async () => {
     running = await startServer({ Echo: server(async () => Promise.reject(new Error("db password is hunter2"))) });
     const written: string[] = [];

@@ -17,6 +17,7 @@ import {
   type ServerStreamEndpoint,
 } from "@kit/endpoint";
 import { defaultErrorHandler, type ErrorHandler } from "@kit/transport";
+import type { ErrorEncoder } from "./error-encoder.ts";
 import { observeErrors } from "@kit/transport/driver";
 import { tagKind } from "./internal/kind.ts";
 import { ServerCall } from "./internal/server-call.ts";
@@ -81,6 +82,11 @@ export interface ServerOptions {
   /** Hooks run at the end of every call, successful or not. */
   readonly finalizer?: readonly ServerFinalizer[];
   /**
+   * Makes the status a failed call ends with, from the error the caller may see; defaults to
+   * `encodeError` (the code's status and the error's message).
+   */
+  readonly errorEncoder?: ErrorEncoder;
+  /**
    * Send the text of an error that is not a `KitError` to the caller (default `false`: it is
    * answered `INTERNAL` "internal error", and its text goes only to the error handler). See
    * `publicError` in `@kit/transport`.
@@ -97,8 +103,9 @@ const identity = <T>(_ctx: Context, value: T): T => value;
  * For each call: the caller's `grpc-timeout` becomes the context's deadline, and a cancel by
  * the caller aborts the context's signal; the `before` hooks read the metadata; `decode`,
  * the endpoint, the `after` hooks and `encode` run; the answer is the message, or the error's
- * status: a `KitError`'s code with its message, anything else `INTERNAL` "internal error"
- * (its message and stack stay on the server, for the `errorHandler`). A deadline that passes
+ * status, as the `errorEncoder` makes it (by default: a `KitError`'s code with its message,
+ * anything else `INTERNAL` "internal error", its message and stack staying on the server, for
+ * the `errorHandler`). A deadline that passes
  * ends the call with `DEADLINE_EXCEEDED` at once, whether or not the endpoint stops.
  *
  * @param endpoint - the endpoint to serve
@@ -137,7 +144,7 @@ export function server<Req, Res, WireReq = Req, WireRes = Res>(
         if (scope.hasHeader()) call.sendMetadata(scope.header);
         callback(null, message, scope.trailerToSend());
       } catch (thrown) {
-        const failed = scope.fail(thrown);
+        const failed = await scope.fail(thrown);
         error = failed.error;
         status = failed.status.code;
         callback(failed.status);
@@ -189,7 +196,7 @@ export function serverStream<Req, Res, WireReq = Req, WireRes = Res>(
         });
         call.end(scope.trailerToSend());
       } catch (thrown) {
-        outcome = answerStream(scope, call, thrown);
+        outcome = await answerStream(scope, call, thrown);
       }
       await scope.finish(outcome?.error, outcome?.code);
     };
@@ -243,7 +250,7 @@ export function clientStream<Req, Res, WireReq = Req, WireRes = Res>(
         if (scope.hasHeader()) call.sendMetadata(scope.header);
         callback(null, message, scope.trailerToSend());
       } catch (thrown) {
-        const failed = scope.fail(thrown);
+        const failed = await scope.fail(thrown);
         error = failed.error;
         status = failed.status.code;
         callback(failed.status);
@@ -295,7 +302,7 @@ export function bidiStream<Req, Res, WireReq = Req, WireRes = Res>(
         });
         call.end(scope.trailerToSend());
       } catch (thrown) {
-        outcome = answerStream(scope, call, thrown);
+        outcome = await answerStream(scope, call, thrown);
       }
       await scope.finish(outcome?.error, outcome?.code);
     };
@@ -335,8 +342,8 @@ async function sendAll<Res, W>(
 }
 
 /** Ends a streaming call with the error's status (unless the call is gone already). */
-function answerStream(scope: ServerCall, call: WritableCall<unknown>, thrown: unknown): { error: KitError; code: Status } {
-  const failed = scope.fail(thrown);
+async function answerStream(scope: ServerCall, call: WritableCall<unknown>, thrown: unknown): Promise<{ error: KitError; code: Status }> {
+  const failed = await scope.fail(thrown);
   if (!call.cancelled && !call.destroyed) call.emit("error", failed.status);
   return { error: failed.error, code: failed.status.code };
 }

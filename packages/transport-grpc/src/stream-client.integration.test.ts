@@ -101,6 +101,26 @@ describe("server streaming", () => {
     expect(trailers).toEqual(["1"]);
   });
 
+  it("runs the client's after hook on a stream that failed midway, with the trailer the server's errorEncoder set", async () => {
+    running = await startServer({
+      Count: serverStream(
+        async function* (): AsyncGenerator<Item> {
+          yield { seq: 0 };
+          throw new KitError(Code.ResourceExhausted, "quota used up");
+        },
+        undefined,
+        undefined,
+        { errorEncoder: (_ctx, err, trailer) => (trailer.set("x-retry-after", "5"), { code: grpc.status.RESOURCE_EXHAUSTED, details: err.message }) },
+      ),
+    });
+    const trailers: string[] = [];
+    const count = serverStreamClient<CountRequest, Item>(running.conn, CountMethod, undefined, undefined, {
+      after: [(ctx, _header, trailer) => (trailers.push(String(trailer.get("x-retry-after")[0])), ctx)],
+    });
+    await expect(collect(count(background(), { n: 9 }))).rejects.toMatchObject({ code: Code.ResourceExhausted, message: "quota used up" });
+    expect(trailers).toEqual(["5"]);
+  });
+
   it("stops the server's iteration when the client breaks out of its loop", async () => {
     const server = { finished: false, reason: undefined as unknown };
     running = await startServer({

@@ -1,7 +1,7 @@
 import { Metadata, status as Status, type Client, type ClientWritableStream, type MethodDefinition, type ServiceError } from "@grpc/grpc-js";
 import { toKitError, type BidiStreamEndpoint, type ClientStreamEndpoint, type Context, type KitError, type ServerStreamEndpoint } from "@kit/endpoint";
 import type { ClientOptions, DecodeResponse, EncodeRequest } from "./client.ts";
-import { CallWatch, callOptions, outcomeOf, runAfter, runBefore, runFinalizers } from "./internal/client-call.ts";
+import { afterFailure, CallWatch, callOptions, outcomeOf, runAfter, runBefore, runFinalizers } from "./internal/client-call.ts";
 import { clientError } from "./internal/errors.ts";
 import { expectKind } from "./internal/kind.ts";
 import { MessageReader, send } from "./internal/stream.ts";
@@ -72,9 +72,10 @@ export function serverStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRe
       }
       const status = await watch.ended;
       if (status.code !== Status.OK) throw clientError(status, signal);
+      watch.afterRan = true;
       current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
     } catch (err) {
-      error = clientError(err, current.signal);
+      ({ ctx: current, error } = await afterFailure(current, options, watch, clientError(err, current.signal)));
       throw error;
     } finally {
       if (watch?.status === undefined) cancel(); // the consumer stopped early
@@ -136,10 +137,11 @@ export function clientStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRe
       const pumpError = await pumping;
       if (pumpError !== undefined) throw toKitError(pumpError);
       if (result.err !== null) throw result.err;
+      watch.afterRan = true;
       current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
       return await decode(current, result.value as WireRes);
     } catch (err) {
-      error = clientError(err, current.signal);
+      ({ ctx: current, error } = await afterFailure(current, options, watch, clientError(err, current.signal)));
       throw error;
     } finally {
       watch?.dispose();
@@ -220,9 +222,10 @@ export function bidiStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRes>
       const pumpError = await pumping;
       if (pumpError !== undefined) throw toKitError(pumpError);
       if (status.code !== Status.OK) throw clientError(status, signal);
+      watch.afterRan = true;
       current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
     } catch (err) {
-      error = clientError(err, current.signal);
+      ({ ctx: current, error } = await afterFailure(current, options, watch, clientError(err, current.signal)));
       throw error;
     } finally {
       if (watch?.status === undefined) cancel(); // the consumer stopped early

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import http, { type IncomingMessage } from "node:http";
 import { Code, contextKey, isKitError, KitError, withValue, type Context, type Endpoint } from "@kit/endpoint";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { aborted, closeAll, deferred, listen, postJSON } from "../test/support/listen.ts";
 import { readBody } from "./body.ts";
@@ -87,10 +87,34 @@ describe("server", () => {
     expect(res.body).toEqual({ code: "not_found", message: "no such sum" });
   });
 
-  it("writes any other thrown error as 500 unknown with its message", async () => {
-    const { url } = await listen(server(() => Promise.reject(new Error("boom")), decodeJSON(), encodeJSON));
+  it("answers any other thrown error as 500 internal with a generic message; its text goes only to the error handler", async () => {
+    const seen: string[] = [];
+    const errorHandler = { handle: (_ctx: Context, err: KitError) => void seen.push(`${err.code}: ${err.message}`) };
+    const { url } = await listen(server(() => Promise.reject(new Error("password=hunter2 refused")), decodeJSON(), encodeJSON, { errorHandler }));
     const res = await postJSON(url, "{}");
-    expect([res.status, res.body]).toEqual([500, { code: "unknown", message: "boom" }]);
+    expect([res.status, res.body]).toEqual([500, { code: "internal", message: "internal error" }]);
+    expect(seen).toEqual(["internal: password=hunter2 refused"]);
+  });
+
+  it("sends a non-Kit error's own text, still as internal, with exposeErrors", async () => {
+    const { url } = await listen(server(() => Promise.reject(new Error("boom")), decodeJSON(), encodeJSON, { exposeErrors: true, errorHandler: { handle: () => undefined } }));
+    const res = await postJSON(url, "{}");
+    expect([res.status, res.body]).toEqual([500, { code: "internal", message: "boom" }]);
+  });
+
+  it("writes a warning line to stderr for each error when no error handler was given", async () => {
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const { url } = await listen(server(() => Promise.reject(new KitError(Code.NotFound, "no such sum")), decodeJSON(), encodeJSON));
+      expect((await postJSON(url, "{}")).status).toBe(404);
+    } finally {
+      write.mockRestore();
+    }
+    expect(written).toEqual(["kit: not_found: no such sum (no errorHandler was given; pass one to handle errors)\n"]);
   });
 
   it("lets errorEncoder write the errors that errorHandler observes", async () => {
@@ -125,6 +149,15 @@ describe("server", () => {
     const res = await postJSON(url, "{}");
     expect([res.status, res.body]).toEqual([409, { code: "aborted", message: "conflict" }]);
     expect(handled).toEqual(["conflict", "encoder broke"]);
+  });
+
+  it("answers a decoder's plain error 400 invalid_argument with its text, as gRPC and the message transports do", async () => {
+    const decode: DecodeRequest<unknown> = () => {
+      throw new Error("field a must be a number");
+    };
+    const { url } = await listen(server(sum as Endpoint<unknown, unknown>, decode, encodeJSON, { errorHandler: { handle: () => undefined } }));
+    const res = await postJSON(url, "{}");
+    expect([res.status, res.body]).toEqual([400, { code: "invalid_argument", message: "field a must be a number" }]);
   });
 
   it("fails the request when a before hook throws, without decoding or calling the endpoint", async () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { background, Code, KitError, toKitError, untilAborted, withCancel, withTimeout, type CancelFunc, type Context, type Endpoint } from "@kit/endpoint";
-import { type ErrorHandler } from "@kit/transport";
+import { background, Code, isKitError, KitError, toKitError, untilAborted, withCancel, withTimeout, type CancelFunc, type Context, type Endpoint } from "@kit/endpoint";
+import { publicError, type ErrorHandler } from "@kit/transport";
 import { observeErrors, readTimeout } from "@kit/transport/driver";
 import { encodeError, type ErrorEncoder } from "./error-encoder.ts";
 import { errorStatus } from "./error-status.ts";
@@ -10,8 +10,9 @@ import { bodyLimits, defaultMaxBodyBytes, tooLarge } from "./internal/limits.ts"
 
 /**
  * Turns an HTTP request into the endpoint's request, Go kit's `DecodeRequestFunc`. Read the
- * body with {@link readBody} so `maxBodyBytes` holds. A thrown error is answered like the
- * endpoint's (a non-Kit error becomes `unknown`, 500); throw `invalid_argument` for bad input.
+ * body with {@link readBody} so `maxBodyBytes` holds. What it throws is about the caller's
+ * input: a `KitError` is answered with its code, anything else 400 `invalid_argument` with its
+ * message, as gRPC and the message transports answer a decoder's error.
  */
 export type DecodeRequest<Req> = (ctx: Context, req: IncomingMessage) => Req | Promise<Req>;
 
@@ -60,8 +61,17 @@ export interface ServerOptions {
   readonly after?: readonly ServerAfter[];
   /** Writes errors to the response; defaults to {@link encodeError}. */
   readonly errorEncoder?: ErrorEncoder;
-  /** Observes every error (decode, endpoint, encode); defaults to doing nothing. */
+  /**
+   * Observes every error (decode, endpoint, encode), with its real text. Defaults to
+   * `defaultErrorHandler` from `@kit/transport`: one warning line per error on stderr.
+   */
   readonly errorHandler?: ErrorHandler;
+  /**
+   * Send the text of an error that is not a `KitError` to the caller (default `false`: it is
+   * answered 500 `internal` "internal error", and its text goes only to the error handler).
+   * See `publicError` in `@kit/transport`.
+   */
+  readonly exposeErrors?: boolean;
   /** Hooks run at the end of every request, successful or not. */
   readonly finalizer?: readonly ServerFinalizer[];
   /**
@@ -79,7 +89,8 @@ export interface ServerOptions {
  * For each request: a `kit-timeout` header becomes the context's deadline (a malformed one is
  * a 400); the `before` hooks run; `decode` reads the request; the endpoint runs; the `after`
  * hooks run; `encode` writes the response. On any error the `errorHandler` observes it and the
- * `errorEncoder` writes it. The `finalizer` hooks always run last. The context's signal aborts
+ * `errorEncoder` writes it: a `KitError` as it is, anything else as `internal` "internal
+ * error" (Kit's one disclosure rule, `publicError`; its text goes only to the error handler). The `finalizer` hooks always run last. The context's signal aborts
  * when the client disconnects (`canceled`) or the deadline passes (`deadline_exceeded`); the
  * server then answers at once (504 for a deadline) without waiting for the endpoint.
  *
@@ -101,7 +112,7 @@ export function server<Req, Res>(
   encode: EncodeResponse<Res>,
   options: ServerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const { before = [], after = [], finalizer = [], maxBodyBytes = defaultMaxBodyBytes } = options;
+  const { before = [], after = [], finalizer = [], maxBodyBytes = defaultMaxBodyBytes, exposeErrors = false } = options;
   const errorEncoder: ErrorEncoder = options.errorEncoder ?? encodeError;
   if (!(maxBodyBytes >= 0)) throw new RangeError(`maxBodyBytes must be a number of bytes, got ${maxBodyBytes}`);
   const observe = observeErrors(options.errorHandler);
@@ -129,7 +140,7 @@ export function server<Req, Res>(
         }
         await untilAborted(ctx.signal, async () => {
           for (const hook of before) ctx = await hook(ctx, req);
-          const request = await decode(ctx, req);
+          const request = await decodeRequest(decode, ctx, req);
           const response = await endpoint(ctx, request);
           if (ctx.signal.aborted) throw ctx.signal.reason as Error; // answered already: write nothing
           for (const hook of after) ctx = await hook(ctx, res);
@@ -137,9 +148,9 @@ export function server<Req, Res>(
         });
         if (!res.writableEnded) res.end();
       } catch (thrown) {
-        error = toKitError(thrown);
+        error = toKitError(thrown, Code.Internal);
         observe(ctx, error);
-        await answer(ctx, error, req, res);
+        await answer(ctx, isKitError(thrown) ? error : publicError(thrown, exposeErrors), req, res);
       }
       const status = res.headersSent || error === undefined ? res.statusCode : errorStatus(error);
       const outcome: ServerOutcome = { status, error, request: req, response: res };
@@ -179,6 +190,15 @@ export function server<Req, Res>(
   return (req, res) => {
     serve(req, res).catch(() => res.destroy()); // only if an answer could not even be written
   };
+}
+
+/** Decodes the request: what a decoder throws is about the caller's input, `invalid_argument` unless it has a code. */
+async function decodeRequest<Req>(decode: DecodeRequest<Req>, ctx: Context, req: IncomingMessage): Promise<Req> {
+  try {
+    return await decode(ctx, req);
+  } catch (thrown) {
+    throw toKitError(thrown, Code.InvalidArgument);
+  }
 }
 
 // A function, not `res.headersSent` inline: TypeScript would keep an earlier narrowing of it

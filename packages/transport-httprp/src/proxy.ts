@@ -43,7 +43,7 @@ export interface ProxyOptions {
   readonly after?: readonly ProxyAfter[];
   /** Hooks run at the end of every request. */
   readonly finalizer?: readonly ProxyFinalizer[];
-  /** Observes every error (upstream unreachable, deadline passed, a client that went away). */
+  /** Observes every error (upstream unreachable, deadline passed, a client that went away); defaults to `defaultErrorHandler` (a warning line on stderr). */
   readonly errorHandler?: ErrorHandler;
   /** How long to wait for the upstream's response head when the request has no `kit-timeout`, in ms (default 30 000). */
   readonly timeout?: number;

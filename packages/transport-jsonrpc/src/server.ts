@@ -36,7 +36,7 @@ export interface JsonRpcServerOptions {
   readonly before?: readonly JsonRpcServerBefore[];
   /** Hooks run in order before the response is written. */
   readonly after?: readonly JsonRpcServerAfter[];
-  /** Observes every error: unknown methods, bad params, endpoint failures, bodies that cannot be read. */
+  /** Observes every error: unknown methods, bad params, endpoint failures, bodies that cannot be read; defaults to `defaultErrorHandler` (a warning line on stderr). */
   readonly errorHandler?: ErrorHandler;
   /** Hooks run at the end of every HTTP request. */
   readonly finalizer?: readonly JsonRpcServerFinalizer[];

@@ -39,7 +39,8 @@ export interface JetStreamSubscriberOptions extends SubscriberOptions {
  * request: the reply goes there. Its `kit-timeout` is counted from the moment the stream stored
  * it.
  *
- * The consumer must exist with `ack_policy: "explicit"`, and its `max_deliver` should be
+ * The consumer must exist with `ack_policy: "explicit"` (`ready` rejects with
+ * `failed_precondition` otherwise, and the error handler is told), and its `max_deliver` should be
  * unlimited or above `maxAttempts` (the server stops delivering after `max_deliver` without a
  * dead letter). `close()` stops pulling, finishes what is in flight (up to `closeTimeout`) and
  * `nak`s the rest.

@@ -1,5 +1,5 @@
 import { background, Code, KitError } from "@kit/endpoint";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { logErrorHandler, observeErrors, type ErrorHandler } from "./error-handler.ts";
 
 describe("logErrorHandler", () => {
@@ -28,10 +28,25 @@ describe("observeErrors", () => {
     // A handler written as an async function returns a promise, which the type does not show.
     const asyncHandler = { handle: () => Promise.reject(new Error("async handler broke")) } as unknown as ErrorHandler;
     observeErrors(asyncHandler)(background(), err);
-    observeErrors(undefined)(background(), err);
     await new Promise((resolve) => setTimeout(resolve, 10));
     process.off("unhandledRejection", onUnhandled);
     expect(seen).toEqual(["not_found"]);
     expect(unhandled).toEqual([]);
+  });
+});
+
+describe("observeErrors without a handler", () => {
+  it("writes each error as one warning line to stderr, as defaultErrorHandler does", () => {
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      observeErrors(undefined)(background(), new KitError(Code.NotFound, "queue orders\ndoes not exist"));
+    } finally {
+      write.mockRestore();
+    }
+    expect(written).toEqual(["kit: not_found: queue orders does not exist (no errorHandler was given; pass one to handle errors)\n"]);
   });
 });

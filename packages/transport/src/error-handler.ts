@@ -66,7 +66,8 @@ export const defaultErrorHandler: ErrorHandler = {
 /**
  * Wraps an optional {@link ErrorHandler} into the function a transport calls for each error:
  * it never throws and never leaves a rejected promise behind, whatever the handler does, since
- * a handler only observes. Without a handler it does nothing.
+ * a handler only observes. Without a handler it uses {@link defaultErrorHandler} (a warning
+ * line on stderr), so that every Kit server and subscriber reports its errors by default.
  *
  * @param handler - the user's error handler, if any
  *
@@ -77,9 +78,9 @@ export const defaultErrorHandler: ErrorHandler = {
  * ```
  */
 export function observeErrors(handler: ErrorHandler | undefined): (ctx: Context, err: KitError) => void {
-  if (handler === undefined) return () => undefined;
   // Typed as returning unknown: a handler written as an async function returns a promise.
-  const handle: (ctx: Context, err: KitError) => unknown = handler.handle.bind(handler);
+  const chosen = handler ?? defaultErrorHandler;
+  const handle: (ctx: Context, err: KitError) => unknown = chosen.handle.bind(chosen);
   return (ctx, err) => {
     try {
       const result = handle(ctx, err);

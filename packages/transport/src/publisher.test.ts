@@ -37,6 +37,16 @@ describe("messagePublisher", () => {
     expect(broker.sent[1]?.headers.has("kit-timeout")).toBe(false);
   });
 
+  it("fails with internal, the server's fault, for a reply the decoder cannot read, whatever the requester", async () => {
+    const broker = echoBroker(() => ({ body: new TextEncoder().encode("{not json"), headers: new Map(), attempt: 1 }));
+    const call = messagePublisher(broker.send, encodeJSONMessage, decodeJSONMessage<{ v: number }>());
+    const err = await call(background(), {}).catch((thrown: unknown) => thrown);
+    expect(err).toMatchObject({ code: Code.Internal, message: expect.stringMatching(/^malformed reply: malformed JSON/) as unknown });
+    const unavailable = new KitError(Code.Unavailable, "schema registry down");
+    const keeps = messagePublisher(broker.send, encodeJSONMessage, () => Promise.reject(unavailable));
+    await expect(keeps(background(), {})).rejects.toBe(unavailable);
+  });
+
   it("fails with the reply's kit-error-code and message, without decoding it", async () => {
     const broker = echoBroker(() => {
       const headers = new Map<string, string>();
@@ -124,6 +134,6 @@ describe("messagePublisher", () => {
 
     const garbled = messagePublisher(echoBroker(() => ({ body: new TextEncoder().encode("{"), headers: new Map(), attempt: 1 })).send, encodeJSONMessage, decodeJSONMessage());
     const bad: unknown = await garbled(background(), {}).catch((thrown: unknown) => thrown);
-    expect(isKitError(bad) && bad.code).toBe(Code.InvalidArgument);
+    expect(isKitError(bad) && bad.code).toBe(Code.Internal); // the reply is the server's fault, not the caller's
   });
 });

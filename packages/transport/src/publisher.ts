@@ -1,4 +1,5 @@
 import { toKitError, type Context, type Endpoint, type KitError } from "@kit/endpoint";
+import { malformedReply } from "./internal/malformed-reply.ts";
 import { readError } from "./message-error.ts";
 import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "./message.ts";
 import { writeTimeout } from "./timeout.ts";
@@ -45,7 +46,8 @@ const empty = new Uint8Array(0);
  * around the broker's own `send`: the request is encoded into a new message, the `before`
  * hooks run, the time left before the context's deadline goes in the `kit-timeout` header, the
  * message is sent; a reply runs through the `after` hooks, fails the call with its
- * `kit-error-code` if it has one, and is decoded otherwise; the `finalizer` hooks run last,
+ * `kit-error-code` if it has one, and is decoded otherwise (a reply the decoder cannot read
+ * fails the call with `internal`, the server's fault); the `finalizer` hooks run last,
  * with the context the hooks returned. Every failure is a `KitError`. Broker packages build their
  * `publisher` on it; applications rarely call it directly.
  *
@@ -101,7 +103,11 @@ export function messagePublisher<Req, Res>(
       for (const hook of after) current = await hook(current, reply);
       const failed = readError(reply.headers);
       if (failed !== undefined) throw failed;
-      return await decode(current, reply);
+      try {
+        return await decode(current, reply);
+      } catch (thrown) {
+        throw malformedReply(thrown, ""); // the reply is the server's: a decode failure is not the caller's fault
+      }
     } catch (thrown) {
       error = toKitError(thrown);
       throw error;

@@ -1,5 +1,6 @@
-import { background, Code, isKitError, KitError, toKitError, type Context } from "@kit/endpoint";
+import { background, Code, KitError, toKitError, type Context } from "@kit/endpoint";
 import { Deadlines } from "./deadlines.ts";
+import { malformedReply } from "./internal/malformed-reply.ts";
 import type { DecodeMessage } from "./message.ts";
 
 /**
@@ -252,12 +253,7 @@ function sendFailure(thrown: unknown): KitError {
  */
 export function replyDecoder<Res>(decode: DecodeMessage<Res>, target: ReplyTarget): DecodeMessage<Res> {
   const unreadable = (thrown: unknown): never => {
-    if (isKitError(thrown) && thrown.code !== Code.InvalidArgument) throw thrown;
-    const why = thrown instanceof Error ? thrown.message : String(thrown);
-    throw new KitError(Code.Internal, `${target.name}: malformed reply: ${why}`, {
-      ...(isKitError(thrown) && thrown.details !== undefined ? { details: thrown.details } : {}),
-      cause: thrown,
-    });
+    throw malformedReply(thrown, `${target.name}: `);
   };
   return (ctx, message) => {
     try {

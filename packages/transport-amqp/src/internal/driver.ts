@@ -72,6 +72,22 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
     this.#prefetch = prefetch;
   }
 
+  /**
+   * Checks what the subscriber needs before it receives: the queue and the dead-letter
+   * exchange exist (`not_found` otherwise), then starts consuming the queue
+   * (`permission_denied` when the user may not read it). RabbitMQ closes the channel on a
+   * failed check, as on a failed consume: open a new channel for a new subscriber.
+   */
+  async ready(signal: AbortSignal): Promise<void> {
+    const { deadLetterExchange, queue } = this.#topology;
+    await checked(`queue ${JSON.stringify(queue)}`, this.#channel.checkQueue(queue));
+    await checked(`exchange ${JSON.stringify(deadLetterExchange)}`, this.#channel.checkExchange(deadLetterExchange));
+    if (signal.aborted) return;
+    await this.#start().catch((thrown: unknown) => {
+      throw refusal(`queue ${JSON.stringify(queue)}`, (thrown as KitError).cause) ?? thrown;
+    });
+  }
+
   async receive(max: number, signal: AbortSignal): Promise<readonly AmqpMessage[]> {
     const stopped = (): boolean => signal.aborted || this.#closing; // read afresh after the await
     if (signal.aborted) return [];
@@ -233,6 +249,24 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
     const waiter = this.#waiter;
     this.#waiter = undefined;
     waiter?.reject(err);
+  }
+}
+
+/** The `KitError` for a check the broker refused: 404 is `not_found`, 403 `permission_denied`; `undefined` for anything else. */
+function refusal(what: string, thrown: unknown): KitError | undefined {
+  const code: unknown = (thrown as { code?: unknown } | null)?.code;
+  const reason = thrown instanceof Error ? thrown.message : String(thrown);
+  if (code === 404) return new KitError(Code.NotFound, `${what} does not exist: ${reason}`, { cause: thrown });
+  if (code === 403) return new KitError(Code.PermissionDenied, `${what} may not be used: ${reason}`, { cause: thrown });
+  return undefined;
+}
+
+/** Awaits a broker check, its refusal as a `KitError` (see {@link refusal}), anything else `unavailable`. */
+async function checked(what: string, check: Promise<unknown>): Promise<void> {
+  try {
+    await check;
+  } catch (thrown) {
+    throw refusal(what, thrown) ?? broke(`cannot check ${what}: ${thrown instanceof Error ? thrown.message : String(thrown)}`, thrown);
   }
 }
 

@@ -1,5 +1,5 @@
-import type { CallOptions, Metadata, StatusObject } from "@grpc/grpc-js";
-import { background, type Context, type KitError } from "@kit/endpoint";
+import { Metadata, type CallOptions, type StatusObject } from "@grpc/grpc-js";
+import { background, toKitError, type Context, type KitError } from "@kit/endpoint";
 import type { ClientOptions, ClientOutcome } from "../client.ts";
 
 const never = background().signal;
@@ -18,6 +18,8 @@ interface ClientCallEvents {
 export class CallWatch {
   header: Metadata | undefined;
   status: StatusObject | undefined;
+  /** Whether the `after` hooks ran for this call (see {@link afterFailure}). */
+  afterRan = false;
   readonly ended: Promise<StatusObject>;
   private readonly signal: AbortSignal;
   private readonly onAbort: () => void;
@@ -48,6 +50,11 @@ export class CallWatch {
   }
 }
 
+/** Whether `signal` has aborted, read afresh (after an await, where a narrowed `signal.aborted` would be stale). */
+export function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
 /** The grpc-js call options for a context: the caller's own, plus the context's deadline. */
 export function callOptions(ctx: Context, options: ClientOptions): CallOptions {
   const base = options.callOptions ?? {};
@@ -66,6 +73,23 @@ export async function runAfter(ctx: Context, options: ClientOptions, header: Met
   let current = ctx;
   for (const hook of options.after ?? []) current = await hook(current, header, trailer);
   return current;
+}
+
+/**
+ * Runs the `after` hooks for a call that failed after it got its status (an error status, or a
+ * failure while decoding), unless they ran already or the caller's context ended the call:
+ * `after` sees every response, errors too. Returns the context, and the error the call fails
+ * with: `error`, or what a hook threw.
+ */
+export async function afterFailure(ctx: Context, options: ClientOptions, watch: CallWatch | undefined, error: KitError): Promise<{ ctx: Context; error: KitError }> {
+  const status = watch?.status;
+  if (status === undefined || watch === undefined || watch.afterRan || ctx.signal.aborted || (options.after?.length ?? 0) === 0) return { ctx, error };
+  watch.afterRan = true;
+  try {
+    return { ctx: await runAfter(ctx, options, watch.header ?? new Metadata(), status.metadata), error };
+  } catch (thrown) {
+    return { ctx, error: toKitError(thrown) };
+  }
 }
 
 /** Runs the finalizers; what they throw is ignored, since they only observe. */

@@ -1,4 +1,4 @@
-import { Metadata, status as Status, type Deadline } from "@grpc/grpc-js";
+import { Metadata, status as Status, type Deadline, type StatusObject } from "@grpc/grpc-js";
 import { background, Code, KitError, withCancel, withDeadline, type CancelFunc, type Context } from "@kit/endpoint";
 import type { ServerOptions, ServerOutcome } from "../server.ts";
 import { serverErrors, statusOf } from "./errors.ts";
@@ -124,11 +124,24 @@ export class ServerCall {
     return this.trailerMetadata;
   }
 
-  /** Turns a thrown value into the error to report and the status to answer with (see `serverErrors`), and reports it. */
-  fail(thrown: unknown): { error: KitError; status: ReturnType<typeof statusOf> } {
+  /**
+   * Turns a thrown value into the error to report and the status to answer with (see
+   * `serverErrors`), reports it, and has the `errorEncoder` make the status, or
+   * `encodeError` when there is none or it fails (its failure is reported too).
+   */
+  async fail(thrown: unknown): Promise<{ error: KitError; status: StatusObject }> {
     const { error, sent } = serverErrors(thrown, this.reason, this.options.exposeErrors === true);
     this.observe(this.ctx, error);
-    return { error, status: statusOf(sent) };
+    const encoder = this.options.errorEncoder;
+    if (encoder === undefined) return { error, status: statusOf(sent) };
+    const trailer = new Metadata();
+    try {
+      const { code, details } = await encoder(this.ctx, sent, trailer);
+      return { error, status: { code, details, metadata: trailer } };
+    } catch (failed) {
+      this.observe(this.ctx, serverErrors(failed, undefined, false).error);
+      return { error, status: statusOf(sent) };
+    }
   }
 
   /** Runs the finalizers and releases the context. */

@@ -56,14 +56,11 @@ export function jetstreamDriver(
 
   return {
     retry: "redeliver",
+    async ready() {
+      ackWait = await ackWaitOf(consumer); // a consumer the subscriber cannot work with rejects ready
+    },
     async receive(max, signal) {
-      if (ackWait === undefined) {
-        const { config } = await consumer.info(true);
-        if (config.ack_policy !== "explicit") {
-          throw new KitError(Code.FailedPrecondition, `consumer ${config.durable_name ?? config.name ?? ""} must have ack_policy "explicit", has "${config.ack_policy}"`);
-        }
-        ackWait = Math.max(1, (config.ack_wait ?? 30_000_000_000) / 1_000_000);
-      }
+      ackWait ??= await ackWaitOf(consumer);
       const every = Math.max(100, Math.floor(ackWait / 2));
       const taken = await puller.take(max, signal);
       return taken.map((raw): JetStreamMessage => {
@@ -126,6 +123,18 @@ export function jetstreamDriver(
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * The consumer's `ack_wait` in milliseconds, once its configuration was checked: the subscriber
+ * needs explicit acks (`failed_precondition` otherwise).
+ */
+async function ackWaitOf(consumer: Consumer): Promise<number> {
+  const { config } = await consumer.info(true);
+  if (config.ack_policy !== "explicit") {
+    throw new KitError(Code.FailedPrecondition, `consumer ${config.durable_name ?? config.name ?? ""} must have ack_policy "explicit", has "${config.ack_policy}"`);
+  }
+  return Math.max(1, (config.ack_wait ?? 30_000_000_000) / 1_000_000);
 }
 
 /**
