@@ -168,6 +168,8 @@ export function server<Req, Res>(
   };
 }
 
+const noop = (): void => undefined;
+
 /** The request's context: the invocation's deadline, or the caller's `kit-timeout` if sooner. */
 // eslint-disable-next-line max-params -- the two halves of the base context, and what sets the deadline
 function withDeadlines(base: Context, cancelBase: CancelFunc, request: LambdaRequest, context: unknown, reserve: number): [Context, CancelFunc] {
@@ -177,7 +179,11 @@ function withDeadlines(base: Context, cancelBase: CancelFunc, request: LambdaReq
   const deadline = invocation === undefined ? caller : caller === undefined ? invocation : Math.min(invocation, caller);
   if (deadline === undefined) return [base, cancelBase];
   const [ctx, cancelTimed] = withDeadline(base, deadline);
+  // The context's timer does not hold the process open; in Lambda's runtime, an endpoint waiting
+  // on nothing else would let the process exit mid-invocation. This one keeps it until the answer.
+  const hold = setTimeout(noop, Math.max(0, deadline - Date.now()) + 1_000);
   return [ctx, (reason) => {
+    clearTimeout(hold);
     cancelTimed(reason);
     cancelBase(reason);
   }];

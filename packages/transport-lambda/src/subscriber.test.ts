@@ -162,7 +162,7 @@ describe("subscriber: FIFO queues", () => {
       return job.id === "a2" ? Promise.reject(new KitError(Code.Unavailable, "down")) : Promise.resolve();
     }, decodeJSONMessage<{ id: string }>(), quiet);
     const ids = ["a1", "b1", "a2", "b2", "a3", "b3"];
-    const records = ids.map((id) => sqsRecord(id, JSON.stringify({ id }), { group: id[0] }));
+    const records = ids.map((id) => sqsRecord(id, JSON.stringify({ id }), { group: id.slice(0, 1) }));
     const response = await handler(sqsEvent(records), lambdaContext());
     expect(failed(response)).toEqual(["a2", "a3"]);
     expect(ran.filter((id) => id.startsWith("a"))).toEqual(["a1", "a2"]);
