@@ -15,8 +15,8 @@ export function parseEvent(event: unknown, context: InvocationContext | undefine
   const kind = requestContext.elb === undefined ? "rest" : "alb";
   const headers = new Headers();
   const multiHeaders = multiMap(event, "multiValueHeaders");
-  if (multiHeaders === undefined) for (const [name, value] of Object.entries(stringMap(event, "headers"))) headers.append(name, value);
-  else for (const [name, values] of Object.entries(multiHeaders)) for (const value of values) headers.append(name, value);
+  if (multiHeaders === undefined) for (const [name, value] of Object.entries(stringMap(event, "headers"))) append(headers, "headers", name, value);
+  else for (const [name, values] of Object.entries(multiHeaders)) for (const value of values) append(headers, "multiValueHeaders", name, value);
   const query = new URLSearchParams();
   const multiQuery = multiMap(event, "multiValueQueryStringParameters");
   const pairs = multiQuery === undefined ? Object.entries(stringMap(event, "queryStringParameters")).map(([k, v]) => [k, [v]] as const) : Object.entries(multiQuery);
@@ -41,9 +41,9 @@ function httpApi(event: Fields, requestContext: Fields, context: InvocationConte
   const http = optionalObject(requestContext, "http", "requestContext.http");
   if (http === undefined) throw malformed("requestContext.http", "an object");
   const headers = new Headers();
-  for (const [name, value] of Object.entries(stringMap(event, "headers"))) headers.append(name, value);
+  for (const [name, value] of Object.entries(stringMap(event, "headers"))) append(headers, "headers", name, value);
   const cookies = stringArray(event, "cookies");
-  if (cookies.length > 0) headers.set("cookie", cookies.join("; "));
+  if (cookies.length > 0) append(headers, "cookies", "cookie", cookies.join("; "));
   return {
     kind: "http",
     method: requiredString(http, "method", "requestContext.http.method").toUpperCase(),
@@ -56,6 +56,15 @@ function httpApi(event: Fields, requestContext: Fields, context: InvocationConte
     event,
     context,
   };
+}
+
+/** Adds a header, refusing a name or value HTTP does not allow (a space in a name, a line break in a value). */
+function append(headers: Headers, field: string, name: string, value: string): void {
+  try {
+    headers.append(name, value);
+  } catch {
+    throw malformed(field === "cookies" ? field : `${field}.${name}`, "a valid HTTP header name and value");
+  }
 }
 
 /** The cookies of a `cookie` header, each `name=value`. */
