@@ -46,6 +46,23 @@ describe("subscriber: partial batch responses", () => {
     expect(failed(response)).toEqual(records.filter((_, n) => n % 7 === 0).map((r) => r.messageId).sort());
   });
 
+  it("handles the largest batch Lambda sends (10,000 records): none lost, none run twice", async () => {
+    const handled = new Uint8Array(10_000);
+    const handler = subscriber((_ctx, job: Job) => {
+      handled[job.n] = (handled[job.n] ?? 0) + 1;
+      return job.n % 1_000 === 0 ? Promise.reject(new KitError(Code.Unavailable, "down")) : Promise.resolve();
+    }, decodeJSONMessage(Job), quiet);
+    const records = Array.from({ length: 10_000 }, (_, n) => sqsRecord(`m${String(n)}`, JSON.stringify({ n })));
+    const response = await handler(sqsEvent(records), lambdaContext(60_000));
+    expect(handled.every((count) => count === 1)).toBe(true);
+    expect(failed(response)).toEqual(Array.from({ length: 10 }, (_, i) => `m${String(i * 1_000)}`).sort());
+  });
+
+  it("answers an empty batch at once", async () => {
+    const handler = subscriber(() => Promise.resolve(), decodeJSONMessage(Job));
+    expect(await handler(sqsEvent([]), lambdaContext())).toEqual({ batchItemFailures: [] });
+  });
+
   it("runs at most `concurrency` records at once", async () => {
     let running = 0;
     let most = 0;
