@@ -46,7 +46,7 @@ async function start(name: string, port: number): Promise<Running> {
 
 async function stop(running: Running | undefined): Promise<void> {
   if (running === undefined) return;
-  if (running.client.exitCode === null) {
+  if (running.client.exitCode === null && running.client.signalCode === null) {
     running.client.kill("SIGKILL");
     await once(running.client, "exit");
   }
@@ -148,6 +148,22 @@ describe("subscriber, run by aws-lambda-ric", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(result.body).toEqual({ batchItemFailures: [{ itemIdentifier: "hang" }] });
     expect(running!.client.exitCode).toBeNull();
+  });
+
+  it("loses nothing when the runtime's process is killed mid-batch: the batch delivered again is handled whole", async () => {
+    const first = running!;
+    const batch = (receiveCount: number) => sqsEvent(Array.from({ length: 20 }, (_, i) => sqsRecord(`k${String(i)}`, '{"sleep":300}', { receiveCount })));
+    const killed = first.api.invoke(JSON.stringify(batch(1)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    first.client.kill("SIGKILL");
+    const [code, signal] = (await once(first.client, "exit")) as [number | null, string | null];
+    expect([code, signal]).toEqual([null, "SIGKILL"]);
+    const gone = await Promise.race([killed, new Promise((resolve) => setTimeout(resolve, 500, "no answer"))]);
+    expect(gone).toBe("no answer"); // as in Lambda: nothing deleted, SQS delivers the batch again
+    await stop(first);
+    running = await start("sqs", portBase + 2);
+    const again = await running.api.invoke(JSON.stringify(batch(2)));
+    expect(again.body).toEqual({ batchItemFailures: [] });
   });
 
   it("reports an event that is not an SQS event as a function error, and goes on serving", async () => {

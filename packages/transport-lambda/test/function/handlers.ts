@@ -19,12 +19,16 @@ const sum: Endpoint<{ a: number; b: number }, { v: number }> = async (_ctx, { a,
 
 export const http = server(sum, decodeJSON<{ a: number; b: number }>(), encodeJSON, { errorHandler: quiet, reserve: 50 });
 
-/** Handles a job; `{ fail: "retry" }` fails with unavailable, `{ fail: "bug" }` with a plain Error, `{ fail: "hang" }` never ends. */
-const job: Endpoint<{ fail?: string }, undefined> = async (_ctx, { fail }) => {
+/**
+ * Handles a job; `{ fail: "retry" }` fails with unavailable, `{ fail: "bug" }` with a plain Error,
+ * `{ fail: "hang" }` never ends, `{ sleep: ms }` takes that long.
+ */
+const job: Endpoint<{ fail?: string; sleep?: number }, undefined> = async (_ctx, { fail, sleep }) => {
+  if (sleep !== undefined) await new Promise((resolve) => setTimeout(resolve, sleep));
   if (fail === "hang") return new Promise(() => undefined);
   if (fail === "retry") throw new KitError(Code.Unavailable, "try later");
   if (fail === "bug") throw new Error("bug");
   return undefined;
 };
 
-export const sqs = subscriber(job, decodeJSONMessage<{ fail?: string }>(), { errorHandler: quiet, reserve: 50 });
+export const sqs = subscriber(job, decodeJSONMessage<{ fail?: string; sleep?: number }>(), { errorHandler: quiet, reserve: 50 });
