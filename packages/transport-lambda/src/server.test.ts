@@ -236,6 +236,23 @@ describe("server: deadlines", () => {
     expect(json(result)).toMatchObject({ code: "deadline_exceeded" });
   });
 
+  it("keeps what an abandoned request still writes out of its 504", async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const handler = server(sum, decodeJSON(Sum), encodeJSON, {
+      after: [async (ctx, res) => {
+        await sleep(300); // past the deadline: the 504 is being answered meanwhile
+        res.headers.set("x-late", "1");
+        res.statusCode = 201;
+        return ctx;
+      }],
+      finalizer: [() => sleep(600)], // the late write lands before the result is made
+    });
+    const timed = { ...httpEvent(), headers: { "content-type": "application/json", "kit-timeout": "100" } };
+    const result = await handler(timed, lambdaContext());
+    expect(result.statusCode).toBe(504);
+    expect(result.headers?.["x-late"]).toBeUndefined();
+  });
+
   it("honours a sooner kit-timeout header, and refuses a malformed one with 400", async () => {
     const timed = { ...httpEvent(), headers: { "content-type": "application/json", "kit-timeout": "30" } };
     const result = await server(hanging, () => undefined, encodeJSON)(timed, lambdaContext(60_000));

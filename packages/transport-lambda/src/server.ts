@@ -114,21 +114,20 @@ export function server<Req, Res>(
   const errorEncoder = options.errorEncoder ?? encodeError;
   const observe = observeErrors(options.errorHandler);
 
-  const answer = async (ctx: Context, thrown: unknown, res: LambdaResponse): Promise<KitError> => {
-    const error = toKitError(thrown);
+  /** The error's answer, in a response of its own: nothing of a half-written success (or one an abandoned endpoint still writes) goes out with it. */
+  const answer = async (ctx: Context, error: KitError, thrown: unknown): Promise<LambdaResponse> => {
     observe(ctx, error);
     const visible = publicError(thrown, exposeErrors);
-    // Nothing of a half-written success goes out with the error.
-    res.statusCode = 200;
-    res.body = undefined;
-    for (const name of [...res.headers.keys()]) res.headers.delete(name);
+    const res = newResponse();
     try {
       await errorEncoder(ctx, visible, res);
     } catch (encoding) {
       observe(ctx, toKitError(encoding));
-      encodeError(ctx, visible, res);
+      const fresh = newResponse();
+      encodeError(ctx, visible, fresh);
+      return fresh;
     }
-    return error;
+    return res;
   };
 
   return async (event, context) => {
@@ -137,22 +136,24 @@ export function server<Req, Res>(
     let ctx = base;
     let request: LambdaRequest | undefined;
     let error: KitError | undefined;
-    const res = newResponse();
+    let res = newResponse();
     try {
       try {
         request = parseEvent(event, context);
         const req = request;
+        const out = res;
         [ctx, cancel] = withDeadlines(base, cancelBase, req, context, reserve);
         await untilAborted(ctx.signal, async () => {
           for (const hook of before) ctx = await hook(ctx, req);
           const decoded = await decode(ctx, req);
           const response = await endpoint(ctx, decoded);
           if (ctx.signal.aborted) throw ctx.signal.reason as Error; // answered already: write nothing
-          for (const hook of after) ctx = await hook(ctx, res);
-          await encode(ctx, res, response);
+          for (const hook of after) ctx = await hook(ctx, out);
+          await encode(ctx, out, response);
         });
       } catch (thrown) {
-        error = await answer(ctx, thrown, res);
+        error = toKitError(thrown);
+        res = await answer(ctx, error, thrown);
       }
       for (const hook of finalizer) {
         try {
