@@ -54,6 +54,12 @@ describe("server: event shapes", () => {
     expect(req?.cookies).toEqual(["s=1", "t=2"]);
   });
 
+  it("reads each cookie of repeated cookie headers", async () => {
+    const { seen, handler } = recording();
+    await handler({ ...restEvent(), multiValueHeaders: { Cookie: ["a=1; b=2", "c=3"] } }, lambdaContext());
+    expect(seen[0]?.cookies).toEqual(["a=1", "b=2", "c=3"]);
+  });
+
   it("answers an HTTP API (payload 2.0) event with the cookies array", async () => {
     const { seen, handler } = recording();
     const result = await handler(httpEvent(), lambdaContext());
