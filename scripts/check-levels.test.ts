@@ -43,6 +43,14 @@ describe("checkLevels", () => {
     expect(checkLevels([facts])).toEqual(["@kit/x: src/a.ts imports zod/mini, but zod is not in its dependencies or peerDependencies"]);
   });
 
+  it("counts a declared @types/<name> as declaring <name>, whose types it is", () => {
+    const facts = pkg("@kit/x", "level2", { devDependencies: { "@types/aws-lambda": "^8" } }, [
+      { file: "test/events.ts", specifier: "aws-lambda", test: true },
+      { file: "src/a.ts", specifier: "aws-lambda", test: false },
+    ]);
+    expect(checkLevels([facts])).toEqual(["@kit/x: src/a.ts imports aws-lambda, but aws-lambda is not in its dependencies or peerDependencies"]);
+  });
+
   it("refuses a package without a level tag and a dependency on an app", () => {
     const untagged = pkg("@kit/y", undefined);
     const app = { ...pkg("addsvc", "app"), dir: "examples/addsvc" };

@@ -85,13 +85,19 @@ export function checkLevels(packages: PackageFacts[]): string[] {
       const imported = packageOf(site.specifier);
       if (imported === undefined || imported === name) continue;
       const declared = site.test ? all : runtime;
-      if (!(imported in declared)) {
+      // A package with no types of its own is typed by DefinitelyTyped's @types/<name> (aws-lambda).
+      if (!(imported in declared) && !(typesPackage(imported) in declared)) {
         const where = site.test ? "dependencies, peerDependencies or devDependencies" : "dependencies or peerDependencies";
         problems.push(`${name}: ${site.file} imports ${site.specifier}, but ${imported} is not in its ${where}`);
       }
     }
   }
   return problems;
+}
+
+/** The DefinitelyTyped package that types `name`: `aws-lambda` → `@types/aws-lambda`, `@scope/x` → `@types/scope__x`. */
+function typesPackage(name: string): string {
+  return `@types/${name.startsWith("@") ? name.slice(1).replace("/", "__") : name}`;
 }
 
 const sourceDirs = ["src", "test"];
