@@ -107,6 +107,9 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
     }
     const reason = granted[0]?.qos ?? 0x80;
     if (reason >= 0x80) throw fromReasonCode(reason, `subscribe to ${this.#options.subscription}`);
+    if (reason < 1) {
+      throw new KitError(Code.FailedPrecondition, `MQTT subscribe to ${this.#options.subscription}: the broker granted QoS 0 only (at most once, no acknowledgements)`);
+    }
   }
 
   receive(max: number, signal: AbortSignal): Promise<readonly MqttMessage[]> {
