@@ -66,7 +66,7 @@ export class OwnMosquitto {
   /** Stops the broker (SIGTERM: it writes its sessions to disk) and waits until it has exited. */
   async stop(): Promise<void> {
     const running = this.#process;
-    if (running === undefined || running.exitCode !== null) return;
+    if (running?.exitCode !== null) return;
     const exited = once(running, "exit");
     running.kill("SIGTERM");
     const killer = setTimeout(() => running.kill("SIGKILL"), 10_000);
