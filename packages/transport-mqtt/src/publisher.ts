@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { Code, KitError, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, PublisherOptions } from "@kit/transport";
-import { messagePublisher, ReplyCorrelator, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
+import { messagePublisher, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
 import type { MqttClient } from "mqtt";
-import { publishConfirmed } from "./internal/client.ts";
+import { publishConfirmed, publishQos1 } from "./internal/client.ts";
+import { confirmed } from "./internal/confirm.ts";
 import { toUserProperties } from "./internal/properties.ts";
 import { replyTopicOf } from "./internal/reply-topic.ts";
 import { isTopicName } from "./internal/topics.ts";
@@ -26,10 +27,6 @@ export interface MqttPublisherOptions extends PublisherOptions {
    */
   readonly replyTopic?: string;
 }
-
-/** The calls of every fire-and-forget publisher waiting for their PUBACK: one timer for all their bounds. */
-const pubacks = new ReplyCorrelator<undefined>();
-let nextPublish = 0;
 
 /**
  * Publishes each request to an MQTT topic at QoS 1, Go kit's publisher shape, and resolves once
@@ -91,12 +88,9 @@ export function publisher<Req, Res>(
   const target = replyTarget("MQTT topic", topic, options.timeout);
   if (decode === undefined) {
     const send: SendMessage<Req> = (ctx, message) => {
-      const id = String(nextPublish++);
-      return pubacks.call(ctx, id, target, () =>
-        publishConfirmed(client, topic, message.body, { userProperties: toUserProperties(message.headers) }, `publish to ${topic}`).then(() => {
-          pubacks.deliver(id, undefined);
-        }),
-      );
+      return confirmed(ctx, target, (done) => {
+        publishQos1(client, topic, message.body, { userProperties: toUserProperties(message.headers) }, done);
+      });
     };
     return messagePublisher<Req, Res>(send, encode, undefined, options);
   }
@@ -112,7 +106,7 @@ export function publisher<Req, Res>(
         // the broker drops a request its caller gave up on: whole seconds, rounded up
         messageExpiryInterval: ctx.deadline === undefined ? undefined : Math.max(1, Math.ceil((ctx.deadline - Date.now()) / 1_000)),
       };
-      const reason = await publishConfirmed(client, topic, message.body, props, `request to ${topic}`);
+      const reason = await publishConfirmed(client, topic, message.body, props);
       if (reason === 0x10) replies.calls.fail(id, new KitError(Code.Unavailable, `MQTT request to ${topic}: no subscription matches the topic`));
     });
   };

@@ -88,35 +88,59 @@ export interface PublishProperties {
   readonly correlationData?: Buffer | undefined;
   /** Seconds after which the broker drops the message undelivered. */
   readonly messageExpiryInterval?: number | undefined;
+  /** Whether the caller needs to know that no subscription matched (0x10). */
+  readonly tellNoMatch?: boolean;
 }
 
 /**
- * Publishes at QoS 1 and resolves with the PUBACK's reason code once the broker confirmed it
- * (0, or 0x10 when no subscription matched); rejects with a `KitError` for a reason code of
- * failure (see `mqttReasonCodes`) or a connection that is down (`unavailable`: not sent).
+ * Publishes at QoS 1 and calls `done` once: with the PUBACK's reason code once the broker
+ * confirmed it (0, or 0x10 when no subscription matched), or with a `KitError` for a reason code
+ * of failure (see `mqttReasonCodes`) or a connection that is down (`unavailable`: not sent).
  *
  * @param client - the client
  * @param topic - where to publish
  * @param body - the payload
- * @param props - user properties, response topic, correlation data
- * @param what - what is being done, for the error's message
+ * @param props - user properties, response topic, correlation data, expiry
+ * @param done - gets the error, or the reason code: 0x10 only where `props.tellNoMatch` asked
+ *   for it (which costs a listener on every packet the client receives), else 0
  */
-// eslint-disable-next-line max-params -- a publish: where, what, with which properties, and what to call it
-export async function publishConfirmed(client: MqttClient, topic: string, body: Uint8Array, props: PublishProperties, what: string): Promise<number> {
-  if (!client.connected) throw new KitError(Code.Unavailable, `MQTT ${what}: not connected to the broker; not sent`);
+// eslint-disable-next-line max-params -- a publish: where, what, with which properties, and whom to tell
+export function publishQos1(client: MqttClient, topic: string, body: Uint8Array, props: PublishProperties, done: (err: KitError | undefined, reason: number) => void): void {
+  if (!client.connected) {
+    done(new KitError(Code.Unavailable, `MQTT publish to ${topic}: not connected to the broker; not sent`), 0);
+    return;
+  }
   const properties: NonNullable<IClientPublishOptions["properties"]> = {};
   if (props.userProperties !== undefined) properties.userProperties = props.userProperties;
   if (props.responseTopic !== undefined) properties.responseTopic = props.responseTopic;
   if (props.correlationData !== undefined) properties.correlationData = props.correlationData;
   if (props.messageExpiryInterval !== undefined) properties.messageExpiryInterval = props.messageExpiryInterval;
-  const noMatch = unmatchedOf(client);
+  const noMatch = props.tellNoMatch === true ? unmatchedOf(client) : undefined;
   const payload = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  try {
-    const sent = await client.publishAsync(topic, payload, { qos: 1, properties });
+  client.publish(topic, payload, { qos: 1, properties }, (err, sent) => {
+    if (err instanceof Error) { // mqtt.js passes null on success
+      done(fromMqttError(err, `publish to ${topic}`), 0);
+      return;
+    }
     const id = sent?.messageId;
-    if (id === undefined || !noMatch.delete(id)) return 0;
-    return 0x10;
-  } catch (thrown) {
-    throw fromMqttError(thrown, what);
-  }
+    done(undefined, id !== undefined && noMatch?.delete(id) === true ? 0x10 : 0);
+  });
+}
+
+/**
+ * {@link publishQos1} as a promise, telling 0x10 (no subscription matched): resolves with the
+ * PUBACK's reason code, rejects with the `KitError`.
+ *
+ * @param client - the client
+ * @param topic - where to publish
+ * @param body - the payload
+ * @param props - user properties, response topic, correlation data, expiry
+ */
+export function publishConfirmed(client: MqttClient, topic: string, body: Uint8Array, props: PublishProperties): Promise<number> {
+  return new Promise((resolve, reject) => {
+    publishQos1(client, topic, body, { ...props, tellNoMatch: true }, (err, reason) => {
+      if (err === undefined) resolve(reason);
+      else reject(err);
+    });
+  });
 }

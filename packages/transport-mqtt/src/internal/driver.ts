@@ -5,7 +5,7 @@ import type { IConnackPacket, IPublishPacket, MqttClient } from "mqtt";
 import { connected, publishConfirmed, sendPuback } from "./client.ts";
 import { fromMqttError, fromReasonCode } from "./errors.ts";
 import { readUserProperties, toUserProperties } from "./properties.ts";
-import { topicMatches } from "./topics.ts";
+import { topicMatcher } from "./topics.ts";
 
 /** The runtime's view of an MQTT delivery, with what the driver needs to settle it. */
 export interface MqttMessage extends Message {
@@ -67,6 +67,7 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
   readonly #client: MqttClient;
   readonly #options: MqttDriverOptions;
   readonly #previous: MqttClient["handleMessage"];
+  readonly #matches: (topic: string) => boolean;
   /** Messages of QoS 1 the broker waits a PUBACK for, by packet identifier. */
   readonly #tracked = new Map<number, MqttMessage>();
   #queue: MqttMessage[] = [];
@@ -78,6 +79,7 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
     this.#client = client;
     this.#options = options;
     this.#up = client.connected;
+    this.#matches = topicMatcher(options.filter);
     this.#previous = client.handleMessage.bind(client);
     client.handleMessage = (packet, callback) => {
       this.#arrive(packet, callback);
@@ -147,7 +149,7 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
     const all = new Map(message.headers as Map<string, string>);
     for (const [name, value] of headers) all.set(name, value);
     const { deadLetterTopic } = this.#options;
-    const reason = await publishConfirmed(this.#client, deadLetterTopic, message.body, { userProperties: toUserProperties(all) }, `dead letter to ${deadLetterTopic}`);
+    const reason = await publishConfirmed(this.#client, deadLetterTopic, message.body, { userProperties: toUserProperties(all) });
     if (reason === 0x10) {
       this.#options.report(new KitError(Code.DataLoss, `MQTT dead letter to ${deadLetterTopic}: no subscription matches it, so the broker dropped it (subscribe to it with a persistent session)`));
     }
@@ -158,7 +160,7 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
     const to = message.reply;
     if (to === undefined) return;
     // 0x10 (no subscriber) means the caller is gone: nothing more to do.
-    await publishConfirmed(this.#client, to, reply.body, { userProperties: toUserProperties(reply.headers), correlationData: message.correlation }, `reply to ${to}`);
+    await publishConfirmed(this.#client, to, reply.body, { userProperties: toUserProperties(reply.headers), correlationData: message.correlation });
   }
 
   /** Stops taking messages: what comes now stays unacknowledged, for the session's next connection. */
@@ -175,7 +177,7 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
   }
 
   #arrive(packet: IPublishPacket, callback: (error?: Error) => void): void {
-    if (!topicMatches(this.#options.filter, packet.topic)) {
+    if (!this.#matches(packet.topic)) {
       this.#previous(packet, callback);
       return;
     }

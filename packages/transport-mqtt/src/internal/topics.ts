@@ -1,13 +1,18 @@
 /**
- * Whether `topic` (a PUBLISH's topic name) matches the topic filter `filter`, as MQTT matches
+ * Whether a topic (a PUBLISH's topic name) matches the topic filter `filter`, as MQTT matches
  * them: `+` is one level, a trailing `#` is that level and every one below, and a topic starting
- * with `$` is matched by no wildcard in the first level.
+ * with `$` is matched by no wildcard in the first level. A filter without wildcards is compared
+ * as it is.
  *
  * @param filter - the topic filter, without a `$share/<group>/` prefix
- * @param topic - the topic name
  */
-export function topicMatches(filter: string, topic: string): boolean {
+export function topicMatcher(filter: string): (topic: string) => boolean {
+  if (!filter.includes("+") && !filter.includes("#")) return (topic) => topic === filter;
   const wanted = filter.split("/");
+  return (topic) => matches(wanted, topic);
+}
+
+function matches(wanted: readonly string[], topic: string): boolean {
   const levels = topic.split("/");
   if (topic.startsWith("$") && (wanted[0] === "+" || wanted[0] === "#")) return false;
   for (let i = 0; i < wanted.length; i++) {
