@@ -36,4 +36,10 @@ describe("README examples", () => {
     expect(expected).toEqual(["placed o-1 42"]);
     expect(printed).toEqual(expected);
   }, 90_000);
+
+  it("runs the request/reply example as written", () => {
+    const { expected, printed } = run(readmeBlock(readme, { heading: "With a `decode`, it is a requester" }), ["sum"]);
+    expect(expected).toEqual(["{ v: 3 }"]);
+    expect(printed).toEqual(expected);
+  }, 90_000);
 });
