@@ -165,6 +165,42 @@ describe("MQTT subscriber", () => {
     expect([...seen.keys()]).toEqual([100]);
   });
 
+  it("dead-letters a request whose response topic is outside the reply namespace, unanswered and not run", async () => {
+    const topic = unique("kit/forged");
+    const dead = await collect(await client(), `${topic}/dead`);
+    const elsewhere = unique("kit/elsewhere");
+    const victim = await client();
+    const answered: string[] = [];
+    victim.on("message", (to) => void answered.push(to));
+    await victim.subscribeAsync(elsewhere, { qos: 1 });
+    let ran = 0;
+    const s = subscriber(session(unique("kit-sub")), topic, () => {
+      ran++;
+      return Promise.resolve({ ok: true });
+    }, decodeJSONMessage(), encodeJSONMessage, { deadLetterTopic: `${topic}/dead`, errorHandler: { handle: () => undefined } });
+    await s.ready;
+    const raw = await client();
+    await raw.publishAsync(topic, "{}", { qos: 1, properties: { responseTopic: elsewhere, correlationData: Buffer.from("1") } });
+    await waitFor("the dead letter", () => dead.length === 1);
+    await sleep(200);
+    await s.close();
+    expect({ ran, answered, code: dead[0]?.props["kit-error-code"] }).toEqual({ ran: 0, answered: [], code: Code.PermissionDenied });
+  });
+
+  it("reports a dead letter that no subscription matched as data_loss", async () => {
+    const topic = unique("kit/nodlq");
+    const reported: KitError[] = [];
+    const s = subscriber(session(unique("kit-sub")), topic, () => Promise.reject(new KitError(Code.InvalidArgument, "poison")), decodeJSONMessage(), encodeJSONMessage, {
+      deadLetterTopic: `${topic}/dead`,
+      errorHandler: { handle: (_ctx, err) => void reported.push(err) },
+    });
+    await s.ready;
+    await publisher(await client(), topic, encodeJSONMessage, undefined)(background(), {});
+    await waitFor("the report", () => reported.some((err) => err.code === Code.DataLoss));
+    await s.close();
+    expect(reported.find((err) => err.code === Code.DataLoss)?.message).toContain("no subscription matches it");
+  });
+
   it("ready rejects with failed_precondition without a persistent session, unavailable without a broker", async () => {
     const ignore = (): void => undefined;
     const clean = await client();
