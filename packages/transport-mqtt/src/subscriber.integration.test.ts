@@ -165,6 +165,29 @@ describe("MQTT subscriber", () => {
     expect([...seen.keys()]).toEqual([100]);
   });
 
+  it("close() past closeTimeout leaves what did not finish unacknowledged: the session's next connection gets it", { timeout: 30_000 }, async () => {
+    const topic = unique("kit/stuck");
+    const clientId = unique("kit-sub");
+    const first = session(clientId);
+    let started = 0;
+    const s = subscriber(first, topic, () => {
+      started++;
+      return new Promise<undefined>(() => undefined); // never finishes
+    }, decodeJob, encodeJSONMessage, { closeTimeout: 100, deadLetterTopic: `${topic}/dead`, errorHandler: { handle: () => undefined } });
+    await s.ready;
+    const send = publisher(await client(), topic, encodeJSONMessage, undefined);
+    for (let n = 0; n < 5; n++) await send(background(), { n });
+    await waitFor("5 started", () => started === 5);
+    await s.close();
+    await first.endAsync();
+    const { seen, handle, duplicates } = counter();
+    const again = subscriber(session(clientId), topic, handle, decodeJob, encodeJSONMessage, { deadLetterTopic: `${topic}/dead` });
+    await again.ready;
+    await waitFor("the 5 again", () => seen.size === 5);
+    await again.close();
+    expect({ handled: seen.size, duplicated: duplicates() }).toEqual({ handled: 5, duplicated: 0 });
+  });
+
   it("dead-letters a request whose response topic is outside the reply namespace, unanswered and not run", async () => {
     const topic = unique("kit/forged");
     const dead = await collect(await client(), `${topic}/dead`);
