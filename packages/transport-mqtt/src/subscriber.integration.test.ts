@@ -66,6 +66,28 @@ describe("MQTT subscriber", () => {
     expect({ handled: seen.size, lost: total - seen.size, duplicated: duplicates() }).toEqual({ handled: total, lost: 0, duplicated: 0 });
   });
 
+  it("shares a group's messages between its members ($share/<group>/<topic>): each once, 0 lost", { timeout: 60_000 }, async () => {
+    const topic = unique("kit/group");
+    const group = unique("billing");
+    const seen = new Map<number, number>();
+    const byMember = [0, 0];
+    const member = (i: number): Endpoint<Job, undefined> => (_ctx, job) => {
+      byMember[i] = (byMember[i] ?? 0) + 1;
+      seen.set(job.n, (seen.get(job.n) ?? 0) + 1);
+      return Promise.resolve(undefined);
+    };
+    const subs = [0, 1].map((i) => subscriber(session(unique("kit-sub")), topic, member(i), decodeJob, encodeJSONMessage, { group, deadLetterTopic: `${topic}/dead` }));
+    await Promise.all(subs.map((s) => s.ready));
+    const send = publisher(await client(), topic, encodeJSONMessage, undefined);
+    for (let n = 0; n < 1_000; n++) await send(background(), { n });
+    await waitFor("every message", () => seen.size === 1_000);
+    await sleep(200);
+    await Promise.all(subs.map((s) => s.close()));
+    const duplicated = [...seen.values()].reduce((sum, times) => sum + times - 1, 0);
+    expect({ handled: seen.size, duplicated }).toEqual({ handled: 1_000, duplicated: 0 });
+    expect(byMember.every((count) => count > 0)).toBe(true);
+  });
+
   it("dead-letters poison, garbage bodies and malformed kit-timeout once each, with kit-error-* user properties", async () => {
     const topic = unique("kit/poison");
     const dead = await collect(await client(), `${topic}/dead`);
