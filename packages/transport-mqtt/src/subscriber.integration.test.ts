@@ -88,6 +88,27 @@ describe("MQTT subscriber", () => {
     expect(byMember.every((count) => count > 0)).toBe(true);
   });
 
+  it("with concurrency 1 and no group, handles a topic's messages in the order they were published, a retry in place included", async () => {
+    const topic = unique("kit/order");
+    const order: number[] = [];
+    let failedOnce = false;
+    const s = subscriber(session(unique("kit-sub"), 1), topic, (_ctx, job: Job) => {
+      if (job.n === 50 && !failedOnce) {
+        failedOnce = true;
+        return Promise.reject(new KitError(Code.Unavailable, "once"));
+      }
+      order.push(job.n);
+      return Promise.resolve(undefined);
+    }, decodeJob, encodeJSONMessage, { concurrency: 1, backoff: fast, deadLetterTopic: `${topic}/dead` });
+    await s.ready;
+    const send = publisher(await client(), topic, encodeJSONMessage, undefined);
+    for (let n = 0; n < 200; n++) await send(background(), { n });
+    await waitFor("all 200", () => order.length === 200);
+    await s.close();
+    expect(order).toEqual(Array.from({ length: 200 }, (_, n) => n));
+    expect(failedOnce).toBe(true);
+  });
+
   it("dead-letters poison, garbage bodies and malformed kit-timeout once each, with kit-error-* user properties", async () => {
     const topic = unique("kit/poison");
     const dead = await collect(await client(), `${topic}/dead`);
