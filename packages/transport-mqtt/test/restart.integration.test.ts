@@ -1,0 +1,114 @@
+// Against a Mosquitto of the test's own (ports 20501-20502, from the system's `mosquitto`):
+// a restart of the broker under load, and a broker that refuses a subscription and a publish.
+import { afterEach, describe, expect, it } from "vitest";
+import { background, Code, isKitError, type Endpoint, type KitError } from "@kit/endpoint";
+import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import type { MqttClient } from "mqtt";
+import { publisher } from "../src/publisher.ts";
+import { subscriber } from "../src/subscriber.ts";
+import { OwnMosquitto } from "./own-mosquitto.ts";
+import { connectMqtt, sessionClient, sleep, unique, waitFor } from "./support.ts";
+
+const clients: MqttClient[] = [];
+const brokers: OwnMosquitto[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
+  await Promise.all(brokers.splice(0).map((b) => b.destroy()));
+});
+
+describe("MQTT across a restart of the broker", () => {
+  it("handles every acknowledged message after the restart, once; publishes while it is down fail fast with unavailable", { timeout: 90_000 }, async () => {
+    const broker = await OwnMosquitto.start(20501);
+    brokers.push(broker);
+    const topic = unique("kit/restart");
+    const seen = new Map<number, number>();
+    let running = 0;
+    let held = true;
+    const handle: Endpoint<{ n: number }, undefined> = async (_ctx, { n }) => {
+      running++;
+      while (held) await sleep(10);
+      seen.set(n, (seen.get(n) ?? 0) + 1);
+      return undefined;
+    };
+    const reported: KitError[] = [];
+    const sub = sessionClient(unique("kit-sub"), 16, broker.url);
+    clients.push(sub);
+    const s = subscriber(sub, topic, handle, decodeJSONMessage(), encodeJSONMessage, {
+      deadLetterTopic: `${topic}/dead`,
+      errorHandler: { handle: (_ctx, err) => void reported.push(err) },
+    });
+    await s.ready;
+    const pub = await connectMqtt(broker.url);
+    clients.push(pub);
+    const send = publisher(pub, topic, encodeJSONMessage, undefined, { timeout: 5_000 });
+    for (let n = 0; n < 100; n++) await send(background(), { n }); // 100 acknowledged by the broker
+    await waitFor("16 in flight", () => running === 16);
+
+    await broker.stop(); // 16 in flight, 84 waiting in the session
+    const downAt = Date.now();
+    await waitFor("the publisher to see the broker gone", () => !pub.connected);
+    const failing = Date.now();
+    const whileDown = await send(background(), { n: -1 }).catch((err: unknown) => err);
+    const failedIn = Date.now() - failing;
+    expect(isKitError(whileDown) && whileDown.code).toBe(Code.Unavailable);
+    held = false; // the 16 finish while the broker is down: their PUBACKs are owed
+    await waitFor("the 16 to finish", () => seen.size === 16);
+
+    await broker.startAgain();
+    const upAt = Date.now();
+    for (;;) {
+      try {
+        await send(background(), { n: 1_000 }); // the first message after the restart
+        break;
+      } catch (err) {
+        if (!(isKitError(err) && err.code === Code.Unavailable)) throw err;
+        await sleep(20);
+      }
+    }
+    await waitFor("the message sent after the restart", () => seen.has(1_000), 30_000);
+    const resumedIn = Date.now() - upAt;
+    await waitFor("all 100 acknowledged before the restart", () => seen.size === 101, 30_000);
+    await sleep(300);
+    await s.close();
+    const duplicated = [...seen.values()].reduce((sum, times) => sum + times - 1, 0);
+    console.log(`restart: down ${String(upAt - downAt)} ms; publish while down failed in ${String(failedIn)} ms; handled again ${String(resumedIn)} ms after the broker was up; 100 acknowledged, ${String(100 - (seen.size - 1))} lost, ${String(duplicated)} duplicated`);
+    expect({ lost: 100 - (seen.size - 1), duplicated }).toEqual({ lost: 0, duplicated: 0 });
+    expect(reported.some((err) => err.code === Code.Unavailable)).toBe(true);
+  });
+});
+
+describe("MQTT against a broker that refuses", () => {
+  it("ready rejects with permission_denied when the broker refuses the connection", async () => {
+    const broker = await OwnMosquitto.start(20502, { config: ["allow_anonymous false"] });
+    brokers.push(broker);
+    const sub = sessionClient(unique("kit-sub"), 16, broker.url);
+    clients.push(sub);
+    const s = subscriber(sub, "kit/orders", () => Promise.resolve(undefined), decodeJSONMessage(), encodeJSONMessage, {
+      deadLetterTopic: "kit/dead",
+      errorHandler: { handle: () => undefined },
+    });
+    await expect(s.ready).rejects.toMatchObject({ code: Code.PermissionDenied });
+  });
+
+  it("ready rejects with failed_precondition when the broker grants QoS 0 only; a publish it refuses is permission_denied", async () => {
+    const broker = await OwnMosquitto.start(20503, { acl: "topic readwrite kit/allowed/#\n", config: ["max_qos 0"] });
+    brokers.push(broker);
+    const sub = sessionClient(unique("kit-sub"), 16, broker.url);
+    clients.push(sub);
+    const s = subscriber(sub, "kit/allowed/orders", () => Promise.resolve(undefined), decodeJSONMessage(), encodeJSONMessage, {
+      deadLetterTopic: "kit/allowed/dead",
+      errorHandler: { handle: () => undefined },
+    });
+    await expect(s.ready).rejects.toMatchObject({ code: Code.FailedPrecondition });
+  });
+
+  it("a publish the broker's ACL refuses fails with permission_denied", async () => {
+    const broker = await OwnMosquitto.start(20504, { acl: "topic readwrite kit/allowed/#\n" });
+    brokers.push(broker);
+    const pub = await connectMqtt(broker.url);
+    clients.push(pub);
+    const send = publisher(pub, "kit/denied/orders", encodeJSONMessage, undefined);
+    await expect(send(background(), {})).rejects.toMatchObject({ code: Code.PermissionDenied });
+    await expect(publisher(pub, "kit/allowed/orders", encodeJSONMessage, undefined)(background(), {})).resolves.toBeUndefined();
+  });
+});
