@@ -251,7 +251,9 @@ describe("server: deadlines", () => {
         res.statusCode = 201;
         return ctx;
       }],
-      finalizer: [() => sleep(600)], // the late write lands before the result is made
+      finalizer: [async () => {
+        await sleep(600); // the late write lands before the result is made
+      }],
     });
     const timed = { ...httpEvent(), headers: { "content-type": "application/json", "kit-timeout": "100" } };
     const result = await handler(timed, lambdaContext());

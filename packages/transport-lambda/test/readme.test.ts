@@ -9,10 +9,14 @@ const readme = fileURLToPath(new URL("../README.md", import.meta.url));
 describe("README example", () => {
   it("answers HTTP events and an SQS batch as its comments say", () => {
     const run = runReadmeExample(readme, { heading: "## Example" });
-    // The retried record is reported once by the default error handler, on stderr.
+    // Each error answered, and the retried record, is reported once by the default error handler, on stderr.
     expect({ status: run.status, stderr: run.stderr.trim().split("\n") }).toEqual({
       status: 0,
-      stderr: ["kit: unavailable: the resizer is busy (no errorHandler was given; pass one to handle errors)"],
+      stderr: [
+        "kit: invalid_argument: can't sum two zeroes (no errorHandler was given; pass one to handle errors)",
+        "kit: invalid_argument: malformed Lambda event: event: want an object (an API Gateway, ALB or function URL event) (no errorHandler was given; pass one to handle errors)",
+        "kit: unavailable: the resizer is busy (no errorHandler was given; pass one to handle errors)",
+      ],
     });
     expect(run.expected).toHaveLength(4);
     expect(run.printed).toEqual(run.expected);
