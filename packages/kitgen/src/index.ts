@@ -1,0 +1,14 @@
+/**
+ * kitgen, Kit's code generator, as a library: {@link generate} renders the code for a service
+ * interface, {@link writeGenerated} writes it atomically and {@link staleFiles} checks it;
+ * {@link main} is the `kitgen` command line.
+ *
+ * @packageDocumentation
+ */
+export { formatDiagnostic, KitgenError, type Diagnostic } from "./diagnostic.ts";
+export { generate, outDir, parseTransports, supportedTransports, type Generated, type GenerateOptions, type Transport } from "./generate.ts";
+export { main, version, type Io } from "./main.ts";
+export type { Field, HttpRoute, Method, Service, WireType } from "./model.ts";
+export { resolveService } from "./resolve-service.ts";
+export { scaffold, type ScaffoldOptions } from "./scaffold.ts";
+export { staleFiles, writeGenerated } from "./write.ts";
