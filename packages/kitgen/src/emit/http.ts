@@ -13,6 +13,18 @@ function encodeResponse(ctx: Context, res: ServerResponse, response: unknown): v
   encodeJSON(ctx, res, response);
 }`;
 
+// Kit's disclosure rule, which the generated server applies before transport-http sees an error.
+const disclosedFunction = `/** Kit's disclosure rule: an error that is not a \`KitError\` reaches the wire as \`internal\` "internal error"; its text stays in \`cause\`. */
+function disclosed<Req, Res>(endpoint: Endpoint<Req, Res>): Endpoint<Req, Res> {
+  return async (ctx, request) => {
+    try {
+      return await endpoint(ctx, request);
+    } catch (err) {
+      throw publicError(err);
+    }
+  };
+}`;
+
 function scalarKind(type: WireType): "string" | "number" | "boolean" {
   if (type.kind === "number" || type.kind === "boolean") return type.kind;
   if (type.kind === "literal") return typeof type.value === "number" ? "number" : typeof type.value === "boolean" ? "boolean" : "string";
@@ -138,19 +150,21 @@ export function emitHttp(service: Service, head: string): string {
   if (service.methods.some(isPlain)) transportHttp.push("decodeJSON", "encodeJSONRequest");
   if (custom.length > 0) transportHttp.push("type OutgoingRequest");
   if (used.some(([n]) => n === "readJSON")) transportHttp.push("readBody");
-  const transport = ["validate", ...(used.some(([n]) => n === "readJSON") ? ["jsonCodec"] : [])].filter((n) => n !== "validate" || custom.length > 0);
+  const transport = [...(used.some(([n]) => n === "readJSON") ? ["jsonCodec"] : []), "publicError", ...(custom.length > 0 ? ["validate"] : [])];
   const schemas = service.methods.flatMap((m) => [schemaName(m.name, "Request"), schemaName(m.name, "Response")]);
   const types = service.methods.flatMap((m) => [`${pascal(m.name)}Request`, `${pascal(m.name)}Response`]);
   const out = [
     head,
     importFrom("type { IncomingMessage, ServerResponse }", "node:http"),
-    importFrom("{ background, Code, KitError, type Context }", "@kit/endpoint"),
-    ...(transport.length > 0 ? [importFrom(`{ ${transport.join(", ")} }`, "@kit/transport")] : []),
+    importFrom("{ background, Code, KitError, type Context, type Endpoint }", "@kit/endpoint"),
+    importFrom(`{ ${transport.join(", ")} }`, "@kit/transport"),
     importFrom(`{ ${transportHttp.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", ""))).join(", ")} }`, "@kit/transport-http"),
     importFrom(`type { ${[`${base}Endpoints`, ...types].join(", ")} }`, `./${file}.endpoints.ts`),
     importFrom(`{ ${schemas.join(", ")} }`, `./${file}.validators.ts`),
     "",
     encodeResponseFunction,
+    "",
+    disclosedFunction,
     "",
     ...used.map(([, text]) => `${text}\n`),
     customText,
@@ -172,17 +186,18 @@ function handler(service: Service): string {
  * The HTTP server of every method: a plain Node \`(req, res)\` handler (node:http, Express,
  * Fastify). Each method has one route: \`POST /<kebab-name>\` with the request object as JSON, or
  * its \`@http\` route; a success is 200 with the result as JSON (204 for \`void\`), a bad request
- * 400 \`invalid_argument\` naming the field, an unknown route 404.
+ * 400 \`invalid_argument\` naming the field, an unknown route 404, an error that is not a
+ * \`KitError\` 500 \`internal\` without its text (the error handler sees it as the \`cause\`).
  *
  * @param endpoints - the endpoints to serve, from \`makeEndpoints\`
  * @param options - \`@kit/transport-http\` server options for every route
  */
 export function httpHandler(endpoints: ${base}Endpoints, options: ServerOptions = {}): Handler {
   const exact = new Map<string, Handler>([
-${exact.map((m) => `    [${JSON.stringify(`${m.http.method} ${m.http.path}`)}, server(endpoints.${m.name}, ${decode(m)}, encodeResponse, options)],`).join("\n")}
+${exact.map((m) => `    [${JSON.stringify(`${m.http.method} ${m.http.path}`)}, server(disclosed(endpoints.${m.name}), ${decode(m)}, encodeResponse, options)],`).join("\n")}
   ]);
   const patterned: (readonly [string, RegExp, Handler])[] = [
-${patterned.map((m) => `    [${JSON.stringify(m.http.method)}, ${m.name}Pattern, server(endpoints.${m.name}, ${decode(m)}, encodeResponse, options)],`).join("\n")}
+${patterned.map((m) => `    [${JSON.stringify(m.http.method)}, ${m.name}Pattern, server(disclosed(endpoints.${m.name}), ${decode(m)}, encodeResponse, options)],`).join("\n")}
   ];
   return (req, res) => {
     const target = req.url ?? "/";
