@@ -10,8 +10,8 @@ import type { Service } from "./model.ts";
 import { baseName, kebab } from "./names.ts";
 import { resolveService } from "./resolve-service.ts";
 
-/** The transports `--transports` accepts; `grpc`, `amqp`, `kafka` and `sqs` are named in the issue but not generated yet. */
-export const supportedTransports = ["http", "nats", "memory"] as const;
+/** The transports `--transports` accepts; `grpc`, `kafka` and `sqs` are not generated yet. */
+export const supportedTransports = ["http", "nats", "amqp", "memory"] as const;
 
 /** A transport kitgen generates. */
 export type Transport = (typeof supportedTransports)[number];
@@ -75,7 +75,7 @@ export function generate(options: GenerateOptions): Generated {
   files.set(`${base}.validators.ts`, emitValidators(service, head));
   files.set(`${base}.middleware.ts`, emitMiddleware(service, head));
   if (transports.includes("http")) files.set(`${base}.http.ts`, emitHttp(service, head));
-  for (const id of ["memory", "nats"] as const) {
+  for (const id of ["memory", "nats", "amqp"] as const) {
     const target = messagingTargets[id];
     if (transports.includes(id) && target !== undefined) files.set(`${base}.${id}.ts`, emitMessaging(service, head, target));
   }

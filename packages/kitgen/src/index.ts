@@ -8,7 +8,22 @@
 export { formatDiagnostic, KitgenError, type Diagnostic } from "./diagnostic.ts";
 export { generate, outDir, parseTransports, supportedTransports, type Generated, type GenerateOptions, type Transport } from "./generate.ts";
 export { main, version, type Io } from "./main.ts";
-export type { Field, HttpRoute, Method, Service, WireType } from "./model.ts";
+export type {
+  ArrayType,
+  Field,
+  HttpRoute,
+  LiteralType,
+  Method,
+  NumberType,
+  ObjectType,
+  PlainType,
+  RecordType,
+  RefType,
+  Service,
+  StringType,
+  UnionType,
+  WireType,
+} from "./model.ts";
 export { resolveService } from "./resolve-service.ts";
 export { scaffold, type ScaffoldOptions } from "./scaffold.ts";
 export { staleFiles, writeGenerated } from "./write.ts";

@@ -1,16 +1,83 @@
+/** A `string`, with the bounds its JSDoc tags give. */
+export interface StringType {
+  /** The kind. */
+  readonly kind: "string";
+  /** `@minLength`. */
+  readonly minLength?: number;
+  /** `@maxLength`. */
+  readonly maxLength?: number;
+  /** `@pattern`, as a regular expression's source (Unicode mode). */
+  readonly pattern?: string;
+}
+
+/** A `number`, with the integer kind and bounds its JSDoc tags give. */
+export interface NumberType {
+  /** The kind. */
+  readonly kind: "number";
+  /** `@int32` or `@int64` (a safe integer). */
+  readonly int?: "int32" | "int64";
+  /** `@min`, inclusive. */
+  readonly min?: number;
+  /** `@max`, inclusive. */
+  readonly max?: number;
+}
+
+/** A type with no parameters: `boolean`, `null`, or `void` (a method's result only). */
+export interface PlainType {
+  /** The kind. */
+  readonly kind: "boolean" | "null" | "void";
+}
+
+/** A literal: `"north"`, `42`, `true`. */
+export interface LiteralType {
+  /** The kind. */
+  readonly kind: "literal";
+  /** The literal's value. */
+  readonly value: string | number | boolean;
+}
+
+/** An array, `T[]`. */
+export interface ArrayType {
+  /** The kind. */
+  readonly kind: "array";
+  /** The element type. */
+  readonly element: WireType;
+}
+
+/** An object with any string keys, `Record<string, T>`. */
+export interface RecordType {
+  /** The kind. */
+  readonly kind: "record";
+  /** The values' type. */
+  readonly value: WireType;
+}
+
+/** An object with known properties. */
+export interface ObjectType {
+  /** The kind. */
+  readonly kind: "object";
+  /** Its properties, in declaration order. */
+  readonly fields: readonly Field[];
+}
+
+/** A union, `A | B`. */
+export interface UnionType {
+  /** The kind. */
+  readonly kind: "union";
+  /** Its members, in order. */
+  readonly members: readonly WireType[];
+}
+
+/** A reference to a named `@recursive` type. */
+export interface RefType {
+  /** The kind. */
+  readonly kind: "ref";
+  /** The type's name, a key of {@link Service.named}. */
+  readonly name: string;
+}
+
 /** A wire type kitgen understands: what a field, argument or result can be. */
-export type WireType =
-  | { readonly kind: "string"; readonly minLength?: number; readonly maxLength?: number; readonly pattern?: string }
-  | { readonly kind: "number"; readonly int?: "int32" | "int64"; readonly min?: number; readonly max?: number }
-  | { readonly kind: "boolean" }
-  | { readonly kind: "null" }
-  | { readonly kind: "void" }
-  | { readonly kind: "literal"; readonly value: string | number | boolean }
-  | { readonly kind: "array"; readonly element: WireType }
-  | { readonly kind: "record"; readonly value: WireType }
-  | { readonly kind: "object"; readonly fields: readonly Field[] }
-  | { readonly kind: "union"; readonly members: readonly WireType[] }
-  | { readonly kind: "ref"; readonly name: string };
+export type WireType = StringType | NumberType | PlainType | LiteralType | ArrayType | RecordType | ObjectType | UnionType | RefType;
 
 /** One property of an object type, or one argument of a method. */
 export interface Field {

@@ -2,7 +2,7 @@
 export const usage = `kitgen: from a TypeScript service interface to endpoints, validators, transports and typed clients.
 
 Usage:
-  kitgen gen <file.ts> [--service Name] [--out dir] [--transports http,nats,memory]
+  kitgen gen <file.ts> [--service Name] [--out dir] [--transports http,nats,amqp,memory]
       Writes the generated code (default out: generated/ beside the file; default transports: all).
   kitgen check <file.ts> [same options]
       Exits 1 and names the stale files when the generated code is not what gen would write now.

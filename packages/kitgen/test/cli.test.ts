@@ -45,6 +45,7 @@ describe("kitgen gen", () => {
     expect(first.status).toBe(0);
     const files = snapshot(out);
     expect(Object.keys(files)).toEqual([
+      "inventory.amqp.ts",
       "inventory.endpoints.ts",
       "inventory.http.ts",
       "inventory.memory.ts",
@@ -66,7 +67,7 @@ describe("kitgen gen", () => {
 
   it("refuses a transport it does not generate, naming the ones it does", () => {
     const run = kitgen("gen", inventoryFile, "--out", temp(), "--transports", "http,carrier-pigeon");
-    expect(run).toMatchObject({ status: 1, err: 'kitgen: unknown or not yet supported transport "carrier-pigeon" (supported: http, nats, memory)\n' });
+    expect(run).toMatchObject({ status: 1, err: 'kitgen: unknown or not yet supported transport "carrier-pigeon" (supported: http, nats, amqp, memory)\n' });
   });
 
   it("writes to generated/ beside the input by default", () => {

@@ -15,13 +15,47 @@ export interface MessagingTarget {
   readonly noun: string;
   /** The subscriber options type the module exports, or `undefined` for `@kit/transport`'s. */
   readonly subscriberOptions: string | undefined;
+  /** Whether the transport declares its queues with `assertTopology` (AMQP). */
+  readonly topology?: boolean;
 }
 
 /** The message transports kitgen writes for. */
 export const messagingTargets: Readonly<Record<string, MessagingTarget>> = {
   memory: { id: "memory", module: "@kit/transport-memory", connection: "MemoryBroker", noun: "queue", subscriberOptions: undefined },
   nats: { id: "nats", module: "@kit/transport-nats", connection: "Parameters<typeof subscriber>[0]", noun: "subject", subscriberOptions: "NatsSubscriberOptions" },
+  amqp: {
+    id: "amqp",
+    module: "@kit/transport-amqp",
+    connection: "Parameters<typeof subscriber>[0]",
+    noun: "queue",
+    subscriberOptions: "AmqpSubscriberOptions",
+    topology: true,
+  },
 };
+
+function moduleImports(target: MessagingTarget): string {
+  if (target.subscriberOptions === undefined) return `publisher, subscriber, type ${target.connection}`;
+  return `${target.topology === true ? "assertTopology, " : ""}publisher, subscriber, type ${target.subscriberOptions}`;
+}
+
+function topologyFunction(service: Service, target: MessagingTarget): string {
+  if (target.topology !== true) return "";
+  const base = baseName(service.name);
+  const Id = pascal(target.id);
+  return `
+/**
+ * Declares every method's queue with its retry queue and dead letter (\`assertTopology\`), as
+ * the subscribers need them. Idempotent: run it at start-up.
+ *
+ * @param connection - a confirm channel
+ * @param options - queue names
+ */
+export async function ${target.id}Topology(connection: ${Id}Connection, options: ${Id}Options = {}): Promise<void> {
+  const methods = Object.keys(${camel(base)}${Id}Names) as (keyof ${base}Endpoints)[];
+  await Promise.all(methods.map((method) => assertTopology(connection, ${target.id}Name(options, method))));
+}
+`;
+}
 
 /** `<base>.<transport>.ts`: a subscriber per method and a transport (a publisher per method). */
 export function emitMessaging(service: Service, head: string, target: MessagingTarget): string {
@@ -33,7 +67,7 @@ export function emitMessaging(service: Service, head: string, target: MessagingT
   const imports = [
     head,
     importFrom(`{ decodeJSONMessage, encodeJSONMessage, type PublisherOptions, type Subscriber${target.subscriberOptions === undefined ? ", type SubscriberOptions" : ""} }`, "@kit/transport"),
-    importFrom(`{ ${id === "memory" ? "publisher, subscriber, type MemoryBroker" : `publisher, subscriber, type ${target.subscriberOptions ?? ""}`} }`, target.module),
+    importFrom(`{ ${moduleImports(target)} }`, target.module),
     importFrom(`type { ${base}Endpoints }`, `./${file}.endpoints.ts`),
     importFrom(`{ ${schemas.join(", ")} }`, `./${file}.validators.ts`),
     "",
@@ -104,5 +138,5 @@ ${service.methods
   };
 }
 `;
-  return `${imports.join("\n")}${body}`;
+  return `${imports.join("\n")}\n${body}${topologyFunction(service, target)}`;
 }
