@@ -12,6 +12,8 @@ export interface Args {
   readonly help: boolean;
   /** `--version` / `-v`. */
   readonly version: boolean;
+  /** `--watch`, for `gen`. */
+  readonly watch: boolean;
 }
 
 const withValue = new Set(["service", "out", "transports", "dir", "kit-version"]);
@@ -27,10 +29,12 @@ export function parseArgs(argv: readonly string[]): Args {
   const options = new Map<string, string>();
   let help = false;
   let version = false;
+  let watch = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     if (arg === "--help" || arg === "-h") help = true;
     else if (arg === "--version" || arg === "-v") version = true;
+    else if (arg === "--watch") watch = true;
     else if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       const name = arg.slice(2, eq === -1 ? undefined : eq);
@@ -41,5 +45,5 @@ export function parseArgs(argv: readonly string[]): Args {
     } else positional.push(arg);
   }
   const [command, ...rest] = positional;
-  return { command, positional: rest, options, help, version };
+  return { command, positional: rest, options, help, version, watch };
 }

@@ -7,7 +7,8 @@
  */
 export { formatDiagnostic, KitgenError, type Diagnostic } from "./diagnostic.ts";
 export { generate, outDir, parseTransports, supportedTransports, type Generated, type GenerateOptions, type Transport } from "./generate.ts";
-export { main, version, type Io } from "./main.ts";
+export type { Io } from "./io.ts";
+export { main, version } from "./main.ts";
 export type {
   ArrayType,
   Field,
@@ -26,4 +27,5 @@ export type {
 } from "./model.ts";
 export { resolveService } from "./resolve-service.ts";
 export { scaffold, type ScaffoldOptions } from "./scaffold.ts";
+export { watchGen, type Watcher } from "./watch.ts";
 export { staleFiles, writeGenerated } from "./write.ts";

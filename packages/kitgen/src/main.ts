@@ -2,17 +2,12 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "./args.ts";
 import { KitgenError } from "./diagnostic.ts";
 import { generate, type GenerateOptions } from "./generate.ts";
+import type { Io } from "./io.ts";
 import { scaffold } from "./scaffold.ts";
 import { usage } from "./usage.ts";
+import { watchGen } from "./watch.ts";
 import { staleFiles, writeGenerated } from "./write.ts";
 
-/** Where {@link main} writes: stdout and stderr, as functions so tests can collect them. */
-export interface Io {
-  /** Normal output. */
-  readonly out: (text: string) => void;
-  /** Errors. */
-  readonly err: (text: string) => void;
-}
 
 /** kitgen's own version, from its package.json. */
 export function version(): string {
@@ -46,6 +41,10 @@ function run(argv: readonly string[], io: Io): number {
   const [first] = args.positional;
   switch (args.command) {
     case "gen": {
+      if (args.watch) {
+        watchGen(genOptions(first, args.options), io); // runs until the process is stopped
+        return 0;
+      }
       const generated = generate(genOptions(first, args.options));
       for (const name of writeGenerated(generated)) io.out(`wrote ${name}\n`);
       return 0;

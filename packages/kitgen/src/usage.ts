@@ -2,8 +2,9 @@
 export const usage = `kitgen: from a TypeScript service interface to endpoints, validators, transports and typed clients.
 
 Usage:
-  kitgen gen <file.ts> [--service Name] [--out dir] [--transports http,nats,amqp,memory]
-      Writes the generated code (default out: generated/ beside the file; default transports: all).
+  kitgen gen <file.ts> [--service Name] [--out dir] [--transports http,nats,amqp,memory] [--watch]
+      Writes the generated code (default out: generated/ beside the file; default transports: all);
+      with --watch, again whenever a .ts file beside the input changes.
   kitgen check <file.ts> [same options]
       Exits 1 and names the stale files when the generated code is not what gen would write now.
   kitgen new <name> [--dir path]
