@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { inventoryFile, inventoryOut } from "./support/paths.ts";
+import { catalogFile, inventoryFile, inventoryOut } from "./support/paths.ts";
 import { kitgen } from "./support/run.ts";
 
 const temps: string[] = [];
@@ -101,8 +101,9 @@ describe("kitgen gen", () => {
 });
 
 describe("kitgen check", () => {
-  it("passes on the committed generated code of the fixture", () => {
+  it("passes on the committed generated code of the fixtures", () => {
     expect(kitgen("check", inventoryFile, "--out", inventoryOut)).toEqual({ status: 0, out: "", err: "" });
+    expect(kitgen("check", catalogFile, "--transports", "http")).toEqual({ status: 0, out: "", err: "" });
   });
 
   it("fails naming the file that was edited by hand, and a missing one", () => {
