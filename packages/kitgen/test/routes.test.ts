@@ -19,7 +19,7 @@ beforeAll(async () => {
   server = createServer(httpHandler(makeEndpoints(impl)));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  svc = catalogClient(httpTransport(`${url}`));
+  svc = catalogClient(httpTransport(url));
 });
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));

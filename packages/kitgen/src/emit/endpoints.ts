@@ -72,6 +72,12 @@ export function emitEndpoints(service: Service, head: string, sourceImport: stri
 }
 
 function clientMethod(s: string, m: Method): string {
+  const call = `endpoints.${m.name}(ctx, ${requestFromArgs(m)})`;
+  if (m.args.length > 3) {
+    // More than four parameters would fail the common max-params lint rule: take them as a tuple.
+    const names = ["ctx", ...m.args.map((a) => a.name)].join(", ");
+    return `    ${m.name}: (...args: Parameters<${s}[${JSON.stringify(m.name)}]>) => {\n      const [${names}] = args;\n      return ${call};\n    },`;
+  }
   const params = ["ctx: Context", ...m.args.map((a, i) => `${a.name}${a.optional ? "?" : ""}: Parameters<${s}[${JSON.stringify(m.name)}]>[${i + 1}]`)];
-  return `    ${m.name}: (${params.join(", ")}) => endpoints.${m.name}(ctx, ${requestFromArgs(m)}),`;
+  return `    ${m.name}: (${params.join(", ")}) => ${call},`;
 }
