@@ -5,7 +5,7 @@ import type { WireType } from "../../src/model.ts";
 function stringArb(t: Extract<WireType, { kind: "string" }>): fc.Arbitrary<string> {
   const minLength = t.minLength ?? 0;
   const maxLength = t.maxLength ?? 12;
-  const base = t.pattern === undefined ? fc.string({ minLength, maxLength }) : fc.stringMatching(new RegExp(t.pattern, "u"));
+  const base = t.pattern === undefined ? fc.string({ minLength, maxLength, unit: "grapheme" }) : fc.stringMatching(new RegExp(t.pattern, "u"));
   return base.filter((s) => s.length >= minLength && s.length <= (t.maxLength ?? Infinity));
 }
 
@@ -39,7 +39,7 @@ export function arbitraryOf(t: WireType, named: ReadonlyMap<string, WireType>, d
       return depth > 6 ? fc.constant([]) : fc.array(arbitraryOf(t.element, named, depth + 1), { maxLength: 4 });
     case "record":
       return fc
-        .dictionary(fc.string().filter((k) => k !== "__proto__"), arbitraryOf(t.value, named, depth + 1), { maxKeys: 3 })
+        .dictionary(fc.string({ unit: "grapheme" }).filter((k) => k !== "__proto__"), arbitraryOf(t.value, named, depth + 1), { maxKeys: 3 })
         .map((d) => ({ ...d }));
     case "object": {
       const model = Object.fromEntries(t.fields.map((f) => [f.name, arbitraryOf(f.type, named, depth + 1)]));
