@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The `kitgen` command: runs the compiled command line.
+import "../dist/cli.js";

@@ -1,0 +1,221 @@
+import { importFrom } from "./header.ts";
+import type { Service, WireType } from "../model.ts";
+import { baseName, kebab, pascal } from "../names.ts";
+
+/** The runtime the validators share: small checkers composed per type, with no library. */
+const core = `
+type Path = readonly (string | number)[];
+interface Issue {
+  readonly message: string;
+  readonly path: Path;
+}
+type Check<T> = (value: unknown, path: Path, issues: Issue[]) => T;
+
+const invalid: unique symbol = Symbol("invalid");
+
+function fail(issues: Issue[], path: Path, message: string): typeof invalid {
+  issues.push({ message, path });
+  return invalid;
+}
+
+function schema<T>(check: Check<unknown>): Schema<T> {
+  return {
+    "~standard": {
+      version: 1,
+      vendor: "kitgen",
+      validate: (value: unknown) => {
+        const issues: Issue[] = [];
+        const out = check(value, [], issues);
+        return issues.length === 0 ? { value: out as T } : { issues };
+      },
+    },
+  };
+}
+`;
+
+/** The checkers, each emitted only when a schema uses it (unused code would fail `noUnusedLocals`). */
+const helpers: Readonly<Record<string, string>> = {
+  str: `
+function str(minLength: number, maxLength: number, pattern: RegExp | undefined): Check<unknown> {
+  return (value, path, issues) => {
+    if (typeof value !== "string") return fail(issues, path, "expected a string");
+    if (value.length < minLength) return fail(issues, path, \`expected at least \${minLength} characters\`);
+    if (value.length > maxLength) return fail(issues, path, \`expected at most \${maxLength} characters\`);
+    if (pattern !== undefined && !pattern.test(value)) return fail(issues, path, \`expected to match \${String(pattern)}\`);
+    return value;
+  };
+}
+`,
+  num: `
+function num(int: "" | "int32" | "int64", min: number, max: number): Check<unknown> {
+  return (value, path, issues) => {
+    if (typeof value !== "number" || !Number.isFinite(value)) return fail(issues, path, "expected a number");
+    if (int !== "" && !Number.isInteger(value)) return fail(issues, path, "expected an integer");
+    if (int === "int32" && (value < -2147483648 || value > 2147483647)) return fail(issues, path, "expected a 32-bit integer");
+    if (int === "int64" && !Number.isSafeInteger(value)) return fail(issues, path, "expected a safe integer");
+    if (value < min) return fail(issues, path, \`expected at least \${min}\`);
+    if (value > max) return fail(issues, path, \`expected at most \${max}\`);
+    return value;
+  };
+}
+`,
+  bool: `
+const bool: Check<unknown> = (value, path, issues) => (typeof value === "boolean" ? value : fail(issues, path, "expected a boolean"));
+`,
+  nul: `
+const nul: Check<unknown> = (value, path, issues) => (value === null ? value : fail(issues, path, "expected null"));
+`,
+  nothing: `
+const nothing: Check<unknown> = (value, path, issues) => (value === undefined ? value : fail(issues, path, "expected no value"));
+`,
+  lit: `
+function lit(expected: string | number | boolean): Check<unknown> {
+  return (value, path, issues) => (value === expected ? value : fail(issues, path, \`expected \${JSON.stringify(expected)}\`));
+}
+`,
+  arr: `
+function arr(element: Check<unknown>): Check<unknown> {
+  return (value, path, issues) => {
+    if (!Array.isArray(value)) return fail(issues, path, "expected an array");
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(element(value[i], [...path, i], issues));
+    return out;
+  };
+}
+`,
+  isObject: `
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+`,
+  rec: `
+function rec(element: Check<unknown>): Check<unknown> {
+  return (value, path, issues) => {
+    if (!isObject(value)) return fail(issues, path, "expected an object");
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, element(item, [...path, key], issues)]));
+  };
+}
+`,
+  obj: `
+function obj(fields: readonly (readonly [string, boolean, Check<unknown>])[]): Check<unknown> {
+  return (value, path, issues) => {
+    if (!isObject(value)) return fail(issues, path, "expected an object");
+    const out: Record<string, unknown> = {};
+    for (const [name, optional, check] of fields) {
+      const item = value[name];
+      if (item === undefined) {
+        if (!optional) fail(issues, [...path, name], "required");
+        continue;
+      }
+      out[name] = check(item, [...path, name], issues);
+    }
+    return out;
+  };
+}
+`,
+  oneOf: `
+function oneOf(members: readonly Check<unknown>[], expected: string): Check<unknown> {
+  return (value, path, issues) => {
+    for (const member of members) {
+      const tried: Issue[] = [];
+      const out = member(value, path, tried);
+      if (tried.length === 0) return out;
+    }
+    return fail(issues, path, \`expected \${expected}\`);
+  };
+}
+`,
+};
+
+/** The helpers `code` uses, with the ones they use in turn, in a stable order. */
+function helpersFor(code: string): string[] {
+  const used = new Set(Object.keys(helpers).filter((name) => new RegExp(`(?<![\\w"])${name}(?![\\w"])`).test(code)));
+  if (used.has("rec") || used.has("obj")) used.add("isObject");
+  return Object.keys(helpers).filter((name) => used.has(name));
+}
+
+/** A readable name of a wire type, for union messages: `"a" | "b" | null`. */
+export function describe(type: WireType): string {
+  switch (type.kind) {
+    case "literal":
+      return JSON.stringify(type.value);
+    case "array":
+      return `${describe(type.element)}[]`;
+    case "record":
+    case "object":
+      return "an object";
+    case "union":
+      return type.members.map(describe).join(" | ");
+    case "ref":
+      return type.name;
+    case "void":
+      return "no value";
+    case "string":
+    case "number":
+    case "boolean":
+    case "null":
+      return type.kind;
+  }
+}
+
+/** The checker expression for a wire type. */
+export function checkExpression(type: WireType): string {
+  switch (type.kind) {
+    case "string":
+      return `str(${type.minLength ?? 0}, ${type.maxLength ?? "Infinity"}, ${type.pattern === undefined ? "undefined" : `new RegExp(${JSON.stringify(type.pattern)}, "u")`})`;
+    case "number":
+      return `num(${JSON.stringify(type.int ?? "")}, ${type.min ?? "-Infinity"}, ${type.max ?? "Infinity"})`;
+    case "boolean":
+      return "bool";
+    case "null":
+      return "nul";
+    case "void":
+      return "nothing";
+    case "literal":
+      return `lit(${JSON.stringify(type.value)})`;
+    case "array":
+      return `arr(${checkExpression(type.element)})`;
+    case "record":
+      return `rec(${checkExpression(type.value)})`;
+    case "object":
+      return `obj([${type.fields.map((f) => `[${JSON.stringify(f.name)}, ${f.optional}, ${checkExpression(f.type)}]`).join(", ")}])`;
+    case "union":
+      return `oneOf([${type.members.map(checkExpression).join(", ")}], ${JSON.stringify(describe(type))})`;
+    case "ref":
+      return `(value, path, issues) => check${type.name}(value, path, issues)`;
+  }
+}
+
+/** The name of a method's request (or response) schema: `getItemRequest`. */
+export function schemaName(method: string, side: "Request" | "Response"): string {
+  return `${method}${side}`;
+}
+
+/** `<base>.validators.ts`: a Standard Schema for every request and response. */
+export function emitValidators(service: Service, head: string): string {
+  const base = kebab(baseName(service.name));
+  const typeNames = service.methods.flatMap((m) => [`${pascal(m.name)}Request`, `${pascal(m.name)}Response`]);
+  const lines = [
+    head,
+    importFrom("type { Schema }", "@kit/transport"),
+    importFrom(`type { ${typeNames.join(", ")} }`, `./${base}.endpoints.ts`),
+  ];
+  const body: string[] = [];
+  for (const [name, type] of service.named) {
+    body.push(`const check${name}: Check<unknown> = ${checkExpression(type)};`);
+  }
+  for (const m of service.methods) {
+    const request = { kind: "object", fields: m.args } as const;
+    body.push(
+      "",
+      `/** Checks ${m.name}'s request and gives it its type; a bad value's issues name the field path. */`,
+      `export const ${schemaName(m.name, "Request")}: Schema<${pascal(m.name)}Request> = schema(${checkExpression(request)});`,
+      "",
+      `/** Checks ${m.name}'s response and gives it its type. */`,
+      `export const ${schemaName(m.name, "Response")}: Schema<${pascal(m.name)}Response> = schema(${checkExpression(m.result)});`,
+    );
+  }
+  const code = body.join("\n");
+  lines.push(core, ...helpersFor(code).map((name) => helpers[name] ?? ""), code);
+  return `${lines.join("\n")}\n`;
+}

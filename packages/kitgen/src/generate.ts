@@ -1,0 +1,83 @@
+import { dirname, join, relative, resolve as resolvePath, sep } from "node:path";
+import { emitEndpoints } from "./emit/endpoints.ts";
+import { header } from "./emit/header.ts";
+import { emitHttp } from "./emit/http.ts";
+import { emitMessaging, messagingTargets } from "./emit/messaging.ts";
+import { emitMiddleware } from "./emit/middleware.ts";
+import { emitValidators } from "./emit/validators.ts";
+import { KitgenError } from "./diagnostic.ts";
+import type { Service } from "./model.ts";
+import { baseName, kebab } from "./names.ts";
+import { resolveService } from "./resolve-service.ts";
+
+/** The transports `--transports` accepts; `grpc`, `kafka` and `sqs` are not generated yet. */
+export const supportedTransports = ["http", "nats", "amqp", "memory"] as const;
+
+/** A transport kitgen generates. */
+export type Transport = (typeof supportedTransports)[number];
+
+/** What {@link generate} needs. */
+export interface GenerateOptions {
+  /** The `.ts` file declaring the service interface. */
+  readonly file: string;
+  /** The interface's name, when the file exports several. */
+  readonly service?: string;
+  /** The output folder; default `generated/` beside the file. */
+  readonly out?: string;
+  /** The transports to write; default all of {@link supportedTransports}. */
+  readonly transports?: readonly string[];
+}
+
+/** What {@link generate} made: the output folder and each file's name and text. */
+export interface Generated {
+  /** The resolved service. */
+  readonly service: Service;
+  /** The absolute output folder. */
+  readonly out: string;
+  /** File name (in `out`) → content, in a stable order. */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/** The output folder for `options`: `--out`, or `generated/` beside the input. */
+export function outDir(options: GenerateOptions): string {
+  return resolvePath(options.out ?? join(dirname(resolvePath(options.file)), "generated"));
+}
+
+/** Checks the `--transports` list. */
+export function parseTransports(list: readonly string[] | undefined): Transport[] {
+  if (list === undefined) return [...supportedTransports];
+  const out: Transport[] = [];
+  for (const name of list) {
+    if (!(supportedTransports as readonly string[]).includes(name)) {
+      throw new KitgenError(`kitgen: unknown or not yet supported transport ${JSON.stringify(name)} (supported: ${supportedTransports.join(", ")})`);
+    }
+    if (!out.includes(name as Transport)) out.push(name as Transport);
+  }
+  return out;
+}
+
+/**
+ * Resolves the service in `options.file` and renders every generated file in memory; writes
+ * nothing. Throws {@link KitgenError} when the interface cannot be mapped.
+ *
+ * @param options - the input file, service name, output folder and transports
+ */
+export function generate(options: GenerateOptions): Generated {
+  const transports = parseTransports(options.transports);
+  const service = resolveService(options.file, options.service);
+  const out = outDir(options);
+  const source = relative(out, resolvePath(options.file)).split(sep).join("/");
+  const sourceImport = source.startsWith(".") ? source : `./${source}`;
+  const head = header(source);
+  const base = kebab(baseName(service.name));
+  const files = new Map<string, string>();
+  files.set(`${base}.endpoints.ts`, emitEndpoints(service, head, sourceImport));
+  files.set(`${base}.validators.ts`, emitValidators(service, head));
+  files.set(`${base}.middleware.ts`, emitMiddleware(service, head));
+  if (transports.includes("http")) files.set(`${base}.http.ts`, emitHttp(service, head));
+  for (const id of ["memory", "nats", "amqp"] as const) {
+    const target = messagingTargets[id];
+    if (transports.includes(id) && target !== undefined) files.set(`${base}.${id}.ts`, emitMessaging(service, head, target));
+  }
+  return { service, out, files };
+}

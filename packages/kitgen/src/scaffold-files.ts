@@ -1,0 +1,220 @@
+import { importFrom } from "./emit/header.ts";
+import { pascal } from "./names.ts";
+
+/** The names a scaffolded package is made of, from its kebab-case name. */
+export interface ScaffoldNames {
+  /** The package's name: `greeter`. */
+  readonly name: string;
+  /** The interface: `GreeterService`. */
+  readonly service: string;
+  /** The implementation class: `Greeter`. */
+  readonly impl: string;
+  /** The generated files' prefix and the client's stem: `greeter`. */
+  readonly file: string;
+  /** The client function: `greeterClient`. */
+  readonly client: string;
+}
+
+/** The names for a package called `name` (kebab-case). */
+export function scaffoldNames(name: string): ScaffoldNames {
+  const impl = name.split("-").map(pascal).join("");
+  return { name, service: `${impl}Service`, impl, file: name, client: `${impl.charAt(0).toLowerCase()}${impl.slice(1)}Client` };
+}
+
+/** `src/service.ts`: the interface and a stub implementation. */
+export function serviceFile(n: ScaffoldNames): string {
+  return `// The ${n.name} service: its interface (what kitgen reads) and its implementation.
+// Change the interface, then run \`pnpm gen\` to regenerate src/generated/.
+${importFrom("{ Code, KitError, type Context }", "@kit/endpoint")}
+
+/** What greet answers. */
+export interface Greeting {
+  readonly message: string;
+  /** How many greetings this instance has given. @int32 @min 1 */
+  readonly count: number;
+}
+
+/** The ${n.name} service. */
+export interface ${n.service} {
+  /** Greets someone by name. */
+  greet(ctx: Context, /** @minLength 1 @maxLength 64 */ name: string): Promise<Greeting>;
+  /** An event: someone left. It has no reply. */
+  farewell(ctx: Context, name: string): Promise<void>;
+}
+
+/** The implementation: plain code that knows nothing of transports. */
+export class ${n.impl} implements ${n.service} {
+  private count = 0;
+  readonly left: string[] = [];
+
+  greet(_ctx: Context, name: string): Promise<Greeting> {
+    if (name === "nobody") return Promise.reject(new KitError(Code.NotFound, "nobody is not here"));
+    this.count += 1;
+    return Promise.resolve({ message: \`hello, \${name}\`, count: this.count });
+  }
+
+  farewell(_ctx: Context, name: string): Promise<void> {
+    this.left.push(name);
+    return Promise.resolve();
+  }
+}
+`;
+}
+
+/** `src/main.ts`: serves HTTP, and NATS when \`NATS_URL\` is set. */
+export function mainFile(n: ScaffoldNames): string {
+  return `// Serves the ${n.name} service over HTTP (PORT, default 8080) and, when NATS_URL is set, over NATS.
+${importFrom("{ createServer }", "node:http")}
+${importFrom("type { AddressInfo }", "node:net")}
+${importFrom("{ logfmtLogger }", "@kit/log")}
+${importFrom("{ memory }", "@kit/metrics")}
+${importFrom("{ connect }", "@nats-io/transport-node")}
+${importFrom("{ makeEndpoints }", `./generated/${n.file}.endpoints.ts`)}
+${importFrom("{ httpHandler }", `./generated/${n.file}.http.ts`)}
+${importFrom("{ withMiddleware }", `./generated/${n.file}.middleware.ts`)}
+${importFrom("{ natsSubscribers }", `./generated/${n.file}.nats.ts`)}
+${importFrom(`{ ${n.impl} }`, "./service.ts")}
+
+const logger = logfmtLogger(process.stdout);
+const metrics = memory(); // swap for @kit/metrics-prometheus to expose them
+const endpoints = withMiddleware(makeEndpoints(new ${n.impl}()), { logger, metrics });
+
+const server = createServer(httpHandler(endpoints));
+server.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? "127.0.0.1", () => {
+  const { address, port } = server.address() as AddressInfo;
+  logger.log("msg", "serving HTTP", "url", \`http://\${address}:\${port}\`);
+});
+
+const natsUrl = process.env.NATS_URL;
+const nc = natsUrl === undefined ? undefined : await connect({ servers: natsUrl });
+const subscribers = nc === undefined ? undefined : natsSubscribers(nc, endpoints);
+if (subscribers !== undefined) {
+  await subscribers.ready;
+  logger.log("msg", "serving NATS", "url", natsUrl);
+}
+
+const stop = async (): Promise<void> => {
+  server.close();
+  await subscribers?.close();
+  await nc?.close();
+};
+process.once("SIGINT", () => void stop());
+process.once("SIGTERM", () => void stop());
+`;
+}
+
+/** `test/service.test.ts`: the service over the in-memory transport, with Node's test runner. */
+export function testFile(n: ScaffoldNames): string {
+  return `// The ${n.name} service end to end on the in-memory transport: no broker, no network.
+${importFrom("assert", "node:assert/strict")}
+${importFrom("{ test }", "node:test")}
+${importFrom("{ background, isKitError, withTimeout }", "@kit/endpoint")}
+${importFrom("{ MemoryBroker }", "@kit/transport-memory")}
+${importFrom(`{ ${n.client}, makeEndpoints }`, `../src/generated/${n.file}.endpoints.ts`)}
+${importFrom("{ memorySubscribers, memoryTransport }", `../src/generated/${n.file}.memory.ts`)}
+${importFrom(`{ ${n.impl} }`, "../src/service.ts")}
+
+test("greet answers, and bad input is invalid_argument naming the field", async () => {
+  const broker = new MemoryBroker();
+  const impl = new ${n.impl}();
+  const seen: string[] = []; // what the subscribers' error handler saw (Kit logs it to stderr without one)
+  const subscribers = memorySubscribers(broker, makeEndpoints(impl), { subscriber: { errorHandler: { handle: (_ctx, err) => void seen.push(err.code) } } });
+  const client = ${n.client}(memoryTransport(broker));
+  const [ctx, cancel] = withTimeout(background(), 5_000);
+  try {
+    assert.deepEqual(await client.greet(ctx, "kit"), { message: "hello, kit", count: 1 });
+    await assert.rejects(client.greet(ctx, ""), (err) => isKitError(err) && err.code === "invalid_argument" && err.message === "name: expected at least 1 characters");
+    await assert.rejects(client.greet(ctx, "nobody"), (err) => isKitError(err) && err.code === "not_found");
+    await client.farewell(ctx, "kit");
+    await broker.idle("${n.file}.farewell");
+    assert.deepEqual(impl.left, ["kit"]);
+    assert.deepEqual(seen, ["invalid_argument", "not_found"]);
+  } finally {
+    cancel();
+    await subscribers.close();
+  }
+});
+`;
+}
+
+/** `package.json`, with only the packages the code imports. */
+export function packageFile(n: ScaffoldNames, kit: (pkg: string) => string, kitgenVersion: string): string {
+  const manifest = {
+    name: n.name,
+    version: "0.0.0",
+    private: true,
+    type: "module",
+    engines: { node: ">=22.18" },
+    scripts: {
+      gen: "kitgen gen src/service.ts",
+      check: "kitgen check src/service.ts",
+      build: "tsc -p tsconfig.json",
+      test: "node --test test/service.test.ts",
+      start: "node dist/main.js",
+    },
+    dependencies: {
+      "@kit/endpoint": kit("endpoint"),
+      "@kit/log": kit("log"),
+      "@kit/metrics": kit("metrics"),
+      "@kit/transport": kit("transport"),
+      "@kit/transport-http": kit("transport-http"),
+      "@kit/transport-memory": kit("transport-memory"),
+      "@kit/transport-nats": kit("transport-nats"),
+      "@nats-io/transport-node": "^3.4.0",
+    },
+    devDependencies: { "@kit/kitgen": kitgenVersion, "@types/node": "^24.19.2", typescript: "~6.0.3" },
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** `tsconfig.json`: strict, Node's module rules, `.ts` imports rewritten on build. */
+export function tsconfigFile(): string {
+  return `${JSON.stringify(
+  {
+    compilerOptions: {
+      target: "es2023",
+      lib: ["es2023"],
+      types: ["node"],
+      module: "nodenext",
+      moduleResolution: "nodenext",
+      rewriteRelativeImportExtensions: true,
+      erasableSyntaxOnly: true,
+      verbatimModuleSyntax: true,
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      noUncheckedIndexedAccess: true,
+      skipLibCheck: true,
+      rootDir: "src",
+      outDir: "dist",
+    },
+    include: ["src"],
+  },
+  null,
+  2,
+)}\n`;
+}
+
+/** `README.md` of the scaffolded package. */
+export function readmeFile(n: ScaffoldNames): string {
+  return `# ${n.name}
+
+A Kit service scaffolded by \`kitgen new\`. You write \`src/service.ts\` (the interface and its
+implementation); \`kitgen\` writes \`src/generated/\` (endpoints, validators, HTTP, NATS and
+in-memory transports, logging and metrics middleware, a typed client).
+
+\`\`\`sh
+pnpm install
+pnpm gen        # after changing the interface
+pnpm build && pnpm test
+PORT=8080 NATS_URL=127.0.0.1:4222 pnpm start
+curl -H 'content-type: application/json' -d '{"name":"kit"}' http://127.0.0.1:8080/greet
+\`\`\`
+
+Call it from TypeScript with the generated client, which implements \`${n.service}\`:
+
+\`\`\`ts
+const svc: ${n.service} = ${n.client}(httpTransport("http://127.0.0.1:8080"));
+await svc.greet(ctx, "kit"); // { message: "hello, kit", count: 1 }
+\`\`\`
+`;
+}

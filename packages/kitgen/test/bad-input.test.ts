@@ -1,0 +1,119 @@
+// Every shape kitgen cannot map is an error naming file:line:col, the method and the reason;
+// the exit status is 1 and nothing is written.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { kitgen } from "./support/run.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "kitgen-bad-"));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Writes a service whose interface body is `members` (line 4 onward) and runs `kitgen gen` on
+ * it; returns stderr with the file's path replaced by `FILE`.
+ */
+function genWith(name: string, members: string, before = ""): string {
+  const file = join(dir, `${name}.ts`);
+  const out = join(dir, `${name}-out`);
+  writeFileSync(file, `type Context = { readonly signal: AbortSignal };\n${before}\nexport interface BadService {\n${members}\n}\n`);
+  const run = kitgen("gen", file, "--out", out);
+  expect(run.status).toBe(1);
+  expect(run.out).toBe("");
+  expect(existsSync(out)).toBe(false);
+  return run.err.replaceAll(file, "FILE");
+}
+
+describe("bad input", () => {
+  it("a method without a Context first parameter", () => {
+    expect(genWith("no-context", "  sum(a: number, b: number): Promise<number>;")).toBe("FILE:4:7: sum: the first parameter must be ctx: Context\n");
+  });
+
+  it("a method with no parameters at all", () => {
+    expect(genWith("no-params", "  ping(): Promise<void>;")).toBe("FILE:4:3: ping: the first parameter must be ctx: Context\n");
+  });
+
+  it("a result that is not a Promise", () => {
+    expect(genWith("no-promise", "  sum(ctx: Context, a: number): number;")).toBe("FILE:4:33: sum: the result must be a Promise<T>\n");
+  });
+
+  it("overloads", () => {
+    const err = genWith("overloads", "  find(ctx: Context, id: string): Promise<string>;\n  find(ctx: Context, id: number): Promise<string>;");
+    expect(err).toBe("FILE:5:3: find: overloads are not supported: give each signature its own name\n");
+  });
+
+  it("a function-typed field", () => {
+    const err = genWith("function-field", "  run(ctx: Context, job: Job): Promise<void>;", "interface Job {\n  readonly done: () => void;\n}");
+    expect(err).toBe("FILE:3:3: run: job.done: functions are not supported: a field must be data\n");
+  });
+
+  it("a method-typed field", () => {
+    const err = genWith("method-field", "  run(ctx: Context, job: Job): Promise<void>;", "interface Job {\n  done(): void;\n}");
+    expect(err).toBe("FILE:3:3: run: job.done: methods are not supported: a field must be data\n");
+  });
+
+  it("an any field", () => {
+    const err = genWith("any-field", "  put(ctx: Context, value: { readonly data: any }): Promise<void>;");
+    expect(err).toBe("FILE:4:30: put: value.data: any and unknown are not supported: give it a type\n");
+  });
+
+  it("an unknown argument", () => {
+    expect(genWith("unknown-arg", "  put(ctx: Context, value: unknown): Promise<void>;")).toBe(
+      "FILE:4:21: put: value: any and unknown are not supported: give it a type\n",
+    );
+  });
+
+  it("a recursive type without @recursive", () => {
+    const err = genWith("recursive", "  tree(ctx: Context): Promise<Node>;", "interface Node {\n  readonly children: Node[];\n}");
+    expect(err).toBe("FILE:3:3: tree: result.children[]: Node is recursive: mark its declaration with a @recursive JSDoc tag to allow it\n");
+  });
+
+  it("an index signature with number keys", () => {
+    const err = genWith("number-keys", "  counts(ctx: Context): Promise<Counts>;", "interface Counts {\n  [n: number]: string;\n}");
+    expect(err).toBe("FILE:3:3: counts: result: an index signature needs string keys, not number\n");
+  });
+
+  it("a name clash after kebab-casing", () => {
+    const err = genWith("kebab-clash", "  getURL(ctx: Context): Promise<string>;\n  getUrl(ctx: Context): Promise<string>;");
+    expect(err).toBe("FILE:5:3: getUrl: its name clashes with getURL after kebab-casing (get-url)\n");
+  });
+
+  it("a Date, a tuple, undefined and a bigint", () => {
+    expect(genWith("date", "  at(ctx: Context, when: Date): Promise<void>;")).toBe("FILE:4:20: at: when: Date has no JSON form: use a string or a number\n");
+    expect(genWith("tuple", "  at(ctx: Context, p: [number, number]): Promise<void>;")).toBe("FILE:4:20: at: p: tuples are not supported: use an object or an array\n");
+    expect(genWith("undef", "  at(ctx: Context, p: string | undefined): Promise<void>;")).toBe(
+      "FILE:4:20: at: p: undefined has no JSON form: make the field optional or use null\n",
+    );
+    expect(genWith("bigint", "  at(ctx: Context, p: bigint): Promise<void>;")).toBe("FILE:4:20: at: p: bigint has no JSON form\n");
+  });
+
+  it("streaming methods, which need the gRPC transport", () => {
+    expect(genWith("stream", "  watch(ctx: Context): AsyncIterable<string>;")).toBe(
+      "FILE:4:24: watch: streaming (AsyncIterable) needs the gRPC transport, which kitgen does not generate yet\n",
+    );
+  });
+
+  it("a narrowing tag on a type it cannot narrow, and a malformed one", () => {
+    expect(genWith("tag-kind", "  put(ctx: Context, /** @minLength 2 */ n: number): Promise<void>;")).toBe("FILE:4:41: put: n: @minLength applies to strings\n");
+    expect(genWith("tag-value", "  put(ctx: Context, /** @max lots */ n: number): Promise<void>;")).toBe('FILE:4:38: put: n: @max needs a number, got "lots"\n');
+  });
+
+  it("an @http route that does not fit the method, and two routes that clash", () => {
+    expect(genWith("route-param", "  /** @http GET /items/{id} */\n  get(ctx: Context, sku: string): Promise<string>;")).toBe(
+      "FILE:4:7: get: @http path parameter {id} is not an argument of get\n",
+    );
+    expect(genWith("route-query", "  /** @http GET /items */\n  list(ctx: Context, filter: { readonly a: string }): Promise<string>;")).toBe(
+      "FILE:4:7: list: @http GET: filter would be a query parameter, so it must be a string, number or boolean\n",
+    );
+    expect(genWith("route-clash", "  /** @http POST /b */\n  a(ctx: Context): Promise<string>;\n  b(ctx: Context): Promise<string>;")).toBe(
+      "FILE:6:3: b: its route POST /b clashes with a's\n",
+    );
+  });
+
+  it("lists every problem, one line each", () => {
+    const err = genWith("several", "  a(x: number): Promise<void>;\n  b(ctx: Context): number;");
+    expect(err.split("\n").filter((l) => l !== "")).toHaveLength(2);
+  });
+});

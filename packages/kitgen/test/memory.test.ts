@@ -1,0 +1,50 @@
+// The generated in-memory transport: a subscriber per method, a client that implements the
+// interface over publishers, events without replies, bad messages dead-lettered.
+import { background, Code, isKitError, withTimeout } from "@kit/endpoint";
+import { MemoryBroker } from "@kit/transport-memory";
+import { afterAll, describe, expect, it } from "vitest";
+import { inventoryClient, makeEndpoints } from "./fixtures/inventory/generated/inventory.endpoints.ts";
+import { inventoryMemoryNames, memorySubscribers, memoryTransport } from "./fixtures/inventory/generated/inventory.memory.ts";
+import { Inventory } from "./fixtures/inventory/impl.ts";
+
+const broker = new MemoryBroker();
+const impl = new Inventory();
+const subscribers = memorySubscribers(broker, makeEndpoints(impl), {
+  names: { categories: "custom.categories" },
+  subscriber: { backoff: () => 1, maxAttempts: 2 },
+});
+const svc = inventoryClient(memoryTransport(broker, { names: { categories: "custom.categories" } }));
+afterAll(async () => {
+  await subscribers.close();
+});
+
+function ctx() {
+  return withTimeout(background(), 5_000)[0];
+}
+
+describe("generated memory transport", () => {
+  it("serves every method on <service>.<kebab-method>, with names overridable", async () => {
+    await subscribers.ready;
+    expect(inventoryMemoryNames).toMatchObject({ getItem: "inventory.get-item", placeOrder: "inventory.place-order" });
+    expect(await svc.getItem(ctx(), "ABC-001")).toMatchObject({ sku: "ABC-001" });
+    expect(await svc.placeOrder(ctx(), [{ sku: "ABC-001", quantity: 4 }], null)).toEqual({ id: "order-1", total: 4 });
+    expect(await svc.categories(ctx())).toMatchObject({ name: "all" });
+    expect(broker.stats("custom.categories").acked).toBe(1);
+  });
+
+  it("sends a Promise<void> method as an event with no reply", async () => {
+    await svc.recordSale(ctx(), "ABC-001", 42);
+    await broker.idle("inventory.record-sale");
+    expect(impl.sales).toContainEqual({ sku: "ABC-001", at: 42 });
+  });
+
+  it("keeps error codes, and dead-letters a message that fails validation naming the field", async () => {
+    await expect(svc.restock(ctx(), "NOP-000", 1)).rejects.toSatisfy((err) => isKitError(err) && err.code === Code.NotFound);
+    broker.publish("inventory.record-sale", JSON.stringify({ sku: "ABC-001", at: 1.5 }));
+    await broker.idle("inventory.record-sale");
+    const dead = broker.deadLetters("inventory.record-sale");
+    expect(dead).toHaveLength(1);
+    expect(dead[0]?.headers.get("kit-error-code")).toBe("invalid_argument");
+    expect(dead[0]?.headers.get("kit-error-message")).toBe("at: expected an integer");
+  });
+});

@@ -1,0 +1,67 @@
+// `kitgen new` proven end to end: a package scaffolded into a folder inside the workspace
+// installs (pnpm, offline from the store, @kit/* linked to the workspace's packages), builds,
+// passes its own test, and answers over HTTP and over NATS (the real broker, 127.0.0.1:4222).
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { connect } from "@nats-io/transport-node";
+import { afterAll, describe, expect, it } from "vitest";
+import { kitgen } from "./support/run.ts";
+
+const name = `smoke-${randomBytes(4).toString("hex").replace(/[0-9]/g, (d) => "abcdefghij"[Number(d)] ?? "a")}`;
+const dir = fileURLToPath(new URL(`./scaffold-${name}`, import.meta.url));
+const packages = fileURLToPath(new URL("../..", import.meta.url));
+const port = 20011; // in this engineer's block, 20000-20499
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function run(command: string, args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(command, args, { cwd: dir, encoding: "utf8", timeout: 180_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe("kitgen new", () => {
+  it("scaffolds a package that installs, builds, passes its own test and answers over HTTP and NATS", async () => {
+    expect(kitgen("new", name, "--dir", dir, "--kit-version", `link:${packages}`).status).toBe(0);
+    const manifest = JSON.parse(readFileSync(`${dir}/package.json`, "utf8")) as { dependencies: Record<string, string> };
+    expect(Object.keys(manifest.dependencies).filter((d) => d.startsWith("@kit/"))).toEqual([
+      "@kit/endpoint",
+      "@kit/log",
+      "@kit/metrics",
+      "@kit/transport",
+      "@kit/transport-http",
+      "@kit/transport-memory",
+      "@kit/transport-nats",
+    ]);
+    // lowest-direct: the versions the workspace already has in the store, so no download.
+    const install = run("pnpm", ["install", "--ignore-workspace", "--offline", "--config.resolution-mode=lowest-direct"]);
+    expect(install).toMatchObject({ status: 0 });
+    const check = run("pnpm", ["run", "check"]);
+    expect(check).toMatchObject({ status: 0 });
+    const build = run("pnpm", ["run", "build"]);
+    expect(build).toMatchObject({ status: 0 });
+    const test = run("pnpm", ["test"]);
+    expect(test).toMatchObject({ status: 0 });
+    expect(test.output).toMatch(/ℹ pass 1\n[^]*ℹ fail 0/);
+
+    const server = spawn("node", ["dist/main.js"], { cwd: dir, env: { ...process.env, PORT: String(port), NATS_URL: "127.0.0.1:4222" } });
+    let logged = "";
+    server.stdout.on("data", (chunk: Buffer) => (logged += chunk.toString()));
+    const nc = await connect({ servers: "127.0.0.1:4222" });
+    try {
+      await expect.poll(() => logged, { timeout: 20_000 }).toContain('msg="serving NATS"');
+      const res = await fetch(`http://127.0.0.1:${port}/greet`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":"kit"}' });
+      expect(await res.json()).toEqual({ message: "hello, kit", count: 1 });
+      const reply = await nc.request(`${name}.greet`, '{"name":"nats"}', { timeout: 5_000 });
+      expect(reply.json()).toEqual({ message: "hello, nats", count: 2 });
+      const bad = await fetch(`http://127.0.0.1:${port}/greet`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":""}' });
+      expect([bad.status, await bad.json()]).toEqual([400, { code: "invalid_argument", message: "name: expected at least 1 characters", details: expect.anything() as unknown }]);
+      expect(logged).toContain("method=greet err=null");
+    } finally {
+      server.kill("SIGTERM");
+      await nc.close();
+    }
+  }, 300_000);
+});

@@ -1,0 +1,9 @@
+// Paths the tests share.
+import { fileURLToPath } from "node:url";
+
+/** The inventory fixture's service file. */
+export const inventoryFile: string = fileURLToPath(new URL("../fixtures/inventory/service.ts", import.meta.url));
+/** Where the inventory fixture's generated code is committed. */
+export const inventoryOut: string = fileURLToPath(new URL("../fixtures/inventory/generated", import.meta.url));
+/** The catalog fixture's service file (its generated code: HTTP only). */
+export const catalogFile: string = fileURLToPath(new URL("../fixtures/catalog/service.ts", import.meta.url));
