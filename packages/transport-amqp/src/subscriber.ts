@@ -47,7 +47,8 @@ export interface AmqpSubscriberOptions extends SubscriberOptions {
  *   replies are written after the endpoint has run, which Nagle's algorithm delays by up to 40 ms.
  * - **Close**: `close()` cancels the consumer, gives back what the broker had sent but the
  *   runtime had not started, lets the messages in flight finish and be settled (up to
- *   `closeTimeout`), gives back the rest, then resolves. It leaves the channel open.
+ *   `closeTimeout`), gives back the rest, then resolves once the broker has processed the acks
+ *   (a synchronous round trip on the channel after them). It leaves the channel open.
  *
  * The queue, retry queue and dead-letter exchange must exist: declare them with
  * {@link assertTopology} or your own definitions. The channel must be a confirm channel
@@ -93,6 +94,11 @@ export function subscriber<Req, Res>(
     });
   let closing: Promise<void> | undefined;
   // The consumer is cancelled while the runtime drains: nothing new comes in, what is in flight is still settled.
-  const close = (): Promise<void> => (closing ??= Promise.all([stop(), running.close()]).then(() => undefined));
+  const flush = (): Promise<void> =>
+    driver.flush().catch((thrown: unknown) => {
+      observe(background(), toKitError(thrown, Code.Unavailable));
+    });
+  // ...and close() resolves once the broker has the acks of what was settled (see AmqpDriver.flush).
+  const close = (): Promise<void> => (closing ??= Promise.all([stop(), running.close()]).then(flush));
   return { ready: running.ready, close, [Symbol.asyncDispose]: close };
 }

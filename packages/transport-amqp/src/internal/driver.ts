@@ -174,6 +174,18 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
     }
   }
 
+  /**
+   * Resolves once the broker has processed everything written on the channel so far (the acks
+   * of the last messages above all): a synchronous method (`basic.qos` with the same prefetch,
+   * which changes nothing for a consumer already started) answered in order after them. Without
+   * it, a `connection.close()` right after `close()` could overtake the last acks, and those
+   * messages would be delivered again. Nothing to do on a channel that closed.
+   */
+  async flush(): Promise<void> {
+    if (this.#broken !== undefined) return;
+    await this.#channel.prefetch(this.#prefetch);
+  }
+
   #start(): Promise<void> {
     this.#starting ??= this.#consume().catch((thrown: unknown) => {
       this.#starting = undefined;
