@@ -18,7 +18,7 @@ describe("README example", () => {
       await Promise.resolve();
       return { v: a + b };
     };
-    const nc = await connect({ servers: natsUrl });
+    const nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1 }); // never give up: see Reconnection
     const sub = subscriber(nc, subject, sum, decodeJSONMessage<{ a: number; b: number }>(), encodeJSONMessage, { queue: "svc" });
     const client = publisher(nc, subject, encodeJSONMessage, decodeJSONMessage<{ v: number }>());
     const [ctx, cancel] = withTimeout(background(), 1_000);
