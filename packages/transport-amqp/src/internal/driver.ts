@@ -102,7 +102,20 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
     });
   }
 
+  /** Why the channel is unusable (it closed), or `undefined` while it works. */
+  get broken(): KitError | undefined {
+    return this.#broken;
+  }
+
+  /** Starts consuming now rather than at the first receive; rejects with `unavailable` when the broker refuses. */
+  start(): Promise<void> {
+    return this.#start();
+  }
+
+  // A message whose channel closed is settled by nothing: the broker gives it back itself and
+  // delivers it again (redelivered). Failing here would only report it, and retry, several times.
   ack(message: AmqpMessage): Promise<void> {
+    if (this.#broken !== undefined) return done;
     return settled(() => {
       this.#channel.ack(message.raw);
       batchWrites(this.#channel);
@@ -110,6 +123,7 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
   }
 
   release(message: AmqpMessage): Promise<void> {
+    if (this.#broken !== undefined) return done;
     return settled(() => {
       this.#channel.nack(message.raw, false, true);
       batchWrites(this.#channel);
@@ -117,6 +131,7 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
   }
 
   async retryLater(message: AmqpMessage, delay: number): Promise<void> {
+    if (this.#broken !== undefined) return;
     const { raw } = message;
     const options = copyOptions(raw.properties, new Map([[attemptsHeader, String(message.attempt + 1)]]));
     options.expiration = String(Math.max(0, Math.round(delay)));
@@ -125,6 +140,7 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
   }
 
   async deadLetter(message: AmqpMessage, headers: ReadonlyMap<string, string>): Promise<void> {
+    if (this.#broken !== undefined) return;
     const { raw } = message;
     const options = copyOptions(raw.properties, headers);
     options.deliveryMode = 2; // a dead letter is kept until someone looks at it
@@ -271,6 +287,9 @@ function toMessage(raw: ConsumeMessage): AmqpMessage {
     reply: typeof replyTo === "string" && replyTo !== "" ? replyTo : undefined,
   };
 }
+
+/** A settled promise, shared. */
+const done = Promise.resolve();
 
 function settled(action: () => void): Promise<void> {
   try {

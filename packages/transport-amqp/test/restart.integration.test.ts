@@ -1,0 +1,125 @@
+// A broker restart, on a RabbitMQ node of the test's own (test/own-rabbitmq.ts, port 19010; the
+// shared broker is never touched), with a connection from connect() at its defaults: publishes go
+// on continuously through the restart; while the broker is away they fail at once with
+// `unavailable`; once it is back the subscriber consumes again by itself, what was declared is
+// declared again, and no publish the broker confirmed is lost (duplicates are counted).
+import { background, Code, isKitError, withTimeout, type KitError } from "@kit/endpoint";
+import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { connect } from "../src/connection.ts";
+import { publisher } from "../src/publisher.ts";
+import { subscriber } from "../src/subscriber.ts";
+import { assertTopology } from "../src/topology.ts";
+import { startOwnRabbitMq, type OwnRabbitMq } from "./own-rabbitmq.ts";
+import { waitFor } from "./support.ts";
+
+let broker: OwnRabbitMq;
+
+beforeAll(async () => {
+  broker = await startOwnRabbitMq({ port: 19_010 });
+}, 120_000);
+
+afterAll(async () => {
+  await broker.stop();
+}, 60_000);
+
+interface Outcome {
+  readonly n: number;
+  readonly at: number;
+  readonly ms: number;
+  readonly code?: string;
+}
+
+it("survives a broker restart: publishes fail fast with unavailable while it is away, the subscriber resumes, no confirmed publish is lost", { timeout: 180_000 }, async () => {
+  const reported: KitError[] = [];
+  const errorHandler = { handle: (_ctx: unknown, err: KitError) => void reported.push(err) };
+  const connection = await connect(broker.url, { errorHandler });
+  const queue = "kit-restart.orders";
+  await assertTopology(connection, queue);
+  // A non-durable exchange is gone after the restart: the connection must declare it again.
+  await connection.declare((channel) => channel.assertExchange("kit-restart.events", "fanout", { durable: false }));
+
+  const handled = new Map<number, number>();
+  const handledAt = new Map<number, number>();
+  const sub = subscriber(
+    connection,
+    queue,
+    async (_ctx, { n }: { n: number }) => {
+      handled.set(n, (handled.get(n) ?? 0) + 1);
+      if (!handledAt.has(n)) handledAt.set(n, Date.now());
+      await Promise.resolve();
+    },
+    decodeJSONMessage<{ n: number }>(),
+    encodeJSONMessage,
+    { errorHandler },
+  );
+  const send = publisher(connection, queue, encodeJSONMessage, undefined);
+  const outcomes: Outcome[] = [];
+  let next = 0;
+  const loop = { publishing: true };
+  const publishLoop = (async () => {
+    const until = Date.now() + 60_000; // bounded in time and count
+    while (loop.publishing && next < 5_000 && Date.now() < until) {
+      const n = next++;
+      const started = Date.now();
+      const [ctx, cancel] = withTimeout(background(), 5_000);
+      try {
+        await send(ctx, { n });
+        outcomes.push({ n, at: started, ms: Date.now() - started });
+      } catch (err) {
+        if (!isKitError(err)) throw err;
+        outcomes.push({ n, at: started, ms: Date.now() - started, code: err.code });
+      } finally {
+        cancel();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  try {
+    await sub.ready;
+    await waitFor("some messages handled before the restart", () => handled.size >= 50);
+    let away = 0;
+    const back = await broker.restart({
+      downtime: 3_000,
+      whileDown: () => {
+        away = Date.now();
+        return Promise.resolve();
+      },
+    });
+    const firstAfter = next;
+    await waitFor("publishes confirmed again after the restart", () => outcomes.some((o) => o.n >= firstAfter && o.code === undefined), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    loop.publishing = false;
+    await publishLoop;
+    const acked = outcomes.filter((o) => o.code === undefined).map((o) => o.n);
+    await waitFor("every confirmed publish handled", () => acked.every((n) => handled.has(n)), 60_000);
+
+    const failed = outcomes.filter((o) => o.code !== undefined);
+    const duringOutage = failed.filter((o) => o.at >= away + 200 && o.at < back - 200); // clear of the edges
+    const resumedAt = Math.min(...[...handledAt].filter(([n]) => n >= firstAfter).map(([, at]) => at));
+    const lost = acked.filter((n) => !handled.has(n));
+    const duplicated = [...handled.values()].filter((times) => times > 1).length;
+    console.log(
+      `AMQP restart: ${String(outcomes.length)} sent, ${String(acked.length)} confirmed, ${String(failed.length)} failed (${[...new Set(failed.map((o) => o.code))].join(", ")}), ` +
+        `${String(handled.size)} handled, ${String(lost.length)} lost, ${String(duplicated)} duplicated; ` +
+        `publishes while away failed in at most ${String(Math.max(0, ...duringOutage.map((o) => o.ms)))} ms; ` +
+        `subscriber resumed ${String(resumedAt - back)} ms after the broker was back; ${String(reported.length)} reports: ${reported.map((e) => e.message).join(" | ")}`,
+    );
+    expect(lost).toEqual([]);
+    expect(duringOutage.length).toBeGreaterThan(0);
+    expect(new Set(failed.map((o) => o.code))).toEqual(new Set([Code.Unavailable]));
+    expect(Math.max(...duringOutage.map((o) => o.ms))).toBeLessThan(1_000); // fast, not a 30 s hang
+    expect(resumedAt - back).toBeLessThan(15_000);
+    expect(reported.some((e) => e.message.includes('lost the connection'))).toBe(true);
+    expect(reported.some((e) => e.message.includes('reconnected'))).toBe(true);
+    expect(reported.some((e) => e.message.includes('consuming again'))).toBe(true);
+    const check = await connection.createChannel(false);
+    await expect(check.checkExchange("kit-restart.events")).resolves.toBeDefined(); // declared again
+    await check.close();
+  } finally {
+    loop.publishing = false;
+    await publishLoop.catch(() => undefined);
+    await sub.close();
+    await connection.close();
+  }
+});
