@@ -23,6 +23,9 @@ afterAll(async () => {
   await broker.stop();
 }, 60_000);
 
+/** How long the broker stays away. */
+const downtime = Number(process.env.KIT_RESTART_DOWNTIME_MS ?? 3_000);
+
 interface Outcome {
   readonly n: number;
   readonly at: number;
@@ -30,7 +33,7 @@ interface Outcome {
   readonly code?: string;
 }
 
-it("survives a broker restart: publishes fail fast with unavailable while it is away, the subscriber resumes, no confirmed publish is lost", { timeout: 180_000 }, async () => {
+it("survives a broker restart: publishes fail fast with unavailable while it is away, the subscriber resumes, no confirmed publish is lost", { timeout: 180_000 + downtime }, async () => {
   const reported: KitError[] = [];
   const errorHandler = { handle: (_ctx: unknown, err: KitError) => void reported.push(err) };
   const connection = await connect(broker.url, { errorHandler });
@@ -71,7 +74,7 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
   const ask = publisher(connection, "kit-restart.sum", encodeJSONMessage, decodeJSONMessage<{ n: number }>(), { timeout: 2_000 });
   const asked: Outcome[] = [];
   const askLoop = (async () => {
-    for (let n = 0; loop.publishing && n < 3_000; n++) {
+    for (let n = 0; loop.publishing && n < 3_000 + downtime / 10; n++) {
       const started = Date.now();
       try {
         await ask(background(), { n });
@@ -87,8 +90,8 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
   const outcomes: Outcome[] = [];
   let next = 0;
   const publishLoop = (async () => {
-    const until = Date.now() + 60_000; // bounded in time and count
-    while (loop.publishing && next < 5_000 && Date.now() < until) {
+    const until = Date.now() + 60_000 + downtime; // bounded in time and count
+    while (loop.publishing && next < 5_000 + downtime / 10 && Date.now() < until) {
       const n = next++;
       const started = Date.now();
       try {
@@ -106,7 +109,7 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
     await waitFor("some messages handled before the restart", () => handled.size >= 50);
     let away = 0;
     const back = await broker.restart({
-      downtime: 3_000,
+      downtime, // 3 s; KIT_RESTART_DOWNTIME_MS for a longer outage (an outage of minutes is survived)
       whileDown: () => {
         away = Date.now();
         return Promise.resolve();

@@ -27,6 +27,9 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** How long the broker stays away. */
+const downtime = Number(process.env.KIT_RESTART_DOWNTIME_MS ?? 3_000);
+
 interface Outcome {
   readonly n: number;
   readonly at: number;
@@ -34,10 +37,10 @@ interface Outcome {
   readonly code?: string;
 }
 
-/** Calls `call(n)` every 10 ms while `loop.on` (at most 3,000 times, 60 s), recording each outcome. */
+/** Calls `call(n)` every 10 ms while `loop.on` (at most 3,000 times and 60 s, plus the downtime), recording each outcome. */
 async function keepCalling(loop: { on: boolean }, outcomes: Outcome[], call: (n: number) => Promise<unknown>): Promise<void> {
-  const until = Date.now() + 60_000;
-  for (let n = 0; loop.on && n < 3_000 && Date.now() < until; n++) {
+  const until = Date.now() + 60_000 + downtime;
+  for (let n = 0; loop.on && n < 3_000 + downtime / 10 && Date.now() < until; n++) {
     const started = Date.now();
     try {
       await call(n);
@@ -55,7 +58,7 @@ function within<T>(ms: number, run: (ctx: ReturnType<typeof background>) => Prom
   return run(ctx).finally(cancel);
 }
 
-it("survives a server restart: calls fail fast with unavailable while it is away, both subscribers resume, no acknowledged event is lost", { timeout: 120_000 }, async () => {
+it("survives a server restart: calls fail fast with unavailable while it is away, both subscribers resume, no acknowledged event is lost", { timeout: 120_000 + downtime }, async () => {
   const nc = await connect({ servers: server.url, maxReconnectAttempts: -1 });
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: "KIT_RESTART", subjects: ["kit.restart.events"] });
@@ -107,7 +110,7 @@ it("survives a server restart: calls fail fast with unavailable while it is away
     await waitFor("events handled before the restart", () => handled.size >= 50);
     let away = 0;
     const back = await server.restart({
-      downtime: 3_000,
+      downtime, // 3 s; KIT_RESTART_DOWNTIME_MS for a longer outage (an outage of minutes is survived)
       whileDown: () => {
         away = Date.now();
         return Promise.resolve();
@@ -141,6 +144,10 @@ it("survives a server restart: calls fail fast with unavailable while it is away
     expect(firstEventAfter - back).toBeLessThan(15_000);
     expect(firstAnswerAfter - back).toBeLessThan(15_000);
     expect(nc.isClosed()).toBe(false);
+    // The outage and the recovery are reported once each per subscriber, not at every pull.
+    expect(reported.filter((e) => e.message.includes('server is away'))).toHaveLength(2);
+    expect(reported.filter((e) => e.message.includes('reconnected after'))).toHaveLength(2);
+    expect(reported.length).toBeLessThanOrEqual(6);
   } finally {
     loop.on = false;
     await loops.catch(() => undefined);
