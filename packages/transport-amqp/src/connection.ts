@@ -41,8 +41,9 @@ interface WithSocket {
  * to `maxDelay`, 100 ms to 5 s by default, half of it random) for as long as it takes; declares
  * again everything declared through it ({@link AmqpConnection.declare}, `assertTopology`), in
  * order; then subscribers consume again, each on a channel of its own, and publishers publish on
- * new channels. While it is away, a publish fails at once with `unavailable`. The outage and the
- * recovery are reported to `errorHandler`, once each.
+ * new channels. While it is away, a publish fails at once with `unavailable`; while the broker
+ * blocks publishing (a memory or disk alarm), with `resource_exhausted`. The outage and the
+ * recovery (and the alarm and its end) are reported to `errorHandler`, once each.
  */
 export class AmqpConnection {
   readonly #url: string | Options.Connect;
@@ -55,6 +56,8 @@ export class AmqpConnection {
   #closed = false;
   #generation = 0;
   #lastError: unknown;
+  /** Why the broker blocks this connection's publishes (a resource alarm), while it does. */
+  #blocked: string | undefined;
 
   /** Use {@link connect}. */
   constructor(url: string | Options.Connect, options: ConnectOptions) {
@@ -120,6 +123,10 @@ export class AmqpConnection {
   sharedChannel(kind: "confirm"): Promise<ConfirmChannel>;
   sharedChannel(kind: "plain"): Promise<Channel>;
   sharedChannel(kind: "plain" | "confirm"): Promise<Channel> {
+    if (this.#blocked !== undefined && this.#model !== undefined) {
+      // The broker holds every publish while it is blocked: failing now beats waiting out the caller's deadline.
+      return Promise.reject(new KitError(Code.ResourceExhausted, `AMQP: the broker blocks publishing (${this.#blocked}); try again later`));
+    }
     let channel = this.#shared.get(kind);
     if (channel === undefined) {
       channel = this.createChannel(kind === "confirm");
@@ -197,6 +204,14 @@ export class AmqpConnection {
     model.once("close", (err: unknown) => {
       this.#lost(model, err ?? this.#lastError);
     });
+    model.on("blocked", (reason: unknown) => {
+      this.#blocked = typeof reason === "string" && reason !== "" ? reason : "a resource alarm";
+      this.#observe(new KitError(Code.ResourceExhausted, `AMQP: the broker blocks publishing (${this.#blocked}); publishes fail with resource_exhausted until it unblocks`));
+    });
+    model.on("unblocked", () => {
+      this.#blocked = undefined;
+      this.#observe(new KitError(Code.ResourceExhausted, "AMQP: the broker publishes again (unblocked); the alarm is over"));
+    });
     if (this.#options.noDelay !== false) (model as WithSocket).connection?.stream?.setNoDelay?.(true);
     if (this.#closed) {
       await model.close().catch(() => undefined);
@@ -208,6 +223,7 @@ export class AmqpConnection {
       });
     }
     this.#model = model;
+    this.#blocked = undefined;
     this.#shared.clear();
     this.#generation += 1;
     this.#wakeAll();

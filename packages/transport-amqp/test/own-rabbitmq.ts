@@ -40,6 +40,8 @@ export interface OwnRabbitMq {
   restart(options?: RestartOptions): Promise<number>;
   /** Stops the node and its epmd, and deletes its files. */
   stop(): Promise<void>;
+  /** Runs `rabbitmqctl -n <node> <args>` on it (to set an alarm, list queues, ...). */
+  ctl(...args: string[]): Promise<unknown>;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function startOwnRabbitMq(options: OwnRabbitMqOptions = {}): Promis
       await awaitStartup();
       return Date.now();
     },
+    ctl,
     async stop() {
       const exited = server.exitCode === null ? once(server, "exit") : Promise.resolve();
       try {

@@ -3,7 +3,7 @@
 // on continuously through the restart; while the broker is away they fail at once with
 // `unavailable`; once it is back the subscriber consumes again by itself, what was declared is
 // declared again, and no publish the broker confirmed is lost (duplicates are counted).
-import { background, Code, isKitError, type KitError } from "@kit/endpoint";
+import { background, Code, isKitError, withTimeout, type KitError } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connect } from "../src/connection.ts";
@@ -153,6 +153,32 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
     await Promise.all([publishLoop, askLoop]).catch(() => undefined);
     await sub.close();
     await answering.close();
+    await connection.close();
+  }
+});
+
+it("fails publishes at once with resource_exhausted while the broker blocks publishing (a memory alarm), and publishes again after it", { timeout: 60_000 }, async () => {
+  const reported: KitError[] = [];
+  const connection = await connect(broker.url, { errorHandler: { handle: (_ctx, err) => void reported.push(err) } });
+  await assertTopology(connection, "kit-alarm.events");
+  const send = publisher(connection, "kit-alarm.events", encodeJSONMessage, undefined);
+  try {
+    await send(background(), { n: 0 });
+    await broker.ctl("set_vm_memory_high_watermark", "0.000001"); // every node is over it: the alarm goes off
+    // RabbitMQ blocks a connection when it next publishes: this one is held (until its deadline).
+    const [ctx, cancel] = withTimeout(background(), 2_000);
+    const held = send(ctx, { n: 1 }).catch((err: unknown) => err);
+    await waitFor("the connection blocked", () => reported.some((e) => e.message.includes('blocks publishing')), 20_000);
+    const started = Date.now();
+    await expect(send(background(), { n: 2 })).rejects.toMatchObject({ code: Code.ResourceExhausted });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await broker.ctl("set_vm_memory_high_watermark", "0.4");
+    await waitFor("the connection unblocked", () => reported.some((e) => e.message.includes('unblocked')), 20_000);
+    await send(background(), { n: 3 });
+    cancel();
+    await held;
+  } finally {
+    await broker.ctl("set_vm_memory_high_watermark", "0.4");
     await connection.close();
   }
 });

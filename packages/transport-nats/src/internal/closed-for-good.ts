@@ -53,7 +53,7 @@ export function guardClosed<M extends Message>(nc: NatsConnection, what: string,
       await driver.ready?.(signal);
     },
     async receive(max: number, signal: AbortSignal): Promise<readonly M[]> {
-      await reconnected(nc, signal); // while the server is away: waits, rather than failing every pull
+      if (link.down) await reconnected(nc, signal); // while the server is away: waits, rather than failing every pull
       if (nc.isClosed()) return idle(signal);
       try {
         return await driver.receive(max, signal);
