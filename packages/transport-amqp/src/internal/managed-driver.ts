@@ -45,8 +45,10 @@ export class ManagedAmqpDriver implements MessageDriver<AmqpMessage> {
       try {
         received = await current.driver.receive(max, signal);
       } catch (err) {
+        // A channel that still works (the broker cancelled the consumer) is kept: its driver consumes again on the next receive.
+        if (current.driver.broken === undefined) throw err;
         if (this.#current === current) this.#current = undefined;
-        if (this.#connection.current !== undefined || this.#connection.closed) throw err; // the channel alone: the runtime reports it and tries again
+        if (this.#connection.current !== undefined || this.#connection.closed) throw err; // the channel alone closed: the runtime reports it and tries again on a new one
         this.#lost();
         continue;
       }
