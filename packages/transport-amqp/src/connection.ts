@@ -52,6 +52,8 @@ export class AmqpConnection {
   readonly #declarations: Declaration[] = [];
   readonly #waiters = new Set<() => void>();
   readonly #shared = new Map<"plain" | "confirm", Promise<Channel>>();
+  /** The shared channels once open, for {@link AmqpConnection.openChannel}. */
+  readonly #opened = new Map<"plain" | "confirm", Channel>();
   #model: ChannelModel | undefined;
   #closed = false;
   #generation = 0;
@@ -133,7 +135,9 @@ export class AmqpConnection {
       this.#shared.set(kind, channel);
       channel.then(
         (opened) => {
+          if (this.#shared.get(kind) === channel) this.#opened.set(kind, opened);
           opened.once("close", () => {
+            if (this.#opened.get(kind) === opened) this.#opened.delete(kind);
             if (this.#shared.get(kind) === channel) this.#shared.delete(kind);
           });
         },
@@ -143,6 +147,18 @@ export class AmqpConnection {
       );
     }
     return channel;
+  }
+
+  /**
+   * The shared channel of `kind` (see {@link AmqpConnection.sharedChannel}) when it is open and
+   * the broker takes publishes, without a wait; `undefined` otherwise, when `sharedChannel` says
+   * what to do. The publishers' fast path.
+   *
+   * @param kind - `"confirm"` or `"plain"`
+   */
+  openChannel(kind: "plain" | "confirm"): Channel | undefined {
+    if (this.#blocked !== undefined || this.#model === undefined) return undefined;
+    return this.#opened.get(kind);
   }
 
   /**
@@ -225,6 +241,7 @@ export class AmqpConnection {
     this.#model = model;
     this.#blocked = undefined;
     this.#shared.clear();
+    this.#opened.clear();
     this.#generation += 1;
     this.#wakeAll();
   }
@@ -239,6 +256,8 @@ export class AmqpConnection {
   #lost(model: ChannelModel, cause: unknown): void {
     if (this.#model !== model) return; // closed before it was in use, or by close()
     this.#model = undefined;
+    this.#shared.clear();
+    this.#opened.clear();
     this.#lastError = undefined;
     if (this.#closed) return;
     this.#observe(fromAmqpError(cause ?? new Error("the connection closed"), "AMQP: lost the connection to the broker; reconnecting"));

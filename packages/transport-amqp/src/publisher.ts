@@ -123,7 +123,7 @@ export function publisher<Req, Res>(
 
   const send: SendMessage = async (ctx, message) => {
     const content = bufferOf(message.body);
-    const channel = await channelOf();
+    const channel = channelOf.now() ?? (await channelOf.wait());
     if (decode === undefined) {
       const confirmed = publishConfirmed(channel as ConfirmChannel, exchange, routingKey, content, publishOptions(message.headers, { persistent }));
       await untilAborted(ctx.signal, () => confirmed);
@@ -144,15 +144,23 @@ export function publisher<Req, Res>(
   return messagePublisher(send, encode, decode === undefined ? undefined : replyDecoder(decode, target), options);
 }
 
+/** Where a publisher's calls publish: the channel now, when there is one to use without a wait, else the wait for it. */
+interface ChannelSource {
+  readonly now: () => Channel | undefined;
+  readonly wait: () => Promise<Channel>;
+}
+
 /**
  * Where a publisher's calls publish: the channel the connection's publishers share now (failing
  * at once with `unavailable` while it reconnects), or the user's own channel.
  */
-function channelSource(on: AmqpConnection | Channel, kind: "confirm" | "plain", options: PublisherOptions): () => Channel | Promise<Channel> {
-  if (isAmqpConnection(on)) return kind === "confirm" ? () => on.sharedChannel("confirm") : () => on.sharedChannel("plain");
+function channelSource(on: AmqpConnection | Channel, kind: "confirm" | "plain", options: PublisherOptions): ChannelSource {
+  if (isAmqpConnection(on)) {
+    return { now: () => on.openChannel(kind), wait: kind === "confirm" ? () => on.sharedChannel("confirm") : () => on.sharedChannel("plain") };
+  }
   if (kind === "confirm" && typeof (on as Partial<ConfirmChannel>).waitForConfirms !== "function") {
     throw new TypeError("a fire-and-forget publisher needs a connection from connect() or a confirm channel: connection.createConfirmChannel()");
   }
   if (options.noDelay !== false) noDelay(on);
-  return () => on;
+  return { now: () => on, wait: () => Promise.resolve(on) };
 }
