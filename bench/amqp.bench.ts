@@ -7,16 +7,16 @@
 // - raw amqplib: a client that consumes amq.rabbitmq.reply-to and matches replies by
 //   correlation id; a server that consumes with that prefetch, parses, replies to reply_to with
 //   the correlation id, and acks;
-// - Kit: `publisher(channel, queue, encodeJSONMessage, decodeJSONMessage())` against
-//   `subscriber(confirmChannel, queue, sum, decodeJSONMessage(), encodeJSONMessage,
-//   { concurrency })`, the subscriber runtime with its acks after the reply, deadlines and
-//   error handling.
+// - Kit: `publisher(connection, queue, encodeJSONMessage, decodeJSONMessage())` against
+//   `subscriber(connection, queue, sum, decodeJSONMessage(), encodeJSONMessage,
+//   { concurrency })` on connections from Kit's `connect` (which reconnect by themselves), the
+//   subscriber runtime with its acks after the reply, deadlines and error handling.
 // Each side has its own two connections, all with TCP_NODELAY (see below). Target: Kit ≥ 0.9 ×
 // raw amqplib.
 import { randomUUID } from "node:crypto";
 import { background, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
-import { assertTopology, publisher, subscriber } from "@kit/transport-amqp";
+import { assertTopology, connect as kitConnect, publisher, subscriber } from "@kit/transport-amqp";
 import { connect, type Channel, type ChannelModel } from "amqplib";
 import { compareAsync } from "./async-harness.ts";
 import { printTable, ratio } from "./harness.ts";
@@ -81,29 +81,32 @@ async function raw(serverConn: ChannelModel, clientConn: ChannelModel, queue: st
 }
 
 /** Kit: a subscriber serving sum on `queue`, and its publisher. */
-async function kit(serverConn: ChannelModel, clientConn: ChannelModel, queue: string): Promise<{ run: () => Promise<unknown>; close: () => Promise<void> }> {
-  const server = await serverConn.createConfirmChannel();
-  server.on("error", (err: Error) => {
-    console.error(`channel error: ${err.message}`);
-  });
-  await assertTopology(server, queue, { durable: false });
+async function kit(queue: string): Promise<{ run: () => Promise<unknown>; close: () => Promise<void> }> {
+  const [serverConn, clientConn] = await Promise.all([kitConnect(url), kitConnect(url)]);
+  await assertTopology(serverConn, queue, { durable: false });
   const sum: Endpoint<SumRequest, { v: number }> = (_ctx, { a, b }) => Promise.resolve({ v: a + b });
-  const sub = subscriber(server, queue, sum, decodeJSONMessage<SumRequest>(), encodeJSONMessage, { concurrency: IN_FLIGHT });
-  const call = publisher(await channelOf(clientConn), queue, encodeJSONMessage, decodeJSONMessage<{ v: number }>());
+  const sub = subscriber(serverConn, queue, sum, decodeJSONMessage<SumRequest>(), encodeJSONMessage, { concurrency: IN_FLIGHT });
+  const call = publisher(clientConn, queue, encodeJSONMessage, decodeJSONMessage<{ v: number }>());
   const ctx = background();
-  return { run: () => call(ctx, { a: 1, b: 2 }), close: () => sub.close() };
+  return {
+    run: () => call(ctx, { a: 1, b: 2 }),
+    close: async () => {
+      await sub.close();
+      await Promise.all([serverConn.close(), clientConn.close()]);
+    },
+  };
 }
 
 const started = Date.now();
 // Every connection has TCP_NODELAY, as Kit's subscriber and publisher set on theirs: with Nagle's
 // algorithm on, raw amqplib stalls too (1 round trip in 100 waited 40 ms for a delayed TCP ack).
 const socket = { noDelay: true };
-const [rawServer, rawClient, kitServer, kitClient] = await Promise.all([connect(url, socket), connect(url, socket), connect(url, socket), connect(url, socket)]);
+const [rawServer, rawClient] = await Promise.all([connect(url, socket), connect(url, socket)]);
 const rawQueue = `kit-bench.raw.${suffix}`;
 const kitQueue = `kit-bench.kit.${suffix}`;
 try {
   const rawCall = await raw(rawServer, rawClient, rawQueue);
-  const kitSide = await kit(kitServer, kitClient, kitQueue);
+  const kitSide = await kit(kitQueue);
   // Check both answer right before timing them.
   for (const run of [rawCall, kitSide.run]) {
     const reply = await run();
@@ -129,5 +132,5 @@ try {
   await cleanup.deleteQueue(rawQueue);
   for (const name of [kitQueue, `${kitQueue}.retry`, `${kitQueue}.dead`]) await cleanup.deleteQueue(name);
   await cleanup.deleteExchange(`${kitQueue}.dlx`);
-  await Promise.all([rawServer, rawClient, kitServer, kitClient].map((connection) => connection.close()));
+  await Promise.all([rawServer, rawClient].map((connection) => connection.close()));
 }

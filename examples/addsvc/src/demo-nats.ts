@@ -25,7 +25,7 @@ import { newBasicService } from "./service.ts";
  *
  * @example
  * ```ts
- * const nc = await connect({ servers: "127.0.0.1:4222" });
+ * const nc = await connect({ servers: "127.0.0.1:4222", maxReconnectAttempts: -1 });
  * await demoNats(nc, console.log);
  * // sum(2, 3) → 5 ✓ …
  * await nc.close();

@@ -80,7 +80,7 @@ try {
   stops.push(() => app.close());
   const { endpoints } = app;
   if (natsUrl !== undefined) {
-    const nc = await connectNats({ servers: natsUrl, name: "addsvc" });
+    const nc = await connectNats({ servers: natsUrl, name: "addsvc", maxReconnectAttempts: -1 }); // a service never gives up reconnecting
     stops.push(() => nc.drain());
     const server = await serveNats(nc, endpoints, { logger });
     stops.push(() => server.close());

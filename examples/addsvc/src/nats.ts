@@ -73,7 +73,7 @@ export interface NatsServer {
  *
  * @example
  * ```ts
- * const nc = await connect({ servers: "127.0.0.1:4222" });
+ * const nc = await connect({ servers: "127.0.0.1:4222", maxReconnectAttempts: -1 });
  * const server = await serveNats(nc, newEndpointSet(newBasicService(), { logger, metrics }), { logger });
  * // nats req addsvc.sum '{"a":2,"b":3}'  →  {"v":5}
  * await server.close();

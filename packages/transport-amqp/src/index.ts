@@ -1,5 +1,6 @@
 /**
- * The RabbitMQ (AMQP 0-9-1) transport for Kit endpoints, on the user's own amqplib channel:
+ * The RabbitMQ (AMQP 0-9-1) transport for Kit endpoints, on a connection that reconnects by
+ * itself ({@link connect}) or the user's own amqplib channel:
  * a {@link subscriber} that serves an endpoint on a queue through `@kit/transport`'s
  * subscriber runtime (prefetch = concurrency, replies to `reply_to` with the
  * `correlation_id`, retries through a TTL retry queue with the attempt in `kit-attempts`,
@@ -9,6 +10,7 @@
  *
  * @packageDocumentation
  */
+export { connect, AmqpConnection, type ConnectOptions, type Declaration } from "./connection.ts";
 export { publisher, type PublisherOptions } from "./publisher.ts";
 export type { PublisherOutcome } from "@kit/transport";
 export { subscriber, type AmqpSubscriberOptions } from "./subscriber.ts";

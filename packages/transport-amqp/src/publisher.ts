@@ -2,6 +2,7 @@ import { untilAborted, type Endpoint } from "@kit/endpoint";
 import { type DecodeMessage, type EncodeMessage, type PublisherOptions as HookOptions } from "@kit/transport";
 import { messagePublisher, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
 import type { Channel, ConfirmChannel } from "amqplib";
+import { isAmqpConnection, type AmqpConnection } from "./connection.ts";
 import { bufferOf } from "./internal/driver.ts";
 import { batchWrites } from "./internal/batched-writes.ts";
 import { noDelay } from "./internal/no-delay.ts";
@@ -45,7 +46,8 @@ export interface PublisherOptions extends HookOptions {
  * `unavailable`, so nothing is lost silently. The context's deadline travels as `kit-timeout`
  * and bounds the wait; a call abandoned at its deadline may still have been delivered.
  *
- * @param channel - a confirm channel (`connection.createConfirmChannel()`)
+ * @param on - a connection from `connect` (reconnects by itself; while it is away a call fails at
+ *   once with `unavailable`), or a confirm channel of your own (`connection.createConfirmChannel()`)
  * @param routingKey - the queue's name (with the default exchange) or the routing key
  * @param encode - writes the event into the message, such as `encodeJSONMessage`
  * @param decode - `undefined`: no reply is expected
@@ -53,14 +55,14 @@ export interface PublisherOptions extends HookOptions {
  *
  * @example
  * ```ts
- * const channel = await connection.createConfirmChannel();
- * const orderPlaced = publisher(channel, "orders", encodeJSONMessage, undefined);
+ * const connection = await connect("amqp://guest:guest@127.0.0.1:5672");
+ * const orderPlaced = publisher(connection, "orders", encodeJSONMessage, undefined);
  * await orderPlaced(ctx, { id: "o-1", qty: 2 }); // resolves once RabbitMQ has it
  * ```
  */
 // eslint-disable-next-line max-params -- the transport shape: client(target, encode, decode, options) with the channel in front
 export function publisher<Req>(
-  channel: ConfirmChannel,
+  on: AmqpConnection | ConfirmChannel,
   routingKey: string,
   encode: EncodeMessage<Req>,
   decode: undefined,
@@ -84,7 +86,8 @@ export function publisher<Req>(
  * one no-ack consumer of replies is started on it at the first call and shared by every
  * publisher on the channel.
  *
- * @param channel - the channel to publish and receive replies on
+ * @param on - a connection from `connect` (reconnects by itself; while it is away a call fails at
+ *   once with `unavailable`), or a channel of your own to publish and receive replies on
  * @param routingKey - the queue's name (with the default exchange) or the routing key
  * @param encode - writes the request into the message, such as `encodeJSONMessage`
  * @param decode - reads the reply, such as `decodeJSONMessage(schema)`
@@ -92,14 +95,14 @@ export function publisher<Req>(
  *
  * @example
  * ```ts
- * const sum = publisher(channel, "sum", encodeJSONMessage, decodeJSONMessage<{ v: number }>());
+ * const sum = publisher(connection, "sum", encodeJSONMessage, decodeJSONMessage<{ v: number }>());
  * const [ctx, cancel] = withTimeout(background(), 1_000);
  * try { console.log(await sum(ctx, { a: 1, b: 2 })); } finally { cancel(); } // { v: 3 }
  * ```
  */
 // eslint-disable-next-line max-params -- as above
 export function publisher<Req, Res>(
-  channel: Channel,
+  on: AmqpConnection | Channel,
   routingKey: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res>,
@@ -107,7 +110,7 @@ export function publisher<Req, Res>(
 ): Endpoint<Req, Res>;
 // eslint-disable-next-line max-params -- as above
 export function publisher<Req, Res>(
-  channel: Channel,
+  on: AmqpConnection | Channel,
   routingKey: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res> | undefined,
@@ -115,20 +118,18 @@ export function publisher<Req, Res>(
 ): Endpoint<Req, Res | undefined> {
   const { exchange = "" } = options;
   const persistent = options.persistent ?? decode === undefined;
-  if (decode === undefined && typeof (channel as Partial<ConfirmChannel>).waitForConfirms !== "function") {
-    throw new TypeError("a fire-and-forget publisher needs a confirm channel: connection.createConfirmChannel()");
-  }
-  if (options.noDelay !== false) noDelay(channel);
-  const replies = decode === undefined ? undefined : repliesOf(channel);
+  const channelOf = channelSource(on, decode === undefined ? "confirm" : "plain", options);
   const target = replyTarget("AMQP", exchange === "" ? routingKey : `${exchange}/${routingKey}`, options.timeout);
 
   const send: SendMessage = async (ctx, message) => {
     const content = bufferOf(message.body);
-    if (replies === undefined) {
+    const channel = channelOf.now() ?? (await channelOf.wait());
+    if (decode === undefined) {
       const confirmed = publishConfirmed(channel as ConfirmChannel, exchange, routingKey, content, publishOptions(message.headers, { persistent }));
       await untilAborted(ctx.signal, () => confirmed);
       return undefined;
     }
+    const replies = repliesOf(channel);
     if (!replies.isReady) await untilAborted(ctx.signal, () => replies.ready());
     const raw = await replies.call(ctx, target, (correlationId) => {
       try {
@@ -141,4 +142,25 @@ export function publisher<Req, Res>(
     return { body: raw.content, headers: headersOf(raw.properties), attempt: 1 };
   };
   return messagePublisher(send, encode, decode === undefined ? undefined : replyDecoder(decode, target), options);
+}
+
+/** Where a publisher's calls publish: the channel now, when there is one to use without a wait, else the wait for it. */
+interface ChannelSource {
+  readonly now: () => Channel | undefined;
+  readonly wait: () => Promise<Channel>;
+}
+
+/**
+ * Where a publisher's calls publish: the channel the connection's publishers share now (failing
+ * at once with `unavailable` while it reconnects), or the user's own channel.
+ */
+function channelSource(on: AmqpConnection | Channel, kind: "confirm" | "plain", options: PublisherOptions): ChannelSource {
+  if (isAmqpConnection(on)) {
+    return { now: () => on.openChannel(kind), wait: kind === "confirm" ? () => on.sharedChannel("confirm") : () => on.sharedChannel("plain") };
+  }
+  if (kind === "confirm" && typeof (on as Partial<ConfirmChannel>).waitForConfirms !== "function") {
+    throw new TypeError("a fire-and-forget publisher needs a connection from connect() or a confirm channel: connection.createConfirmChannel()");
+  }
+  if (options.noDelay !== false) noDelay(on);
+  return { now: () => on, wait: () => Promise.resolve(on) };
 }

@@ -1,10 +1,12 @@
-import { background, Code, toKitError, type Endpoint } from "@kit/endpoint";
+import { background, Code, toKitError, type Endpoint, type KitError } from "@kit/endpoint";
 import { type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
 import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import type { ConfirmChannel } from "amqplib";
+import { isAmqpConnection, type AmqpConnection } from "./connection.ts";
 import { AmqpDriver } from "./internal/driver.ts";
+import { ManagedAmqpDriver } from "./internal/managed-driver.ts";
 import { noDelay } from "./internal/no-delay.ts";
-import { topologyOf } from "./topology.ts";
+import { topologyOf, type Topology } from "./topology.ts";
 
 /** Options for {@link subscriber}: the runtime's `SubscriberOptions` and where retries and dead letters go. */
 export interface AmqpSubscriberOptions extends SubscriberOptions {
@@ -47,18 +49,26 @@ export interface AmqpSubscriberOptions extends SubscriberOptions {
  *   replies are written after the endpoint has run, which Nagle's algorithm delays by up to 40 ms.
  * - **Close**: `close()` cancels the consumer, gives back what the broker had sent but the
  *   runtime had not started, lets the messages in flight finish and be settled (up to
- *   `closeTimeout`), gives back the rest, then resolves. It leaves the channel open.
+ *   `closeTimeout`), gives back the rest, then resolves once the broker has processed the acks
+ *   (a synchronous round trip on the channel after them). On a connection from {@link connect}
+ *   it then closes its channel; the user's own channel it leaves open.
+ * - **Reconnection** (on a connection from {@link connect}): the subscriber consumes on a confirm
+ *   channel of its own. When the connection is lost, what it had not acknowledged goes back to
+ *   the queue (and comes again, redelivered), it reports the loss once to the error handler, waits
+ *   for the connection to be back (the connection declares the topology again first), consumes
+ *   again on a new channel and reports that too.
  *
  * The queue, retry queue and dead-letter exchange must exist: declare them with
  * {@link assertTopology} or your own definitions. `ready` rejects with `not_found` naming the
- * queue or exchange that is missing (and the error handler is told), rather than the subscriber retrying
- * receives forever. The channel must be a confirm channel
- * (`connection.createConfirmChannel()`), since retries and dead letters are published with
- * confirms; give each subscriber's channel an `error` listener, as amqplib requires. If the
- * channel closes, unacknowledged messages return to the queue and the subscriber reports
- * `unavailable` until closed: open a new channel and subscriber.
+ * queue or exchange that is missing (and the error handler is told), rather than the subscriber
+ * retrying receives forever. On the user's own amqplib channel (as before {@link connect}), the
+ * channel must be a confirm channel (`connection.createConfirmChannel()`), since retries and dead
+ * letters are published with confirms, with an `error` listener, as amqplib requires; if it
+ * closes, unacknowledged messages return to the queue and the subscriber reports `unavailable`
+ * until closed: open a new channel and subscriber.
  *
- * @param channel - a confirm channel; the subscriber consumes, acknowledges and publishes on it
+ * @param on - a connection from {@link connect} (reconnects by itself), or a confirm channel of
+ *   your own; the subscriber consumes, acknowledges and publishes on it
  * @param queue - the queue to consume
  * @param endpoint - the endpoint to run on each message
  * @param decode - turns a message into the request, such as `decodeJSONMessage(schema)`
@@ -67,34 +77,49 @@ export interface AmqpSubscriberOptions extends SubscriberOptions {
  *
  * @example
  * ```ts
- * const channel = await connection.createConfirmChannel();
- * await assertTopology(channel, "sum");
- * const sub = subscriber(channel, "sum", sum, decodeJSONMessage(SumRequest), encodeJSONMessage, { concurrency: 8 });
+ * const connection = await connect("amqp://guest:guest@127.0.0.1:5672");
+ * await assertTopology(connection, "sum");
+ * const sub = subscriber(connection, "sum", sum, decodeJSONMessage(SumRequest), encodeJSONMessage, { concurrency: 8 });
  * process.once("SIGTERM", () => void sub.close());
  * ```
  */
 // eslint-disable-next-line max-params -- the transport shape: server(endpoint, decode, encode, options) with the channel and queue in front
 export function subscriber<Req, Res>(
-  channel: ConfirmChannel,
+  on: AmqpConnection | ConfirmChannel,
   queue: string,
   endpoint: Endpoint<Req, Res>,
   decode: DecodeMessage<Req>,
   encode: EncodeMessage<Res>,
   options: AmqpSubscriberOptions = {},
 ): Subscriber {
-  if (typeof (channel as Partial<ConfirmChannel>).waitForConfirms !== "function") {
-    throw new TypeError("subscriber needs a confirm channel: connection.createConfirmChannel()");
-  }
-  if (options.noDelay !== false) noDelay(channel);
-  const driver = new AmqpDriver(channel, topologyOf(queue, options), options.concurrency ?? 16);
-  const running = runSubscriber(driver, endpoint, decode, encode, options);
   const observe = observeErrors(options.errorHandler);
+  const report = (err: KitError): void => {
+    observe(background(), err);
+  };
+  const driver = driverFor(on, topologyOf(queue, options), options, report);
+  const running = runSubscriber(driver, endpoint, decode, encode, options);
   const stop = (): Promise<void> =>
     driver.stop().catch((thrown: unknown) => {
-      observe(background(), toKitError(thrown, Code.Unavailable));
+      report(toKitError(thrown, Code.Unavailable));
+    });
+  const flush = (): Promise<void> =>
+    driver.flush().catch((thrown: unknown) => {
+      report(toKitError(thrown, Code.Unavailable));
     });
   let closing: Promise<void> | undefined;
-  // The consumer is cancelled while the runtime drains: nothing new comes in, what is in flight is still settled.
-  const close = (): Promise<void> => (closing ??= Promise.all([stop(), running.close()]).then(() => undefined));
+  // The consumer is cancelled while the runtime drains: nothing new comes in, what is in flight is still settled;
+  // then close() resolves once the broker has the acks of what was settled (see AmqpDriver.flush).
+  const close = (): Promise<void> => (closing ??= Promise.all([stop(), running.close()]).then(flush));
   return { ready: running.ready, close, [Symbol.asyncDispose]: close };
+}
+
+/** The driver for a managed connection (a channel of its own, renewed) or for the user's own confirm channel. */
+function driverFor(on: AmqpConnection | ConfirmChannel, topology: Topology, options: AmqpSubscriberOptions, report: (err: KitError) => void): AmqpDriver | ManagedAmqpDriver {
+  const concurrency = options.concurrency ?? 16;
+  if (isAmqpConnection(on)) return new ManagedAmqpDriver(on, topology, concurrency, report);
+  if (typeof (on as Partial<ConfirmChannel>).waitForConfirms !== "function") {
+    throw new TypeError("subscriber needs a connection from connect() or a confirm channel: connection.createConfirmChannel()");
+  }
+  if (options.noDelay !== false) noDelay(on);
+  return new AmqpDriver(on, topology, concurrency);
 }

@@ -1,4 +1,5 @@
 import type { Channel } from "amqplib";
+import { isAmqpConnection, type AmqpConnection } from "./connection.ts";
 
 /** The names of the queues and exchange that serve one work queue; see {@link topologyOf}. */
 export interface Topology {
@@ -65,7 +66,10 @@ export interface TopologyOptions extends Partial<Omit<Topology, "queue">> {
  * exists with other arguments fails with `PRECONDITION_FAILED` and closes the channel; set up
  * such a queue yourself with the same shape and pass the names to the subscriber.
  *
- * @param channel - a channel to declare on
+ * On a connection from `connect`, the declaration is made again after every reconnection
+ * (see `AmqpConnection.declare`), before the subscribers consume again.
+ *
+ * @param on - a connection from `connect`, or a channel to declare on
  * @param queue - the work queue
  * @param options - names, queue type, durability
  *
@@ -75,8 +79,18 @@ export interface TopologyOptions extends Partial<Omit<Topology, "queue">> {
  * // orders → (retry) orders.retry ⟲ orders; (dead letter) orders.dlx → orders.dead
  * ```
  */
-export async function assertTopology(channel: Channel, queue: string, options: TopologyOptions = {}): Promise<Topology> {
+export async function assertTopology(on: AmqpConnection | Channel, queue: string, options: TopologyOptions = {}): Promise<Topology> {
   const topology = topologyOf(queue, options);
+  if (isAmqpConnection(on)) {
+    await on.declare((channel) => declareTopology(channel, topology, options));
+    return topology;
+  }
+  await declareTopology(on, topology, options);
+  return topology;
+}
+
+async function declareTopology(channel: Channel, topology: Topology, options: TopologyOptions): Promise<void> {
+  const { queue } = topology;
   const { type = "classic" } = options;
   const durable = type === "quorum" ? true : (options.durable ?? true);
   const typeArgs = type === "quorum" ? { "x-queue-type": "quorum" } : {};
@@ -91,5 +105,4 @@ export async function assertTopology(channel: Channel, queue: string, options: T
     durable,
     arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue },
   });
-  return topology;
 }

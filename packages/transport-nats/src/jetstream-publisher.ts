@@ -7,6 +7,7 @@ import { call } from "./internal/call.ts";
 import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
 import { replyToHeader } from "./internal/jetstream-driver.ts";
 import { repliesOf } from "./internal/replies.ts";
+import { unreachable } from "./internal/reachable.ts";
 import { publishToStream } from "./internal/stream-publish.ts";
 
 /**
@@ -67,6 +68,8 @@ export function jetstreamPublisher<Req, Res>(
   options: PublisherOptions = {},
 ): Endpoint<Req, Res | undefined> {
   const send = async (ctx: Context, message: OutgoingMessage, budget: number, target: ReplyTarget): Promise<Message | undefined> => {
+    const away = unreachable(nc, subject);
+    if (away !== undefined) throw away;
     if (decode === undefined) {
       await untilAborted(ctx.signal, () => publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), budget));
       return undefined;

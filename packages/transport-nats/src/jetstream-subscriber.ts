@@ -3,6 +3,7 @@ import { type DecodeMessage, type EncodeMessage, type Subscriber, type Subscribe
 import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import type { Consumer } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
+import { guardClosed } from "./internal/closed-for-good.ts";
 import { reporter } from "./internal/core-driver.ts";
 import { jetstreamDriver } from "./internal/jetstream-driver.ts";
 import { Puller } from "./internal/puller.ts";
@@ -77,10 +78,12 @@ export function jetstreamSubscriber<Req, Res>(
   const report = reporter(observeErrors(options.errorHandler));
   const puller = new Puller(consumer, expires);
   const driver = jetstreamDriver(nc, consumer, puller, { deadLetter, report, timeout });
-  const running = runSubscriber(driver, endpoint, decode, encode, runtimeOptions);
+  const guarded = guardClosed(nc, "JetStream consumer", driver, report);
+  const running = runSubscriber(guarded.driver, endpoint, decode, encode, runtimeOptions);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      guarded.stop();
       await running.close();
       for (const raw of await puller.stop()) {
         try {

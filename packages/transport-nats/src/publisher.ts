@@ -4,6 +4,7 @@ import type { ReplyTarget } from "@kit/transport/driver";
 import type { Msg, NatsConnection } from "@nats-io/nats-core";
 import { call } from "./internal/call.ts";
 import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
+import { unreachable } from "./internal/reachable.ts";
 import { request } from "./internal/replies.ts";
 
 /**
@@ -81,6 +82,8 @@ export function publisher<Req, Res>(
   options: PublisherOptions = {},
 ): Endpoint<Req, Res | undefined> {
   const send = (ctx: Context, message: OutgoingMessage, _budget: number, target: ReplyTarget): Promise<Message | undefined> => {
+    const away = unreachable(nc, subject);
+    if (away !== undefined) return Promise.reject(away);
     const hdrs = toNatsHeaders(message.headers);
     if (decode === undefined) {
       nc.publish(subject, message.body, hdrs === undefined ? undefined : { headers: hdrs });

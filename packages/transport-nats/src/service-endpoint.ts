@@ -3,6 +3,7 @@ import { httpStatusFromCode, writeError, type DecodeMessage, type EncodeMessage,
 import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { ServiceGroup } from "@nats-io/services";
+import { guardClosed } from "./internal/closed-for-good.ts";
 import { coreDriver, refuse, reporter } from "./internal/core-driver.ts";
 import { fromNatsError } from "./internal/errors.ts";
 import { Inbox, type NatsMsg } from "./internal/inbox.ts";
@@ -97,11 +98,13 @@ export function serviceEndpoint<Req, Res>(
     reply.headers.set(serviceErrorCodeHeader, String(httpStatusFromCode(err.code)));
   };
   const driver = coreDriver(nc, inbox, { deadLetter, report, release: "refuse" });
-  const running = runSubscriber(driver, endpoint, decode, encode, { ...runtimeOptions, errorEncoder });
+  const guarded = guardClosed(nc, subject ?? name, driver, report);
+  const running = runSubscriber(guarded.driver, endpoint, decode, encode, { ...runtimeOptions, errorEncoder });
   const closeTimeout = options.closeTimeout ?? 30_000;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      guarded.stop();
       await inbox.emptied(closeTimeout);
       closed = true;
       await running.close();

@@ -3,6 +3,7 @@ import { type DecodeMessage, type EncodeMessage, type Subscriber, type Subscribe
 import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { coreDriver, reporter } from "./internal/core-driver.ts";
+import { guardClosed } from "./internal/closed-for-good.ts";
 import { fromNatsError } from "./internal/errors.ts";
 import { Inbox } from "./internal/inbox.ts";
 
@@ -38,7 +39,9 @@ export interface NatsSubscriberOptions extends SubscriberOptions {
  * `close()` unsubscribes first, so nothing published after it reaches this subscriber, handles
  * what the server had already delivered (up to `closeTimeout`), waits for the messages in
  * flight (up to `closeTimeout` again), and republishes to the subject whatever is left, for
- * another member of the queue group to take.
+ * another member of the queue group to take. Without a queue group, every subscriber has its own
+ * copy of each message: what is left is not republished (the others would handle it twice) but
+ * reported to the error handler as `canceled`, one report per message.
  *
  * @param nc - the connection, the user's own
  * @param subject - the subject to serve (wildcards allowed)
@@ -49,7 +52,7 @@ export interface NatsSubscriberOptions extends SubscriberOptions {
  *
  * @example
  * ```ts
- * const nc = await connect({ servers: "127.0.0.1:4222" });
+ * const nc = await connect({ servers: "127.0.0.1:4222", maxReconnectAttempts: -1 }); // never give up
  * const sub = subscriber(nc, "svc.sum", sum, decodeJSONMessage(SumRequest), encodeJSONMessage, { queue: "svc" });
  * process.once("SIGTERM", () => void sub.close());
  * ```
@@ -66,22 +69,25 @@ export function subscriber<Req, Res>(
   const { queue, deadLetter, ...runtimeOptions } = options;
   const report = reporter(observeErrors(options.errorHandler));
   const inbox = new Inbox();
-  const sub = nc.subscribe(subject, {
+  // On a closed connection nothing is subscribed: the subscriber's ready fails (see guardClosed).
+  const sub = nc.isClosed() ? undefined : nc.subscribe(subject, {
     ...(queue === undefined ? {} : { queue }),
     callback: (err, msg) => {
       if (err !== null) report(fromNatsError(err, subject));
       else inbox.push(msg);
     },
   });
-  const driver = coreDriver(nc, inbox, { deadLetter, report, release: "republish" });
-  const running = runSubscriber(driver, endpoint, decode, encode, runtimeOptions);
+  const driver = coreDriver(nc, inbox, { deadLetter, report, release: queue === undefined ? "drop" : "republish" });
+  const guarded = guardClosed(nc, subject, driver, report);
+  const running = runSubscriber(guarded.driver, endpoint, decode, encode, runtimeOptions);
   const closeTimeout = options.closeTimeout ?? 30_000;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      guarded.stop();
       try {
-        if (!sub.isClosed()) await sub.drain();
+        if (sub !== undefined && !sub.isClosed() && !nc.isClosed()) await sub.drain();
       } catch (err) {
         report(fromNatsError(err, subject));
       }
@@ -95,7 +101,7 @@ export function subscriber<Req, Res>(
           report(fromNatsError(err, subject));
         }
       }
-      if (left.length > 0) {
+      if (left.length > 0 && queue !== undefined) {
         report(new KitError(Code.Canceled, `NATS ${subject}: closed with ${left.length} messages not started; republished them to the subject`));
       }
     })());

@@ -118,7 +118,20 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
     });
   }
 
+  /** Why the channel is unusable (it closed), or `undefined` while it works. */
+  get broken(): KitError | undefined {
+    return this.#broken;
+  }
+
+  /** Starts consuming now rather than at the first receive; rejects with `unavailable` when the broker refuses. */
+  start(): Promise<void> {
+    return this.#start();
+  }
+
+  // A message whose channel closed is settled by nothing: the broker gives it back itself and
+  // delivers it again (redelivered). Failing here would only report it, and retry, several times.
   ack(message: AmqpMessage): Promise<void> {
+    if (this.#broken !== undefined) return done;
     return settled(() => {
       this.#channel.ack(message.raw);
       batchWrites(this.#channel);
@@ -126,6 +139,7 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
   }
 
   release(message: AmqpMessage): Promise<void> {
+    if (this.#broken !== undefined) return done;
     return settled(() => {
       this.#channel.nack(message.raw, false, true);
       batchWrites(this.#channel);
@@ -133,6 +147,7 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
   }
 
   async retryLater(message: AmqpMessage, delay: number): Promise<void> {
+    if (this.#broken !== undefined) return;
     const { raw } = message;
     const options = copyOptions(raw.properties, new Map([[attemptsHeader, String(message.attempt + 1)]]));
     options.expiration = String(Math.max(0, Math.round(delay)));
@@ -141,6 +156,7 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
   }
 
   async deadLetter(message: AmqpMessage, headers: ReadonlyMap<string, string>): Promise<void> {
+    if (this.#broken !== undefined) return;
     const { raw } = message;
     const options = copyOptions(raw.properties, headers);
     options.deliveryMode = 2; // a dead letter is kept until someone looks at it
@@ -188,6 +204,18 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
       const unread = this.#buffer.splice(0);
       if (this.#broken === undefined) for (const raw of unread) this.#channel.nack(raw, false, true);
     }
+  }
+
+  /**
+   * Resolves once the broker has processed everything written on the channel so far (the acks
+   * of the last messages above all): a synchronous method (`basic.qos` with the same prefetch,
+   * which changes nothing for a consumer already started) answered in order after them. Without
+   * it, a `connection.close()` right after `close()` could overtake the last acks, and those
+   * messages would be delivered again. Nothing to do on a channel that closed.
+   */
+  async flush(): Promise<void> {
+    if (this.#broken !== undefined) return;
+    await this.#channel.prefetch(this.#prefetch);
   }
 
   #start(): Promise<void> {
@@ -293,6 +321,9 @@ function toMessage(raw: ConsumeMessage): AmqpMessage {
     reply: typeof replyTo === "string" && replyTo !== "" ? replyTo : undefined,
   };
 }
+
+/** A settled promise, shared. */
+const done = Promise.resolve();
 
 function settled(action: () => void): Promise<void> {
   try {

@@ -33,11 +33,14 @@ export interface CoreDriverOptions {
   /** Reports an error that belongs to no attempt (the subscriber's error handler). */
   readonly report: (err: KitError) => void;
   /**
-   * How a message is given back: `"republish"` it to its subject (a plain subscription, which
-   * has unsubscribed by then), or `"refuse"` it (a NATS service endpoint, whose subscription the
-   * service owns): a request is answered `unavailable`, anything else reported as `data_loss`.
+   * How a message is given back: `"republish"` it to its subject (a plain subscription in a
+   * queue group, which has unsubscribed by then, so another member takes it); `"drop"` it (a
+   * plain subscription without a queue group: every subscriber has its own copy, and a
+   * republished one would be handled again by each of the others), reported as `canceled`; or
+   * `"refuse"` it (a NATS service endpoint, whose subscription the service owns): a request is
+   * answered `unavailable`, anything else reported as `data_loss`.
    */
-  readonly release: "republish" | "refuse";
+  readonly release: "republish" | "drop" | "refuse";
 }
 
 /**
@@ -46,8 +49,9 @@ export interface CoreDriverOptions {
  * - retries are `"in-place"` (core NATS cannot redeliver) and `attempt` is always 1;
  * - `ack` does nothing (core NATS has no acknowledgements);
  * - `release` republishes the message, headers and reply address included, to the subject it
- *   came on, so another member of the queue group takes it; when no one listens, the server
- *   answers a request with "no responders", which its caller sees as `unavailable`;
+ *   came on, so another member of the queue group takes it (when no one listens, the server
+ *   answers a request with "no responders", which its caller sees as `unavailable`); without a
+ *   queue group it drops it and reports it (see {@link CoreDriverOptions.release});
  * - `deadLetter` publishes the body and the original headers plus the `kit-error-*` headers to
  *   the `deadLetter` subject and waits until the server has it (a flush); without one, a message
  *   nobody waits for is reported to the error handler as `data_loss` (a request's caller was
@@ -64,6 +68,10 @@ export function coreDriver(nc: NatsConnection, inbox: Inbox, options: CoreDriver
       const { raw } = message;
       if (options.release === "refuse") {
         refuse(message, report);
+        return;
+      }
+      if (options.release === "drop") {
+        report(new KitError(Code.Canceled, `NATS ${raw.subject}: closed before handling a message; not republished, since without a queue group every subscriber has its own copy`));
         return;
       }
       nc.publish(raw.subject, raw.data, {
