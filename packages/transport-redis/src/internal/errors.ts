@@ -1,4 +1,18 @@
 import { Code, isKitError, KitError } from "@kit/endpoint";
+import {
+  AbortError,
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ErrorReply,
+  ReconnectStrategyError,
+  RootNodesUnavailableError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  TimeoutError,
+  WatchError,
+} from "redis";
 
 /**
  * The first word of a Redis error reply (`NOGROUP No such key…`) and the Kit code it means to a
@@ -25,19 +39,20 @@ export const redisReplyCodes: ReadonlyMap<string, Code> = new Map<string, Code>(
   EXECABORT: Code.Aborted,
 }));
 
-/** node-redis's own errors (by class name) and the Kit code each means. */
-export const clientErrorCodes: ReadonlyMap<string, Code> = new Map<string, Code>(Object.entries({
-  ClientClosedError: Code.FailedPrecondition,
-  ClientOfflineError: Code.Unavailable,
-  DisconnectsClientError: Code.Unavailable,
-  SocketClosedUnexpectedlyError: Code.Unavailable,
-  ConnectionTimeoutError: Code.Unavailable,
-  SocketTimeoutError: Code.Unavailable,
-  ReconnectStrategyError: Code.Unavailable,
-  RootNodesUnavailableError: Code.Unavailable,
-  TimeoutError: Code.DeadlineExceeded,
-  AbortError: Code.Canceled,
-}));
+/** node-redis's own errors and the Kit code each means, most specific first (a subclass is found by its parent). */
+export const clientErrorCodes: readonly (readonly [new (...args: never[]) => Error, Code])[] = [
+  [ClientClosedError, Code.FailedPrecondition],
+  [ClientOfflineError, Code.Unavailable],
+  [DisconnectsClientError, Code.Unavailable],
+  [SocketClosedUnexpectedlyError, Code.Unavailable],
+  [ConnectionTimeoutError, Code.Unavailable],
+  [SocketTimeoutError, Code.Unavailable],
+  [ReconnectStrategyError, Code.Unavailable],
+  [RootNodesUnavailableError, Code.Unavailable],
+  [TimeoutError, Code.DeadlineExceeded],
+  [AbortError, Code.Canceled],
+  [WatchError, Code.Aborted],
+];
 
 /** Socket errors (`ECONNREFUSED`…): Redis cannot be reached. */
 const socketErrors = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/;
@@ -58,11 +73,11 @@ export function fromRedisError(thrown: unknown, what: string): KitError {
 
 function codeOf(thrown: unknown, message: string): Code {
   if (!(thrown instanceof Error)) return Code.Unknown;
-  const byClass = clientErrorCodes.get(thrown.constructor.name) ?? clientErrorCodes.get(thrown.name);
-  if (byClass !== undefined) return byClass;
+  const byClass = clientErrorCodes.find(([kind]) => thrown instanceof kind);
+  if (byClass !== undefined) return byClass[1];
   const errno = (thrown as { code?: unknown }).code;
   if (typeof errno === "string" && socketErrors.test(errno)) return Code.Unavailable;
-  if (!isReply(thrown)) return Code.Unknown;
+  if (!(thrown instanceof ErrorReply)) return Code.Unknown;
   const word = /^[A-Z]+/.exec(message)?.[0] ?? "";
   const byWord = redisReplyCodes.get(word);
   if (byWord !== undefined) return byWord;
@@ -70,12 +85,4 @@ function codeOf(thrown: unknown, message: string): Code {
   if (/unknown command/i.test(message)) return Code.Unimplemented;
   if (/syntax error|wrong number of arguments|invalid|not an integer|out of range/i.test(message)) return Code.InvalidArgument;
   return Code.Internal;
-}
-
-/** Whether `thrown` is an error reply from Redis (node-redis's `ErrorReply` and its kinds). */
-function isReply(thrown: Error): boolean {
-  for (let proto: object | null = Object.getPrototypeOf(thrown) as object | null; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
-    if ((proto as { constructor?: { name?: string } }).constructor?.name === "ErrorReply") return true;
-  }
-  return false;
 }
