@@ -1,0 +1,89 @@
+// A server restart, on a redis-server of the test's own with the append-only file on
+// (test/own-redis.ts, port 20750; the shared Redis is never touched): while it is away a
+// publish fails at once with `unavailable`; once it is back the subscriber reads again by
+// itself; every acknowledged publish is handled (none lost, duplicates counted).
+import { background, Code, isKitError, type KitError } from "@kit/endpoint";
+import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { publisher } from "../src/publisher.ts";
+import { subscriber } from "../src/subscriber.ts";
+import { OwnRedis } from "./own-redis.ts";
+import { connect, until } from "./redis.ts";
+
+const port = Number(process.env.KIT_REDIS_RESTART_PORT ?? 20_750);
+let server: OwnRedis;
+
+beforeAll(async () => {
+  server = await OwnRedis.start(port);
+}, 60_000);
+
+afterAll(async () => {
+  await server.destroy();
+});
+
+it("survives a server restart: publishes fail fast with unavailable while it is away, the subscriber resumes, no acknowledged entry is lost", { timeout: 120_000 }, async () => {
+  const client = await connect(server.url); // node-redis's default reconnection, as a user has it
+  const acked = new Set<number>();
+  const handled = new Map<number, number>();
+  const handledAt = new Map<number, number>();
+  const errors: KitError[] = [];
+  const send = publisher(client, "kit-restart", encodeJSONMessage, undefined);
+  const tryPublish = async (n: number): Promise<KitError | undefined> => {
+    try {
+      await send(background(), { n });
+      return undefined;
+    } catch (err) {
+      if (isKitError(err)) return err;
+      throw err;
+    }
+  };
+  const sub = subscriber(
+    client,
+    "kit-restart",
+    (_ctx, { n }: { n: number }) => {
+      handled.set(n, (handled.get(n) ?? 0) + 1);
+      if (!handledAt.has(n)) handledAt.set(n, Date.now());
+      return Promise.resolve(undefined);
+    },
+    decodeJSONMessage<{ n: number }>(),
+    encodeJSONMessage,
+    { group: "g", createGroup: true, claimIdle: 2_000, errorHandler: { handle: (_ctx, err) => void errors.push(err) } },
+  );
+  try {
+    await sub.ready;
+    let next = 0;
+    for (; next < 50; next++) if ((await tryPublish(next)) === undefined) acked.add(next);
+    expect(acked.size).toBe(50);
+    await until(() => [...acked].every((n) => handled.has(n)), 30_000, "handled before the restart");
+
+    await server.stop();
+    await until(() => !client.isReady, 10_000, "the client to see the server gone");
+    const whileAway: { code: string; ms: number }[] = [];
+    for (let i = 0; i < 3; i++, next++) {
+      const started = Date.now();
+      const failed = await tryPublish(next);
+      if (failed === undefined) acked.add(next); // it cannot be: the server is down
+      else whileAway.push({ code: failed.code, ms: Date.now() - started });
+    }
+    expect(whileAway.map((f) => f.code)).toEqual([Code.Unavailable, Code.Unavailable, Code.Unavailable]);
+
+    await server.startAgain();
+    const back = Date.now();
+    const firstAfter = next;
+    await until(() => client.isReady, 30_000, "the client to reconnect");
+    for (const end = next + 50; next < end; next++) if ((await tryPublish(next)) === undefined) acked.add(next);
+    await until(() => [...acked].every((n) => handled.has(n)), 60_000, "every acknowledged entry handled after the restart");
+    const resumedAt = Math.min(...[...handledAt].filter(([n]) => n >= firstAfter).map(([, at]) => at));
+    const lost = [...acked].filter((n) => !handled.has(n));
+    const duplicates = [...handled.values()].filter((times) => times > 1).length;
+    console.log(
+      `Redis restart: resumed ${String(resumedAt - back)} ms after the server answered again; ${String(acked.size)} acknowledged, ${String(lost.length)} lost, ${String(duplicates)} handled twice; publishes while away failed in ${whileAway.map((f) => `${String(f.ms)} ms`).join(", ")}; ${String(errors.length)} errors reported`,
+    );
+    expect(lost).toEqual([]);
+    expect(acked.size).toBe(100);
+    expect(errors.some((err) => err.code === Code.Unavailable)).toBe(true); // the outage was reported
+  } finally {
+    await sub.close().catch(() => undefined);
+    client.destroy();
+  }
+});
