@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { Code, KitError, type Endpoint } from "@kit/endpoint";
+import { background, Code, KitError, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, OutgoingMessage, PublisherOptions } from "@kit/transport";
 import { messagePublisher, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
 import type { RedisStreamClient } from "./client.ts";
 import { correlationHeader, replyToHeader } from "./headers.ts";
-import { entryArgs } from "./internal/entries.ts";
+import { appendEntry } from "./internal/entries.ts";
 import { fromRedisError } from "./internal/errors.ts";
 import { replyStateOf, type RedisReplyStream } from "./reply-stream.ts";
 
@@ -27,6 +27,13 @@ export interface RedisPublisherOptions extends PublisherOptions {
    * requester. It is the caller's side only: just a context's deadline travels, as `kit-timeout`.
    */
   readonly timeout?: number;
+}
+
+/** The background context's signal, which never aborts. */
+const never = background().signal;
+
+function nothing(): undefined {
+  return undefined;
 }
 
 /**
@@ -86,16 +93,15 @@ export function publisher<Req, Res>(
   const { maxLen, replies, timeout } = options;
   if (maxLen !== undefined && !(Number.isInteger(maxLen) && maxLen >= 1)) throw new RangeError(`maxLen must be a whole number of at least 1, got ${String(maxLen)}`);
   if (decode !== undefined && replies === undefined) throw new TypeError("a request/reply publisher needs a reply stream: options.replies");
-  const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
-  const add = async (message: OutgoingMessage, signal: AbortSignal): Promise<undefined> => {
-    const args = ["XADD", stream, ...trim, "*", ...entryArgs(message.body, message.headers)];
-    if (!client.isReady) throw new KitError(Code.Unavailable, `Redis XADD ${stream}: the client is not connected`);
-    try {
-      await client.sendCommand(args, { abortSignal: signal });
-    } catch (thrown) {
-      throw fromRedisError(thrown, `XADD ${stream}`);
-    }
-    return undefined;
+  const head = maxLen === undefined ? ["XADD", stream, "*"] : ["XADD", stream, "MAXLEN", "~", String(maxLen), "*"];
+  const failed = (thrown: unknown): never => {
+    throw fromRedisError(thrown, `XADD ${stream}`);
+  };
+  const add = (message: OutgoingMessage, signal: AbortSignal): Promise<undefined> => {
+    if (!client.isReady) return Promise.reject(new KitError(Code.Unavailable, `Redis XADD ${stream}: the client is not connected`));
+    const args = appendEntry(head.slice(), message.body, message.headers);
+    // A signal that never aborts (the background context's) needs no listener in node-redis.
+    return client.sendCommand(args, signal === never ? undefined : { abortSignal: signal }).then(nothing, failed);
   };
 
   if (decode === undefined || replies === undefined) {

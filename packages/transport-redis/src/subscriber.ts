@@ -114,6 +114,7 @@ export function subscriber<Req, Res>(
     claimIdle,
     block,
     maxAttempts: options.maxAttempts ?? 5,
+    pendingAcks: options.concurrency ?? 16,
     replyAllowed: (to) => replyNamespace.some((prefix) => to.startsWith(prefix)),
     observe: (err) => {
       observe(background(), err);

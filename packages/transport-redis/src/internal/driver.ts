@@ -3,7 +3,7 @@ import type { OutgoingMessage } from "@kit/transport";
 import { timeoutHeader, type MessageDriver } from "@kit/transport/driver";
 import type { RedisStreamClient, RedisStreamConnection } from "../client.ts";
 import { correlationHeader } from "../headers.ts";
-import { asBuffers, entriesOf, entryArgs, readEntries, toMessage, type RedisStreamMessage, type StreamEntry } from "./entries.ts";
+import { appendEntry, asBuffers, entriesOf, readEntries, toMessage, type RedisStreamMessage, type StreamEntry } from "./entries.ts";
 import { fromRedisError } from "./errors.ts";
 import { checkGroup } from "./group.ts";
 import { deadLetterScript, leaveGroupScript } from "./scripts.ts";
@@ -27,7 +27,12 @@ export interface RedisDriverConfig {
   readonly maxAttempts: number;
   /** Whether a request's `kit-reply-to` stream may be answered. */
   readonly replyAllowed: (stream: string) => boolean;
-  /** Told about failures no caller sees (heartbeats, the blocking connection, leaving the group). */
+  /**
+   * How many acknowledged entries may wait for their `XACK` while the subscriber goes on reading;
+   * past that, an ack waits for its `XACK`.
+   */
+  readonly pendingAcks: number;
+  /** Told about failures no caller sees (acks not waited for, heartbeats, the blocking connection, leaving the group). */
   readonly observe: (err: KitError) => void;
 }
 
@@ -61,7 +66,12 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
   #cursor = "0-0";
   /** When the read under way stops blocking by itself (epoch ms); `undefined` when none blocks. */
   #blockedUntil: number | undefined;
+  /** The `XACK` being gathered in this turn of the event loop. */
   #acks: { ids: string[]; done: Promise<void> } | undefined;
+  /** `XACK`s under way, which `ack` may not have waited for and `close` does. */
+  readonly #acking = new Set<Promise<void>>();
+  /** How many entries those `XACK`s carry. */
+  #unacked = 0;
   #heartbeat: NodeJS.Timeout | undefined;
   #readerDown = false;
 
@@ -108,21 +118,43 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
     return [];
   }
 
-  /** Acknowledges with `XACK`; acks of one turn of the event loop go together. */
-  ack(message: RedisStreamMessage): Promise<void> {
+  /**
+   * Acknowledges with `XACK`; the acks of one turn of the event loop go in one `XACK`. The ack
+   * does not wait for the `XACK` while fewer than `pendingAcks` entries are waiting for theirs, so
+   * the next read overlaps it; an `XACK` that fails is reported, and the entry, still pending, is
+   * claimed again after `claimIdle` (at least once). `close()` waits for every `XACK` under way.
+   */
+  ack(message: RedisStreamMessage): Promise<void> | undefined {
     this.#held.delete(message.id);
-    let batch = this.#acks;
-    if (batch === undefined) {
-      const ids: string[] = [];
-      const done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-        this.#acks = undefined;
-        await this.#call(`XACK ${this.#config.stream}`, ["XACK", this.#config.stream, this.#config.group, ...ids]);
-      });
-      batch = { ids, done };
-      this.#acks = batch;
-    }
+    const batch = (this.#acks ??= this.#gatherAcks());
     batch.ids.push(message.id);
-    return batch.done;
+    this.#unacked += 1;
+    return this.#unacked > this.#config.pendingAcks ? batch.done : undefined;
+  }
+
+  #gatherAcks(): { ids: string[]; done: Promise<void> } {
+    const { stream, group } = this.#config;
+    const ids: string[] = [];
+    const done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      this.#acks = undefined;
+      try {
+        await this.#call(`XACK ${stream}`, ["XACK", stream, group, ...ids]);
+      } finally {
+        this.#unacked -= ids.length;
+      }
+    });
+    const tracked = done.then(
+      () => {
+        this.#acking.delete(tracked);
+      },
+      (err: unknown) => {
+        this.#acking.delete(tracked);
+        const why = err as KitError;
+        this.#config.observe(new KitError(why.code, `${String(ids.length)} entries were handled but not acknowledged (claimed again after claimIdle): ${why.message}`, { cause: err }));
+      },
+    );
+    this.#acking.add(tracked);
+    return { ids, done };
   }
 
   /** Leaves the entry pending with its idle time set so that an `XAUTOCLAIM` (any consumer's) takes it again after `delay`, at most `claimIdle`. */
@@ -139,7 +171,7 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
     const { stream, group, deadLetterStream } = this.#config;
     const headers = new Map(message.headers);
     for (const [name, value] of errorHeaders) headers.set(name, value);
-    const args = ["EVAL", deadLetterScript, "2", stream, deadLetterStream, group, message.id, ...entryArgs(message.body, headers)];
+    const args = appendEntry(["EVAL", deadLetterScript, "2", stream, deadLetterStream, group, message.id], message.body, headers);
     await this.#call(`dead-letter to ${deadLetterStream}`, args);
     this.#held.delete(message.id);
   }
@@ -150,13 +182,13 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
     if (to === undefined) return;
     const correlation = message.headers.get(correlationHeader);
     if (correlation !== undefined) reply.headers.set(correlationHeader, correlation);
-    await this.#call(`XADD ${to}`, ["XADD", to, "NOMKSTREAM", "MAXLEN", "~", replyMaxLen, "*", ...entryArgs(reply.body, reply.headers)]);
+    await this.#call(`XADD ${to}`, appendEntry(["XADD", to, "NOMKSTREAM", "MAXLEN", "~", replyMaxLen, "*"], reply.body, reply.headers));
   }
 
   /** Stops the heartbeat and the blocking connection, and leaves the group if nothing is pending for this consumer. */
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
-    await this.#acks?.done.catch(() => undefined);
+    await Promise.all(this.#acking); // what was handled is acknowledged before the connection goes
     this.#reader?.destroy();
     this.#reader = undefined;
     if (this.#readerId === undefined) return; // never started

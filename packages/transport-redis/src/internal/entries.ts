@@ -6,10 +6,10 @@ import { bodyField, replyToHeader } from "../headers.ts";
 /** Reads bulk strings as `Buffer`s, so a body keeps its bytes. */
 export const asBuffers: { readonly typeMapping: object } = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
 
-/** An entry of a stream, as Redis returned it: its id and its fields and values, in order. */
+/** An entry of a stream, as Redis returned it: its id and its fields and values, in order (`Buffer`s as `asBuffers` reads them). */
 export interface StreamEntry {
   readonly id: string;
-  readonly fields: readonly Buffer[];
+  readonly fields: readonly (Buffer | string)[];
 }
 
 /** A message as the Redis driver hands it to the runtime. */
@@ -42,8 +42,8 @@ export function readEntries(raw: unknown): StreamEntry[] {
   for (const item of raw as unknown[]) {
     if (!Array.isArray(item)) continue;
     const [id, fields] = item as [unknown, unknown];
-    if (!Array.isArray(fields)) continue;
-    out.push({ id: String(id), fields: (fields as unknown[]).map((f) => (Buffer.isBuffer(f) ? f : Buffer.from(String(f)))) });
+    if (!Array.isArray(fields)) continue; // deleted meanwhile
+    out.push({ id: String(id), fields: fields as (Buffer | string)[] });
   }
   return out;
 }
@@ -60,10 +60,10 @@ export function toMessage(entry: StreamEntry, attempt: number, replyAllowed: (st
   const headers = new Map<string, string>();
   let body: Buffer | undefined;
   for (let i = 0; i + 1 < entry.fields.length; i += 2) {
-    const name = (entry.fields[i] ?? empty).toString("utf8").toLowerCase();
+    const name = String(entry.fields[i]).toLowerCase();
     const value = entry.fields[i + 1] ?? empty;
-    if (name === bodyField) body = value;
-    else headers.set(name, value.toString("utf8"));
+    if (name === bodyField) body = typeof value === "string" ? Buffer.from(value) : value;
+    else headers.set(name, String(value));
   }
   const replyTo = headers.get(replyToHeader);
   let refused: KitError | undefined;
@@ -83,12 +83,14 @@ export function toMessage(entry: StreamEntry, attempt: number, replyAllowed: (st
 }
 
 /**
- * The field/value arguments of `XADD` for a message: `body` first, then its headers.
+ * Appends the field/value arguments of `XADD` for a message to `args`: `body` first, then its
+ * headers.
  *
+ * @returns `args`
  * @throws KitError `invalid_argument` for a header named `body`, which the body's field would hide
  */
-export function entryArgs(body: Uint8Array, headers: ReadonlyMap<string, string>): (string | Buffer)[] {
-  const args: (string | Buffer)[] = [bodyField, Buffer.from(body.buffer, body.byteOffset, body.byteLength)];
+export function appendEntry(args: (string | Buffer)[], body: Uint8Array, headers: ReadonlyMap<string, string>): (string | Buffer)[] {
+  args.push(bodyField, Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   for (const [name, value] of headers) {
     if (name === bodyField) throw new KitError(Code.InvalidArgument, `a header may not be named ${JSON.stringify(bodyField)}: that field holds the body`);
     args.push(name, value);
