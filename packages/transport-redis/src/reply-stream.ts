@@ -74,8 +74,14 @@ export function replyStream(client: RedisStreamClient, stream: string, options: 
     const connection = client.duplicate();
     connection.on("error", () => undefined); // a read that fails says why
     reader = connection;
-    await connection.connect();
-    return String(await client.sendCommand(["XADD", stream, "*", "kit-open", "1"]));
+    try {
+      await connection.connect();
+      return String(await client.sendCommand(["XADD", stream, "*", "kit-open", "1"]));
+    } catch (thrown) {
+      connection.destroy(); // the next call makes another
+      reader = undefined;
+      throw thrown;
+    }
   };
 
   const loop = async (): Promise<void> => {

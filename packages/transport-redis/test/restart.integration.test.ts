@@ -87,3 +87,51 @@ it("survives a server restart: publishes fail fast with unavailable while it is 
     client.destroy();
   }
 });
+
+it("loses no entry that was being handled when the server went away: what could not be acknowledged is acknowledged or claimed again after it is back", { timeout: 120_000 }, async () => {
+  const client = await connect(server.url);
+  const stream = "kit-restart-inflight";
+  const handled = new Map<number, number>();
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const errors: KitError[] = [];
+  const sub = subscriber(
+    client,
+    stream,
+    async (_ctx, { n }: { n: number }) => {
+      await gate; // held until the server is gone
+      handled.set(n, (handled.get(n) ?? 0) + 1);
+      return undefined;
+    },
+    decodeJSONMessage<{ n: number }>(),
+    encodeJSONMessage,
+    { group: "g", createGroup: true, concurrency: 20, claimIdle: 2_000, errorHandler: { handle: (_ctx, err) => void errors.push(err) } },
+  );
+  try {
+    await sub.ready;
+    const send = publisher(client, stream, encodeJSONMessage, undefined);
+    for (let n = 0; n < 20; n++) await send(background(), { n });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the 20 are in flight
+    await server.stop();
+    await until(() => !client.isReady, 10_000, "the client to see the server gone");
+    release(); // the endpoints finish while Redis is away: their XACKs cannot go out
+    await until(() => handled.size === 20, 10_000, "the 20 handled");
+    await server.startAgain();
+    const back = Date.now();
+    await until(() => client.isReady, 30_000, "the client to reconnect");
+    const pending = async (): Promise<number> => (await client.sendCommand<[number]>(["XPENDING", stream, "g"]))[0];
+    let left = await pending();
+    while (left > 0 && Date.now() - back < 30_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      left = await pending();
+    }
+    const twice = [...handled.values()].filter((t) => t > 1).length;
+    console.log(
+      `Redis restart with 20 in flight: ${String(handled.size)} handled, ${String(20 - handled.size)} lost, ${String(twice)} twice, none pending ${String(Date.now() - back)} ms after the server answered again`,
+    );
+    expect({ handled: handled.size, pending: left }).toEqual({ handled: 20, pending: 0 });
+  } finally {
+    await sub.close().catch(() => undefined);
+    client.destroy();
+  }
+});

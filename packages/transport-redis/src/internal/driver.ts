@@ -98,6 +98,8 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
       await reader.connect();
       this.#readerId = String(await reader.sendCommand(["CLIENT", "ID"]));
     } catch (thrown) {
+      reader.destroy(); // no reconnecting in the background for a subscriber that stopped
+      this.#reader = undefined;
       throw fromRedisError(thrown, `connect for XREADGROUP on ${stream}`);
     }
     this.#heartbeat = setInterval(() => {
