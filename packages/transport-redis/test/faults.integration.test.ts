@@ -110,6 +110,26 @@ describe("faults", () => {
     expect((await entries(redis, `${stream}:dead-letter`)).map((e) => e.get("kit-attempts"))).toEqual(["6"]);
   });
 
+  it("drops from the group, unhandled, an entry deleted while it was pending for a dead consumer", async () => {
+    const stream = keys.name("deleted");
+    await redis.sendCommand(["XGROUP", "CREATE", stream, "g", "$", "MKSTREAM"]);
+    const id = await redis.sendCommand<string>(["XADD", stream, "*", "body", "{}"]);
+    await redis.sendCommand(["XADD", stream, "*", "body", "{}"]);
+    await redis.sendCommand(["XREADGROUP", "GROUP", "g", "ghost", "COUNT", "2", "STREAMS", stream, ">"]);
+    await redis.sendCommand(["XDEL", stream, id]);
+    let calls = 0;
+    const sub = subscriber(redis, stream, () => (calls++, none()), decodeJSONMessage(), encodeJSONMessage, { group: "g", claimIdle: 100, errorHandler: quiet });
+    await sub.ready;
+    await until(() => calls === 1, 10_000, "the entry still there handled");
+    let left = await pending(stream, "g");
+    for (let i = 0; left > 0 && i < 50; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      left = await pending(stream, "g");
+    }
+    await sub.close();
+    expect({ calls, pending: left }).toEqual({ calls: 1, pending: 0 });
+  });
+
   it("keeps a slow handler's entry from being claimed by another consumer (heartbeat)", { timeout: 30_000 }, async () => {
     const stream = keys.name("slow");
     await redis.sendCommand(["XGROUP", "CREATE", stream, "g", "$", "MKSTREAM"]);

@@ -240,6 +240,7 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
     // A full scan waits for the next period; a partial one goes on at the next receive.
     this.#nextClaim = this.#cursor === "0-0" ? Date.now() + Math.min(5_000, claimIdle / 4) : 0;
     const entries = readEntries(reply[1]);
+    await this.#ackGone(reply[1]);
     const counts = await Promise.all(
       entries.map(async (entry) => {
         const pending = await client.sendCommand(["XPENDING", stream, group, entry.id, entry.id, "1"]).catch(() => undefined);
@@ -248,6 +249,19 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
       }),
     );
     return entries.map((entry, i) => this.#toMessage(entry, counts[i] ?? 2));
+  }
+
+  /**
+   * Acknowledges the claimed ids whose entries were deleted from the stream (Redis 6.2 returns
+   * them with no fields; Redis 7 drops them from the pending list itself): there is nothing to
+   * handle, and left pending they would be claimed again and again.
+   */
+  async #ackGone(claimed: unknown): Promise<void> {
+    if (!Array.isArray(claimed)) return;
+    const gone = (claimed as unknown[]).filter((item) => Array.isArray(item) && !Array.isArray(item[1])).map((item) => String((item as unknown[])[0]));
+    if (gone.length === 0) return;
+    const { stream, group } = this.#config;
+    await this.#call(`XACK ${stream}`, ["XACK", stream, group, ...gone]);
   }
 
   #toMessage(entry: StreamEntry, attempt: number): RedisStreamMessage {
