@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { Code, KitError } from "@kit/endpoint";
 import type { Message } from "@kit/transport";
 import { RESP_TYPES } from "redis";
@@ -82,6 +83,20 @@ export function toMessage(entry: StreamEntry, attempt: number, replyAllowed: (st
   };
 }
 
+/** Bodies up to this size that are UTF-8 text go to node-redis as a string. */
+const textBodyLimit = 16_384;
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * A body as a command argument. node-redis writes a string argument into the command's one
+ * buffer, but each `Buffer` argument as a chunk of its own; so a small body that is UTF-8 text
+ * (a JSON body) goes as a string (the same bytes on the wire), anything else as a `Buffer`.
+ */
+function asArgument(body: Uint8Array): string | Buffer {
+  if (body.byteLength <= textBodyLimit && isUtf8(body)) return utf8.decode(body);
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
 /**
  * Appends the field/value arguments of `XADD` for a message to `args`: `body` first, then its
  * headers.
@@ -90,7 +105,7 @@ export function toMessage(entry: StreamEntry, attempt: number, replyAllowed: (st
  * @throws KitError `invalid_argument` for a header named `body`, which the body's field would hide
  */
 export function appendEntry(args: (string | Buffer)[], body: Uint8Array, headers: ReadonlyMap<string, string>): (string | Buffer)[] {
-  args.push(bodyField, Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  args.push(bodyField, asArgument(body));
   for (const [name, value] of headers) {
     if (name === bodyField) throw new KitError(Code.InvalidArgument, `a header may not be named ${JSON.stringify(bodyField)}: that field holds the body`);
     args.push(name, value);
