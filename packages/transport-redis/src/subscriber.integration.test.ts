@@ -82,7 +82,7 @@ describe("round trip", () => {
     const call = publisher(redis, stream, encodeJSONMessage, decodeJSONMessage(), { replies, timeout: 300 });
     const started = Date.now();
     await expect(call(background(), {})).rejects.toMatchObject({ code: Code.DeadlineExceeded });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(10_000); // the 300 ms bound, not the 30 s default
     await replies.close();
   });
 });

@@ -209,7 +209,7 @@ describe("faults", () => {
     await new Promise((resolve) => setTimeout(resolve, 200)); // blocked in XREADGROUP
     const started = Date.now();
     await sub.close();
-    expect(Date.now() - started).toBeLessThan(2_000); // not the 60 s block
+    expect(Date.now() - started).toBeLessThan(10_000); // not the 60 s block
     const consumers = await redis.sendCommand<unknown[]>(["XINFO", "CONSUMERS", stream, "g"]);
     expect(consumers).toEqual([]);
   });
