@@ -4,7 +4,8 @@
 import { background, Code, isKitError, KitError, withTimeout, type KitError as KitErrorType } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage, type MessageOutcome } from "@kit/transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, entries, Keys, until } from "../test/redis.ts";
+import { createClient } from "redis";
+import { connect, entries, Keys, redisUrl, until } from "../test/redis.ts";
 import { publisher } from "./publisher.ts";
 import { replyStream } from "./reply-stream.ts";
 import { subscriber } from "./subscriber.ts";
@@ -102,6 +103,30 @@ describe("ready", () => {
     await expect(second.ready).rejects.toThrow(/has no consumer group g/);
     await second.close();
     expect(errors.map((e) => e.code)).toEqual([Code.NotFound]);
+  });
+
+  it("keeps no connection of its own when closed before it started, or after", async () => {
+    const name = `kit-test-${String(process.pid)}-${String(Date.now())}`;
+    const named = createClient({ url: redisUrl, name });
+    named.on("error", () => undefined);
+    await named.connect();
+    const connections = async (): Promise<number> => (await redis.sendCommand<string>(["CLIENT", "LIST"])).split("\n").filter((line) => line.includes(` name=${name} `)).length;
+    try {
+      for (let i = 0; i < 5; i++) {
+        const sub = subscriber(named, keys.name("early"), none, decodeJSONMessage(), encodeJSONMessage, { group: "g", createGroup: true, errorHandler: quiet });
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, i * 3)); // close at different points of the start
+        await sub.close();
+        await sub.ready.catch(() => undefined);
+      }
+      const started = subscriber(named, keys.name("started"), none, decodeJSONMessage(), encodeJSONMessage, { group: "g", createGroup: true, errorHandler: quiet });
+      await started.ready;
+      expect(await connections()).toBe(2); // the client's, and the subscriber's blocking one
+      await started.close();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await connections()).toBe(1); // the client's own
+    } finally {
+      named.destroy();
+    }
   });
 
   it("rejects with failed_precondition when the key is not a stream", async () => {
