@@ -115,6 +115,7 @@ export function subscriber<Req, Res>(
     block,
     maxAttempts: options.maxAttempts ?? 5,
     pendingAcks: options.concurrency ?? 16,
+    closeTimeout: options.closeTimeout ?? 30_000,
     replyAllowed: (to) => replyNamespace.some((prefix) => to.startsWith(prefix)),
     observe: (err) => {
       observe(background(), err);

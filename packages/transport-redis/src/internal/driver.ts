@@ -32,6 +32,12 @@ export interface RedisDriverConfig {
    * past that, an ack waits for its `XACK`.
    */
   readonly pendingAcks: number;
+  /**
+   * How long, once the subscriber is closing, any of its commands may wait for Redis (ms): the
+   * runtime's `closeTimeout`, so `close()` ends even while Redis cannot be reached (node-redis
+   * would otherwise hold the commands in its offline queue until it reconnects).
+   */
+  readonly closeTimeout: number;
   /** Told about failures no caller sees (acks not waited for, heartbeats, the blocking connection, leaving the group). */
   readonly observe: (err: KitError) => void;
 }
@@ -74,6 +80,9 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
   #unacked = 0;
   #heartbeat: NodeJS.Timeout | undefined;
   #readerDown = false;
+  /** Set once the subscriber is closing: its commands are then bounded by `closeTimeout`. */
+  #closing = false;
+  #watching = false;
 
   constructor(config: RedisDriverConfig) {
     this.#config = config;
@@ -109,6 +118,16 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
   }
 
   async receive(max: number, signal: AbortSignal): Promise<readonly RedisStreamMessage[]> {
+    if (!this.#watching) {
+      this.#watching = true;
+      signal.addEventListener(
+        "abort",
+        () => {
+          this.#closing = true;
+        },
+        { once: true },
+      );
+    }
     while (!signal.aborted) {
       if (Date.now() >= this.#nextClaim) {
         const claimed = await this.#claim(max);
@@ -190,7 +209,12 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
   /** Stops the heartbeat and the blocking connection, and leaves the group if nothing is pending for this consumer. */
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
-    await Promise.all(this.#acking); // what was handled is acknowledged before the connection goes
+    // What was handled is acknowledged before the connection goes; an XACK waiting for a Redis
+    // that is away is left in node-redis's queue after closeTimeout (it is sent if Redis comes back).
+    this.#closing = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.#acking), new Promise((resolve) => (timer = setTimeout(resolve, this.#config.closeTimeout)))]);
+    clearTimeout(timer);
     this.#reader?.destroy();
     this.#reader = undefined;
     if (this.#readerId === undefined) return; // never started
@@ -322,8 +346,9 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
   }
 
   async #call(what: string, args: readonly (string | Buffer)[], buffers = false): Promise<unknown> {
+    const options = this.#closing ? { ...(buffers ? asBuffers : {}), abortSignal: AbortSignal.timeout(this.#config.closeTimeout) } : buffers ? asBuffers : undefined;
     try {
-      return await this.#config.client.sendCommand(args, buffers ? asBuffers : undefined);
+      return await this.#config.client.sendCommand(args, options);
     } catch (thrown) {
       throw fromRedisError(thrown, what);
     }
