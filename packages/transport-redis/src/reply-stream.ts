@@ -16,7 +16,10 @@ import { fromRedisError } from "./internal/errors.ts";
 export interface RedisReplyStream {
   /** The stream's key. */
   readonly stream: string;
-  /** Stops reading and deletes the stream; requests still waiting, and later ones, fail with `canceled`. Calling it again does nothing. */
+  /**
+   * Stops reading and deletes the stream (waiting up to 5 s for Redis); requests still waiting,
+   * and later ones, fail with `canceled`. Calling it again does nothing.
+   */
   close(): Promise<void>;
 }
 
@@ -25,6 +28,9 @@ interface ReplyState {
   /** Registers the call, runs `send` once the stream exists, and resolves with the reply (see `ReplyCorrelator.call`). */
   call(ctx: Context, correlationId: string, target: ReplyTarget, send: SendRequest): Promise<Message>;
 }
+
+/** How long `close()` waits to delete the reply stream (ms). */
+const deleteWait = 5_000;
 
 const states = new WeakMap<RedisReplyStream, ReplyState>();
 
@@ -117,7 +123,8 @@ export function replyStream(client: RedisStreamClient, stream: string, options: 
       closed = true;
       calls.close(new KitError(Code.Canceled, "the reply stream was closed"));
       reader?.destroy();
-      if (opened !== undefined) await client.sendCommand(["DEL", stream]).catch(() => undefined);
+      // Bounded: node-redis would hold the DEL until it reconnects to a Redis that is away.
+      if (opened !== undefined) await client.sendCommand(["DEL", stream], { abortSignal: AbortSignal.timeout(deleteWait) }).catch(() => undefined);
     },
   };
   states.set(replies, {

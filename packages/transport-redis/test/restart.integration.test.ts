@@ -6,6 +6,7 @@ import { background, Code, isKitError, type KitError } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { publisher } from "../src/publisher.ts";
+import { replyStream } from "../src/reply-stream.ts";
 import { subscriber } from "../src/subscriber.ts";
 import { OwnRedis } from "./own-redis.ts";
 import { connect, until } from "./redis.ts";
@@ -177,5 +178,30 @@ it("close() ends within about closeTimeout while Redis is away, and what it coul
   } finally {
     await next.close();
     again.destroy();
+  }
+});
+
+it("a requester fails fast while Redis is away, and its reply stream's close() does not wait for Redis to come back", { timeout: 60_000 }, async () => {
+  const client = await connect(server.url);
+  const replies = replyStream(client, "kit-restart-rr:replies:1");
+  const sub = subscriber(client, "kit-restart-rr", (_ctx, n: number) => Promise.resolve(n + 1), decodeJSONMessage<number>(), encodeJSONMessage, {
+    group: "g",
+    createGroup: true,
+    errorHandler: { handle: () => undefined },
+  });
+  await sub.ready;
+  const call = publisher(client, "kit-restart-rr", encodeJSONMessage, decodeJSONMessage<number>(), { replies, timeout: 5_000 });
+  try {
+    expect(await call(background(), 1)).toBe(2);
+    await sub.close();
+    await server.stop();
+    await until(() => !client.isReady, 10_000, "the client to see the server gone");
+    await expect(call(background(), 2)).rejects.toMatchObject({ code: Code.Unavailable });
+    const closing = Date.now();
+    await Promise.race([replies.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    expect(Date.now() - closing).toBeLessThan(15_000); // its bounded DEL, not until Redis comes back
+  } finally {
+    client.destroy();
+    await server.startAgain();
   }
 });
