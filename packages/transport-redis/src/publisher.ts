@@ -97,8 +97,9 @@ export function publisher<Req, Res>(
   const failed = (thrown: unknown): never => {
     throw fromRedisError(thrown, `XADD ${stream}`);
   };
+  const notConnected = (): Promise<never> => Promise.reject(new KitError(Code.Unavailable, `Redis XADD ${stream}: the client is not connected`));
   const add = (message: OutgoingMessage, signal: AbortSignal): Promise<undefined> => {
-    if (!client.isReady) return Promise.reject(new KitError(Code.Unavailable, `Redis XADD ${stream}: the client is not connected`));
+    if (!client.isReady) return notConnected();
     const args = appendEntry(head.slice(), message.body, message.headers);
     // A signal that never aborts (the background context's) needs no listener in node-redis.
     return client.sendCommand(args, signal === never ? undefined : { abortSignal: signal }).then(nothing, failed);
@@ -110,6 +111,7 @@ export function publisher<Req, Res>(
   }
   const target = replyTarget("Redis stream", stream, timeout);
   const send: SendMessage<Req> = (ctx, message) => {
+    if (!client.isReady) return notConnected(); // before the reply stream is made
     const correlationId = randomUUID();
     message.headers.set(replyToHeader, replies.stream);
     message.headers.set(correlationHeader, correlationId);

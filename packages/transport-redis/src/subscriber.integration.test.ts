@@ -129,6 +129,14 @@ describe("ready", () => {
     }
   });
 
+  it("rejects with unavailable at once on a client that is not connected", async () => {
+    const closed = await connect();
+    closed.destroy();
+    const sub = subscriber(closed, keys.name("offline"), none, decodeJSONMessage(), encodeJSONMessage, { group: "g", createGroup: true, errorHandler: quiet });
+    await expect(sub.ready).rejects.toMatchObject({ code: Code.Unavailable });
+    await sub.close();
+  });
+
   it("rejects with failed_precondition when the key is not a stream", async () => {
     const stream = keys.name("string");
     await redis.set(stream, "x");

@@ -53,7 +53,7 @@ export interface RedisSubscriber extends Subscriber {
    * subscriber's blocking connection is up; rejects with a `KitError`: `not_found` for a missing
    * stream or group, `failed_precondition` for a key that is not a stream, `unauthenticated` or
    * `permission_denied` for credentials or an ACL Redis refuses, `unavailable` when Redis cannot
-   * be reached. The subscriber reads nothing before; a failed check is reported to the
+   * be reached (at once when the client is not connected). The subscriber reads nothing before; a failed check is reported to the
    * `errorHandler` and stops the subscriber.
    */
   readonly ready: Promise<void>;

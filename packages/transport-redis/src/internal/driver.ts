@@ -91,6 +91,8 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
   /** Checks (or creates) the group, and connects the blocking connection. */
   async ready(): Promise<void> {
     const { client, stream, group, createGroup, start, claimIdle } = this.#config;
+    // node-redis would hold the check until it connects: say now that Redis cannot be reached.
+    if (!client.isReady) throw new KitError(Code.Unavailable, `Redis: the client is not connected, so the group ${group} of ${stream} cannot be checked`);
     await checkGroup(client, { stream, group, create: createGroup, start });
     const reader = client.duplicate();
     this.#reader = reader;
