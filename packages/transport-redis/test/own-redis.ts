@@ -32,11 +32,12 @@ export class OwnRedis {
 
   /** Starts the server on its append-only file; resolves once it answers PING (within `ms`). */
   async startAgain(ms = 30_000): Promise<void> {
+    if (await this.#answers()) throw new Error(`something already answers on port ${String(this.port)}: a redis-server left over from another run?`);
     const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--dir", this.dir, "--logfile", join(this.dir, "redis.log")];
     this.#process = spawn(process.env.REDIS_SERVER ?? "redis-server", args, { stdio: "ignore" });
     const deadline = Date.now() + ms;
     for (;;) {
-      if (await this.#answers()) return;
+      if (this.#process.exitCode === null && (await this.#answers())) return;
       if (this.#process.exitCode !== null) throw new Error(`the test's redis-server exited while starting (log: ${join(this.dir, "redis.log")})`);
       if (Date.now() > deadline) throw new Error(`the test's redis-server did not answer on port ${String(this.port)} within ${String(ms)} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -69,7 +70,7 @@ export class OwnRedis {
     } catch {
       return false;
     } finally {
-      probe.destroy();
+      if (probe.isOpen) probe.destroy(); // destroying a client that never connected throws
     }
   }
 }
