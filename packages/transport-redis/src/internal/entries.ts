@@ -1,0 +1,114 @@
+import { isUtf8 } from "node:buffer";
+import { Code, KitError } from "@kit/endpoint";
+import type { Message } from "@kit/transport";
+import { RESP_TYPES } from "redis";
+import { bodyField, replyToHeader } from "../headers.ts";
+
+/** Reads bulk strings as `Buffer`s, so a body keeps its bytes. */
+export const asBuffers: { readonly typeMapping: object } = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
+
+/** An entry of a stream, as Redis returned it: its id and its fields and values, in order (`Buffer`s as `asBuffers` reads them). */
+export interface StreamEntry {
+  readonly id: string;
+  readonly fields: readonly (Buffer | string)[];
+}
+
+/** A message as the Redis driver hands it to the runtime. */
+export interface RedisStreamMessage extends Message {
+  /** The entry's id in the stream. */
+  readonly id: string;
+  /** Its headers: every field but `body`, names lower-cased. */
+  readonly headers: Map<string, string>;
+  /**
+   * Why the message must be dead-lettered without being handled: a `kit-reply-to` outside the
+   * reply namespace (`permission_denied`), an entry without a `body` field (`invalid_argument`),
+   * or more deliveries than `maxAttempts` (its consumers died on it: `aborted`).
+   */
+  readonly refused: KitError | undefined;
+}
+
+const empty = Buffer.alloc(0);
+
+/** The entries of an `XREADGROUP`/`XREAD` reply on one stream: `[[stream, [[id, fields]…]]]`, or null when none came. */
+export function entriesOf(reply: unknown): StreamEntry[] {
+  if (!Array.isArray(reply)) return [];
+  const first: unknown = reply[0];
+  return Array.isArray(first) ? readEntries(first[1]) : [];
+}
+
+/** Entries from `[[id, [field, value…]]…]`; an entry without fields (deleted meanwhile) is left out. */
+export function readEntries(raw: unknown): StreamEntry[] {
+  if (!Array.isArray(raw)) return [];
+  const out: StreamEntry[] = [];
+  for (const item of raw as unknown[]) {
+    if (!Array.isArray(item)) continue;
+    const [id, fields] = item as [unknown, unknown];
+    if (!Array.isArray(fields)) continue; // deleted meanwhile
+    out.push({ id: String(id), fields: fields as (Buffer | string)[] });
+  }
+  return out;
+}
+
+/**
+ * The message an entry carries: `body` is the body, every other field a header. An entry
+ * without a `body` field is garbage, refused as `invalid_argument` (it is dead-lettered once).
+ *
+ * @param entry - the entry
+ * @param attempt - its delivery count
+ * @param replyAllowed - whether a `kit-reply-to` stream may be answered
+ */
+export function toMessage(entry: StreamEntry, attempt: number, replyAllowed: (stream: string) => boolean): RedisStreamMessage {
+  const headers = new Map<string, string>();
+  let body: Buffer | undefined;
+  for (let i = 0; i + 1 < entry.fields.length; i += 2) {
+    const name = String(entry.fields[i]).toLowerCase();
+    const value = entry.fields[i + 1] ?? empty;
+    if (name === bodyField) body = typeof value === "string" ? Buffer.from(value) : value;
+    else headers.set(name, String(value));
+  }
+  const replyTo = headers.get(replyToHeader);
+  let refused: KitError | undefined;
+  if (body === undefined) {
+    refused = new KitError(Code.InvalidArgument, `entry ${entry.id} has no ${bodyField} field: not a Kit message`);
+  } else if (replyTo !== undefined && !replyAllowed(replyTo)) {
+    refused = new KitError(Code.PermissionDenied, `kit-reply-to ${JSON.stringify(replyTo)} is outside the subscriber's reply namespace; not answered`);
+  }
+  return {
+    id: entry.id,
+    body: body ?? empty,
+    headers,
+    attempt,
+    reply: refused === undefined ? replyTo : undefined,
+    refused,
+  };
+}
+
+/** Bodies up to this size that are UTF-8 text go to node-redis as a string. */
+const textBodyLimit = 16_384;
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * A body as a command argument. node-redis writes a string argument into the command's one
+ * buffer, but each `Buffer` argument as a chunk of its own; so a small body that is UTF-8 text
+ * (a JSON body) goes as a string (the same bytes on the wire), anything else as a `Buffer`.
+ */
+function asArgument(body: Uint8Array): string | Buffer {
+  if (body.byteLength <= textBodyLimit && isUtf8(body)) return utf8.decode(body);
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+/**
+ * Appends the field/value arguments of `XADD` for a message to `args`: `body` first, then its
+ * headers.
+ *
+ * @returns `args`
+ * @throws KitError `invalid_argument` for a header named `body`, which the body's field would hide
+ */
+export function appendEntry(args: (string | Buffer)[], body: Uint8Array, headers: ReadonlyMap<string, string>): (string | Buffer)[] {
+  args.push(bodyField, asArgument(body));
+  for (const [name, value] of headers) {
+    if (name === bodyField) throw new KitError(Code.InvalidArgument, `a header may not be named ${JSON.stringify(bodyField)}: that field holds the body`);
+    args.push(name, value);
+  }
+  return args;
+}

@@ -1,0 +1,207 @@
+// A server restart, on a redis-server of the test's own with the append-only file on
+// (test/own-redis.ts, port 20750; the shared Redis is never touched): while it is away a
+// publish fails at once with `unavailable`; once it is back the subscriber reads again by
+// itself; every acknowledged publish is handled (none lost, duplicates counted).
+import { background, Code, isKitError, type KitError } from "@kit/endpoint";
+import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { publisher } from "../src/publisher.ts";
+import { replyStream } from "../src/reply-stream.ts";
+import { subscriber } from "../src/subscriber.ts";
+import { OwnRedis } from "./own-redis.ts";
+import { connect, until } from "./redis.ts";
+
+const port = Number(process.env.KIT_REDIS_RESTART_PORT ?? 20_750);
+let server: OwnRedis;
+
+beforeAll(async () => {
+  server = await OwnRedis.start(port);
+}, 60_000);
+
+afterAll(async () => {
+  await server.destroy();
+});
+
+it("survives a server restart: publishes fail fast with unavailable while it is away, the subscriber resumes, no acknowledged entry is lost", { timeout: 120_000 }, async () => {
+  const client = await connect(server.url); // node-redis's default reconnection, as a user has it
+  const acked = new Set<number>();
+  const handled = new Map<number, number>();
+  const handledAt = new Map<number, number>();
+  const errors: KitError[] = [];
+  const send = publisher(client, "kit-restart", encodeJSONMessage, undefined);
+  const tryPublish = async (n: number): Promise<KitError | undefined> => {
+    try {
+      await send(background(), { n });
+      return undefined;
+    } catch (err) {
+      if (isKitError(err)) return err;
+      throw err;
+    }
+  };
+  const sub = subscriber(
+    client,
+    "kit-restart",
+    (_ctx, { n }: { n: number }) => {
+      handled.set(n, (handled.get(n) ?? 0) + 1);
+      if (!handledAt.has(n)) handledAt.set(n, Date.now());
+      return Promise.resolve(undefined);
+    },
+    decodeJSONMessage<{ n: number }>(),
+    encodeJSONMessage,
+    { group: "g", createGroup: true, claimIdle: 2_000, errorHandler: { handle: (_ctx, err) => void errors.push(err) } },
+  );
+  try {
+    await sub.ready;
+    let next = 0;
+    for (; next < 50; next++) if ((await tryPublish(next)) === undefined) acked.add(next);
+    expect(acked.size).toBe(50);
+    await until(() => [...acked].every((n) => handled.has(n)), 30_000, "handled before the restart");
+
+    await server.stop();
+    await until(() => !client.isReady, 10_000, "the client to see the server gone");
+    const whileAway: { code: string; ms: number }[] = [];
+    for (let i = 0; i < 3; i++, next++) {
+      const started = Date.now();
+      const failed = await tryPublish(next);
+      if (failed === undefined) acked.add(next); // it cannot be: the server is down
+      else whileAway.push({ code: failed.code, ms: Date.now() - started });
+    }
+    expect(whileAway.map((f) => f.code)).toEqual([Code.Unavailable, Code.Unavailable, Code.Unavailable]);
+
+    await server.startAgain();
+    const back = Date.now();
+    const firstAfter = next;
+    await until(() => client.isReady, 30_000, "the client to reconnect");
+    for (const end = next + 50; next < end; next++) if ((await tryPublish(next)) === undefined) acked.add(next);
+    await until(() => [...acked].every((n) => handled.has(n)), 60_000, "every acknowledged entry handled after the restart");
+    const resumedAt = Math.min(...[...handledAt].filter(([n]) => n >= firstAfter).map(([, at]) => at));
+    const lost = [...acked].filter((n) => !handled.has(n));
+    const duplicates = [...handled.values()].filter((times) => times > 1).length;
+    console.log(
+      `Redis restart: resumed ${String(resumedAt - back)} ms after the server answered again; ${String(acked.size)} acknowledged, ${String(lost.length)} lost, ${String(duplicates)} handled twice; publishes while away failed in ${whileAway.map((f) => `${String(f.ms)} ms`).join(", ")}; ${String(errors.length)} errors reported`,
+    );
+    expect(lost).toEqual([]);
+    expect(acked.size).toBe(100);
+    expect(errors.some((err) => err.code === Code.Unavailable)).toBe(true); // the outage was reported
+  } finally {
+    await sub.close().catch(() => undefined);
+    client.destroy();
+  }
+});
+
+it("loses no entry that was being handled when the server went away: what could not be acknowledged is acknowledged or claimed again after it is back", { timeout: 120_000 }, async () => {
+  const client = await connect(server.url);
+  const stream = "kit-restart-inflight";
+  const handled = new Map<number, number>();
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const errors: KitError[] = [];
+  const sub = subscriber(
+    client,
+    stream,
+    async (_ctx, { n }: { n: number }) => {
+      await gate; // held until the server is gone
+      handled.set(n, (handled.get(n) ?? 0) + 1);
+      return undefined;
+    },
+    decodeJSONMessage<{ n: number }>(),
+    encodeJSONMessage,
+    { group: "g", createGroup: true, concurrency: 20, claimIdle: 2_000, errorHandler: { handle: (_ctx, err) => void errors.push(err) } },
+  );
+  try {
+    await sub.ready;
+    const send = publisher(client, stream, encodeJSONMessage, undefined);
+    for (let n = 0; n < 20; n++) await send(background(), { n });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the 20 are in flight
+    await server.stop();
+    await until(() => !client.isReady, 10_000, "the client to see the server gone");
+    release(); // the endpoints finish while Redis is away: their XACKs cannot go out
+    await until(() => handled.size === 20, 10_000, "the 20 handled");
+    await server.startAgain();
+    const back = Date.now();
+    await until(() => client.isReady, 30_000, "the client to reconnect");
+    const pending = async (): Promise<number> => (await client.sendCommand<[number]>(["XPENDING", stream, "g"]))[0];
+    let left = await pending();
+    while (left > 0 && Date.now() - back < 30_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      left = await pending();
+    }
+    const twice = [...handled.values()].filter((t) => t > 1).length;
+    console.log(
+      `Redis restart with 20 in flight: ${String(handled.size)} handled, ${String(20 - handled.size)} lost, ${String(twice)} twice, none pending ${String(Date.now() - back)} ms after the server answered again`,
+    );
+    expect({ handled: handled.size, pending: left }).toEqual({ handled: 20, pending: 0 });
+  } finally {
+    await sub.close().catch(() => undefined);
+    client.destroy();
+  }
+});
+
+it("close() ends within about closeTimeout while Redis is away, and what it could not settle is handled once Redis is back", { timeout: 120_000 }, async () => {
+  const client = await connect(server.url);
+  const stream = "kit-restart-close";
+  let started = 0;
+  const sub = subscriber(
+    client,
+    stream,
+    async () => {
+      started++;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return undefined;
+    },
+    decodeJSONMessage(),
+    encodeJSONMessage,
+    { group: "g", createGroup: true, closeTimeout: 500, errorHandler: { handle: () => undefined } },
+  );
+  await sub.ready;
+  const send = publisher(client, stream, encodeJSONMessage, undefined);
+  for (let n = 0; n < 5; n++) await send(background(), { n });
+  await until(() => started === 5, 10_000, "5 in flight");
+  await server.stop();
+  const closing = Date.now();
+  await Promise.race([sub.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+  const took = Date.now() - closing;
+  client.destroy();
+  await server.startAgain();
+  const again = await connect(server.url);
+  const handled = new Set<number>();
+  const next = subscriber(again, stream, (_ctx, { n }: { n: number }) => (handled.add(n), Promise.resolve(undefined)), decodeJSONMessage<{ n: number }>(), encodeJSONMessage, {
+    group: "g",
+    claimIdle: 500,
+    errorHandler: { handle: () => undefined },
+  });
+  try {
+    await next.ready;
+    await until(() => handled.size === 5, 30_000, "the 5 handled by the next subscriber");
+    console.log(`Redis close() while the server was away: ${String(took)} ms with closeTimeout 500; the 5 in flight handled after the restart`);
+    expect(took).toBeLessThan(10_000); // not until Redis comes back
+  } finally {
+    await next.close();
+    again.destroy();
+  }
+});
+
+it("a requester fails fast while Redis is away, and its reply stream's close() does not wait for Redis to come back", { timeout: 60_000 }, async () => {
+  const client = await connect(server.url);
+  const replies = replyStream(client, "kit-restart-rr:replies:1");
+  const sub = subscriber(client, "kit-restart-rr", (_ctx, n: number) => Promise.resolve(n + 1), decodeJSONMessage<number>(), encodeJSONMessage, {
+    group: "g",
+    createGroup: true,
+    errorHandler: { handle: () => undefined },
+  });
+  await sub.ready;
+  const call = publisher(client, "kit-restart-rr", encodeJSONMessage, decodeJSONMessage<number>(), { replies, timeout: 5_000 });
+  try {
+    expect(await call(background(), 1)).toBe(2);
+    await sub.close();
+    await server.stop();
+    await until(() => !client.isReady, 10_000, "the client to see the server gone");
+    await expect(call(background(), 2)).rejects.toMatchObject({ code: Code.Unavailable });
+    const closing = Date.now();
+    await Promise.race([replies.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    expect(Date.now() - closing).toBeLessThan(15_000); // its bounded DEL, not until Redis comes back
+  } finally {
+    client.destroy();
+    await server.startAgain();
+  }
+});
