@@ -19,12 +19,6 @@ export const deadLetterUnwritable: ConformanceCase = {
   async run(harness) {
     const address = await harness.address("dead-letter-unwritable");
     const tally = new Tally();
-    await harness.poisonWithoutDeadLetter?.(address);
-    const send = sender(harness, address);
-    for (let id = 1; id <= 5; id++) {
-      await send({ id });
-      tally.sent(id);
-    }
     let deliveries = 0;
     const errors = collector();
     const sub = await started(harness, address, counting(tally), caseOptions(errors, {
@@ -36,6 +30,12 @@ export const deadLetterUnwritable: ConformanceCase = {
     const begun = Date.now();
     let flowed: boolean;
     try {
+      await harness.poisonWithoutDeadLetter?.(address);
+      const send = sender(harness, address);
+      for (let id = 1; id <= 5; id++) {
+        await send({ id });
+        tally.sent(id);
+      }
       flowed = await until(() => tally.complete(), 10_000);
       await pause(Math.max(0, window - (Date.now() - begun)));
     } finally {

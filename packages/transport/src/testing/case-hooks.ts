@@ -1,11 +1,18 @@
 import assert from "node:assert/strict";
 import { Code, contextKey, KitError, withValue, type Context } from "@kit/endpoint";
+import type { HeaderCarrier } from "../carrier.ts";
 import type { MessageDecision } from "../subscriber-options.ts";
 import { caseOptions, collector, started, withDeadline, type ConformanceCase } from "./case.ts";
 import { Tally } from "./tally.ts";
 import { rejection } from "./wait.ts";
 
 const seen = contextKey<string>("conformance.hooks");
+
+/** A header's value, `-` when it is absent (some brokers' headers say `""` for that). */
+function header(headers: HeaderCarrier, name: string): string {
+  const value = headers.get(name);
+  return value === undefined || value === null || value === "" ? "-" : value;
+}
 
 /**
  * Hook order and meaning: on a request that succeeds, the publisher's `before` hooks (which set a
@@ -37,8 +44,8 @@ export const hooks: ConformanceCase = {
         maxAttempts: 1,
         before: [
           (ctx, message) => {
-            order.push(`sub.before1:${message.headers.get("x-conformance") ?? "-"}`);
-            return withValue(ctx, seen, message.headers.get("x-conformance") ?? "-");
+            order.push(`sub.before1:${header(message.headers, "x-conformance")}`);
+            return withValue(ctx, seen, header(message.headers, "x-conformance"));
           },
           (ctx) => {
             order.push(`sub.before2:${ctx.value(seen) ?? "-"}`);
@@ -70,7 +77,7 @@ export const hooks: ConformanceCase = {
         ],
         after: [
           (ctx: Context, reply) => {
-            order.push(`pub.after:${reply.headers.get("x-conformance-reply") ?? "-"}`);
+            order.push(`pub.after:${header(reply.headers, "x-conformance-reply")}`);
             return ctx;
           },
         ],

@@ -5,9 +5,10 @@ import { Tally } from "./tally.ts";
 import { pause, poll } from "./wait.ts";
 
 /**
- * Poison: bytes that are not JSON, put on the address by a producer outside Kit, are delivered
- * once, never reach the endpoint and are dead-lettered once as `invalid_argument` with their body
- * unchanged; the messages behind them are handled.
+ * Poison: bytes that are not JSON, put on the address of a running subscriber by a producer
+ * outside Kit, and five messages behind them: the garbage is delivered
+ * once, never reaches the endpoint and is dead-lettered once as `invalid_argument` with its body
+ * unchanged; the messages behind it are handled.
  */
 export const poison: ConformanceCase = {
   name: "poison",
@@ -18,12 +19,6 @@ export const poison: ConformanceCase = {
     assert.ok(publishRaw !== undefined && deadLetters !== undefined);
     const address = await harness.address("poison");
     const tally = new Tally();
-    await publishRaw(address, garbage, {});
-    const send = sender(harness, address);
-    for (let id = 1; id <= 5; id++) {
-      await send({ id });
-      tally.sent(id);
-    }
     let deliveries = 0;
     const sub = await started(harness, address, counting(tally), caseOptions(collector(), {
       before: [(ctx, message) => {
@@ -33,6 +28,12 @@ export const poison: ConformanceCase = {
     }));
     let letters;
     try {
+      await publishRaw(address, garbage, {});
+      const send = sender(harness, address);
+      for (let id = 1; id <= 5; id++) {
+        await send({ id });
+        tally.sent(id);
+      }
       letters = await poll(() => deadLetters(address), (found) => found.length >= 1 && tally.complete(), 10_000);
       await pause(500);
       letters = await deadLetters(address);
