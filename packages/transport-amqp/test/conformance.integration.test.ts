@@ -1,7 +1,7 @@
 // The conformance suite of @kit/transport/testing against the real RabbitMQ (AMQP_URL, default
 // amqp://guest:guest@127.0.0.1:5672), each case on queues of its own.
 import { decodeJSONMessage, encodeJSONMessage, type Subscriber } from "@kit/transport";
-import { conformanceCases, spawnConsumer, type ConformanceDeadLetter, type ConformanceHarness, type Probe, type ProbeReply } from "@kit/transport/testing";
+import { conformanceCases, garbageOfSize, spawnConsumer, type ConformanceDeadLetter, type ConformanceHarness, type Probe, type ProbeReply } from "@kit/transport/testing";
 import type { Channel, ChannelModel, ConfirmChannel } from "amqplib";
 import { afterAll, beforeAll, test } from "vitest";
 import { publisher } from "../src/publisher.ts";
@@ -79,7 +79,7 @@ const harness: ConformanceHarness = {
   deadLetters,
   poisonWithoutDeadLetter: async (queue) => {
     await admin.deleteQueue(topologyOf(queue).deadLetterQueue);
-    await publishRaw(queue, Uint8Array.from([0xff, 0xfe, 0x20]), {});
+    await publishRaw(queue, garbageOfSize(64), {});
   },
   killableConsumer: (queue) => spawnConsumer(new URL("conformance-child.ts", import.meta.url), [queue]),
   serveBroken: (queue) =>

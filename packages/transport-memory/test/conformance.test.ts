@@ -1,6 +1,6 @@
 // The conformance suite of @kit/transport/testing, on the in-memory broker.
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
-import { conformanceCases, type ConformanceHarness, type Probe, type ProbeReply } from "@kit/transport/testing";
+import { conformanceCases, garbageOfSize, type ConformanceHarness, type Probe, type ProbeReply } from "@kit/transport/testing";
 import { test } from "vitest";
 import { MemoryBroker } from "../src/broker.ts";
 import { publisher } from "../src/publisher.ts";
@@ -23,9 +23,7 @@ const harness: ConformanceHarness = {
   deadLetters: (address) => Promise.resolve(broker.deadLetters(address)),
   // Fits the broker's limit by itself, but not with the headers a dead letter adds.
   poisonWithoutDeadLetter: (address) => {
-    const body = new Uint8Array(maxMessageBytes - 8).fill(0x20);
-    body.set([0xff, 0xfe]);
-    broker.publish(address, body);
+    broker.publish(address, garbageOfSize(maxMessageBytes - 8));
     return Promise.resolve();
   },
   // The broker lives in this process, so the consumer cannot die apart from it: it is closed

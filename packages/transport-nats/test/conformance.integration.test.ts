@@ -1,7 +1,7 @@
 // The conformance suite of @kit/transport/testing against the real NATS server (NATS_URL, default
 // nats://127.0.0.1:4222): NATS core, JetStream and NATS services, each with its own names.
 import { decodeJSONMessage, encodeJSONMessage, type Subscriber } from "@kit/transport";
-import { conformanceCases, spawnConsumer, type ConformanceDeadLetter, type ConformanceHarness, type Probe, type ProbeReply } from "@kit/transport/testing";
+import { conformanceCases, garbageOfSize, spawnConsumer, type ConformanceDeadLetter, type ConformanceHarness, type Probe, type ProbeReply } from "@kit/transport/testing";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { headers as natsHeaders, nanos, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
 import { Svcm } from "@nats-io/services";
@@ -74,9 +74,7 @@ function rawPublish(subject: string, body: Uint8Array, headers: Readonly<Record<
 
 /** A body as large as the server takes, so that the dead letter's headers push its copy over. */
 function oversizedGarbage(): Uint8Array {
-  const body = new Uint8Array(nc.info?.max_payload ?? 1_048_576).fill(0x20).subarray(0, (nc.info?.max_payload ?? 1_048_576) - 64);
-  body.set([0xff, 0xfe]);
-  return body;
+  return garbageOfSize((nc.info?.max_payload ?? 1_048_576) - 64);
 }
 
 const core: ConformanceHarness = {
@@ -160,9 +158,7 @@ const js: ConformanceHarness = {
   publishRaw: jsRaw,
   deadLetters: streamDeadLetters,
   poisonWithoutDeadLetter: (subject) => {
-    const body = new Uint8Array(8_000).fill(0x20);
-    body.set([0xff, 0xfe]);
-    return jsRaw(subject, body, {});
+    return jsRaw(subject, garbageOfSize(8_000), {});
   },
   killableConsumer: (subject) => spawnConsumer(new URL("conformance-child.ts", import.meta.url), [streamOf(subject), "workers"]),
   serveBroken: async (subject) => {

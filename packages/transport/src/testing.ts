@@ -15,6 +15,7 @@
  *
  * @packageDocumentation
  */
+export { garbageOfSize } from "./testing/case.ts";
 export { holdMessages, spawnConsumer } from "./testing/child.ts";
 export type {
   CaseName,

@@ -9,7 +9,7 @@ import { pause, poll, rejection } from "./wait.ts";
 /**
  * Deadlines, queue time included: a one-way message published with 300 ms left that waits
  * 800 ms for a subscriber never reaches the endpoint, is never retried and is dead-lettered once
- * as `deadline_exceeded`, while one with time left is handled; and a request whose deadline
+ * as `deadline_exceeded`, while one with time left is handled; and a request with 2 s left whose deadline
  * passes while the endpoint runs fails its caller with `deadline_exceeded` and cancels the
  * endpoint's context.
  */
@@ -66,9 +66,10 @@ async function running(harness: ConformanceHarness, tally: Tally): Promise<void>
   try {
     tally.sent(3);
     const call = harness.requester(address, {});
-    const [ctx, cancel] = withTimeout(background(), 500);
+    const [ctx, cancel] = withTimeout(background(), 2_000);
     const err = await rejection(call(ctx, { id: 3 }), 10_000).finally(cancel);
     assert.ok(isKitError(err) && err.code === Code.DeadlineExceeded, `the caller fails with deadline_exceeded, got ${String(err)}`);
+    assert.equal(tally.timesHandled(3), 1, "the request reached the endpoint within 2 s");
     await poll(() => Promise.resolve(aborted), (done) => done, 5_000);
     assert.ok(aborted, "the endpoint's context is canceled at the caller's deadline");
   } finally {

@@ -1,4 +1,4 @@
-import { background, withTimeout, type Context, type Endpoint, type KitError } from "@kit/endpoint";
+import { background, withCancel, withTimeout, type Context, type Endpoint, type KitError } from "@kit/endpoint";
 import type { ErrorHandler } from "../error-handler.ts";
 import type { Subscriber, SubscriberOptions } from "../subscriber-options.ts";
 import type { CaseName, ConformanceHarness, Probe, ProbeReply } from "./harness.ts";
@@ -82,7 +82,18 @@ export function sender(harness: ConformanceHarness, address: string, answers: Pr
   const { publisher } = harness;
   if (publisher !== undefined) {
     const publish = publisher(address, {});
-    return (probe) => withDeadline(30_000, (ctx) => publish(ctx, probe));
+    // No deadline (it would travel as kit-timeout, and a message could expire in the queue while
+    // a case keeps it there on purpose); canceled after 30 s so a send never hangs a case.
+    return async (probe) => {
+      const [ctx, cancel] = withCancel(background());
+      const timer = setTimeout(cancel, 30_000);
+      try {
+        await publish(ctx, probe);
+      } finally {
+        clearTimeout(timer);
+        cancel();
+      }
+    };
   }
   const request = harness.requester(address, {});
   return (probe) => {
@@ -92,10 +103,25 @@ export function sender(harness: ConformanceHarness, address: string, answers: Pr
   };
 }
 
-/** The bytes a poison message carries: not JSON, not UTF-8. */
-export const garbage: Uint8Array = Uint8Array.from([0xff, 0xfe, 0x7b, 0x6e, 0x6f, 0x74, 0x20, 0x6a, 0x73, 0x6f, 0x6e]);
+/** The marker every poison message's body starts with: UTF-8 text that is not JSON. */
+const garbageMark = "{not json";
 
-/** Whether a message body is the case's garbage. */
+/** The bytes a poison message carries: UTF-8 text (so every broker can carry it) that is not JSON. */
+export const garbage: Uint8Array = new TextEncoder().encode(`${garbageMark}: a poison message}`);
+
+/**
+ * A poison body of `size` bytes (a harness's `poisonWithoutDeadLetter` makes one as large as its
+ * broker takes): the marker, then spaces.
+ *
+ * @param size - its length in bytes, at least 16
+ */
+export function garbageOfSize(size: number): Uint8Array {
+  const body = new Uint8Array(size).fill(0x20);
+  body.set(new TextEncoder().encode(garbageMark));
+  return body;
+}
+
+/** Whether a message body is a poison message's (it starts with the marker). */
 export function isGarbage(body: Uint8Array): boolean {
-  return body.length >= 2 && body[0] === 0xff && body[1] === 0xfe;
+  return new TextDecoder().decode(body.subarray(0, garbageMark.length)) === garbageMark;
 }

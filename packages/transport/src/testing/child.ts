@@ -69,5 +69,6 @@ export async function holdMessages(
     },
     { concurrency: 8, errorHandler: { handle: () => undefined } },
   );
+  setInterval(() => undefined, 60_000); // an endpoint that never settles holds no I/O: stay alive until killed
   await sub.ready;
 }

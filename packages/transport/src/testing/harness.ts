@@ -101,7 +101,7 @@ export interface ConformanceHarness {
   /**
    * Puts a message on `address` that cannot be decoded and whose dead letter the broker will
    * refuse (its dead-letter queue deleted, or a body so large that Kit's headers push its copy
-   * over the broker's size limit); the body must not be valid JSON.
+   * over the broker's size limit); make its body with `garbageOfSize`.
    */
   readonly poisonWithoutDeadLetter?: (address: string) => Promise<void>;
   /**
