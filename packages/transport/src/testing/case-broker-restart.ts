@@ -12,7 +12,7 @@ import { pause, until } from "./wait.ts";
 export const brokerRestart: ConformanceCase = {
   name: "broker-restart",
   needs: ["restartBroker"],
-  timeout: 90_000,
+  timeout: 150_000,
   async run(harness) {
     const address = await harness.address("broker-restart");
     const tally = new Tally();

@@ -54,7 +54,7 @@ export const growth: ConformanceCase = {
     await sub.close();
     report(`${harness.name} growth: ${String(sent)} requests, heap ${(grown / 1_048_576).toFixed(2)} MiB`);
     assert.ok(sent >= Math.min(total, 1_000), `at least 1,000 requests ran (${String(sent)})`);
-    assert.equal(abortListeners, 0, "no abort listener is left on the caller's context");
+    assert.equal(abortListeners, 0, `no abort listener is left on the caller's context (${String(abortListeners)} left)`);
     assert.deepEqual(warnings, [], "no MaxListenersExceededWarning");
     assert.ok(listenersAfter <= listenersBefore, `the transport's listeners stay flat (${String(listenersBefore)} → ${String(listenersAfter)})`);
     assert.ok(grown < bytesPerMessage * sent + 1_048_576, `the heap stays flat (${String(grown)} bytes over ${String(sent)} messages)`);
