@@ -60,9 +60,7 @@ export interface RunnableCase {
  *
  * @example
  * ```ts
- * import { test } from "vitest";
- * import { conformanceCases } from "@kit/transport/testing";
- *
+ * // in a transport's test file, with its test runner's `test` (vitest's, here)
  * for (const c of conformanceCases(harness)) test(c.name, c.run, c.timeout);
  * ```
  */
