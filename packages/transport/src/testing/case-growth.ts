@@ -6,6 +6,7 @@ import { background, withTimeout } from "@kit/endpoint";
 import { caseOptions, collector, counting, started, type ConformanceCase } from "./case.ts";
 import { report } from "./report.ts";
 import { Tally } from "./tally.ts";
+import { pause } from "./wait.ts";
 
 const budget = 20_000;
 const batch = 50;
@@ -47,6 +48,7 @@ export const growth: ConformanceCase = {
     } finally {
       process.off("warning", onWarning);
     }
+    await pause(200); // cleanup a transport does just after a call settles
     const grown = heap() - before;
     const abortListeners = getEventListeners(ctx.signal, "abort").length;
     const listenersAfter = harness.listeners?.() ?? 0;
