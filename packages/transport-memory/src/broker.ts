@@ -33,6 +33,17 @@ export interface QueueStats {
   readonly peakInFlight: number;
 }
 
+/** Options for a {@link MemoryBroker}. */
+export interface MemoryBrokerOptions {
+  /**
+   * The largest message a queue takes, in bytes: the body plus the headers' names and values
+   * (default: no limit). A publish over it fails with `resource_exhausted`, and so does a dead
+   * letter that Kit's headers push over it (the subscriber then dead-letters it with its body cut
+   * short, saying so in `kit-body-truncated`), as on Kafka with its `message.max.bytes`.
+   */
+  readonly maxMessageBytes?: number;
+}
+
 const utf8 = new TextEncoder();
 
 /**
@@ -51,6 +62,15 @@ const utf8 = new TextEncoder();
  * ```
  */
 export class MemoryBroker {
+  /**
+   * A broker with no queues yet.
+   *
+   * @param options - its limits
+   */
+  constructor(options: MemoryBrokerOptions = {}) {
+    stateOf(this).maxMessageBytes = options.maxMessageBytes ?? Number.POSITIVE_INFINITY;
+  }
+
   /**
    * Puts a message on a queue, as a producer outside Kit would.
    *

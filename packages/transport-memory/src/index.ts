@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-export { MemoryBroker, type DeadLetter, type QueueStats } from "./broker.ts";
-export { publisher } from "./publisher.ts";
-export type { PublisherOptions, PublisherOutcome } from "@kit/transport";
+export { MemoryBroker, type DeadLetter, type MemoryBrokerOptions, type QueueStats } from "./broker.ts";
+export { publisher, type PublisherOptions } from "./publisher.ts";
+export type { PublisherOutcome } from "@kit/transport";
 export { subscriber } from "./subscriber.ts";

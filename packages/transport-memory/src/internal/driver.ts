@@ -1,6 +1,6 @@
 import type { Message } from "@kit/transport";
-import type { MessageDriver } from "@kit/transport/driver";
-import type { Queue } from "./queue.ts";
+import { timeoutHeader, type MessageDriver } from "@kit/transport/driver";
+import type { Envelope, Queue } from "./queue.ts";
 import type { BrokerState } from "./state.ts";
 
 /** The runtime's view of an in-memory delivery. */
@@ -18,7 +18,7 @@ export function memoryDriver(state: BrokerState, queue: Queue, consumer: object)
         (envelope): MemoryMessage => ({
           id: envelope.id,
           body: envelope.body,
-          headers: new Map(envelope.headers),
+          headers: lessQueueTime(envelope),
           attempt: envelope.attempt,
           reply: envelope.reply,
         }),
@@ -40,11 +40,29 @@ export function memoryDriver(state: BrokerState, queue: Queue, consumer: object)
       settled(() => {
         queue.deadLetter(message.id, headers);
       }),
+    deadLetterTruncated: (message, headers) =>
+      settled(() => {
+        queue.deadLetterTruncated(message.id, headers);
+      }),
     reply: (message, reply) =>
       settled(() => {
         if (message.reply !== undefined) state.reply(message.reply, { body: reply.body, headers: new Map(reply.headers) });
       }),
   };
+}
+
+/**
+ * The message's headers, with its time in the queue taken off its `kit-timeout`: the caller's
+ * budget was counted from when it published, so a message that waited longer than that arrives
+ * with `kit-timeout: 0` and the runtime dead-letters it without running it.
+ */
+function lessQueueTime(envelope: Envelope): Map<string, string> {
+  const headers = new Map(envelope.headers);
+  const timeout = headers.get(timeoutHeader);
+  if (timeout !== undefined && /^\d{1,8}$/.test(timeout)) {
+    headers.set(timeoutHeader, String(Math.max(0, Number(timeout) - (Date.now() - envelope.sentAt))));
+  }
+  return headers;
 }
 
 function settled(action: () => void): Promise<void> {

@@ -6,6 +6,8 @@ export interface Envelope {
   readonly body: Uint8Array;
   readonly headers: ReadonlyMap<string, string>;
   readonly reply: string | undefined;
+  /** When it was published, in epoch milliseconds: its time in the queue comes off its `kit-timeout`. */
+  readonly sentAt: number;
   /** The delivery count the next delivery will carry. */
   attempt: number;
   /** The subscriber holding it while in flight. */
@@ -48,8 +50,11 @@ export class Queue {
   readonly #waiters: Waiter[] = [];
   #idle: (() => void)[] = [];
 
-  constructor(name: string) {
+  readonly #maxBytes: number;
+
+  constructor(name: string, maxBytes: number) {
     this.name = name;
+    this.#maxBytes = maxBytes;
   }
 
   get pending(): number {
@@ -61,8 +66,9 @@ export class Queue {
   }
 
   publish(body: Uint8Array, headers: ReadonlyMap<string, string>, reply: string | undefined): void {
+    this.#fits(body.byteLength, headers, "publish");
     this.counters.published += 1;
-    this.#ready.push({ id: nextId++, body, headers: new Map(headers), reply, attempt: 1, consumer: undefined });
+    this.#ready.push({ id: nextId++, body, headers: new Map(headers), reply, sentAt: Date.now(), attempt: 1, consumer: undefined });
     this.#dispatch();
   }
 
@@ -115,11 +121,43 @@ export class Queue {
     this.#dispatch();
   }
 
+  /** Moves a message to the dead letter; refuses (`resource_exhausted`) one that no longer fits. */
   deadLetter(id: number, headers: ReadonlyMap<string, string>): void {
-    const envelope = this.#settle(id);
+    const envelope = this.#inFlightEnvelope(id);
+    const all = new Map([...envelope.headers, ...headers]);
+    this.#fits(envelope.body.byteLength, all, "dead-letter");
+    this.#deadLetter(id, envelope.body, all);
+  }
+
+  /** Moves a message to the dead letter with its body cut to what fits with its headers. */
+  deadLetterTruncated(id: number, headers: ReadonlyMap<string, string>): void {
+    const envelope = this.#inFlightEnvelope(id);
+    const all = new Map([...envelope.headers, ...headers]);
+    const room = Math.max(0, this.#maxBytes - headerBytes(all));
+    this.#deadLetter(id, envelope.body.subarray(0, room), all);
+  }
+
+  #deadLetter(id: number, body: Uint8Array, headers: ReadonlyMap<string, string>): void {
+    this.#settle(id);
     this.counters.deadLettered += 1;
-    this.deadLetters.push({ body: envelope.body, headers: new Map([...envelope.headers, ...headers]) });
+    this.deadLetters.push({ body, headers });
     this.#checkIdle();
+  }
+
+  #inFlightEnvelope(id: number): Envelope {
+    const envelope = this.#inFlight.get(id);
+    if (envelope === undefined) {
+      throw new KitError(Code.FailedPrecondition, `message ${String(id)} is not in flight on queue ${JSON.stringify(this.name)}: settled twice?`);
+    }
+    return envelope;
+  }
+
+  /** Refuses a message larger than the broker's limit, as Kafka refuses one with `MESSAGE_TOO_LARGE`. */
+  #fits(bodyBytes: number, headers: ReadonlyMap<string, string>, what: string): void {
+    const size = bodyBytes + headerBytes(headers);
+    if (size > this.#maxBytes) {
+      throw new KitError(Code.ResourceExhausted, `${what} to queue ${JSON.stringify(this.name)}: ${String(size)} bytes is over the broker's maxMessageBytes (${String(this.#maxBytes)})`);
+    }
   }
 
   /** Gives back every message `consumer` still holds, as a broker does when a consumer goes away. */
@@ -147,10 +185,7 @@ export class Queue {
   }
 
   #settle(id: number): Envelope {
-    const envelope = this.#inFlight.get(id);
-    if (envelope === undefined) {
-      throw new KitError(Code.FailedPrecondition, `message ${id} is not in flight on queue ${JSON.stringify(this.name)}: settled twice?`);
-    }
+    const envelope = this.#inFlightEnvelope(id);
     this.#inFlight.delete(id);
     envelope.consumer = undefined;
     return envelope;
@@ -175,4 +210,11 @@ export class Queue {
     this.#idle = [];
     for (const resolve of waiting) resolve();
   }
+}
+
+/** The size of a message's headers as the broker counts them: names and values, in UTF-16 code units. */
+function headerBytes(headers: ReadonlyMap<string, string>): number {
+  let size = 0;
+  for (const [name, value] of headers) size += name.length + value.length;
+  return size;
 }

@@ -11,23 +11,23 @@ export class BrokerState {
   readonly #queues = new Map<string, Queue>();
   readonly #inboxes = new Map<string, (reply: ReplyEnvelope) => void>();
   #nextInbox = 1;
+  /** The largest message a queue takes, body and headers (see `MemoryBrokerOptions`). */
+  maxMessageBytes: number = Number.POSITIVE_INFINITY;
 
   queue(name: string): Queue {
     let queue = this.#queues.get(name);
     if (queue === undefined) {
-      queue = new Queue(name);
+      queue = new Queue(name, this.maxMessageBytes);
       this.#queues.set(name, queue);
     }
     return queue;
   }
 
-  /** A fresh reply address and the promise of its one reply; call `dispose` when done waiting. */
-  inbox(): { address: string; reply: Promise<ReplyEnvelope>; dispose: () => void } {
-    const address = `_INBOX.${this.#nextInbox++}`;
-    const reply = new Promise<ReplyEnvelope>((resolve) => {
-      this.#inboxes.set(address, resolve);
-    });
-    return { address, reply, dispose: () => this.#inboxes.delete(address) };
+  /** A fresh reply address whose one reply goes to `deliver`; call `dispose` when done waiting. */
+  inbox(deliver: (reply: ReplyEnvelope) => void): { address: string; dispose: () => void } {
+    const address = `_INBOX.${String(this.#nextInbox++)}`;
+    this.#inboxes.set(address, deliver);
+    return { address, dispose: () => this.#inboxes.delete(address) };
   }
 
   /** Delivers a reply; one for an address nobody waits on any more is dropped, as NATS does. */

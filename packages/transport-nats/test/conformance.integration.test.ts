@@ -1,0 +1,209 @@
+// The conformance suite of @kit/transport/testing against the real NATS server (NATS_URL, default
+// nats://127.0.0.1:4222): NATS core, JetStream and NATS services, each with its own names.
+import { decodeJSONMessage, encodeJSONMessage, type Subscriber } from "@kit/transport";
+import { conformanceCases, garbageOfSize, spawnConsumer, type ConformanceDeadLetter, type ConformanceHarness, type Probe, type ProbeReply } from "@kit/transport/testing";
+import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { headers as natsHeaders, nanos, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
+import { Svcm } from "@nats-io/services";
+import { afterAll, beforeAll, describe, test } from "vitest";
+import { jetstreamPublisher } from "../src/jetstream-publisher.ts";
+import { jetstreamSubscriber } from "../src/jetstream-subscriber.ts";
+import { publisher } from "../src/publisher.ts";
+import { serviceEndpoint } from "../src/service-endpoint.ts";
+import { subscriber } from "../src/subscriber.ts";
+import { connectNats, unique } from "./support.ts";
+
+const decode = decodeJSONMessage<Probe>();
+const decodeReply = decodeJSONMessage<ProbeReply>();
+let nc: NatsConnection;
+const cleanup: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  nc = await connectNats();
+});
+
+afterAll(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn().catch(() => undefined);
+  await nc.close();
+});
+
+/** Closes a subscriber and then its own connection, as the README shows. */
+function owning(sub: Subscriber, own: NatsConnection, before: () => Promise<unknown> = () => Promise.resolve()): Subscriber {
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await before();
+      await sub.close();
+      await own.close();
+    })());
+  return { ready: sub.ready, close, [Symbol.asyncDispose]: close };
+}
+
+/** Dead letters published to core subjects, kept by a subscription per address. */
+const coreDeadLetters = new Map<string, ConformanceDeadLetter[]>();
+
+function coreAddress(label: string): string {
+  const subject = unique(`conf.${label}`);
+  const letters: ConformanceDeadLetter[] = [];
+  coreDeadLetters.set(subject, letters);
+  const sub = nc.subscribe(`${subject}.dead`, {
+    callback: (_err, msg) => {
+      letters.push({ body: msg.data, headers: headerMap(msg.headers) });
+    },
+  });
+  cleanup.push(() => {
+    sub.unsubscribe();
+    return Promise.resolve();
+  });
+  return subject;
+}
+
+/** NATS headers as a map with Kit's lower-case names. */
+function headerMap(hdrs: MsgHdrs | undefined): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const name of hdrs?.keys() ?? []) map.set(name.toLowerCase(), hdrs?.get(name) ?? "");
+  return map;
+}
+
+function rawPublish(subject: string, body: Uint8Array, headers: Readonly<Record<string, string>>): Promise<void> {
+  const h = natsHeaders();
+  for (const [name, value] of Object.entries(headers)) h.set(name, value);
+  nc.publish(subject, body, { headers: h });
+  return nc.flush();
+}
+
+/** A body as large as the server takes, so that the dead letter's headers push its copy over. */
+function oversizedGarbage(): Uint8Array {
+  return garbageOfSize((nc.info?.max_payload ?? 1_048_576) - 64);
+}
+
+const core: ConformanceHarness = {
+  name: "nats-core",
+  address: coreAddress,
+  serve: async (subject, endpoint, options) => {
+    const own = await connectNats();
+    const sub = subscriber(own, subject, endpoint, decode, encodeJSONMessage, { queue: "q", deadLetter: `${subject}.dead`, ...options });
+    await own.flush(); // the subscription reaches the server: \`ready\` does not wait for it (yet)
+    return owning(sub, own);
+  },
+  requester: (subject, options) => publisher<Probe, ProbeReply>(nc, subject, encodeJSONMessage, decodeReply, options),
+  publisher: (subject, options) => publisher<Probe>(nc, subject, encodeJSONMessage, undefined, options),
+  publishRaw: rawPublish,
+  deadLetters: (subject) => Promise.resolve([...(coreDeadLetters.get(subject) ?? [])]),
+  poisonWithoutDeadLetter: (subject) => rawPublish(subject, oversizedGarbage(), {}),
+  failing: {
+    "broker-restart": "restart harness pending (own-nats.ts)",
+  },
+  lacks: {
+    deadline: "NATS core has no queue: a message is delivered at once or never",
+    "consumer-killed": "NATS core delivers at most once: what a killed consumer held is gone",
+    "startup-failure": "a subject needs nothing to exist",
+  },
+};
+
+describe("NATS core", () => {
+  // eslint-disable-next-line vitest/expect-expect, vitest/valid-title -- the cases assert with node:assert; their names come from the suite
+  for (const c of conformanceCases(core)) test(c.name, c.run, c.timeout);
+});
+
+/** The stream, its dead-letter stream and durable consumer behind a JetStream address (its subject). */
+const streams = new Map<string, string>();
+
+async function jetstreamAddress(label: string): Promise<string> {
+  const jsm = await jetstreamManager(nc);
+  const stream = unique("CONF").toUpperCase();
+  const subject = `${stream.toLowerCase()}.${label}`;
+  await jsm.streams.add({ name: stream, subjects: [subject] });
+  await jsm.streams.add({ name: `${stream}_DEAD`, subjects: [`${subject}.dead`], max_msg_size: 8_192 });
+  await jsm.consumers.add(stream, { durable_name: "workers", ack_policy: AckPolicy.Explicit, ack_wait: nanos(2_000) });
+  cleanup.push(() => jsm.streams.delete(stream), () => jsm.streams.delete(`${stream}_DEAD`));
+  streams.set(subject, stream);
+  return subject;
+}
+
+function streamOf(subject: string): string {
+  const stream = streams.get(subject);
+  if (stream === undefined) throw new Error(`no stream for ${subject}`);
+  return stream;
+}
+
+async function streamDeadLetters(subject: string): Promise<ConformanceDeadLetter[]> {
+  const jsm = await jetstreamManager(nc);
+  const name = `${streamOf(subject)}_DEAD`;
+  const info = await jsm.streams.info(name);
+  const letters: ConformanceDeadLetter[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+    const msg = await jsm.streams.getMessage(name, { seq });
+    if (msg !== null) letters.push({ body: msg.data, headers: headerMap(msg.header) });
+  }
+  return letters;
+}
+
+async function jsRaw(subject: string, body: Uint8Array, headers: Readonly<Record<string, string>>): Promise<void> {
+  const h = natsHeaders();
+  for (const [name, value] of Object.entries(headers)) h.set(name, value);
+  await jetstream(nc).publish(subject, body, { headers: h });
+}
+
+const js: ConformanceHarness = {
+  name: "nats-jetstream",
+  address: jetstreamAddress,
+  serve: async (subject, endpoint, options) => {
+    const own = await connectNats();
+    const consumer = await jetstream(own).consumers.get(streamOf(subject), "workers");
+    return owning(jetstreamSubscriber(own, consumer, endpoint, decode, encodeJSONMessage, { deadLetter: `${subject}.dead`, ...options }), own);
+  },
+  requester: (subject, options) => jetstreamPublisher<Probe, ProbeReply>(nc, subject, encodeJSONMessage, decodeReply, options),
+  publisher: (subject, options) => jetstreamPublisher<Probe>(nc, subject, encodeJSONMessage, undefined, options),
+  publishRaw: jsRaw,
+  deadLetters: streamDeadLetters,
+  poisonWithoutDeadLetter: (subject) => {
+    return jsRaw(subject, garbageOfSize(8_000), {});
+  },
+  killableConsumer: (subject) => spawnConsumer(new URL("conformance-child.ts", import.meta.url), [streamOf(subject), "workers"]),
+  serveBroken: async (subject) => {
+    const own = await connectNats();
+    const consumer = await jetstream(own).consumers.get(streamOf(subject), "workers");
+    await (await jetstreamManager(nc)).consumers.delete(streamOf(subject), "workers");
+    return owning(jetstreamSubscriber(own, consumer, () => Promise.resolve({ id: 0 }), decode, encodeJSONMessage, { errorHandler: { handle: () => undefined } }), own);
+  },
+  redeliveryTime: 3_000,
+  failing: {
+    "broker-restart": "restart harness pending (own-nats.ts)",
+    "startup-failure": "ready does not check that the consumer exists: it resolves for a deleted one",
+  },
+};
+
+describe("JetStream", () => {
+  // eslint-disable-next-line vitest/expect-expect, vitest/valid-title -- the cases assert with node:assert; their names come from the suite
+  for (const c of conformanceCases(js)) test(c.name, c.run, c.timeout);
+});
+
+const services: ConformanceHarness = {
+  name: "nats-services",
+  address: coreAddress,
+  serve: async (subject, endpoint, options) => {
+    const own = await connectNats();
+    const service = await new Svcm(own).add({ name: "conformance", version: "1.0.0" });
+    const sub = serviceEndpoint(own, { service, name: "probe", subject }, endpoint, decode, encodeJSONMessage, { deadLetter: `${subject}.dead`, ...options });
+    await own.flush(); // the endpoint's subscription reaches the server: \`ready\` does not wait for it (yet)
+    return owning(sub, own, () => service.stop());
+  },
+  requester: (subject, options) => publisher<Probe, ProbeReply>(nc, subject, encodeJSONMessage, decodeReply, options),
+  publishRaw: rawPublish,
+  deadLetters: (subject) => Promise.resolve([...(coreDeadLetters.get(subject) ?? [])]),
+  poisonWithoutDeadLetter: (subject) => rawPublish(subject, oversizedGarbage(), {}),
+  failing: {
+    "broker-restart": "restart harness pending (own-nats.ts)",
+  },
+  lacks: {
+    deadline: "NATS core has no queue: a request is delivered at once or never",
+    "consumer-killed": "NATS core delivers at most once: what a killed service held is gone",
+    "startup-failure": "a subject needs nothing to exist",
+  },
+};
+
+describe("NATS services", () => {
+  // eslint-disable-next-line vitest/expect-expect, vitest/valid-title -- the cases assert with node:assert; their names come from the suite
+  for (const c of conformanceCases(services)) test(c.name, c.run, c.timeout);
+});

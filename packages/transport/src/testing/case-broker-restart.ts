@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { caseOptions, collector, counting, sender, started, type ConformanceCase } from "./case.ts";
+import { report } from "./report.ts";
+import { Tally } from "./tally.ts";
+import { pause, until } from "./wait.ts";
+
+/**
+ * Broker restart: with a subscriber running and a publisher sending every 20 ms, the broker is
+ * restarted; publishes may fail while it is away, but every acknowledged one is handled (none
+ * lost), and the subscriber handles new messages within 10 s of the broker's return.
+ */
+export const brokerRestart: ConformanceCase = {
+  name: "broker-restart",
+  needs: ["restartBroker"],
+  timeout: 150_000,
+  async run(harness) {
+    const address = await harness.address("broker-restart");
+    const tally = new Tally();
+    const sub = await started(harness, address, counting(tally), caseOptions(collector()));
+    const send = sender(harness, address);
+    const state = { stop: false };
+    let id = 0;
+    let failed = 0;
+    const publishing = (async () => {
+      while (!state.stop) {
+        const next = (id += 1);
+        await send({ id: next }).then(() => { tally.sent(next); }, () => { failed += 1; });
+        await pause(20);
+      }
+    })();
+    let resumedIn: number;
+    try {
+      await until(() => tally.counts().handled >= 10, 10_000);
+      await harness.restartBroker?.();
+      const back = Date.now();
+      const mark = id;
+      await until(() => tally.highest() > mark, 30_000);
+      resumedIn = Date.now() - back;
+      await pause(1_000);
+      state.stop = true;
+      await publishing;
+      await until(() => tally.complete(), 20_000);
+    } finally {
+      state.stop = true;
+      await publishing;
+      await sub.close();
+    }
+    const counts = tally.counts();
+    report(`${harness.name} broker-restart: resumed in ${String(resumedIn)} ms, ${String(failed)} publishes refused while away`);
+    assert.ok(resumedIn <= 10_000, `the subscriber resumes within 10 s of the broker's return (${String(resumedIn)} ms)`);
+    assert.equal(counts.lost, 0, "no acknowledged message is lost");
+    return counts;
+  },
+};
+
