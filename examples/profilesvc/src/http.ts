@@ -25,7 +25,7 @@ export function encodeError(_ctx: Context, err: KitError, res: ServerResponse): 
 }
 
 /** Writes the answer as Go kit's `encodeResponse`: 200 and JSON with a newline. */
-function encodeResponse(_ctx: Context, res: ServerResponse, answer: unknown): void {
+function encodeResponse(_ctx: Context, answer: unknown, res: ServerResponse): void {
   write(res, 200, answer);
 }
 

@@ -71,7 +71,7 @@ export function accessControl(next: Handler): Handler {
 export function makeHandler(e: Endpoints, logger: Logger, metrics: Handler): Handler {
   const options = { errorEncoder: encodeError, errorHandler: logErrorHandler(logger) };
   const serve = <Req>(endpoint: Endpoint<Req, unknown>, decode: (req: IncomingMessage) => Req | Promise<Req>): Handler =>
-    server(endpoint, (_ctx, req) => decode(req), (_ctx, res, answer) => { write(res, 200, answer); }, options);
+    server(endpoint, (_ctx, req) => decode(req), (_ctx, answer, res) => { write(res, 200, answer); }, options);
   const routes = router(
     [
       { method: "POST", path: "/booking/v1/cargos", handler: serve(e.bookCargo, async (req) => {

@@ -5,8 +5,7 @@ import { readBody } from "./body.ts";
 import type { DecodeResponse, OutgoingRequest } from "./client.ts";
 import { withStatus } from "./error-status.ts";
 import type { DecodeRequest } from "./server.ts";
-
-const jsonContentType = "application/json; charset=utf-8";
+import { jsonContentType, writeJSON } from "./internal/write-json.ts";
 
 /**
  * A request decoder that reads the body as JSON: Go kit's JSON decoding, plus an optional
@@ -43,34 +42,27 @@ export function decodeJSON<T = unknown>(schema?: Schema<T>): DecodeRequest<T> {
 }
 
 /**
- * The JSON response encoder: writes `response` as JSON with
- * `content-type: application/json; charset=utf-8` and the status already set (200 unless an
- * `after` hook changed it). An `undefined` response is written as 204 No Content.
+ * The JSON response encoder: writes `response` as JSON followed by a newline (as Go's
+ * `json.Encoder`, which Go kit uses, does) with `content-type: application/json; charset=utf-8`
+ * and the status already set (200 unless an `after` hook changed it). An `undefined` response
+ * is written as 204 No Content.
  *
  * @param _ctx - the request's context
- * @param res - the response to write
  * @param response - the endpoint's response
+ * @param res - the response to write
  *
  * @example
  * ```ts
  * server(sum, decodeJSON(SumRequest), encodeJSON);
  * ```
  */
-export function encodeJSON(_ctx: Context, res: ServerResponse, response: unknown): void {
-  if (response === undefined) {
-    if (res.statusCode === 200) res.statusCode = 204;
-    res.end();
-    return;
-  }
-  const body = jsonCodec.encode(response);
-  res.setHeader("content-type", jsonContentType);
-  res.setHeader("content-length", body.byteLength);
-  res.end(body);
+export function encodeJSON(_ctx: Context, response: unknown, res: ServerResponse): void {
+  writeJSON(res, response === undefined ? undefined : jsonLine(response));
 }
 
 /**
- * The JSON request encoder for {@link client}: sets the body to `request` as JSON and
- * `content-type: application/json; charset=utf-8`.
+ * The JSON request encoder for {@link client}: sets the body to `request` as JSON followed by a
+ * newline (as Go's `json.Encoder` does) and `content-type: application/json; charset=utf-8`.
  *
  * @param _ctx - the call's context
  * @param request - the endpoint's request
@@ -83,7 +75,7 @@ export function encodeJSON(_ctx: Context, res: ServerResponse, response: unknown
  */
 export function encodeJSONRequest(_ctx: Context, request: unknown, outgoing: OutgoingRequest): void {
   outgoing.headers.set("content-type", jsonContentType);
-  outgoing.body = jsonCodec.encode(request);
+  outgoing.body = jsonLine(request);
 }
 
 /**
@@ -111,6 +103,16 @@ export function decodeJSONResponse<T = unknown>(schema?: Schema<T>): DecodeRespo
       });
     }
   };
+}
+
+/** `value` as one line of JSON text ending in a newline; a value JSON cannot hold is `internal`. */
+function jsonLine(value: unknown): string {
+  try {
+    // JSON.stringify(undefined) is undefined, whatever lib.d.ts says.
+    return `${value === undefined ? "null" : JSON.stringify(value)}\n`;
+  } catch (err) {
+    throw new KitError(Code.Internal, `cannot encode as JSON: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 function isJSON(contentType: string): boolean {

@@ -35,9 +35,9 @@ describe("server", () => {
         trace.push("decode");
         return decodeJSON()(ctx, req);
       },
-      (ctx, res, response) => {
+      (ctx, response, res) => {
         trace.push("encode");
-        encodeJSON(ctx, res, response);
+        encodeJSON(ctx, response, res);
       },
       {
         before: [
@@ -175,7 +175,7 @@ describe("server", () => {
     const a = await fetch(noContent.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect([a.status, await a.text()]).toEqual([204, ""]);
     const forgetful = await listen(
-      server(sum, decodeJSON(SumRequest), (_ctx, res, { v }) => {
+      server(sum, decodeJSON(SumRequest), (_ctx, { v }, res) => {
         res.setHeader("x-v", v);
       }),
     );

@@ -19,7 +19,7 @@ export type DecodeRequest<Req> = (ctx: Context, req: IncomingMessage) => Req | P
  * Writes the endpoint's response, Go kit's `EncodeResponseFunc`. The server ends the response
  * if the encoder did not.
  */
-export type EncodeResponse<Res> = (ctx: Context, res: ServerResponse, response: Res) => void | Promise<void>;
+export type EncodeResponse<Res> = (ctx: Context, response: Res, res: ServerResponse) => void | Promise<void>;
 
 /**
  * Runs before decoding, Go kit's `RequestFunc`: reads the request (headers, URL) into the
@@ -133,7 +133,7 @@ export function server<Req, Res>(
           const response = await endpoint(ctx, request);
           if (ctx.signal.aborted) throw ctx.signal.reason as Error; // answered already: write nothing
           for (const hook of after) ctx = await hook(ctx, res);
-          await encode(ctx, res, response);
+          await encode(ctx, response, res);
         });
         if (!res.writableEnded) res.end();
       } catch (thrown) {
