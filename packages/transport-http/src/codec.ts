@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Code, KitError, isKitError, type Context } from "@kit/endpoint";
 import { jsonCodec, validate, type Schema } from "@kit/transport";
-import { readBody } from "./body.ts";
+import { readBodyAs } from "./body.ts";
 import type { DecodeResponse, OutgoingRequest } from "./client.ts";
 import { withStatus } from "./error-status.ts";
 import type { DecodeRequest } from "./server.ts";
@@ -28,16 +28,15 @@ import { jsonContentType, writeJSON } from "./internal/write-json.ts";
  * ```
  */
 export function decodeJSON<T = unknown>(schema?: Schema<T>): DecodeRequest<T> {
-  return async (_ctx: Context, req: IncomingMessage): Promise<T> => {
+  const parse = schema === undefined ? (body: Buffer) => jsonCodec.decode(body) as T : (body: Buffer) => validate(schema, jsonCodec.decode(body));
+  return (_ctx: Context, req: IncomingMessage): Promise<T> => {
     const type = req.headers["content-type"];
     if (type !== undefined && !isJSON(type)) {
-      throw withStatus(
-        new KitError(Code.InvalidArgument, `unsupported content-type ${JSON.stringify(type)}: want application/json`),
-        415,
+      return Promise.reject(
+        withStatus(new KitError(Code.InvalidArgument, `unsupported content-type ${JSON.stringify(type)}: want application/json`), 415),
       );
     }
-    const value = jsonCodec.decode(await readBody(req));
-    return schema === undefined ? (value as T) : validate(schema, value);
+    return readBodyAs(req, parse);
   };
 }
 
@@ -116,6 +115,7 @@ function jsonLine(value: unknown): string {
 }
 
 function isJSON(contentType: string): boolean {
+  if (contentType === "application/json") return true;
   const media = (contentType.split(";")[0] ?? "").trim().toLowerCase();
   return media === "application/json" || (media.startsWith("application/") && media.endsWith("+json"));
 }

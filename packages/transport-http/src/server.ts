@@ -1,12 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { background, Code, KitError, toKitError, untilAborted, withCancel, withTimeout, type CancelFunc, type Context, type Endpoint } from "@kit/endpoint";
-import { type ErrorHandler } from "@kit/transport";
-import { observeErrors, readTimeout } from "@kit/transport/driver";
+import type { Context, Endpoint, KitError } from "@kit/endpoint";
+import type { ErrorHandler } from "@kit/transport";
+import { observeErrors } from "@kit/transport/driver";
 import { encodeError, type ErrorEncoder } from "./error-encoder.ts";
-import { errorStatus } from "./error-status.ts";
-
-import { incomingCarrier } from "./internal/headers.ts";
-import { bodyLimits, defaultMaxBodyBytes, tooLarge } from "./internal/limits.ts";
+import { Exchange, type Served } from "./internal/exchange.ts";
+import { defaultMaxBodyBytes } from "./internal/limits.ts";
 
 /**
  * Turns an HTTP request into the endpoint's request, Go kit's `DecodeRequestFunc`. Read the
@@ -44,6 +42,11 @@ export interface ServerOutcome {
   readonly request: IncomingMessage;
   /** The response. */
   readonly response: ServerResponse;
+  /**
+   * The bytes of body written to the response (Go kit's `ContextKeyResponseSize`): what the
+   * encoder or error encoder passed to `write` and `end`; 0 when nothing was written.
+   */
+  readonly size: number;
 }
 
 /**
@@ -101,88 +104,30 @@ export function server<Req, Res>(
   encode: EncodeResponse<Res>,
   options: ServerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const { before = [], after = [], finalizer = [], maxBodyBytes = defaultMaxBodyBytes } = options;
-  const errorEncoder: ErrorEncoder = options.errorEncoder ?? encodeError;
-  if (!(maxBodyBytes >= 0)) throw new RangeError(`maxBodyBytes must be a number of bytes, got ${maxBodyBytes}`);
-  const observe = observeErrors(options.errorHandler);
-
-  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    bodyLimits.set(req, maxBodyBytes);
-    const [base, cancelBase] = withCancel(background());
-    let cancel: CancelFunc = cancelBase;
-    let ctx = base;
-    let error: KitError | undefined;
-    res.once("close", () => {
-      if (!res.writableFinished) cancelBase(new KitError(Code.Canceled, "client disconnected"));
-    });
-    try {
-      try {
-        if (Number(req.headers["content-length"]) > maxBodyBytes) throw tooLarge(maxBodyBytes);
-        const ms = readTimeout(incomingCarrier(req.headers));
-        if (ms !== undefined) {
-          const [timed, cancelTimed] = withTimeout(base, ms);
-          ctx = timed;
-          cancel = (reason) => {
-            cancelTimed(reason);
-            cancelBase(reason);
-          };
-        }
-        await untilAborted(ctx.signal, async () => {
-          for (const hook of before) ctx = await hook(ctx, req);
-          const request = await decode(ctx, req);
-          const response = await endpoint(ctx, request);
-          if (ctx.signal.aborted) throw ctx.signal.reason as Error; // answered already: write nothing
-          for (const hook of after) ctx = await hook(ctx, res);
-          await encode(ctx, response, res);
-        });
-        if (!res.writableEnded) res.end();
-      } catch (thrown) {
-        error = toKitError(thrown);
-        observe(ctx, error);
-        await answer(ctx, error, req, res);
-      }
-      const status = res.headersSent || error === undefined ? res.statusCode : errorStatus(error);
-      const outcome: ServerOutcome = { status, error, request: req, response: res };
-      for (const hook of finalizer) {
-        try {
-          await hook(ctx, outcome);
-        } catch (thrown) {
-          observe(ctx, toKitError(thrown));
-        }
-      }
-    } finally {
-      cancel();
-    }
-  };
-
-  const answer = async (ctx: Context, err: KitError, req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (res.destroyed || req.socket.destroyed) return; // the client is gone: nobody to answer
-    if (res.headersSent) {
-      res.destroy(); // a half-written response cannot turn into an error: cut it short
-      return;
-    }
-    if (errorStatus(err) === 413) {
-      // Close the connection once the answer is out, so the rest of the body is never read;
-      // until then drop whatever still arrives, as Node does for a body nobody read.
-      res.setHeader("connection", "close");
-      res.once("finish", () => req.resume());
-    }
-    try {
-      await errorEncoder(ctx, err, res);
-    } catch (thrown) {
-      observe(ctx, toKitError(thrown));
-      if (!headersSent(res)) encodeError(ctx, err, res);
-    }
-    if (!res.writableEnded) res.end();
-  };
-
+  const served = serving(endpoint, decode, encode, options);
   return (req, res) => {
-    serve(req, res).catch(() => res.destroy()); // only if an answer could not even be written
+    new Exchange(served, req, res).start();
   };
 }
 
-// A function, not `res.headersSent` inline: TypeScript would keep an earlier narrowing of it
-// across the awaits that can change it.
-function headersSent(res: ServerResponse): boolean {
-  return res.headersSent;
+/** The endpoint, its codecs and its options as the server uses them; checks `maxBodyBytes`. */
+export function serving<Req, Res>(
+  endpoint: Endpoint<Req, Res>,
+  decode: DecodeRequest<Req>,
+  encode: EncodeResponse<Res>,
+  options: ServerOptions,
+): Served<Req, Res> {
+  const { before = [], after = [], finalizer = [], maxBodyBytes = defaultMaxBodyBytes } = options;
+  if (!(maxBodyBytes >= 0)) throw new RangeError(`maxBodyBytes must be a number of bytes, got ${maxBodyBytes}`);
+  return {
+    endpoint,
+    decode,
+    encode,
+    before: [...before],
+    after: [...after],
+    finalizer: [...finalizer],
+    maxBodyBytes,
+    errorEncoder: options.errorEncoder ?? encodeError,
+    observe: observeErrors(options.errorHandler),
+  };
 }
