@@ -129,7 +129,10 @@ async function main(): Promise<void> {
   await start(Number(port));
   let mark = process.cpuUsage();
   process.on("message", (message: string) => {
-    if (message === "mark") mark = process.cpuUsage();
+    if (message === "mark") {
+      mark = process.cpuUsage();
+      process.send?.("marked");
+    }
     if (message === "report") {
       const used = process.cpuUsage(mark);
       process.send?.({ cpuMicros: used.user + used.system });
