@@ -1,14 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { toKitError, type KitError } from "@kit/endpoint";
 import { BodyReader } from "./internal/body-reader.ts";
-import { bodyLimit } from "./internal/limits.ts";
-
-const bodyKey = Symbol("kit.body");
-
-interface WithBody {
-  /** The body once read, or the read under way. */
-  [bodyKey]?: Buffer | BodyReader;
-}
+import { requestState } from "./internal/limits.ts";
 
 /**
  * Reads a request's whole body, refusing one over the server's `maxBodyBytes` (1 MiB unless
@@ -46,20 +39,17 @@ export function readBodyAs<T>(req: IncomingMessage, parse: (body: Buffer) => T |
         reject(toKitError(thrown));
       }
     };
-    const known = (req as WithBody)[bodyKey];
+    const state = requestState(req);
+    const known = state.body;
     if (known instanceof BodyReader) known.wait(settle);
-    else if (known !== undefined) settle(undefined, known);
-    else startReading(req).wait(settle);
+    else if (known instanceof Buffer) settle(undefined, known);
+    else {
+      const reader = new BodyReader(req, state);
+      state.body = reader;
+      reader.start();
+      reader.wait(settle);
+    }
   });
-}
-
-function startReading(req: IncomingMessage): BodyReader {
-  const reader = new BodyReader(req, bodyLimit(req), (body) => {
-    (req as WithBody)[bodyKey] = body;
-  });
-  (req as WithBody)[bodyKey] = reader;
-  reader.start();
-  return reader;
 }
 
 function identity(body: Buffer): Buffer {

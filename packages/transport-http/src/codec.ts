@@ -4,7 +4,9 @@ import { jsonCodec, validate, type Schema } from "@kit/transport";
 import { readBodyAs } from "./body.ts";
 import type { DecodeResponse, OutgoingRequest } from "./client.ts";
 import { withStatus } from "./error-status.ts";
-import type { DecodeRequest } from "./server.ts";
+import type { DecodeRequest, EncodeResponse } from "./server.ts";
+import type { JSONSerializer } from "./json-serializer.ts";
+import { rawHeader } from "./internal/raw-headers.ts";
 import { jsonContentType, writeJSON } from "./internal/write-json.ts";
 
 /**
@@ -30,7 +32,7 @@ import { jsonContentType, writeJSON } from "./internal/write-json.ts";
 export function decodeJSON<T = unknown>(schema?: Schema<T>): DecodeRequest<T> {
   const parse = schema === undefined ? (body: Buffer) => jsonCodec.decode(body) as T : (body: Buffer) => validate(schema, jsonCodec.decode(body));
   return (_ctx: Context, req: IncomingMessage): Promise<T> => {
-    const type = req.headers["content-type"];
+    const type = rawHeader(req, "content-type");
     if (type !== undefined && !isJSON(type)) {
       return Promise.reject(
         withStatus(new KitError(Code.InvalidArgument, `unsupported content-type ${JSON.stringify(type)}: want application/json`), 415),
@@ -57,6 +59,35 @@ export function decodeJSON<T = unknown>(schema?: Schema<T>): DecodeRequest<T> {
  */
 export function encodeJSON(_ctx: Context, response: unknown, res: ServerResponse): void {
   writeJSON(res, response === undefined ? undefined : jsonLine(response));
+}
+
+/**
+ * A JSON response encoder that writes with `serialize` instead of `JSON.stringify`, such as a
+ * {@link jsonSerializer} made for the response's shape; otherwise as {@link encodeJSON} (a
+ * newline after the JSON, the same headers, 204 for `undefined`). What `serialize` throws is
+ * answered 500 `internal`.
+ *
+ * @param serialize - writes the response as JSON text
+ *
+ * @example
+ * ```ts
+ * server(sum, decodeJSON(SumRequest), encodeJSONWith(jsonSerializer<{ v: number }>({ v: "number" })));
+ * ```
+ */
+export function encodeJSONWith<T>(serialize: JSONSerializer<T>): EncodeResponse<T> {
+  return (_ctx, response, res) => {
+    if (response === undefined) {
+      writeJSON(res, undefined);
+      return;
+    }
+    let text: string;
+    try {
+      text = serialize(response);
+    } catch (err) {
+      throw new KitError(Code.Internal, `cannot encode as JSON: ${(err as Error).message}`, { cause: err });
+    }
+    writeJSON(res, `${text}\n`);
+  };
 }
 
 /**

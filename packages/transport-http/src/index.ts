@@ -22,7 +22,8 @@ export {
   type EncodeRequest,
   type OutgoingRequest,
 } from "./client.ts";
-export { decodeJSON, decodeJSONResponse, encodeJSON, encodeJSONRequest } from "./codec.ts";
+export { decodeJSON, decodeJSONResponse, encodeJSON, encodeJSONRequest, encodeJSONWith } from "./codec.ts";
+export { jsonSerializer, type JSONSerializer, type JSONShape } from "./json-serializer.ts";
 export { decodeError, type ErrorDecoder } from "./error-decoder.ts";
 export { encodeError, type ErrorEncoder } from "./error-encoder.ts";
 export { errorStatus } from "./error-status.ts";

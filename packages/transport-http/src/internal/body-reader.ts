@@ -1,34 +1,29 @@
 import type { IncomingMessage } from "node:http";
 import { Code, KitError } from "@kit/endpoint";
-import { tooLarge } from "./limits.ts";
+import { rawHeader } from "./raw-headers.ts";
+import { requestState, tooLarge, type RequestState } from "./limits.ts";
 
-const readerKey = Symbol("kit.bodyReader");
-
-interface Reading {
-  [readerKey]: BodyReader;
-}
-
-function readerOf(req: IncomingMessage): BodyReader {
-  return (req as unknown as Reading)[readerKey];
+/** The read under way of `req`'s body; `undefined` once it ended (the body took its place). */
+function readerOf(req: IncomingMessage): BodyReader | undefined {
+  const { body } = requestState(req);
+  return body instanceof BodyReader ? body : undefined;
 }
 
 function onData(this: IncomingMessage, chunk: Buffer): void {
-  readerOf(this).chunk(chunk);
+  readerOf(this)?.chunk(chunk);
 }
 
 function onEnd(this: IncomingMessage): void {
   const reader = readerOf(this);
-  reader.end(undefined, reader.body());
+  reader?.end(undefined, reader.body());
 }
 
 function onError(this: IncomingMessage, err: Error): void {
-  const reader = readerOf(this);
-  if (!reader.ended) reader.end(new KitError(Code.Canceled, `request body could not be read: ${err.message}`, { cause: err }), noBytes);
+  readerOf(this)?.end(new KitError(Code.Canceled, `request body could not be read: ${err.message}`, { cause: err }), noBytes);
 }
 
 function onClose(this: IncomingMessage): void {
-  const reader = readerOf(this);
-  if (!reader.ended) reader.end(new KitError(Code.Canceled, "client closed the request before sending the whole body"), noBytes);
+  readerOf(this)?.end(new KitError(Code.Canceled, "client closed the request before sending the whole body"), noBytes);
 }
 
 /** Told once how a read ended: an error (and no bytes), or the body. */
@@ -40,28 +35,29 @@ const noBytes = Buffer.alloc(0);
  * One read of a request body with `data`/`end` listeners (no async iteration): a single chunk,
  * the usual case, is kept as it is; more are joined at the end. Past `limit` it stops pulling
  * bytes off the socket and fails with 413. The listeners stay on the request once it ended (it
- * ends with them), guarded so that each waiter hears once.
+ * ends with them) and find the read through the request's state, which holds the body once
+ * the read ended: an event after that finds no read and does nothing.
  */
 export class BodyReader {
   readonly #req: IncomingMessage;
+  readonly #state: RequestState;
   readonly #limit: number;
-  readonly #onBody: (body: Buffer) => void;
   #first: Buffer | undefined = undefined;
   #more: Buffer[] | undefined = undefined;
   #size = 0;
   #waiters: BodyWaiter[] = [];
   #outcome: { err: KitError | undefined; body: Buffer } | undefined = undefined;
 
-  constructor(req: IncomingMessage, limit: number, onBody: (body: Buffer) => void) {
+  constructor(req: IncomingMessage, state: RequestState) {
     this.#req = req;
-    this.#limit = limit;
-    this.#onBody = onBody;
+    this.#state = state;
+    this.#limit = state.limit;
   }
 
   /** Starts reading, or fails at once for a declared length over the limit or a body read already. */
   start(): void {
     const req = this.#req;
-    if (Number(req.headers["content-length"]) > this.#limit) {
+    if (Number(rawHeader(req, "content-length")) > this.#limit) {
       this.end(tooLarge(this.#limit), noBytes);
       return;
     }
@@ -69,14 +65,8 @@ export class BodyReader {
       this.end(new KitError(Code.Internal, "request body was already read by something else"), noBytes);
       return;
     }
-    (req as unknown as Reading)[readerKey] = this;
     // Listeners shared by every request (`this` is the request), so a read makes no closures.
     req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
-  }
-
-  /** Whether the read has ended (a request closes after its body, every time: no error to make then). */
-  get ended(): boolean {
-    return this.#outcome !== undefined;
   }
 
   /** Calls `waiter` when the read ends (at once if it has). */
@@ -108,7 +98,7 @@ export class BodyReader {
   end(err: KitError | undefined, body: Buffer): void {
     if (this.#outcome !== undefined) return;
     this.#outcome = { err, body };
-    if (err === undefined) this.#onBody(body);
+    if (err === undefined) this.#state.body = body; // a failed read stays: reading again gives its error
     for (const waiter of this.#waiters) waiter(err, body);
     this.#waiters = [];
   }

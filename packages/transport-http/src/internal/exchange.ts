@@ -6,6 +6,7 @@ import { errorStatus } from "../error-status.ts";
 import type { DecodeRequest, EncodeResponse, ServerAfter, ServerBefore, ServerFinalizer, ServerOutcome } from "../server.ts";
 import { countBytes } from "./count-bytes.ts";
 import { incomingCarrier } from "./headers.ts";
+import { rawHeader } from "./raw-headers.ts";
 import { setBodyLimit, tooLarge } from "./limits.ts";
 import { isThenable } from "./thenable.ts";
 
@@ -64,8 +65,8 @@ export class Exchange<Req, Res> implements Context {
   start(): void {
     const { maxBodyBytes } = this.#served;
     try {
-      if (Number(this.#req.headers["content-length"]) > maxBodyBytes) throw tooLarge(maxBodyBytes);
-      if (this.#req.headers[timeoutHeader] !== undefined) this.#startDeadline();
+      if (Number(rawHeader(this.#req, "content-length")) > maxBodyBytes) throw tooLarge(maxBodyBytes);
+      if (rawHeader(this.#req, timeoutHeader) !== undefined) this.#startDeadline();
     } catch (thrown) {
       this.#fail(thrown);
       return;
