@@ -9,7 +9,7 @@
 // validation anywhere (raw node:http has none), no logging.
 import http from "node:http";
 import type { Endpoint } from "@kit/endpoint";
-import { decodeJSON, encodeJSON, router, server } from "@kit/transport-http";
+import { decodeJSON, encodeJSON, encodeJSONWith, jsonSerializer, router, server } from "@kit/transport-http";
 
 interface Sum {
   a: number;
@@ -44,6 +44,9 @@ const servers: Record<string, Start> = {
     }, port),
 
   "Kit transport-http": (port) => listen(server(sum, decodeJSON<Sum>(), encodeJSON), port),
+
+  "Kit transport-http, jsonSerializer": (port) =>
+    listen(server(sum, decodeJSON<Sum>(), encodeJSONWith(jsonSerializer<{ v: number }>({ v: "number" }))), port),
 
   "Kit router, two routes": (port) =>
     listen(
