@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Code, KitError, background } from "@kit/endpoint";
 import { encodeError } from "./error-encoder.ts";
 import { withStatus } from "./error-status.ts";
-import { insert, parsePattern, RouteNode, walk, type Found, type Methods, type RouteHandler } from "./internal/route-tree.ts";
+import { insert, parsePattern, RouteNode, walk, type Found, type Methods } from "./internal/route-tree.ts";
 
 /** A Node request handler, such as the one {@link server} returns: what a {@link router} serves. */
-export type Handler = RouteHandler;
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Options for {@link router}. */
 export interface RouterOptions {

@@ -1,10 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-
-/** A Node request handler: what `server(…)` returns, and what a router serves. */
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
+import type { Handler } from "../router.ts";
 
 /** The handlers of one path pattern, by method; `""` is the one for any method. */
-export type Methods = Map<string, RouteHandler>;
+export type Methods = Map<string, Handler>;
 
 /** A parsed pattern: its method (`""` for any) and its segments. */
 export interface Pattern {
@@ -85,7 +82,7 @@ export function parsePattern(pattern: string): Pattern {
 }
 
 /** Adds `handler` for `pattern` under `root`; a second handler for the same method and path is refused. */
-export function insert(root: RouteNode, pattern: Pattern, handler: RouteHandler): void {
+export function insert(root: RouteNode, pattern: Pattern, handler: Handler): void {
   let node = root;
   let methods: Methods | undefined;
   for (const segment of pattern.segments) {
