@@ -63,7 +63,7 @@ describe("addsvc README: its metrics in a real Prometheus", () => {
     expect(start.endsWith("&")).toBe(true);
     background.push(spawn("bash", ["-c", start.slice(0, -1)], { cwd: repositoryRoot, detached: true, stdio: "ignore" }));
 
-    expect(await until(sum, (out) => out.length > 0)).toBe('{"v":5}');
+    expect(await until(sum, (out) => out.length > 0)).toBe('{"v":5}\n');
     const answer = await until(query, (out) => out.includes('"code":"ok"'));
     expect(withoutTime(JSON.parse(answer))).toEqual(withoutTime(shown));
 
