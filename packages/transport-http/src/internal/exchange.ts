@@ -195,8 +195,17 @@ export class Exchange<Req, Res> implements Context {
   #encoded(): void {
     if (this.#answered) return;
     this.#answered = true;
-    if (!this.#res.writableEnded) this.#res.end();
+    this.#end();
     this.#settle(undefined);
+  }
+
+  /** Ends the response if the encoder did not; one that cannot even be ended is cut off. */
+  #end(): void {
+    try {
+      if (!this.#res.writableEnded) this.#res.end();
+    } catch {
+      this.#res.destroy();
+    }
   }
 
   /** Answers the request with what was thrown, unless it was answered already. */
@@ -247,7 +256,7 @@ export class Exchange<Req, Res> implements Context {
   }
 
   #errorWritten(error: KitError): void {
-    if (!this.#res.writableEnded) this.#res.end();
+    this.#end();
     this.#settle(error);
   }
 
