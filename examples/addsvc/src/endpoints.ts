@@ -51,10 +51,10 @@ export interface ConcatResponse {
  *
  * @example
  * ```ts
- * const encode = (ctx, res, response: SumResponse) => {
+ * const encode = (ctx, response: SumResponse, res) => {
  *   const err = failed(response);
  *   if (err !== undefined) throw err; // the server's error encoder answers it
- *   encodeJSON(ctx, res, { v: response.v });
+ *   encodeJSON(ctx, { v: response.v }, res);
  * };
  * ```
  */

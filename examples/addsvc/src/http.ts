@@ -121,8 +121,8 @@ async function readJSON(req: IncomingMessage): Promise<unknown> {
  * Go kit's `encodeHTTPGenericResponse`: `{"v": …}`, or the response's business error thrown
  * for the error encoder to answer.
  */
-function encodeHTTPResponse(ctx: Context, res: ServerResponse, response: { readonly v: unknown; readonly err?: KitError }): void {
-  encodeJSON(ctx, res, responseToJSON(response));
+function encodeHTTPResponse(ctx: Context, response: { readonly v: unknown; readonly err?: KitError }, res: ServerResponse): void {
+  encodeJSON(ctx, responseToJSON(response), res);
 }
 
 /**

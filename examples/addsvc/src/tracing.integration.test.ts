@@ -38,8 +38,8 @@ afterAll(() => {
 });
 
 const decodeSum: DecodeRequest<SumRequest> = async (_ctx, req) => sumRequestFromJSON(jsonCodec.decode(await readBody(req)));
-const encodeSum: EncodeResponse<SumResponse> = (ctx, res, response) => {
-  encodeJSON(ctx, res, responseToJSON(response));
+const encodeSum: EncodeResponse<SumResponse> = (ctx, response, res) => {
+  encodeJSON(ctx, responseToJSON(response), res);
 };
 
 describe("a call traced across HTTP and a message broker", () => {

@@ -128,7 +128,7 @@ describe("close", () => {
     const text = await response;
     expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(text.toLowerCase()).toContain("connection: close");
-    expect(text.endsWith('{"v":3}')).toBe(true);
+    expect(text.endsWith('{"v":3}\n')).toBe(true);
     await closing;
     expect(closed).toBe(true);
   });

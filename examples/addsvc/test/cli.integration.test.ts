@@ -53,7 +53,7 @@ describe("the server entry point", () => {
     try {
       const [, addr] = await waitFor(main.stdout, /transport=HTTP addr=(127\.0\.0\.1:\d+)\n/);
       const res = await fetch(`http://${addr ?? ""}/sum`, { method: "POST", body: '{"a":2,"b":3}' });
-      expect(await res.text()).toBe('{"v":5}');
+      expect(await res.text()).toBe('{"v":5}\n');
       await waitFor(main.stdout, /method=Sum transport_error=null took=\S+\n/);
       const metrics = await fetch(`http://${addr ?? ""}/metrics`);
       expect(metrics.status).toBe(200);

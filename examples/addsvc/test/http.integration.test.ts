@@ -71,27 +71,27 @@ describe("the wire, as Go kit's peers see it", () => {
     const res = await fetch(`${app.url}/sum`, { method: "POST", body: new TextEncoder().encode('{"A":1,"B":2}\n') });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
-    expect(await res.text()).toBe('{"v":3}');
+    expect(await res.text()).toBe('{"v":3}\n');
   });
 
   it("concatenates {\"A\":\"1\",\"B\":\"2\"} into {\"v\":\"12\"}", async () => {
     const res = await raw(`${app.url}/concat`, { body: '{"A":"1","B":"2"}\n' });
-    expect([res.status, res.body]).toEqual([200, '{"v":"12"}']);
+    expect([res.status, res.body]).toEqual([200, '{"v":"12"}\n']);
   });
 
   it("serves any method: GET with a lowercase body, as Go kit's wiring_test.go sends", async () => {
     const res = await raw(`${app.url}/sum`, { method: "GET", body: '{"a":1,"b":2}' });
-    expect([res.status, res.body]).toEqual([200, '{"v":3}']);
+    expect([res.status, res.body]).toEqual([200, '{"v":3}\n']);
   });
 
   it("reads curl -d's form content-type as JSON, as Go kit's decoder does", async () => {
     const res = await raw(`${app.url}/sum`, { headers: { "content-type": "application/x-www-form-urlencoded" }, body: '{"a":2,"b":3}' });
-    expect([res.status, res.body]).toEqual([200, '{"v":5}']);
+    expect([res.status, res.body]).toEqual([200, '{"v":5}\n']);
   });
 
   it("ignores the query string, as Go's ServeMux matches on the path", async () => {
     const res = await raw(`${app.url}/sum?debug=1`, { body: '{"a":2,"b":3}' });
-    expect([res.status, res.body]).toEqual([200, '{"v":5}']);
+    expect([res.status, res.body]).toEqual([200, '{"v":5}\n']);
   });
 
   it.each([
@@ -117,7 +117,7 @@ describe("the wire, as Go kit's peers see it", () => {
     expect([empty.status, (JSON.parse(empty.body) as { error: string }).error]).toEqual([400, "malformed JSON: Unexpected end of JSON input"]);
 
     const good = await raw(`${app.url}/sum`, { body: '{"a":1,"b":2}' });
-    expect([good.status, good.body]).toEqual([200, '{"v":3}']);
+    expect([good.status, good.body]).toEqual([200, '{"v":3}\n']);
   });
 
   it("answers a wrong type 400 with Go's own message (Go kit: 500)", async () => {

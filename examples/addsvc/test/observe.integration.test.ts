@@ -56,13 +56,13 @@ async function until(command: string, accept: (stdout: string) => boolean): Prom
   return last.stdout;
 }
 
-/** Runs the section's first three commands: the servers, addsvc in the background, a sum that answers `{"v":5}`. */
+/** Runs the section's first three commands: the servers, addsvc in the background, a sum that answers `{"v":5}` (and a newline). */
 async function observeAndSum(observe: string, start: string, sum: string): Promise<void> {
   const started = sh(observe);
   expect({ status: started.status, stderr: started.stderr }).toMatchObject({ status: 0 });
   expect(start.endsWith("&")).toBe(true);
   background.push(spawn("bash", ["-c", start.slice(0, -1)], { cwd: repositoryRoot, detached: true, stdio: "ignore" }));
-  expect(await until(sum, (out) => out.length > 0)).toBe('{"v":5}');
+  expect(await until(sum, (out) => out.length > 0)).toBe('{"v":5}\n');
 }
 
 /** Prometheus' answer with the sample's timestamp (which moves) set aside. */

@@ -4,9 +4,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Code, type Context, type Endpoint, type KitError } from "@kit/endpoint";
 import type { Logger } from "@kit/log";
 import { logErrorHandler } from "@kit/transport";
-import { errorStatus, readBody, server } from "@kit/transport-http";
+import { errorStatus, pathValue, readBody, router, server, type Handler } from "@kit/transport-http";
 import type { Endpoints } from "./endpoints.ts";
-import { type Handler, pathVars, router } from "./routes.ts";
 import { addressFrom, goJSON, jsonBody, profileFrom } from "./wire.ts";
 
 function write(res: ServerResponse, status: number, value: unknown): void {
@@ -25,12 +24,12 @@ export function encodeError(_ctx: Context, err: KitError, res: ServerResponse): 
 }
 
 /** Writes the answer as Go kit's `encodeResponse`: 200 and JSON with a newline. */
-function encodeResponse(_ctx: Context, res: ServerResponse, answer: unknown): void {
+function encodeResponse(_ctx: Context, answer: unknown, res: ServerResponse): void {
   write(res, 200, answer);
 }
 
-const id = (req: IncomingMessage): { id: string } => ({ id: pathVars(req).id ?? "" });
-const ids = (req: IncomingMessage): { id: string; addressID: string } => ({ ...id(req), addressID: pathVars(req).addressID ?? "" });
+const id = (req: IncomingMessage): { id: string } => ({ id: pathValue(req, "id") ?? "" });
+const ids = (req: IncomingMessage): { id: string; addressID: string } => ({ ...id(req), addressID: pathValue(req, "addressID") ?? "" });
 const withBody =
   <T>(read: (value: unknown) => T) =>
   async (req: IncomingMessage): Promise<T> =>
@@ -65,22 +64,24 @@ export function makeHTTPHandler(e: Endpoints, logger: Logger): Handler {
   const profileBody = withBody(profileFrom);
   const addressBody = withBody((v) => addressFrom(v));
   return router(
-    [
-      { method: "POST", path: "/profiles/", handler: serve(e.postProfile, async (req) => ({ profile: await profileBody(req) })) },
-      { method: "GET", path: "/profiles/{id}", handler: serve(e.getProfile, id) },
-      { method: "PUT", path: "/profiles/{id}", handler: serve(e.putProfile, async (req) => ({ ...id(req), profile: await profileBody(req) })) },
-      { method: "PATCH", path: "/profiles/{id}", handler: serve(e.patchProfile, async (req) => ({ ...id(req), profile: await profileBody(req) })) },
-      { method: "DELETE", path: "/profiles/{id}", handler: serve(e.deleteProfile, id) },
-      { method: "GET", path: "/profiles/{id}/addresses/", handler: serve(e.getAddresses, id) },
-      { method: "GET", path: "/profiles/{id}/addresses/{addressID}", handler: serve(e.getAddress, ids) },
-      { method: "POST", path: "/profiles/{id}/addresses/", handler: serve(e.postAddress, async (req) => ({ ...id(req), address: await addressBody(req) })) },
-      { method: "DELETE", path: "/profiles/{id}/addresses/{addressID}", handler: serve(e.deleteAddress, ids) },
-    ],
-    (req, res) => {
-      write(res, 404, { error: `no route for ${req.method ?? "?"} ${(req.url ?? "/").split("?")[0] ?? "/"}` });
+    {
+      "POST /profiles/": serve(e.postProfile, async (req) => ({ profile: await profileBody(req) })),
+      "GET /profiles/{id}": serve(e.getProfile, id),
+      "PUT /profiles/{id}": serve(e.putProfile, async (req) => ({ ...id(req), profile: await profileBody(req) })),
+      "PATCH /profiles/{id}": serve(e.patchProfile, async (req) => ({ ...id(req), profile: await profileBody(req) })),
+      "DELETE /profiles/{id}": serve(e.deleteProfile, id),
+      "GET /profiles/{id}/addresses/": serve(e.getAddresses, id),
+      "GET /profiles/{id}/addresses/{addressID}": serve(e.getAddress, ids),
+      "POST /profiles/{id}/addresses/": serve(e.postAddress, async (req) => ({ ...id(req), address: await addressBody(req) })),
+      "DELETE /profiles/{id}/addresses/{addressID}": serve(e.deleteAddress, ids),
     },
-    (req, res) => {
-      write(res, 405, { error: `method ${req.method ?? "?"} not allowed` });
+    {
+      notFound: (req, res) => {
+        write(res, 404, { error: `no route for ${req.method ?? "?"} ${(req.url ?? "/").split("?")[0] ?? "/"}` });
+      },
+      methodNotAllowed: (req, res) => {
+        write(res, 405, { error: `method ${req.method ?? "?"} not allowed` });
+      },
     },
   );
 }

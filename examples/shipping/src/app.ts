@@ -12,7 +12,7 @@ import { locationRepository } from "./location.ts";
 import { bookingMethods, handlingMethods, trackingMethods } from "./methods.ts";
 import { instrumentingMiddleware, loggingMiddleware, serviceMetrics } from "./middleware.ts";
 import { proxyingRoutingService } from "./routing.ts";
-import type { Handler } from "./routes.ts";
+import type { Handler } from "@kit/transport-http";
 import { trackingService } from "./tracking.ts";
 import { voyageRepository } from "./voyage.ts";
 

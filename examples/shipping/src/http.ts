@@ -4,10 +4,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Code, type Context, type Endpoint, type KitError } from "@kit/endpoint";
 import type { Logger } from "@kit/log";
 import { logErrorHandler } from "@kit/transport";
-import { errorStatus, readBody, server } from "@kit/transport-http";
+import { errorStatus, pathValue, readBody, router, server, type Handler } from "@kit/transport-http";
 import type { Endpoints } from "./endpoints.ts";
 import type { HandlingEventType } from "./itinerary.ts";
-import { type Handler, pathVars, router } from "./routes.ts";
 import { goJSON, itineraryFrom, objectBody, text, time } from "./wire.ts";
 
 function write(res: ServerResponse, status: number, value: unknown): void {
@@ -26,7 +25,7 @@ export function encodeError(_ctx: Context, err: KitError, res: ServerResponse): 
 }
 
 const eventTypes: ReadonlySet<string> = new Set(["Receive", "Load", "Unload", "Customs", "Claim"]);
-const id = (req: IncomingMessage): { id: string } => ({ id: pathVars(req).id ?? "" });
+const id = (req: IncomingMessage): { id: string } => ({ id: pathValue(req, "id") ?? "" });
 const body = async (req: IncomingMessage): Promise<Record<string, unknown>> => objectBody(await readBody(req));
 
 /**
@@ -71,21 +70,21 @@ export function accessControl(next: Handler): Handler {
 export function makeHandler(e: Endpoints, logger: Logger, metrics: Handler): Handler {
   const options = { errorEncoder: encodeError, errorHandler: logErrorHandler(logger) };
   const serve = <Req>(endpoint: Endpoint<Req, unknown>, decode: (req: IncomingMessage) => Req | Promise<Req>): Handler =>
-    server(endpoint, (_ctx, req) => decode(req), (_ctx, res, answer) => { write(res, 200, answer); }, options);
+    server(endpoint, (_ctx, req) => decode(req), (_ctx, answer, res) => { write(res, 200, answer); }, options);
   const routes = router(
-    [
-      { method: "POST", path: "/booking/v1/cargos", handler: serve(e.bookCargo, async (req) => {
+    {
+      "POST /booking/v1/cargos": serve(e.bookCargo, async (req) => {
         const b = await body(req);
         return { origin: text(b, "origin"), destination: text(b, "destination"), deadline: time(b, "arrival_deadline") };
-      }) },
-      { method: "GET", path: "/booking/v1/cargos", handler: serve(e.listCargos, () => undefined) },
-      { method: "GET", path: "/booking/v1/cargos/{id}", handler: serve(e.loadCargo, id) },
-      { method: "GET", path: "/booking/v1/cargos/{id}/request_routes", handler: serve(e.requestRoutes, id) },
-      { method: "POST", path: "/booking/v1/cargos/{id}/assign_to_route", handler: serve(e.assignToRoute, async (req) => ({ ...id(req), itinerary: itineraryFrom(await body(req)) })) },
-      { method: "POST", path: "/booking/v1/cargos/{id}/change_destination", handler: serve(e.changeDestination, async (req) => ({ ...id(req), destination: text(await body(req), "destination") })) },
-      { method: "GET", path: "/booking/v1/locations", handler: serve(e.listLocations, () => undefined) },
-      { method: "GET", path: "/tracking/v1/cargos/{id}", handler: serve(e.trackCargo, id) },
-      { method: "POST", path: "/handling/v1/incidents", handler: serve(e.registerIncident, async (req) => {
+      }),
+      "GET /booking/v1/cargos": serve(e.listCargos, () => undefined),
+      "GET /booking/v1/cargos/{id}": serve(e.loadCargo, id),
+      "GET /booking/v1/cargos/{id}/request_routes": serve(e.requestRoutes, id),
+      "POST /booking/v1/cargos/{id}/assign_to_route": serve(e.assignToRoute, async (req) => ({ ...id(req), itinerary: itineraryFrom(await body(req)) })),
+      "POST /booking/v1/cargos/{id}/change_destination": serve(e.changeDestination, async (req) => ({ ...id(req), destination: text(await body(req), "destination") })),
+      "GET /booking/v1/locations": serve(e.listLocations, () => undefined),
+      "GET /tracking/v1/cargos/{id}": serve(e.trackCargo, id),
+      "POST /handling/v1/incidents": serve(e.registerIncident, async (req) => {
         const b = await body(req);
         const type = text(b, "event_type");
         return {
@@ -95,10 +94,12 @@ export function makeHandler(e: Endpoints, logger: Logger, metrics: Handler): Han
           location: text(b, "location"),
           type: (eventTypes.has(type) ? type : "Not Handled") as HandlingEventType,
         };
-      }) },
-    ],
-    (req, res) => { write(res, 404, { error: `no route for ${req.method ?? "?"} ${(req.url ?? "/").split("?")[0] ?? "/"}` }); },
-    (req, res) => { write(res, 405, { error: `method ${req.method ?? "?"} not allowed` }); },
+      }),
+    },
+    {
+      notFound: (req, res) => { write(res, 404, { error: `no route for ${req.method ?? "?"} ${(req.url ?? "/").split("?")[0] ?? "/"}` }); },
+      methodNotAllowed: (req, res) => { write(res, 405, { error: `method ${req.method ?? "?"} not allowed` }); },
+    },
   );
   const api = accessControl(routes);
   return (req, res) => {

@@ -12,7 +12,7 @@ import { goJSON, stringRequest } from "./wire.ts";
 export const decodeStringRequest: DecodeRequest<{ s: string }> = async (_ctx, req) => stringRequest(await readBody(req));
 
 /** Writes the response as Go kit's `encodeResponse`: 200, JSON and a newline. */
-export const encodeResponse: EncodeResponse<unknown> = (_ctx, res, response) => {
+export const encodeResponse: EncodeResponse<unknown> = (_ctx, response, res) => {
   const body = goJSON(response);
   res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
   res.end(body);

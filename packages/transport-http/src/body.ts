@@ -1,8 +1,7 @@
 import type { IncomingMessage } from "node:http";
-import { Code, KitError } from "@kit/endpoint";
-import { bodyLimits, defaultMaxBodyBytes, tooLarge } from "./internal/limits.ts";
-
-const read = new WeakMap<IncomingMessage, Promise<Buffer>>();
+import { toKitError, type KitError } from "@kit/endpoint";
+import { BodyReader } from "./internal/body-reader.ts";
+import { requestState } from "./internal/limits.ts";
 
 /**
  * Reads a request's whole body, refusing one over the server's `maxBodyBytes` (1 MiB unless
@@ -19,52 +18,40 @@ const read = new WeakMap<IncomingMessage, Promise<Buffer>>();
  * ```
  */
 export function readBody(req: IncomingMessage): Promise<Buffer> {
-  let body = read.get(req);
-  if (body === undefined) {
-    body = collect(req, bodyLimits.get(req) ?? defaultMaxBodyBytes);
-    read.set(req, body);
-  }
-  return body;
+  return readBodyAs(req, identity);
 }
 
-function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"]);
-    if (declared > limit) {
-      reject(tooLarge(limit));
-      return;
-    }
-    if (req.readableEnded) {
-      reject(new KitError(Code.Internal, "request body was already read by something else"));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (): void => {
-      req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        done();
-        req.pause(); // stop pulling bytes off the socket; the server closes the connection
-        reject(tooLarge(limit));
+/**
+ * The body turned into a value by `parse` (what it throws rejects), with the same limit and
+ * caching as {@link readBody}; `parse` runs in the body's `end` event, so a decoder built on it
+ * costs one promise, not a promise of the bytes and another of the value.
+ */
+export function readBodyAs<T>(req: IncomingMessage, parse: (body: Buffer) => T | PromiseLike<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const settle = (err: KitError | undefined, body: Buffer): void => {
+      if (err !== undefined) {
+        reject(err);
         return;
       }
-      chunks.push(chunk);
+      try {
+        resolve(parse(body));
+      } catch (thrown) {
+        reject(toKitError(thrown));
+      }
     };
-    const onEnd = (): void => {
-      done();
-      resolve(Buffer.concat(chunks, size));
-    };
-    const onError = (err: Error): void => {
-      done();
-      reject(new KitError(Code.Canceled, `request body could not be read: ${err.message}`, { cause: err }));
-    };
-    const onClose = (): void => {
-      done();
-      reject(new KitError(Code.Canceled, "client closed the request before sending the whole body"));
-    };
-    req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+    const state = requestState(req);
+    const known = state.body;
+    if (known instanceof BodyReader) known.wait(settle);
+    else if (known instanceof Buffer) settle(undefined, known);
+    else {
+      const reader = new BodyReader(req, state);
+      state.body = reader;
+      reader.start();
+      reader.wait(settle);
+    }
   });
+}
+
+function identity(body: Buffer): Buffer {
+  return body;
 }

@@ -22,7 +22,7 @@ describe("client", () => {
     });
     const sum = client("POST", `${url}/sum`, encodeJSONRequest, decodeJSONResponse(z.object({ v: z.number() })));
     expect(await sum(background(), { a: 1, b: 2 })).toEqual({ v: 3 });
-    expect(seen).toEqual({ method: "POST", url: "/sum", type: "application/json; charset=utf-8", body: '{"a":1,"b":2}' });
+    expect(seen).toEqual({ method: "POST", url: "/sum", type: "application/json; charset=utf-8", body: '{"a":1,"b":2}\n' });
   });
 
   it("lets the encoder shape the URL and headers of each request", async () => {

@@ -87,7 +87,14 @@ describe("encodeJSON", () => {
       }),
     );
     const res = await postJSON(url, "{}");
-    expect([res.status, res.type, res.headers.get("content-length"), res.body]).toEqual([201, "application/json; charset=utf-8", "11", { id: "é" }]);
+    expect([res.status, res.type, res.headers.get("content-length"), res.body]).toEqual([201, "application/json; charset=utf-8", "12", { id: "é" }]);
+  });
+
+  it("ends the body with a newline, as Go's json.Encoder (Go kit's EncodeJSONResponse) does", async () => {
+    const { url } = await listen(server(() => Promise.resolve({ v: 3 }), decodeJSON(), encodeJSON));
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(await res.text()).toBe('{"v":3}\n');
+    expect(res.headers.get("content-length")).toBe("8");
   });
 
   it("answers 500 internal for a response JSON cannot hold", async () => {
@@ -103,6 +110,19 @@ describe("encodeJSONRequest", () => {
     const { url } = await listen(server(echo, decodeJSON(), encodeJSON));
     const call = client("POST", url, encodeJSONRequest, decodeJSONResponse());
     expect(await call(background(), { text: "ü", n: [1, 2] })).toEqual({ got: { text: "ü", n: [1, 2] } });
+  });
+});
+
+describe("encodeJSONRequest bytes", () => {
+  it("ends the body with a newline, as Go's json.Encoder (Go kit's EncodeJSONRequest) does", async () => {
+    let body = "";
+    const { url } = await listen((req, res) => {
+      req.setEncoding("utf8");
+      req.on("data", (chunk: string) => (body += chunk));
+      req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+    });
+    await client("POST", url, encodeJSONRequest, decodeJSONResponse())(background(), { a: 1, b: 2 });
+    expect(body).toBe('{"a":1,"b":2}\n');
   });
 });
 

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Code, KitError, isKitError, type Context } from "@kit/endpoint";
 import { jsonCodec, validate, type Schema } from "@kit/transport";
-import { readBody } from "./body.ts";
+import { readBodyAs } from "./body.ts";
 import type { DecodeResponse, OutgoingRequest } from "./client.ts";
 import { withStatus } from "./error-status.ts";
-import type { DecodeRequest } from "./server.ts";
-
-const jsonContentType = "application/json; charset=utf-8";
+import type { DecodeRequest, EncodeResponse } from "./server.ts";
+import type { JSONSerializer } from "./json-serializer.ts";
+import { rawHeader } from "./internal/raw-headers.ts";
+import { jsonContentType, writeJSON } from "./internal/write-json.ts";
 
 /**
  * A request decoder that reads the body as JSON: Go kit's JSON decoding, plus an optional
@@ -29,48 +30,69 @@ const jsonContentType = "application/json; charset=utf-8";
  * ```
  */
 export function decodeJSON<T = unknown>(schema?: Schema<T>): DecodeRequest<T> {
-  return async (_ctx: Context, req: IncomingMessage): Promise<T> => {
-    const type = req.headers["content-type"];
+  const parse = schema === undefined ? (body: Buffer) => jsonCodec.decode(body) as T : (body: Buffer) => validate(schema, jsonCodec.decode(body));
+  return (_ctx: Context, req: IncomingMessage): Promise<T> => {
+    const type = rawHeader(req, "content-type");
     if (type !== undefined && !isJSON(type)) {
-      throw withStatus(
-        new KitError(Code.InvalidArgument, `unsupported content-type ${JSON.stringify(type)}: want application/json`),
-        415,
+      return Promise.reject(
+        withStatus(new KitError(Code.InvalidArgument, `unsupported content-type ${JSON.stringify(type)}: want application/json`), 415),
       );
     }
-    const value = jsonCodec.decode(await readBody(req));
-    return schema === undefined ? (value as T) : validate(schema, value);
+    return readBodyAs(req, parse);
   };
 }
 
 /**
- * The JSON response encoder: writes `response` as JSON with
- * `content-type: application/json; charset=utf-8` and the status already set (200 unless an
- * `after` hook changed it). An `undefined` response is written as 204 No Content.
+ * The JSON response encoder: writes `response` as JSON followed by a newline (as Go's
+ * `json.Encoder`, which Go kit uses, does) with `content-type: application/json; charset=utf-8`
+ * and the status already set (200 unless an `after` hook changed it). An `undefined` response
+ * is written as 204 No Content.
  *
  * @param _ctx - the request's context
- * @param res - the response to write
  * @param response - the endpoint's response
+ * @param res - the response to write
  *
  * @example
  * ```ts
  * server(sum, decodeJSON(SumRequest), encodeJSON);
  * ```
  */
-export function encodeJSON(_ctx: Context, res: ServerResponse, response: unknown): void {
-  if (response === undefined) {
-    if (res.statusCode === 200) res.statusCode = 204;
-    res.end();
-    return;
-  }
-  const body = jsonCodec.encode(response);
-  res.setHeader("content-type", jsonContentType);
-  res.setHeader("content-length", body.byteLength);
-  res.end(body);
+export function encodeJSON(_ctx: Context, response: unknown, res: ServerResponse): void {
+  writeJSON(res, response === undefined ? undefined : jsonLine(response));
 }
 
 /**
- * The JSON request encoder for {@link client}: sets the body to `request` as JSON and
- * `content-type: application/json; charset=utf-8`.
+ * A JSON response encoder that writes with `serialize` instead of `JSON.stringify`, such as a
+ * {@link jsonSerializer} made for the response's shape; otherwise as {@link encodeJSON} (a
+ * newline after the JSON, the same headers, 204 for `undefined`). What `serialize` throws is
+ * answered 500 `internal`.
+ *
+ * @param serialize - writes the response as JSON text
+ *
+ * @example
+ * ```ts
+ * server(sum, decodeJSON(SumRequest), encodeJSONWith(jsonSerializer<{ v: number }>({ v: "number" })));
+ * ```
+ */
+export function encodeJSONWith<T>(serialize: JSONSerializer<T>): EncodeResponse<T> {
+  return (_ctx, response, res) => {
+    if (response === undefined) {
+      writeJSON(res, undefined);
+      return;
+    }
+    let text: string;
+    try {
+      text = serialize(response);
+    } catch (err) {
+      throw new KitError(Code.Internal, `cannot encode as JSON: ${(err as Error).message}`, { cause: err });
+    }
+    writeJSON(res, `${text}\n`);
+  };
+}
+
+/**
+ * The JSON request encoder for {@link client}: sets the body to `request` as JSON followed by a
+ * newline (as Go's `json.Encoder` does) and `content-type: application/json; charset=utf-8`.
  *
  * @param _ctx - the call's context
  * @param request - the endpoint's request
@@ -83,7 +105,7 @@ export function encodeJSON(_ctx: Context, res: ServerResponse, response: unknown
  */
 export function encodeJSONRequest(_ctx: Context, request: unknown, outgoing: OutgoingRequest): void {
   outgoing.headers.set("content-type", jsonContentType);
-  outgoing.body = jsonCodec.encode(request);
+  outgoing.body = jsonLine(request);
 }
 
 /**
@@ -113,7 +135,18 @@ export function decodeJSONResponse<T = unknown>(schema?: Schema<T>): DecodeRespo
   };
 }
 
+/** `value` as one line of JSON text ending in a newline; a value JSON cannot hold is `internal`. */
+function jsonLine(value: unknown): string {
+  try {
+    // JSON.stringify(undefined) is undefined, whatever lib.d.ts says.
+    return `${value === undefined ? "null" : JSON.stringify(value)}\n`;
+  } catch (err) {
+    throw new KitError(Code.Internal, `cannot encode as JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 function isJSON(contentType: string): boolean {
+  if (contentType === "application/json") return true;
   const media = (contentType.split(";")[0] ?? "").trim().toLowerCase();
   return media === "application/json" || (media.startsWith("application/") && media.endsWith("+json"));
 }

@@ -5,7 +5,8 @@
  * and errors that keep their code across the wire. Ready JSON codecs: {@link decodeJSON}
  * (optionally checked by any Standard Schema), {@link encodeJSON}, {@link encodeJSONRequest},
  * {@link decodeJSONResponse}. Errors: {@link encodeError} and {@link errorStatus} on the
- * server, {@link decodeError} on the client.
+ * server, {@link decodeError} on the client. {@link router} serves several endpoints on one
+ * server by method and path pattern (`GET /items/{id}`), with 404 and 405 answers.
  *
  * @packageDocumentation
  */
@@ -21,10 +22,12 @@ export {
   type EncodeRequest,
   type OutgoingRequest,
 } from "./client.ts";
-export { decodeJSON, decodeJSONResponse, encodeJSON, encodeJSONRequest } from "./codec.ts";
+export { decodeJSON, decodeJSONResponse, encodeJSON, encodeJSONRequest, encodeJSONWith } from "./codec.ts";
+export { jsonSerializer, type JSONSerializer, type JSONShape } from "./json-serializer.ts";
 export { decodeError, type ErrorDecoder } from "./error-decoder.ts";
 export { encodeError, type ErrorEncoder } from "./error-encoder.ts";
 export { errorStatus } from "./error-status.ts";
+export { pathValue, router, type Handler, type RouterOptions } from "./router.ts";
 export {
   server,
   type DecodeRequest,

@@ -35,9 +35,9 @@ describe("server", () => {
         trace.push("decode");
         return decodeJSON()(ctx, req);
       },
-      (ctx, res, response) => {
+      (ctx, response, res) => {
         trace.push("encode");
-        encodeJSON(ctx, res, response);
+        encodeJSON(ctx, response, res);
       },
       {
         before: [
@@ -208,7 +208,7 @@ describe("server", () => {
     const a = await fetch(noContent.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect([a.status, await a.text()]).toEqual([204, ""]);
     const forgetful = await listen(
-      server(sum, decodeJSON(SumRequest), (_ctx, res, { v }) => {
+      server(sum, decodeJSON(SumRequest), (_ctx, { v }, res) => {
         res.setHeader("x-v", v);
       }),
     );
@@ -372,5 +372,83 @@ describe("server", () => {
       expect(outcome.status).toBe(499);
       expect(outcome.error?.code).toBe("canceled");
     });
+  });
+});
+
+describe("server without promises", () => {
+  it("serves a synchronous decoder, endpoint and encoder, and answers what they throw", async () => {
+    const decode: DecodeRequest<number> = (_ctx, req) => Number(req.headers["x-n"]);
+    const double = ((_ctx: Context, n: number) => {
+      if (n < 0) throw new KitError(Code.OutOfRange, "negative");
+      return { v: 2 * n };
+    }) as unknown as Endpoint<number, { v: number }>;
+    const { url } = await listen(server(double, decode, encodeJSON));
+    expect((await postJSON(url, "", { "x-n": "21" })).body).toEqual({ v: 42 });
+    const refused = await postJSON(url, "", { "x-n": "-1" });
+    expect([refused.status, refused.body]).toEqual([400, { code: "out_of_range", message: "negative" }]);
+  });
+
+  it("aborts a signal read after the deadline passed, and one read after the request ended", async () => {
+    let late: AbortSignal | undefined;
+    let kept: Context | undefined;
+    const { url } = await listen(
+      server(
+        (ctx: Context) => {
+          kept = ctx;
+          return new Promise((resolve) => setTimeout(resolve, 150, {}));
+        },
+        decodeJSON(),
+        encodeJSON,
+        { finalizer: [(ctx) => { late = ctx.signal; }] },
+      ),
+    );
+    expect((await postJSON(url, "{}", { "kit-timeout": "20" })).status).toBe(504);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(late?.aborted && isKitError(late.reason) && late.reason.code).toBe("deadline_exceeded");
+    expect(kept?.signal.aborted).toBe(true);
+  });
+});
+
+describe("finalizer response size", () => {
+  const sizes = async (handler: Parameters<typeof listen>[0], body: string): Promise<{ status: number; text: string }> => {
+    const { url } = await listen(handler);
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+    return { status: res.status, text: await res.text() };
+  };
+
+  it("tells the finalizer how many body bytes were written, as Go kit's ContextKeyResponseSize", async () => {
+    const seen: number[] = [];
+    const finalizer = [(_ctx: Context, outcome: ServerOutcome) => { seen.push(outcome.size); }];
+    const ok = await sizes(server(sum, decodeJSON(SumRequest), encodeJSON, { finalizer }), '{"a":1,"b":2}');
+    const refused = await sizes(server(sum, decodeJSON(SumRequest), encodeJSON, { finalizer }), '{"a":"x"}');
+    const streamed = await sizes(
+      server(sum, decodeJSON(SumRequest), (_ctx, { v }, res) => { res.write("é"); res.write(Buffer.from([1, 2])); res.end(String(v), "utf8"); }, { finalizer }),
+      '{"a":1,"b":2}',
+    );
+    const empty = await sizes(server(() => Promise.resolve(undefined), decodeJSON(), encodeJSON, { finalizer }), "{}");
+    expect([ok.text, refused.status, streamed.text.length, empty.status]).toEqual(['{"v":3}\n', 400, 4, 204]);
+    expect(seen).toEqual([8, Buffer.byteLength(refused.text), 5, 0]);
+  });
+
+  it("reports 499 and no bytes when the client went away from an endpoint that never read its signal", async () => {
+    const finished = deferred<ServerOutcome>();
+    const started = deferred();
+    const handler = server(
+      () => {
+        started.resolve();
+        return new Promise((resolve) => setTimeout(resolve, 150, { v: 1 }));
+      },
+      decodeJSON(),
+      encodeJSON,
+      { finalizer: [(_ctx, outcome) => { finished.resolve(outcome); }] },
+    );
+    const { url } = await listen(handler);
+    const req = http.request(url, { method: "POST", headers: { "content-type": "application/json" } });
+    req.on("error", () => undefined);
+    req.end("{}");
+    await started.promise;
+    req.destroy();
+    const outcome = await finished.promise;
+    expect([outcome.status, outcome.error?.code, outcome.size]).toEqual([499, "canceled", 0]);
   });
 });

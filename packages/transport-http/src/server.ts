@@ -1,18 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { background, Code, isKitError, KitError, toKitError, untilAborted, withCancel, withTimeout, type CancelFunc, type Context, type Endpoint } from "@kit/endpoint";
-import { publicError, type ErrorHandler } from "@kit/transport";
-import { observeErrors, readTimeout } from "@kit/transport/driver";
+import type { Context, Endpoint, KitError } from "@kit/endpoint";
+import type { ErrorHandler } from "@kit/transport";
+import { observeErrors } from "@kit/transport/driver";
 import { encodeError, type ErrorEncoder } from "./error-encoder.ts";
-import { errorStatus } from "./error-status.ts";
-
-import { incomingCarrier } from "./internal/headers.ts";
-import { bodyLimits, defaultMaxBodyBytes, tooLarge } from "./internal/limits.ts";
+import { Exchange, type Served } from "./internal/exchange.ts";
+import { defaultMaxBodyBytes } from "./internal/limits.ts";
 
 /**
  * Turns an HTTP request into the endpoint's request, Go kit's `DecodeRequestFunc`. Read the
- * body with {@link readBody} so `maxBodyBytes` holds. What it throws is about the caller's
- * input: a `KitError` is answered with its code, anything else 400 `invalid_argument` with its
- * message, as gRPC and the message transports answer a decoder's error.
+ * body with {@link readBody} so `maxBodyBytes` holds. A thrown error is answered like the
+ * endpoint's (a non-Kit error becomes `unknown`, 500); throw `invalid_argument` for bad input.
  */
 export type DecodeRequest<Req> = (ctx: Context, req: IncomingMessage) => Req | Promise<Req>;
 
@@ -20,7 +17,7 @@ export type DecodeRequest<Req> = (ctx: Context, req: IncomingMessage) => Req | P
  * Writes the endpoint's response, Go kit's `EncodeResponseFunc`. The server ends the response
  * if the encoder did not.
  */
-export type EncodeResponse<Res> = (ctx: Context, res: ServerResponse, response: Res) => void | Promise<void>;
+export type EncodeResponse<Res> = (ctx: Context, response: Res, res: ServerResponse) => void | Promise<void>;
 
 /**
  * Runs before decoding, Go kit's `RequestFunc`: reads the request (headers, URL) into the
@@ -45,6 +42,11 @@ export interface ServerOutcome {
   readonly request: IncomingMessage;
   /** The response. */
   readonly response: ServerResponse;
+  /**
+   * The bytes of body written to the response (Go kit's `ContextKeyResponseSize`): what the
+   * encoder or error encoder passed to `write` and `end`; 0 when nothing was written.
+   */
+  readonly size: number;
 }
 
 /**
@@ -89,8 +91,9 @@ export interface ServerOptions {
  * For each request: a `kit-timeout` header becomes the context's deadline (a malformed one is
  * a 400); the `before` hooks run; `decode` reads the request; the endpoint runs; the `after`
  * hooks run; `encode` writes the response. On any error the `errorHandler` observes it and the
- * `errorEncoder` writes it: a `KitError` as it is, anything else as `internal` "internal
- * error" (Kit's one disclosure rule, `publicError`; its text goes only to the error handler). The `finalizer` hooks always run last. The context's signal aborts
+ * `errorEncoder` writes it: a `KitError` as it is, what a decoder throws as `invalid_argument`
+ * with its message, anything else as `internal` "internal error" (Kit's one disclosure rule,
+ * `publicError`; its text goes only to the error handler). The `finalizer` hooks always run last. The context's signal aborts
  * when the client disconnects (`canceled`) or the deadline passes (`deadline_exceeded`); the
  * server then answers at once (504 for a deadline) without waiting for the endpoint.
  *
@@ -112,97 +115,31 @@ export function server<Req, Res>(
   encode: EncodeResponse<Res>,
   options: ServerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const { before = [], after = [], finalizer = [], maxBodyBytes = defaultMaxBodyBytes, exposeErrors = false } = options;
-  const errorEncoder: ErrorEncoder = options.errorEncoder ?? encodeError;
-  if (!(maxBodyBytes >= 0)) throw new RangeError(`maxBodyBytes must be a number of bytes, got ${maxBodyBytes}`);
-  const observe = observeErrors(options.errorHandler);
-
-  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    bodyLimits.set(req, maxBodyBytes);
-    const [base, cancelBase] = withCancel(background());
-    let cancel: CancelFunc = cancelBase;
-    let ctx = base;
-    let error: KitError | undefined;
-    res.once("close", () => {
-      if (!res.writableFinished) cancelBase(new KitError(Code.Canceled, "client disconnected"));
-    });
-    try {
-      try {
-        if (Number(req.headers["content-length"]) > maxBodyBytes) throw tooLarge(maxBodyBytes);
-        const ms = readTimeout(incomingCarrier(req.headers));
-        if (ms !== undefined) {
-          const [timed, cancelTimed] = withTimeout(base, ms);
-          ctx = timed;
-          cancel = (reason) => {
-            cancelTimed(reason);
-            cancelBase(reason);
-          };
-        }
-        await untilAborted(ctx.signal, async () => {
-          for (const hook of before) ctx = await hook(ctx, req);
-          const request = await decodeRequest(decode, ctx, req);
-          const response = await endpoint(ctx, request);
-          if (ctx.signal.aborted) throw ctx.signal.reason as Error; // answered already: write nothing
-          for (const hook of after) ctx = await hook(ctx, res);
-          await encode(ctx, res, response);
-        });
-        if (!res.writableEnded) res.end();
-      } catch (thrown) {
-        error = toKitError(thrown, Code.Internal);
-        observe(ctx, error);
-        await answer(ctx, isKitError(thrown) ? error : publicError(thrown, exposeErrors), req, res);
-      }
-      const status = res.headersSent || error === undefined ? res.statusCode : errorStatus(error);
-      const outcome: ServerOutcome = { status, error, request: req, response: res };
-      for (const hook of finalizer) {
-        try {
-          await hook(ctx, outcome);
-        } catch (thrown) {
-          observe(ctx, toKitError(thrown));
-        }
-      }
-    } finally {
-      cancel();
-    }
-  };
-
-  const answer = async (ctx: Context, err: KitError, req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (res.destroyed || req.socket.destroyed) return; // the client is gone: nobody to answer
-    if (res.headersSent) {
-      res.destroy(); // a half-written response cannot turn into an error: cut it short
-      return;
-    }
-    if (errorStatus(err) === 413) {
-      // Close the connection once the answer is out, so the rest of the body is never read;
-      // until then drop whatever still arrives, as Node does for a body nobody read.
-      res.setHeader("connection", "close");
-      res.once("finish", () => req.resume());
-    }
-    try {
-      await errorEncoder(ctx, err, res);
-    } catch (thrown) {
-      observe(ctx, toKitError(thrown));
-      if (!headersSent(res)) encodeError(ctx, err, res);
-    }
-    if (!res.writableEnded) res.end();
-  };
-
+  const served = serving(endpoint, decode, encode, options);
   return (req, res) => {
-    serve(req, res).catch(() => res.destroy()); // only if an answer could not even be written
+    new Exchange(served, req, res).start();
   };
 }
 
-/** Decodes the request: what a decoder throws is about the caller's input, `invalid_argument` unless it has a code. */
-async function decodeRequest<Req>(decode: DecodeRequest<Req>, ctx: Context, req: IncomingMessage): Promise<Req> {
-  try {
-    return await decode(ctx, req);
-  } catch (thrown) {
-    throw toKitError(thrown, Code.InvalidArgument);
-  }
-}
-
-// A function, not `res.headersSent` inline: TypeScript would keep an earlier narrowing of it
-// across the awaits that can change it.
-function headersSent(res: ServerResponse): boolean {
-  return res.headersSent;
+/** The endpoint, its codecs and its options as the server uses them; checks `maxBodyBytes`. */
+export function serving<Req, Res>(
+  endpoint: Endpoint<Req, Res>,
+  decode: DecodeRequest<Req>,
+  encode: EncodeResponse<Res>,
+  options: ServerOptions,
+): Served<Req, Res> {
+  const { before = [], after = [], finalizer = [], maxBodyBytes = defaultMaxBodyBytes, exposeErrors = false } = options;
+  if (!(maxBodyBytes >= 0)) throw new RangeError(`maxBodyBytes must be a number of bytes, got ${maxBodyBytes}`);
+  return {
+    endpoint,
+    decode,
+    encode,
+    before: [...before],
+    after: [...after],
+    finalizer: [...finalizer],
+    maxBodyBytes,
+    errorEncoder: options.errorEncoder ?? encodeError,
+    exposeErrors,
+    observe: observeErrors(options.errorHandler),
+  };
 }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { client } from "../src/client.ts";
 import { decodeJSON, decodeJSONResponse, encodeJSON, encodeJSONRequest } from "../src/codec.ts";
+import { pathValue, router } from "../src/router.ts";
 import { server } from "../src/server.ts";
 import { aborted } from "./support/listen.ts";
 
@@ -87,5 +88,56 @@ describe.each([
 
     const late = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "kit-timeout": "50" }, body: '{"a":-1,"b":0}' });
     expect([late.status, ((await late.json()) as { code: string }).code]).toEqual([504, "deadline_exceeded"]);
+  });
+});
+
+// A router mounts like a single server: Express passes it every request it reaches, Fastify a
+// catch-all route in a scope that leaves bodies unread.
+const routes = router({
+  "POST /sum": handler,
+  "GET /items/{id}": (req, res) => {
+    res.end(`item ${pathValue(req, "id") ?? ""}`);
+  },
+});
+
+async function routesWithExpress(): Promise<string> {
+  const app = express();
+  app.use(routes);
+  const srv = app.listen(0, "127.0.0.1");
+  await once(srv, "listening");
+  closers.push(() => stop(srv));
+  return `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+}
+
+async function routesWithFastify(): Promise<string> {
+  const app = Fastify();
+  await app.register((scope, _options, registered) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", (_request, _payload, done) => {
+      done(null);
+    });
+    scope.all("/*", (request, reply) => {
+      reply.hijack();
+      routes(request.raw, reply.raw);
+    });
+    registered();
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  closers.push(() => app.close());
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+describe.each([
+  ["Express", routesWithExpress],
+  ["Fastify", routesWithFastify],
+])("router mounted with %s", (_name, mount) => {
+  it("routes by method and path, with path values, 404 and 405", async () => {
+    const base = await mount();
+    const remote = client("POST", `${base}/sum`, encodeJSONRequest, decodeJSONResponse(z.object({ v: z.number() })));
+    expect(await remote(background(), { a: 1, b: 2 })).toEqual({ v: 3 });
+    expect(await (await fetch(`${base}/items/7`)).text()).toBe("item 7");
+    expect((await fetch(`${base}/nothing`)).status).toBe(404);
+    const wrong = await fetch(`${base}/sum`, { method: "PUT" });
+    expect([wrong.status, wrong.headers.get("allow")]).toEqual([405, "POST"]);
   });
 });

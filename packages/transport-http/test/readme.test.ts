@@ -3,11 +3,15 @@ import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { background, Code, KitError, withTimeout, type Endpoint } from "@kit/endpoint";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { client } from "../src/client.ts";
 import { decodeJSON, decodeJSONResponse, encodeJSON, encodeJSONRequest } from "../src/codec.ts";
 import { server } from "../src/server.ts";
+import { runReadmeExampleAsync } from "../../../scripts/lib/readme.ts";
+
+const readme = fileURLToPath(new URL("../README.md", import.meta.url));
 
 describe("README example", () => {
   it("works as written", async () => {
@@ -34,5 +38,14 @@ describe("README example", () => {
     expect(printed).toEqual([{ v: 3 }]);
     expect(zero).toBeInstanceOf(KitError);
     expect([(zero as KitError).code, (zero as KitError).message]).toEqual(["invalid_argument", "can't sum two zeroes"]);
+  });
+});
+
+describe("README router example", () => {
+  it("routes by method and path, with 404 and 405, as its comments say", async () => {
+    const run = await runReadmeExampleAsync(readme, { heading: "## Several endpoints: the router" });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.expected).toHaveLength(5);
+    expect(run.printed).toEqual(run.expected);
   });
 });

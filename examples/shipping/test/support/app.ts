@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { shippingApp } from "../../src/app.ts";
 import { pathfinderHandler } from "../../src/pathfinder.ts";
-import type { Handler } from "../../src/routes.ts";
+import type { Handler } from "@kit/transport-http";
 
 /** 2026-01-01T00:00:00Z: the seed cargos' deadlines and the pathfinder's times count from it. */
 export const epoch = Date.UTC(2026, 0, 1);

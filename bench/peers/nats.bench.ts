@@ -1,0 +1,133 @@
+// Kit against its peers on NATS request/reply, in one process: the Sum call, {"a":1,"b":2} as
+// JSON answered {"v":3}, through one NATS server (NATS_URL, default nats://127.0.0.1:4222).
+//
+// - raw nats.js (@nats-io/transport-node, `noAsyncTraces`, its fastest): `nc.request` answered
+//   by a `subscribe` callback that parses and `respond`s;
+// - Kit: `@kit/transport-nats`'s `publisher` and `subscriber` with the JSON message codecs;
+// - Moleculer 0.15: a caller broker and a server broker on its NATS transporter (`nats` 2),
+//   `broker.call("math.sum", {a, b})`;
+// - NestJS microservices: `createMicroservice` with `Transport.NATS` and a `@MessagePattern`
+//   handler (decorators applied by hand: Node strips types without running them), called
+//   through `ClientProxyFactory`'s NATS client, `firstValueFrom(client.send(…))`.
+// Each runs with 64 calls in flight, then one at a time (the latency a chain pays per hop, as
+// µs per call). Interleaved rounds; the ratio is to raw nats.js. `node peers/nats.bench.ts`.
+import "reflect-metadata";
+import { randomUUID } from "node:crypto";
+import { background, type Endpoint } from "@kit/endpoint";
+import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { publisher, subscriber } from "@kit/transport-nats";
+import { connect } from "@nats-io/transport-node";
+import { Controller, Module, type INestMicroservice } from "@nestjs/common";
+import { NestFactory } from "@nestjs/core";
+import { ClientProxyFactory, MessagePattern, Payload, Transport } from "@nestjs/microservices";
+import { ServiceBroker, type Context as MoleculerContext } from "moleculer";
+import { firstValueFrom } from "rxjs";
+import { compareAsync, type AsyncCase } from "../async-harness.ts";
+import { printTable } from "../harness.ts";
+
+interface Sum {
+  a: number;
+  b: number;
+}
+
+const url = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+const run = randomUUID().slice(0, 8);
+const request: Sum = { a: 1, b: 2 };
+function check(reply: { v: number }): true {
+  if (reply.v !== 3) throw new Error(`bad reply ${JSON.stringify(reply)}`);
+  return true;
+}
+
+async function raw(): Promise<{ case: AsyncCase; close: () => Promise<void> }> {
+  const server = await connect({ servers: url, noAsyncTraces: true });
+  const client = await connect({ servers: url, noAsyncTraces: true });
+  const subject = `kitbench.${run}.raw`;
+  server.subscribe(subject, {
+    callback: (_err, msg) => {
+      const { a, b } = msg.json<Sum>();
+      msg.respond(JSON.stringify({ v: a + b }));
+    },
+  });
+  await server.flush();
+  const body = JSON.stringify(request);
+  return {
+    case: { name: "raw nats.js", run: async () => check((await client.request(subject, body, { timeout: 5_000 })).json()) },
+    close: async () => {
+      await Promise.all([server.close(), client.close()]);
+    },
+  };
+}
+
+async function kit(): Promise<{ case: AsyncCase; close: () => Promise<void> }> {
+  const server = await connect({ servers: url, noAsyncTraces: true });
+  const client = await connect({ servers: url, noAsyncTraces: true });
+  const subject = `kitbench.${run}.kit`;
+  const sum: Endpoint<Sum, { v: number }> = (_ctx, { a, b }) => Promise.resolve({ v: a + b });
+  const sub = subscriber(server, subject, sum, decodeJSONMessage<Sum>(), encodeJSONMessage, { concurrency: 64 });
+  await server.flush();
+  const call = publisher(client, subject, encodeJSONMessage, decodeJSONMessage<{ v: number }>(), { timeout: 5_000 });
+  return {
+    case: { name: "Kit transport-nats", run: async () => check(await call(background(), request)) },
+    close: async () => {
+      await sub.close();
+      await Promise.all([server.close(), client.close()]);
+    },
+  };
+}
+
+async function moleculer(): Promise<{ case: AsyncCase; close: () => Promise<void> }> {
+  const options = { namespace: `kitbench-${run}`, transporter: { type: "NATS" as const, options: { url } }, logger: false, metrics: false, tracing: false };
+  const server = new ServiceBroker({ ...options, nodeID: `server-${run}` });
+  server.createService({ name: "math", actions: { sum: (ctx: MoleculerContext<Sum>) => ({ v: ctx.params.a + ctx.params.b }) } });
+  const caller = new ServiceBroker({ ...options, nodeID: `caller-${run}` });
+  await Promise.all([server.start(), caller.start()]);
+  await caller.waitForServices(["math"], 10_000);
+  return {
+    case: { name: "Moleculer 0.15 (NATS)", run: async () => check(await caller.call<{ v: number }, Sum>("math.sum", request)) },
+    close: async () => {
+      await Promise.all([caller.stop(), server.stop()]);
+    },
+  };
+}
+
+class MathController {
+  sum(data: Sum): { v: number } {
+    return { v: data.a + data.b };
+  }
+}
+const pattern = `kitbench.${run}.nest`;
+const method: PropertyDescriptor = Object.getOwnPropertyDescriptor(MathController.prototype, "sum") ?? {};
+Payload()(MathController.prototype, "sum", 0);
+MessagePattern(pattern)(MathController.prototype, "sum", method);
+Controller()(MathController);
+// eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module is an empty class its decorator describes
+class AppModule {}
+Module({ controllers: [MathController] })(AppModule);
+
+async function nest(): Promise<{ case: AsyncCase; close: () => Promise<void> }> {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest documents its options as this literal
+  const app: INestMicroservice = await NestFactory.createMicroservice(AppModule, { transport: Transport.NATS, options: { servers: [url] }, logger: false });
+  await app.listen();
+  const client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [url] } });
+  await client.connect();
+  return {
+    case: { name: "NestJS microservices (NATS)", run: async () => check(await firstValueFrom(client.send<{ v: number }, Sum>(pattern, request))) },
+    close: async () => {
+      await client.close();
+      await app.close();
+    },
+  };
+}
+
+const peers = [await raw(), await kit(), await moleculer(), await nest()];
+const cases = peers.map((p) => p.case);
+try {
+  const loaded = await compareAsync(cases, { rounds: 5, roundMs: 1_000, warmupMs: 1_000, inFlight: 64 });
+  printTable("NATS request/reply, Sum as JSON, 64 in flight (calls/s)", loaded, "raw nats.js");
+  const sequence = await compareAsync(cases, { rounds: 5, roundMs: 500, warmupMs: 500, inFlight: 1 });
+  printTable("NATS request/reply, one call at a time (calls/s)", sequence, "raw nats.js");
+  console.log("\none call at a time, µs per call:");
+  for (const r of sequence) console.log(`  ${r.name.padEnd(30)} ${(1e6 / r.opsPerSec).toFixed(0)} µs`);
+} finally {
+  for (const peer of peers) await peer.close();
+}
