@@ -8,8 +8,8 @@ import type { AddEndpoints, SumRequest, SumResponse, ConcatRequest, ConcatRespon
 import { sumRequest, sumResponse, concatRequest, concatResponse } from "./add.validators.ts";
 
 /** Writes an endpoint's response as JSON: the one call of transport-http's `EncodeResponse` shape. */
-function encodeResponse(ctx: Context, res: ServerResponse, response: unknown): void {
-  encodeJSON(ctx, res, response);
+function encodeResponse(ctx: Context, response: unknown, res: ServerResponse): void {
+  encodeJSON(ctx, response, res);
 }
 
 /** Kit's disclosure rule: an error that is not a `KitError` reaches the wire as `internal` "internal error"; its text stays in `cause`. */

@@ -9,8 +9,8 @@ import { schemaName } from "./validators.ts";
  * (and nothing else) and run `kitgen gen` again.
  */
 export const encodeResponseFunction = `/** Writes an endpoint's response as JSON: the one call of transport-http's \`EncodeResponse\` shape. */
-function encodeResponse(ctx: Context, res: ServerResponse, response: unknown): void {
-  encodeJSON(ctx, res, response);
+function encodeResponse(ctx: Context, response: unknown, res: ServerResponse): void {
+  encodeJSON(ctx, response, res);
 }`;
 
 // Kit's disclosure rule, which the generated server applies before transport-http sees an error.
