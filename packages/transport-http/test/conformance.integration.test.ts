@@ -55,7 +55,6 @@ const harness: ConformanceHarness = {
     serveOn(url, server(endpoint, decodeJSON<Probe>(), encodeJSON, { ...(options.errorHandler === undefined ? {} : { errorHandler: options.errorHandler }) })),
   requester: (url) => client<Probe, ProbeReply>("POST", url, encodeJSONRequest, decodeJSONResponse<ProbeReply>()),
   failing: {
-    disclosure: "a plain Error reaches the caller as unknown, not internal (issue 14, 7)",
     growth: "the client leaves abort listeners on the caller's context (1,550 after 10,200 calls)",
     "default-wait-bound": "the client has no wait bound of its own: a call without a deadline waits as long as fetch does",
   },

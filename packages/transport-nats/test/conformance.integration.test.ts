@@ -1,9 +1,11 @@
 // The conformance suite of @kit/transport/testing against the real NATS server (NATS_URL, default
-// nats://127.0.0.1:4222): NATS core, JetStream and NATS services, each with its own names.
+// nats://127.0.0.1:4222): NATS core, JetStream and NATS services, each with its own names; the
+// broker-restart case of JetStream on a NATS server of the test's own (test/own-nats.ts, port 19110).
 import { decodeJSONMessage, encodeJSONMessage, type Subscriber } from "@kit/transport";
 import { conformanceCases, garbageOfSize, spawnConsumer, type ConformanceDeadLetter, type ConformanceHarness, type Probe, type ProbeReply } from "@kit/transport/testing";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { headers as natsHeaders, nanos, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
+import { connect } from "@nats-io/transport-node";
 import { Svcm } from "@nats-io/services";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { jetstreamPublisher } from "../src/jetstream-publisher.ts";
@@ -11,6 +13,7 @@ import { jetstreamSubscriber } from "../src/jetstream-subscriber.ts";
 import { publisher } from "../src/publisher.ts";
 import { serviceEndpoint } from "../src/service-endpoint.ts";
 import { subscriber } from "../src/subscriber.ts";
+import { startOwnNats, type OwnNats } from "./own-nats.ts";
 import { connectNats, unique } from "./support.ts";
 
 const decode = decodeJSONMessage<Probe>();
@@ -91,10 +94,8 @@ const core: ConformanceHarness = {
   publishRaw: rawPublish,
   deadLetters: (subject) => Promise.resolve([...(coreDeadLetters.get(subject) ?? [])]),
   poisonWithoutDeadLetter: (subject) => rawPublish(subject, oversizedGarbage(), {}),
-  failing: {
-    "broker-restart": "restart harness pending (own-nats.ts)",
-  },
   lacks: {
+    "broker-restart": "NATS core keeps nothing: what is sent while the server is away is refused, and nothing acknowledged can be lost (JetStream's restart case covers the connection's reconnection)",
     deadline: "NATS core has no queue: a message is delivered at once or never",
     "consumer-killed": "NATS core delivers at most once: what a killed consumer held is gone",
     "startup-failure": "a subject needs nothing to exist",
@@ -169,14 +170,51 @@ const js: ConformanceHarness = {
   },
   redeliveryTime: 3_000,
   failing: {
-    "broker-restart": "restart harness pending (own-nats.ts)",
     "startup-failure": "ready does not check that the consumer exists: it resolves for a deleted one",
   },
 };
 
 describe("JetStream", () => {
   // eslint-disable-next-line vitest/expect-expect, vitest/valid-title -- the cases assert with node:assert; their names come from the suite
-  for (const c of conformanceCases(js)) test(c.name, c.run, c.timeout);
+  for (const c of conformanceCases(js).filter((r) => r.case !== "broker-restart")) test(c.name, c.run, c.timeout);
+});
+
+describe("JetStream, restarted (a server of the test's own)", () => {
+  let own: OwnNats;
+  let ownNc: NatsConnection;
+  const connectOwn = (): Promise<NatsConnection> => connect({ servers: own.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+  beforeAll(async () => {
+    own = await startOwnNats({ port: 19_110 });
+    ownNc = await connectOwn();
+  }, 60_000);
+  afterAll(async () => {
+    await ownNc.close();
+    await own.stop();
+  });
+  const restartable: ConformanceHarness = {
+    name: "nats-jetstream (own server)",
+    address: async (label) => {
+      const jsm = await jetstreamManager(ownNc);
+      const stream = unique("CONF").toUpperCase();
+      const subject = `${stream.toLowerCase()}.${label}`;
+      await jsm.streams.add({ name: stream, subjects: [subject] });
+      await jsm.consumers.add(stream, { durable_name: "workers", ack_policy: AckPolicy.Explicit, ack_wait: nanos(2_000) });
+      streams.set(subject, stream);
+      return subject;
+    },
+    serve: async (subject, endpoint, options) => {
+      const sub = await connectOwn();
+      const consumer = await jetstream(sub).consumers.get(streamOf(subject), "workers");
+      return owning(jetstreamSubscriber(sub, consumer, endpoint, decode, encodeJSONMessage, options), sub);
+    },
+    requester: (subject, options) => jetstreamPublisher<Probe, ProbeReply>(ownNc, subject, encodeJSONMessage, decodeReply, options),
+    publisher: (subject, options) => jetstreamPublisher<Probe>(ownNc, subject, encodeJSONMessage, undefined, options),
+    restartBroker: async () => {
+      await own.restart();
+    },
+  };
+  // eslint-disable-next-line vitest/expect-expect, vitest/valid-title -- the cases assert with node:assert; their names come from the suite
+  for (const c of conformanceCases(restartable).filter((r) => r.case === "broker-restart")) test(c.name, c.run, c.timeout);
 });
 
 const services: ConformanceHarness = {
@@ -193,10 +231,8 @@ const services: ConformanceHarness = {
   publishRaw: rawPublish,
   deadLetters: (subject) => Promise.resolve([...(coreDeadLetters.get(subject) ?? [])]),
   poisonWithoutDeadLetter: (subject) => rawPublish(subject, oversizedGarbage(), {}),
-  failing: {
-    "broker-restart": "restart harness pending (own-nats.ts)",
-  },
   lacks: {
+    "broker-restart": "NATS core keeps nothing: what is sent while the server is away is refused, and nothing acknowledged can be lost (JetStream's restart case covers the connection's reconnection)",
     deadline: "NATS core has no queue: a request is delivered at once or never",
     "consumer-killed": "NATS core delivers at most once: what a killed service held is gone",
     "startup-failure": "a subject needs nothing to exist",
