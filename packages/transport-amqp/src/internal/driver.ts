@@ -80,6 +80,7 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
    */
   async ready(signal: AbortSignal): Promise<void> {
     const { deadLetterExchange, queue } = this.#topology;
+    this.#watchClose(); // a failed check closes the channel: what comes after must know
     await checked(`queue ${JSON.stringify(queue)}`, this.#channel.checkQueue(queue));
     await checked(`exchange ${JSON.stringify(deadLetterExchange)}`, this.#channel.checkExchange(deadLetterExchange));
     if (signal.aborted) return;
@@ -227,11 +228,15 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
     return this.#starting;
   }
 
+  /** Listens for the channel closing (once), which breaks the subscriber. */
+  #watchClose(): void {
+    if (this.#listening) return;
+    this.#listening = true;
+    this.#channel.on("close", this.#onClose);
+  }
+
   async #consume(): Promise<void> {
-    if (!this.#listening) {
-      this.#listening = true;
-      this.#channel.on("close", this.#onClose);
-    }
+    this.#watchClose();
     // Both go out at once and in order, so the prefetch applies to this consumer even when
     // another subscriber on the channel sets its own in between.
     const prefetch = this.#channel.prefetch(this.#prefetch);
