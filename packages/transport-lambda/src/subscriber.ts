@@ -38,7 +38,10 @@ export interface SqsSubscriberOptions extends Omit<RuntimeOptions, "closeTimeout
 /** The partial batch response Lambda reads (with `ReportBatchItemFailures` on the event source mapping). */
 export interface SqsBatchResponse {
   /** The records to leave on the queue, to be received again. */
-  batchItemFailures: { itemIdentifier: string }[];
+  batchItemFailures: {
+    /** The record's `messageId`, as Lambda's partial batch response names it. */
+    itemIdentifier: string;
+  }[];
 }
 
 /** A Lambda handler for SQS events. */
