@@ -63,8 +63,8 @@ function post(port: number, body: string, expect: string): () => Promise<void> {
 
 const results = await compareAsync(
   [
-    { name: "addsvc hand-written", run: post(handPort, '{"a":1,"b":2}', '{"v":3}') },
-    { name: "kitgen generated", run: post(genPort, '{"a":1,"b":2}', "3") },
+    { name: "addsvc hand-written", run: post(handPort, '{"a":1,"b":2}', '{"v":3}\n') },
+    { name: "kitgen generated", run: post(genPort, '{"a":1,"b":2}', "3\n") },
   ],
   { rounds: 7, roundMs: 1_000, warmupMs: 1_000, inFlight: IN_FLIGHT },
 );

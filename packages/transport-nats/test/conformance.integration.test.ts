@@ -169,9 +169,6 @@ const js: ConformanceHarness = {
     return owning(jetstreamSubscriber(own, consumer, () => Promise.resolve({ id: 0 }), decode, encodeJSONMessage, { errorHandler: { handle: () => undefined } }), own);
   },
   redeliveryTime: 3_000,
-  failing: {
-    "startup-failure": "ready does not check that the consumer exists: it resolves for a deleted one",
-  },
 };
 
 describe("JetStream", () => {

@@ -3,6 +3,7 @@ import { type HeaderCarrier, type Message } from "@kit/transport";
 import { timeoutHeader, type MessageDriver } from "@kit/transport/driver";
 import type { Consumer, JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
+import { fromNatsError } from "./errors.ts";
 import { readHeaders, toNatsHeaders, withHeaders } from "./headers.ts";
 import type { Puller } from "./puller.ts";
 import { publishToStream } from "./stream-publish.ts";
@@ -57,7 +58,7 @@ export function jetstreamDriver(
   return {
     retry: "redeliver",
     async ready() {
-      ackWait = await ackWaitOf(consumer); // a consumer the subscriber cannot work with rejects ready
+      ackWait = await ackWaitOf(consumer, false); // a consumer that is gone or unfit rejects ready
     },
     async receive(max, signal) {
       ackWait ??= await ackWaitOf(consumer);
@@ -129,8 +130,16 @@ export function jetstreamDriver(
  * The consumer's `ack_wait` in milliseconds, once its configuration was checked: the subscriber
  * needs explicit acks (`failed_precondition` otherwise).
  */
-async function ackWaitOf(consumer: Consumer): Promise<number> {
-  const { config } = await consumer.info(true);
+/**
+ * The consumer's ack wait in ms, from what the client knows of it (`cached`) or asked afresh of
+ * the server; a consumer that is gone is `not_found`, one without explicit acks
+ * `failed_precondition`.
+ */
+async function ackWaitOf(consumer: Consumer, cached = true): Promise<number> {
+  const { config } = await consumer.info(cached).catch((err: unknown) => {
+    if (err instanceof Error && err.name === "ConsumerNotFoundError") throw new KitError(Code.NotFound, `JetStream: ${err.message}`, { cause: err });
+    throw fromNatsError(err, "JetStream consumer info");
+  });
   if (config.ack_policy !== "explicit") {
     throw new KitError(Code.FailedPrecondition, `consumer ${config.durable_name ?? config.name ?? ""} must have ack_policy "explicit", has "${config.ack_policy}"`);
   }
