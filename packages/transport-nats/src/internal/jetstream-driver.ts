@@ -64,25 +64,9 @@ export function jetstreamDriver(
       ackWait ??= await ackWaitOf(consumer);
       const every = Math.max(100, Math.floor(ackWait / 2));
       const taken = await puller.take(max, signal);
-      return taken.map((raw): JetStreamMessage => {
-        const timer = setInterval(() => {
-          try {
-            raw.working();
-          } catch {
-            // the connection is gone: the message will be redelivered anyway
-          }
-        }, every);
-        timer.unref();
-        keepAlive.set(raw, timer);
-        const headers = readHeaders(raw.headers);
-        const reply = headers.get(replyToHeader);
-        return {
-          body: raw.data,
-          headers: withQueueTime(headers, raw),
-          attempt: raw.info.deliveryCount,
-          reply: reply === null || reply === undefined || reply === "" ? undefined : reply,
-          raw,
-        };
+      return taken.map((raw) => {
+        keepAlive.set(raw, keepWorking(raw, every));
+        return toMessage(raw);
       });
     },
     async ack(message) {
@@ -126,10 +110,32 @@ export function jetstreamDriver(
   };
 }
 
-/**
- * The consumer's `ack_wait` in milliseconds, once its configuration was checked: the subscriber
- * needs explicit acks (`failed_precondition` otherwise).
- */
+/** Tells the server every `every` ms that `raw` is still being worked on; the timer to clear once it is settled. */
+function keepWorking(raw: JsMsg, every: number): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    try {
+      raw.working();
+    } catch {
+      // the connection is gone: the message will be redelivered anyway
+    }
+  }, every);
+  timer.unref();
+  return timer;
+}
+
+/** A pulled message as the runtime sees it: its `kit-timeout` shortened by its time in the stream. */
+function toMessage(raw: JsMsg): JetStreamMessage {
+  const headers = readHeaders(raw.headers);
+  const reply = headers.get(replyToHeader);
+  return {
+    body: raw.data,
+    headers: withQueueTime(headers, raw),
+    attempt: raw.info.deliveryCount,
+    reply: reply === null || reply === undefined || reply === "" ? undefined : reply,
+    raw,
+  };
+}
+
 /**
  * The consumer's ack wait in ms, from what the client knows of it (`cached`) or asked afresh of
  * the server; a consumer that is gone is `not_found`, one without explicit acks
