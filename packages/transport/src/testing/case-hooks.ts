@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { Code, contextKey, KitError, withValue, type Context } from "@kit/endpoint";
 import type { HeaderCarrier } from "../carrier.ts";
-import type { MessageDecision } from "../subscriber-options.ts";
+import type { MessageDecision, SubscriberOptions } from "../subscriber-options.ts";
+import type { RequesterOptions } from "./harness.ts";
 import { caseOptions, collector, started, withDeadline, type ConformanceCase } from "./case.ts";
 import { Tally } from "./tally.ts";
 import { rejection } from "./wait.ts";
@@ -12,6 +13,59 @@ const seen = contextKey<string>("conformance.hooks");
 function header(headers: HeaderCarrier, name: string): string {
   const value = headers.get(name);
   return value === undefined || value === null || value === "" ? "-" : value;
+}
+
+/** The subscriber's hooks: each records its step; `before` reads the publisher's header into the context. */
+function subscriberHooks(order: string[], decisions: MessageDecision[]): SubscriberOptions {
+  return caseOptions(collector(), {
+    maxAttempts: 1,
+    before: [
+      (ctx, message) => {
+        order.push(`sub.before1:${header(message.headers, "x-conformance")}`);
+        return withValue(ctx, seen, header(message.headers, "x-conformance"));
+      },
+      (ctx) => {
+        order.push(`sub.before2:${ctx.value(seen) ?? "-"}`);
+        return ctx;
+      },
+    ],
+    after: [
+      (ctx, reply) => {
+        order.push("sub.after");
+        reply.headers.set("x-conformance-reply", "pong");
+        return ctx;
+      },
+    ],
+    finalizer: [
+      (_ctx, outcome) => {
+        decisions.push(outcome.decision);
+      },
+    ],
+  });
+}
+
+/** The requester's hooks: `before` sets a header, `after` reads the reply's, `finalizer` records the outcome. */
+function requesterHooks(order: string[]): RequesterOptions {
+  return {
+    before: [
+      (ctx, message) => {
+        order.push("pub.before");
+        message.headers.set("x-conformance", "ping");
+        return ctx;
+      },
+    ],
+    after: [
+      (ctx: Context, reply) => {
+        order.push(`pub.after:${header(reply.headers, "x-conformance-reply")}`);
+        return ctx;
+      },
+    ],
+    finalizer: [
+      (_ctx, outcome) => {
+        order.push(`pub.finalizer:${outcome.error?.code ?? "ok"}`);
+      },
+    ],
+  };
 }
 
 /**
@@ -40,53 +94,10 @@ export const hooks: ConformanceCase = {
         if (probe.op === "fail") return Promise.reject(new KitError(Code.NotFound, "no such thing"));
         return Promise.resolve({ id: probe.id });
       },
-      caseOptions(collector(), {
-        maxAttempts: 1,
-        before: [
-          (ctx, message) => {
-            order.push(`sub.before1:${header(message.headers, "x-conformance")}`);
-            return withValue(ctx, seen, header(message.headers, "x-conformance"));
-          },
-          (ctx) => {
-            order.push(`sub.before2:${ctx.value(seen) ?? "-"}`);
-            return ctx;
-          },
-        ],
-        after: [
-          (ctx, reply) => {
-            order.push("sub.after");
-            reply.headers.set("x-conformance-reply", "pong");
-            return ctx;
-          },
-        ],
-        finalizer: [
-          (_ctx, outcome) => {
-            decisions.push(outcome.decision);
-          },
-        ],
-      }),
+      subscriberHooks(order, decisions),
     );
     try {
-      const call = harness.requester(address, {
-        before: [
-          (ctx, message) => {
-            order.push("pub.before");
-            message.headers.set("x-conformance", "ping");
-            return ctx;
-          },
-        ],
-        after: [
-          (ctx: Context, reply) => {
-            order.push(`pub.after:${header(reply.headers, "x-conformance-reply")}`);
-            return ctx;
-          },
-        ],
-        finalizer: [
-          (_ctx, outcome) => {
-            order.push(`pub.finalizer:${outcome.error?.code ?? "ok"}`);
-          },
-        ],
-      });
+      const call = harness.requester(address, requesterHooks(order));
       tally.sent(1);
       await withDeadline(10_000, (ctx) => call(ctx, { id: 1 }));
       assert.deepEqual(
