@@ -66,91 +66,121 @@ export interface RedisReplyStreamOptions {
  * ```
  */
 export function replyStream(client: RedisStreamClient, stream: string, options: RedisReplyStreamOptions = {}): RedisReplyStream {
-  const { block = 5_000 } = options;
-  const observe = observeErrors(options.errorHandler ?? defaultErrorHandler);
-  const calls = new ReplyCorrelator<Message>();
-  let reader: RedisStreamConnection | undefined;
-  let opened: Promise<string> | undefined; // the id reading starts after
-  let lastId = "0-0";
-  let reading = false;
-  let closed = false;
-  const isClosed = (): boolean => closed; // read afresh after awaits
+  const state = new ReplyStreamState(client, stream, options);
+  const replies: RedisReplyStream = { stream, close: () => state.close() };
+  states.set(replies, state);
+  return replies;
+}
 
-  const open = async (): Promise<string> => {
-    const connection = client.duplicate();
+/** A reply stream's inside: the calls waiting, the connection it reads on, and where it is in the stream. */
+class ReplyStreamState implements ReplyState {
+  readonly #client: RedisStreamClient;
+  readonly #stream: string;
+  readonly #block: number;
+  readonly #observe: (err: KitError) => void;
+  readonly #calls = new ReplyCorrelator<Message>();
+  #reader: RedisStreamConnection | undefined;
+  /** The stream's creation, resolving with the id reading starts after; `undefined` until the first call (and after it failed). */
+  #opened: Promise<string> | undefined;
+  #lastId = "0-0";
+  #reading = false;
+  #closed = false;
+
+  constructor(client: RedisStreamClient, stream: string, options: RedisReplyStreamOptions) {
+    this.#client = client;
+    this.#stream = stream;
+    this.#block = options.block ?? 5_000;
+    const observe = observeErrors(options.errorHandler ?? defaultErrorHandler);
+    this.#observe = (err) => {
+      observe(background(), err);
+    };
+  }
+
+  call(ctx: Context, correlationId: string, target: ReplyTarget, send: SendRequest): Promise<Message> {
+    const starting = this.#opening();
+    return this.#calls.call(ctx, correlationId, target, () =>
+      starting.then(() => {
+        if (!this.#reading && !this.#closed) void this.#loop();
+        return send();
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#calls.close(new KitError(Code.Canceled, "the reply stream was closed"));
+    this.#reader?.destroy();
+    // Bounded: node-redis would hold the DEL until it reconnects to a Redis that is away.
+    if (this.#opened !== undefined) await this.#client.sendCommand(["DEL", this.#stream], { abortSignal: AbortSignal.timeout(deleteWait) }).catch(() => undefined);
+  }
+
+  /** Whether `close()` was called: read afresh after an await. */
+  #isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** The stream's creation: started by the first call, and again by the next call after one failed (which fails the calls waiting). */
+  #opening(): Promise<string> {
+    if (this.#opened !== undefined) return this.#opened;
+    const opened = this.#open();
+    this.#opened = opened;
+    opened.then(
+      (id) => {
+        this.#lastId = id;
+      },
+      (thrown: unknown) => {
+        this.#opened = undefined; // the next call tries again
+        this.#calls.failAll(fromRedisError(thrown, `create the reply stream ${this.#stream}`));
+      },
+    );
+    return opened;
+  }
+
+  /** Connects the reading connection and creates the stream; resolves with the id of the entry that created it. */
+  async #open(): Promise<string> {
+    const connection = this.#client.duplicate();
     connection.on("error", () => undefined); // a read that fails says why
-    reader = connection;
+    this.#reader = connection;
     try {
       await connection.connect();
-      return String(await client.sendCommand(["XADD", stream, "*", "kit-open", "1"]));
+      return String(await this.#client.sendCommand(["XADD", this.#stream, "*", "kit-open", "1"]));
     } catch (thrown) {
       connection.destroy(); // the next call makes another
-      reader = undefined;
+      this.#reader = undefined;
       throw thrown;
     }
-  };
+  }
 
-  const loop = async (): Promise<void> => {
-    reading = true;
+  /** Reads while calls wait, pausing (longer each time, up to 5 s) after a failed read. */
+  async #loop(): Promise<void> {
+    this.#reading = true;
     let failures = 0;
-    while (calls.waiting > 0 && !closed && reader !== undefined) {
+    while (this.#calls.waiting > 0 && !this.#closed && this.#reader !== undefined) {
       try {
-        const reply = await reader.sendCommand(["XREAD", "COUNT", "100", "BLOCK", String(block), "STREAMS", stream, lastId], asBuffers);
+        await this.#read(this.#reader);
         failures = 0;
-        const entries = entriesOf(reply);
-        for (const entry of entries) {
-          lastId = entry.id;
-          const message = toMessage(entry, 1, () => false);
-          const id = message.headers.get(correlationHeader);
-          if (id !== undefined) calls.deliver(id, message); // a reply nobody waits for any more is dropped (and trimmed below)
-        }
-        if (entries.length > 0) void client.sendCommand(["XTRIM", stream, "MINID", lastId]).catch(() => undefined);
       } catch (thrown) {
-        if (isClosed()) break;
+        if (this.#isClosed()) break;
         failures += 1;
-        observe(background(), fromRedisError(thrown, `XREAD ${stream}`));
+        this.#observe(fromRedisError(thrown, `XREAD ${this.#stream}`));
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** failures)));
       }
     }
-    reading = false;
-    if (calls.waiting > 0 && !closed) void loop(); // a request arrived as this loop ended
-  };
+    this.#reading = false;
+    if (this.#calls.waiting > 0 && !this.#closed) void this.#loop(); // a request arrived as this loop ended
+  }
 
-  const replies: RedisReplyStream = {
-    stream,
-    async close() {
-      if (closed) return;
-      closed = true;
-      calls.close(new KitError(Code.Canceled, "the reply stream was closed"));
-      reader?.destroy();
-      // Bounded: node-redis would hold the DEL until it reconnects to a Redis that is away.
-      if (opened !== undefined) await client.sendCommand(["DEL", stream], { abortSignal: AbortSignal.timeout(deleteWait) }).catch(() => undefined);
-    },
-  };
-  states.set(replies, {
-    call(ctx, correlationId, target, send) {
-      const first = opened === undefined;
-      opened ??= open();
-      if (first) {
-        opened.then(
-          (id) => {
-            lastId = id;
-          },
-          (thrown: unknown) => {
-            opened = undefined; // the next call tries again
-            calls.failAll(fromRedisError(thrown, `create the reply stream ${stream}`));
-          },
-        );
-      }
-      const starting = opened;
-      const reply = calls.call(ctx, correlationId, target, () =>
-        starting.then(() => {
-          if (!reading && !closed) void loop();
-          return send();
-        }),
-      );
-      return reply;
-    },
-  });
-  return replies;
+  /** One `XREAD … BLOCK`: hands each reply to the call with its correlation id, and trims what was read. */
+  async #read(reader: RedisStreamConnection): Promise<void> {
+    const reply = await reader.sendCommand(["XREAD", "COUNT", "100", "BLOCK", String(this.#block), "STREAMS", this.#stream, this.#lastId], asBuffers);
+    const entries = entriesOf(reply);
+    for (const entry of entries) {
+      this.#lastId = entry.id;
+      const message = toMessage(entry, 1, () => false);
+      const id = message.headers.get(correlationHeader);
+      if (id !== undefined) this.#calls.deliver(id, message); // a reply nobody waits for any more is dropped (and trimmed below)
+    }
+    if (entries.length > 0) void this.#client.sendCommand(["XTRIM", this.#stream, "MINID", this.#lastId]).catch(() => undefined);
+  }
 }
