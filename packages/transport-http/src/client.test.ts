@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { background, Code, contextKey, KitError, withCancel, withTimeout, withValue, type Context } from "@kit/endpoint";
 import { codeFromHttpStatus } from "@kit/transport";
 import { afterEach, describe, expect, it } from "vitest";
@@ -119,6 +120,52 @@ describe("client", () => {
     cancel();
     expect(err.code).toBe("deadline_exceeded");
     expect(Date.now() - start).toBeLessThan(1_000);
+  });
+
+  it("fails with deadline_exceeded after its timeout when the ctx has no deadline, and sends no kit-timeout for it", async () => {
+    const timeouts: (string | undefined)[] = [];
+    const { url } = await listen((req) => {
+      timeouts.push(req.headers["kit-timeout"] as string | undefined); // never answers
+    });
+    const start = Date.now();
+    const err = await failure(client("POST", url, encodeJSONRequest, decodeJSONResponse(), { timeout: 200 })(background(), {}));
+    const waited = Date.now() - start;
+    expect([err.code, err.message]).toEqual(["deadline_exceeded", "no answer within 200 ms (the client's timeout; the context has no deadline)"]);
+    expect(waited).toBeGreaterThanOrEqual(190);
+    expect(waited).toBeLessThan(2_000);
+    expect(timeouts).toEqual([undefined]);
+  });
+
+  it("lets the ctx's deadline bound a call rather than its timeout", async () => {
+    const { url } = await listen((_req, res) => {
+      setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end("{}"), 150);
+    });
+    const [ctx, cancel] = withTimeout(background(), 2_000);
+    try {
+      expect(await client("POST", url, encodeJSONRequest, decodeJSONResponse(), { timeout: 50 })(ctx, {})).toEqual({});
+    } finally {
+      cancel();
+    }
+  });
+
+  it("refuses a timeout that is not milliseconds above 0", () => {
+    for (const timeout of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
+      expect(() => client("POST", "http://127.0.0.1:1/", encodeJSONRequest, decodeJSONResponse(), { timeout })).toThrow(RangeError);
+    }
+  });
+
+  it("leaves no abort listener on the caller's context once its calls end", async () => {
+    const { url } = await listen((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+    const call = client("POST", url, encodeJSONRequest, decodeJSONResponse());
+    const [ctx, cancel] = withTimeout(background(), 10_000);
+    try {
+      for (let round = 0; round < 10; round++) await Promise.all(Array.from({ length: 20 }, () => call(ctx, {})));
+      expect(getEventListeners(ctx.signal, "abort")).toHaveLength(0);
+    } finally {
+      cancel();
+    }
   });
 
   it("fails with unavailable when the server cannot be reached", async () => {

@@ -1,6 +1,7 @@
 import { isKitError, KitError, toKitError, Code, type Context, type Endpoint } from "@kit/endpoint";
-import { writeTimeout } from "@kit/transport/driver";
+import { defaultReplyTimeout, writeTimeout } from "@kit/transport/driver";
 import { decodeError, type ErrorDecoder } from "./error-decoder.ts";
+import { callSignal, checkTimeout, type CallSignal } from "./internal/call-signal.ts";
 import { withBoundedBody } from "./internal/error-body.ts";
 
 /**
@@ -69,6 +70,13 @@ export interface ClientOptions {
    * (a Kit error body, else the status). Its response's body stops after 64 KiB.
    */
   readonly errorDecoder?: ErrorDecoder;
+  /**
+   * How long a call whose context has no deadline waits for its whole answer, in milliseconds
+   * (default `defaultReplyTimeout`, 30 000, like every Kit requester); it then fails
+   * `deadline_exceeded`. Caller's side only: it is never sent as `kit-timeout`, only a context's
+   * deadline is.
+   */
+  readonly timeout?: number;
   /** The fetch to send with; defaults to Node's global `fetch` (undici). */
   readonly fetch?: typeof globalThis.fetch;
 }
@@ -80,7 +88,8 @@ export interface ClientOptions {
  *
  * Each call: `encode` builds the request; the `before` hooks run; the time left before the
  * context's deadline is sent as `kit-timeout`; the request goes out with `fetch`, aborted when
- * the context is canceled; the `after` hooks see the response; a 2xx is read by `decode`,
+ * the context is canceled (or, when the context has no deadline, after the client's `timeout`,
+ * 30 s by default); the `after` hooks see the response; a 2xx is read by `decode`,
  * anything else by the `errorDecoder` into the {@link KitError} the call fails with (by
  * default {@link decodeError}: the code from a Kit error body, or from the status for other
  * servers); the `finalizer` hooks run last. A network failure
@@ -90,7 +99,7 @@ export interface ClientOptions {
  * @param url - the endpoint's URL
  * @param encode - puts the request into the HTTP request, such as {@link encodeJSONRequest}
  * @param decode - reads a successful response, such as {@link decodeJSONResponse}
- * @param options - hooks, the error decoder and the fetch to use
+ * @param options - hooks, the error decoder, the wait bound without a deadline (`timeout`) and the fetch to use
  *
  * @example
  * ```ts
@@ -108,19 +117,22 @@ export function client<Req, Res>(
   options: ClientOptions = {},
 ): Endpoint<Req, Res> {
   const { before = [], after = [], finalizer = [], errorDecoder = decodeError } = options;
+  const timeout = checkTimeout(options.timeout ?? defaultReplyTimeout);
   const target = new URL(url);
 
   return async (ctx, request) => {
     let current = ctx;
     let status: number | undefined;
     let error: KitError | undefined;
+    let call: CallSignal | undefined;
     try {
       if (ctx.signal.aborted) throw ctx.signal.reason as Error;
       const outgoing: OutgoingRequest = { method, url: new URL(target), headers: new Headers(), body: undefined };
       await encode(current, request, outgoing);
       for (const hook of before) current = await hook(current, outgoing);
       writeTimeout(current, outgoing.headers);
-      const signal = current.signal;
+      call = callSignal(current, timeout);
+      const { signal } = call;
       let response: Response;
       try {
         // Looked up per call, so a fetch instrumented or replaced after the client was made is used.
@@ -144,9 +156,11 @@ export function client<Req, Res>(
         if (!response.bodyUsed) await response.body?.cancel().catch(() => undefined);
       }
     } catch (err) {
-      error = current.signal.aborted && !isKitError(err) ? toKitError(current.signal.reason) : toKitError(err);
+      const signal = call?.signal ?? current.signal;
+      error = signal.aborted && !isKitError(err) ? toKitError(signal.reason) : toKitError(err);
       throw error;
     } finally {
+      call?.end();
       const outcome: ClientOutcome = { status, error };
       for (const hook of finalizer) {
         try {

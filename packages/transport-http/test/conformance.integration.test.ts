@@ -53,11 +53,8 @@ const harness: ConformanceHarness = {
   address,
   serve: (url, endpoint, options) =>
     serveOn(url, server(endpoint, decodeJSON<Probe>(), encodeJSON, { ...(options.errorHandler === undefined ? {} : { errorHandler: options.errorHandler }) })),
-  requester: (url) => client<Probe, ProbeReply>("POST", url, encodeJSONRequest, decodeJSONResponse<ProbeReply>()),
-  failing: {
-    growth: "the client leaves abort listeners on the caller's context (1,550 after 10,200 calls)",
-    "default-wait-bound": "the client has no wait bound of its own: a call without a deadline waits as long as fetch does",
-  },
+  requester: (url, options) =>
+    client<Probe, ProbeReply>("POST", url, encodeJSONRequest, decodeJSONResponse<ProbeReply>(), { ...(options.timeout === undefined ? {} : { timeout: options.timeout }) }),
   lacks: {
     hooks: "HTTP's hooks see the request and response, not a message (the package's own tests cover them)",
     deadline: "no queue: a request is served at once or refused",

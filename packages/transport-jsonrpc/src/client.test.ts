@@ -1,4 +1,4 @@
-import { once } from "node:events";
+import { getEventListeners, once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { background, Code, isCode, KitError, withTimeout, type Endpoint } from "@kit/endpoint";
@@ -93,6 +93,16 @@ describe("client", () => {
     const started = Date.now();
     await expect(client(url, { ...sumMethod, name: "slow" }, { timeout: 200 })(ctx, { a: 1, b: 1 })).rejects.toMatchObject({ code: Code.DeadlineExceeded });
     expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it("leaves no abort listener on the caller's context once its calls end", async () => {
+    const [timed, cancel] = withTimeout(background(), 10_000);
+    try {
+      for (let round = 0; round < 10; round++) await Promise.all(Array.from({ length: 20 }, (_, i) => client(url, sumMethod)(timed, { a: i, b: round })));
+      expect(getEventListeners(timed.signal, "abort")).toHaveLength(0);
+    } finally {
+      cancel();
+    }
   });
 
   it("says unavailable for a server that cannot be reached, internal for an answer that is not JSON-RPC", async () => {

@@ -1,6 +1,6 @@
-import { Code, isKitError, KitError, toKitError, withTimeout, type Context } from "@kit/endpoint";
+import { Code, isKitError, KitError, toKitError, withCancel, withTimeout, type Context } from "@kit/endpoint";
 import { codeFromHttpStatus } from "@kit/transport";
-import { writeTimeout } from "@kit/transport/driver";
+import { defaultReplyTimeout, writeTimeout } from "@kit/transport/driver";
 import { contentType } from "../protocol.ts";
 
 /** Runs before a call is sent, Go kit's `ClientBefore`: sets headers, returns the context. */
@@ -33,7 +33,9 @@ export interface JsonRpcClientOptions {
  * end `canceled` or `deadline_exceeded`; no answer within `timeout` `deadline_exceeded`.
  */
 export async function post(url: URL, ctx: Context, body: unknown, options: JsonRpcClientOptions): Promise<unknown> {
-  const [bounded, cancel] = ctx.deadline === undefined ? withTimeout(ctx, options.timeout ?? 30_000) : [ctx, undefined];
+  // A context of the call's own, canceled when the call ends: fetch keeps its abort listener on
+  // the signal it is given until the request is collected, so it must not be the caller's.
+  const [bounded, cancel] = ctx.deadline === undefined ? withTimeout(ctx, options.timeout ?? defaultReplyTimeout) : withCancel(ctx);
   let current = bounded;
   let error: KitError | undefined;
   try {
@@ -48,7 +50,7 @@ export async function post(url: URL, ctx: Context, body: unknown, options: JsonR
     error = current.signal.aborted && !isKitError(thrown) ? toKitError(current.signal.reason) : toKitError(thrown);
     throw error;
   } finally {
-    cancel?.();
+    cancel();
     for (const hook of options.finalizer ?? []) {
       try {
         await hook(current, { error });
