@@ -11,7 +11,14 @@
  * @packageDocumentation
  */
 export { connect, AmqpConnection, type ConnectOptions, type Declaration } from "./connection.ts";
-export { publisher, type PublisherOptions } from "./publisher.ts";
+import type { AmqpPublisherOptions } from "./publisher.ts";
+export { publisher, type AmqpPublisherOptions } from "./publisher.ts";
+/**
+ * The old name of {@link AmqpPublisherOptions}, kept so code written against it still compiles.
+ *
+ * @deprecated Use {@link AmqpPublisherOptions}, named like every Kit transport's options (`<Transport><Role>Options`).
+ */
+export type PublisherOptions = AmqpPublisherOptions;
 export type { PublisherOutcome } from "@kit/transport";
 export { subscriber, type AmqpSubscriberOptions } from "./subscriber.ts";
 export { assertTopology, topologyOf, type Topology, type TopologyOptions } from "./topology.ts";

@@ -7,6 +7,7 @@ import { bufferOf } from "./internal/driver.ts";
 import { batchWrites } from "./internal/batched-writes.ts";
 import { noDelay } from "./internal/no-delay.ts";
 import { headersOf, publishOptions } from "./internal/properties.ts";
+import { stampSentAt } from "./internal/queue-time.ts";
 import { directReplyTo, repliesOf } from "./internal/replies.ts";
 import { publishConfirmed, publishFailed } from "./internal/returns.ts";
 
@@ -14,7 +15,7 @@ import { publishConfirmed, publishFailed } from "./internal/returns.ts";
  * Options for {@link publisher}: the Go kit hooks every Kit message publisher has (`before`,
  * `after`, `finalizer`), and where and how messages are published.
  */
-export interface PublisherOptions extends HookOptions {
+export interface AmqpPublisherOptions extends HookOptions {
   /**
    * The exchange to publish to; default `""`, the default exchange, where the routing key is
    * the queue's name.
@@ -41,7 +42,7 @@ export interface PublisherOptions extends HookOptions {
 /**
  * Publishes events to RabbitMQ, fire and forget: the endpoint resolves once the broker has
  * confirmed the message (publisher confirms) and routed it to a queue. It is published
- * `mandatory` and persistent (see {@link PublisherOptions.persistent}); a message no queue
+ * `mandatory` and persistent (see {@link AmqpPublisherOptions.persistent}); a message no queue
  * takes, one the broker refuses, or a channel that closes first fails the call with
  * `unavailable`, so nothing is lost silently. The context's deadline travels as `kit-timeout`
  * and bounds the wait; a call abandoned at its deadline may still have been delivered.
@@ -66,7 +67,7 @@ export function publisher<Req>(
   routingKey: string,
   encode: EncodeMessage<Req>,
   decode: undefined,
-  options?: PublisherOptions,
+  options?: AmqpPublisherOptions,
 ): Endpoint<Req, void>;
 /**
  * Calls an endpoint served by {@link subscriber}, Go kit's `amqptransport.NewPublisher`, by
@@ -106,7 +107,7 @@ export function publisher<Req, Res>(
   routingKey: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res>,
-  options?: PublisherOptions,
+  options?: AmqpPublisherOptions,
 ): Endpoint<Req, Res>;
 // eslint-disable-next-line max-params -- as above
 export function publisher<Req, Res>(
@@ -114,7 +115,7 @@ export function publisher<Req, Res>(
   routingKey: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res> | undefined,
-  options: PublisherOptions = {},
+  options: AmqpPublisherOptions = {},
 ): Endpoint<Req, Res | undefined> {
   const { exchange = "" } = options;
   const persistent = options.persistent ?? decode === undefined;
@@ -122,6 +123,7 @@ export function publisher<Req, Res>(
   const target = replyTarget("AMQP", exchange === "" ? routingKey : `${exchange}/${routingKey}`, options.timeout);
 
   const send: SendMessage = async (ctx, message) => {
+    stampSentAt(message.headers); // with kit-timeout, so the subscriber takes the time queued off it
     const content = bufferOf(message.body);
     const channel = channelOf.now() ?? (await channelOf.wait());
     if (decode === undefined) {
@@ -154,7 +156,7 @@ interface ChannelSource {
  * Where a publisher's calls publish: the channel the connection's publishers share now (failing
  * at once with `unavailable` while it reconnects), or the user's own channel.
  */
-function channelSource(on: AmqpConnection | Channel, kind: "confirm" | "plain", options: PublisherOptions): ChannelSource {
+function channelSource(on: AmqpConnection | Channel, kind: "confirm" | "plain", options: AmqpPublisherOptions): ChannelSource {
   if (isAmqpConnection(on)) {
     return { now: () => on.openChannel(kind), wait: kind === "confirm" ? () => on.sharedChannel("confirm") : () => on.sharedChannel("plain") };
   }

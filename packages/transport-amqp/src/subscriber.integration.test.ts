@@ -208,6 +208,42 @@ describe("subscriber", () => {
     expect(await ready(connection, names.queue)).toBe(0);
   });
 
+  it("takes the time a message waited in the queue (kit-sent-at) off its kit-timeout: an expired arrival is dead-lettered, never run", { timeout: 60_000 }, async () => {
+    const names = await topology("queue-time");
+    const now = Date.now();
+    // A producer outside Kit stamps like Kit's publisher: 5 s of budget, sent 10 s ago (expired),
+    // and a clock 60 s ahead of ours (a negative wait: counted as none, so it runs).
+    await publish(names.queue, [{ id: 1 }], { "kit-timeout": "5000", "kit-sent-at": String(now - 10_000) });
+    await publish(names.queue, [{ id: 2 }], { "kit-timeout": "5000", "kit-sent-at": String(now + 60_000) });
+    const handled: number[] = [];
+    const budgets: number[] = [];
+    const channel = await confirmChannel();
+    const sub = subscriber(
+      channel,
+      names.queue,
+      (ctx, { id }: Job) => {
+        handled.push(id);
+        budgets.push((ctx.deadline ?? 0) - Date.now());
+        return Promise.resolve(null);
+      },
+      decodeJSONMessage<Job>(),
+      encodeJSONMessage,
+      { concurrency: 1, ...fast, errorHandler: { handle: () => undefined } },
+    );
+    await waitFor("the dead letter", async () => (await ready(connection, names.deadLetterQueue)) >= 1);
+    await waitFor("the message with time left", () => handled.length === 1);
+    await sub.close();
+    await channel.close();
+
+    expect(handled).toEqual([2]);
+    expect(budgets[0]).toBeGreaterThan(4_000); // its 5 s, less the moments it took to arrive
+    const dead = await drainQueue(names.deadLetterQueue);
+    expect(dead).toHaveLength(1);
+    expect(JSON.parse(dead[0]!.content.toString())).toEqual({ id: 1 });
+    expect(dead[0]!.properties.headers).toMatchObject({ "kit-error-code": "deadline_exceeded", "kit-attempts": "1" });
+    expect(await ready(connection, names.retryQueue)).toBe(0);
+  });
+
   it("retries a retryable failure through the retry queue, then dead-letters it once with the attempt count", { timeout: 60_000 }, async () => {
     const names = await topology("retry");
     await publish(names.queue, [{ id: 1 }]);

@@ -87,9 +87,6 @@ const harness: ConformanceHarness = {
   killableConsumer: (queue) => spawnConsumer(new URL("conformance-child.ts", import.meta.url), [queue]),
   serveBroken: (queue) =>
     serveOwn((own) => subscriber(own, `${queue}.missing`, () => Promise.resolve({ id: 0 }), decode, encodeJSONMessage, { errorHandler: { handle: () => undefined } })),
-  failing: {
-    deadline: "the time a message waited in the queue is not taken off its kit-timeout (RabbitMQ stamps no arrival time): an expired arrival runs",
-  },
 };
 
 describe("RabbitMQ (the machine's broker)", () => {

@@ -69,6 +69,7 @@ export async function startOwnRabbitMq(options: OwnRabbitMqOptions = {}): Promis
     RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, "enabled_plugins"),
     RABBITMQ_CONFIG_FILE: join(dir, "rabbitmq"),
     RABBITMQ_PID_FILE: join(dir, "rabbitmq.pid"),
+    ERL_CRASH_DUMP: join(dir, "erl_crash.dump"), // in its own directory, never the package's
   };
   const ctl = (...args: string[]): Promise<unknown> => run(join(sbin, "rabbitmqctl"), ["-n", node, ...args], { env, timeout: 60_000 });
   const log = openSync(join(dir, "server.log"), "a");

@@ -103,7 +103,6 @@ describe("SQS", () => {
   const harness: ConformanceHarness = {
     ...server.harness("sqs"),
     growthMessages: 400,
-    failing: { growth: "one abort listener stays on the caller's context after its calls end (1 after 600 calls)" },
   };
   // eslint-disable-next-line vitest/expect-expect, vitest/valid-title -- the cases assert with node:assert; their names come from the suite
   for (const c of conformanceCases(harness).filter((r) => r.case !== "broker-restart")) test(c.name, c.run, c.timeout);

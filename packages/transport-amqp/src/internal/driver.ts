@@ -5,6 +5,7 @@ import type { ConfirmChannel, ConsumeMessage, MessagePropertyHeaders } from "amq
 import type { Topology } from "../topology.ts";
 import { copyOptions, headersOf, publishOptions } from "./properties.ts";
 import { batchWrites } from "./batched-writes.ts";
+import { spendTimeInQueue } from "./queue-time.ts";
 import { publishConfirmed } from "./returns.ts";
 
 /** A delivery as the runtime sees it, with the raw amqplib message to settle it by. */
@@ -318,10 +319,12 @@ function abortedBy(signal: AbortSignal): Promise<AmqpMessage[]> {
 
 function toMessage(raw: ConsumeMessage): AmqpMessage {
   const replyTo: unknown = raw.properties.replyTo;
+  const headers = headersOf(raw.properties);
+  spendTimeInQueue(headers); // the time it waited in the queue (a retry's too) is off its kit-timeout
   return {
     raw,
     body: raw.content,
-    headers: headersOf(raw.properties),
+    headers,
     attempt: attemptOf(raw),
     reply: typeof replyTo === "string" && replyTo !== "" ? replyTo : undefined,
   };

@@ -5,8 +5,14 @@ interface Watcher {
   readonly onAbort: (() => void) | undefined;
 }
 
-/** Each watched signal's ring of watchers, behind the one listener this module puts on it. */
-const rings = new WeakMap<AbortSignal, Watcher>();
+/** A watched signal's ring of watchers (its sentinel) and the one `abort` listener behind it. */
+interface Ring {
+  readonly sentinel: Watcher;
+  readonly listener: () => void;
+}
+
+/** Each signal being watched now: its ring, gone once its last watcher stops or it aborts. */
+const rings = new WeakMap<AbortSignal, Ring>();
 
 function unlink(watcher: Watcher): void {
   const { prev, next } = watcher;
@@ -17,27 +23,35 @@ function unlink(watcher: Watcher): void {
   watcher.next = undefined;
 }
 
-function ringOf(signal: AbortSignal): Watcher {
+function ringOf(signal: AbortSignal): Ring {
   const found = rings.get(signal);
   if (found !== undefined) return found;
   const sentinel: Watcher = { prev: undefined, next: undefined, onAbort: undefined };
   sentinel.prev = sentinel;
   sentinel.next = sentinel;
-  rings.set(signal, sentinel);
-  signal.addEventListener(
-    "abort",
-    () => {
-      rings.delete(signal);
-      const callbacks: (() => void)[] = [];
-      for (let watcher = sentinel.next; watcher !== undefined && watcher !== sentinel; watcher = sentinel.next) {
-        if (watcher.onAbort !== undefined) callbacks.push(watcher.onAbort);
-        unlink(watcher);
-      }
-      for (const callback of callbacks) callback();
-    },
-    { once: true },
-  );
-  return sentinel;
+  const listener = (): void => {
+    rings.delete(signal);
+    const callbacks: (() => void)[] = [];
+    for (let watcher = sentinel.next; watcher !== undefined && watcher !== sentinel; watcher = sentinel.next) {
+      if (watcher.onAbort !== undefined) callbacks.push(watcher.onAbort);
+      unlink(watcher);
+    }
+    for (const callback of callbacks) callback();
+  };
+  const ring: Ring = { sentinel, listener };
+  rings.set(signal, ring);
+  signal.addEventListener("abort", listener, { once: true });
+  return ring;
+}
+
+/** Stops watching: takes `watcher` out of its ring, and the ring's listener off `signal` when it was the last. */
+function unwatch(signal: AbortSignal, ring: Ring, watcher: Watcher): void {
+  if (watcher.prev === undefined) return; // stopped already, or the signal aborted
+  unlink(watcher);
+  const { sentinel } = ring;
+  if (sentinel.next !== sentinel || rings.get(signal) !== ring) return;
+  rings.delete(signal);
+  signal.removeEventListener("abort", ring.listener);
 }
 
 /**
@@ -48,20 +62,22 @@ function ringOf(signal: AbortSignal): Watcher {
  * context at once (a hundred sends on `background()` are the usual case). An `AbortSignal`'s
  * own listener list is searched from end to end on every add and remove, and a `Set` of
  * callbacks on a long-lived signal reallocates its table as calls come and go, which the
- * garbage collector then has to promote; a ring does neither. The listener stays on the signal
- * until it aborts or is collected; a signal that is already aborted is the caller's to check.
+ * garbage collector then has to promote; a ring does neither. The listener comes off the
+ * signal when its last watcher stops, so a caller's long-lived context keeps no listener of
+ * ours between calls; a signal that is already aborted is the caller's to check.
  *
  * @param signal - usually a call's `ctx.signal`
  * @param onAbort - runs when the signal aborts; it reads `signal.reason` itself
  * @returns stops watching
  */
 export function watchAbort(signal: AbortSignal, onAbort: () => void): () => void {
-  const sentinel = ringOf(signal);
+  const ring = ringOf(signal);
+  const { sentinel } = ring;
   const last = sentinel.prev ?? sentinel;
   const watcher: Watcher = { prev: last, next: sentinel, onAbort };
   last.next = watcher;
   sentinel.prev = watcher;
   return () => {
-    unlink(watcher);
+    unwatch(signal, ring, watcher);
   };
 }
