@@ -150,6 +150,64 @@ describe("client (unary) against a grpc-js server", () => {
     expect((serverReason as KitError).code).toBe(Code.DeadlineExceeded);
   });
 
+  it("without a deadline, fails deadline_exceeded after its timeout, cancels the call, and sends no grpc-timeout", async () => {
+    const deadlines: (number | undefined)[] = [];
+    let serverReason: unknown;
+    running = await startServer({
+      Echo: server(async (ctx: Context) => {
+        deadlines.push(ctx.deadline);
+        await new Promise((resolve) => {
+          ctx.signal.addEventListener("abort", resolve, { once: true });
+          setTimeout(resolve, 20_000).unref();
+        });
+        serverReason = ctx.signal.reason;
+        return { text: "late" };
+      }),
+    });
+    const outcomes: ClientOutcome[] = [];
+    const echo = client<EchoRequest, EchoReply>(running.conn, EchoMethod, undefined, undefined, {
+      timeout: 300,
+      finalizer: [(_ctx, o) => void outcomes.push(o)],
+    });
+    const begun = Date.now();
+    const err = await echo(background(), { text: "x" }).catch((e: unknown) => e);
+    const waited = Date.now() - begun;
+    expect(err).toMatchObject({ code: Code.DeadlineExceeded, message: "/kittest.Test/Echo: no response within 300 ms" });
+    expect(waited).toBeGreaterThanOrEqual(290);
+    expect(waited).toBeLessThan(3_000);
+    expect(deadlines).toEqual([undefined]);
+    await waitFor(() => serverReason !== undefined, 10_000, "the server to see the cancel");
+    expect((serverReason as KitError).code).toBe(Code.Canceled);
+    expect(outcomes).toMatchObject([{ method: "/kittest.Test/Echo", error: { code: Code.DeadlineExceeded } }]);
+  });
+
+  it("lets a call whose context has a deadline wait past the timeout, up to that deadline", async () => {
+    running = await startServer({
+      Echo: server(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return { text: "slow" };
+      }),
+    });
+    const echo = client<EchoRequest, EchoReply>(running.conn, EchoMethod, undefined, undefined, { timeout: 100 });
+    const [ctx, cancel] = withTimeout(background(), 5_000);
+    try {
+      expect(await echo(ctx, { text: "x" })).toEqual({ text: "slow" });
+    } finally {
+      cancel();
+    }
+  });
+
+  it("refuses a timeout that is not milliseconds above 0", () => {
+    const conn = new grpc.Client("127.0.0.1:1", grpc.credentials.createInsecure());
+    try {
+      for (const timeout of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(() => client(conn, EchoMethod, undefined, undefined, { timeout })).toThrow(RangeError);
+      }
+    } finally {
+      conn.close();
+    }
+  });
+
   it("cancels the call when the context is canceled, and the server's context is canceled too", async () => {
     let started = false;
     let serverReason: unknown;

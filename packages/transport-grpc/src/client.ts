@@ -1,5 +1,6 @@
 import { Metadata, type CallOptions, type Client, type MethodDefinition, type ServiceError } from "@grpc/grpc-js";
-import type { Context, Endpoint, KitError } from "@kit/endpoint";
+import { Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
+import { replyTarget } from "@kit/transport/driver";
 import { CallWatch, callOptions, isAborted, outcomeOf, runAfter, runBefore, runFinalizers } from "./internal/client-call.ts";
 import { clientError } from "./internal/errors.ts";
 import { expectKind } from "./internal/kind.ts";
@@ -59,6 +60,14 @@ export interface ClientOptions {
    * the context's.
    */
   readonly callOptions?: Omit<CallOptions, "deadline">;
+  /**
+   * Milliseconds a unary call (`client`) **whose context has no deadline** waits for its
+   * response before it is canceled and fails `deadline_exceeded`; default
+   * `defaultReplyTimeout` from `@kit/transport/driver` (30 000), as every Kit requester. The
+   * caller's side only: it is not sent as `grpc-timeout` (only a context's deadline is). The
+   * streaming clients ignore it: a stream lasts as long as its context lets it.
+   */
+  readonly timeout?: number;
 }
 
 const identity = <T>(_ctx: Context, value: T): T => value;
@@ -73,13 +82,15 @@ const identity = <T>(_ctx: Context, value: T): T => value;
  * as `grpc-timeout`, and is canceled when the context is; the `after` hooks read the response
  * metadata (of an error status too); `decode` reads the message; the `finalizer` hooks run last. A failed call throws a
  * `KitError` with the code of the gRPC status and its message
- * (`NOT_FOUND` → `not_found`), or the context's reason if the context ended it.
+ * (`NOT_FOUND` → `not_found`), or the context's reason if the context ended it. A call whose
+ * context has no deadline is canceled after `options.timeout` (default 30 000 ms) and fails
+ * `deadline_exceeded`, so no call waits forever.
  *
  * @param conn - your grpc-js client: `new grpc.Client(target, credentials)` or a generated one
  * @param method - the method's definition, such as `pkg["pb.Add"].Sum` from proto-loader
  * @param encode - endpoint request → request message; default: the request itself
  * @param decode - response message → endpoint response; default: the message itself
- * @param options - hooks and grpc-js call options
+ * @param options - hooks, grpc-js call options and the wait bound (`timeout`)
  *
  * @example
  * ```ts
@@ -102,6 +113,7 @@ export function client<WireReq, WireRes, Req = WireReq, Res = WireRes>(
   const { path, requestSerialize, responseDeserialize } = method;
   const hasBefore = (options.before?.length ?? 0) > 0;
   const hasAfter = (options.after?.length ?? 0) > 0;
+  const { timeout } = replyTarget("gRPC", path, options.timeout); // checks the option
   return async (ctx, request) => {
     let current = ctx;
     let watch: CallWatch | undefined;
@@ -119,8 +131,9 @@ export function client<WireReq, WireRes, Req = WireReq, Res = WireRes>(
         result.err = err;
         result.value = value;
       });
-      watch = new CallWatch(call, signal, hasAfter);
+      watch = new CallWatch(call, signal, hasAfter, current.deadline === undefined ? Date.now() + timeout : undefined);
       const status = await watch.ended;
+      if (watch.timedOut) throw new KitError(Code.DeadlineExceeded, `${path}: no response within ${String(timeout)} ms`);
       // On every response, an error status too (as the HTTP client's), unless the context ended the call.
       if (hasAfter && !isAborted(signal)) current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
       if (result.err !== null) throw result.err;

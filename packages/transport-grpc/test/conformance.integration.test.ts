@@ -62,13 +62,12 @@ const harness: ConformanceHarness = {
   address: bind,
   serve: (addr, endpoint, options) =>
     serveOn(addr, server<Probe, ProbeReply, EchoRequest, EchoReply>(endpoint, probeOf, toText, { ...(options.errorHandler === undefined ? {} : { errorHandler: options.errorHandler }) })),
-  requester: (addr) => {
+  requester: (addr, options) => {
     const conn = new grpc.Client(addr, grpc.credentials.createInsecure());
     clients.push(conn);
-    return client<EchoRequest, EchoReply, Probe, ProbeReply>(conn, Echo, toText, replyOf);
-  },
-  failing: {
-    "default-wait-bound": "the client has no wait bound of its own: a call without a deadline waits for as long as the server takes",
+    return client<EchoRequest, EchoReply, Probe, ProbeReply>(conn, Echo, toText, replyOf, {
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    });
   },
   lacks: {
     hooks: "gRPC's hooks see metadata, not a message (the package's own tests cover them)",

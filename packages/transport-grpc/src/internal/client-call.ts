@@ -1,8 +1,14 @@
 import { Metadata, type CallOptions, type StatusObject } from "@grpc/grpc-js";
 import { background, toKitError, type Context, type KitError } from "@kit/endpoint";
+import { Deadlines } from "@kit/transport/driver";
 import type { ClientOptions, ClientOutcome } from "../client.ts";
 
 const never = background().signal;
+
+/** Every client call with a wait bound of its own (no deadline in its context), on one timer. */
+const bounded = new Deadlines<CallWatch>((watch) => {
+  watch.expire();
+});
 
 /** The events of a grpc-js client call that the client functions listen to. */
 interface ClientCallEvents {
@@ -13,22 +19,29 @@ interface ClientCallEvents {
 
 /**
  * Follows one client call: keeps its response header, settles `ended` with its status, and
- * cancels it when `signal` aborts (until {@link CallWatch.dispose}).
+ * cancels it when `signal` aborts (until {@link CallWatch.dispose}) or, given `expires`, when
+ * that time (epoch ms) passes first ({@link CallWatch.timedOut}).
  */
 export class CallWatch {
   header: Metadata | undefined;
   status: StatusObject | undefined;
   /** Whether the `after` hooks ran for this call (see {@link afterFailure}). */
   afterRan = false;
+  /** Whether the call was canceled because its wait bound (`expires`) passed. */
+  timedOut = false;
   readonly ended: Promise<StatusObject>;
+  /** When the call's wait bound ends (epoch ms); `Infinity` when it has none. */
+  readonly expires: number;
   private readonly signal: AbortSignal;
   private readonly onAbort: () => void;
 
-  constructor(call: ClientCallEvents, signal: AbortSignal, wantHeader = true) {
+  constructor(call: ClientCallEvents, signal: AbortSignal, wantHeader = true, expires: number = Number.POSITIVE_INFINITY) {
     this.signal = signal;
+    this.expires = expires;
     this.onAbort = () => {
       call.cancel();
     };
+    if (expires !== Number.POSITIVE_INFINITY) bounded.add(this);
     // background()'s signal never aborts: listening to it would only cost time.
     if (signal !== never) signal.addEventListener("abort", this.onAbort, { once: true });
     if (wantHeader) {
@@ -45,8 +58,15 @@ export class CallWatch {
     });
   }
 
+  /** Cancels the call: its wait bound has passed. */
+  expire(): void {
+    this.timedOut = true;
+    this.onAbort();
+  }
+
   dispose(): void {
     if (this.signal !== never) this.signal.removeEventListener("abort", this.onAbort);
+    if (this.expires !== Number.POSITIVE_INFINITY) bounded.delete(this);
   }
 }
 
