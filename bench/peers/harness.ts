@@ -121,7 +121,7 @@ function printTargets(targets: readonly Target[], loaded: readonly LoadedResult[
     const got = find(loaded, t.name).perSec / find(loaded, t.than).perSec;
     const cpu = find(loaded, t.than).cpuUs / find(loaded, t.name).cpuUs;
     const seq = sequence.length === 0 ? "" : `, sequential p50 ${(find(sequence, t.than).p50 / find(sequence, t.name).p50).toFixed(2)}`;
-    console.log(`  ${t.name} ≥ ${t.min.toFixed(1)}× ${t.than}: ${got >= t.min ? "MET" : "NOT MET"} (${got.toFixed(2)}; CPU ${cpu.toFixed(2)}${seq})`);
+    console.log(`  ${t.name} ≥ ${t.min.toFixed(2)}× ${t.than}: ${got >= t.min ? "MET" : "NOT MET"} (${got.toFixed(2)}; CPU ${cpu.toFixed(2)}${seq})`);
   }
 }
 
