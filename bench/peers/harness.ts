@@ -116,7 +116,7 @@ export function printLoaded(title: string, results: readonly LoadedResult[], bas
 
 function printTargets(targets: readonly Target[], loaded: readonly LoadedResult[], sequence: readonly LatencyResult[]): void {
   if (targets.length === 0) return;
-  console.log("\ntargets (issue 18, for a quiet machine; calls/s under load, then CPU per call and sequential p50 for the same pair):");
+  console.log("\ntargets (for a quiet machine; calls/s under load, then CPU per call and sequential p50 for the same pair, above 1 better):");
   for (const t of targets) {
     const got = find(loaded, t.name).perSec / find(loaded, t.than).perSec;
     const cpu = find(loaded, t.than).cpuUs / find(loaded, t.name).cpuUs;
