@@ -12,7 +12,8 @@
 //   { concurrency })` on connections from Kit's `connect` (which reconnect by themselves), the
 //   subscriber runtime with its acks after the reply, deadlines and error handling.
 // Each side has its own two connections, all with TCP_NODELAY (see below). Target: Kit ≥ 0.9 ×
-// raw amqplib.
+// raw amqplib. Then each runs one call at a time (interleaved rounds, sequence-harness.ts):
+// p50/p99 in µs, the latency a chain of calls pays per hop (reported, not a target).
 import { randomUUID } from "node:crypto";
 import { background, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
@@ -20,6 +21,7 @@ import { assertTopology, connect as kitConnect, publisher, subscriber } from "@k
 import { connect, type Channel, type ChannelModel } from "amqplib";
 import { compareAsync } from "./async-harness.ts";
 import { printTable, ratio } from "./harness.ts";
+import { compareSequence, printLatency } from "./sequence-harness.ts";
 
 const TARGET = 0.9;
 const IN_FLIGHT = 32;
@@ -112,15 +114,15 @@ try {
     const reply = await run();
     if ((reply as { v?: unknown }).v !== 3) throw new Error(`wrong reply ${JSON.stringify(reply)}`);
   }
-  const results = await compareAsync(
-    [
-      { name: "raw amqplib RPC", run: rawCall },
-      { name: "kit publisher → subscriber", run: kitSide.run },
-    ],
-    { rounds: 7, roundMs: 2_500, warmupMs: 2_000, inFlight: IN_FLIGHT },
-  );
+  const cases = [
+    { name: "raw amqplib RPC", run: rawCall },
+    { name: "kit publisher → subscriber", run: kitSide.run },
+  ];
+  const results = await compareAsync(cases, { rounds: 7, roundMs: 2_500, warmupMs: 2_000, inFlight: IN_FLIGHT });
+  const oneByOne = await compareSequence(cases, { rounds: 5, roundMs: 1_000, warmupMs: 500, maxCallsPerRound: 20_000 });
   await kitSide.close();
   printTable(`AMQP request/reply, ${String(IN_FLIGHT)} calls in flight (messages per second)`, results, "raw amqplib RPC");
+  printLatency("AMQP request/reply, one call at a time (µs per call)", oneByOne, "raw amqplib RPC");
   const kitRatio = ratio(results, "kit publisher → subscriber", "raw amqplib RPC");
   const met = kitRatio >= TARGET;
   console.log(

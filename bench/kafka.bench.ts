@@ -21,6 +21,8 @@
 // Target: Kit ≥ 0.95 × raw kafkajs for all three; the process exits with 1 when one is not met.
 // KAFKA_BENCH_PARTS=3 (or 1,2) runs only those parts, to iterate on one; by default all run.
 // Part 3 also prints the CPU time per record of each side, steadier than the rates on a busy host.
+// Parts 1 and 2 then run each case one call at a time (interleaved rounds, sequence-harness.ts)
+// and print p50/p99 in µs: the latency a chain of calls pays per hop (reported, not a target).
 //
 // The figures of each day's quiet runs, and what is left of the gap, are in bench/README.md.
 import { randomUUID } from "node:crypto";
@@ -30,12 +32,15 @@ import { publisher, subscriber } from "@kit/transport-kafka";
 import { Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import { measureAsync, type AsyncCase } from "./async-harness.ts";
 import { printTable, ratio, type Result } from "./harness.ts";
+import { compareSequence, printLatency } from "./sequence-harness.ts";
 
 const TARGET = 0.95;
 const IN_FLIGHT = 32;
 const RECORDS = 20_000;
 const PARTITIONS = 4;
 const CONSUME_ROUNDS = 9;
+/** One call at a time after the loaded rounds of parts 1 and 2: the latency a chain pays per hop. */
+const SEQUENCE = { rounds: 5, roundMs: 1_000, warmupMs: 500, maxCallsPerRound: 20_000 };
 const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
 const parts = new Set((process.env.KAFKA_BENCH_PARTS ?? "1,2,3").split(",").map((part) => part.trim()));
 const suffix = randomUUID().slice(0, 8);
@@ -209,14 +214,13 @@ try {
   // 1. Produce.
   if (parts.has("1")) {
     const kitPublish = publishTo(produceKit);
-    const produced = await sideBySide(
-      [
-        { name: "raw kafkajs producer.send", run: () => rawSend(produceRaw, id++)() },
-        { name: "kit publisher", run: () => kitPublish(ctx, { id: id++, a: 1, b: 2 }) },
-      ],
-      { rounds: 9, roundMs: 2_500, warmupMs: 1_500 },
-    );
+    const cases: AsyncCase[] = [
+      { name: "raw kafkajs producer.send", run: () => rawSend(produceRaw, id++)() },
+      { name: "kit publisher", run: () => kitPublish(ctx, { id: id++, a: 1, b: 2 }) },
+    ];
+    const produced = await sideBySide(cases, { rounds: 9, roundMs: 2_500, warmupMs: 1_500 });
     printTable(`1. Kafka produce, acks -1, one record per call, ${String(IN_FLIGHT)} calls in flight (records per second)`, produced, "raw kafkajs producer.send");
+    printLatency("1. Kafka produce, one call at a time (µs per call)", await compareSequence(cases, SEQUENCE), "raw kafkajs producer.send");
     ratios.push(["publisher", ratio(produced, "kit publisher", "raw kafkajs producer.send")]);
   }
 
@@ -224,27 +228,27 @@ try {
   if (parts.has("2")) {
     const [rawPipe, kitPipe] = [await rawPipeline(pipeRaw), await kitPipeline(pipeKit)];
     const kitPipePublish = publishTo(pipeKit);
-    const piped = await sideBySide(
-      [
-        {
-          name: "raw kafkajs send → eachMessage",
-          run: () => {
-            const n = id++;
-            return through(rawPipe, n, rawSend(pipeRaw, n));
-          },
+    const cases: AsyncCase[] = [
+      {
+        name: "raw kafkajs send → eachMessage",
+        run: () => {
+          const n = id++;
+          return through(rawPipe, n, rawSend(pipeRaw, n));
         },
-        {
-          name: "kit publisher → subscriber",
-          run: () => {
-            const n = id++;
-            return through(kitPipe, n, () => kitPipePublish(ctx, { id: n, a: 1, b: 2 }));
-          },
+      },
+      {
+        name: "kit publisher → subscriber",
+        run: () => {
+          const n = id++;
+          return through(kitPipe, n, () => kitPipePublish(ctx, { id: n, a: 1, b: 2 }));
         },
-      ],
-      { rounds: 9, roundMs: 2_500, warmupMs: 1_500 },
-    );
-    await Promise.all([rawPipe.close(), kitPipe.close()]);
+      },
+    ];
+    const piped = await sideBySide(cases, { rounds: 9, roundMs: 2_500, warmupMs: 1_500 });
     printTable(`2. Kafka produce → consume, ${String(IN_FLIGHT)} records in flight, ${String(PARTITIONS)} partitions (records per second)`, piped, "raw kafkajs send → eachMessage");
+    const pipedOneByOne = await compareSequence(cases, SEQUENCE);
+    await Promise.all([rawPipe.close(), kitPipe.close()]);
+    printLatency("2. Kafka produce → consume, one record at a time (µs per record)", pipedOneByOne, "raw kafkajs send → eachMessage");
     ratios.push(["publisher → subscriber", ratio(piped, "kit publisher → subscriber", "raw kafkajs send → eachMessage")]);
   }
 

@@ -23,13 +23,16 @@
 // deadlines on one timer and no error made unless a request fails (see the package README), so
 // the options make no difference to it.
 //
-// Both keep 64 calls outstanding. Needs a NATS server: NATS_URL, default nats://127.0.0.1:4222.
+// Both keep 64 calls outstanding; then raw and Kit on the `noAsyncTraces` connections run one
+// call at a time (interleaved rounds, sequence-harness.ts) for p50/p99 in µs, the latency a
+// chain of calls pays per hop (reported, not a target). Needs a NATS server: NATS_URL, default nats://127.0.0.1:4222.
 import { background, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage } from "@kit/transport";
 import { publisher, subscriber } from "@kit/transport-nats";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { compareAsync, type AsyncCase } from "./async-harness.ts";
 import { printTable, ratio } from "./harness.ts";
+import { compareSequence, printLatency } from "./sequence-harness.ts";
 
 /** The share of raw NATS request/reply throughput Kit must reach. */
 const TARGET = 0.9;
@@ -90,6 +93,8 @@ printTable(
 );
 const onDefaults = await compareAsync(defaults.cases.slice(0, 2), options);
 printTable("The same on connections with default options (raw nats.js captures two more stack traces per request)", onDefaults, "raw nats (default options)");
+const oneByOne = await compareSequence(same.cases.slice(0, 2), { rounds: 5, roundMs: 1_000, warmupMs: 500, maxCallsPerRound: 50_000 });
+printLatency("NATS request/reply, one call at a time, noAsyncTraces connections (µs per call)", oneByOne, "raw nats");
 const kitVsRaw = ratio(results, "kit nats", "raw nats");
 console.log(
   `\ntarget: Kit NATS request/reply reaches at least ${String(TARGET)} of raw NATS doing the same work: ${kitVsRaw >= TARGET ? "MET" : "NOT MET"} (${kitVsRaw.toFixed(2)}; on default connections ${ratio(onDefaults, "kit nats (default options)", "raw nats (default options)").toFixed(2)})`,

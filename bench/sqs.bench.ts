@@ -18,6 +18,12 @@
 // Kit/raw ratio (both sides of a round run back to back, so load that drifts from round to round
 // cancels out) and this process's CPU time per message.
 //
+// After the rounds, one message at a time (interleaved rounds, sequence-harness.ts; p50/p99 in
+// µs, the latency a chain pays per hop, reported and not a target): sent and handled (raw
+// `SendMessage` and the raw loop polling all along, against Kit's publisher and subscriber),
+// then only sent (raw `SendMessage` against Kit's publisher, whose batch is then of one, and
+// against a raw `SendMessageBatch` of one, which is what Kit sends).
+//
 // The figures of each day's quiet runs are in bench/README.md.
 import { randomUUID } from "node:crypto";
 import {
@@ -26,12 +32,15 @@ import {
   DeleteQueueCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
+  SendMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { background, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { publisher, subscriber } from "@kit/transport-sqs";
+import type { AsyncCase } from "./async-harness.ts";
 import { printTable, ratio, type Result } from "./harness.ts";
+import { compareSequence, printLatency, type LatencyResult } from "./sequence-harness.ts";
 
 const TARGET = 0.9;
 const ROUND = 4_000;
@@ -117,6 +126,65 @@ async function kitConsume(queueUrl: string, deadLetterQueueUrl: string): Promise
   await sub.close(); // waits for the last deletes
 }
 
+const attributes = { "content-type": { DataType: "String", StringValue: "application/json" } };
+const rawSendOne = (queueUrl: string, job: Job) => () =>
+  client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(job), MessageAttributes: attributes }));
+
+/** The raw loop polling `queueUrl` until `stopped()`, calling `handled(job)` for each message. */
+async function rawPoller(queueUrl: string, handled: (job: Job) => void, stopped: () => boolean): Promise<void> {
+  while (!stopped()) {
+    const out = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ["All"] }));
+    const messages = out.Messages ?? [];
+    for (const m of messages) handled(JSON.parse(m.Body ?? "{}") as Job);
+    if (messages.length > 0) {
+      await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })) }));
+    }
+  }
+}
+
+/** One message at a time: sent and handled, then only sent; returns what prints their p50/p99. */
+async function oneAtATime(): Promise<() => void> {
+  const options = { rounds: 5, roundMs: 1_000, warmupMs: 500, maxCallsPerRound: 5_000 };
+  const waiting = new Map<number, () => void>();
+  const handled = (job: Job): void => {
+    work(job);
+    waiting.get(job.a)?.();
+  };
+  let stopped = false;
+  const poller = rawPoller(rawQueue, handled, () => stopped);
+  const sub = subscriber(client, kitQueue, (_ctx, job: Job) => {
+    handled(job);
+    return Promise.resolve();
+  }, decodeJSONMessage<Job>(), encodeJSONMessage, { deadLetterQueueUrl: kitDlq, waitTimeSeconds: 1 });
+  const kitSend = publisher(client, kitQueue, encodeJSONMessage, undefined);
+  let id = 0;
+  const through = (send: (job: Job) => Promise<unknown>) => (): Promise<unknown> => {
+    const job = { a: ++id, b: 1 };
+    return Promise.all([new Promise<void>((resolve) => waiting.set(job.a, resolve)), send(job)]).finally(() => waiting.delete(job.a));
+  };
+  const endToEnd: AsyncCase[] = [
+    { name: "raw SendMessage → poll", run: through((job) => rawSendOne(rawQueue, job)()) },
+    { name: "kit publisher → subscriber", run: through((job) => kitSend(background(), job)) },
+  ];
+  let throughResults: LatencyResult[];
+  try {
+    throughResults = await compareSequence(endToEnd, options);
+  } finally {
+    stopped = true;
+    await Promise.all([poller, sub.close()]);
+  }
+  const sendOnly: AsyncCase[] = [
+    { name: "raw SendMessage", run: rawSendOne(rawQueue, { a: 0, b: 1 }) },
+    { name: "raw SendMessageBatch of one", run: () => client.send(new SendMessageBatchCommand({ QueueUrl: rawQueue, Entries: [{ Id: "0", MessageBody: '{"a":0,"b":1}', MessageAttributes: attributes }] })) },
+    { name: "kit publisher", run: () => kitSend(background(), { a: 0, b: 1 }) },
+  ];
+  const sendResults = await compareSequence(sendOnly, options);
+  return () => {
+    printLatency("SQS send → handled, one message at a time (µs per message)", throughResults, "raw SendMessage → poll");
+    printLatency("SQS send, one message at a time (µs per message)", sendResults, "raw SendMessage");
+  };
+}
+
 /** Runs one phase; returns its messages per second, and records this process's CPU time per message. */
 const timed = async (name: keyof typeof cpu, run: () => Promise<void>): Promise<number> => {
   const cpuBefore = process.cpuUsage();
@@ -135,6 +203,7 @@ const phases = () => ({ "raw produce": [] as number[], "kit produce": [] as numb
 const rates = phases();
 const cpu = phases(); // µs of this process's CPU per message, each phase
 const started = Date.now();
+let printOneAtATime: () => void;
 try {
   for (let round = 0; round <= ROUNDS; round++) {
     // round 0 warms both sides up and is not counted
@@ -150,6 +219,7 @@ try {
         rates[`${side} consume`].push(consumed[i] ?? Number.NaN);
       });
   }
+  printOneAtATime = await oneAtATime();
 } finally {
   await Promise.all([rawQueue, kitQueue, kitDlq].map((QueueUrl) => client.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined)));
 }
@@ -168,6 +238,7 @@ const produced = [result("raw produce"), result("kit produce")];
 const consumed = [result("raw consume"), result("kit consume")];
 printTable(`SQS: send ${ROUND} messages, 100 in flight (messages/s)`, produced, "raw produce");
 printTable(`SQS: receive, handle and delete ${ROUND} messages (messages/s)`, consumed, "raw consume");
+printOneAtATime();
 const producing = ratio(produced, "kit produce", "raw produce");
 const consuming = ratio(consumed, "kit consume", "raw consume");
 /** The median of each round's Kit/raw ratio: both sides of a round run back to back, so load that drifts between rounds cancels out. */

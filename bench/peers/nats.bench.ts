@@ -3,18 +3,24 @@
 //
 // - raw nats.js (@nats-io/transport-node, `noAsyncTraces`, its fastest): `nc.request` answered
 //   by a `subscribe` callback that parses and `respond`s;
-// - Kit: `@kit/transport-nats`'s `publisher` and `subscriber` with the JSON message codecs;
+// - Kit: `@kit/transport-nats`'s `publisher` and `subscriber` on `noAsyncTraces` connections too,
+//   twice: with the JSON message codecs (`encodeJSONMessage` also sets `content-type`, so every
+//   request and reply carries a NATS header block that raw's do not), and with an encoder that
+//   writes the JSON body only (the same bytes on the wire as raw; decoding is `decodeJSONMessage`);
 // - Moleculer 0.15: a caller broker and a server broker on its NATS transporter (`nats` 2),
 //   `broker.call("math.sum", {a, b})`;
 // - NestJS microservices: `createMicroservice` with `Transport.NATS` and a `@MessagePattern`
 //   handler (decorators applied by hand: Node strips types without running them), called
 //   through `ClientProxyFactory`'s NATS client, `firstValueFrom(client.send(…))`.
-// Each runs with 64 calls in flight, then one at a time (the latency a chain pays per hop, as
-// µs per call). Interleaved rounds; the ratio is to raw nats.js. `node peers/nats.bench.ts`.
+// Everything runs in this one process (clients and servers; the NATS server apart), each
+// framework on connections of its own. Each case runs with 64 calls in flight (calls/s and this
+// process's CPU per call), then one at a time (p50/p99 µs: the latency a chain pays per hop), in
+// interleaved rounds (peers/harness.ts); every ratio is to raw nats.js, and issue 18's targets
+// are printed for Kit. `node peers/nats.bench.ts`.
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { background, type Endpoint } from "@kit/endpoint";
-import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { decodeJSONMessage, encodeJSONMessage, type EncodeMessage } from "@kit/transport";
 import { publisher, subscriber } from "@kit/transport-nats";
 import { connect } from "@nats-io/transport-node";
 import { Controller, Module, type INestMicroservice } from "@nestjs/common";
@@ -22,8 +28,7 @@ import { NestFactory } from "@nestjs/core";
 import { ClientProxyFactory, MessagePattern, Payload, Transport } from "@nestjs/microservices";
 import { ServiceBroker, type Context as MoleculerContext } from "moleculer";
 import { firstValueFrom } from "rxjs";
-import { compareAsync, type AsyncCase } from "../async-harness.ts";
-import { printTable } from "../harness.ts";
+import { runPeers, type Peer } from "./harness.ts";
 
 interface Sum {
   a: number;
@@ -38,7 +43,7 @@ function check(reply: { v: number }): true {
   return true;
 }
 
-async function raw(): Promise<{ case: AsyncCase; close: () => Promise<void> }> {
+async function raw(): Promise<Peer> {
   const server = await connect({ servers: url, noAsyncTraces: true });
   const client = await connect({ servers: url, noAsyncTraces: true });
   const subject = `kitbench.${run}.raw`;
@@ -58,16 +63,21 @@ async function raw(): Promise<{ case: AsyncCase; close: () => Promise<void> }> {
   };
 }
 
-async function kit(): Promise<{ case: AsyncCase; close: () => Promise<void> }> {
+/** JSON in the body and nothing else: what raw nats.js sends. */
+const encodeJSONBody: EncodeMessage<unknown> = (_ctx, value, message) => {
+  message.body = Buffer.from(JSON.stringify(value));
+};
+
+async function kit(name: string, encode: EncodeMessage<unknown>): Promise<Peer> {
   const server = await connect({ servers: url, noAsyncTraces: true });
   const client = await connect({ servers: url, noAsyncTraces: true });
-  const subject = `kitbench.${run}.kit`;
+  const subject = `kitbench.${run}.kit.${String(encode === encodeJSONMessage)}`;
   const sum: Endpoint<Sum, { v: number }> = (_ctx, { a, b }) => Promise.resolve({ v: a + b });
-  const sub = subscriber(server, subject, sum, decodeJSONMessage<Sum>(), encodeJSONMessage, { concurrency: 64 });
+  const sub = subscriber(server, subject, sum, decodeJSONMessage<Sum>(), encode, { concurrency: 64 });
   await server.flush();
-  const call = publisher(client, subject, encodeJSONMessage, decodeJSONMessage<{ v: number }>(), { timeout: 5_000 });
+  const call = publisher(client, subject, encode, decodeJSONMessage<{ v: number }>(), { timeout: 5_000 });
   return {
-    case: { name: "Kit transport-nats", run: async () => check(await call(background(), request)) },
+    case: { name, run: async () => check(await call(background(), request)) },
     close: async () => {
       await sub.close();
       await Promise.all([server.close(), client.close()]);
@@ -75,7 +85,7 @@ async function kit(): Promise<{ case: AsyncCase; close: () => Promise<void> }> {
   };
 }
 
-async function moleculer(): Promise<{ case: AsyncCase; close: () => Promise<void> }> {
+async function moleculer(): Promise<Peer> {
   const options = { namespace: `kitbench-${run}`, transporter: { type: "NATS" as const, options: { url } }, logger: false, metrics: false, tracing: false };
   const server = new ServiceBroker({ ...options, nodeID: `server-${run}` });
   server.createService({ name: "math", actions: { sum: (ctx: MoleculerContext<Sum>) => ({ v: ctx.params.a + ctx.params.b }) } });
@@ -104,7 +114,7 @@ Controller()(MathController);
 class AppModule {}
 Module({ controllers: [MathController] })(AppModule);
 
-async function nest(): Promise<{ case: AsyncCase; close: () => Promise<void> }> {
+async function nest(): Promise<Peer> {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest documents its options as this literal
   const app: INestMicroservice = await NestFactory.createMicroservice(AppModule, { transport: Transport.NATS, options: { servers: [url] }, logger: false });
   await app.listen();
@@ -119,15 +129,12 @@ async function nest(): Promise<{ case: AsyncCase; close: () => Promise<void> }> 
   };
 }
 
-const peers = [await raw(), await kit(), await moleculer(), await nest()];
-const cases = peers.map((p) => p.case);
-try {
-  const loaded = await compareAsync(cases, { rounds: 5, roundMs: 1_000, warmupMs: 1_000, inFlight: 64 });
-  printTable("NATS request/reply, Sum as JSON, 64 in flight (calls/s)", loaded, "raw nats.js");
-  const sequence = await compareAsync(cases, { rounds: 5, roundMs: 500, warmupMs: 500, inFlight: 1 });
-  printTable("NATS request/reply, one call at a time (calls/s)", sequence, "raw nats.js");
-  console.log("\none call at a time, µs per call:");
-  for (const r of sequence) console.log(`  ${r.name.padEnd(30)} ${(1e6 / r.opsPerSec).toFixed(0)} µs`);
-} finally {
-  for (const peer of peers) await peer.close();
-}
+const KIT = "Kit (JSON codecs)";
+const KIT_BODY = "Kit (JSON body only)";
+const peers = [await raw(), await kit(KIT, encodeJSONMessage), await kit(KIT_BODY, encodeJSONBody), await moleculer(), await nest()];
+const targets = [KIT, KIT_BODY].flatMap((name) => [
+  { name, than: "raw nats.js", min: 1.0 },
+  { name, than: "Moleculer 0.15 (NATS)", min: 1.2 },
+  { name, than: "NestJS microservices (NATS)", min: 1.5 },
+]);
+await runPeers("NATS request/reply, Sum as JSON", peers, "raw nats.js", { targets });
