@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { background, isKitError, withTimeout } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
 import { decodeJSONMessage } from "@kit/transport";
-import { publisher, topologyOf } from "@kit/transport-amqp";
+import { connect as connectKit, publisher, topologyOf, type AmqpConnection } from "@kit/transport-amqp";
 import { connect, type Channel, type ChannelModel } from "amqplib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../test/support.ts";
@@ -16,10 +16,13 @@ import { newBasicService } from "./service.ts";
 
 const url = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
 let connection: ChannelModel;
+/** The reconnecting connection addsvc serves on, as main.ts makes it. */
+let kit: AmqpConnection;
 const cleanup: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
   connection = await connect(url);
+  kit = await connectKit(url);
 });
 
 afterEach(async () => {
@@ -27,6 +30,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await kit.close();
   await connection.close();
 });
 
@@ -55,7 +59,7 @@ async function serve(): Promise<{ server: AmqpServer; queuePrefix: string; metri
   const logger = recorder();
   const metrics = memory();
   const queuePrefix = `addsvc-test.${randomUUID().slice(0, 8)}`;
-  const server = await serveAmqp(connection, newEndpointSet(newBasicService(), { logger, metrics }), { logger, queuePrefix });
+  const server = await serveAmqp(kit, newEndpointSet(newBasicService(), { logger, metrics }), { logger, queuePrefix });
   cleanup.push(async () => {
     await server.close();
     const ch = await connection.createChannel();

@@ -7,20 +7,12 @@
 // reply too: `kit-error-code`/`kit-error-message` headers, which the Kit client reads, and the
 // HTTP transport's error body `{"error", "code", "message"}`, for any other client; it is
 // answered and acknowledged, not dead-lettered, since the request itself was fine.
-import { encodeJSONMessage, logErrorHandler, type Subscriber } from "@kit/transport";
-import { assertTopology, publisher, subscriber, type PublisherOptions } from "@kit/transport-amqp";
-import type { Channel, ChannelModel, ConfirmChannel } from "amqplib";
-import {
-  clientFromEndpoints,
-  type AddClient,
-  type ConcatRequest,
-  type ConcatResponse,
-  type EndpointSet,
-  type SumRequest,
-  type SumResponse,
-} from "./endpoints.ts";
+import { encodeJSONMessage, logErrorHandler } from "@kit/transport";
+import { assertTopology, publisher, subscriber, type AmqpConnection, type PublisherOptions } from "@kit/transport-amqp";
+import type { Channel, ConfirmChannel } from "amqplib";
+import type { AddClient, EndpointSet } from "./endpoints.ts";
 import type { Logger } from "./middleware.ts";
-import { decodeConcatMessage, decodeSumMessage, encodeReply, replyDecoders } from "./message-wire.ts";
+import { clientOver, closeOnce, encodeReply, perMethod } from "./message-wire.ts";
 
 /** The queue prefix when none is given: queues `addsvc.sum` and `addsvc.concat`. */
 const defaultPrefix = "addsvc";
@@ -40,8 +32,9 @@ export interface AmqpServer {
   /** The queues served, sum's then concat's. */
   readonly queues: readonly [string, string];
   /**
-   * Stops consuming, lets the messages in flight finish and be acknowledged, then closes the
-   * channel if `serveAmqp` opened it. Calling it again returns the same promise.
+   * Stops consuming, lets the messages in flight finish and be acknowledged (the broker has the
+   * acks when it resolves), and leaves the connection or channel open. Calling it again returns
+   * the same promise.
    */
   close(): Promise<void>;
 }
@@ -54,63 +47,40 @@ export interface AmqpServer {
  * with `invalid_argument` and goes to the dead letter. Logs `transport=AMQP queues=…` once
  * it consumes.
  *
- * @param connection - an amqplib connection (a confirm channel is opened on it, and closed by
- *   `close()`), or a confirm channel of yours (left open)
+ * On a connection from `@kit/transport-amqp`'s `connect()` it survives a broker restart: the
+ * connection reconnects, declares the queues again, and the subscribers consume again.
+ *
+ * @param connection - a reconnecting connection from `@kit/transport-amqp`'s `connect()` (left
+ *   open by `close()`), or a confirm channel of yours (left open; it does not reconnect)
  * @param endpoints - the endpoint set, typically from `newEndpointSet`
  * @param options - the logger, the queue prefix, the concurrency
  *
  * @example
  * ```ts
- * const connection = await amqp.connect("amqp://guest:guest@127.0.0.1:5672");
+ * const connection = await connect("amqp://guest:guest@127.0.0.1:5672"); // @kit/transport-amqp
  * const server = await serveAmqp(connection, newEndpointSet(newBasicService(), { logger, metrics }), { logger });
  * // … then, on SIGTERM:
  * await server.close();
  * await connection.close();
  * ```
  */
-export async function serveAmqp(
-  connection: ChannelModel | ConfirmChannel,
-  endpoints: EndpointSet,
-  options: ServeAmqpOptions,
-): Promise<AmqpServer> {
+export async function serveAmqp(connection: AmqpConnection | ConfirmChannel, endpoints: EndpointSet, options: ServeAmqpOptions): Promise<AmqpServer> {
   const { logger, queuePrefix = defaultPrefix, concurrency = 16 } = options;
-  const owned = isConnection(connection);
-  const channel = owned ? await connection.createConfirmChannel() : connection;
-  if (owned) {
-    channel.on("error", (err: Error) => {
-      logger.log("transport", "AMQP", "err", err.message);
-    });
-  }
   const queues = [`${queuePrefix}.sum`, `${queuePrefix}.concat`] as const;
-  const subscribers: Subscriber[] = [];
+  for (const queue of queues) await assertTopology(connection, queue);
+  const subscriberOptions = { concurrency, errorHandler: logErrorHandler(logger) };
+  const subscribers = perMethod(endpoints, (method) =>
+    subscriber(connection, `${queuePrefix}.${method.name}`, method.endpoint, method.decode, encodeReply, subscriberOptions),
+  );
+  const close = closeOnce(subscribers);
   try {
-    for (const queue of queues) await assertTopology(channel, queue);
-    const subscriberOptions = { concurrency, errorHandler: logErrorHandler(logger) };
-    subscribers.push(
-      subscriber(channel, queues[0], endpoints.sumEndpoint, decodeSumMessage, encodeReply, subscriberOptions),
-      subscriber(channel, queues[1], endpoints.concatEndpoint, decodeConcatMessage, encodeReply, subscriberOptions),
-    );
+    await Promise.all(subscribers.map((sub) => sub.ready));
   } catch (err) {
-    if (owned) await channel.close().catch(() => undefined);
+    await close();
     throw err;
   }
   logger.log("transport", "AMQP", "queues", queues.join(","));
-
-  let closing: Promise<void> | undefined;
-  return {
-    queues,
-    close() {
-      closing ??= (async () => {
-        await Promise.all(subscribers.map((sub) => sub.close()));
-        if (owned) await channel.close();
-      })();
-      return closing;
-    },
-  };
-}
-
-function isConnection(value: ChannelModel | ConfirmChannel): value is ChannelModel {
-  return typeof (value as Partial<ChannelModel>).createConfirmChannel === "function";
+  return { queues, close };
 }
 
 /** Options for {@link amqpClient}. */
@@ -127,12 +97,13 @@ export interface AmqpClientOptions extends PublisherOptions {
  * sum two zeroes"), no server queue is `unavailable` at once, and a reply that is not
  * `{"v": …}` of the right type is `internal`.
  *
- * @param channel - the channel to publish and receive replies on
+ * @param connection - a reconnecting connection from `@kit/transport-amqp`'s `connect()`, or a
+ *   channel of yours, to publish and receive replies on
  * @param options - the server's queue prefix and `@kit/transport-amqp` publisher options (hooks)
  *
  * @example
  * ```ts
- * const svc = amqpClient(await connection.createChannel());
+ * const svc = amqpClient(connection);
  * const [ctx, cancel] = withTimeout(background(), 1_000);
  * try {
  *   await svc.sum(ctx, 2, 3); // 5
@@ -141,12 +112,7 @@ export interface AmqpClientOptions extends PublisherOptions {
  * }
  * ```
  */
-export function amqpClient(channel: Channel, options: AmqpClientOptions = {}): AddClient {
+export function amqpClient(connection: AmqpConnection | Channel, options: AmqpClientOptions = {}): AddClient {
   const { queuePrefix = defaultPrefix, ...publisherOptions } = options;
-  return clientFromEndpoints(
-    publisher<SumRequest, SumResponse>(channel, `${queuePrefix}.sum`, encodeJSONMessage, decodeReply.sum, publisherOptions),
-    publisher<ConcatRequest, ConcatResponse>(channel, `${queuePrefix}.concat`, encodeJSONMessage, decodeReply.concat, publisherOptions),
-  );
+  return clientOver("AMQP", (name, decode) => publisher(connection, `${queuePrefix}.${name}`, encodeJSONMessage, decode, publisherOptions));
 }
-
-const decodeReply = replyDecoders("AMQP");

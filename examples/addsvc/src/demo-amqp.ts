@@ -4,8 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { background, withTimeout } from "@kit/endpoint";
 import { discard } from "@kit/metrics";
-import { topologyOf } from "@kit/transport-amqp";
-import { connect } from "amqplib";
+import { connect, topologyOf } from "@kit/transport-amqp";
 import { amqpClient, serveAmqp } from "./amqp.ts";
 import { checkCalls } from "./demo-calls.ts";
 import { newEndpointSet } from "./endpoints.ts";
@@ -30,16 +29,13 @@ import { newBasicService } from "./service.ts";
  * ```
  */
 export async function demoAmqp(url: string, print: (line: string) => void, logger: Logger = { log: () => undefined }): Promise<void> {
-  const connection = await connect(url);
-  connection.on("error", () => undefined); // a failure shows as a failed call below
+  const connection = await connect(url, { errorHandler: { handle: () => undefined } }); // a failure shows as a failed call below
   const queuePrefix = `addsvc-demo.${randomUUID().slice(0, 8)}`;
   const problems: string[] = [];
   try {
     const endpoints = newEndpointSet(newBasicService(), { logger, metrics: discard() });
     const server = await serveAmqp(connection, endpoints, { logger, queuePrefix });
-    const channel = await connection.createChannel();
-    channel.on("error", () => undefined);
-    const svc = amqpClient(channel, { queuePrefix });
+    const svc = amqpClient(connection, { queuePrefix });
     print(`Calling addsvc over AMQP (queues ${server.queues.join(", ")}) through the Kit AMQP client:`);
     const [ctx, cancel] = withTimeout(background(), 5_000);
     try {
@@ -47,6 +43,7 @@ export async function demoAmqp(url: string, print: (line: string) => void, logge
     } finally {
       cancel();
       await server.close();
+      const channel = await connection.createChannel(false);
       for (const queue of server.queues) {
         const names = topologyOf(queue);
         for (const name of [names.queue, names.retryQueue, names.deadLetterQueue]) await channel.deleteQueue(name);

@@ -1,9 +1,9 @@
 // The addsvc demo: `pnpm --filter addsvc demo` (`node src/demo.ts`). Starts addsvc on free
 // ports of 127.0.0.1, calls it through the Kit HTTP client (a sum, a concat, a business error),
 // prints each result on stdout, checks it, then reads what the instrumenting middleware counted
-// at GET /metrics. Then it calls addsvc over gRPC (with a server stream and a bidi call), and
-// over each broker that answers on 127.0.0.1: NATS, RabbitMQ, Kafka and SQS (a broker that is
-// not running is said so and left out). It exits 0 only if all of it is right. The server's
+// at GET /metrics. Then it calls addsvc over gRPC (with a server stream and a bidi call) and
+// JSON-RPC, and over each broker that answers on 127.0.0.1: NATS, RabbitMQ, MQTT, Redis Streams,
+// Kafka and SQS (a broker that is not running is said so and left out). It exits 0 only if all of it is right. The server's
 // own log lines go to stderr, marked "server |".
 import net from "node:net";
 import { background, isKitError, withTimeout } from "@kit/endpoint";
@@ -12,8 +12,11 @@ import { connect as connectNats } from "@nats-io/transport-node";
 import { start } from "./app.ts";
 import { demoAmqp } from "./demo-amqp.ts";
 import { demoGrpc } from "./demo-grpc.ts";
+import { demoJsonRpc } from "./demo-jsonrpc.ts";
 import { demoKafka } from "./demo-kafka.ts";
+import { demoMqtt } from "./demo-mqtt.ts";
 import { demoNats } from "./demo-nats.ts";
+import { demoRedis } from "./demo-redis.ts";
 import { demoSqs } from "./demo-sqs.ts";
 import { httpClient } from "./http.ts";
 
@@ -103,6 +106,8 @@ function listening(port: number): Promise<boolean> {
 const env = process.env;
 const natsUrl = env.NATS_URL ?? "nats://127.0.0.1:4222";
 const amqpUrl = env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
+const mqttUrl = env.MQTT_URL ?? "mqtt://127.0.0.1:1883";
+const redisUrl = env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const kafkaBrokers = (env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
 const sqsEndpoint = env.SQS_ENDPOINT ?? "http://127.0.0.1:9324";
 const portOf = (address: string, fallback: number): number => Number(/:(\d+)(?:\/|$)/.exec(address)?.[1] ?? fallback);
@@ -111,6 +116,7 @@ const indent = (line: string): void => {
 };
 const transports: { title: string; port: number | undefined; run: () => Promise<void> }[] = [
   { title: "gRPC", port: undefined, run: () => demoGrpc(app.grpcAddr, indent) },
+  { title: "JSON-RPC", port: undefined, run: () => demoJsonRpc(app.endpoints, indent) },
   {
     title: `NATS at ${natsUrl}`,
     port: portOf(natsUrl, 4222),
@@ -124,6 +130,8 @@ const transports: { title: string; port: number | undefined; run: () => Promise<
     },
   },
   { title: `RabbitMQ at ${amqpUrl.replace(/\/\/[^@/]*@/, "//")}`, port: portOf(amqpUrl, 5672), run: () => demoAmqp(amqpUrl, indent) },
+  { title: `MQTT at ${mqttUrl}`, port: portOf(mqttUrl, 1883), run: () => demoMqtt(mqttUrl, indent) },
+  { title: `Redis Streams at ${redisUrl}`, port: portOf(redisUrl, 6379), run: () => demoRedis(redisUrl, indent) },
   { title: `Kafka at ${kafkaBrokers.join(",")}`, port: portOf(kafkaBrokers[0] ?? "", 9092), run: () => demoKafka(kafkaBrokers, indent) },
   { title: `SQS at ${sqsEndpoint}`, port: portOf(sqsEndpoint, 9324), run: () => demoSqs(sqsEndpoint, indent) },
 ];

@@ -1,38 +1,58 @@
 // addsvc's entry point, Go kit's cmd/addsvc: `pnpm --filter addsvc start` (`node src/main.ts`).
 //
-//   node src/main.ts [--http-addr host:port] [--grpc-addr host:port]
-//                    [--nats-url url] [--amqp-url url] [--kafka-brokers h:p,…] [--sqs-endpoint url]
-//                    [--zipkin-url url]
+//   node src/main.ts [--http-addr host:port] [--grpc-addr host:port] [--jsonrpc-addr host:port]
+//                    [--nats-url url] [--amqp-url url] [--mqtt-url url] [--redis-url url]
+//                    [--kafka-brokers h:p,…] [--sqs-endpoint url] [--zipkin-url url]
 //
 // Serves HTTP on 127.0.0.1:8081 (Prometheus metrics at /metrics) and gRPC on 127.0.0.1:8082
-// unless told otherwise; with a broker's address (flag or NATS_URL, AMQP_URL, KAFKA_BROKERS,
-// SQS_ENDPOINT), serves over that broker too. With a Zipkin spans URL (flag or ZIPKIN_URL), traces
+// unless told otherwise; JSON-RPC when given an address (flag or JSONRPC_ADDR; Go kit's is
+// :8084); with a broker's address (flag or NATS_URL, AMQP_URL, MQTT_URL, REDIS_URL,
+// KAFKA_BROKERS, SQS_ENDPOINT), serves over that broker too. With a Zipkin spans URL (flag or ZIPKIN_URL), traces
 // every HTTP call and endpoint call there, as Go kit's addsvc does with -zipkin-url. Logs logfmt to stdout, and on SIGINT or SIGTERM
 // stops taking work, finishes what is in flight and exits 0.
+import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import * as log from "@kit/log";
+import { logErrorHandler } from "@kit/transport";
+import { connect as connectAmqp } from "@kit/transport-amqp";
 import { connect as connectNats } from "@nats-io/transport-node";
-import { connect as connectAmqp } from "amqplib";
 import { Kafka, logLevel } from "kafkajs";
+import { connect as connectMqtt } from "mqtt";
+import { createClient as createRedisClient } from "redis";
 import { parseAddr, start } from "./app.ts";
 import { serveAmqp } from "./amqp.ts";
+import { serveJsonRpc } from "./jsonrpc.ts";
 import { serveKafka } from "./kafka.ts";
+import { serveMqtt } from "./mqtt.ts";
 import { serveNats } from "./nats.ts";
+import { serveRedis } from "./redis.ts";
 import { createSqsQueues, serveSqs } from "./sqs.ts";
 import { traceToZipkin } from "./zipkin.ts";
 
-const usage = `usage: node src/main.ts [--http-addr host:port] [--grpc-addr host:port]
-                         [--nats-url url] [--amqp-url url] [--kafka-brokers host:port,…] [--sqs-endpoint url]
-                         [--zipkin-url url]
-  defaults: HTTP_ADDR or 127.0.0.1:8081, GRPC_ADDR or 127.0.0.1:8082; a broker is served only when given
-  (or NATS_URL, AMQP_URL, KAFKA_BROKERS, SQS_ENDPOINT is set); traces go to Zipkin's spans API
+const usage = `usage: node src/main.ts [--http-addr host:port] [--grpc-addr host:port] [--jsonrpc-addr host:port]
+                         [--nats-url url] [--amqp-url url] [--mqtt-url url] [--redis-url url]
+                         [--kafka-brokers host:port,…] [--sqs-endpoint url] [--zipkin-url url]
+  defaults: HTTP_ADDR or 127.0.0.1:8081, GRPC_ADDR or 127.0.0.1:8082; JSON-RPC is served only when given
+  (or JSONRPC_ADDR is set), and a broker only when given (or NATS_URL, AMQP_URL, MQTT_URL, REDIS_URL,
+  KAFKA_BROKERS, SQS_ENDPOINT is set); traces go to Zipkin's spans API
   (such as http://127.0.0.1:9411/api/v2/spans) only when given (or ZIPKIN_URL is set)`;
 
 let logger = log.logfmtLogger(process.stdout);
 logger = log.with(logger, "ts", log.defaultTimestampUTC, "caller", log.defaultCaller);
 
-const flags = ["http-addr", "grpc-addr", "nats-url", "amqp-url", "kafka-brokers", "sqs-endpoint", "zipkin-url"] as const;
+const flags = [
+  "http-addr",
+  "grpc-addr",
+  "jsonrpc-addr",
+  "nats-url",
+  "amqp-url",
+  "mqtt-url",
+  "redis-url",
+  "kafka-brokers",
+  "sqs-endpoint",
+  "zipkin-url",
+] as const;
 let values: Partial<Record<(typeof flags)[number], string>> & { help?: boolean };
 try {
   ({ values } = parseArgs({
@@ -49,15 +69,20 @@ if (values.help === true) {
 const env = process.env;
 const natsUrl = values["nats-url"] ?? env.NATS_URL;
 const amqpUrl = values["amqp-url"] ?? env.AMQP_URL;
+const mqttUrl = values["mqtt-url"] ?? env.MQTT_URL;
+const redisUrl = values["redis-url"] ?? env.REDIS_URL;
 const kafkaBrokers = values["kafka-brokers"] ?? env.KAFKA_BROKERS;
 const sqsEndpoint = values["sqs-endpoint"] ?? env.SQS_ENDPOINT;
 const zipkinUrl = values["zipkin-url"] ?? env.ZIPKIN_URL;
 
 let http: { host: string; port: number };
 let grpc: { host: string; port: number };
+let jsonrpc: { host: string; port: number } | undefined;
 try {
   http = parseAddr(values["http-addr"] ?? env.HTTP_ADDR ?? "127.0.0.1:8081");
   grpc = parseAddr(values["grpc-addr"] ?? env.GRPC_ADDR ?? "127.0.0.1:8082");
+  const jsonrpcAddr = values["jsonrpc-addr"] ?? env.JSONRPC_ADDR;
+  if (jsonrpcAddr !== undefined) jsonrpc = parseAddr(jsonrpcAddr);
 } catch (err) {
   logger.log("exit", err);
   process.exit(2);
@@ -79,6 +104,10 @@ try {
   const app = await start({ host: http.host, port: http.port, grpcHost: grpc.host, grpcPort: grpc.port, logger, tracing });
   stops.push(() => app.close());
   const { endpoints } = app;
+  if (jsonrpc !== undefined) {
+    const server = await serveJsonRpc(endpoints, { ...jsonrpc, logger });
+    stops.push(() => server.close());
+  }
   if (natsUrl !== undefined) {
     const nc = await connectNats({ servers: natsUrl, name: "addsvc", maxReconnectAttempts: -1 }); // a service never gives up reconnecting
     stops.push(() => nc.drain());
@@ -86,9 +115,34 @@ try {
     stops.push(() => server.close());
   }
   if (amqpUrl !== undefined) {
-    const connection = await connectAmqp(amqpUrl);
+    const connection = await connectAmqp(amqpUrl, { errorHandler: logErrorHandler(logger) }); // reconnects by itself
     stops.push(() => connection.close());
     const server = await serveAmqp(connection, endpoints, { logger });
+    stops.push(() => server.close());
+  }
+  if (mqttUrl !== undefined) {
+    // A persistent session under a client id of this instance's own, so requests wait while it restarts.
+    const client = connectMqtt(mqttUrl, {
+      protocolVersion: 5,
+      clientId: `addsvc-${hostname()}-${String(http.port)}`,
+      clean: false,
+      properties: { sessionExpiryInterval: 3600, receiveMaximum: 16 },
+    });
+    stops.push(() => client.endAsync());
+    const server = await serveMqtt(client, endpoints, { logger }); // in the same turn as connect: see serveMqtt
+    stops.push(() => server.close());
+  }
+  if (redisUrl !== undefined) {
+    const redis = createRedisClient({ url: redisUrl });
+    redis.on("error", (err: Error) => {
+      logger.log("transport", "Redis", "err", err.message); // node-redis reconnects; without a listener it would end the process
+    });
+    await redis.connect();
+    stops.push(() => {
+      redis.destroy();
+      return Promise.resolve();
+    });
+    const server = await serveRedis(redis, endpoints, { logger });
     stops.push(() => server.close());
   }
   if (kafkaBrokers !== undefined) {

@@ -1,10 +1,20 @@
-// addsvc's request/reply wire for the message brokers (NATS, AMQP): the JSON bodies of the HTTP
-// transport (wire.ts) in messages. A request is `{"a":…,"b":…}` with Go's field rules; a reply
+// addsvc's request/reply wire for the message brokers (NATS, AMQP, MQTT, Redis Streams) and
+// JSON-RPC: the JSON bodies of the HTTP transport (wire.ts) in messages, and what every such
+// transport's wiring shares (one subscriber per method, a client over one requester per method). A request is `{"a":…,"b":…}` with Go's field rules; a reply
 // is `{"v":…}`, or for a business error the HTTP transport's error body with the `kit-error-*`
 // headers, so the request was handled either way and is acknowledged, not dead-lettered.
-import { Code, KitError, type Context } from "@kit/endpoint";
+import { Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
 import { encodeJSONMessage, jsonCodec, writeError, type DecodeMessage, type OutgoingMessage } from "@kit/transport";
-import { failed, type ConcatRequest, type ConcatResponse, type SumRequest, type SumResponse } from "./endpoints.ts";
+import {
+  clientFromEndpoints,
+  failed,
+  type AddClient,
+  type ConcatRequest,
+  type ConcatResponse,
+  type EndpointSet,
+  type SumRequest,
+  type SumResponse,
+} from "./endpoints.ts";
 import { concatRequestFromJSON, errorToJSON, sumRequestFromJSON } from "./wire.ts";
 
 /** The Sum request from a message body: JSON with Go's field rules; anything else is `invalid_argument`. */
@@ -35,18 +45,32 @@ export function encodeReply(ctx: Context, response: { readonly v: unknown; reado
  * @param transport - named in the error, such as `"NATS"`
  */
 export function replyDecoders(transport: string): { sum: DecodeMessage<SumResponse>; concat: DecodeMessage<ConcatResponse> } {
+  const results = resultDecoders(transport);
+  return {
+    sum: (_ctx, reply) => results.sum(jsonCodec.decode(reply.body)),
+    concat: (_ctx, reply) => results.concat(jsonCodec.decode(reply.body)),
+  };
+}
+
+/**
+ * The same checks as {@link replyDecoders} on a reply already parsed (a JSON-RPC `result`):
+ * `{"v": <integer>}` for Sum, `{"v": <string>}` for Concat, anything else `internal`.
+ *
+ * @param transport - named in the error, such as `"JSON-RPC"`
+ */
+export function resultDecoders(transport: string): { sum: (result: unknown) => SumResponse; concat: (result: unknown) => ConcatResponse } {
   const badReply = (want: string, got: unknown): KitError => {
     const shown = got === undefined ? "no v" : JSON.stringify(got).slice(0, 100);
     return new KitError(Code.Internal, `invalid reply from addsvc over ${transport}: want {"v": ${want}}, got ${shown}`);
   };
   return {
-    sum: (_ctx, reply) => {
-      const v = valueOf(jsonCodec.decode(reply.body));
+    sum: (result) => {
+      const v = valueOf(result);
       if (typeof v === "number" && Number.isInteger(v)) return { v };
       throw badReply("an integer", v);
     },
-    concat: (_ctx, reply) => {
-      const v = valueOf(jsonCodec.decode(reply.body));
+    concat: (result) => {
+      const v = valueOf(result);
       if (typeof v === "string") return { v };
       throw badReply("a string", v);
     },
@@ -55,4 +79,77 @@ export function replyDecoders(transport: string): { sum: DecodeMessage<SumRespon
 
 function valueOf(body: unknown): unknown {
   return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).v : undefined;
+}
+
+/** The name of one of addsvc's methods on a message transport: the last part of its subject, topic, queue or stream. */
+export type MethodName = "sum" | "concat";
+
+/** One of addsvc's methods as a message transport serves it: its name, endpoint and request decoder. */
+export interface WireMethod<Req, Res extends { readonly v: unknown; readonly err?: KitError }> {
+  /** `"sum"` or `"concat"`. */
+  readonly name: MethodName;
+  /** The endpoint to run on each request. */
+  readonly endpoint: Endpoint<Req, Res>;
+  /** Reads the request from a message ({@link decodeSumMessage}, {@link decodeConcatMessage}). */
+  readonly decode: DecodeMessage<Req>;
+}
+
+/**
+ * Makes one thing (a subscriber, typically) per method of addsvc, Sum's then Concat's: `serve`
+ * gets each method's name, endpoint and decoder, and encodes replies with {@link encodeReply}.
+ * Each message transport's wiring is this one call.
+ *
+ * @param endpoints - the endpoint set
+ * @param serve - makes the thing for one method
+ *
+ * @example
+ * ```ts
+ * const subscribers = perMethod(endpoints, (m) => subscriber(client, `addsvc/${m.name}`, m.endpoint, m.decode, encodeReply, options));
+ * ```
+ */
+export function perMethod<T>(
+  endpoints: EndpointSet,
+  serve: <Req, Res extends { readonly v: unknown; readonly err?: KitError }>(method: WireMethod<Req, Res>) => T,
+): [T, T] {
+  return [
+    serve<SumRequest, SumResponse>({ name: "sum", endpoint: endpoints.sumEndpoint, decode: decodeSumMessage }),
+    serve<ConcatRequest, ConcatResponse>({ name: "concat", endpoint: endpoints.concatEndpoint, decode: decodeConcatMessage }),
+  ];
+}
+
+/**
+ * An {@link AddClient} over one requester per method: `requester` gets the method's name and
+ * its reply decoder (see {@link replyDecoders}) and returns the endpoint that sends the request
+ * (`{"a":…,"b":…}`, encode it with `encodeJSONMessage`) and waits for the reply.
+ *
+ * @param transport - named in the error for a malformed reply, such as `"MQTT"`
+ * @param requester - makes the requester of one method
+ */
+export function clientOver(
+  transport: string,
+  requester: <Req, Res>(name: MethodName, decode: DecodeMessage<Res>) => Endpoint<Req, Res>,
+): AddClient {
+  const decode = replyDecoders(transport);
+  return clientFromEndpoints(
+    requester<SumRequest, SumResponse>("sum", decode.sum),
+    requester<ConcatRequest, ConcatResponse>("concat", decode.concat),
+  );
+}
+
+/**
+ * Closes every subscriber, at most once: the `close()` of a server made of several.
+ *
+ * @param subscribers - what to close, all at once
+ * @param after - runs once they are closed (closing what the server opened itself)
+ */
+export function closeOnce(subscribers: readonly { close(): Promise<void> }[], after: () => Promise<void> = () => Promise.resolve()): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () =>
+    (closing ??= (async () => {
+      try {
+        await Promise.all(subscribers.map((sub) => sub.close()));
+      } finally {
+        await after();
+      }
+    })());
 }

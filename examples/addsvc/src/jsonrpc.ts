@@ -1,0 +1,146 @@
+// The JSON-RPC transport of addsvc, Go kit's addtransport/jsonrpc.go: the methods `sum` and
+// `concat` (Go kit's names) on one HTTP handler, through @kit/transport-jsonrpc, and a client.
+//
+// Wire format: JSON-RPC 2.0 over HTTP POST. `params` is the HTTP transport's request body
+// (wire.ts: `{"a":…,"b":…}`, Go's field rules, so Go kit's `{"A":…,"B":…}` works too); `result`
+// is `{"v":…}`. A business error is a JSON-RPC error with the Kit code in `error.data.code`
+// (`can't sum two zeroes` is -32003, `{"code":"invalid_argument"}`); params that do not decode
+// are -32602 Invalid params, `invalid_argument`, naming the field.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Code, KitError } from "@kit/endpoint";
+import { logErrorHandler } from "@kit/transport";
+import { client, server, type JsonRpcClientOptions, type MethodCodec } from "@kit/transport-jsonrpc";
+import {
+  clientFromEndpoints,
+  type AddClient,
+  type ConcatRequest,
+  type ConcatResponse,
+  type EndpointSet,
+  type SumRequest,
+  type SumResponse,
+} from "./endpoints.ts";
+import { resultDecoders } from "./message-wire.ts";
+import type { Logger } from "./middleware.ts";
+import { concatRequestFromJSON, responseToJSON, sumRequestFromJSON } from "./wire.ts";
+
+/**
+ * addsvc's JSON-RPC handler, Go kit's `NewJSONRPCHandler`: a `node:http` request handler that
+ * answers the methods `sum` and `concat` (single calls, batches and notifications) on any path.
+ * Every error it answers is logged through `logger`.
+ *
+ * @param endpoints - the endpoint set, typically from `newEndpointSet`
+ * @param logger - gets one line per error answered
+ *
+ * @example
+ * ```ts
+ * http.createServer(jsonRpcHandler(endpoints, logger)).listen(8084, "127.0.0.1");
+ * // curl -d '{"jsonrpc":"2.0","method":"sum","params":{"a":2,"b":3},"id":1}' 127.0.0.1:8084
+ * // → {"jsonrpc":"2.0","result":{"v":5},"id":1}
+ * ```
+ */
+export function jsonRpcHandler(endpoints: EndpointSet, logger: Logger): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  const sum: MethodCodec<SumRequest, SumResponse> = {
+    endpoint: endpoints.sumEndpoint,
+    decode: (_ctx, params) => sumRequestFromJSON(paramsOf(params)),
+    encode: (_ctx, response) => responseToJSON(response),
+  };
+  const concat: MethodCodec<ConcatRequest, ConcatResponse> = {
+    endpoint: endpoints.concatEndpoint,
+    decode: (_ctx, params) => concatRequestFromJSON(paramsOf(params)),
+    encode: (_ctx, response) => responseToJSON(response),
+  };
+  return server({ sum, concat }, { errorHandler: logErrorHandler(logger) });
+}
+
+/** The params of a call; none at all is `invalid_argument` (Go kit: "unexpected end of JSON input"). */
+function paramsOf(params: unknown): unknown {
+  if (params === undefined) throw new KitError(Code.InvalidArgument, `params: want {"a": …, "b": …}, got none`);
+  return params;
+}
+
+/** A running JSON-RPC server, as {@link serveJsonRpc} returns it. */
+export interface JsonRpcServer {
+  /** The URL to post calls to, such as `http://127.0.0.1:8084/`. */
+  readonly url: string;
+  /**
+   * Stops accepting connections, lets the calls in flight finish, closes idle connections and
+   * cuts what is left after `graceMs`. Calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/** Where {@link serveJsonRpc} listens, and its logger. */
+export interface ServeJsonRpcOptions {
+  /** The address to listen on, such as `"127.0.0.1"`. */
+  readonly host: string;
+  /** The port; `0` picks a free one. Go kit's addsvc uses 8084. */
+  readonly port: number;
+  /** Gets the startup line and one line per error answered. */
+  readonly logger: Logger;
+  /** How long `close()` waits for calls in flight; default 5000 ms. */
+  readonly graceMs?: number;
+}
+
+/**
+ * Serves {@link jsonRpcHandler} on a `node:http` server of its own, as Go kit's addsvc serves
+ * JSON-RPC on its own listener (`-jsonrpc-addr`). Logs `transport=JSONRPC addr=<host:port>`.
+ *
+ * @param endpoints - the endpoint set
+ * @param options - host, port, logger, grace period
+ */
+export async function serveJsonRpc(endpoints: EndpointSet, options: ServeJsonRpcOptions): Promise<JsonRpcServer> {
+  const { host, port, logger, graceMs = 5_000 } = options;
+  const httpServer = http.createServer(jsonRpcHandler(endpoints, logger));
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(port, host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const addr = `${address.family === "IPv6" ? `[${address.address}]` : address.address}:${String(address.port)}`;
+  logger.log("transport", "JSONRPC", "addr", addr);
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${addr}/`,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        const grace = setTimeout(() => {
+          httpServer.closeAllConnections();
+        }, graceMs);
+        httpServer.close(() => {
+          clearTimeout(grace);
+          resolve();
+        });
+        httpServer.closeIdleConnections();
+      })),
+  };
+}
+
+const decodeResult = resultDecoders("JSON-RPC");
+
+/**
+ * An {@link AddClient} that calls addsvc's JSON-RPC server ({@link serveJsonRpc}, or Go kit's
+ * addsvc on its `-jsonrpc-addr`), Go kit's `NewJSONRPCClient`: each call is a JSON-RPC request
+ * for `sum` or `concat` with `{"a":…,"b":…}` as params; the context's deadline travels as
+ * `kit-timeout`; an error comes back as a `KitError` with the server's code (`sum(0, 0)` →
+ * `invalid_argument` "can't sum two zeroes"), no server is `unavailable`, and a result that is
+ * not `{"v": …}` of the right type is `internal`.
+ *
+ * @param url - the server's URL, such as `http://127.0.0.1:8084/`
+ * @param options - `@kit/transport-jsonrpc` client options (hooks, the default wait bound)
+ *
+ * @example
+ * ```ts
+ * const svc = jsonRpcClient("http://127.0.0.1:8084/");
+ * await svc.sum(ctx, 2, 3); // 5
+ * ```
+ */
+export function jsonRpcClient(url: string | URL, options: JsonRpcClientOptions = {}): AddClient {
+  return clientFromEndpoints(
+    client<SumRequest, SumResponse>(url, { name: "sum", encode: (_ctx, { a, b }) => ({ a, b }), decode: (_ctx, result) => decodeResult.sum(result) }, options),
+    client<ConcatRequest, ConcatResponse>(url, { name: "concat", encode: (_ctx, { a, b }) => ({ a, b }), decode: (_ctx, result) => decodeResult.concat(result) }, options),
+  );
+}
