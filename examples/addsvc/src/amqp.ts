@@ -8,7 +8,7 @@
 // HTTP transport's error body `{"error", "code", "message"}`, for any other client; it is
 // answered and acknowledged, not dead-lettered, since the request itself was fine.
 import { encodeJSONMessage, logErrorHandler } from "@kit/transport";
-import { assertTopology, publisher, subscriber, type AmqpConnection, type PublisherOptions } from "@kit/transport-amqp";
+import { assertTopology, publisher, subscriber, type AmqpConnection, type AmqpPublisherOptions } from "@kit/transport-amqp";
 import type { Channel, ConfirmChannel } from "amqplib";
 import type { AddClient, EndpointSet } from "./endpoints.ts";
 import type { Logger } from "./middleware.ts";
@@ -84,7 +84,7 @@ export async function serveAmqp(connection: AmqpConnection | ConfirmChannel, end
 }
 
 /** Options for {@link amqpClient}. */
-export interface AmqpClientOptions extends PublisherOptions {
+export interface AmqpClientOptions extends AmqpPublisherOptions {
   /** The server's queue prefix; default `"addsvc"`. */
   readonly queuePrefix?: string;
 }
