@@ -16,15 +16,16 @@
 // the latency of one `XADD` at a time (p50/p99, Kit's publisher and the raw call in alternating
 // rounds).
 //
-// Where the publisher's time goes (node --cpu-prof, strace): both sides pipeline alike (2,001
-// writev calls for 200,000 XADDs on each side, 23,089,014 bytes each: the same bytes, 100
-// commands a write), and node-redis writes once per turn of the event loop, so the client and
-// Redis take turns and each µs of client CPU per entry shows in the rate. Kit's extra CPU per
-// entry (0.6-1.0 µs on this 2-core machine) is the JSON codec turning the text into bytes
-// (Buffer.from), the driver turning the bytes back into a string (a `Buffer` argument would cost
-// node-redis a write of its own per command: 0.4 µs more, measured), and the message runtime's
-// per-call work (the message, its header map, the hooks, the deadline): the two last ones are
-// in @kit/transport, shared by every transport.
+// Where the publisher's time goes (node --cpu-prof, strace; measured on a 2-core machine loaded by
+// other work): both sides pipeline alike (2,001 writev calls for 200,000 XADDs on each side,
+// 23,089,014 bytes each: the same bytes, 100 commands a write), and node-redis writes once per
+// turn of the event loop, so the client and Redis take turns and each µs of client CPU per entry
+// shows in the rate. Kit's extra CPU per entry (0.6-1.4 µs, more the more loaded the machine) is,
+// measured apart: the JSON codec turning the text into bytes (Buffer.from) and the driver turning
+// them back into a string, 0.3-0.4 µs (a `Buffer` argument instead costs node-redis a write of its
+// own per command: about 0.4 µs more); the message runtime's per-call work (the message, its
+// header map, the hooks, the deadline), 0.2-0.5 µs; building the arguments and mapping errors,
+// under 0.1 µs. The first two are @kit/transport's, shared by every transport.
 import { randomUUID } from "node:crypto";
 import { background, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
