@@ -10,19 +10,38 @@
 //   event loop go in one `XACK`), and keeps its reclaim (`XAUTOCLAIM`) and heartbeat running.
 // Both add the same entries: the same JSON bodies ({ a: n, b: 1 }) and a content-type field
 // (what Kit's JSON codec writes). The handler is the same trivial work on both sides (parse the
-// JSON body, add two numbers). Rounds alternate which side goes first; the table shows the
-// medians and the ratio of the medians, which the target is checked on. Also printed: the median
-// of each round's own Kit/raw ratio and this process's CPU time per entry.
+// JSON body, add two numbers). Rounds alternate which side goes first (produce-consume.ts); the
+// table shows the medians and the ratio of the medians, which the target is checked on. Also
+// printed: the median of each round's own Kit/raw ratio, this process's CPU time per entry, and
+// the latency of one `XADD` at a time (p50/p99, Kit's publisher and the raw call in alternating
+// rounds).
+//
+// Where the publisher's time goes (node --cpu-prof, strace; measured on a 2-core machine loaded by
+// other work): both sides pipeline alike (2,001 writev calls for 200,000 XADDs on each side,
+// 23,089,014 bytes each: the same bytes, 100 commands a write), and node-redis writes once per
+// turn of the event loop, so the client and Redis take turns and each µs of client CPU per entry
+// shows in the rate. Kit's extra CPU per entry (0.6-1.4 µs, more the more loaded the machine) is,
+// measured apart: the JSON codec turning the text into bytes (Buffer.from) and the driver turning
+// them back into a string, 0.3-0.4 µs (a `Buffer` argument instead costs node-redis a write of its
+// own per command: about 0.4 µs more); the message runtime's per-call work (the message, its
+// header map, the hooks, the deadline), 0.2-0.5 µs; building the arguments and mapping errors,
+// under 0.1 µs. The codec and the runtime are @kit/transport's, shared by every transport; the
+// string is this driver's, the cheapest way found to hand node-redis the bytes.
 import { randomUUID } from "node:crypto";
 import { background, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { publisher, subscriber } from "@kit/transport-redis";
 import { createClient } from "redis";
 import { printTable, ratio, type Result } from "./harness.ts";
+import { median, pairedRatio, percentiles, phaseResult, pool, produceConsumeRounds, sequentialCalls, type Phase, type RoundsSamples, type Side } from "./produce-consume.ts";
 
 const TARGET = 0.9;
 const ROUND = 10_000;
 const ROUNDS = 9;
+/** Sequential latency: rounds per side (after a warm-up round), calls per round, and a bound on a round's time (ms). */
+const SEQ_ROUNDS = 6;
+const SEQ_CALLS = 1_000;
+const SEQ_MS = 5_000;
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const client = createClient({ url });
 client.on("error", (err: Error) => {
@@ -38,16 +57,6 @@ let checksum = 0;
 const work = (job: Job): void => {
   checksum += job.a + job.b;
 };
-
-/** Runs `task(i)` for i in [0, count) with at most `width` at once. */
-async function pool(count: number, width: number, task: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-}
 
 async function rawProduce(stream: string): Promise<void> {
   await pool(ROUND, 100, (i) => client.sendCommand(["XADD", stream, "*", "body", JSON.stringify({ a: i, b: 1 }), "content-type", "application/json"]));
@@ -90,68 +99,69 @@ async function kitConsume(stream: string): Promise<void> {
   await sub.close(); // waits for the last acks
 }
 
-/** Runs one phase; returns its entries per second, and records this process's CPU time per entry. */
-const timed = async (name: keyof typeof cpu, run: () => Promise<void>): Promise<number> => {
-  const cpuBefore = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  await run();
-  const rate = (ROUND * 1e9) / Number(process.hrtime.bigint() - start);
-  const spent = process.cpuUsage(cpuBefore);
-  cpu[name].push((spent.user + spent.system) / ROUND);
-  return rate;
-};
+/**
+ * One `XADD` at a time (each awaited before the next), Kit's publisher and the raw call in
+ * alternating rounds of SEQ_CALLS (each bounded by SEQ_MS); the first round of each side warms
+ * up and is not kept. Latencies in microseconds, into `into`.
+ */
+async function sequentialLatencies(into: Record<Side, number[]>): Promise<void> {
+  const send = publisher(client, streams.kit, encodeJSONMessage, undefined);
+  const calls: Record<Side, (i: number) => Promise<unknown>> = {
+    raw: (i) => client.sendCommand(["XADD", streams.raw, "*", "body", JSON.stringify({ a: i, b: 1 }), "content-type", "application/json"]),
+    kit: (i) => send(background(), { a: i, b: 1 }),
+  };
+  for (let round = 0; round <= SEQ_ROUNDS; round++) {
+    await client.del(keys);
+    for (const side of round % 2 === 0 ? (["raw", "kit"] as const) : (["kit", "raw"] as const)) {
+      await sequentialCalls(calls[side], SEQ_CALLS, SEQ_MS, round === 0 ? [] : into[side]);
+    }
+  }
+}
 
 const suffix = randomUUID().slice(0, 8);
 const streams = { raw: `kit-bench-raw-${suffix}`, kit: `kit-bench-kit-${suffix}` };
-const phases = () => ({ "raw produce": [] as number[], "kit produce": [] as number[], "raw consume": [] as number[], "kit consume": [] as number[] });
-const rates = phases();
-const cpu = phases(); // µs of this process's CPU per entry, each phase
+const keys = [streams.raw, streams.kit, `${streams.kit}:dead-letter`];
+/** Fresh streams, each with the group "g". */
+const freshStreams = async (): Promise<void> => {
+  await client.del(keys);
+  for (const stream of Object.values(streams)) await client.sendCommand(["XGROUP", "CREATE", stream, "g", "$", "MKSTREAM"]);
+};
 const started = Date.now();
+let samples: RoundsSamples;
+const latencies = { raw: [] as number[], kit: [] as number[] };
 try {
-  for (let round = 0; round <= ROUNDS; round++) {
-    // round 0 warms both sides up and is not counted; each round starts on fresh streams
-    await client.del([streams.raw, streams.kit, `${streams.kit}:dead-letter`]);
-    for (const stream of Object.values(streams)) await client.sendCommand(["XGROUP", "CREATE", stream, "g", "$", "MKSTREAM"]);
-    const sides = round % 2 === 0 ? (["raw", "kit"] as const) : (["kit", "raw"] as const);
-    const produced: number[] = [];
-    for (const side of sides) produced.push(await timed(`${side} produce`, () => (side === "raw" ? rawProduce(streams.raw) : kitProduce(streams.kit))));
-    const consumed: number[] = [];
-    for (const side of sides) consumed.push(await timed(`${side} consume`, () => (side === "raw" ? rawConsume(streams.raw) : kitConsume(streams.kit))));
-    if (round === 0) for (const list of Object.values(cpu)) list.length = 0;
-    else
-      sides.forEach((side, i) => {
-        rates[`${side} produce`].push(produced[i] ?? Number.NaN);
-        rates[`${side} consume`].push(consumed[i] ?? Number.NaN);
-      });
-  }
+  samples = await produceConsumeRounds(
+    {
+      raw: { produce: () => rawProduce(streams.raw), consume: () => rawConsume(streams.raw) },
+      kit: { produce: () => kitProduce(streams.kit), consume: () => kitConsume(streams.kit) },
+    },
+    { rounds: ROUNDS, perRound: ROUND, beforeRound: freshStreams },
+  );
+  await sequentialLatencies(latencies);
 } finally {
-  await client.del([streams.raw, streams.kit, `${streams.kit}:dead-letter`]).catch(() => undefined);
+  await client.del(keys).catch(() => undefined);
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? Number.NaN;
-};
-const result = (name: keyof typeof rates): Result => ({
-  name,
-  opsPerSec: median(rates[name]),
-  range: [Math.min(...rates[name]), Math.max(...rates[name])],
-  bytesPerOp: 0,
-});
+const { rates, cpu } = samples;
+const result = (name: Phase): Result => phaseResult(samples, name);
 const produced = [result("raw produce"), result("kit produce")];
 const consumed = [result("raw consume"), result("kit consume")];
 printTable(`Redis Streams: XADD ${String(ROUND)} entries, 100 in flight (entries/s)`, produced, "raw produce");
 printTable(`Redis Streams: read, handle and XACK ${String(ROUND)} entries, 16 at a time (entries/s)`, consumed, "raw consume");
 const producing = ratio(produced, "kit produce", "raw produce");
 const consuming = ratio(consumed, "kit consume", "raw consume");
-const paired = (kit: readonly number[], raw: readonly number[]): number => median(kit.map((rate, i) => rate / (raw[i] ?? Number.NaN)));
 console.log(
-  `\nmedian of the rounds' own Kit/raw ratios: add ${paired(rates["kit produce"], rates["raw produce"]).toFixed(2)}, consume ${paired(rates["kit consume"], rates["raw consume"]).toFixed(2)}`,
+  `\nmedian of the rounds' own Kit/raw ratios: add ${pairedRatio(rates["kit produce"], rates["raw produce"]).toFixed(2)}, consume ${pairedRatio(rates["kit consume"], rates["raw consume"]).toFixed(2)}`,
 );
-const micros = (name: keyof typeof cpu): string => median(cpu[name]).toFixed(1);
+const micros = (name: Phase): string => median(cpu[name]).toFixed(1);
 console.log(
   `\nCPU of this process per entry (median µs): add raw ${micros("raw produce")}, Kit ${micros("kit produce")}; ` +
     `read, handle and ack raw ${micros("raw consume")}, Kit ${micros("kit consume")}`,
+);
+const seq = { raw: percentiles(latencies.raw), kit: percentiles(latencies.kit) };
+console.log(
+  `\nXADD one at a time (µs, ${String(seq.kit.count)} calls each): raw p50 ${seq.raw.p50.toFixed(0)}, p99 ${seq.raw.p99.toFixed(0)}; ` +
+    `Kit p50 ${seq.kit.p50.toFixed(0)}, p99 ${seq.kit.p99.toFixed(0)} (Kit/raw p50 ${(seq.kit.p50 / seq.raw.p50).toFixed(2)}, p99 ${(seq.kit.p99 / seq.raw.p99).toFixed(2)})`,
 );
 const met = producing >= TARGET && consuming >= TARGET;
 console.log(

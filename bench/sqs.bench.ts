@@ -41,6 +41,7 @@ import { publisher, subscriber } from "@kit/transport-sqs";
 import type { AsyncCase } from "./async-harness.ts";
 import { printTable, ratio, type Result } from "./harness.ts";
 import { compareSequence, printLatency, type LatencyResult } from "./sequence-harness.ts";
+import { median, pairedRatio, phaseResult, pool, produceConsumeRounds, type Phase, type RoundsSamples } from "./produce-consume.ts";
 
 const TARGET = 0.9;
 const ROUND = 4_000;
@@ -60,16 +61,6 @@ const work = (job: Job): void => {
 async function createQueue(name: string): Promise<string> {
   const out = await client.send(new CreateQueueCommand({ QueueName: `kit-bench-${name}-${randomUUID().slice(0, 8)}` }));
   return out.QueueUrl ?? "";
-}
-
-/** Runs `task(i)` for i in [0, count) with at most `width` at once. */
-async function pool(count: number, width: number, task: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
 }
 
 async function rawProduce(queueUrl: string): Promise<void> {
@@ -185,72 +176,42 @@ async function oneAtATime(): Promise<() => void> {
   };
 }
 
-/** Runs one phase; returns its messages per second, and records this process's CPU time per message. */
-const timed = async (name: keyof typeof cpu, run: () => Promise<void>): Promise<number> => {
-  const cpuBefore = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  await run();
-  const rate = (ROUND * 1e9) / Number(process.hrtime.bigint() - start);
-  const spent = process.cpuUsage(cpuBefore);
-  cpu[name].push((spent.user + spent.system) / ROUND);
-  return rate;
-};
-
 const rawQueue = await createQueue("raw");
 const kitQueue = await createQueue("kit");
 const kitDlq = await createQueue("kit-dlq");
-const phases = () => ({ "raw produce": [] as number[], "kit produce": [] as number[], "raw consume": [] as number[], "kit consume": [] as number[] });
-const rates = phases();
-const cpu = phases(); // µs of this process's CPU per message, each phase
 const started = Date.now();
+let samples: RoundsSamples;
 let printOneAtATime: () => void;
 try {
-  for (let round = 0; round <= ROUNDS; round++) {
-    // round 0 warms both sides up and is not counted
-    const sides = round % 2 === 0 ? (["raw", "kit"] as const) : (["kit", "raw"] as const);
-    const produced: number[] = [];
-    for (const side of sides) produced.push(await timed(`${side} produce`, () => (side === "raw" ? rawProduce(rawQueue) : kitProduce(kitQueue))));
-    const consumed: number[] = [];
-    for (const side of sides) consumed.push(await timed(`${side} consume`, () => (side === "raw" ? rawConsume(rawQueue) : kitConsume(kitQueue, kitDlq))));
-    if (round === 0) for (const list of Object.values(cpu)) list.length = 0;
-    else
-      sides.forEach((side, i) => {
-        rates[`${side} produce`].push(produced[i] ?? Number.NaN);
-        rates[`${side} consume`].push(consumed[i] ?? Number.NaN);
-      });
-  }
+  samples = await produceConsumeRounds(
+    {
+      raw: { produce: () => rawProduce(rawQueue), consume: () => rawConsume(rawQueue) },
+      kit: { produce: () => kitProduce(kitQueue), consume: () => kitConsume(kitQueue, kitDlq) },
+    },
+    { rounds: ROUNDS, perRound: ROUND },
+  );
   printOneAtATime = await oneAtATime();
 } finally {
   await Promise.all([rawQueue, kitQueue, kitDlq].map((QueueUrl) => client.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined)));
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? Number.NaN;
-};
-const result = (name: keyof typeof rates): Result => ({
-  name,
-  opsPerSec: median(rates[name]),
-  range: [Math.min(...rates[name]), Math.max(...rates[name])],
-  bytesPerOp: 0,
-});
+const { rates, cpu } = samples;
+const result = (name: Phase): Result => phaseResult(samples, name);
 const produced = [result("raw produce"), result("kit produce")];
 const consumed = [result("raw consume"), result("kit consume")];
 printTable(`SQS: send ${ROUND} messages, 100 in flight (messages/s)`, produced, "raw produce");
 printTable(`SQS: receive, handle and delete ${ROUND} messages (messages/s)`, consumed, "raw consume");
-printOneAtATime();
 const producing = ratio(produced, "kit produce", "raw produce");
 const consuming = ratio(consumed, "kit consume", "raw consume");
-/** The median of each round's Kit/raw ratio: both sides of a round run back to back, so load that drifts between rounds cancels out. */
-const paired = (kit: readonly number[], raw: readonly number[]): number => median(kit.map((rate, i) => rate / (raw[i] ?? Number.NaN)));
-const producingPaired = paired(rates["kit produce"], rates["raw produce"]);
-const consumingPaired = paired(rates["kit consume"], rates["raw consume"]);
+const producingPaired = pairedRatio(rates["kit produce"], rates["raw produce"]);
+const consumingPaired = pairedRatio(rates["kit consume"], rates["raw consume"]);
 console.log(`\nmedian of the rounds' own Kit/raw ratios: send ${producingPaired.toFixed(2)}, consume ${consumingPaired.toFixed(2)}`);
-const micros = (name: keyof typeof cpu): string => median(cpu[name]).toFixed(0);
+const micros = (name: Phase): string => median(cpu[name]).toFixed(0);
 console.log(
   `\nCPU of this process per message (median µs): send raw ${micros("raw produce")}, Kit ${micros("kit produce")}; ` +
     `receive, handle and delete raw ${micros("raw consume")}, Kit ${micros("kit consume")}`,
 );
+printOneAtATime();
 const met = producing >= TARGET && consuming >= TARGET;
 console.log(
   `\ntarget: Kit SQS ≥ ${TARGET.toFixed(2)} × the raw SDK loop: ${met ? "MET" : "NOT MET"} ` +
