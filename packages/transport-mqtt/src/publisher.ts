@@ -7,6 +7,7 @@ import { publishConfirmed, publishQos1 } from "./internal/client.ts";
 import { confirmed } from "./internal/confirm.ts";
 import { toUserProperties } from "./internal/properties.ts";
 import { replyTopicOf } from "./internal/reply-topic.ts";
+import { stampSendTime } from "./internal/sent-at.ts";
 import { isTopicName } from "./internal/topics.ts";
 
 /**
@@ -88,6 +89,7 @@ export function publisher<Req, Res>(
   const target = replyTarget("MQTT topic", topic, options.timeout);
   if (decode === undefined) {
     const send: SendMessage<Req> = (ctx, message) => {
+      stampSendTime(message.headers);
       return confirmed(ctx, target, (done) => {
         publishQos1(client, topic, message.body, { userProperties: toUserProperties(message.headers) }, done);
       });
@@ -95,6 +97,7 @@ export function publisher<Req, Res>(
     return messagePublisher<Req, Res>(send, encode, undefined, options);
   }
   const send: SendMessage<Req> = (ctx, message) => {
+    stampSendTime(message.headers);
     const replies = replyTopicOf(client, options.replyTopic);
     const id = randomUUID();
     return replies.calls.call(ctx, id, target, async () => {

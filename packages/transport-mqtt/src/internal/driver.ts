@@ -5,6 +5,7 @@ import type { IConnackPacket, IPublishPacket, MqttClient } from "mqtt";
 import { connected, publishConfirmed, sendPuback } from "./client.ts";
 import { fromMqttError, fromReasonCode } from "./errors.ts";
 import { readUserProperties, toUserProperties } from "./properties.ts";
+import { spendTimeInBroker } from "./sent-at.ts";
 import { topicMatcher } from "./topics.ts";
 
 /** The runtime's view of an MQTT delivery, with what the driver needs to settle it. */
@@ -208,9 +209,11 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
     const props = packet.properties;
     const responseTopic = props?.responseTopic === undefined || props.responseTopic === "" ? undefined : props.responseTopic;
     const allowed = responseTopic === undefined || this.#options.replyAllowed(responseTopic);
+    const headers = readUserProperties(packet);
+    spendTimeInBroker(headers, Date.now());
     return {
       body: packet.payload as Buffer,
-      headers: readUserProperties(packet),
+      headers,
       attempt: packet.dup ? 2 : 1,
       reply: allowed ? responseTopic : undefined,
       refusedReply: allowed ? undefined : responseTopic,
