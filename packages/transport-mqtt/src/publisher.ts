@@ -3,8 +3,8 @@ import { Code, KitError, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, PublisherOptions } from "@kit/transport";
 import { messagePublisher, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
 import type { MqttClient } from "mqtt";
-import { publishConfirmed, publishQos1 } from "./internal/client.ts";
-import { confirmed } from "./internal/confirm.ts";
+import { publishConfirmed } from "./internal/client.ts";
+import { publishWithin } from "./internal/confirm.ts";
 import { toUserProperties } from "./internal/properties.ts";
 import { replyTopicOf } from "./internal/reply-topic.ts";
 import { stampSendTime } from "./internal/sent-at.ts";
@@ -90,9 +90,7 @@ export function publisher<Req, Res>(
   if (decode === undefined) {
     const send: SendMessage<Req> = (ctx, message) => {
       stampSendTime(message.headers);
-      return confirmed(ctx, target, (done) => {
-        publishQos1(client, topic, message.body, { userProperties: toUserProperties(message.headers) }, done);
-      });
+      return publishWithin(ctx, target, client, topic, message.body, toUserProperties(message.headers));
     };
     return messagePublisher<Req, Res>(send, encode, undefined, options);
   }

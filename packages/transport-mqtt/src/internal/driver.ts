@@ -73,6 +73,8 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
   readonly #tracked = new Map<number, MqttMessage>();
   #queue: MqttMessage[] = [];
   #wake: (() => void) | undefined;
+  /** The signal whose abort wakes a waiting receive. */
+  #watched: AbortSignal | undefined;
   #closed = false;
   #up: boolean;
 
@@ -117,14 +119,16 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
 
   receive(max: number, signal: AbortSignal): Promise<readonly MqttMessage[]> {
     if (this.#queue.length > 0 || signal.aborted) return Promise.resolve(this.#take(max));
+    if (this.#watched !== signal) {
+      // One listener for the subscriber's life, not one per receive: the runtime passes its own signal each time.
+      this.#watched = signal;
+      signal.addEventListener("abort", () => this.#wake?.(), { once: true });
+    }
     return new Promise((resolve) => {
-      const done = (): void => {
+      this.#wake = () => {
         this.#wake = undefined;
-        signal.removeEventListener("abort", done);
         resolve(this.#take(max));
       };
-      this.#wake = done;
-      signal.addEventListener("abort", done, { once: true });
     });
   }
 
