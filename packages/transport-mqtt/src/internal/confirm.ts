@@ -93,7 +93,7 @@ export function publishWithin(
     const entry = new Waiting(ctx, target, resolve, reject);
     waiting.add(entry);
     if (signal !== never) signal.addEventListener("abort", entry, { once: true });
-    const payload = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const payload = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength); // Kit's JSON codec makes a Buffer already
     const properties = userProperties === undefined ? {} : { userProperties };
     client.publish(topic, payload, { qos: 1, properties }, (err) => {
       entry.finish(err instanceof Error ? fromMqttError(err, `publish to ${topic}`) : undefined); // mqtt.js passes null on success
