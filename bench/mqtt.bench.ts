@@ -16,6 +16,10 @@
 // rounds alternate which side goes first. The table shows the medians, and the target is checked
 // on the ratio of the medians; also printed: the median of each round's own Kit/raw ratio, and
 // this process's CPU time per message.
+//
+// Then sequential latency: one message at a time (publish, wait for its PUBACK and for the
+// consumer to have handled it, then the next), SEQ messages a round, SEQ_ROUNDS rounds alternating
+// the sides; printed: the medians of the rounds' p50 and p99, in microseconds.
 import { randomUUID } from "node:crypto";
 import { background, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
@@ -25,8 +29,10 @@ import { printTable, ratio, type Result } from "./harness.ts";
 
 const TARGET = 0.9;
 const ROUND = 4_000;
-const ROUNDS = 9;
+const ROUNDS = 15; // counted rounds a side; the machine is often loaded, and the median of more rounds moves less
 const WINDOW = 500;
+const SEQ = 500;
+const SEQ_ROUNDS = 6;
 const url = process.env.MQTT_URL ?? "mqtt://127.0.0.1:1883";
 const run = randomUUID().slice(0, 8);
 
@@ -58,74 +64,101 @@ async function produce(publish: (n: number) => Promise<unknown>, handled: () => 
   await Promise.all(Array.from({ length: 100 }, worker));
 }
 
+/** How many messages a consumer handled, and a wait until it handled so many. */
+class Counter {
+  count = 0;
+  #target = Number.POSITIVE_INFINITY;
+  #reached: () => void = () => undefined;
+
+  handled(): void {
+    if (++this.count === this.#target) this.#reached();
+  }
+
+  /** Resolves once `n` more messages than now were handled. */
+  more(n: number): Promise<void> {
+    this.#target = this.count + n;
+    return new Promise((resolve) => (this.#reached = resolve));
+  }
+}
+
+/** One side of the comparison: a throughput round, a sequential run, and the end of it. */
+interface Side {
+  /** Publishes ROUND messages, 100 in flight, and resolves once all were handled. */
+  readonly round: () => Promise<void>;
+  /** Publishes `n` messages one at a time; resolves with each one's latency (PUBACK and handled), in µs. */
+  readonly sequential: (n: number) => Promise<number[]>;
+  readonly close: () => Promise<void>;
+}
+
+function side(count: Counter, publish: (n: number) => Promise<unknown>, close: () => Promise<void>): Side {
+  return {
+    round: async () => {
+      const finished = count.more(ROUND);
+      const base = count.count;
+      await produce(publish, () => count.count - base);
+      await finished;
+    },
+    sequential: async (n) => {
+      const latencies: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const start = process.hrtime.bigint();
+        await Promise.all([count.more(1), publish(i)]);
+        latencies.push(Number(process.hrtime.bigint() - start) / 1_000);
+      }
+      return latencies;
+    },
+    close,
+  };
+}
+
 /** The raw side: a publisher client and a consumer acknowledging after its handler. */
-async function rawSide(): Promise<{ round: () => Promise<void>; close: () => Promise<void> }> {
+async function rawSide(): Promise<Side> {
   const topic = `kit-bench/raw/${run}`;
   const consumer = sessionClient("raw");
-  let handled = 0;
-  let target = 0;
-  let done: () => void = () => undefined;
+  const count = new Counter();
   consumer.handleMessage = (packet, callback) => {
     work(JSON.parse((packet.payload as Buffer).toString("utf8")) as Job);
     handledBy.raw++;
-    if (++handled === target) done();
+    count.handled();
     callback(); // mqtt.js sends the PUBACK now
   };
   await new Promise((resolve) => consumer.once("connect", resolve));
   await consumer.subscribeAsync(topic, { qos: 1 });
   const producer = await connectAsync(url, { protocolVersion: 5 });
   const properties = { userProperties: { "content-type": "application/json" } };
-  return {
-    round: async () => {
-      target = handled + ROUND;
-      const finished = new Promise<void>((resolve) => (done = resolve));
-      const base = handled;
-      await produce((n) => producer.publishAsync(topic, JSON.stringify({ a: n, b: 1 }), { qos: 1, properties }), () => handled - base);
-      await finished;
-    },
-    close: async () => {
-      await consumer.unsubscribeAsync(topic);
-      await Promise.all([consumer.endAsync(), producer.endAsync()]);
-    },
-  };
+  return side(count, (n) => producer.publishAsync(topic, JSON.stringify({ a: n, b: 1 }), { qos: 1, properties }), async () => {
+    await consumer.unsubscribeAsync(topic);
+    await Promise.all([consumer.endAsync(), producer.endAsync()]);
+  });
 }
 
 /** The Kit side: `publisher` and `subscriber`. */
-async function kitSide(): Promise<{ round: () => Promise<void>; close: () => Promise<void> }> {
+async function kitSide(): Promise<Side> {
   const topic = `kit-bench/kit/${run}`;
   const consumer = sessionClient("kit");
-  let handled = 0;
-  let target = 0;
-  let done: () => void = () => undefined;
+  const count = new Counter();
   const handle: Endpoint<Job, undefined> = (_ctx, job) => {
     work(job);
     handledBy.kit++;
-    if (++handled === target) done();
+    count.handled();
     return Promise.resolve(undefined);
   };
   const sub = subscriber(consumer, topic, handle, decodeJSONMessage<Job>(), encodeJSONMessage, { concurrency: 16, deadLetterTopic: `${topic}/dead` });
   await sub.ready;
   const producer = await connectAsync(url, { protocolVersion: 5 });
   const send = publisher(producer, topic, encodeJSONMessage, undefined);
-  return {
-    round: async () => {
-      target = handled + ROUND;
-      const finished = new Promise<void>((resolve) => (done = resolve));
-      const base = handled;
-      await produce((n) => send(background(), { a: n, b: 1 }), () => handled - base);
-      await finished;
-    },
-    close: async () => {
-      await sub.close();
-      await consumer.unsubscribeAsync(topic);
-      await Promise.all([consumer.endAsync(), producer.endAsync()]);
-    },
-  };
+  return side(count, (n) => send(background(), { a: n, b: 1 }), async () => {
+    await sub.close();
+    await consumer.unsubscribeAsync(topic);
+    await Promise.all([consumer.endAsync(), producer.endAsync()]);
+  });
 }
 
 const sides = { raw: await rawSide(), kit: await kitSide() };
 const rates = { raw: [] as number[], kit: [] as number[] };
 const cpu = { raw: [] as number[], kit: [] as number[] }; // µs of this process's CPU per message
+const p50s = { raw: [] as number[], kit: [] as number[] }; // each sequential round's p50, µs
+const p99s = { raw: [] as number[], kit: [] as number[] };
 const started = Date.now();
 try {
   for (let round = 0; round <= ROUNDS; round++) {
@@ -140,6 +173,17 @@ try {
       if (round > 0) {
         rates[side].push(rate);
         cpu[side].push((spent.user + spent.system) / ROUND);
+      }
+    }
+  }
+  for (let round = 0; round <= SEQ_ROUNDS; round++) {
+    // round 0 warms up and is not counted
+    const order = round % 2 === 0 ? (["raw", "kit"] as const) : (["kit", "raw"] as const);
+    for (const side of order) {
+      const latencies = (await sides[side].sequential(SEQ)).sort((a, b) => a - b);
+      if (round > 0) {
+        p50s[side].push(latencies[Math.floor(latencies.length * 0.5)] ?? Number.NaN);
+        p99s[side].push(latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN);
       }
     }
   }
@@ -158,7 +202,11 @@ const kitToRaw = ratio(results, "kit", "raw");
 const paired = median(rates.kit.map((rate, i) => rate / (rates.raw[i] ?? Number.NaN)));
 console.log(`\nmedian of the rounds' own Kit/raw ratios: ${paired.toFixed(2)}`);
 console.log(`\nCPU of this process per message (median µs): raw ${median(cpu.raw).toFixed(0)}, Kit ${median(cpu.kit).toFixed(0)}`);
-const expected = ROUND * (ROUNDS + 1);
+console.log(
+  `\nsequential, one message at a time (publish, PUBACK and handled; median of ${String(SEQ_ROUNDS)} rounds of ${String(SEQ)}, µs): ` +
+    `raw p50 ${median(p50s.raw).toFixed(0)}, p99 ${median(p99s.raw).toFixed(0)}; Kit p50 ${median(p50s.kit).toFixed(0)}, p99 ${median(p99s.kit).toFixed(0)}`,
+);
+const expected = ROUND * (ROUNDS + 1) + SEQ * (SEQ_ROUNDS + 1);
 console.log(`\nhandled: raw ${String(handledBy.raw)}, Kit ${String(handledBy.kit)} of ${String(expected)} sent to each (more: delivered twice)`);
 const met = kitToRaw >= TARGET;
 console.log(

@@ -46,7 +46,8 @@ export interface MqttSubscriberOptions extends SubscriberOptions {
  * cannot redeliver on a live connection); a message that fails for good (or cannot be decoded)
  * goes to `deadLetterTopic` with `kit-error-*` user properties, then is acknowledged. A message
  * with an MQTT 5 response topic is a request: the reply goes there with its correlation data.
- * A `kit-timeout` user property is the deadline.
+ * A `kit-timeout` user property is the deadline, less the time since the message's `kit-sent-at`
+ * (which Kit's publisher adds), so time spent waiting in the broker counts.
  *
  * The subscriber takes over `client.handleMessage` for the topics of its filter (other topics
  * go to the client's own). `close()` stops taking messages, finishes what is in flight (up to

@@ -74,6 +74,16 @@ export class OwnMosquitto {
     clearTimeout(killer);
   }
 
+  /** Freezes the broker (SIGSTOP): its connections stay open, and it answers nothing until {@link OwnMosquitto.resume}. */
+  freeze(): void {
+    this.#process?.kill("SIGSTOP");
+  }
+
+  /** Lets a frozen broker run again (SIGCONT). */
+  resume(): void {
+    this.#process?.kill("SIGCONT");
+  }
+
   /** Stops the broker and deletes its data. */
   async destroy(): Promise<void> {
     await this.stop();

@@ -1,7 +1,8 @@
-// Against a Mosquitto of the test's own (ports 20501-20502, from the system's `mosquitto`):
-// a restart of the broker under load, and a broker that refuses a subscription and a publish.
+// Against a Mosquitto of the test's own (ports 20501-20504 and 20511, from the system's
+// `mosquitto`): a restart of the broker under load, a broker that refuses a subscription and a
+// publish, and one that does not answer.
 import { afterEach, describe, expect, it } from "vitest";
-import { background, Code, isKitError, type Endpoint, type KitError } from "@kit/endpoint";
+import { background, Code, isKitError, withCancel, withTimeout, type Endpoint, type KitError } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import type { MqttClient } from "mqtt";
 import { publisher } from "../src/publisher.ts";
@@ -13,6 +14,7 @@ const clients: MqttClient[] = [];
 const brokers: OwnMosquitto[] = [];
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
+  for (const b of brokers) b.resume();
   await Promise.all(brokers.splice(0).map((b) => b.destroy()));
 });
 
@@ -110,5 +112,29 @@ describe("MQTT against a broker that refuses", () => {
     const send = publisher(pub, "kit/denied/orders", encodeJSONMessage, undefined);
     await expect(send(background(), {})).rejects.toMatchObject({ code: Code.PermissionDenied });
     await expect(publisher(pub, "kit/allowed/orders", encodeJSONMessage, undefined)(background(), {})).resolves.toBeUndefined();
+  });
+});
+
+describe("MQTT against a broker that does not answer", () => {
+  it("a publish waits for its PUBACK up to the context's deadline, or timeout without one, and ends when the context is canceled", async () => {
+    const broker = await OwnMosquitto.start(20511);
+    brokers.push(broker);
+    const pub = await connectMqtt(broker.url);
+    clients.push(pub);
+    const send = publisher(pub, "kit/frozen", encodeJSONMessage, undefined, { timeout: 300 });
+    await send(background(), { n: 0 }); // answered while the broker runs
+    broker.freeze();
+    let begun = Date.now();
+    await expect(send(background(), { n: 1 })).rejects.toMatchObject({ code: Code.DeadlineExceeded, message: "MQTT topic kit/frozen: no PUBACK within 300 ms" });
+    expect(Date.now() - begun).toBeGreaterThanOrEqual(290);
+    const [ctx, cancelDeadline] = withTimeout(background(), 200);
+    begun = Date.now();
+    await expect(send(ctx, { n: 2 })).rejects.toMatchObject({ code: Code.DeadlineExceeded });
+    expect(Date.now() - begun).toBeLessThan(290);
+    cancelDeadline();
+    const [canceled, cancel] = withCancel(background());
+    const call = send(canceled, { n: 3 });
+    cancel();
+    await expect(call).rejects.toMatchObject({ code: Code.Canceled });
   });
 });

@@ -5,6 +5,7 @@ import type { IConnackPacket, IPublishPacket, MqttClient } from "mqtt";
 import { connected, publishConfirmed, sendPuback } from "./client.ts";
 import { fromMqttError, fromReasonCode } from "./errors.ts";
 import { readUserProperties, toUserProperties } from "./properties.ts";
+import { spendTimeInBroker } from "./sent-at.ts";
 import { topicMatcher } from "./topics.ts";
 
 /** The runtime's view of an MQTT delivery, with what the driver needs to settle it. */
@@ -72,6 +73,8 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
   readonly #tracked = new Map<number, MqttMessage>();
   #queue: MqttMessage[] = [];
   #wake: (() => void) | undefined;
+  /** The signal whose abort wakes a waiting receive. */
+  #watched: AbortSignal | undefined;
   #closed = false;
   #up: boolean;
 
@@ -116,14 +119,16 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
 
   receive(max: number, signal: AbortSignal): Promise<readonly MqttMessage[]> {
     if (this.#queue.length > 0 || signal.aborted) return Promise.resolve(this.#take(max));
+    if (this.#watched !== signal) {
+      // One listener for the subscriber's life, not one per receive: the runtime passes its own signal each time.
+      this.#watched = signal;
+      signal.addEventListener("abort", () => this.#wake?.(), { once: true });
+    }
     return new Promise((resolve) => {
-      const done = (): void => {
+      this.#wake = () => {
         this.#wake = undefined;
-        signal.removeEventListener("abort", done);
         resolve(this.#take(max));
       };
-      this.#wake = done;
-      signal.addEventListener("abort", done, { once: true });
     });
   }
 
@@ -208,9 +213,11 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
     const props = packet.properties;
     const responseTopic = props?.responseTopic === undefined || props.responseTopic === "" ? undefined : props.responseTopic;
     const allowed = responseTopic === undefined || this.#options.replyAllowed(responseTopic);
+    const headers = readUserProperties(packet);
+    spendTimeInBroker(headers, Date.now());
     return {
       body: packet.payload as Buffer,
-      headers: readUserProperties(packet),
+      headers,
       attempt: packet.dup ? 2 : 1,
       reply: allowed ? responseTopic : undefined,
       refusedReply: allowed ? undefined : responseTopic,

@@ -13,7 +13,8 @@ export function readUserProperties(packet: IPublishPacket): Map<string, string> 
   const headers = new Map<string, string>();
   const props = packet.properties?.userProperties;
   if (props === undefined) return headers;
-  for (const [name, value] of Object.entries(props)) {
+  for (const name in props) { // a plain object mqtt-packet made: own properties only
+    const value = props[name];
     const first = Array.isArray(value) ? value[0] : value;
     const key = name.toLowerCase();
     if (first !== undefined && !headers.has(key)) headers.set(key, first);
