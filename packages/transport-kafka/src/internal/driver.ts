@@ -270,7 +270,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
       await work.changes(this.rebalance === undefined ? 500 : 50);
     }
     // a finished batch commits before the next fetch; a partition given up commits before kafkajs lets it go
-    await this.commitAll();
+    await this.commit(work);
     this.throwIfRebalancing();
   };
 
@@ -310,17 +310,18 @@ export class KafkaDriver implements MessageDriver<Delivery> {
     else found.commit = commit;
   }
 
-  /** Commits every held partition's finished prefix that moved on, one commit at a time per partition. */
+  /** Commits every held partition's finished prefix that moved on. */
   private async commitAll(): Promise<void> {
-    const commits: Promise<void>[] = [];
-    for (const work of this.works.values()) {
-      const committer = this.committers.get(work);
-      if (committer === undefined) continue;
-      const run = committer.running.then(() => this.commitOne(work, committer));
-      committer.running = run;
-      commits.push(run);
-    }
-    await Promise.all(commits);
+    await Promise.all([...this.works.values()].map((work) => this.commit(work)));
+  }
+
+  /** Commits a partition's finished prefix if it moved on, after the partition's commit before it. */
+  private commit(work: PartitionWork): Promise<void> {
+    const committer = this.committers.get(work);
+    if (committer === undefined) return settledAtOnce;
+    const run = committer.running.then(() => this.commitOne(work, committer));
+    committer.running = run;
+    return run;
   }
 
   private async commitOne(work: PartitionWork, committer: Committer): Promise<void> {
