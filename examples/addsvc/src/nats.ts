@@ -9,7 +9,7 @@
 // clients read, and the HTTP transport's error body `{"error", "code", "message"}`.
 import type { Context, KitError } from "@kit/endpoint";
 import { encodeJSONMessage, httpStatusFromCode, logErrorHandler, type OutgoingMessage, type Subscriber } from "@kit/transport";
-import { publisher, type PublisherOptions } from "@kit/transport-nats";
+import { publisher, type NatsPublisherOptions } from "@kit/transport-nats";
 import { serviceEndpoint } from "@kit/transport-nats/services";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Svcm } from "@nats-io/services";
@@ -132,7 +132,7 @@ function encodeNatsReply(ctx: Context, response: { readonly v: unknown; readonly
 }
 
 /** Options for {@link natsClient}. */
-export interface NatsClientOptions extends PublisherOptions {
+export interface NatsClientOptions extends NatsPublisherOptions {
   /** The server's subject prefix; default `"addsvc"`. */
   readonly subjectPrefix?: string;
 }

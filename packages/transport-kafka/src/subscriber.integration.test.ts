@@ -212,6 +212,71 @@ describe("subscriber against a real broker", () => {
     expect(await committed(admin, groupId, topic)).toEqual(await endOffsets(admin, topic));
   }, 150_000);
 
+  it("with fetchAhead, runs records produced one by one side by side, one key at a time in order, and commits them all", async () => {
+    const topic = await topics.create("kit-fetch-ahead", 1);
+    const groupId = unique("kit-fetch-ahead");
+    const all = jobs(7, 6); // keys k0…k5, then k0 again
+    const started: Job[] = [];
+    const finished: Job[] = [];
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const held: Endpoint<Job, void> = async (_ctx, job) => {
+      started.push(job);
+      await gate;
+      finished.push(job);
+    };
+    const sub = await subscriber(kafka, topic, held, decodeJSONMessage<Job>(), encodeJSONMessage, { groupId, fromBeginning: true, consumer, keyConcurrency: 6, fetchAhead: true });
+    try {
+      for (const job of all.slice(0, 6)) {
+        await produceAll(producer, topic, [{ key: job.key, value: JSON.stringify(job) }]); // a batch of its own: the one before it still runs
+        await waitFor(() => started.length === job.id + 1, 15_000, () => `${started.length} running, waiting for record ${job.id}`);
+      }
+      const again = all[6];
+      if (again === undefined) throw new Error("no seventh job");
+      await produceAll(producer, topic, [{ key: again.key, value: JSON.stringify(again) }]);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(started.map((job) => job.id)).toEqual([0, 1, 2, 3, 4, 5]); // k0's second record waits for its first
+      open();
+      await waitFor(() => finished.length === all.length, 15_000, () => `finished ${finished.length}`);
+    } finally {
+      open();
+      await sub.close();
+    }
+    const k0 = finished.filter((job) => job.key === "k0").map((job) => job.seq);
+    expect(k0).toEqual([0, 1]);
+    expect(new Set(finished.map((job) => job.id)).size).toBe(all.length); // none lost, none twice
+    expect(await committed(admin, groupId, topic)).toEqual(await endOffsets(admin, topic));
+  }, 90_000);
+
+  it("with fetchAhead, loses nothing when a second member joins mid-stream, and commits everything (duplicates counted)", async () => {
+    const topic = await topics.create("kit-fetch-ahead-rebalance", 4);
+    const groupId = unique("kit-fetch-ahead-rebalance");
+    const all = jobs(2_000, 32);
+    const seen = new Map<number, number>();
+    const member: Endpoint<Job, void> = async (_ctx, job) => {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      seen.set(job.id, (seen.get(job.id) ?? 0) + 1);
+    };
+    const options = { groupId, fromBeginning: true, consumer, keyConcurrency: 4, fetchAhead: true };
+    const a = await subscriber(kafka, topic, member, decodeJSONMessage<Job>(), encodeJSONMessage, options);
+    const producing = (async () => {
+      for (let i = 0; i < all.length; i += 100) {
+        await produceAll(producer, topic, records(all.slice(i, i + 100)));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    await waitFor(() => seen.size >= 300, 60_000, () => `handled ${seen.size} before the second member`);
+    const b = await subscriber(kafka, topic, member, decodeJSONMessage<Job>(), encodeJSONMessage, options);
+    await producing;
+    await waitFor(() => seen.size === all.length, 90_000, () => `handled ${seen.size} of ${all.length}`);
+    await Promise.all([a.close(), b.close()]);
+    const lost = all.filter((job) => !seen.has(job.id)).length;
+    const duplicated = [...seen.values()].filter((n) => n > 1).length;
+    process.stdout.write(`[kafka fetchAhead rebalance] sent ${all.length}, handled ${seen.size}, lost ${lost}, duplicated ${duplicated}\n`);
+    expect(lost).toBe(0);
+    expect(await committed(admin, groupId, topic)).toEqual(await endOffsets(admin, topic));
+  }, 150_000);
+
   it("counts a record's time in the topic against its kit-timeout: an expired one is dead-lettered deadline_exceeded", async () => {
     const topic = await topics.create("kit-queue-time");
     const ran = new Map<string, number | undefined>(); // id → the time the endpoint had left

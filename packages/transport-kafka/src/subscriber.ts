@@ -37,6 +37,20 @@ export interface KafkaSubscriberOptions extends SubscriberOptions {
    * `concurrency`.
    */
   readonly keyConcurrency?: number;
+  /**
+   * Whether a partition's next batch is fetched while its records still run (default `false`).
+   * kafkajs fetches a partition's next batch only once the subscriber returns the last one, and
+   * by default the subscriber returns a batch once its records all finished: a rebalance then
+   * waits for what runs, which is committed before the partition moves (no duplicates). With
+   * `true`, it returns a batch once its records were all handed out, so with `keyConcurrency`
+   * above 1 records that come one by one run side by side (up to `keyConcurrency` per
+   * partition), still one key at a time, in offset order, and committed only past the records
+   * that all finished. The price: a rebalance kafkajs notices between batches does not wait for
+   * the records that run; what finished is committed at once, and a record still running when its
+   * partition moves may run again on the new owner (at least once). A partition that stays holds
+   * its records through the rebalance.
+   */
+  readonly fetchAhead?: boolean;
   /** Where a new group starts: at the oldest record (`true`) or at new records only (default `false`). */
   readonly fromBeginning?: boolean;
   /**
@@ -79,7 +93,7 @@ export type KafkaSubscriber = Subscriber;
  * - **Ordered per partition**: a partition's records run one after another (so records of one
  *   key never overtake each other), partitions run side by side up to `concurrency`. With
  *   `keyConcurrency` above 1, records of different keys in one partition run side by side too,
- *   each key's still in order.
+ *   each key's still in order; with `fetchAhead` also records of different batches.
  * - **Commit after success**: a partition's offset is committed only past records that all
  *   finished (handled or dead-lettered); a consumer that dies leaves the rest to another member.
  * - **Retries in place**: a retryable error (`unavailable`, `deadline_exceeded`,
@@ -89,7 +103,8 @@ export type KafkaSubscriber = Subscriber;
  *   and headers plus `kit-error-code`, `kit-error-message`, `kit-attempts`, `kit-topic`,
  *   `kit-partition` and `kit-offset`; then the partition moves on.
  * - **Rebalance and close**: nothing new starts, what runs finishes, its offsets are committed,
- *   then the partition is given up.
+ *   then the partition is given up (with `fetchAhead`, a rebalance noticed between batches does
+ *   not wait: see {@link KafkaSubscriberOptions.fetchAhead}).
  * - **Replies**: a record with `kit-reply-topic` (see {@link requester}) inside
  *   `replyNamespace` is answered there with its `kit-correlation-id`; one outside is
  *   dead-lettered as `permission_denied`.
@@ -138,7 +153,8 @@ export async function subscriber<Req, Res>(
     return ownProducer;
   };
   const replyAllowed = (to: string): boolean => replyNamespace.some((prefix) => to.startsWith(prefix));
-  const driver = new KafkaDriver({ producer, deadLetterTopic, commitInterval: 1_000, keyConcurrency, revokeTimeout, replyAllowed, observe, background: background() });
+  const fetchAhead = options.fetchAhead ?? false;
+  const driver = new KafkaDriver({ producer, deadLetterTopic, commitInterval: 1_000, keyConcurrency, revokeTimeout, fetchAhead, replyAllowed, observe, background: background() });
   const consumer: Consumer = kafka.consumer({ maxWaitTimeInMs: 500, sessionTimeout: 10_000, heartbeatInterval: 3_000, ...options.consumer, groupId });
   await joinGroup(consumer, driver, { topic, fromBeginning, concurrency, observe });
   const running = runSubscriber(driver, endpoint, refuseForeignReplies(decode), encode, options);
@@ -149,6 +165,7 @@ export async function subscriber<Req, Res>(
       driver.close(); // nothing new is handed out; each batch commits what finished once nothing runs
       try {
         await running.close(); // what runs finishes and is settled (or released at closeTimeout)
+        await driver.flush(); // what finished is committed before the consumer leaves the group
       } finally {
         await consumer.disconnect(); // waits for the batches to commit and return, then leaves the group
         if (ownProducer !== undefined) await (await ownProducer).disconnect();
@@ -174,9 +191,12 @@ async function joinGroup(consumer: Consumer, driver: KafkaDriver, join: Join): P
   const { topic, fromBeginning, concurrency, observe } = join;
   const joined = new Promise<void>((resolve, reject) => {
     let member = false;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      driver.joined();
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      driver.joined(event.payload.memberAssignment);
       member = true;
+    });
+    consumer.on(consumer.events.REBALANCING, () => {
+      driver.rebalanceStarted();
     });
     // the first fetch after joining has fixed where each partition starts: a record produced from now on is read
     consumer.on(consumer.events.FETCH, () => {

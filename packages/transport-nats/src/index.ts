@@ -10,6 +10,13 @@
  *
  * @packageDocumentation
  */
-export { publisher, type PublisherOptions } from "./publisher.ts";
+import type { NatsPublisherOptions } from "./publisher.ts";
+export { publisher, type NatsPublisherOptions } from "./publisher.ts";
+/**
+ * The old name of {@link NatsPublisherOptions}, kept so code written against it still compiles.
+ *
+ * @deprecated Use {@link NatsPublisherOptions}, named like every Kit transport's options (`<Transport><Role>Options`).
+ */
+export type PublisherOptions = NatsPublisherOptions;
 export type { PublisherOutcome } from "@kit/transport";
 export { subscriber, type NatsSubscriberOptions } from "./subscriber.ts";

@@ -2,13 +2,20 @@ import { untilAborted, type Context, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "@kit/transport";
 import type { ReplyTarget } from "@kit/transport/driver";
 import type { NatsConnection } from "@nats-io/nats-core";
-import type { PublisherOptions } from "./publisher.ts";
+import type { NatsPublisherOptions } from "./publisher.ts";
 import { call } from "./internal/call.ts";
 import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
 import { replyToHeader } from "./internal/jetstream-driver.ts";
 import { repliesOf } from "./internal/replies.ts";
 import { unreachable } from "./internal/reachable.ts";
 import { publishToStream } from "./internal/stream-publish.ts";
+
+/**
+ * Options for {@link jetstreamPublisher}: the same as a core NATS publisher's (`NatsPublisherOptions`
+ * from `@kit/transport-nats`), the hooks and `timeout`, the wait for a call whose context has no
+ * deadline (its PubAck, and its reply).
+ */
+export type JetStreamPublisherOptions = NatsPublisherOptions;
 
 /**
  * Publishes requests to a subject a JetStream stream captures, and resolves once the stream
@@ -35,7 +42,7 @@ export function jetstreamPublisher<Req>(
   subject: string,
   encode: EncodeMessage<Req>,
   decode: undefined,
-  options?: PublisherOptions,
+  options?: JetStreamPublisherOptions,
 ): Endpoint<Req, void>;
 /**
  * Calls an endpoint served by {@link jetstreamSubscriber} by request and reply through a
@@ -57,7 +64,7 @@ export function jetstreamPublisher<Req, Res>(
   subject: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res>,
-  options?: PublisherOptions,
+  options?: JetStreamPublisherOptions,
 ): Endpoint<Req, Res>;
 // eslint-disable-next-line max-params -- as above
 export function jetstreamPublisher<Req, Res>(
@@ -65,7 +72,7 @@ export function jetstreamPublisher<Req, Res>(
   subject: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res> | undefined,
-  options: PublisherOptions = {},
+  options: JetStreamPublisherOptions = {},
 ): Endpoint<Req, Res | undefined> {
   const send = async (ctx: Context, message: OutgoingMessage, budget: number, target: ReplyTarget): Promise<Message | undefined> => {
     const away = unreachable(nc, subject);

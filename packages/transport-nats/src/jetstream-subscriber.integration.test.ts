@@ -253,6 +253,40 @@ describe("JetStream subscriber and publisher", () => {
     expect(await consumerState()).toEqual({ pending: 0, ackPending: 0, redelivered: 0, acked: 1, delivered: 1 });
   });
 
+  it("waits ackTimeout for a dead letter's PubAck (timeout, its old name, still works), then leaves the message to be delivered again", async () => {
+    const silent = `${subject}.silent`; // a core subscriber that never answers: no PubAck comes
+    const listener = nc.subscribe(silent);
+    cleanup.push(() => {
+      listener.unsubscribe();
+      return Promise.resolve();
+    });
+    const reports = new Map<string, { at: number; err: KitError }[]>();
+    const options = (name: string) => ({
+      deadLetter: silent,
+      errorHandler: {
+        handle: (_ctx: Context, err: KitError) => {
+          if (err.message.includes(silent)) reports.set(name, [...(reports.get(name) ?? []), { at: Date.now(), err }]); // the dead letter's, not the decode error's
+        },
+      },
+    });
+    const subs = [
+      jetstreamSubscriber(nc, await durable("acks"), () => Promise.resolve(), decodeJSONMessage<Job>(), encodeJSONMessage, { ...options("ackTimeout"), ackTimeout: 300 }),
+      // the old name must keep working
+      jetstreamSubscriber(nc, await durable("old"), () => Promise.resolve(), decodeJSONMessage<Job>(), encodeJSONMessage, { ...options("timeout"), timeout: 300 }),
+    ];
+    for (const sub of subs) cleanup.push(() => sub.close());
+    const sent = Date.now();
+    await jetstream(nc).publish(subject, "not json");
+    await waitFor("a failed dead letter on each", () => reports.size === 2, 10_000);
+    const first = (name: string): { bound: boolean; soon: boolean } => {
+      const report = reports.get(name)?.[0];
+      return { bound: (report?.err.message ?? "").includes("300 ms"), soon: (report?.at ?? Infinity) - sent < 2_500 }; // not the 5 000 ms default
+    };
+    expect({ ackTimeout: first("ackTimeout"), timeout: first("timeout") }).toEqual({ ackTimeout: { bound: true, soon: true }, timeout: { bound: true, soon: true } });
+    await sleep(200);
+    expect((await consumerState("acks")).ackPending + (await consumerState("acks")).pending).toBeGreaterThan(0); // not terminated
+  });
+
   it("without a dead letter subject, terminates a poison message and reports it as data_loss", async () => {
     const consumer = await durable();
     const reported: KitError[] = [];

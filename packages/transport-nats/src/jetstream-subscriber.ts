@@ -21,7 +21,19 @@ export interface JetStreamSubscriberOptions extends SubscriberOptions {
   readonly deadLetter?: string;
   /** How long one pull waits for messages before it is renewed, in milliseconds (default 5 000). */
   readonly expires?: number;
-  /** How long an ack confirmation or a dead letter's PubAck may take, in milliseconds (default 5 000). */
+  /**
+   * How long an ack's confirmation or a dead letter's PubAck may take, in milliseconds (default
+   * 5 000). An ack not confirmed in time is an error (the message may be delivered again); a dead
+   * letter not stored in time leaves the message to be delivered again, not terminated.
+   */
+  readonly ackTimeout?: number;
+  /**
+   * The old name of {@link JetStreamSubscriberOptions.ackTimeout}, still read when `ackTimeout`
+   * is not given.
+   *
+   * @deprecated Use `ackTimeout`: `timeout` means a requester's wait for its reply in every other
+   *   Kit option (see "One meaning per option name" in `@kit/transport`'s README).
+   */
   readonly timeout?: number;
 }
 
@@ -74,10 +86,11 @@ export function jetstreamSubscriber<Req, Res>(
   encode: EncodeMessage<Res>,
   options: JetStreamSubscriberOptions = {},
 ): Subscriber {
-  const { deadLetter, expires = 5_000, timeout = 5_000, ...runtimeOptions } = options;
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the old name of ackTimeout still works
+  const { deadLetter, expires = 5_000, ackTimeout, timeout, ...runtimeOptions } = options;
   const report = reporter(observeErrors(options.errorHandler));
   const puller = new Puller(consumer, expires);
-  const driver = jetstreamDriver(nc, consumer, puller, { deadLetter, report, timeout });
+  const driver = jetstreamDriver(nc, consumer, puller, { deadLetter, report, ackTimeout: ackTimeout ?? timeout ?? 5_000 });
   const guarded = guardClosed(nc, "JetStream consumer", driver, report);
   const running = runSubscriber(guarded.driver, endpoint, decode, encode, runtimeOptions);
   let closing: Promise<void> | undefined;

@@ -6,5 +6,5 @@
  *
  * @packageDocumentation
  */
-export { jetstreamPublisher } from "./jetstream-publisher.ts";
+export { jetstreamPublisher, type JetStreamPublisherOptions } from "./jetstream-publisher.ts";
 export { jetstreamSubscriber, type JetStreamSubscriberOptions } from "./jetstream-subscriber.ts";

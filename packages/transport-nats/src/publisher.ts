@@ -11,7 +11,7 @@ import { request } from "./internal/replies.ts";
  * Options for {@link publisher} and `jetstreamPublisher` (`@kit/transport-nats/jetstream`): the Go kit hooks every Kit
  * message publisher has (`before`, `after`, `finalizer`) and the time budget of a call.
  */
-export interface PublisherOptions extends HookOptions {
+export interface NatsPublisherOptions extends HookOptions {
   /**
    * How long a call whose context has no deadline waits for its reply (or its PubAck), in
    * milliseconds (default 30 000, `defaultReplyTimeout`): the same meaning in every Kit
@@ -38,7 +38,7 @@ export function publisher<Req>(
   subject: string,
   encode: EncodeMessage<Req>,
   decode: undefined,
-  options?: PublisherOptions,
+  options?: NatsPublisherOptions,
 ): Endpoint<Req, void>;
 /**
  * Calls an endpoint served on a core NATS subject ({@link subscriber}, or any NATS responder)
@@ -71,7 +71,7 @@ export function publisher<Req, Res>(
   subject: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res>,
-  options?: PublisherOptions,
+  options?: NatsPublisherOptions,
 ): Endpoint<Req, Res>;
 // eslint-disable-next-line max-params -- as above
 export function publisher<Req, Res>(
@@ -79,7 +79,7 @@ export function publisher<Req, Res>(
   subject: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res> | undefined,
-  options: PublisherOptions = {},
+  options: NatsPublisherOptions = {},
 ): Endpoint<Req, Res | undefined> {
   const send = (ctx: Context, message: OutgoingMessage, _budget: number, target: ReplyTarget): Promise<Message | undefined> => {
     const away = unreachable(nc, subject);

@@ -23,7 +23,7 @@ export interface ServiceEndpointTarget {
 }
 
 /** Options for {@link serviceEndpoint}: the runtime's options plus the dead letter. */
-export interface ServiceEndpointOptions extends SubscriberOptions {
+export interface NatsServiceEndpointOptions extends SubscriberOptions {
   /** Where a message that failed for good is published, as for `subscriber` (`@kit/transport-nats`). */
   readonly deadLetter?: string;
 }
@@ -70,7 +70,7 @@ export function serviceEndpoint<Req, Res>(
   endpoint: Endpoint<Req, Res>,
   decode: DecodeMessage<Req>,
   encode: EncodeMessage<Res>,
-  options: ServiceEndpointOptions = {},
+  options: NatsServiceEndpointOptions = {},
 ): Subscriber {
   const { deadLetter, ...runtimeOptions } = options;
   const { service, name, subject, metadata, queue } = target;

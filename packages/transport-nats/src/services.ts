@@ -5,4 +5,11 @@
  *
  * @packageDocumentation
  */
-export { serviceEndpoint, type ServiceEndpointOptions, type ServiceEndpointTarget } from "./service-endpoint.ts";
+import type { NatsServiceEndpointOptions } from "./service-endpoint.ts";
+export { serviceEndpoint, type NatsServiceEndpointOptions, type ServiceEndpointTarget } from "./service-endpoint.ts";
+/**
+ * The old name of {@link NatsServiceEndpointOptions}, kept so code written against it still compiles.
+ *
+ * @deprecated Use {@link NatsServiceEndpointOptions}, named like every Kit transport's options (`<Transport><Role>Options`).
+ */
+export type ServiceEndpointOptions = NatsServiceEndpointOptions;

@@ -1,10 +1,11 @@
 import { background, type KitError } from "@kit/endpoint";
 import type { Batch, EachBatchPayload, KafkaMessage, Producer } from "kafkajs";
 import { describe, expect, it, vi } from "vitest";
+import type { Delivery } from "./delivery.ts";
 import { KafkaDriver } from "./driver.ts";
 
-function batch(partition: number, offsets: readonly string[]): Batch {
-  const messages: KafkaMessage[] = offsets.map((offset) => ({ offset, key: Buffer.from(`k${partition}`), value: Buffer.from(`v${offset}`), timestamp: "0", attributes: 0, headers: { "Kit-Reply-Topic": "replies" } }));
+function batch(partition: number, offsets: readonly string[], keyOf: (offset: string) => string = () => `k${partition}`): Batch {
+  const messages: KafkaMessage[] = offsets.map((offset) => ({ offset, key: Buffer.from(keyOf(offset)), value: Buffer.from(`v${offset}`), timestamp: "0", attributes: 0, headers: { "Kit-Reply-Topic": "replies" } }));
   return { topic: "t", partition, messages } as unknown as Batch;
 }
 
@@ -22,11 +23,12 @@ function payload(b: Batch) {
     },
     isRunning: () => true,
     isStale: () => false,
+    pause: () => () => undefined,
   } as unknown as EachBatchPayload;
   return { value, resolved, commits, heartbeat };
 }
 
-function driver(errors: KitError[] = []): KafkaDriver {
+function driver(errors: KitError[] = [], more: { keyConcurrency?: number; fetchAhead?: boolean } = {}): KafkaDriver {
   return new KafkaDriver({
     producer: () => Promise.reject<Producer>(new Error("no producer in this test")),
     deadLetterTopic: "t.dead-letter",
@@ -36,8 +38,12 @@ function driver(errors: KitError[] = []): KafkaDriver {
     replyAllowed: () => true,
     observe: (_ctx, err) => void errors.push(err),
     background: background(),
+    ...more,
   });
 }
+
+/** A key of its own for every record. */
+const ownKey = (offset: string): string => `key-${offset}`;
 
 describe("KafkaDriver", () => {
   it("hands out the head of every partition, the next of a partition only after the last finished, and commits past them", async () => {
@@ -148,5 +154,111 @@ describe("KafkaDriver", () => {
     expect(n?.offset).toBe("1");
     if (n !== undefined) d.ack(n);
     await rerun;
+  });
+
+  it("without fetchAhead, holds a batch until its records all finished, so kafkajs fetches no more meanwhile", async () => {
+    const d = driver([], { keyConcurrency: 4 });
+    const p = payload(batch(0, ["0"], ownKey));
+    const run = d.eachBatch(p.value);
+    const [m] = await d.receive(10, new AbortController().signal);
+    let returned = false;
+    void run.then(() => (returned = true));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(returned).toBe(false);
+    if (m !== undefined) d.ack(m);
+    await run;
+    expect(p.commits).toEqual(["1"]);
+  });
+
+  it("with fetchAhead, returns a batch once its records are handed out, runs the next batch's beside them, and commits past what all finished", async () => {
+    const d = driver([], { keyConcurrency: 4, fetchAhead: true });
+    const signal = new AbortController().signal;
+    const held: Delivery[] = [];
+    for (const offset of ["0", "1", "2"]) {
+      const p = payload(batch(0, [offset], ownKey));
+      const run = d.eachBatch(p.value);
+      held.push(...(await d.receive(10, signal)));
+      await run; // returned while its record runs: kafkajs may fetch the next
+      expect(p.resolved).toEqual([offset]);
+    }
+    expect(held.map((m) => m.offset)).toEqual(["0", "1", "2"]); // three in flight, one batch each
+    const last = payload(batch(0, ["3"], ownKey));
+    const full = d.eachBatch(last.value);
+    const [fourth] = await d.receive(10, signal);
+    await full;
+    const [m0, m1, m2] = held;
+    if (m0 === undefined || m1 === undefined || m2 === undefined || fourth === undefined) throw new Error("no record");
+    d.ack(m1);
+    d.ack(m2);
+    await d.flush();
+    expect(last.commits).toEqual([]); // 0 still runs: nothing may be committed
+    d.ack(m0);
+    d.ack(fourth);
+    await d.flush();
+    expect(last.commits).toEqual(["4"]); // through the latest batch's payload
+  });
+
+  it("with fetchAhead, keeps one key's records in order across batches", async () => {
+    const d = driver([], { keyConcurrency: 4, fetchAhead: true });
+    const signal = new AbortController().signal;
+    const first = payload(batch(0, ["0"]));
+    const run = d.eachBatch(first.value);
+    const [a] = await d.receive(10, signal);
+    await run;
+    const second = payload(batch(0, ["1"])); // the same key
+    const blocked = d.eachBatch(second.value);
+    let returned = false;
+    void blocked.then(() => (returned = true));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(returned).toBe(false); // its record waits for the key's first, so the batch holds
+    const next = d.receive(10, signal);
+    if (a !== undefined) d.ack(a);
+    const [b] = await next;
+    expect(b?.offset).toBe("1");
+    await blocked;
+    if (b !== undefined) d.ack(b);
+    await d.flush();
+    expect(second.commits.at(-1)).toBe("2");
+  });
+
+  it("with fetchAhead, gives up a partition that moved at a rebalance: its running record finishes uncommitted, and the partition's next records wait for it", async () => {
+    const d = driver([], { keyConcurrency: 4, fetchAhead: true });
+    const signal = new AbortController().signal;
+    const before = payload(batch(0, ["0"], ownKey));
+    const run = d.eachBatch(before.value);
+    const [old] = await d.receive(10, signal);
+    await run;
+    d.rebalanceStarted();
+    d.joined({ t: [1] }); // partition 0 went to another member
+    d.joined({ t: [0, 1] }); // and came back
+    const after = payload(batch(0, ["0", "1"], ownKey));
+    const rerun = d.eachBatch(after.value);
+    const waiting = d.receive(10, signal);
+    let got: readonly Delivery[] | undefined;
+    void waiting.then((r) => (got = r));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(got).toBeUndefined(); // record 0 of the old generation still runs
+    if (old !== undefined) d.ack(old);
+    expect((await waiting).map((m) => m.offset)).toEqual(["0", "1"]); // handed out again: its commit was not made
+    expect(before.commits).toEqual([]);
+    await rerun;
+  });
+
+  it("holds a record fetched again after a rebalance once, when its partition stayed", async () => {
+    const d = driver([], { keyConcurrency: 4, fetchAhead: true });
+    const signal = new AbortController().signal;
+    const run = d.eachBatch(payload(batch(0, ["0", "1"], ownKey)).value);
+    const first = await d.receive(10, signal);
+    await run;
+    d.rebalanceStarted();
+    d.joined({ t: [0] });
+    const again = payload(batch(0, ["0", "1", "2"], ownKey));
+    const rerun = d.eachBatch(again.value);
+    const [third] = await d.receive(10, signal);
+    expect(third?.offset).toBe("2");
+    await rerun;
+    for (const m of [...first, third]) if (m !== undefined) d.ack(m);
+    await d.flush();
+    expect(again.commits).toEqual(["3"]);
   });
 });

@@ -16,6 +16,11 @@ export interface DriverOptions {
   readonly keyConcurrency: number;
   /** How long a partition being given up waits for its running record, in milliseconds. */
   readonly revokeTimeout: number;
+  /**
+   * Whether a partition's batch returns to kafkajs once its records are all handed out, so the
+   * next batch is fetched while they run (`fetchAhead`); otherwise once they all finished.
+   */
+  readonly fetchAhead?: boolean;
   /** Whether a record's `kit-reply-topic` may be answered (the subscriber's `replyNamespace`). */
   readonly replyAllowed: (topic: string) => boolean;
   readonly observe: (ctx: Context, err: KitError) => void;
@@ -54,16 +59,33 @@ function isRebalancing(err: unknown): boolean {
   return typeof err === "object" && err !== null && rebalancing.has(String((err as { type?: unknown }).type));
 }
 
+/** The key of a partition in the driver's maps. */
+function partitionKey(topic: string, partition: number): string {
+  return `${topic}|${String(partition)}`;
+}
+
+/** A partition's way of committing: the latest batch's `commitOffsetsIfNecessary`, one commit at a time. */
+interface Committer {
+  commit: EachBatchPayload["commitOffsetsIfNecessary"];
+  committed: string | undefined;
+  running: Promise<void>;
+}
+
 /**
  * The Kafka side of the subscriber: kafkajs's `eachBatch` puts each partition's batch here;
- * the runtime's `receive` takes the next record of every partition that has none running, so
- * records of one partition run one after another while partitions run side by side; each
- * batch commits only the offset after the records that all finished.
+ * the runtime's `receive` takes the next record of every partition that has one free, so records
+ * of one partition run in order (per key with `keyConcurrency`) while partitions run side by
+ * side; each partition commits only the offset after the records that all finished. A batch
+ * returns to kafkajs once its records all finished, or with `fetchAhead` once they were all
+ * handed out, so kafkajs fetches the next while they run.
  */
 export class KafkaDriver implements MessageDriver<Delivery> {
   readonly retry = "in-place" as const;
-  /** The batches being worked through, one per partition at most (kafkajs runs one batch of a partition at a time). */
-  private readonly partitions: PartitionWork[] = [];
+  /** The records each partition holds, by {@link partitionKey}, kept from batch to batch. */
+  private readonly works = new Map<string, PartitionWork>();
+  /** Partitions that moved to another member at a rebalance while records of theirs still ran. */
+  private readonly retired = new Map<string, PartitionWork>();
+  private readonly committers = new Map<PartitionWork, Committer>();
   /**
    * The partitions that may have a record to hand out, in the order they get their turn: one
    * joins at the end when its batch arrives or one of its records settles, and leaves when it
@@ -76,7 +98,11 @@ export class KafkaDriver implements MessageDriver<Delivery> {
   /** The runtime's stop signal, listened to once rather than on every `receive`. */
   private signal: AbortSignal | undefined;
   private closing = false;
+  /** The error a batch rethrows so that kafkajs joins the group again (a rebalance a batch's heartbeat found). */
   private rebalance: unknown = undefined;
+  /** Whether the group is rebalancing: nothing new is handed out until it has been joined again. */
+  private rebalancing = false;
+  private timer: NodeJS.Timeout | undefined;
   private readonly options: DriverOptions;
 
   constructor(options: DriverOptions) {
@@ -166,105 +192,180 @@ export class KafkaDriver implements MessageDriver<Delivery> {
   /** Stops handing out records; the batches finish what runs, commit and return. */
   close(): void {
     this.closing = true;
-    for (const work of this.partitions) {
+    for (const work of this.works.values()) {
       work.stopped = true;
       work.changed();
     }
   }
 
-  /** The group was joined again: a rebalance is over. */
-  joined(): void {
-    this.rebalance = undefined;
+  /**
+   * Commits what finished on every partition held, then stops the commit timer: `close()` calls
+   * it once the runtime settled what ran, before the consumer leaves the group.
+   */
+  async flush(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.commitAll();
   }
 
-  /** kafkajs's `eachBatch`: runs one partition's batch through the runtime and commits as it goes. */
+  /** kafkajs noticed a rebalance itself (between batches): nothing new starts; what finished is committed now. */
+  rebalanceStarted(): void {
+    this.rebalancing = true;
+    void this.commitAll();
+  }
+
+  /**
+   * The group was joined again: a rebalance is over. A partition no longer assigned is given
+   * up: it hands out nothing more, and what still runs of it finishes uncommitted (its new owner
+   * starts at the last commit); one assigned again to a partition with records still running here
+   * waits for them, so a key's records never run side by side.
+   */
+  joined(assignment?: Readonly<Record<string, readonly number[]>>): void {
+    this.rebalance = undefined;
+    this.rebalancing = false;
+    if (assignment !== undefined) {
+      for (const [key, work] of this.works) {
+        if (assignment[work.topic]?.includes(work.partition) === true) continue;
+        work.stopped = true;
+        this.works.delete(key);
+        this.committers.delete(work);
+        this.runnable.delete(work);
+        if (work.running > 0) this.retired.set(key, work);
+      }
+    }
+    for (const work of this.works.values()) this.changed(work);
+  }
+
+  /** kafkajs's `eachBatch`: holds one partition's batch for the runtime, and returns when it may fetch the next. */
   readonly eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch } = payload;
     this.throwIfRebalancing();
-    if (this.closing || batch.messages.length === 0) return;
-    const { keyConcurrency, replyAllowed } = this.options;
-    const work = new PartitionWork(batch.topic, batch.partition, batch.messages, { keyConcurrency, replyAllowed });
-    this.partitions.push(work);
+    if (this.closing) {
+      payload.pause(); // nothing more is fetched for it until the consumer leaves
+      return;
+    }
+    const last = batch.messages.at(-1);
+    if (last === undefined) return;
+    const work = this.workOf(batch.topic, batch.partition);
+    this.committerOf(work, payload);
+    work.append(batch.messages);
+    payload.resolveOffset(last.offset); // where kafkajs fetches next; what is committed is the finished prefix, below
+    this.startTimer();
     this.changed(work);
-    let committed: string | undefined;
-    let resolved: string | undefined;
-    let lastCommit = Date.now();
     let stoppedAt: number | undefined;
-    const commit = async (): Promise<void> => {
-      const offset = work.commitOffset();
-      if (offset === undefined || offset === committed) return;
-      try {
-        await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
-        committed = offset;
-      } catch (thrown) {
-        this.options.observe(this.options.background, fromKafkaError(thrown, `commit ${batch.topic}/${String(batch.partition)}`));
+    for (;;) {
+      if (this.options.fetchAhead === true ? work.queued === 0 : work.finished) break;
+      if (this.rebalance !== undefined || !payload.isRunning() || work.stopped) {
+        stoppedAt ??= Date.now();
+        if (this.idle(work)) break;
+        if (Date.now() - stoppedAt > this.options.revokeTimeout) {
+          this.options.observe(
+            this.options.background,
+            new KitError(Code.Aborted, `partition ${batch.topic}/${batch.partition} given up while a record still ran (revokeTimeout ${this.options.revokeTimeout} ms); it will be delivered again`),
+          );
+          break;
+        }
       }
-      lastCommit = Date.now();
-    };
-    try {
-      for (;;) {
-        const last = work.lastDoneOffset();
-        if (last !== undefined && last !== resolved) {
-          payload.resolveOffset(last);
-          resolved = last;
-        }
-        if (work.finished) break;
-        if (!work.stopped && (this.givingUp() || !payload.isRunning() || payload.isStale())) {
-          work.stopped = true;
-        }
-        if (work.stopped) {
-          stoppedAt ??= Date.now();
-          if (work.running === 0) break;
-          if (Date.now() - stoppedAt > this.options.revokeTimeout) {
-            this.options.observe(
-              this.options.background,
-              new KitError(Code.Aborted, `partition ${batch.topic}/${batch.partition} given up while a record still ran (revokeTimeout ${this.options.revokeTimeout} ms); it will be delivered again`),
-            );
-            break;
-          }
-        }
-        if (!this.isClosing()) {
-          try {
-            await payload.heartbeat();
-          } catch (thrown) {
-            if (isRebalancing(thrown)) this.startRebalance(thrown);
-            else this.options.observe(this.options.background, fromKafkaError(thrown, `heartbeat of ${batch.topic}/${String(batch.partition)}`));
-          }
-        }
-        if (Date.now() - lastCommit >= this.options.commitInterval) await commit();
-        await work.changes(500);
-      }
-    } finally {
-      this.partitions.splice(this.partitions.indexOf(work), 1);
-      this.runnable.delete(work);
+      if (!this.isClosing()) await this.heartbeat(payload);
+      await work.changes(this.rebalance === undefined ? 500 : 50);
     }
     // a finished batch commits before the next fetch; a partition given up commits before kafkajs lets it go
-    await commit();
+    await this.commit(work);
     this.throwIfRebalancing();
   };
 
+  /** Whether nothing runs that must finish before the batch may return: its partition's records, or every partition's at a rebalance. */
+  private idle(work: PartitionWork): boolean {
+    if (this.rebalance === undefined) return work.running === 0;
+    for (const held of this.works.values()) if (held.running > 0) return false;
+    return true;
+  }
+
+  private async heartbeat(payload: EachBatchPayload): Promise<void> {
+    try {
+      await payload.heartbeat();
+    } catch (thrown) {
+      if (isRebalancing(thrown)) this.startRebalance(thrown);
+      else this.options.observe(this.options.background, fromKafkaError(thrown, `heartbeat of ${payload.batch.topic}/${String(payload.batch.partition)}`));
+    }
+  }
+
+  /** The records held for a partition, made on its first batch. */
+  private workOf(topic: string, partition: number): PartitionWork {
+    const key = partitionKey(topic, partition);
+    let work = this.works.get(key);
+    if (work === undefined) {
+      const { keyConcurrency, replyAllowed } = this.options;
+      work = new PartitionWork(topic, partition, [], { keyConcurrency, replyAllowed });
+      this.works.set(key, work);
+    }
+    return work;
+  }
+
+  /** Commits through the latest batch of the partition (the group's current generation). */
+  private committerOf(work: PartitionWork, payload: EachBatchPayload): void {
+    const commit: Committer["commit"] = (offsets) => payload.commitOffsetsIfNecessary(offsets);
+    const found = this.committers.get(work);
+    if (found === undefined) this.committers.set(work, { commit, committed: undefined, running: settledAtOnce });
+    else found.commit = commit;
+  }
+
+  /** Commits every held partition's finished prefix that moved on. */
+  private async commitAll(): Promise<void> {
+    await Promise.all([...this.works.values()].map((work) => this.commit(work)));
+  }
+
+  /** Commits a partition's finished prefix if it moved on, after the partition's commit before it. */
+  private commit(work: PartitionWork): Promise<void> {
+    const committer = this.committers.get(work);
+    if (committer === undefined) return settledAtOnce;
+    const run = committer.running.then(() => this.commitOne(work, committer));
+    committer.running = run;
+    return run;
+  }
+
+  private async commitOne(work: PartitionWork, committer: Committer): Promise<void> {
+    const offset = work.commitOffset();
+    if (offset === undefined || offset === committer.committed) return;
+    try {
+      await committer.commit({ topics: [{ topic: work.topic, partitions: [{ partition: work.partition, offset }] }] });
+      committer.committed = offset;
+    } catch (thrown) {
+      this.options.observe(this.options.background, fromKafkaError(thrown, `commit ${work.topic}/${String(work.partition)}`));
+    }
+  }
+
+  /** Commits on a timer what finished while no batch of the partition was running (with `fetchAhead`), and what long batches finished. */
+  private startTimer(): void {
+    if (this.timer !== undefined || this.closing) return;
+    this.timer = setInterval(() => void this.commitAll(), this.options.commitInterval);
+    this.timer.unref();
+  }
+
+  /** Whether `close()` was called (a method, read afresh after every await). */
+  private isClosing(): boolean {
+    return this.closing;
+  }
 
   /** A rebalance began: the batch rethrows its error, so kafkajs joins the group again. */
   private throwIfRebalancing(): void {
     if (this.rebalance !== undefined) throw this.rebalance as Error;
   }
 
-  private isClosing(): boolean {
-    return this.closing;
-  }
-
-  /** Whether every partition is being given up (close or rebalance). */
-  private givingUp(): boolean {
-    return this.closing || this.rebalance !== undefined;
-  }
-
   private startRebalance(err: unknown): void {
     if (this.rebalance !== undefined) return;
     this.rebalance = err;
-    for (const work of this.partitions) {
-      work.stopped = true;
-      work.changed();
-    }
+    this.rebalancing = true;
+    for (const work of this.works.values()) work.changed();
+  }
+
+  /** A record of a partition given up at a rebalance settled: once none runs, the partition's new records may start. */
+  private retiredSettled(work: PartitionWork): void {
+    const key = partitionKey(work.topic, work.partition);
+    if (work.running > 0 || this.retired.get(key) !== work) return;
+    this.retired.delete(key);
+    const next = this.works.get(key);
+    if (next !== undefined) this.changed(next);
   }
 
   /** Resolves a waiting `receive` with nothing once the runtime stops. */
@@ -287,7 +388,10 @@ export class KafkaDriver implements MessageDriver<Delivery> {
    * the runtime starts several records per `receive` rather than one.
    */
   private changed(work: PartitionWork): void {
-    if (work.stopped) return; // it hands out nothing more, and its batch may be over
+    if (work.stopped) {
+      this.retiredSettled(work);
+      return; // it hands out nothing more, and its batch may be over
+    }
     this.runnable.add(work);
     if (this.pending === undefined || this.handing) return;
     this.handing = true;
@@ -310,10 +414,12 @@ export class KafkaDriver implements MessageDriver<Delivery> {
    * may hand out more goes to the back.
    */
   private take(max: number): readonly Delivery[] {
+    if (this.rebalancing) return none;
     let out: Delivery[] | undefined;
     for (const work of this.runnable) {
       if ((out?.length ?? 0) >= max) break;
       this.runnable.delete(work);
+      if (this.retired.has(partitionKey(work.topic, work.partition))) continue; // its records from before the rebalance still run
       const entry = work.take();
       if (entry === undefined) continue; // nothing free until one of its records settles
       (out ??= []).push(entry);

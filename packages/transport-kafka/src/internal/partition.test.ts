@@ -79,4 +79,22 @@ describe("PartitionWork", () => {
     work.finish(n3);
     expect(work.take()?.message.offset).toBe("4");
   });
+
+  it("appends the next batch after the finished prefix, leaving out records it holds already", () => {
+    const work = new PartitionWork("t", 0, records(["0", "1"]));
+    const first = work.take();
+    if (first === undefined) throw new Error("no record");
+    work.finish(first);
+    expect(work.append(records(["1", "2"]))).toBe(1); // 1 is held (queued) already
+    const second = work.take();
+    expect(second?.message.offset).toBe("1");
+    if (second === undefined) throw new Error("no record");
+    work.finish(second);
+    expect(work.commitOffset()).toBe("2");
+    expect(work.append(records(["3"]))).toBe(1); // drops 0 and 1, which finished
+    expect(work.take()?.message.offset).toBe("2");
+    work.finish(first); // a stale delivery from before the drop changes nothing
+    expect(work.commitOffset()).toBe("2");
+    expect(work.queued).toBe(1);
+  });
 });

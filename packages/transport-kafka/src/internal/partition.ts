@@ -4,19 +4,12 @@ import { Delivery } from "./delivery.ts";
 /** How far past the first unfinished record a partition looks for one whose key is free. */
 const lookAhead = 1_024;
 
-/** Where a record of the batch stands, one byte per record. */
+/** Where a record stands, one byte per record. */
 const queued = 0;
 const running = 1;
 const finished = 2;
 
-/**
- * The records of the batch a partition is working through, in offset order. At most
- * `keyConcurrency` run at once and never two of one key, each key's in offset order (with
- * `keyConcurrency` 1, the partition's order); `done` counts the finished prefix, whose last
- * offset is the one that may be committed. A record's {@link Delivery} is made when it is
- * handed out, so a batch of thousands costs one byte a record until then.
- */
-/** How a partition's batch is worked through. */
+/** How a partition's records are worked through. */
 export interface PartitionOptions {
   /** How many records run at once, never two of one key (default 1). */
   readonly keyConcurrency?: number;
@@ -26,34 +19,73 @@ export interface PartitionOptions {
 
 const anyTopic = (): boolean => true;
 
+/**
+ * The records of one partition this member holds, in offset order: those of the batch being
+ * worked through, and with `fetchAhead` of the batches fetched after it while its records ran. At
+ * most `keyConcurrency` run at once and never two of one key, each key's in offset order (with
+ * `keyConcurrency` 1, the partition's order); the finished prefix is what may be committed, and
+ * is dropped when more records come. A record's {@link Delivery} is made when it is handed out,
+ * so a batch of thousands costs one byte a record until then.
+ */
 export class PartitionWork {
   readonly topic: string;
   readonly partition: number;
-  readonly messages: readonly KafkaMessage[];
-  /** How many records from the start are done: the prefix that may be committed. */
-  done = 0;
+  /** The records held, from the first unfinished one on (the finished prefix is dropped on {@link PartitionWork.append}). */
+  private messages: KafkaMessage[] = [];
+  /** Each held record's state: queued, running or finished. */
+  private states: Uint8Array = new Uint8Array(0);
+  /** How many records were dropped before `messages[0]`: a Delivery's index counts from the first record ever held. */
+  private base = 0;
+  /** How many held records from the start are finished. */
+  private done = 0;
+  /** The offset of the last record of the finished prefix, `undefined` before one finished. */
+  private doneOffset: string | undefined;
+  /** The offset after the last record held: a record below it that is fetched again is not held twice. */
+  private end: bigint | undefined;
   running = 0;
-  /** Set when the partition is being given up (rebalance, close): nothing more is handed out. */
+  /** How many held records wait to be handed out. */
+  queued = 0;
+  /** Set when the partition is given up (close, or it moved at a rebalance): nothing more is handed out. */
   stopped = false;
   private wake: (() => void) | undefined;
   private dirty = false;
 
   private readonly keyConcurrency: number;
-  /** Each record's state: queued, running or finished. */
-  private readonly states: Uint8Array;
   /** How many times a record that was given back has been handed out, by its index. */
   private readonly handedOut = new Map<number, number>();
 
   /** Whether a record's `kit-reply-topic` may be answered (the subscriber's reply namespace). */
   readonly replyAllowed: (topic: string) => boolean;
 
-  constructor(topic: string, partition: number, messages: readonly KafkaMessage[], options: PartitionOptions = {}) {
+  constructor(topic: string, partition: number, messages: readonly KafkaMessage[] = [], options: PartitionOptions = {}) {
     this.topic = topic;
     this.partition = partition;
-    this.messages = messages;
     this.keyConcurrency = options.keyConcurrency ?? 1;
     this.replyAllowed = options.replyAllowed ?? anyTopic;
-    this.states = new Uint8Array(messages.length);
+    this.append(messages);
+  }
+
+  /**
+   * Holds the records of a batch, after those held already; a record at an offset held before
+   * (fetched again after a rebalance) is left out. Drops the finished prefix first.
+   * @returns how many records were new
+   */
+  append(messages: readonly KafkaMessage[]): number {
+    const fresh = this.end === undefined ? messages : messages.filter((m) => BigInt(m.offset) >= (this.end ?? 0n));
+    if (this.done > 0) {
+      this.messages = this.messages.slice(this.done);
+      this.states = this.states.slice(this.done);
+      this.base += this.done;
+      this.done = 0;
+    }
+    if (fresh.length === 0) return 0;
+    const states = new Uint8Array(this.messages.length + fresh.length);
+    states.set(this.states);
+    this.states = states;
+    this.messages.push(...fresh);
+    this.queued += fresh.length;
+    this.end = BigInt(fresh.at(-1)?.offset ?? "0") + 1n;
+    return fresh.length;
   }
 
   /**
@@ -61,7 +93,7 @@ export class PartitionWork {
    * earlier record unfinished. `undefined` when the partition is at its limit or none is free.
    */
   take(): Delivery | undefined {
-    if (this.stopped || this.running >= this.keyConcurrency) return undefined;
+    if (this.stopped || this.running >= this.keyConcurrency || this.queued === 0) return undefined;
     if (this.keyConcurrency === 1) return this.start(this.done);
     const busy = new Set<string | null>(); // keys with an earlier record unfinished
     const end = Math.min(this.messages.length, this.done + lookAhead);
@@ -78,38 +110,45 @@ export class PartitionWork {
 
   /** Whether {@link PartitionWork.take} might hand out another record now. */
   mayTake(): boolean {
-    return !this.stopped && this.running < this.keyConcurrency && this.done + this.running < this.messages.length;
+    return !this.stopped && this.running < this.keyConcurrency && this.queued > 0;
   }
 
-  private start(index: number): Delivery | undefined {
-    const message = this.messages[index];
-    if (message === undefined || this.states[index] !== queued) return undefined;
-    this.states[index] = running;
+  private start(position: number): Delivery | undefined {
+    const message = this.messages[position];
+    if (message === undefined || this.states[position] !== queued) return undefined;
+    this.states[position] = running;
     this.running += 1;
+    this.queued -= 1;
+    const index = this.base + position;
+    if (this.queued === 0) this.changed(); // with fetchAhead, its batch may return now
     return new Delivery(this, message, index, (this.handedOut.get(index) ?? 0) + 1);
   }
 
   /** Marks a running record finished (handled or dead-lettered) and moves the committable prefix on. */
   finish(delivery: Delivery): void {
-    if (this.states[delivery.index] !== running) return;
-    this.states[delivery.index] = finished;
+    const position = delivery.index - this.base;
+    if (this.states[position] !== running) return;
+    this.states[position] = finished;
     this.running -= 1;
     while (this.states[this.done] === finished) this.done += 1;
+    this.doneOffset = this.messages[this.done - 1]?.offset ?? this.doneOffset;
     this.settled();
   }
 
   /** Gives a running record back: it is handed out again (one attempt higher) unless the partition stopped. */
   giveBack(delivery: Delivery): void {
-    if (this.states[delivery.index] !== running) return;
-    this.states[delivery.index] = queued;
+    const position = delivery.index - this.base;
+    if (this.states[position] !== running) return;
+    this.states[position] = queued;
     this.handedOut.set(delivery.index, delivery.attempt);
     this.running -= 1;
+    this.queued += 1;
     this.settled();
   }
 
   /**
-   * Wakes the batch's loop only when it has something to do: the batch is finished, or the
-   * partition stopped and nothing runs. Commits and heartbeats otherwise go on a timer, so a
+   * Wakes the batch's loop only when it has something to do: everything held is finished, or
+   * the partition stopped and nothing runs. Commits and heartbeats otherwise go on a timer, so a
    * record costs no wake-up of its own.
    */
   private settled(): void {
@@ -118,15 +157,15 @@ export class PartitionWork {
 
   /** The offset to commit (the one after the finished prefix), or `undefined` when nothing finished. */
   commitOffset(): string | undefined {
-    const last = this.messages[this.done - 1];
-    return last === undefined ? undefined : String(BigInt(last.offset) + 1n);
+    return this.doneOffset === undefined ? undefined : String(BigInt(this.doneOffset) + 1n);
   }
 
   /** The offset of the last finished record of the prefix, or `undefined`. */
   lastDoneOffset(): string | undefined {
-    return this.messages[this.done - 1]?.offset;
+    return this.doneOffset;
   }
 
+  /** Whether every record held is finished. */
   get finished(): boolean {
     return this.done === this.messages.length;
   }

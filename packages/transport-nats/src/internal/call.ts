@@ -1,7 +1,7 @@
 import { Code, KitError, timeRemaining, type Context, type Endpoint } from "@kit/endpoint";
 import { type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
 import { messagePublisher, replyDecoder, replyTarget, type ReplyTarget, type SendMessage } from "@kit/transport/driver";
-import type { PublisherOptions } from "../publisher.ts";
+import type { NatsPublisherOptions } from "../publisher.ts";
 import { fromNatsError } from "./errors.ts";
 
 /**
@@ -23,7 +23,7 @@ export function call<Req, Res>(
   subject: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res> | undefined,
-  options: PublisherOptions,
+  options: NatsPublisherOptions,
   send: Send,
 ): Endpoint<Req, Res | undefined> {
   const target = replyTarget("NATS", subject, options.timeout);

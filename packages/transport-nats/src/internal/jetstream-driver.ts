@@ -23,7 +23,7 @@ export interface JetStreamDriverOptions {
   /** Reports an error that belongs to no attempt. */
   readonly report: (err: KitError) => void;
   /** How long a dead letter's PubAck and an ack's confirmation may take, in milliseconds. */
-  readonly timeout: number;
+  readonly ackTimeout: number;
 }
 
 /**
@@ -46,7 +46,7 @@ export function jetstreamDriver(
   puller: Puller,
   options: JetStreamDriverOptions,
 ): MessageDriver<JetStreamMessage> {
-  const { deadLetter, report, timeout } = options;
+  const { deadLetter, report, ackTimeout } = options;
   const keepAlive = new Map<JsMsg, NodeJS.Timeout>();
   let ackWait: number | undefined;
 
@@ -71,7 +71,7 @@ export function jetstreamDriver(
     },
     async ack(message) {
       settled(message.raw);
-      await message.raw.ackAck({ timeout });
+      await message.raw.ackAck({ timeout: ackTimeout });
     },
     retryLater(message, delay) {
       settled(message.raw);
@@ -88,7 +88,7 @@ export function jetstreamDriver(
       settled(raw);
       const reason = `${headers.get("kit-error-code") ?? "unknown"}: ${headers.get("kit-error-message") ?? ""}`;
       if (deadLetter !== undefined) {
-        await publishToStream(nc, deadLetter, raw.data, withHeaders(raw.headers, headers), timeout);
+        await publishToStream(nc, deadLetter, raw.data, withHeaders(raw.headers, headers), ackTimeout);
       } else if (message.reply === undefined) {
         report(
           new KitError(
