@@ -28,7 +28,21 @@ const methods: MethodTable = {
   "user.get": { endpoint: () => Promise.reject(new KitError(Code.NotFound, "no such user", { details: { id: 7 } })), decode: paramsAsRequest(), encode: resultAsIs },
   "db.query": { endpoint: () => Promise.reject(new Error("password authentication failed for user \"admin\"")), decode: paramsAsRequest(), encode: resultAsIs },
   "slow.wait": { endpoint: (ctx) => new Promise((resolve, reject) => { ctx.signal.addEventListener("abort", () => { reject(ctx.signal.reason as Error); }); setTimeout(resolve, 5_000, "late").unref(); }), decode: paramsAsRequest(), encode: resultAsIs },
+  "wait.abort": { endpoint: (ctx, request) => waitForAbort(ctx, request), decode: paramsAsRequest(), encode: resultAsIs },
   "bad.params": { endpoint: sum, decode: () => { throw new TypeError("cannot read a of undefined"); }, encode: resultAsIs },
+};
+
+/** What ended each call of "wait.abort": its context's signal's reason. */
+const waiting: Promise<unknown>[] = [];
+const waitForAbort: Endpoint<unknown, never> = (ctx) => {
+  const { signal } = ctx;
+  const ended = new Promise<unknown>((resolve) => {
+    signal.addEventListener("abort", () => {
+      resolve(signal.reason);
+    }, { once: true });
+  });
+  waiting.push(ended);
+  return ended.then((reason) => Promise.reject(reason as Error));
 };
 
 const handled: KitError[] = [];
@@ -137,6 +151,15 @@ describe("server", () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     const malformed = await rpc({ jsonrpc: "2.0", method: "add.sum", params: { a: 1, b: 2 }, id: 1 }, { "kit-timeout": "soon" });
     expect(malformed.json).toMatchObject({ error: { code: -32003, data: { code: "invalid_argument" } }, id: null });
+  });
+
+  it("cancels a call's context when its client goes away, without a deadline too", async () => {
+    const controller = new AbortController();
+    const call = fetch(url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "wait.abort", id: 1 }), signal: controller.signal });
+    await expect.poll(() => waiting.length).toBe(1);
+    controller.abort();
+    await call.catch(() => undefined);
+    expect(await waiting[0]).toMatchObject({ code: "canceled", message: "client disconnected" });
   });
 
   it("refuses a batch over maxBatchSize as a whole, at once, without running any of it", async () => {
