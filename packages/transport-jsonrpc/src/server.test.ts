@@ -178,11 +178,13 @@ describe("server", () => {
     expect(answer.json).toMatchObject({ error: { code: -32600, message: "request body is larger than 1048576 bytes", data: { code: "resource_exhausted" } }, id: null });
   });
 
-  it("answers anything but POST 405 with Allow: POST", async () => {
+  it("answers anything but POST 405 with Allow: POST, and runs the finalizer for it", async () => {
+    outcomes.length = 0;
     const response = await fetch(url);
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
     expect(await response.json()).toMatchObject({ error: { code: -32600 }, id: null });
+    await expect.poll(() => outcomes.map((outcome) => [outcome.status, outcome.calls, outcome.failed])).toEqual([[405, 0, 1]]);
   });
 
   it("runs before, after and finalizer hooks once per HTTP request, in order", async () => {

@@ -118,20 +118,20 @@ export function server(methods: MethodTable, options: JsonRpcServerOptions = {})
       if (req.method !== "POST") {
         res.setHeader("allow", "POST");
         outcome = write(res, 405, failure(ErrorCode.InvalidRequest, `invalid request: JSON-RPC is POSTed, not ${req.method ?? "?"}`), 0);
-        return;
-      }
-      try {
-        const timeout = rawHeader(req, timeoutHeader);
-        root = new RequestContext(res, timeout === undefined ? undefined : readTimeout(carrier(timeout)));
-        ctx = root;
-        for (const hook of before) ctx = await hook(ctx, req);
-        const { body, calls: count } = await answer(ctx, req);
-        for (const hook of after) ctx = await hook(ctx, res);
-        outcome = write(res, body === undefined ? 204 : 200, body, count);
-      } catch (thrown) {
-        const err = toKitError(thrown);
-        observe(ctx, err);
-        outcome = refuse(req, res, err);
+      } else {
+        try {
+          const timeout = rawHeader(req, timeoutHeader);
+          root = new RequestContext(res, timeout === undefined ? undefined : readTimeout(carrier(timeout)));
+          ctx = root;
+          for (const hook of before) ctx = await hook(ctx, req);
+          const { body, calls: count } = await answer(ctx, req);
+          for (const hook of after) ctx = await hook(ctx, res);
+          outcome = write(res, body === undefined ? 204 : 200, body, count);
+        } catch (thrown) {
+          const err = toKitError(thrown);
+          observe(ctx, err);
+          outcome = refuse(req, res, err);
+        }
       }
     } finally {
       root?.release();
