@@ -28,7 +28,21 @@ const methods: MethodTable = {
   "user.get": { endpoint: () => Promise.reject(new KitError(Code.NotFound, "no such user", { details: { id: 7 } })), decode: paramsAsRequest(), encode: resultAsIs },
   "db.query": { endpoint: () => Promise.reject(new Error("password authentication failed for user \"admin\"")), decode: paramsAsRequest(), encode: resultAsIs },
   "slow.wait": { endpoint: (ctx) => new Promise((resolve, reject) => { ctx.signal.addEventListener("abort", () => { reject(ctx.signal.reason as Error); }); setTimeout(resolve, 5_000, "late").unref(); }), decode: paramsAsRequest(), encode: resultAsIs },
+  "wait.abort": { endpoint: (ctx, request) => waitForAbort(ctx, request), decode: paramsAsRequest(), encode: resultAsIs },
   "bad.params": { endpoint: sum, decode: () => { throw new TypeError("cannot read a of undefined"); }, encode: resultAsIs },
+};
+
+/** What ended each call of "wait.abort": its context's signal's reason. */
+const waiting: Promise<unknown>[] = [];
+const waitForAbort: Endpoint<unknown, never> = (ctx) => {
+  const { signal } = ctx;
+  const ended = new Promise<unknown>((resolve) => {
+    signal.addEventListener("abort", () => {
+      resolve(signal.reason);
+    }, { once: true });
+  });
+  waiting.push(ended);
+  return ended.then((reason) => Promise.reject(reason as Error));
 };
 
 const handled: KitError[] = [];
@@ -139,6 +153,15 @@ describe("server", () => {
     expect(malformed.json).toMatchObject({ error: { code: -32003, data: { code: "invalid_argument" } }, id: null });
   });
 
+  it("cancels a call's context when its client goes away, without a deadline too", async () => {
+    const controller = new AbortController();
+    const call = fetch(url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "wait.abort", id: 1 }), signal: controller.signal });
+    await expect.poll(() => waiting.length).toBe(1);
+    controller.abort();
+    await call.catch(() => undefined);
+    expect(await waiting[0]).toMatchObject({ code: "canceled", message: "client disconnected" });
+  });
+
   it("refuses a batch over maxBatchSize as a whole, at once, without running any of it", async () => {
     calls.length = 0;
     const huge = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ jsonrpc: "2.0", method: "add.sum", params: { a: i, b: 1 }, id: i })));
@@ -155,11 +178,13 @@ describe("server", () => {
     expect(answer.json).toMatchObject({ error: { code: -32600, message: "request body is larger than 1048576 bytes", data: { code: "resource_exhausted" } }, id: null });
   });
 
-  it("answers anything but POST 405 with Allow: POST", async () => {
+  it("answers anything but POST 405 with Allow: POST, and runs the finalizer for it", async () => {
+    outcomes.length = 0;
     const response = await fetch(url);
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
     expect(await response.json()).toMatchObject({ error: { code: -32600 }, id: null });
+    await expect.poll(() => outcomes.map((outcome) => [outcome.status, outcome.calls, outcome.failed])).toEqual([[405, 0, 1]]);
   });
 
   it("runs before, after and finalizer hooks once per HTTP request, in order", async () => {

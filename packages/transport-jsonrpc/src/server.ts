@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { background, Code, KitError, toKitError, withCancel, withTimeout, type CancelFunc, type Context } from "@kit/endpoint";
+import { background, Code, toKitError, type Context, type KitError } from "@kit/endpoint";
 import type { ErrorHandler, HeaderCarrier } from "@kit/transport";
-import { observeErrors, readTimeout } from "@kit/transport/driver";
+import { observeErrors, readTimeout, timeoutHeader } from "@kit/transport/driver";
 import { errorObject } from "./error-codes.ts";
 import { readBody } from "./internal/body.ts";
-import { dispatch, type Dispatch } from "./internal/dispatch.ts";
+import { dispatch, type Dispatch, type Dispatched } from "./internal/dispatch.ts";
+import { rawHeader } from "./internal/raw-header.ts";
+import { RequestContext } from "./internal/request-context.ts";
+import { isThenable } from "./internal/thenable.ts";
 import { checkRequest } from "./internal/request.ts";
 import type { MethodTable } from "./method.ts";
 import { contentType, ErrorCode, version, type JsonRpcResponse } from "./protocol.ts";
@@ -86,52 +89,52 @@ export function server(methods: MethodTable, options: JsonRpcServerOptions = {})
       observe(ctx, toKitError(thrown, Code.InvalidArgument));
       return { body: failure(ErrorCode.ParseError, `parse error: ${(thrown as Error).message}`), calls: 0 };
     }
-    const batch = Array.isArray(parsed) ? (parsed as unknown[]) : undefined;
-    if (batch?.length === 0) return { body: failure(ErrorCode.InvalidRequest, "invalid request: an empty batch"), calls: 0 };
-    if (batch !== undefined && batch.length > maxBatchSize) {
+    if (!Array.isArray(parsed)) {
+      const response = one(ctx, parsed);
+      return { body: isThenable(response) ? await response : response, calls: 1 };
+    }
+    const batch = parsed as unknown[];
+    if (batch.length === 0) return { body: failure(ErrorCode.InvalidRequest, "invalid request: an empty batch"), calls: 0 };
+    if (batch.length > maxBatchSize) {
       const message = `invalid request: a batch of ${batch.length} calls is over the limit of ${maxBatchSize}`;
       return { body: failure(ErrorCode.InvalidRequest, message), calls: batch.length };
     }
-    const entries = batch ?? [parsed];
-    const answered = await Promise.all(
-      entries.map((entry) => {
-        const checked = checkRequest(entry);
-        return "invalid" in checked ? Promise.resolve(checked.invalid) : dispatch(ctx, checked.request, calls);
-      }),
-    );
+    const answered = await Promise.all(batch.map((entry) => Promise.resolve(one(ctx, entry))));
     const responses = answered.filter((response) => response !== undefined);
-    if (responses.length === 0) return { body: undefined, calls: entries.length };
-    return { body: batch === undefined ? responses[0] : responses, calls: entries.length };
+    return { body: responses.length === 0 ? undefined : responses, calls: batch.length };
+  };
+
+  /** One request object checked and run: its response, or `undefined` for a notification. */
+  const one = (ctx: Context, entry: unknown): Dispatched => {
+    const checked = checkRequest(entry);
+    return "invalid" in checked ? checked.invalid : dispatch(ctx, checked.request, calls);
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const [base, cancelBase] = withCancel(background());
-    let cancel: CancelFunc = cancelBase;
-    let ctx = base;
-    res.once("close", () => {
-      if (!res.writableFinished) cancelBase(new KitError(Code.Canceled, "client disconnected"));
-    });
+    let root: RequestContext | undefined;
+    let ctx: Context = background();
     let outcome: Omit<JsonRpcServerOutcome, "request">;
     try {
       if (req.method !== "POST") {
         res.setHeader("allow", "POST");
         outcome = write(res, 405, failure(ErrorCode.InvalidRequest, `invalid request: JSON-RPC is POSTed, not ${req.method ?? "?"}`), 0);
-        return;
-      }
-      try {
-        const ms = readTimeout(carrier(req));
-        if (ms !== undefined) [ctx, cancel] = withTimeout(base, ms);
-        for (const hook of before) ctx = await hook(ctx, req);
-        const { body, calls: count } = await answer(ctx, req);
-        for (const hook of after) ctx = await hook(ctx, res);
-        outcome = write(res, body === undefined ? 204 : 200, body, count);
-      } catch (thrown) {
-        const err = toKitError(thrown);
-        observe(ctx, err);
-        outcome = refuse(req, res, err);
+      } else {
+        try {
+          const timeout = rawHeader(req, timeoutHeader);
+          root = new RequestContext(res, timeout === undefined ? undefined : readTimeout(carrier(timeout)));
+          ctx = root;
+          for (const hook of before) ctx = await hook(ctx, req);
+          const { body, calls: count } = await answer(ctx, req);
+          for (const hook of after) ctx = await hook(ctx, res);
+          outcome = write(res, body === undefined ? 204 : 200, body, count);
+        } catch (thrown) {
+          const err = toKitError(thrown);
+          observe(ctx, err);
+          outcome = refuse(req, res, err);
+        }
       }
     } finally {
-      cancel();
+      root?.release();
     }
     for (const hook of finalizer) {
       try {
@@ -172,8 +175,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, err: KitError): Omit<
 
 /** Writes the answer (one response object, a batch's array, or nothing for 204) in one write. */
 function write(res: ServerResponse, status: number, body: Answer["body"], calls: number): Omit<JsonRpcServerOutcome, "request"> {
-  const responses = body === undefined ? [] : Array.isArray(body) ? body : [body];
-  const failed = responses.filter((response) => "error" in response).length;
+  const failed = body === undefined ? 0 : Array.isArray(body) ? body.filter((response) => "error" in response).length : "error" in body ? 1 : 0;
   if (body === undefined) {
     res.writeHead(status).end();
     return { status, calls, failed };
@@ -183,12 +185,10 @@ function write(res: ServerResponse, status: number, body: Answer["body"], calls:
   return { status, calls, failed };
 }
 
-function carrier(req: IncomingMessage): HeaderCarrier {
+/** A carrier holding only the `kit-timeout` header's value, for `readTimeout`. */
+function carrier(timeout: string): HeaderCarrier {
   return {
-    get: (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    },
+    get: (name) => (name === timeoutHeader ? timeout : undefined),
     set: () => undefined,
   };
 }

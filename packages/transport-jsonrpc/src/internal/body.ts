@@ -1,42 +1,47 @@
 import type { IncomingMessage } from "node:http";
 import { Code, KitError } from "@kit/endpoint";
+import { rawHeader } from "./raw-header.ts";
 
 /**
  * Reads a request's whole body, refusing one over `limit` bytes: at once when its
  * `content-length` says so, else as soon as the bytes received pass it (a chunked body is
  * never buffered whole). Rejects with `resource_exhausted` for a body too large, `canceled`
- * when the client goes away before the end.
+ * when the client goes away before the end. A single chunk, the usual case, is kept as it is.
+ * The listeners stay on the request (it ends with them); once the read settled they do nothing.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    if (Number(req.headers["content-length"]) > limit) {
+    if (Number(rawHeader(req, "content-length")) > limit) {
       reject(tooLarge(limit));
       return;
     }
-    const chunks: Buffer[] = [];
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
     let size = 0;
-    const stop = (): void => {
-      req.off("data", onData).off("end", onEnd).off("error", onGone).off("close", onGone);
-    };
-    const onData = (chunk: Buffer): void => {
+    let settled = false;
+    req.on("data", (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
       if (size > limit) {
-        stop();
+        settled = true;
         req.pause();
         reject(tooLarge(limit));
         return;
       }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      stop();
-      resolve(Buffer.concat(chunks, size));
-    };
-    const onGone = (): void => {
-      stop();
+      if (first === undefined) first = chunk;
+      else (more ??= [first]).push(chunk);
+    });
+    req.on("end", () => {
+      if (settled) return;
+      settled = true;
+      resolve(more === undefined ? (first ?? Buffer.alloc(0)) : Buffer.concat(more, size));
+    });
+    const gone = (): void => {
+      if (settled) return;
+      settled = true;
       reject(new KitError(Code.Canceled, "client closed the request before sending the whole body"));
     };
-    req.on("data", onData).on("end", onEnd).on("error", onGone).on("close", onGone);
+    req.on("error", gone).on("close", gone);
   });
 }
 
