@@ -1,9 +1,8 @@
 // Kit against its peers on Kafka events, in one process, through one Kafka (KAFKA_BROKERS,
-// default 127.0.0.1:9092). Events, not request/reply: an event (fire-and-forget) is what every
-// side does the same way on Kafka; Kit (its requester), Moleculer and NestJS can also do
-// request/reply over Kafka, each with reply topics of its own design, which this benchmark does
-// not compare. One call = one event {"id":n,"a":1,"b":2} as JSON produced, and the call resolves
-// when the side's consumer has handled that event (found by its id), so "calls/s" is events
+// default 127.0.0.1:9092). Events, not request/reply (peers/kafka-rpc.bench.ts has that): an
+// event (fire-and-forget) is what every side does the same way on Kafka. One call = one event
+// {"id":n,"a":1,"b":2} as JSON produced, and the call resolves when the side's consumer has
+// handled that event (found by its id), so "calls/s" is events
 // carried end to end, 64 in flight, each side on a topic of one partition of its own (Moleculer
 // makes its own topics):
 //
