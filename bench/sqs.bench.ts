@@ -121,9 +121,10 @@ const attributes = { "content-type": { DataType: "String", StringValue: "applica
 const rawSendOne = (queueUrl: string, job: Job) => () =>
   client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(job), MessageAttributes: attributes }));
 
-/** The raw loop polling `queueUrl` until `stopped()`, calling `handled(job)` for each message. */
+/** The raw loop polling `queueUrl` until `stopped()` (or for 10 minutes at most), calling `handled(job)` for each message. */
 async function rawPoller(queueUrl: string, handled: (job: Job) => void, stopped: () => boolean): Promise<void> {
-  while (!stopped()) {
+  const until = performance.now() + 600_000;
+  while (!stopped() && performance.now() < until) {
     const out = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ["All"] }));
     const messages = out.Messages ?? [];
     for (const m of messages) handled(JSON.parse(m.Body ?? "{}") as Job);
