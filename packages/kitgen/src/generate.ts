@@ -2,16 +2,18 @@ import { dirname, join, relative, resolve as resolvePath, sep } from "node:path"
 import { emitEndpoints } from "./emit/endpoints.ts";
 import { header } from "./emit/header.ts";
 import { emitHttp } from "./emit/http.ts";
+import { emitKafka } from "./emit/kafka.ts";
 import { emitMessaging, messagingTargets } from "./emit/messaging.ts";
 import { emitMiddleware } from "./emit/middleware.ts";
+import { emitSqs } from "./emit/sqs.ts";
 import { emitValidators } from "./emit/validators.ts";
 import { KitgenError } from "./diagnostic.ts";
 import type { Service } from "./model.ts";
 import { baseName, kebab } from "./names.ts";
 import { resolveService } from "./resolve-service.ts";
 
-/** The transports `--transports` accepts; `grpc`, `kafka` and `sqs` are not generated yet. */
-export const supportedTransports = ["http", "nats", "amqp", "memory"] as const;
+/** The transports `--transports` accepts; `grpc` is not generated yet. */
+export const supportedTransports = ["http", "nats", "amqp", "kafka", "sqs", "memory"] as const;
 
 /** A transport kitgen generates. */
 export type Transport = (typeof supportedTransports)[number];
@@ -79,5 +81,7 @@ export function generate(options: GenerateOptions): Generated {
     const target = messagingTargets[id];
     if (transports.includes(id) && target !== undefined) files.set(`${base}.${id}.ts`, emitMessaging(service, head, target));
   }
+  if (transports.includes("kafka")) files.set(`${base}.kafka.ts`, emitKafka(service, head));
+  if (transports.includes("sqs")) files.set(`${base}.sqs.ts`, emitSqs(service, head));
   return { service, out, files };
 }
