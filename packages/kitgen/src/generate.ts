@@ -1,19 +1,23 @@
 import { dirname, join, relative, resolve as resolvePath, sep } from "node:path";
 import { emitEndpoints } from "./emit/endpoints.ts";
 import { header } from "./emit/header.ts";
+import { emitGrpc } from "./emit/grpc.ts";
 import { emitHttp } from "./emit/http.ts";
 import { emitKafka } from "./emit/kafka.ts";
 import { emitMessaging, messagingTargets } from "./emit/messaging.ts";
 import { emitMiddleware } from "./emit/middleware.ts";
+import { emitProto } from "./emit/proto-file.ts";
+import { emitProtobuf } from "./emit/protobuf.ts";
 import { emitSqs } from "./emit/sqs.ts";
 import { emitValidators } from "./emit/validators.ts";
 import { KitgenError } from "./diagnostic.ts";
 import type { Service } from "./model.ts";
 import { baseName, kebab } from "./names.ts";
+import { protoModel } from "./proto-model.ts";
 import { resolveService } from "./resolve-service.ts";
 
-/** The transports `--transports` accepts; `grpc` is not generated yet. */
-export const supportedTransports = ["http", "nats", "amqp", "kafka", "sqs", "memory"] as const;
+/** The transports `--transports` accepts. */
+export const supportedTransports = ["http", "grpc", "nats", "amqp", "kafka", "sqs", "memory"] as const;
 
 /** A transport kitgen generates. */
 export type Transport = (typeof supportedTransports)[number];
@@ -80,6 +84,12 @@ export function generate(options: GenerateOptions): Generated {
   for (const id of ["memory", "nats", "amqp"] as const) {
     const target = messagingTargets[id];
     if (transports.includes(id) && target !== undefined) files.set(`${base}.${id}.ts`, emitMessaging(service, head, target));
+  }
+  if (transports.includes("grpc")) {
+    const model = protoModel(service);
+    files.set(`${base}.proto`, emitProto(service, model, source));
+    files.set(`${base}.pb.ts`, emitProtobuf(service, model, head));
+    files.set(`${base}.grpc.ts`, emitGrpc(service, model, head));
   }
   if (transports.includes("kafka")) files.set(`${base}.kafka.ts`, emitKafka(service, head));
   if (transports.includes("sqs")) files.set(`${base}.sqs.ts`, emitSqs(service, head));

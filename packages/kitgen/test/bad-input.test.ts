@@ -117,3 +117,19 @@ describe("bad input", () => {
     expect(err.split("\n").filter((l) => l !== "")).toHaveLength(2);
   });
 });
+
+describe("bad input for gRPC: a type protobuf cannot hold", () => {
+  it.each([
+    ["optional-null", "  f(ctx: Context, note?: string | null): Promise<void>;", "kitgen: grpc: FRequest.note: an optional field that can also be null has no protobuf form; drop `?` or `| null`\n"],
+    ["optional-array", "  f(ctx: Context, tags?: string[]): Promise<void>;", "kitgen: grpc: FRequest.tags: a repeated field has no presence in protobuf; make it required (empty means none)\n"],
+    ["nested-array", "  f(ctx: Context, grid: number[][]): Promise<void>;", "kitgen: grpc: FRequest.grid: an array of arrays or records has no protobuf form; wrap the element in an object\n"],
+    ["object-union", "  f(ctx: Context, shape: { r: number } | { w: number }): Promise<void>;", "kitgen: grpc: FRequest.shape: a union other than `T | null` or one of literals has no protobuf form\n"],
+  ])("%s is an error with --transports grpc, and generates for the other transports", (name, members, error) => {
+    const file = join(dir, `grpc-${name}.ts`);
+    const out = join(dir, `grpc-${name}-out`);
+    writeFileSync(file, `type Context = { readonly signal: AbortSignal };\nexport interface BadService {\n${members}\n}\n`);
+    expect(kitgen("gen", file, "--out", out, "--transports", "grpc")).toEqual({ status: 1, out: "", err: error });
+    expect(existsSync(out)).toBe(false);
+    expect(kitgen("gen", file, "--out", out, "--transports", "http").status).toBe(0);
+  });
+});

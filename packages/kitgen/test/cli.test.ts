@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { catalogFile, inventoryFile, inventoryOut } from "./support/paths.ts";
+import { catalogFile, inventoryFile, inventoryOut, shapesFile } from "./support/paths.ts";
 import { kitgen } from "./support/run.ts";
 
 const temps: string[] = [];
@@ -47,11 +47,14 @@ describe("kitgen gen", () => {
     expect(Object.keys(files)).toEqual([
       "inventory.amqp.ts",
       "inventory.endpoints.ts",
+      "inventory.grpc.ts",
       "inventory.http.ts",
       "inventory.kafka.ts",
       "inventory.memory.ts",
       "inventory.middleware.ts",
       "inventory.nats.ts",
+      "inventory.pb.ts",
+      "inventory.proto",
       "inventory.sqs.ts",
       "inventory.validators.ts",
     ]);
@@ -69,7 +72,7 @@ describe("kitgen gen", () => {
 
   it("refuses a transport it does not generate, naming the ones it does", () => {
     const run = kitgen("gen", inventoryFile, "--out", temp(), "--transports", "http,carrier-pigeon");
-    expect(run).toMatchObject({ status: 1, err: 'kitgen: unknown or not yet supported transport "carrier-pigeon" (supported: http, nats, amqp, kafka, sqs, memory)\n' });
+    expect(run).toMatchObject({ status: 1, err: 'kitgen: unknown or not yet supported transport "carrier-pigeon" (supported: http, grpc, nats, amqp, kafka, sqs, memory)\n' });
   });
 
   it("writes to generated/ beside the input by default", () => {
@@ -103,9 +106,20 @@ describe("kitgen gen", () => {
 });
 
 describe("kitgen check", () => {
+  it("fails on a hand-edited .proto and protobuf codec", () => {
+    const out = temp();
+    kitgen("gen", shapesFile, "--out", out, "--transports", "grpc");
+    writeFileSync(join(out, "shapes.proto"), readFileSync(join(out, "shapes.proto"), "utf8").replace("int64 big = 3;", "int32 big = 3;"));
+    writeFileSync(join(out, "shapes.pb.ts"), `${readFileSync(join(out, "shapes.pb.ts"), "utf8")}// a hand edit\n`);
+    const run = kitgen("check", shapesFile, "--out", out, "--transports", "grpc");
+    expect(run.status).toBe(1);
+    expect(run.err).toBe(`stale: ${join(out, "shapes.proto")}\nstale: ${join(out, "shapes.pb.ts")}\nkitgen: the generated code is out of date: run kitgen gen\n`);
+  });
+
   it("passes on the committed generated code of the fixtures", () => {
     expect(kitgen("check", inventoryFile, "--out", inventoryOut)).toEqual({ status: 0, out: "", err: "" });
     expect(kitgen("check", catalogFile, "--transports", "http")).toEqual({ status: 0, out: "", err: "" });
+    expect(kitgen("check", shapesFile, "--transports", "grpc")).toEqual({ status: 0, out: "", err: "" });
   });
 
   it("fails naming the file that was edited by hand, and a missing one", () => {
