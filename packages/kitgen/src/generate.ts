@@ -63,14 +63,30 @@ export function parseTransports(list: readonly string[] | undefined): Transport[
 }
 
 /**
+ * The transports for a service with streaming methods: gRPC alone, which is the only one that
+ * carries streams (the default when `--transports` is not given); any other is an error.
+ */
+function streamingTransports(service: Service, transports: Transport[], byDefault: boolean): Transport[] {
+  const streaming = service.methods.filter((m) => m.stream !== undefined).map((m) => m.name);
+  if (streaming.length === 0) return transports;
+  if (byDefault) return ["grpc"];
+  const others = transports.filter((t) => t !== "grpc");
+  if (others.length > 0) {
+    throw new KitgenError(`kitgen: ${streaming.join(", ")} stream (AsyncIterable), which only gRPC carries, not ${others.join(", ")}: generate with --transports grpc`);
+  }
+  return transports;
+}
+
+/**
  * Resolves the service in `options.file` and renders every generated file in memory; writes
  * nothing. Throws {@link KitgenError} when the interface cannot be mapped.
  *
  * @param options - the input file, service name, output folder and transports
  */
 export function generate(options: GenerateOptions): Generated {
-  const transports = parseTransports(options.transports);
+  const parsed = parseTransports(options.transports);
   const service = resolveService(options.file, options.service);
+  const transports = streamingTransports(service, parsed, options.transports === undefined);
   const out = outDir(options);
   const source = relative(out, resolvePath(options.file)).split(sep).join("/");
   const sourceImport = source.startsWith(".") ? source : `./${source}`;

@@ -71,7 +71,10 @@ class Builder {
 
   method(m: Method): void {
     const names = messageNames(m);
-    this.add(names.request, m.args);
+    const element = m.stream === "client" || m.stream === "bidi" ? m.args[0]?.type : undefined;
+    if (element === undefined) this.add(names.request, m.args);
+    else if (element.kind === "object") this.add(names.request, element.fields);
+    else this.add(names.request, [{ name: "value", optional: false, type: element }], `${pascal(m.name)}Item`);
     const result = m.result;
     if (result.kind === "void") this.add(names.response, []);
     else if (result.kind === "object") this.add(names.response, result.fields);

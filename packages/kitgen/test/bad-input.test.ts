@@ -89,10 +89,22 @@ describe("bad input", () => {
     expect(genWith("bigint", "  at(ctx: Context, p: bigint): Promise<void>;")).toBe("FILE:4:20: at: p: bigint has no JSON form\n");
   });
 
-  it("streaming methods, which need the gRPC transport", () => {
-    expect(genWith("stream", "  watch(ctx: Context): AsyncIterable<string>;")).toBe(
-      "FILE:4:24: watch: streaming (AsyncIterable) needs the gRPC transport, which kitgen does not generate yet\n",
+  it("streaming methods with a transport other than gRPC", () => {
+    const file = join(dir, "stream.ts");
+    writeFileSync(file, "type Context = { readonly signal: AbortSignal };\nexport interface BadService {\n  watch(ctx: Context): AsyncIterable<string>;\n}\n");
+    expect(kitgen("gen", file, "--out", join(dir, "stream-out"), "--transports", "grpc,http,nats")).toEqual({
+      status: 1,
+      out: "",
+      err: "kitgen: watch stream (AsyncIterable), which only gRPC carries, not http, nats: generate with --transports grpc\n",
+    });
+    expect(existsSync(join(dir, "stream-out"))).toBe(false);
+  });
+
+  it("a streamed argument beside others, and a stream of void", () => {
+    expect(genWith("stream-args", "  send(ctx: Context, to: string, lines: AsyncIterable<string>): Promise<void>;")).toBe(
+      "FILE:4:34: send: a streamed argument (AsyncIterable) must be the only argument after ctx\n",
     );
+    expect(genWith("stream-void", "  watch(ctx: Context): AsyncIterable<void>;")).toBe("FILE:4:24: watch: a stream of void has no elements to send\n");
   });
 
   it("a narrowing tag on a type it cannot narrow, and a malformed one", () => {

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { catalogFile, inventoryFile, inventoryOut, shapesFile } from "./support/paths.ts";
+import { catalogFile, inventoryFile, inventoryOut, shapesFile, streamsFile } from "./support/paths.ts";
 import { kitgen } from "./support/run.ts";
 
 const temps: string[] = [];
@@ -70,6 +70,12 @@ describe("kitgen gen", () => {
     expect(Object.keys(snapshot(out))).toEqual(["inventory.endpoints.ts", "inventory.http.ts", "inventory.middleware.ts", "inventory.validators.ts"]);
   });
 
+  it("writes gRPC alone, by default, for a service with streaming methods", () => {
+    const out = temp();
+    expect(kitgen("gen", streamsFile, "--out", out).status).toBe(0);
+    expect(Object.keys(snapshot(out))).toEqual(["streams.endpoints.ts", "streams.grpc.ts", "streams.middleware.ts", "streams.pb.ts", "streams.proto", "streams.validators.ts"]);
+  });
+
   it("refuses a transport it does not generate, naming the ones it does", () => {
     const run = kitgen("gen", inventoryFile, "--out", temp(), "--transports", "http,carrier-pigeon");
     expect(run).toMatchObject({ status: 1, err: 'kitgen: unknown or not yet supported transport "carrier-pigeon" (supported: http, grpc, nats, amqp, kafka, sqs, memory)\n' });
@@ -120,6 +126,7 @@ describe("kitgen check", () => {
     expect(kitgen("check", inventoryFile, "--out", inventoryOut)).toEqual({ status: 0, out: "", err: "" });
     expect(kitgen("check", catalogFile, "--transports", "http")).toEqual({ status: 0, out: "", err: "" });
     expect(kitgen("check", shapesFile, "--transports", "grpc")).toEqual({ status: 0, out: "", err: "" });
+    expect(kitgen("check", streamsFile)).toEqual({ status: 0, out: "", err: "" });
   });
 
   it("fails naming the file that was edited by hand, and a missing one", () => {

@@ -70,10 +70,21 @@ describe("generated gRPC transport", () => {
     expect(Object.keys(inventoryServiceDefinition)).toEqual(["GetItem", "Restock", "PlaceOrder", "Categories", "RecordSale"]);
   });
 
-  it("keeps error codes, and answers a request the validator refuses invalid_argument naming the field", async () => {
+  it("keeps error codes, and refuses on the client a request the validator rejects, naming the field", async () => {
     await expect(svc.restock(ctx(), "NOP-000", 1)).rejects.toSatisfy((err) => isKitError(err) && err.code === Code.NotFound);
     await expect(svc.restock(ctx(), "ABC-001", 0)).rejects.toSatisfy((err) => isKitError(err) && err.code === Code.InvalidArgument && err.message === "quantity: expected at least 1");
     await expect(svc.getItem(ctx(), "lowercase")).rejects.toSatisfy((err) => isKitError(err) && err.code === Code.InvalidArgument && err.message.startsWith("sku: expected to match"));
+    expect(errors).toEqual(["no item NOP-000"]); // the two refused requests were never sent
+  });
+
+  it("answers a request its validator rejects invalid_argument naming the field, from a client that does not check", async () => {
+    const rpc = inventoryServiceDefinition.Restock;
+    const reply = await new Promise<grpc.ServiceError | null>((resolve) => {
+      conn.makeUnaryRequest(rpc.path, rpc.requestSerialize, rpc.responseDeserialize, { sku: "ABC-001", quantity: 0 }, (err) => {
+        resolve(err);
+      });
+    });
+    expect([reply?.code, reply?.details]).toEqual([grpc.status.INVALID_ARGUMENT, "quantity: expected at least 1"]);
     expect(errors).toContain("quantity: expected at least 1");
   });
 

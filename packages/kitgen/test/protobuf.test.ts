@@ -8,14 +8,16 @@ import type { MethodDefinition } from "@grpc/grpc-js";
 import fc from "fast-check";
 import { validate, type Schema } from "@kit/transport";
 import { describe, expect, it } from "vitest";
-import type { Method, Service } from "../src/model.ts";
+import type { Method, Service, WireType } from "../src/model.ts";
 import { resolveService } from "../src/resolve-service.ts";
 import * as inventoryPb from "./fixtures/inventory/generated/inventory.pb.ts";
 import * as inventoryValidators from "./fixtures/inventory/generated/inventory.validators.ts";
 import * as shapesPb from "./fixtures/shapes/generated/shapes.pb.ts";
 import * as shapesValidators from "./fixtures/shapes/generated/shapes.validators.ts";
+import * as streamsPb from "./fixtures/streams/generated/streams.pb.ts";
+import * as streamsValidators from "./fixtures/streams/generated/streams.validators.ts";
 import { arbitraryOf } from "./support/arbitrary.ts";
-import { inventoryFile, shapesFile } from "./support/paths.ts";
+import { inventoryFile, shapesFile, streamsFile } from "./support/paths.ts";
 
 type Codec = Record<string, (value?: Readonly<Record<string, unknown>>) => Uint8Array | Record<string, unknown>>;
 type Loaded = Record<string, MethodDefinition<object, object>>;
@@ -39,9 +41,22 @@ function unwrap(m: Method, message: Record<string, unknown>): unknown {
   return m.result.kind === "object" ? message : message.value;
 }
 
+/** A request's type: the arguments as an object, or one element of a streamed argument. */
+function requestType(m: Method): WireType {
+  return (m.stream === "client" || m.stream === "bidi") && m.args[0] !== undefined ? m.args[0].type : { kind: "object", fields: m.args };
+}
+/** The request message: an object request is the message, anything else (a stream's element) its `value`. */
+function wrapRequest(m: Method, request: unknown): unknown {
+  return requestType(m).kind === "object" ? request : { value: request };
+}
+function unwrapRequest(m: Method, message: Record<string, unknown>): unknown {
+  return requestType(m).kind === "object" ? message : message.value;
+}
+
 const fixtures = [
   { name: "inventory", file: inventoryFile, pb: inventoryPb as unknown as Codec, validators: inventoryValidators as unknown as Record<string, Schema>, pkg: "inventory.InventoryService" },
   { name: "shapes", file: shapesFile, pb: shapesPb as unknown as Codec, validators: shapesValidators as unknown as Record<string, Schema>, pkg: "shapes.ShapesService" },
+  { name: "streams", file: streamsFile, pb: streamsPb as unknown as Codec, validators: streamsValidators as unknown as Record<string, Schema>, pkg: "streams.StreamsService" },
 ];
 
 describe.each(fixtures)("the generated protobuf codec of the $name fixture", ({ name, file, pb, validators, pkg }) => {
@@ -49,22 +64,24 @@ describe.each(fixtures)("the generated protobuf codec of the $name fixture", ({ 
   const proto = fileURLToPath(new URL(`./fixtures/${name}/generated/${name}.proto`, import.meta.url));
   const loaded = protoLoader.loadSync(proto, { longs: String, enums: Number, defaults: false })[pkg] as unknown as Loaded;
 
-  it("is a .proto protobufjs accepts, with one rpc per method", () => {
+  it("is a .proto protobufjs accepts, with one rpc per method, streaming as the method does", () => {
     expect(Object.keys(loaded)).toEqual(service.methods.map((m) => pascal(m.name)));
+    const kinds = service.methods.map((m) => [loaded[pascal(m.name)]!.requestStream, loaded[pascal(m.name)]!.responseStream]);
+    expect(kinds).toEqual(service.methods.map((m) => [m.stream === "client" || m.stream === "bidi", m.stream === "server" || m.stream === "bidi"]));
   });
 
   it.each(service.methods.map((m) => [m.name, m] as const))("round-trips every request and response of %s", async (_name, m) => {
     const rpc = loaded[pascal(m.name)]!;
-    const requests = arbitraryOf({ kind: "object", fields: m.args }, service.named);
+    const requests = arbitraryOf(requestType(m), service.named);
     const results = arbitraryOf(m.result, service.named);
     await fc.assert(
       fc.asyncProperty(requests, results, async (request, result) => {
-        const bytes = encode(pb, `${pascal(m.name)}Request`, request);
-        const back = decode(pb, `${pascal(m.name)}Request`, bytes);
+        const bytes = encode(pb, `${pascal(m.name)}Request`, wrapRequest(m, request));
+        const back = unwrapRequest(m, decode(pb, `${pascal(m.name)}Request`, bytes));
         expect(back).toEqual(request);
         expect(await validate(validators[`${m.name}Request`]!, back)).toEqual(request);
         const viaProtobufjs = rpc.requestSerialize(rpc.requestDeserialize(Buffer.from(bytes)));
-        expect(decode(pb, `${pascal(m.name)}Request`, viaProtobufjs)).toEqual(request);
+        expect(unwrapRequest(m, decode(pb, `${pascal(m.name)}Request`, viaProtobufjs))).toEqual(request);
 
         const reply = encode(pb, `${pascal(m.name)}Response`, wrap(m, result));
         const got = unwrap(m, decode(pb, `${pascal(m.name)}Response`, reply));

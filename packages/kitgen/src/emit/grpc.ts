@@ -6,6 +6,28 @@ import { isEvent } from "./message-parts.ts";
 import { protoPackage } from "./proto-file.ts";
 import { schemaName } from "./validators.ts";
 
+/** The function of transport-grpc that serves, and the one that calls, each kind of method. */
+const kinds = {
+  unary: { server: "server", client: "client" },
+  server: { server: "serverStream", client: "serverStreamClient" },
+  client: { server: "clientStream", client: "clientStreamClient" },
+  bidi: { server: "bidiStream", client: "bidiStreamClient" },
+} as const;
+
+function kindOf(m: Method): (typeof kinds)[keyof typeof kinds] {
+  return kinds[m.stream ?? "unary"];
+}
+
+/** The functions the file imports from transport-grpc, sorted. */
+function grpcFunctions(service: Service): string[] {
+  return [...new Set(["bindService", ...service.methods.flatMap((m) => [kindOf(m).server, kindOf(m).client])])].sort();
+}
+
+/** Whether a method's requests (each element of a stream) travel in a wrapper's \`value\`: not an object. */
+function wrapsRequest(m: Method): boolean {
+  return (m.stream === "client" || m.stream === "bidi") && m.args[0]?.type.kind !== "object";
+}
+
 function imports(service: Service, head: string): string {
   const file = kebab(baseName(service.name));
   const codec = service.methods.flatMap((m) => {
@@ -16,7 +38,7 @@ function imports(service: Service, head: string): string {
     head,
     importFrom("type { Client, MethodDefinition, Server }", "@grpc/grpc-js"),
     importFrom("{ validate }", "@kit/transport"),
-    importFrom("{ bindService, client, server, type ClientOptions, type ServerOptions }", "@kit/transport-grpc"),
+    importFrom(`{ ${grpcFunctions(service).join(", ")}, type ClientOptions, type ServerOptions }`, "@kit/transport-grpc"),
     importFrom(`type { ${baseName(service.name)}Endpoints }`, `./${file}.endpoints.ts`),
     importFrom(`{ ${codec.join(", ")}, type Obj }`, `./${file}.pb.ts`),
     importFrom(`{ ${service.methods.flatMap((m) => [schemaName(m.name, "Request"), ...(isEvent(m) ? [] : [schemaName(m.name, "Response")])]).join(", ")} }`, `./${file}.validators.ts`),
@@ -31,8 +53,8 @@ function definitionEntry(service: Service, model: ProtoModel, m: Method): string
   return `  ${pascal(m.name)}: {
     path: ${JSON.stringify(`/${protoPackage(service)}.${service.name}/${pascal(m.name)}`)},
     originalName: ${JSON.stringify(m.name)},
-    requestStream: false,
-    responseStream: false,
+    requestStream: ${m.stream === "client" || m.stream === "bidi"},
+    responseStream: ${m.stream === "server" || m.stream === "bidi"},
     requestSerialize: ${serialize(n.request)},
     requestDeserialize: (bytes) => decode${n.request}(bytes),
     responseSerialize: ${serialize(n.response)},
@@ -57,10 +79,15 @@ function decodeResponse(m: Method): string {
 export function emitGrpc(service: Service, model: ProtoModel, head: string): string {
   const base = baseName(service.name);
   const def = `${camel(base)}ServiceDefinition`;
-  const handlers = service.methods.map(
-    (m) => `    ${pascal(m.name)}: server(endpoints.${m.name}, (_ctx, message: Obj) => validate(${schemaName(m.name, "Request")}, message), ${encodeResponse(m)}, options),`,
-  );
-  const clients = service.methods.map((m) => `    ${m.name}: client(conn, ${def}.${pascal(m.name)}, (_ctx, request): Obj => ({ ...request }), ${decodeResponse(m)}, options),`);
+  const handlers = service.methods.map((m) => {
+    const message = wrapsRequest(m) ? "message.value" : "message";
+    return `    ${pascal(m.name)}: ${kindOf(m).server}(endpoints.${m.name}, (_ctx, message: Obj) => validate(${schemaName(m.name, "Request")}, ${message}), ${encodeResponse(m)}, options),`;
+  });
+  const clients = service.methods.map((m) => {
+    const schema = schemaName(m.name, "Request");
+    const encode = wrapsRequest(m) ? `async (_ctx, request): Promise<Obj> => ({ value: await validate(${schema}, request) })` : `async (_ctx, request): Promise<Obj> => ({ ...(await validate(${schema}, request)) })`;
+    return `    ${m.name}: ${kindOf(m).client}(conn, ${def}.${pascal(m.name)}, ${encode}, ${decodeResponse(m)}, options),`;
+  });
   return `${imports(service, head)}
 /**
  * The gRPC definition of ${service.name} (\`${protoPackage(service)}.${service.name}\` in \`${kebab(base)}.proto\`), with
@@ -85,7 +112,8 @@ ${handlers.join("\n")}
 }
 
 /**
- * Client endpoints that call each method over gRPC and check each reply with its validator.
+ * Client endpoints that call each method over gRPC, checking each request (protobuf cannot
+ * carry what its validator refuses, such as 2.5 in an \`int32\`) and each reply with its validator.
  * Give them to \`${camel(base)}Client\` for a typed client.
  *
  * @param conn - a grpc-js \`Client\` connected to the server

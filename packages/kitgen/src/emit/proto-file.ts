@@ -47,7 +47,9 @@ function enumBlock(e: ProtoEnum): string {
 export function emitProto(service: Service, model: ProtoModel, source: string): string {
   const rpcs = service.methods.map((m) => {
     const n = messageNames(m);
-    return `  rpc ${pascal(m.name)}(${n.request}) returns (${n.response});`;
+    const requests = m.stream === "client" || m.stream === "bidi" ? "stream " : "";
+    const responses = m.stream === "server" || m.stream === "bidi" ? "stream " : "";
+    return `  rpc ${pascal(m.name)}(${requests}${n.request}) returns (${responses}${n.response});`;
   });
   const messages = model.messages.map((m) => [`message ${m.name} {`, ...m.fields.map(fieldLine), "}"].join("\n"));
   return [

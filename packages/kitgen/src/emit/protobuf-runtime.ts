@@ -34,6 +34,7 @@ class Writer {
 
   /** A varint of a signed integer (\`int32\`, \`int64\`): a negative one as 64-bit two's complement. */
   int(n: number): void {
+    if (!Number.isSafeInteger(n)) throw new RangeError(\`expected a safe integer, got \${n}\`);
     if (n >= 0) {
       this.uint(n);
       return;
