@@ -58,6 +58,8 @@ export interface ObjectType {
   readonly kind: "object";
   /** Its properties, in declaration order. */
   readonly fields: readonly Field[];
+  /** The interface's or type alias's name, when it has one (an inline object type has none). */
+  readonly name?: string;
 }
 
 /** A union, `A | B`. */

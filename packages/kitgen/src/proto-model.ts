@@ -161,7 +161,7 @@ class Builder {
     const key = `object ${JSON.stringify(t)}`;
     const known = this.byShape.get(key);
     if (known !== undefined) return known;
-    const name = this.unique(pathName(where));
+    const name = this.unique(t.name ?? pathName(where));
     this.byShape.set(key, name);
     this.add(name, t.fields);
     return name;
