@@ -185,7 +185,7 @@ class Builder {
   }
 
   private error(where: string, reason: string): KitgenError {
-    return new KitgenError(`kitgen: grpc: ${where}: ${reason}`);
+    return new KitgenError(`kitgen: grpc: ${where}: ${reason} (or leave grpc out of --transports)`);
   }
 }
 

@@ -136,7 +136,8 @@ describe("bad input for gRPC: a type protobuf cannot hold", () => {
     ["optional-array", "  f(ctx: Context, tags?: string[]): Promise<void>;", "kitgen: grpc: FRequest.tags: a repeated field has no presence in protobuf; make it required (empty means none)\n"],
     ["nested-array", "  f(ctx: Context, grid: number[][]): Promise<void>;", "kitgen: grpc: FRequest.grid: an array of arrays or records has no protobuf form; wrap the element in an object\n"],
     ["object-union", "  f(ctx: Context, shape: { r: number } | { w: number }): Promise<void>;", "kitgen: grpc: FRequest.shape: a union other than `T | null` or one of literals has no protobuf form\n"],
-  ])("%s is an error with --transports grpc, and generates for the other transports", (name, members, error) => {
+  ])("%s is an error with --transports grpc, and generates for the other transports", (name, members, reason) => {
+    const error = reason.replace(/\n$/, " (or leave grpc out of --transports)\n");
     const file = join(dir, `grpc-${name}.ts`);
     const out = join(dir, `grpc-${name}-out`);
     writeFileSync(file, `type Context = { readonly signal: AbortSignal };\nexport interface BadService {\n${members}\n}\n`);
