@@ -1,17 +1,23 @@
 import { dirname, join, relative, resolve as resolvePath, sep } from "node:path";
 import { emitEndpoints } from "./emit/endpoints.ts";
 import { header } from "./emit/header.ts";
+import { emitGrpc } from "./emit/grpc.ts";
 import { emitHttp } from "./emit/http.ts";
+import { emitKafka } from "./emit/kafka.ts";
 import { emitMessaging, messagingTargets } from "./emit/messaging.ts";
 import { emitMiddleware } from "./emit/middleware.ts";
+import { emitProto } from "./emit/proto-file.ts";
+import { emitProtobuf } from "./emit/protobuf.ts";
+import { emitSqs } from "./emit/sqs.ts";
 import { emitValidators } from "./emit/validators.ts";
 import { KitgenError } from "./diagnostic.ts";
 import type { Service } from "./model.ts";
 import { baseName, kebab } from "./names.ts";
+import { protoModel } from "./proto-model.ts";
 import { resolveService } from "./resolve-service.ts";
 
-/** The transports `--transports` accepts; `grpc`, `kafka` and `sqs` are not generated yet. */
-export const supportedTransports = ["http", "nats", "amqp", "memory"] as const;
+/** The transports `--transports` accepts. */
+export const supportedTransports = ["http", "grpc", "nats", "amqp", "kafka", "sqs", "memory"] as const;
 
 /** A transport kitgen generates. */
 export type Transport = (typeof supportedTransports)[number];
@@ -57,14 +63,30 @@ export function parseTransports(list: readonly string[] | undefined): Transport[
 }
 
 /**
+ * The transports for a service with streaming methods: gRPC alone, which is the only one that
+ * carries streams (the default when `--transports` is not given); any other is an error.
+ */
+function streamingTransports(service: Service, transports: Transport[], byDefault: boolean): Transport[] {
+  const streaming = service.methods.filter((m) => m.stream !== undefined).map((m) => m.name);
+  if (streaming.length === 0) return transports;
+  if (byDefault) return ["grpc"];
+  const others = transports.filter((t) => t !== "grpc");
+  if (others.length > 0) {
+    throw new KitgenError(`kitgen: ${streaming.join(", ")} stream (AsyncIterable), which only gRPC carries, not ${others.join(", ")}: generate with --transports grpc`);
+  }
+  return transports;
+}
+
+/**
  * Resolves the service in `options.file` and renders every generated file in memory; writes
  * nothing. Throws {@link KitgenError} when the interface cannot be mapped.
  *
  * @param options - the input file, service name, output folder and transports
  */
 export function generate(options: GenerateOptions): Generated {
-  const transports = parseTransports(options.transports);
+  const parsed = parseTransports(options.transports);
   const service = resolveService(options.file, options.service);
+  const transports = streamingTransports(service, parsed, options.transports === undefined);
   const out = outDir(options);
   const source = relative(out, resolvePath(options.file)).split(sep).join("/");
   const sourceImport = source.startsWith(".") ? source : `./${source}`;
@@ -79,5 +101,13 @@ export function generate(options: GenerateOptions): Generated {
     const target = messagingTargets[id];
     if (transports.includes(id) && target !== undefined) files.set(`${base}.${id}.ts`, emitMessaging(service, head, target));
   }
+  if (transports.includes("grpc")) {
+    const model = protoModel(service);
+    files.set(`${base}.proto`, emitProto(service, model, source));
+    files.set(`${base}.pb.ts`, emitProtobuf(service, model, head));
+    files.set(`${base}.grpc.ts`, emitGrpc(service, model, head));
+  }
+  if (transports.includes("kafka")) files.set(`${base}.kafka.ts`, emitKafka(service, head));
+  if (transports.includes("sqs")) files.set(`${base}.sqs.ts`, emitSqs(service, head));
   return { service, out, files };
 }

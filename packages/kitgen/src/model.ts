@@ -58,6 +58,8 @@ export interface ObjectType {
   readonly kind: "object";
   /** Its properties, in declaration order. */
   readonly fields: readonly Field[];
+  /** The interface's or type alias's name, when it has one (an inline object type has none). */
+  readonly name?: string;
 }
 
 /** A union, `A | B`. */
@@ -107,6 +109,12 @@ export interface Method {
   readonly result: WireType;
   /** The route from an `@http` tag; `POST /<kebab-name>` without one. */
   readonly http: HttpRoute;
+  /**
+   * How the method streams (gRPC only): `server` returns an `AsyncIterable` (its `result` is the
+   * element type), `client` takes one (its one argument's type is the element type), `bidi` both.
+   * Absent for a unary method.
+   */
+  readonly stream?: "server" | "client" | "bidi";
 }
 
 /** A service interface, resolved. */

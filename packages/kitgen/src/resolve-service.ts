@@ -91,8 +91,27 @@ function resolveMethod(member: ts.TypeElement, name: string, { checker, resolver
   if (member.questionToken !== undefined) throw new ShapeError(member, "optional methods are not supported");
   const [first, ...rest] = member.parameters;
   if (first === undefined || !isContext(first, checker)) throw new ShapeError(first ?? member, "the first parameter must be ctx: Context");
-  const args = rest.map((p) => resolveArg(p, checker, resolver));
-  return { name, args, result: resolveResult(member, checker, resolver), http: routeOf(member, name, args) };
+  const streamed = rest.filter((p) => isAsyncIterable(checker.getTypeAtLocation(p)));
+  const param = streamed[0];
+  if (param !== undefined && rest.length > 1) throw new ShapeError(param, "a streamed argument (AsyncIterable) must be the only argument after ctx");
+  const args = param === undefined ? rest.map((p) => resolveArg(p, checker, resolver)) : [resolveStreamedArg(param, checker, resolver)];
+  const { result, streams } = resolveResult(member, checker, resolver);
+  const stream = param === undefined ? (streams ? "server" : undefined) : streams ? "bidi" : "client";
+  return { name, args, result, http: routeOf(member, name, stream === undefined ? args : []), ...(stream === undefined ? {} : { stream }) };
+}
+
+/** The element type of an `AsyncIterable<T>`. */
+function elementOf(type: ts.Type, checker: ts.TypeChecker): ts.Type | undefined {
+  return checker.getTypeArguments(type as ts.TypeReference)[0];
+}
+
+/** A client-streaming method's one argument: its type is the stream's element type. */
+function resolveStreamedArg(param: ts.ParameterDeclaration, checker: ts.TypeChecker, resolver: TypeResolver): Field {
+  if (!ts.isIdentifier(param.name) || param.questionToken !== undefined) throw new ShapeError(param, "a streamed argument must be a required, named parameter");
+  const element = elementOf(checker.getTypeAtLocation(param), checker);
+  if (element === undefined) throw new ShapeError(param, "a streamed argument must be AsyncIterable<T>");
+  const name = param.name.text;
+  return { name, optional: false, type: resolver.resolve(element, { node: param, path: name }, {}, false) };
 }
 
 function isContext(param: ts.ParameterDeclaration, checker: ts.TypeChecker): boolean {
@@ -107,7 +126,6 @@ function resolveArg(param: ts.ParameterDeclaration, checker: ts.TypeChecker, res
   const name = param.name.text;
   const optional = param.questionToken !== undefined || param.initializer !== undefined;
   const type = checker.getTypeAtLocation(param);
-  if (isAsyncIterable(type)) throw new ShapeError(param, `${name}: streaming (AsyncIterable) needs the gRPC transport, which kitgen does not generate yet`);
   let tags;
   try {
     tags = readTags(param, declaredTags(param, checker));
@@ -118,17 +136,21 @@ function resolveArg(param: ts.ParameterDeclaration, checker: ts.TypeChecker, res
   return { name, optional, type: resolver.resolve(type, { node: param, path: name }, tags, optional) };
 }
 
-function resolveResult(member: ts.MethodSignature, checker: ts.TypeChecker, resolver: TypeResolver): WireType {
+/** The result's type (a stream's element type), and whether the method streams its result. */
+function resolveResult(member: ts.MethodSignature, checker: ts.TypeChecker, resolver: TypeResolver): { result: WireType; streams: boolean } {
   const signature = checker.getSignatureFromDeclaration(member);
   const returned = signature === undefined ? undefined : checker.getReturnTypeOfSignature(signature);
   const at = member.type ?? member;
-  if (returned !== undefined && isAsyncIterable(returned)) throw new ShapeError(at, "streaming (AsyncIterable) needs the gRPC transport, which kitgen does not generate yet");
-  if (returned?.getSymbol()?.name !== "Promise") throw new ShapeError(at, "the result must be a Promise<T>");
-  const inner = checker.getTypeArguments(returned as ts.TypeReference)[0];
+  const streams = returned !== undefined && isAsyncIterable(returned);
+  if (!streams && returned?.getSymbol()?.name !== "Promise") throw new ShapeError(at, "the result must be a Promise<T>");
+  const inner = elementOf(returned, checker);
   if (inner === undefined) throw new ShapeError(at, "the result must be a Promise<T>");
-  if (inner.flags & ts.TypeFlags.Void) return { kind: "void" };
+  if (inner.flags & ts.TypeFlags.Void) {
+    if (streams) throw new ShapeError(at, "a stream of void has no elements to send");
+    return { result: { kind: "void" }, streams };
+  }
   const written = member.type !== undefined && ts.isTypeReferenceNode(member.type) ? member.type.typeArguments?.[0] : undefined;
-  return resolver.resolve(inner, { node: at, path: "result" }, readTags(member, written === undefined ? {} : aliasTags(written, checker)));
+  return { result: resolver.resolve(inner, { node: at, path: "result" }, readTags(member, written === undefined ? {} : aliasTags(written, checker))), streams };
 }
 
 function isAsyncIterable(type: ts.Type): boolean {

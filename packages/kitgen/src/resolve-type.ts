@@ -163,7 +163,8 @@ export class TypeResolver {
       return { kind: "record", value: this.resolve(index.type, { node: index.declaration ?? node, path: `${path}[]` }) };
     }
     const fields: Field[] = properties.map((symbol) => this.resolveProperty(symbol, node, path));
-    return { kind: "object", fields };
+    const name = type.aliasSymbol?.name ?? type.getSymbol()?.name;
+    return name === undefined || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name) ? { kind: "object", fields } : { kind: "object", fields, name };
   }
 
   private resolveProperty(symbol: ts.Symbol, node: ts.Node, path: string): Field {

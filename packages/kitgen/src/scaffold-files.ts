@@ -137,6 +137,9 @@ test("greet answers, and bad input is invalid_argument naming the field", async 
 `;
 }
 
+/** The transports a scaffolded package serves and depends on. */
+export const scaffoldTransports: readonly string[] = ["http", "nats", "memory"];
+
 /** `package.json`, with only the packages the code imports. */
 export function packageFile(n: ScaffoldNames, kit: (pkg: string) => string, kitgenVersion: string): string {
   const manifest = {
@@ -146,8 +149,8 @@ export function packageFile(n: ScaffoldNames, kit: (pkg: string) => string, kitg
     type: "module",
     engines: { node: ">=22.18" },
     scripts: {
-      gen: "kitgen gen src/service.ts",
-      check: "kitgen check src/service.ts",
+      gen: `kitgen gen src/service.ts --transports ${scaffoldTransports.join(",")}`,
+      check: `kitgen check src/service.ts --transports ${scaffoldTransports.join(",")}`,
       build: "tsc -p tsconfig.json",
       test: "node --test test/service.test.ts",
       start: "node dist/main.js",

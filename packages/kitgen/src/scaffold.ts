@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { KitgenError } from "./diagnostic.ts";
 import { generate } from "./generate.ts";
-import { mainFile, packageFile, readmeFile, scaffoldNames, serviceFile, testFile, tsconfigFile } from "./scaffold-files.ts";
+import { mainFile, packageFile, readmeFile, scaffoldNames, scaffoldTransports, serviceFile, testFile, tsconfigFile } from "./scaffold-files.ts";
 import { writeGenerated } from "./write.ts";
 
 /** Options for {@link scaffold}. */
@@ -44,6 +44,6 @@ export function scaffold(name: string, options: ScaffoldOptions): string {
     mkdirSync(join(dir, path, ".."), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  writeGenerated(generate({ file: join(dir, "src/service.ts") }));
+  writeGenerated(generate({ file: join(dir, "src/service.ts"), transports: scaffoldTransports }));
   return dir;
 }

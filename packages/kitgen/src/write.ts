@@ -7,7 +7,7 @@ import type { Generated } from "./generate.ts";
 function leftovers(generated: Generated): string[] {
   if (!existsSync(generated.out)) return [];
   return readdirSync(generated.out)
-    .filter((name) => name.endsWith(".ts") && !generated.files.has(name))
+    .filter((name) => (name.endsWith(".ts") || name.endsWith(".proto")) && !generated.files.has(name))
     .filter((name) => readFileSync(join(generated.out, name), "utf8").startsWith(generatedMarker))
     .sort();
 }

@@ -89,10 +89,22 @@ describe("bad input", () => {
     expect(genWith("bigint", "  at(ctx: Context, p: bigint): Promise<void>;")).toBe("FILE:4:20: at: p: bigint has no JSON form\n");
   });
 
-  it("streaming methods, which need the gRPC transport", () => {
-    expect(genWith("stream", "  watch(ctx: Context): AsyncIterable<string>;")).toBe(
-      "FILE:4:24: watch: streaming (AsyncIterable) needs the gRPC transport, which kitgen does not generate yet\n",
+  it("streaming methods with a transport other than gRPC", () => {
+    const file = join(dir, "stream.ts");
+    writeFileSync(file, "type Context = { readonly signal: AbortSignal };\nexport interface BadService {\n  watch(ctx: Context): AsyncIterable<string>;\n}\n");
+    expect(kitgen("gen", file, "--out", join(dir, "stream-out"), "--transports", "grpc,http,nats")).toEqual({
+      status: 1,
+      out: "",
+      err: "kitgen: watch stream (AsyncIterable), which only gRPC carries, not http, nats: generate with --transports grpc\n",
+    });
+    expect(existsSync(join(dir, "stream-out"))).toBe(false);
+  });
+
+  it("a streamed argument beside others, and a stream of void", () => {
+    expect(genWith("stream-args", "  send(ctx: Context, to: string, lines: AsyncIterable<string>): Promise<void>;")).toBe(
+      "FILE:4:34: send: a streamed argument (AsyncIterable) must be the only argument after ctx\n",
     );
+    expect(genWith("stream-void", "  watch(ctx: Context): AsyncIterable<void>;")).toBe("FILE:4:24: watch: a stream of void has no elements to send\n");
   });
 
   it("a narrowing tag on a type it cannot narrow, and a malformed one", () => {
@@ -115,5 +127,22 @@ describe("bad input", () => {
   it("lists every problem, one line each", () => {
     const err = genWith("several", "  a(x: number): Promise<void>;\n  b(ctx: Context): number;");
     expect(err.split("\n").filter((l) => l !== "")).toHaveLength(2);
+  });
+});
+
+describe("bad input for gRPC: a type protobuf cannot hold", () => {
+  it.each([
+    ["optional-null", "  f(ctx: Context, note?: string | null): Promise<void>;", "kitgen: grpc: FRequest.note: an optional field that can also be null has no protobuf form; drop `?` or `| null`\n"],
+    ["optional-array", "  f(ctx: Context, tags?: string[]): Promise<void>;", "kitgen: grpc: FRequest.tags: a repeated field has no presence in protobuf; make it required (empty means none)\n"],
+    ["nested-array", "  f(ctx: Context, grid: number[][]): Promise<void>;", "kitgen: grpc: FRequest.grid: an array of arrays or records has no protobuf form; wrap the element in an object\n"],
+    ["object-union", "  f(ctx: Context, shape: { r: number } | { w: number }): Promise<void>;", "kitgen: grpc: FRequest.shape: a union other than `T | null` or one of literals has no protobuf form\n"],
+  ])("%s is an error with --transports grpc, and generates for the other transports", (name, members, reason) => {
+    const error = reason.replace(/\n$/, " (or leave grpc out of --transports)\n");
+    const file = join(dir, `grpc-${name}.ts`);
+    const out = join(dir, `grpc-${name}-out`);
+    writeFileSync(file, `type Context = { readonly signal: AbortSignal };\nexport interface BadService {\n${members}\n}\n`);
+    expect(kitgen("gen", file, "--out", out, "--transports", "grpc")).toEqual({ status: 1, out: "", err: error });
+    expect(existsSync(out)).toBe(false);
+    expect(kitgen("gen", file, "--out", out, "--transports", "http").status).toBe(0);
   });
 });

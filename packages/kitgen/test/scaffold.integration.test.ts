@@ -12,7 +12,7 @@ import { kitgen } from "./support/run.ts";
 const name = `smoke-${randomBytes(4).toString("hex").replace(/[0-9]/g, (d) => "abcdefghij"[Number(d)] ?? "a")}`;
 const dir = fileURLToPath(new URL(`./scaffold-${name}`, import.meta.url));
 const packages = fileURLToPath(new URL("../..", import.meta.url));
-const port = 20011; // in this engineer's block, 20000-20499
+const port = 18911; // in this engineer's block, 18900-18949
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });

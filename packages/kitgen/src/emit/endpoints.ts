@@ -4,9 +4,30 @@ import { baseName, camel, pascal } from "../names.ts";
 
 /** The request object a method's arguments make: `{ sku, opts? }`. */
 function requestType(service: string, m: Method): string {
+  if (m.stream === "client" || m.stream === "bidi") {
+    return `export type ${pascal(m.name)}Request = Parameters<${service}[${JSON.stringify(m.name)}]>[1] extends AsyncIterable<infer T> ? T : never;`;
+  }
   if (m.args.length === 0) return `export type ${pascal(m.name)}Request = Record<string, never>;`;
   const fields = m.args.map((a, i) => `  readonly ${a.name}${a.optional ? "?" : ""}: Parameters<${service}[${JSON.stringify(m.name)}]>[${i + 1}];`);
   return [`export interface ${pascal(m.name)}Request {`, ...fields, "}"].join("\n");
+}
+
+/** The response type: what the promise resolves to, or a stream's element type. */
+function responseType(service: string, m: Method): string {
+  const result = `ReturnType<${service}[${JSON.stringify(m.name)}]>`;
+  if (m.stream === "server" || m.stream === "bidi") return `export type ${pascal(m.name)}Response = ${result} extends AsyncIterable<infer T> ? T : never;`;
+  return `export type ${pascal(m.name)}Response = Awaited<${result}>;`;
+}
+
+/** The endpoint type of a method: \`Endpoint\`, or one of the streaming endpoints. */
+export function endpointType(m: Method): string {
+  const kind = { server: "ServerStreamEndpoint", client: "ClientStreamEndpoint", bidi: "BidiStreamEndpoint" }[m.stream ?? "server"];
+  return `${m.stream === undefined ? "Endpoint" : kind}<${pascal(m.name)}Request, ${pascal(m.name)}Response>`;
+}
+
+/** Whether a method takes its requests as a stream (client or bidi streaming). */
+export function streamsRequests(m: Method): boolean {
+  return m.stream === "client" || m.stream === "bidi";
 }
 
 /** The call of the service method with the request's fields as arguments. */
@@ -25,21 +46,22 @@ export function requestFromArgs(m: Method): string {
 export function emitEndpoints(service: Service, head: string, sourceImport: string): string {
   const s = service.name;
   const base = baseName(s);
-  const out = [head, importFrom("type { Context, Endpoint }", "@kit/endpoint"), importFrom(`type { ${s} }`, sourceImport), ""];
+  const kinds = [...new Set(service.methods.map((m) => endpointType(m).split("<")[0] ?? ""))].sort();
+  const out = [head, importFrom(`type { Context, ${kinds.join(", ")} }`, "@kit/endpoint"), importFrom(`type { ${s} }`, sourceImport), ""];
   for (const m of service.methods) {
     out.push(
       `/** ${m.name}'s arguments after the context, as one request object. */`,
       requestType(s, m),
       "",
-      `/** What ${m.name} resolves to. */`,
-      `export type ${pascal(m.name)}Response = Awaited<ReturnType<${s}[${JSON.stringify(m.name)}]>>;`,
+      `/** What ${m.name} ${m.stream === "server" || m.stream === "bidi" ? "streams, each element" : "resolves to"}. */`,
+      responseType(s, m),
       "",
     );
   }
   out.push(
     `/** One endpoint per method of ${s}: served by the transports, or called by {@link ${camel(base)}Client}. */`,
     `export interface ${base}Endpoints {`,
-    ...service.methods.map((m) => `  readonly ${m.name}: Endpoint<${pascal(m.name)}Request, ${pascal(m.name)}Response>;`),
+    ...service.methods.map((m) => `  readonly ${m.name}: ${endpointType(m)};`),
     "}",
     "",
     `/** The methods of ${s}, in declaration order. */`,
@@ -52,7 +74,9 @@ export function emitEndpoints(service: Service, head: string, sourceImport: stri
     ` */`,
     `export function makeEndpoints(service: ${s}): ${base}Endpoints {`,
     "  return {",
-    ...service.methods.map((m) => `    ${m.name}: (${m.args.length === 0 ? "ctx" : "ctx, request"}) => service.${m.name}(${callArgs(m)}),`),
+    ...service.methods.map((m) =>
+      streamsRequests(m) ? `    ${m.name}: (ctx, requests) => service.${m.name}(ctx, requests),` : `    ${m.name}: (${m.args.length === 0 ? "ctx" : "ctx, request"}) => service.${m.name}(${callArgs(m)}),`,
+    ),
     "  };",
     "}",
     "",
@@ -72,6 +96,7 @@ export function emitEndpoints(service: Service, head: string, sourceImport: stri
 }
 
 function clientMethod(s: string, m: Method): string {
+  if (streamsRequests(m)) return `    ${m.name}: (ctx: Context, requests: Parameters<${s}[${JSON.stringify(m.name)}]>[1]) => endpoints.${m.name}(ctx, requests),`;
   const call = `endpoints.${m.name}(ctx, ${requestFromArgs(m)})`;
   if (m.args.length > 3) {
     // More than four parameters would fail the common max-params lint rule: take them as a tuple.

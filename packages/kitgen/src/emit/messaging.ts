@@ -1,9 +1,10 @@
-import type { Service } from "../model.ts";
-import { baseName, camel, kebab, pascal } from "../names.ts";
+import type { Method, Service } from "../model.ts";
+import { baseName, camel, pascal } from "../names.ts";
 import { importFrom } from "./header.ts";
+import { combineSubscribers, endpointsImport, isEvent, nameFunction, namesConst, namesConstName, namesOption, schemaImports } from "./message-parts.ts";
 import { schemaName } from "./validators.ts";
 
-/** What differs between the message transports kitgen writes for. */
+/** What differs between the message transports kitgen writes for with one shape (NATS, AMQP, memory). */
 export interface MessagingTarget {
   /** The transport's id and file suffix: `nats`, `memory`. */
   readonly id: string;
@@ -19,7 +20,7 @@ export interface MessagingTarget {
   readonly topology?: boolean;
 }
 
-/** The message transports kitgen writes for. */
+/** The message transports kitgen writes for with {@link emitMessaging}. */
 export const messagingTargets: Readonly<Record<string, MessagingTarget>> = {
   memory: { id: "memory", module: "@kit/transport-memory", connection: "MemoryBroker", noun: "queue", subscriberOptions: undefined },
   nats: { id: "nats", module: "@kit/transport-nats", connection: "Parameters<typeof subscriber>[0]", noun: "subject", subscriberOptions: "NatsSubscriberOptions" },
@@ -38,6 +39,84 @@ function moduleImports(target: MessagingTarget): string {
   return `${target.topology === true ? "assertTopology, " : ""}publisher, subscriber, type ${target.subscriberOptions}`;
 }
 
+function imports(service: Service, head: string, target: MessagingTarget): string {
+  const own = target.subscriberOptions === undefined ? ", type SubscriberOptions" : "";
+  return [
+    head,
+    importFrom(`{ decodeJSONMessage, encodeJSONMessage, type PublisherOptions, type Subscriber${own} }`, "@kit/transport"),
+    importFrom(`{ ${moduleImports(target)} }`, target.module),
+    endpointsImport(service),
+    schemaImports(service),
+    "",
+  ].join("\n");
+}
+
+function declarations(service: Service, target: MessagingTarget): string {
+  const Id = pascal(target.id);
+  return `/** The connection the ${target.id} transport works on. */
+export type ${Id}Connection = ${target.connection};
+
+${namesConst(service, { id: target.id, noun: target.noun, separator: "." })}
+/** Options for the ${target.id} subscribers and transport. */
+export interface ${Id}Options {
+${namesOption(service, target.noun)}
+  /** Passed to every subscriber. */
+  readonly subscriber?: ${target.subscriberOptions ?? "SubscriberOptions"};
+  /** Passed to every publisher. */
+  readonly publisher?: PublisherOptions;
+}
+
+${nameFunction(service, target.id)}`;
+}
+
+function subscribersFunction(service: Service, target: MessagingTarget): string {
+  const { id, noun } = target;
+  const base = baseName(service.name);
+  const line = (m: Method): string =>
+    `    subscriber(connection, ${id}Name(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), encodeJSONMessage, sub),`;
+  return `
+/**
+ * Serves every method on its ${noun}; a method resolving to \`void\` is an event (no reply).
+ * The result closes them all.
+ *
+ * @param connection - the ${id} connection
+ * @param endpoints - the endpoints to serve, from \`makeEndpoints\`
+ * @param options - ${noun} names and subscriber options
+ */
+export function ${id}Subscribers(connection: ${pascal(id)}Connection, endpoints: ${base}Endpoints, options: ${pascal(id)}Options = {}): Subscriber {
+  const sub = options.subscriber ?? {};
+  const subscribers = [
+${service.methods.map(line).join("\n")}
+  ];
+${combineSubscribers}
+}
+`;
+}
+
+function transportFunction(service: Service, target: MessagingTarget): string {
+  const { id, noun } = target;
+  const base = baseName(service.name);
+  const line = (m: Method): string => {
+    const decode = isEvent(m) ? "undefined" : `decodeJSONMessage(${schemaName(m.name, "Response")})`;
+    return `    ${m.name}: publisher(connection, ${id}Name(options, ${JSON.stringify(m.name)}), encodeJSONMessage, ${decode}, pub),`;
+  };
+  return `
+/**
+ * Client endpoints that publish each call on its method's ${noun} and, unless the method
+ * is an event, wait for the reply. Give them to \`${camel(base)}Client\` for a typed client.
+ *
+ * @param connection - the ${id} connection
+ * @param options - ${noun} names and publisher options
+ */
+export function ${id}Transport(connection: ${pascal(id)}Connection, options: ${pascal(id)}Options = {}): ${base}Endpoints {
+  const pub = options.publisher ?? {};
+  return {
+${service.methods.map(line).join("\n")}
+  };
+}
+`;
+}
+
 function topologyFunction(service: Service, target: MessagingTarget): string {
   if (target.topology !== true) return "";
   const base = baseName(service.name);
@@ -51,92 +130,13 @@ function topologyFunction(service: Service, target: MessagingTarget): string {
  * @param options - queue names
  */
 export async function ${target.id}Topology(connection: ${Id}Connection, options: ${Id}Options = {}): Promise<void> {
-  const methods = Object.keys(${camel(base)}${Id}Names) as (keyof ${base}Endpoints)[];
+  const methods = Object.keys(${namesConstName(service, target.id)}) as (keyof ${base}Endpoints)[];
   await Promise.all(methods.map((method) => assertTopology(connection, ${target.id}Name(options, method))));
 }
 `;
 }
 
-/** `<base>.<transport>.ts`: a subscriber per method and a transport (a publisher per method). */
+/** `<base>.<transport>.ts` for NATS, AMQP and memory: a subscriber per method and a transport (a publisher per method). */
 export function emitMessaging(service: Service, head: string, target: MessagingTarget): string {
-  const base = baseName(service.name);
-  const file = kebab(base);
-  const id = target.id;
-  const Id = pascal(id);
-  const schemas = service.methods.flatMap((m) => [schemaName(m.name, "Request"), ...(m.result.kind === "void" ? [] : [schemaName(m.name, "Response")])]);
-  const imports = [
-    head,
-    importFrom(`{ decodeJSONMessage, encodeJSONMessage, type PublisherOptions, type Subscriber${target.subscriberOptions === undefined ? ", type SubscriberOptions" : ""} }`, "@kit/transport"),
-    importFrom(`{ ${moduleImports(target)} }`, target.module),
-    importFrom(`type { ${base}Endpoints }`, `./${file}.endpoints.ts`),
-    importFrom(`{ ${schemas.join(", ")} }`, `./${file}.validators.ts`),
-    "",
-  ];
-  const subOptions = target.subscriberOptions ?? "SubscriberOptions";
-  const body = `/** The connection the ${id} transport works on. */
-export type ${Id}Connection = ${target.connection};
-
-/** The default ${target.noun} of each method: \`<service>.<method>\`, kebab-cased. */
-export const ${camel(base)}${Id}Names: Readonly<Record<keyof ${base}Endpoints, string>> = {
-${service.methods.map((m) => `  ${m.name}: ${JSON.stringify(`${file}.${kebab(m.name)}`)},`).join("\n")}
-};
-
-/** Options for the ${id} subscribers and transport. */
-export interface ${Id}Options {
-  /** Replaces the ${target.noun} of some methods. */
-  readonly names?: Partial<Record<keyof ${base}Endpoints, string>>;
-  /** Passed to every subscriber. */
-  readonly subscriber?: ${subOptions};
-  /** Passed to every publisher. */
-  readonly publisher?: PublisherOptions;
-}
-
-function ${id}Name(options: ${Id}Options, method: keyof ${base}Endpoints): string {
-  return options.names?.[method] ?? ${camel(base)}${Id}Names[method];
-}
-
-/**
- * Serves every method on its ${target.noun}; a method resolving to \`void\` is an event (no reply).
- * The result closes them all.
- *
- * @param connection - the ${id} connection
- * @param endpoints - the endpoints to serve, from \`makeEndpoints\`
- * @param options - ${target.noun} names and subscriber options
- */
-export function ${id}Subscribers(connection: ${Id}Connection, endpoints: ${base}Endpoints, options: ${Id}Options = {}): Subscriber {
-  const sub = options.subscriber ?? {};
-  const subscribers = [
-${service.methods.map((m) => `    subscriber(connection, ${id}Name(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), encodeJSONMessage, sub),`).join("\n")}
-  ];
-  const close = async (): Promise<void> => {
-    await Promise.all(subscribers.map((s) => s.close()));
-  };
-  return {
-    ready: Promise.all(subscribers.map((s) => s.ready)).then(() => undefined),
-    close,
-    [Symbol.asyncDispose]: close,
-  };
-}
-
-/**
- * Client endpoints that publish each call on its method's ${target.noun} and, unless the method
- * is an event, wait for the reply. Give them to \`${camel(base)}Client\` for a typed client.
- *
- * @param connection - the ${id} connection
- * @param options - ${target.noun} names and publisher options
- */
-export function ${id}Transport(connection: ${Id}Connection, options: ${Id}Options = {}): ${base}Endpoints {
-  const pub = options.publisher ?? {};
-  return {
-${service.methods
-  .map((m) =>
-    m.result.kind === "void"
-      ? `    ${m.name}: publisher(connection, ${id}Name(options, ${JSON.stringify(m.name)}), encodeJSONMessage, undefined, pub),`
-      : `    ${m.name}: publisher(connection, ${id}Name(options, ${JSON.stringify(m.name)}), encodeJSONMessage, decodeJSONMessage(${schemaName(m.name, "Response")}), pub),`,
-  )
-  .join("\n")}
-  };
-}
-`;
-  return `${imports.join("\n")}\n${body}${topologyFunction(service, target)}`;
+  return `${imports(service, head, target)}\n${declarations(service, target)}${subscribersFunction(service, target)}${transportFunction(service, target)}${topologyFunction(service, target)}`;
 }

@@ -42,21 +42,21 @@ function logged<Req, Res>(logger: Logger, method: string, next: Endpoint<Req, Re
   };
 }
 
-function wrap<Req, Res>(options: MiddlewareOptions, method: string, next: Endpoint<Req, Res>): Endpoint<Req, Res> {
+${service.methods.every((m) => m.stream !== undefined) ? "/** Wraps one unary endpoint (this service's methods all stream, and pass through). */\nexport " : ""}function wrap<Req, Res>(options: MiddlewareOptions, method: string, next: Endpoint<Req, Res>): Endpoint<Req, Res> {
   const measured = options.metrics === undefined ? next : instrument(options.metrics, { endpointName: method })(next);
   return options.logger === undefined ? measured : logged(options.logger, method, measured);
 }
 
 /**
  * Wraps every endpoint with logging and instrumenting middleware labelled with its method's
- * name, as Go kit's addsvc does: logging outermost, then metrics.
+ * name, as Go kit's addsvc does: logging outermost, then metrics.${service.methods.some((m) => m.stream !== undefined) ? " Streaming endpoints pass\n * through unwrapped." : ""}
  *
  * @param endpoints - the endpoints, from \`makeEndpoints\` or a transport
  * @param options - the logger and the metrics provider
  */
 export function withMiddleware(endpoints: ${base}Endpoints, options: MiddlewareOptions): ${base}Endpoints {
   return {
-${service.methods.map((m) => `    ${m.name}: wrap(options, ${JSON.stringify(m.name)}, endpoints.${m.name}),`).join("\n")}
+${service.methods.map((m) => (m.stream === undefined ? `    ${m.name}: wrap(options, ${JSON.stringify(m.name)}, endpoints.${m.name}),` : `    ${m.name}: endpoints.${m.name}, // a stream passes through`)).join("\n")}
   };
 }
 `;

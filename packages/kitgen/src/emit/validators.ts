@@ -205,10 +205,10 @@ export function emitValidators(service: Service, head: string): string {
     body.push(`const check${name}: Check<unknown> = ${checkExpression(type)};`);
   }
   for (const m of service.methods) {
-    const request = { kind: "object", fields: m.args } as const;
+    const request: WireType = (m.stream === "client" || m.stream === "bidi") && m.args[0] !== undefined ? m.args[0].type : { kind: "object", fields: m.args };
     body.push(
       "",
-      `/** Checks ${m.name}'s request and gives it its type; a bad value's issues name the field path. */`,
+      `/** Checks ${m.name}'s request${m.stream === "client" || m.stream === "bidi" ? " (each element of its stream)" : ""} and gives it its type; a bad value's issues name the field path. */`,
       `export const ${schemaName(m.name, "Request")}: Schema<${pascal(m.name)}Request> = schema(${checkExpression(request)});`,
       "",
       `/** Checks ${m.name}'s response and gives it its type. */`,

@@ -7,3 +7,7 @@ export const inventoryFile: string = fileURLToPath(new URL("../fixtures/inventor
 export const inventoryOut: string = fileURLToPath(new URL("../fixtures/inventory/generated", import.meta.url));
 /** The catalog fixture's service file (its generated code: HTTP only). */
 export const catalogFile: string = fileURLToPath(new URL("../fixtures/catalog/service.ts", import.meta.url));
+/** The shapes fixture's service file (its generated code: gRPC only). */
+export const shapesFile: string = fileURLToPath(new URL("../fixtures/shapes/service.ts", import.meta.url));
+/** The streams fixture's service file (its generated code: gRPC only, one method of each call kind). */
+export const streamsFile: string = fileURLToPath(new URL("../fixtures/streams/service.ts", import.meta.url));

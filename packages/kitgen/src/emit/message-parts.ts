@@ -1,0 +1,91 @@
+import type { Method, Service } from "../model.ts";
+import { baseName, camel, kebab, pascal } from "../names.ts";
+import { importFrom } from "./header.ts";
+import { schemaName } from "./validators.ts";
+
+/** Whether a method is an event: it resolves to `void`, so nothing is answered. */
+export function isEvent(m: Method): boolean {
+  return m.result.kind === "void";
+}
+
+/** The import of the validators a message transport needs: every request, and every response that is not an event's. */
+export function schemaImports(service: Service): string {
+  const file = kebab(baseName(service.name));
+  const schemas = service.methods.flatMap((m) => [schemaName(m.name, "Request"), ...(isEvent(m) ? [] : [schemaName(m.name, "Response")])]);
+  return importFrom(`{ ${schemas.join(", ")} }`, `./${file}.validators.ts`);
+}
+
+/** The import of the endpoint set's type. */
+export function endpointsImport(service: Service): string {
+  const base = baseName(service.name);
+  return importFrom(`type { ${base}Endpoints }`, `./${kebab(base)}.endpoints.ts`);
+}
+
+/** What the names of one transport look like: `inventory.get-item` (`.`) or `inventory-get-item` (`-`). */
+export interface NameStyle {
+  /** The transport's id: `nats`, `kafka`. */
+  readonly id: string;
+  /** What a name is: subject, queue, topic. */
+  readonly noun: string;
+  /** Between the service and the method. */
+  readonly separator: "." | "-";
+}
+
+/** The default name of a method's subject, queue or topic. */
+export function defaultName(service: Service, m: Method, style: NameStyle): string {
+  return `${kebab(baseName(service.name))}${style.separator}${kebab(m.name)}`;
+}
+
+/** `<base><Id>Names`, the exported record of default names. */
+export function namesConstName(service: Service, id: string): string {
+  return `${camel(baseName(service.name))}${pascal(id)}Names`;
+}
+
+/** The exported record of each method's default name. */
+export function namesConst(service: Service, style: NameStyle): string {
+  const base = baseName(service.name);
+  return `/** The default ${style.noun} of each method: \`<service>${style.separator}<method>\`, kebab-cased. */
+export const ${namesConstName(service, style.id)}: Readonly<Record<keyof ${base}Endpoints, string>> = {
+${service.methods.map((m) => `  ${m.name}: ${JSON.stringify(defaultName(service, m, style))},`).join("\n")}
+};
+`;
+}
+
+/** The private function `<id>Name(options, method)` that applies `options.names`. */
+export function nameFunction(service: Service, id: string): string {
+  return `function ${id}Name(options: ${pascal(id)}Options, method: keyof ${baseName(service.name)}Endpoints): string {
+  return options.names?.[method] ?? ${namesConstName(service, id)}[method];
+}
+`;
+}
+
+/** The option that replaces some methods' names. */
+export function namesOption(service: Service, noun: string): string {
+  return `  /** Replaces the ${noun} of some methods. */
+  readonly names?: Partial<Record<keyof ${baseName(service.name)}Endpoints, string>>;`;
+}
+
+/** The statements that make one `Subscriber` of the array `subscribers` (in scope): ready when all are, closing all. */
+export const combineSubscribers = `  const close = async (): Promise<void> => {
+    await Promise.all(subscribers.map((s) => s.close()));
+  };
+  return {
+    ready: Promise.all(subscribers.map((s) => s.ready)).then(() => undefined),
+    close,
+    [Symbol.asyncDispose]: close,
+  };`;
+
+/**
+ * A generated helper for transports whose subscribers and requesters start asynchronously
+ * (Kafka, SQS): waits for them all, and when one fails closes those that started and throws
+ * the first failure.
+ */
+export const startAllFunction = `/** Waits for everything \`starting\` starts; when one fails, closes those that started and throws its error. */
+async function startAll<T extends readonly Promise<{ close(): Promise<void> }>[]>(starting: readonly [...T]): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(starting);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed === undefined) return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+  await Promise.allSettled(settled.flatMap((s) => (s.status === "fulfilled" ? [s.value.close()] : [])));
+  throw failed.reason;
+}
+`;
