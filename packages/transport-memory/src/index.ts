@@ -8,6 +8,13 @@
  * @packageDocumentation
  */
 export { MemoryBroker, type DeadLetter, type MemoryBrokerOptions, type QueueStats } from "./broker.ts";
-export { publisher, type PublisherOptions } from "./publisher.ts";
+import type { MemoryPublisherOptions } from "./publisher.ts";
+export { publisher, type MemoryPublisherOptions } from "./publisher.ts";
+/**
+ * The old name of {@link MemoryPublisherOptions}, kept so code written against it still compiles.
+ *
+ * @deprecated Use {@link MemoryPublisherOptions}, named like every Kit transport's options (`<Transport><Role>Options`).
+ */
+export type PublisherOptions = MemoryPublisherOptions;
 export type { PublisherOutcome } from "@kit/transport";
 export { subscriber } from "./subscriber.ts";

@@ -5,7 +5,7 @@ import type { MemoryBroker } from "./broker.ts";
 import { stateOf } from "./internal/state.ts";
 
 /** Options for {@link publisher}: the hooks every Kit publisher takes, and the requester's wait bound. */
-export interface PublisherOptions extends BasePublisherOptions {
+export interface MemoryPublisherOptions extends BasePublisherOptions {
   /**
    * How long a request waits for its reply when the caller's context has no deadline, in
    * milliseconds (default 30 000, as every Kit requester); it then fails with
@@ -36,7 +36,7 @@ export function publisher<Req>(
   queue: string,
   encode: EncodeMessage<Req>,
   decode: undefined,
-  options?: PublisherOptions,
+  options?: MemoryPublisherOptions,
 ): Endpoint<Req, void>;
 /**
  * Calls an endpoint served by {@link subscriber} on a queue of a {@link MemoryBroker}, by
@@ -69,7 +69,7 @@ export function publisher<Req, Res>(
   queue: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res>,
-  options?: PublisherOptions,
+  options?: MemoryPublisherOptions,
 ): Endpoint<Req, Res>;
 // eslint-disable-next-line max-params -- the transport shape: client(target, encode, decode, options) with the broker in front
 export function publisher<Req, Res>(
@@ -77,7 +77,7 @@ export function publisher<Req, Res>(
   queue: string,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res> | undefined,
-  options: PublisherOptions = {},
+  options: MemoryPublisherOptions = {},
 ): Endpoint<Req, Res | undefined> {
   const state = stateOf(broker);
   const q = state.queue(queue);
