@@ -144,10 +144,20 @@ export class ServerCall {
     }
   }
 
+  /** Whether there are finalizers to {@link ServerCall.finish} with; else {@link ServerCall.release} ends the call. */
+  get hasFinalizers(): boolean {
+    return (this.options.finalizer?.length ?? 0) > 0;
+  }
+
+  /** Ends the call's context, once the call is over. */
+  release(): void {
+    this.end(callEnded);
+  }
+
   /** Runs the finalizers and releases the context. */
   async finish(error: KitError | undefined, status: Status = Status.OK): Promise<void> {
-    if (this.options.finalizer === undefined || this.options.finalizer.length === 0) {
-      this.end(callEnded);
+    if (!this.hasFinalizers) {
+      this.release();
       return;
     }
     const outcome: ServerOutcome = { method: this.call.getPath(), status, error };
