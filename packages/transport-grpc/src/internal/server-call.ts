@@ -1,5 +1,6 @@
 import { Metadata, status as Status, type Deadline, type StatusObject } from "@grpc/grpc-js";
 import { background, Code, KitError, withCancel, withDeadline, type CancelFunc, type Context } from "@kit/endpoint";
+import { Deadlines } from "@kit/transport/driver";
 import type { ServerOptions, ServerOutcome } from "../server.ts";
 import { serverErrors, statusOf } from "./errors.ts";
 
@@ -17,6 +18,11 @@ const callEnded = new KitError(Code.Canceled, "the call has ended");
 
 /** How close to the deadline a cancel counts as the deadline passing (see the constructor). */
 const deadlineSlackMs = 50;
+
+/** Every call with a deadline, on one timer that ends each at its deadline. */
+const timedCalls = new Deadlines<ServerCall>((call) => {
+  call.expire();
+});
 
 /**
  * One call on the server: its context, the hooks around it, and how it ended.
@@ -36,6 +42,8 @@ export class ServerCall {
   /** The call's own context, before the hooks derived theirs, and what cancels it. */
   private readonly base: Context;
   private readonly cancel: CancelFunc;
+  /** The call's deadline (epoch ms), `Infinity` when the caller sent none: what {@link timedCalls} watches. */
+  readonly expires: number;
   /** Why the call's context ended, once it has. */
   private reason: KitError | undefined;
   /** Rejects the work {@link ServerCall.race} waits for. */
@@ -50,14 +58,12 @@ export class ServerCall {
     const timed = Number.isFinite(time);
     [this.base, this.cancel] = timed ? withDeadline(background(), time) : withCancel(background());
     this.ctx = this.base;
+    this.expires = timed ? time : Number.POSITIVE_INFINITY;
     if (timed) {
-      // The deadline ends the call at once, whether or not the endpoint reads its signal.
-      const { signal } = this.base;
-      const onAbort = (): void => {
-        this.end(signal.reason as KitError);
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
+      // The deadline ends the call at once, whether or not the endpoint reads its signal; on the
+      // one timer every call shares, so a call makes no signal, timer or listener for it.
+      if (time <= Date.now()) this.expire();
+      else timedCalls.add(this);
     }
     call.once("cancelled", () => {
       if (this.reason !== undefined) return; // over already: grpc-js reports the stream's close after every call
@@ -86,10 +92,16 @@ export class ServerCall {
     });
   }
 
+  /** Ends the call: its deadline has passed. */
+  expire(): void {
+    this.end(new KitError(Code.DeadlineExceeded, "context deadline exceeded"));
+  }
+
   /** Ends the call's context with `reason` (the first reason wins). */
   private end(reason: KitError): void {
     if (this.reason !== undefined) return;
     this.reason = reason;
+    if (this.expires !== Number.POSITIVE_INFINITY) timedCalls.delete(this);
     this.cancel(reason);
     this.abortWork?.(reason);
   }
