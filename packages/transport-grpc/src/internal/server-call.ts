@@ -9,7 +9,7 @@ interface AnyServerCall {
   readonly metadata: Metadata;
   getDeadline(): Deadline;
   getPath(): string;
-  once(event: "cancelled", listener: () => void): unknown;
+  on(event: "cancelled", listener: () => void): unknown;
 }
 
 // The reason the context is canceled with once the call is over: one shared error, so ending
@@ -65,7 +65,9 @@ export class ServerCall {
       if (time <= Date.now()) this.expire();
       else timedCalls.add(this);
     }
-    call.once("cancelled", () => {
+    // `on`, not `once`: grpc-js emits "cancelled" once per call, and `once` would wrap the
+    // listener in a function of its own for every call.
+    call.on("cancelled", () => {
       if (this.reason !== undefined) return; // over already: grpc-js reports the stream's close after every call
       // At the deadline the call ends on both sides at about the same moment: grpc-js' own
       // timer, or the client's cancel when its deadline passes (a little sooner, by the transit
