@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 export { caller, defaultCaller } from "./caller.ts";
+export { discards } from "./discards.ts";
 export { jsonLogger } from "./json.ts";
 export { logfmtLogger } from "./logfmt.ts";
 export type { Logger, Writer } from "./logger.ts";

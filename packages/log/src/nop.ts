@@ -11,6 +11,10 @@ export class Nop extends Sink {
     // Nothing to write.
   }
 
+  override discardsAll(): boolean {
+    return true;
+  }
+
   override specialize(prefix: Keyvals, suffix: Keyvals): Route {
     return { target: null, prefix, suffix };
   }

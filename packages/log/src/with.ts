@@ -86,6 +86,11 @@ class Context extends Sink {
     this.log(...concat(prefix, record, suffix));
   }
 
+  override discardsAll(): boolean {
+    if (this.#mode === Mode.Unrouted) this.#route();
+    return this.#mode === Mode.Drop;
+  }
+
   override specialize(prefix: Keyvals, suffix: Keyvals): Route {
     // A context under a filter: one context with both prefixes and both suffixes.
     return routeOf(this.#root, [...this.#prefix, ...prefix], [...suffix, ...this.#suffix]);

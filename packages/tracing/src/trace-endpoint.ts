@@ -1,5 +1,5 @@
 import { toKitError, type KitError, type Middleware } from "@kit/endpoint";
-import { context as otel, SpanKind, SpanStatusCode, trace, type Attributes, type Tracer } from "@opentelemetry/api";
+import { context as otel, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type SpanOptions, type Tracer } from "@opentelemetry/api";
 import { otelContext, withOtelContext } from "./context.ts";
 import { errorCodeAttribute, tracerOf } from "./internal/span.ts";
 
@@ -40,25 +40,28 @@ export interface TraceEndpointOptions<Res> {
  */
 export function traceEndpoint<Req, Res>(name: string, options: TraceEndpointOptions<Res> = {}): Middleware<Req, Res> {
   const { kind = SpanKind.INTERNAL, attributes, failed } = options;
+  const spanOptions: SpanOptions = attributes === undefined ? { kind } : { kind, attributes };
   return (next) => async (ctx, request) => {
     const parent = otelContext(ctx);
-    const span = tracerOf(options).startSpan(name, attributes === undefined ? { kind } : { kind, attributes }, parent);
+    const span = tracerOf(options).startSpan(name, spanOptions, parent);
     const inner = trace.setSpan(parent, span);
-    const fail = (error: KitError): void => {
-      span.setAttribute(errorCodeAttribute, error.code);
-      span.recordException(error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-    };
     try {
       const response = await otel.with(inner, () => next(withOtelContext(ctx, inner), request));
       const error = failed?.(response);
-      if (error !== undefined) fail(error);
+      if (error !== undefined) markFailed(span, error);
       return response;
     } catch (thrown) {
-      fail(toKitError(thrown));
+      markFailed(span, toKitError(thrown));
       throw thrown;
     } finally {
       span.end();
     }
   };
+}
+
+/** Marks a span failed with a Kit error: its code, the exception, and an ERROR status with its message. */
+function markFailed(span: Span, error: KitError): void {
+  span.setAttribute(errorCodeAttribute, error.code);
+  span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
 }

@@ -137,7 +137,8 @@ export function client<WireReq, WireRes, Req = WireReq, Res = WireRes>(
       // On every response, an error status too (as the HTTP client's), unless the context ended the call.
       if (hasAfter && !isAborted(signal)) current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
       if (result.err !== null) throw result.err;
-      return await decode(current, result.value as WireRes);
+      const decoded = decode(current, result.value as WireRes);
+      return decoded instanceof Promise ? await decoded : decoded;
     } catch (err) {
       error = clientError(err, current.signal);
       throw error;

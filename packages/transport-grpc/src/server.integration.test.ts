@@ -292,6 +292,25 @@ describe("server (unary) against a grpc-js client", () => {
     expect((aborted as KitError).code).toBe(Code.DeadlineExceeded);
   });
 
+  it("ends the call at its deadline even when the endpoint never reads its signal, and reports deadline_exceeded once", async () => {
+    const outcomes: ServerOutcome[] = [];
+    const handled: KitError[] = [];
+    running = await startServer({
+      Echo: server(() => new Promise<EchoReply>(() => undefined), undefined, undefined, {
+        errorHandler: { handle: (_ctx, err) => void handled.push(err) },
+        finalizer: [(_ctx, outcome) => void outcomes.push(outcome)],
+      }),
+    });
+    const started = Date.now();
+    const { err } = await callEcho(running, "x", new grpc.Metadata(), { deadline: Date.now() + 300 });
+    expect(err?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    await waitFor(() => outcomes.length === 1, 10_000, "the finalizer");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(outcomes).toMatchObject([{ status: grpc.status.DEADLINE_EXCEEDED, error: { code: Code.DeadlineExceeded } }]);
+    expect(handled.map((e) => e.code)).toEqual([Code.DeadlineExceeded]);
+  });
+
   it("cancels the endpoint's context once the call is over, so work it started stops", async () => {
     let kept: Context | undefined;
     running = await startServer({

@@ -4,6 +4,8 @@ import type {
   handleServerStreamingCall,
   handleUnaryCall,
   Metadata,
+  sendUnaryData,
+  ServerUnaryCall,
 } from "@grpc/grpc-js";
 import type { status as Status } from "@grpc/grpc-js";
 import {
@@ -126,34 +128,62 @@ export function server<Req, Res, WireReq = Req, WireRes = Res>(
   options: ServerOptions = {},
 ): handleUnaryCall<WireReq, WireRes> {
   const observe = observeErrors(options.errorHandler ?? defaultErrorHandler);
-  const hasBefore = (options.before?.length ?? 0) > 0;
-  const hasAfter = (options.after?.length ?? 0) > 0;
+  const unary: Unary<Req, Res, WireReq, WireRes> = {
+    endpoint,
+    decode,
+    encode,
+    hasBefore: (options.before?.length ?? 0) > 0,
+    hasAfter: (options.after?.length ?? 0) > 0,
+  };
   const handler: handleUnaryCall<WireReq, WireRes> = (call, callback) => {
-    const scope = new ServerCall(call, options, observe);
-    const serve = async (): Promise<void> => {
-      let error: KitError | undefined;
-      let status: Status | undefined;
-      try {
-        const message = await scope.race(async () => {
-          if (hasBefore) await scope.before();
-          const request = await decodeRequest(scope.ctx, decode, call.request);
-          const response = await endpoint(scope.ctx, request);
-          if (hasAfter) await scope.after();
-          return await encode(scope.ctx, response); // a non-Kit error here is a bug: INTERNAL
-        });
-        if (scope.hasHeader()) call.sendMetadata(scope.header);
-        callback(null, message, scope.trailerToSend());
-      } catch (thrown) {
-        const failed = await scope.fail(thrown);
-        error = failed.error;
-        status = failed.status.code;
-        callback(failed.status);
-      }
-      await scope.finish(error, status);
-    };
-    void serve();
+    void serveUnary(new ServerCall(call, options, observe), unary, call, callback);
   };
   return tagKind(handler, "unary");
+}
+
+/** What a unary handler serves: the endpoint, its codecs, and whether it has hooks to run. */
+interface Unary<Req, Res, WireReq, WireRes> {
+  readonly endpoint: Endpoint<Req, Res>;
+  readonly decode: DecodeRequest<WireReq, Req>;
+  readonly encode: EncodeResponse<Res, WireRes>;
+  readonly hasBefore: boolean;
+  readonly hasAfter: boolean;
+}
+
+/** One unary call: the answer or the failure's status, then the finalizers. */
+async function serveUnary<Req, Res, WireReq, WireRes>(
+  scope: ServerCall,
+  unary: Unary<Req, Res, WireReq, WireRes>,
+  call: ServerUnaryCall<WireReq, WireRes>,
+  callback: sendUnaryData<WireRes>,
+): Promise<void> {
+  let error: KitError | undefined;
+  let status: Status | undefined;
+  try {
+    const message = await scope.race(() => answerUnary(scope, unary, call.request));
+    if (scope.hasHeader()) call.sendMetadata(scope.header);
+    callback(null, message, scope.trailerToSend());
+  } catch (thrown) {
+    const failed = await scope.fail(thrown);
+    error = failed.error;
+    status = failed.status.code;
+    callback(failed.status);
+  }
+  if (scope.hasFinalizers) await scope.finish(error, status);
+  else scope.release();
+}
+
+/**
+ * The response message of a unary call: `before` hooks, decode, endpoint, `after` hooks,
+ * encode. A synchronous decoder or encoder costs no promise.
+ */
+async function answerUnary<Req, Res, WireReq, WireRes>(scope: ServerCall, unary: Unary<Req, Res, WireReq, WireRes>, wire: WireReq): Promise<WireRes> {
+  if (unary.hasBefore) await scope.before();
+  const decoded = decodeRequest(scope.ctx, unary.decode, wire);
+  const request = decoded instanceof Promise ? await decoded : decoded;
+  const response = await unary.endpoint(scope.ctx, request);
+  if (unary.hasAfter) await scope.after();
+  return unary.encode(scope.ctx, response); // a non-Kit error here is a bug: INTERNAL
 }
 
 /**

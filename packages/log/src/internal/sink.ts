@@ -37,6 +37,11 @@ export abstract class Sink implements Logger {
     this.writeSegments(EMPTY, keyvals, EMPTY);
   }
 
+  /** Whether every record given to this logger is certain to be dropped (see `discards`). */
+  discardsAll(): boolean {
+    return false;
+  }
+
   /** Writes `prefix`, `record` and `suffix` as one record. Never throws. */
   abstract writeSegments(prefix: Keyvals, record: Keyvals, suffix: Keyvals): void;
 

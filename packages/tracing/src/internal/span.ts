@@ -51,11 +51,8 @@ export interface SpanStart {
  * OpenTelemetry context the next spans start under), with the OpenTelemetry context itself.
  */
 export function startSpan(ctx: Context, options: TraceOptions, start: SpanStart): readonly [Context, OtelContext] {
-  const span = tracerOf(options).startSpan(
-    start.name,
-    { kind: start.kind, attributes: { ...start.attributes, ...options.attributes } },
-    start.parent,
-  );
+  const attributes = options.attributes === undefined ? start.attributes : { ...start.attributes, ...options.attributes };
+  const span = tracerOf(options).startSpan(start.name, { kind: start.kind, attributes }, start.parent);
   const spanContext = trace.setSpan(start.parent, span);
   return [withOtelContext(withValue(ctx, start.slot, span), spanContext), spanContext];
 }

@@ -1,5 +1,6 @@
 import { Metadata, status as Status, type Deadline, type StatusObject } from "@grpc/grpc-js";
 import { background, Code, KitError, withCancel, withDeadline, type CancelFunc, type Context } from "@kit/endpoint";
+import { Deadlines } from "@kit/transport/driver";
 import type { ServerOptions, ServerOutcome } from "../server.ts";
 import { serverErrors, statusOf } from "./errors.ts";
 
@@ -8,7 +9,7 @@ interface AnyServerCall {
   readonly metadata: Metadata;
   getDeadline(): Deadline;
   getPath(): string;
-  once(event: "cancelled", listener: () => void): unknown;
+  on(event: "cancelled", listener: () => void): unknown;
 }
 
 // The reason the context is canceled with once the call is over: one shared error, so ending
@@ -17,6 +18,11 @@ const callEnded = new KitError(Code.Canceled, "the call has ended");
 
 /** How close to the deadline a cancel counts as the deadline passing (see the constructor). */
 const deadlineSlackMs = 50;
+
+/** Every call with a deadline, on one timer that ends each at its deadline. */
+const timedCalls = new Deadlines<ServerCall>((call) => {
+  call.expire();
+});
 
 /**
  * One call on the server: its context, the hooks around it, and how it ended.
@@ -36,6 +42,8 @@ export class ServerCall {
   /** The call's own context, before the hooks derived theirs, and what cancels it. */
   private readonly base: Context;
   private readonly cancel: CancelFunc;
+  /** The call's deadline (epoch ms), `Infinity` when the caller sent none: what {@link timedCalls} watches. */
+  readonly expires: number;
   /** Why the call's context ended, once it has. */
   private reason: KitError | undefined;
   /** Rejects the work {@link ServerCall.race} waits for. */
@@ -50,16 +58,16 @@ export class ServerCall {
     const timed = Number.isFinite(time);
     [this.base, this.cancel] = timed ? withDeadline(background(), time) : withCancel(background());
     this.ctx = this.base;
+    this.expires = timed ? time : Number.POSITIVE_INFINITY;
     if (timed) {
-      // The deadline ends the call at once, whether or not the endpoint reads its signal.
-      const { signal } = this.base;
-      const onAbort = (): void => {
-        this.end(signal.reason as KitError);
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
+      // The deadline ends the call at once, whether or not the endpoint reads its signal; on the
+      // one timer every call shares, so a call makes no signal, timer or listener for it.
+      if (time <= Date.now()) this.expire();
+      else timedCalls.add(this);
     }
-    call.once("cancelled", () => {
+    // `on`, not `once`: grpc-js emits "cancelled" once per call, and `once` would wrap the
+    // listener in a function of its own for every call.
+    call.on("cancelled", () => {
       if (this.reason !== undefined) return; // over already: grpc-js reports the stream's close after every call
       // At the deadline the call ends on both sides at about the same moment: grpc-js' own
       // timer, or the client's cancel when its deadline passes (a little sooner, by the transit
@@ -86,10 +94,16 @@ export class ServerCall {
     });
   }
 
+  /** Ends the call: its deadline has passed. */
+  expire(): void {
+    this.end(new KitError(Code.DeadlineExceeded, "context deadline exceeded"));
+  }
+
   /** Ends the call's context with `reason` (the first reason wins). */
   private end(reason: KitError): void {
     if (this.reason !== undefined) return;
     this.reason = reason;
+    if (this.expires !== Number.POSITIVE_INFINITY) timedCalls.delete(this);
     this.cancel(reason);
     this.abortWork?.(reason);
   }
@@ -144,10 +158,20 @@ export class ServerCall {
     }
   }
 
+  /** Whether there are finalizers to {@link ServerCall.finish} with; else {@link ServerCall.release} ends the call. */
+  get hasFinalizers(): boolean {
+    return (this.options.finalizer?.length ?? 0) > 0;
+  }
+
+  /** Ends the call's context, once the call is over. */
+  release(): void {
+    this.end(callEnded);
+  }
+
   /** Runs the finalizers and releases the context. */
   async finish(error: KitError | undefined, status: Status = Status.OK): Promise<void> {
-    if (this.options.finalizer === undefined || this.options.finalizer.length === 0) {
-      this.end(callEnded);
+    if (!this.hasFinalizers) {
+      this.release();
       return;
     }
     const outcome: ServerOutcome = { method: this.call.getPath(), status, error };
