@@ -8,7 +8,7 @@ import { memory } from "@kit/metrics";
 import { connect, type AmqpConnection } from "@kit/transport-amqp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { amqpClient, serveAmqp, type AmqpServer } from "../src/amqp.ts";
-import { newEndpointSet } from "../src/endpoints.ts";
+import { newEndpointSet, type AddClient } from "../src/endpoints.ts";
 import { newBasicService } from "../src/service.ts";
 import { startRabbitMq, type OwnRabbitMq } from "./own-rabbitmq.ts";
 import { recorder } from "./support.ts";
@@ -32,6 +32,33 @@ interface Tally {
   firstAnswerAfterFailure: number;
 }
 
+/**
+ * Calls `svc.sum` one call after the other until `control.stop`, counting each outcome in
+ * `tally`. Bounded: at most 20,000 calls, and it ends 60 s after it starts whatever happens.
+ */
+async function callUntilStopped(svc: AddClient, tally: Tally, control: { stop: boolean }): Promise<void> {
+  const end = Date.now() + 60_000;
+  while (!control.stop && tally.sent < 20_000 && Date.now() < end) {
+    tally.sent += 1;
+    const started = Date.now();
+    const [ctx, cancel] = withTimeout(background(), 2_000);
+    try {
+      expect(await svc.sum(ctx, tally.sent, 1)).toBe(tally.sent + 1);
+      tally.answered += 1;
+      if (tally.lastFailure > 0 && tally.firstAnswerAfterFailure === 0) tally.firstAnswerAfterFailure = Date.now();
+    } catch (err) {
+      const code = isKitError(err) ? err.code : String(err);
+      const seen = tally.failed.get(code) ?? { count: 0, slowestMs: 0 };
+      tally.failed.set(code, { count: seen.count + 1, slowestMs: Math.max(seen.slowestMs, Date.now() - started) });
+      tally.lastFailure = Date.now();
+      tally.firstAnswerAfterFailure = 0;
+      await new Promise((resolve) => setTimeout(resolve, 20)); // a failing loop does not spin
+    } finally {
+      cancel();
+    }
+  }
+}
+
 describe("addsvc over AMQP through a broker restart", () => {
   it("fails fast with unavailable while RabbitMQ is away and answers again within seconds of its return", { timeout: 180_000 }, async () => {
     const logger = recorder();
@@ -49,29 +76,7 @@ describe("addsvc over AMQP through a broker restart", () => {
       const svc = amqpClient(connection, { queuePrefix: "addsvc-restart" });
       const tally: Tally = { sent: 0, answered: 0, failed: new Map(), lastFailure: 0, firstAnswerAfterFailure: 0 };
       const control = { stop: false };
-      const calls = (async () => {
-        // Bounded: at most 20,000 calls, and it ends 60 s after it starts whatever happens.
-        const end = Date.now() + 60_000;
-        while (!control.stop && tally.sent < 20_000 && Date.now() < end) {
-          tally.sent += 1;
-          const started = Date.now();
-          const [ctx, cancel] = withTimeout(background(), 2_000);
-          try {
-            expect(await svc.sum(ctx, tally.sent, 1)).toBe(tally.sent + 1);
-            tally.answered += 1;
-            if (tally.lastFailure > 0 && tally.firstAnswerAfterFailure === 0) tally.firstAnswerAfterFailure = Date.now();
-          } catch (err) {
-            const code = isKitError(err) ? err.code : String(err);
-            const seen = tally.failed.get(code) ?? { count: 0, slowestMs: 0 };
-            tally.failed.set(code, { count: seen.count + 1, slowestMs: Math.max(seen.slowestMs, Date.now() - started) });
-            tally.lastFailure = Date.now();
-            tally.firstAnswerAfterFailure = 0;
-            await new Promise((resolve) => setTimeout(resolve, 20)); // a failing loop does not spin
-          } finally {
-            cancel();
-          }
-        }
-      })();
+      const calls = callUntilStopped(svc, tally, control);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const answeredBefore = tally.answered;
       await broker.restart(3_000);
