@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { encodeJSONMessage, logErrorHandler } from "@kit/transport";
 import { publisher, replyStream, subscriber, type RedisStreamClient } from "@kit/transport-redis";
 import type { AddClient, EndpointSet } from "./endpoints.ts";
-import { clientOver, closeOnce, encodeReply, perMethod } from "./message-wire.ts";
+import { clientOver, encodeReply, serveMethods } from "./message-wire.ts";
 import type { Logger } from "./middleware.ts";
 
 /** What {@link serveRedis} needs besides the client and the endpoints. */
@@ -68,16 +68,9 @@ export async function serveRedis(client: RedisStreamClient, endpoints: EndpointS
     replyNamespace: [replyPrefix(streamPrefix)],
     errorHandler: logErrorHandler(logger),
   };
-  const subscribers = perMethod(endpoints, (method) =>
+  const close = await serveMethods(endpoints, (method) =>
     subscriber(client, `${streamPrefix}:${method.name}`, method.endpoint, method.decode, encodeReply, subscriberOptions),
   );
-  const close = closeOnce(subscribers);
-  try {
-    await Promise.all(subscribers.map((sub) => sub.ready));
-  } catch (err) {
-    await close();
-    throw err;
-  }
   logger.log("transport", "Redis", "streams", streams.join(","), "group", group);
   return { streams, close };
 }
