@@ -12,7 +12,7 @@ import { assertTopology, publisher, subscriber, type AmqpConnection, type AmqpPu
 import type { Channel, ConfirmChannel } from "amqplib";
 import type { AddClient, EndpointSet } from "./endpoints.ts";
 import type { Logger } from "./middleware.ts";
-import { clientOver, closeOnce, encodeReply, perMethod } from "./message-wire.ts";
+import { clientOver, encodeReply, serveMethods } from "./message-wire.ts";
 
 /** The queue prefix when none is given: queues `addsvc.sum` and `addsvc.concat`. */
 const defaultPrefix = "addsvc";
@@ -69,16 +69,9 @@ export async function serveAmqp(connection: AmqpConnection | ConfirmChannel, end
   const queues = [`${queuePrefix}.sum`, `${queuePrefix}.concat`] as const;
   for (const queue of queues) await assertTopology(connection, queue);
   const subscriberOptions = { concurrency, errorHandler: logErrorHandler(logger) };
-  const subscribers = perMethod(endpoints, (method) =>
+  const close = await serveMethods(endpoints, (method) =>
     subscriber(connection, `${queuePrefix}.${method.name}`, method.endpoint, method.decode, encodeReply, subscriberOptions),
   );
-  const close = closeOnce(subscribers);
-  try {
-    await Promise.all(subscribers.map((sub) => sub.ready));
-  } catch (err) {
-    await close();
-    throw err;
-  }
   logger.log("transport", "AMQP", "queues", queues.join(","));
   return { queues, close };
 }

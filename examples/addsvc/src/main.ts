@@ -1,7 +1,7 @@
 // addsvc's entry point, Go kit's cmd/addsvc: `pnpm --filter addsvc start` (`node src/main.ts`).
 //
 //   node src/main.ts [--http-addr host:port] [--grpc-addr host:port] [--jsonrpc-addr host:port]
-//                    [--nats-url url] [--amqp-url url] [--mqtt-url url] [--redis-url url]
+//                    [--nats-url url] [--amqp-url url] [--mqtt-url url] [--mqtt-client-id id] [--redis-url url]
 //                    [--kafka-brokers h:p,…] [--sqs-endpoint url] [--zipkin-url url]
 //
 // Serves HTTP on 127.0.0.1:8081 (Prometheus metrics at /metrics) and gRPC on 127.0.0.1:8082
@@ -31,11 +31,12 @@ import { createSqsQueues, serveSqs } from "./sqs.ts";
 import { traceToZipkin } from "./zipkin.ts";
 
 const usage = `usage: node src/main.ts [--http-addr host:port] [--grpc-addr host:port] [--jsonrpc-addr host:port]
-                         [--nats-url url] [--amqp-url url] [--mqtt-url url] [--redis-url url]
+                         [--nats-url url] [--amqp-url url] [--mqtt-url url] [--mqtt-client-id id] [--redis-url url]
                          [--kafka-brokers host:port,…] [--sqs-endpoint url] [--zipkin-url url]
   defaults: HTTP_ADDR or 127.0.0.1:8081, GRPC_ADDR or 127.0.0.1:8082; JSON-RPC is served only when given
   (or JSONRPC_ADDR is set), and a broker only when given (or NATS_URL, AMQP_URL, MQTT_URL, REDIS_URL,
-  KAFKA_BROKERS, SQS_ENDPOINT is set); traces go to Zipkin's spans API
+  KAFKA_BROKERS, SQS_ENDPOINT is set); the MQTT session's client id is MQTT_CLIENT_ID or
+  addsvc-<hostname>-<HTTP port>; traces go to Zipkin's spans API
   (such as http://127.0.0.1:9411/api/v2/spans) only when given (or ZIPKIN_URL is set)`;
 
 let logger = log.logfmtLogger(process.stdout);
@@ -48,6 +49,7 @@ const flags = [
   "nats-url",
   "amqp-url",
   "mqtt-url",
+  "mqtt-client-id",
   "redis-url",
   "kafka-brokers",
   "sqs-endpoint",
@@ -70,6 +72,7 @@ const env = process.env;
 const natsUrl = values["nats-url"] ?? env.NATS_URL;
 const amqpUrl = values["amqp-url"] ?? env.AMQP_URL;
 const mqttUrl = values["mqtt-url"] ?? env.MQTT_URL;
+const mqttClientId = values["mqtt-client-id"] ?? env.MQTT_CLIENT_ID;
 const redisUrl = values["redis-url"] ?? env.REDIS_URL;
 const kafkaBrokers = values["kafka-brokers"] ?? env.KAFKA_BROKERS;
 const sqsEndpoint = values["sqs-endpoint"] ?? env.SQS_ENDPOINT;
@@ -124,7 +127,7 @@ try {
     // A persistent session under a client id of this instance's own, so requests wait while it restarts.
     const client = connectMqtt(mqttUrl, {
       protocolVersion: 5,
-      clientId: `addsvc-${hostname()}-${String(http.port)}`,
+      clientId: mqttClientId ?? `addsvc-${hostname()}-${String(http.port)}`,
       clean: false,
       properties: { sessionExpiryInterval: 3600, receiveMaximum: 16 },
     });

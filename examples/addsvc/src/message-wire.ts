@@ -4,7 +4,7 @@
 // is `{"v":…}`, or for a business error the HTTP transport's error body with the `kit-error-*`
 // headers, so the request was handled either way and is acknowledged, not dead-lettered.
 import { Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
-import { encodeJSONMessage, jsonCodec, writeError, type DecodeMessage, type OutgoingMessage } from "@kit/transport";
+import { encodeJSONMessage, jsonCodec, writeError, type DecodeMessage, type OutgoingMessage, type Subscriber } from "@kit/transport";
 import {
   clientFromEndpoints,
   failed,
@@ -94,20 +94,8 @@ export interface WireMethod<Req, Res extends { readonly v: unknown; readonly err
   readonly decode: DecodeMessage<Req>;
 }
 
-/**
- * Makes one thing (a subscriber, typically) per method of addsvc, Sum's then Concat's: `serve`
- * gets each method's name, endpoint and decoder, and encodes replies with {@link encodeReply}.
- * Each message transport's wiring is this one call.
- *
- * @param endpoints - the endpoint set
- * @param serve - makes the thing for one method
- *
- * @example
- * ```ts
- * const subscribers = perMethod(endpoints, (m) => subscriber(client, `addsvc/${m.name}`, m.endpoint, m.decode, encodeReply, options));
- * ```
- */
-export function perMethod<T>(
+/** One thing (a subscriber) per method of addsvc, Sum's then Concat's: see {@link serveMethods}. */
+function perMethod<T>(
   endpoints: EndpointSet,
   serve: <Req, Res extends { readonly v: unknown; readonly err?: KitError }>(method: WireMethod<Req, Res>) => T,
 ): [T, T] {
@@ -137,19 +125,31 @@ export function clientOver(
 }
 
 /**
- * Closes every subscriber, at most once: the `close()` of a server made of several.
+ * Serves addsvc's methods on a message transport: makes one subscriber per method (`serve` gets
+ * each method's name, endpoint and request decoder; replies are encoded with
+ * {@link encodeReply}), waits until both are ready, and resolves with their `close()` (which closes
+ * both, at most once). When one cannot start, both are closed and its error is thrown.
  *
- * @param subscribers - what to close, all at once
- * @param after - runs once they are closed (closing what the server opened itself)
+ * @param endpoints - the endpoint set
+ * @param serve - makes the subscriber of one method
+ *
+ * @example
+ * ```ts
+ * const close = await serveMethods(endpoints, (m) => subscriber(client, `addsvc/${m.name}`, m.endpoint, m.decode, encodeReply, options));
+ * ```
  */
-export function closeOnce(subscribers: readonly { close(): Promise<void> }[], after: () => Promise<void> = () => Promise.resolve()): () => Promise<void> {
+export async function serveMethods(
+  endpoints: EndpointSet,
+  serve: <Req, Res extends { readonly v: unknown; readonly err?: KitError }>(method: WireMethod<Req, Res>) => Subscriber,
+): Promise<() => Promise<void>> {
+  const subscribers = perMethod(endpoints, serve);
   let closing: Promise<void> | undefined;
-  return () =>
-    (closing ??= (async () => {
-      try {
-        await Promise.all(subscribers.map((sub) => sub.close()));
-      } finally {
-        await after();
-      }
-    })());
+  const close = (): Promise<void> => (closing ??= Promise.all(subscribers.map((sub) => sub.close())).then(() => undefined));
+  try {
+    await Promise.all(subscribers.map((sub) => sub.ready));
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return close;
 }

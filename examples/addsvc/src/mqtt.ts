@@ -11,7 +11,7 @@ import { encodeJSONMessage, logErrorHandler } from "@kit/transport";
 import { publisher, subscriber, type MqttPublisherOptions } from "@kit/transport-mqtt";
 import type { MqttClient } from "mqtt";
 import type { AddClient, EndpointSet } from "./endpoints.ts";
-import { clientOver, closeOnce, encodeReply, perMethod } from "./message-wire.ts";
+import { clientOver, encodeReply, serveMethods } from "./message-wire.ts";
 import type { Logger } from "./middleware.ts";
 
 /** What {@link serveMqtt} needs besides the client and the endpoints. */
@@ -60,19 +60,12 @@ export interface MqttServer {
 export async function serveMqtt(client: MqttClient, endpoints: EndpointSet, options: ServeMqttOptions): Promise<MqttServer> {
   const { logger, topicPrefix = "addsvc", group = "addsvc", concurrency = 16 } = options;
   const subscriberOptions = { concurrency, group, errorHandler: logErrorHandler(logger) };
-  const subscribers = perMethod(endpoints, (method) =>
+  const close = await serveMethods(endpoints, (method) =>
     subscriber(client, `${topicPrefix}/${method.name}`, method.endpoint, method.decode, encodeReply, {
       ...subscriberOptions,
       deadLetterTopic: `${topicPrefix}/${method.name}/dead`,
     }),
   );
-  const close = closeOnce(subscribers);
-  try {
-    await Promise.all(subscribers.map((sub) => sub.ready));
-  } catch (err) {
-    await close();
-    throw err;
-  }
   const topics = [`${topicPrefix}/sum`, `${topicPrefix}/concat`] as const;
   logger.log("transport", "MQTT", "topics", topics.join(","), "group", group);
   return { topics, close };

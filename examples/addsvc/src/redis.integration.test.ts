@@ -108,6 +108,22 @@ describe("addsvc over Redis Streams", () => {
     expect(logger.lines.some((line) => line.includes("invalid_argument"))).toBe(true);
   });
 
+  it("starts again on streams whose consumer group exists, as after a restart", async () => {
+    const { server, streamPrefix } = await serve();
+    const logger = recorder();
+    const again = await serveRedis(redis, newEndpointSet(newBasicService(), { logger, metrics: memory() }), { logger, streamPrefix });
+    cleanup.push(() => again.close());
+    expect(again.streams).toEqual(server.streams);
+    const svc = redisClient(redis, { streamPrefix });
+    cleanup.push(() => svc.close());
+    const [ctx, cancel] = withTimeout(background(), 5_000);
+    try {
+      expect(await svc.sum(ctx, 40, 2)).toBe(42);
+    } finally {
+      cancel();
+    }
+  });
+
   it("is unavailable at once when the client is not connected", async () => {
     const offline = createClient({ url });
     const svc = redisClient(offline, { streamPrefix: "addsvc-test:nobody" });

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { encodeJSONMessage, logErrorHandler } from "@kit/transport";
 import { publisher, replyStream, subscriber, type RedisStreamClient } from "@kit/transport-redis";
 import type { AddClient, EndpointSet } from "./endpoints.ts";
-import { clientOver, closeOnce, encodeReply, perMethod } from "./message-wire.ts";
+import { clientOver, encodeReply, serveMethods } from "./message-wire.ts";
 import type { Logger } from "./middleware.ts";
 
 /** What {@link serveRedis} needs besides the client and the endpoints. */
@@ -36,7 +36,8 @@ export interface RedisServer {
 
 /**
  * Serves addsvc's Sum and Concat endpoints over Redis Streams with `@kit/transport-redis`: a
- * subscriber in the consumer group `group` (created with the stream when missing) on
+ * subscriber in the consumer group `group` (created with the stream when missing, from new
+ * entries on) on
  * `<streamPrefix>:sum` and one on `<streamPrefix>:concat`, at least once (`XACK` after the
  * reply). Replies go only to streams under `<streamPrefix>:replies:`, where {@link redisClient}
  * waits. A request that cannot be decoded is answered `invalid_argument`; such an entry without
@@ -59,26 +60,33 @@ export interface RedisServer {
  */
 export async function serveRedis(client: RedisStreamClient, endpoints: EndpointSet, options: ServeRedisOptions): Promise<RedisServer> {
   const { logger, streamPrefix = "addsvc", group = "addsvc", concurrency = 16 } = options;
+  const streams = [`${streamPrefix}:sum`, `${streamPrefix}:concat`] as const;
+  for (const stream of streams) await createGroup(client, stream, group);
   const subscriberOptions = {
     group,
     concurrency,
-    createGroup: true,
     replyNamespace: [replyPrefix(streamPrefix)],
     errorHandler: logErrorHandler(logger),
   };
-  const subscribers = perMethod(endpoints, (method) =>
+  const close = await serveMethods(endpoints, (method) =>
     subscriber(client, `${streamPrefix}:${method.name}`, method.endpoint, method.decode, encodeReply, subscriberOptions),
   );
-  const close = closeOnce(subscribers);
-  try {
-    await Promise.all(subscribers.map((sub) => sub.ready));
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  const streams = [`${streamPrefix}:sum`, `${streamPrefix}:concat`] as const;
   logger.log("transport", "Redis", "streams", streams.join(","), "group", group);
   return { streams, close };
+}
+
+/**
+ * Creates `group` on `stream` (and the stream) when missing: `XGROUP CREATE … $ MKSTREAM`, a
+ * `BUSYGROUP` answer meaning it is there already. The subscriber's own `createGroup` does the
+ * same, but it recognises `BUSYGROUP` only from its own copy of node-redis: with the copy this
+ * app resolves (another build of the same version) a second start failed with it.
+ */
+async function createGroup(client: RedisStreamClient, stream: string, group: string): Promise<void> {
+  try {
+    await client.sendCommand(["XGROUP", "CREATE", stream, group, "$", "MKSTREAM"]);
+  } catch (err) {
+    if (!(err instanceof Error && err.message.startsWith("BUSYGROUP"))) throw err;
+  }
 }
 
 /** Where addsvc's Redis clients wait for replies: `<streamPrefix>:replies:`. */

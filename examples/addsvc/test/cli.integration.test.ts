@@ -21,14 +21,27 @@ function run(script: string, args: string[] = [], env: Record<string, string> = 
   return { child, stdout: () => stdout, stderr: () => stderr, exit };
 }
 
-/** Resolves with the first match of `pattern` in `read()`, polling every 20 ms for at most 5 s. */
+/**
+ * Resolves with the first match of `pattern` in `read()`, polling every 20 ms for at most 20 s
+ * (a start takes a few seconds on a loaded machine: loading the broker clients alone is seconds).
+ */
 async function waitFor(read: () => string, pattern: RegExp): Promise<RegExpExecArray> {
-  for (let i = 0; i < 250; i++) {
+  for (let i = 0; i < 1_000; i++) {
     const match = pattern.exec(read());
     if (match !== null) return match;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`no ${String(pattern)} within 5 s in:\n${read()}`);
+  throw new Error(`no ${String(pattern)} within 20 s in:\n${read()}`);
+}
+
+/**
+ * Ends the persistent MQTT session `clientId` left behind: Mosquitto would otherwise keep giving
+ * it its share of the `addsvc` group's requests for an hour after its process is gone.
+ */
+async function endMqttSession(url: string, clientId: string): Promise<void> {
+  const { connectAsync } = await import("mqtt");
+  const client = await connectAsync(url, { protocolVersion: 5, clientId, clean: true });
+  await client.endAsync();
 }
 
 describe("the demo", () => {
@@ -42,6 +55,7 @@ describe("the demo", () => {
     expect(out).toContain('  addsvc_requests_total{endpoint="sum",code="invalid_argument"} 1\n');
     expect(out).toContain("RunningSums([1, 2, 3, 4]) (server stream)  →  [1,3,6,10]  ✓");
     expect(out).toContain("SumEach (bidi)  →  3 answers  ✓");
+    expect(out).toContain("All 3 calls over JSON-RPC answered as expected; server closed.");
     expect(out).toMatch(/\nAll answered as expected: HTTP and \d more transports?( \(\d brokers? not running\))?\. Server closed\.\n$/);
     expect(demo.stderr()).toMatch(/^ {2}server \| transport=HTTP addr=127\.0\.0\.1:\d+$/m);
   });
@@ -90,6 +104,61 @@ describe("the server entry point", () => {
       expect(await main.exit).toBe(0);
     } finally {
       main.child.kill("SIGKILL");
+    }
+  });
+
+  it("serves over JSON-RPC, RabbitMQ, MQTT and Redis Streams too when given --jsonrpc-addr, --amqp-url, --mqtt-url and --redis-url", { timeout: 60_000 }, async () => {
+    const amqpUrl = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
+    const mqttUrl = process.env.MQTT_URL ?? "mqtt://127.0.0.1:1883";
+    const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+    const mqttClientId = `addsvc-cli-test-${String(process.pid)}`;
+    const flags = ["--jsonrpc-addr", "127.0.0.1:0", "--amqp-url", amqpUrl, "--mqtt-url", mqttUrl, "--mqtt-client-id", mqttClientId, "--redis-url", redisUrl];
+    const main = run("src/main.ts", ["--http-addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0", ...flags]);
+    const { background, withTimeout } = await import("@kit/endpoint");
+    const [ctx, cancel] = withTimeout(background(), 10_000);
+    try {
+      const [, addr] = await waitFor(main.stdout, /transport=JSONRPC addr=(127\.0\.0\.1:\d+)\n/);
+      await waitFor(main.stdout, /transport=AMQP queues=addsvc\.sum,addsvc\.concat\n/);
+      await waitFor(main.stdout, /transport=MQTT topics=addsvc\/sum,addsvc\/concat group=addsvc\n/);
+      await waitFor(main.stdout, /transport=Redis streams=addsvc:sum,addsvc:concat group=addsvc\n/);
+      const { jsonRpcClient } = await import("../src/jsonrpc.ts");
+      expect(await jsonRpcClient(`http://${addr ?? ""}/`).sum(ctx, 20, 22)).toBe(42);
+
+      const { connect: connectAmqp } = await import("@kit/transport-amqp");
+      const { amqpClient } = await import("../src/amqp.ts");
+      const amqp = await connectAmqp(amqpUrl);
+      try {
+        expect(await amqpClient(amqp).concat(ctx, "kit", "go")).toBe("kitgo");
+      } finally {
+        await amqp.close();
+      }
+
+      const { connectAsync } = await import("mqtt");
+      const { mqttClient } = await import("../src/mqtt.ts");
+      const mqtt = await connectAsync(mqttUrl, { protocolVersion: 5 });
+      try {
+        expect(await mqttClient(mqtt).sum(ctx, 1, 2)).toBe(3);
+      } finally {
+        await mqtt.endAsync();
+      }
+
+      const { createClient } = await import("redis");
+      const { redisClient } = await import("../src/redis.ts");
+      const redis = createClient({ url: redisUrl });
+      await redis.connect();
+      const svc = redisClient(redis);
+      try {
+        expect(await svc.concat(ctx, "a", "b")).toBe("ab");
+      } finally {
+        await svc.close();
+        redis.destroy();
+      }
+      main.child.kill("SIGTERM");
+      expect(await main.exit).toBe(0);
+    } finally {
+      cancel();
+      main.child.kill("SIGKILL");
+      await endMqttSession(mqttUrl, mqttClientId);
     }
   });
 
