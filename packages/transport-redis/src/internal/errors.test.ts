@@ -33,6 +33,15 @@ describe("fromRedisError", () => {
     expect(err.cause).toBe(thrown);
   });
 
+  it("reads errors from another copy of node-redis by their class names (an app's own redis)", () => {
+    // Stand-ins for the classes of a second copy of node-redis: the same names, other classes.
+    class ErrorReply extends Error {}
+    class SimpleError extends ErrorReply {}
+    class SocketClosedUnexpectedlyError extends Error {}
+    expect(fromRedisError(new SimpleError("BUSYGROUP Consumer Group name already exists"), "XGROUP CREATE").code).toBe(Code.AlreadyExists);
+    expect(fromRedisError(new SocketClosedUnexpectedlyError("Socket closed unexpectedly"), "XADD orders").code).toBe(Code.Unavailable);
+  });
+
   it("passes a KitError through", () => {
     const err = new KitError(Code.InvalidArgument, "no");
     expect(fromRedisError(err, "XADD orders")).toBe(err);

@@ -71,13 +71,26 @@ export function fromRedisError(thrown: unknown, what: string): KitError {
   return new KitError(codeOf(thrown, message), `Redis ${what}: ${message}`, { cause: thrown });
 }
 
+/**
+ * Whether `thrown` is a `kind`: by `instanceof`, or by the names of its classes, so that an error
+ * from another copy of node-redis (an app's own `redis`, resolved apart from this package's) is
+ * read the same.
+ */
+function isA(thrown: Error, kind: new (...args: never[]) => Error): boolean {
+  if (thrown instanceof kind) return true;
+  for (let proto: unknown = Object.getPrototypeOf(thrown); proto !== null && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+    if ((proto as { constructor?: { name?: unknown } }).constructor?.name === kind.name) return true;
+  }
+  return false;
+}
+
 function codeOf(thrown: unknown, message: string): Code {
   if (!(thrown instanceof Error)) return Code.Unknown;
-  const byClass = clientErrorCodes.find(([kind]) => thrown instanceof kind);
+  const byClass = clientErrorCodes.find(([kind]) => isA(thrown, kind));
   if (byClass !== undefined) return byClass[1];
   const errno = (thrown as { code?: unknown }).code;
   if (typeof errno === "string" && socketErrors.test(errno)) return Code.Unavailable;
-  if (!(thrown instanceof ErrorReply)) return Code.Unknown;
+  if (!isA(thrown, ErrorReply)) return Code.Unknown;
   const word = /^[A-Z]+/.exec(message)?.[0] ?? "";
   const byWord = redisReplyCodes.get(word);
   if (byWord !== undefined) return byWord;
