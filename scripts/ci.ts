@@ -23,6 +23,13 @@ const checks: [name: string, args: string[]][] = [
   ["API docs (typedoc, warnings are errors)", ["exec", "turbo", "run", "docs", "--output-logs=errors-only"]],
 ];
 
+if (process.argv.length > 2) {
+  // It takes no arguments: anything given (`--help` too) prints what it runs, and runs nothing.
+  console.log("usage: node scripts/ci.ts (no arguments): every check, then every test. The checks, each also a root script:");
+  for (const [name, args] of checks) console.log(`  ${name}: pnpm ${args.join(" ")}`);
+  process.exit(process.argv.includes("--help") ? 0 : 2);
+}
+
 const failedChecks: string[] = [];
 for (const [name, args] of checks) {
   console.log(`\n== ${name}`);
