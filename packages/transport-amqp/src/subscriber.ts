@@ -1,11 +1,12 @@
-import { background, Code, toKitError, type Endpoint, type KitError } from "@kit/endpoint";
+import { background, Code, KitError, toKitError, type Endpoint } from "@kit/endpoint";
 import { type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
 import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import type { ConfirmChannel } from "amqplib";
 import { isAmqpConnection, type AmqpConnection } from "./connection.ts";
-import { AmqpDriver } from "./internal/driver.ts";
+import { AmqpDriver, type AmqpMessage, type ReplyAllowed } from "./internal/driver.ts";
 import { ManagedAmqpDriver } from "./internal/managed-driver.ts";
 import { noDelay } from "./internal/no-delay.ts";
+import { directReplyTo } from "./internal/replies.ts";
 import { topologyOf, type Topology } from "./topology.ts";
 
 /** Options for {@link subscriber}: the runtime's `SubscriberOptions` and where retries and dead letters go. */
@@ -21,6 +22,17 @@ export interface AmqpSubscriberOptions extends SubscriberOptions {
    * have it by default; `false` leaves the socket as it is.
    */
   readonly noDelay?: boolean;
+  /**
+   * The reply namespace: the prefixes a request's `reply_to` may start with. The reply is
+   * published to the default exchange with `reply_to` as its routing key, that is to the queue of
+   * that name: a request whose `reply_to` is outside these prefixes is not answered but
+   * dead-lettered as `permission_denied` (it never reaches the endpoint), so whoever can publish
+   * to the queue cannot make the subscriber send, with its credentials, to any queue it can
+   * reach. Default `["amq.rabbitmq.reply-to"]`: RabbitMQ's direct reply-to, where the requests
+   * of {@link publisher} wait (no client can declare a queue under `amq.`). `[""]` accepts any
+   * queue.
+   */
+  readonly replyNamespace?: readonly string[];
 }
 
 /**
@@ -34,6 +46,9 @@ export interface AmqpSubscriberOptions extends SubscriberOptions {
  *   `kit-error-code`/`kit-error-message` headers) is published to the default exchange with the
  *   `reply_to` as routing key and the request's `correlation_id`, on the same channel and
  *   before the ack.
+ * - **Reply addresses**: a `reply_to` outside `replyNamespace` (default RabbitMQ's direct
+ *   reply-to, `amq.rabbitmq.reply-to…`) is not answered: the request is dead-lettered as
+ *   `permission_denied` without running the endpoint.
  * - **Ack after success**: a message is acknowledged only after the endpoint and its reply.
  * - **Retries** (a retryable code or a failed reply, up to `maxAttempts`): the message is
  *   copied to the retry queue with the next attempt in the `kit-attempts` header and the
@@ -97,7 +112,7 @@ export function subscriber<Req, Res>(
     observe(background(), err);
   };
   const driver = driverFor(on, topologyOf(queue, options), options, report);
-  const running = runSubscriber(driver, endpoint, decode, encode, options);
+  const running = runSubscriber(driver, endpoint, refuseForeignReplies(decode), encode, options);
   const stop = (): Promise<void> =>
     driver.stop().catch((thrown: unknown) => {
       report(toKitError(thrown, Code.Unavailable));
@@ -116,10 +131,30 @@ export function subscriber<Req, Res>(
 /** The driver for a managed connection (a channel of its own, renewed) or for the user's own confirm channel. */
 function driverFor(on: AmqpConnection | ConfirmChannel, topology: Topology, options: AmqpSubscriberOptions, report: (err: KitError) => void): AmqpDriver | ManagedAmqpDriver {
   const concurrency = options.concurrency ?? 16;
-  if (isAmqpConnection(on)) return new ManagedAmqpDriver(on, topology, concurrency, report);
+  const replyAllowed = replyAllowedBy(options.replyNamespace ?? [directReplyTo]);
+  if (isAmqpConnection(on)) return new ManagedAmqpDriver(on, topology, concurrency, replyAllowed, report);
   if (typeof (on as Partial<ConfirmChannel>).waitForConfirms !== "function") {
     throw new TypeError("subscriber needs a connection from connect() or a confirm channel: connection.createConfirmChannel()");
   }
   if (options.noDelay !== false) noDelay(on);
-  return new AmqpDriver(on, topology, concurrency);
+  return new AmqpDriver(on, topology, concurrency, replyAllowed);
+}
+
+/** Whether a `reply_to` starts with one of the namespace's prefixes. */
+function replyAllowedBy(namespace: readonly string[]): ReplyAllowed {
+  if (!Array.isArray(namespace) || !namespace.every((prefix) => typeof prefix === "string")) {
+    throw new TypeError(`options.replyNamespace must be an array of queue-name prefixes, got ${JSON.stringify(namespace)}`);
+  }
+  return (replyTo) => namespace.some((prefix) => replyTo.startsWith(prefix));
+}
+
+/** A request whose `reply_to` the driver refused fails before it is decoded: dead-lettered as `permission_denied`. */
+function refuseForeignReplies<Req>(decode: DecodeMessage<Req>): DecodeMessage<Req> {
+  return (ctx, message) => {
+    const refused = (message as Partial<AmqpMessage>).refusedReply;
+    if (refused !== undefined) {
+      throw new KitError(Code.PermissionDenied, `reply_to ${JSON.stringify(refused)} is outside the subscriber's reply namespace; not answered`);
+    }
+    return decode(ctx, message);
+  };
 }

@@ -7,6 +7,7 @@ import { guardClosed } from "./internal/closed-for-good.ts";
 import { reporter } from "./internal/core-driver.ts";
 import { jetstreamDriver } from "./internal/jetstream-driver.ts";
 import { Puller } from "./internal/puller.ts";
+import { defaultReplyNamespace, refuseForeignReplies, replyAllowedBy } from "./internal/reply-namespace.ts";
 
 /** Options for {@link jetstreamSubscriber}: the runtime's options plus the dead letter. */
 export interface JetStreamSubscriberOptions extends SubscriberOptions {
@@ -35,6 +36,14 @@ export interface JetStreamSubscriberOptions extends SubscriberOptions {
    *   Kit option (see "One meaning per option name" in `@kit/transport`'s README).
    */
   readonly timeout?: number;
+  /**
+   * The prefixes a request's `kit-reply-to` subject may start with. A stored request whose
+   * reply subject is outside them is not answered but dead-lettered as `permission_denied` (it
+   * never reaches the endpoint), so whoever can publish to the stream cannot make the subscriber
+   * publish to any subject it may. Default the connection's inbox prefix, `["_INBOX."]` (or
+   * `["<inboxPrefix>."]`), where {@link jetstreamPublisher}'s requests wait. `[""]` accepts any subject.
+   */
+  readonly replyNamespace?: readonly string[];
 }
 
 /**
@@ -49,8 +58,9 @@ export interface JetStreamSubscriberOptions extends SubscriberOptions {
  * every half `ack_wait`.
  *
  * A message with a `kit-reply-to` header (from {@link jetstreamPublisher} with a decoder) is a
- * request: the reply goes there. Its `kit-timeout` is counted from the moment the stream stored
- * it.
+ * request: the reply goes there, when it is inside `replyNamespace` (default the connection's
+ * inbox prefix, `_INBOX.`); one outside is dead-lettered as `permission_denied`, not answered.
+ * Its `kit-timeout` is counted from the moment the stream stored it.
  *
  * The consumer must exist with `ack_policy: "explicit"` (`ready` rejects with
  * `failed_precondition` otherwise, and the error handler is told), and its `max_deliver` should be
@@ -87,12 +97,13 @@ export function jetstreamSubscriber<Req, Res>(
   options: JetStreamSubscriberOptions = {},
 ): Subscriber {
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- the old name of ackTimeout still works
-  const { deadLetter, expires = 5_000, ackTimeout, timeout, ...runtimeOptions } = options;
+  const { deadLetter, expires = 5_000, ackTimeout, timeout, replyNamespace, ...runtimeOptions } = options;
+  const replyAllowed = replyAllowedBy(replyNamespace ?? defaultReplyNamespace(nc));
   const report = reporter(observeErrors(options.errorHandler));
   const puller = new Puller(consumer, expires);
-  const driver = jetstreamDriver(nc, consumer, puller, { deadLetter, report, ackTimeout: ackTimeout ?? timeout ?? 5_000 });
+  const driver = jetstreamDriver(nc, consumer, puller, { deadLetter, report, ackTimeout: ackTimeout ?? timeout ?? 5_000, replyAllowed });
   const guarded = guardClosed(nc, "JetStream consumer", driver, report);
-  const running = runSubscriber(guarded.driver, endpoint, decode, encode, runtimeOptions);
+  const running = runSubscriber(guarded.driver, endpoint, refuseForeignReplies(decode), encode, runtimeOptions);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {

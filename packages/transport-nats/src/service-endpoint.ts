@@ -4,9 +4,10 @@ import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { ServiceGroup } from "@nats-io/services";
 import { guardClosed } from "./internal/closed-for-good.ts";
-import { coreDriver, refuse, reporter } from "./internal/core-driver.ts";
+import { coreDriver, refuse, replySubjectOf, reporter } from "./internal/core-driver.ts";
 import { fromNatsError } from "./internal/errors.ts";
 import { Inbox, type NatsMsg } from "./internal/inbox.ts";
+import { defaultReplyNamespace, refuseForeignReplies, replyAllowedBy, type ReplyAllowed } from "./internal/reply-namespace.ts";
 
 /** Which endpoint of a NATS service {@link serviceEndpoint} adds. */
 export interface ServiceEndpointTarget {
@@ -26,6 +27,12 @@ export interface ServiceEndpointTarget {
 export interface NatsServiceEndpointOptions extends SubscriberOptions {
   /** Where a message that failed for good is published, as for `subscriber` (`@kit/transport-nats`). */
   readonly deadLetter?: string;
+  /**
+   * The prefixes a request's reply subject may start with; a request outside them is
+   * dead-lettered as `permission_denied`, not answered. Default the connection's inbox prefix,
+   * `["_INBOX."]`, as for `subscriber` (`@kit/transport-nats`), where `nats req` and micro clients wait.
+   */
+  readonly replyNamespace?: readonly string[];
 }
 
 /** The headers the NATS micro protocol answers an error with, read by `nats req` and micro clients. */
@@ -43,6 +50,9 @@ const serviceErrorCodeHeader = "Nats-Service-Error-Code";
  * The service library counts each request (`num_requests`) when it hands it over; it cannot
  * see how long Kit's asynchronous handling takes or whether it failed, so `processing_time`
  * and `num_errors` stay near 0 (count those with the `finalizer` hooks or `@kit/metrics`).
+ *
+ * A request whose reply subject is outside `replyNamespace` (default the connection's inbox
+ * prefix, `_INBOX.`) is not answered: it is dead-lettered as `permission_denied`.
  *
  * To shut down, stop the service first (`await service.stop()` unsubscribes and hands over what
  * was delivered), then `close()` the endpoint, which finishes what is in flight. A request that
@@ -72,7 +82,8 @@ export function serviceEndpoint<Req, Res>(
   encode: EncodeMessage<Res>,
   options: NatsServiceEndpointOptions = {},
 ): Subscriber {
-  const { deadLetter, ...runtimeOptions } = options;
+  const { deadLetter, replyNamespace, ...runtimeOptions } = options;
+  const replyAllowed = replyAllowedBy(replyNamespace ?? defaultReplyNamespace(nc));
   const { service, name, subject, metadata, queue } = target;
   const report = reporter(observeErrors(options.errorHandler));
   const inbox = new Inbox();
@@ -87,7 +98,7 @@ export function serviceEndpoint<Req, Res>(
         return;
       }
       const raw = msg as unknown as NatsMsg;
-      if (closed) refuse({ raw, reply: raw.reply === "" ? undefined : raw.reply }, report);
+      if (closed) refuse({ raw, reply: allowedReply(raw, replyAllowed) }, report);
       else inbox.push(raw);
     },
   });
@@ -97,9 +108,9 @@ export function serviceEndpoint<Req, Res>(
     reply.headers.set(serviceErrorHeader, reply.headers.get("kit-error-message") ?? err.message);
     reply.headers.set(serviceErrorCodeHeader, String(httpStatusFromCode(err.code)));
   };
-  const driver = coreDriver(nc, inbox, { deadLetter, report, release: "refuse" });
+  const driver = coreDriver(nc, inbox, { deadLetter, report, release: "refuse", replyAllowed });
   const guarded = guardClosed(nc, subject ?? name, driver, report);
-  const running = runSubscriber(guarded.driver, endpoint, decode, encode, { ...runtimeOptions, errorEncoder });
+  const running = runSubscriber(guarded.driver, endpoint, refuseForeignReplies(decode), encode, { ...runtimeOptions, errorEncoder });
   const closeTimeout = options.closeTimeout ?? 30_000;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -108,9 +119,15 @@ export function serviceEndpoint<Req, Res>(
       await inbox.emptied(closeTimeout);
       closed = true;
       await running.close();
-      for (const raw of inbox.takeAll()) refuse({ raw, reply: raw.reply === "" ? undefined : raw.reply }, report);
+      for (const raw of inbox.takeAll()) refuse({ raw, reply: allowedReply(raw, replyAllowed) }, report);
     })());
   return { ready: running.ready, close, [Symbol.asyncDispose]: close };
+}
+
+/** A request's reply subject when the namespace admits it (a closing endpoint answers only those). */
+function allowedReply(raw: NatsMsg, replyAllowed: ReplyAllowed): string | undefined {
+  const reply = replySubjectOf(raw);
+  return reply !== undefined && replyAllowed(reply) ? reply : undefined;
 }
 
 const defaultErrorEncoder: MessageErrorEncoder = (_ctx, err, reply) => {

@@ -6,6 +6,7 @@ import { coreDriver, reporter } from "./internal/core-driver.ts";
 import { guardClosed } from "./internal/closed-for-good.ts";
 import { fromNatsError } from "./internal/errors.ts";
 import { Inbox } from "./internal/inbox.ts";
+import { defaultReplyNamespace, refuseForeignReplies, replyAllowedBy } from "./internal/reply-namespace.ts";
 
 /** Options for {@link subscriber}: the runtime's options plus the queue group and the dead letter. */
 export interface NatsSubscriberOptions extends SubscriberOptions {
@@ -21,6 +22,17 @@ export interface NatsSubscriberOptions extends SubscriberOptions {
    * message that nobody waits for is reported to `errorHandler` as `data_loss`.
    */
   readonly deadLetter?: string;
+  /**
+   * The reply namespace: the prefixes a request's reply subject may start with. The reply is
+   * published to that subject with the subscriber's connection and its permissions: a request
+   * whose reply subject is outside these prefixes is not answered but dead-lettered as
+   * `permission_denied` (it never reaches the endpoint), so whoever can publish to the subject
+   * cannot make the subscriber publish to any subject it may. Default the connection's inbox
+   * prefix, `["_INBOX."]` (or `["<inboxPrefix>."]` with nats.js's `inboxPrefix` option), where
+   * Kit's requesters, nats.js's `request` and `nats req` wait: a caller with an `inboxPrefix` of
+   * its own needs it listed here. `[""]` accepts any subject.
+   */
+  readonly replyNamespace?: readonly string[];
 }
 
 /**
@@ -35,6 +47,10 @@ export interface NatsSubscriberOptions extends SubscriberOptions {
  * subscriber got is handled in this process or not at all; if the process dies with it, its
  * caller sees a timeout (`deadline_exceeded`) and may retry. Use `jetstreamSubscriber` (`@kit/transport-nats/jetstream`)
  * when messages must survive a crash.
+ *
+ * A request whose reply subject is outside `replyNamespace` (default the connection's inbox
+ * prefix, `_INBOX.`) is not answered: it is dead-lettered as `permission_denied` without running
+ * the endpoint.
  *
  * `close()` unsubscribes first, so nothing published after it reaches this subscriber, handles
  * what the server had already delivered (up to `closeTimeout`), waits for the messages in
@@ -66,7 +82,8 @@ export function subscriber<Req, Res>(
   encode: EncodeMessage<Res>,
   options: NatsSubscriberOptions = {},
 ): Subscriber {
-  const { queue, deadLetter, ...runtimeOptions } = options;
+  const { queue, deadLetter, replyNamespace, ...runtimeOptions } = options;
+  const replyAllowed = replyAllowedBy(replyNamespace ?? defaultReplyNamespace(nc));
   const report = reporter(observeErrors(options.errorHandler));
   const inbox = new Inbox();
   // On a closed connection nothing is subscribed: the subscriber's ready fails (see guardClosed).
@@ -77,9 +94,9 @@ export function subscriber<Req, Res>(
       else inbox.push(msg);
     },
   });
-  const driver = coreDriver(nc, inbox, { deadLetter, report, release: queue === undefined ? "drop" : "republish" });
+  const driver = coreDriver(nc, inbox, { deadLetter, report, release: queue === undefined ? "drop" : "republish", replyAllowed });
   const guarded = guardClosed(nc, subject, driver, report);
-  const running = runSubscriber(guarded.driver, endpoint, decode, encode, runtimeOptions);
+  const running = runSubscriber(guarded.driver, endpoint, refuseForeignReplies(decode), encode, runtimeOptions);
   const closeTimeout = options.closeTimeout ?? 30_000;
 
   let closing: Promise<void> | undefined;

@@ -11,7 +11,14 @@ import { publishConfirmed } from "./returns.ts";
 /** A delivery as the runtime sees it, with the raw amqplib message to settle it by. */
 export interface AmqpMessage extends Message {
   readonly raw: ConsumeMessage;
+  /** A `reply_to` outside the subscriber's reply namespace: the request is not answered but dead-lettered. */
+  readonly refusedReply?: string;
 }
+
+/** Whether a request's `reply_to` may be answered (the subscriber's `replyNamespace`). */
+export type ReplyAllowed = (replyTo: string) => boolean;
+
+const anyReply: ReplyAllowed = () => true;
 
 interface Waiter {
   readonly max: number;
@@ -53,6 +60,7 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
   readonly #channel: ConfirmChannel;
   readonly #topology: Topology;
   readonly #prefetch: number;
+  readonly #replyAllowed: ReplyAllowed;
   readonly #buffer: ConsumeMessage[] = [];
   #waiter: Waiter | undefined;
   #starting: Promise<void> | undefined;
@@ -67,10 +75,11 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
     this.#wake(undefined);
   };
 
-  constructor(channel: ConfirmChannel, topology: Topology, prefetch: number) {
+  constructor(channel: ConfirmChannel, topology: Topology, prefetch: number, replyAllowed: ReplyAllowed = anyReply) {
     this.#channel = channel;
     this.#topology = topology;
     this.#prefetch = prefetch;
+    this.#replyAllowed = replyAllowed;
   }
 
   /**
@@ -268,7 +277,7 @@ export class AmqpDriver implements MessageDriver<AmqpMessage> {
   }
 
   #take(max: number): AmqpMessage[] {
-    return this.#buffer.splice(0, Math.max(0, max)).map(toMessage);
+    return this.#buffer.splice(0, Math.max(0, max)).map((raw) => toMessage(raw, this.#replyAllowed));
   }
 
   #wake(messages: AmqpMessage[] | undefined): void {
@@ -317,16 +326,19 @@ function abortedBy(signal: AbortSignal): Promise<AmqpMessage[]> {
   });
 }
 
-function toMessage(raw: ConsumeMessage): AmqpMessage {
+function toMessage(raw: ConsumeMessage, replyAllowed: ReplyAllowed): AmqpMessage {
   const replyTo: unknown = raw.properties.replyTo;
   const headers = headersOf(raw.properties);
   spendTimeInQueue(headers); // the time it waited in the queue (a retry's too) is off its kit-timeout
+  const reply = typeof replyTo === "string" && replyTo !== "" ? replyTo : undefined;
+  const allowed = reply === undefined || replyAllowed(reply);
   return {
     raw,
     body: raw.content,
     headers,
     attempt: attemptOf(raw),
-    reply: typeof replyTo === "string" && replyTo !== "" ? replyTo : undefined,
+    reply: allowed ? reply : undefined,
+    ...(allowed ? {} : { refusedReply: reply }),
   };
 }
 

@@ -4,7 +4,7 @@ import type { MessageDriver } from "@kit/transport/driver";
 import type { ConfirmChannel } from "amqplib";
 import type { AmqpConnection } from "../connection.ts";
 import type { Topology } from "../topology.ts";
-import { AmqpDriver, type AmqpMessage } from "./driver.ts";
+import { AmqpDriver, type AmqpMessage, type ReplyAllowed } from "./driver.ts";
 
 interface Generation {
   readonly channel: ConfirmChannel;
@@ -24,15 +24,18 @@ export class ManagedAmqpDriver implements MessageDriver<AmqpMessage> {
   readonly #topology: Topology;
   readonly #prefetch: number;
   readonly #report: (err: KitError) => void;
+  readonly #replyAllowed: ReplyAllowed;
   readonly #owners = new WeakMap<AmqpMessage, AmqpDriver>();
   #current: Generation | undefined;
   #lostAt: number | undefined;
   #stopped = false;
 
-  constructor(connection: AmqpConnection, topology: Topology, prefetch: number, report: (err: KitError) => void) {
+  // eslint-disable-next-line max-params -- what each channel's driver is made of, and where the losses go
+  constructor(connection: AmqpConnection, topology: Topology, prefetch: number, replyAllowed: ReplyAllowed, report: (err: KitError) => void) {
     this.#connection = connection;
     this.#topology = topology;
     this.#prefetch = prefetch;
+    this.#replyAllowed = replyAllowed;
     this.#report = report;
   }
 
@@ -112,7 +115,7 @@ export class ManagedAmqpDriver implements MessageDriver<AmqpMessage> {
       return undefined;
     }
     const channel = (await this.#connection.createChannel(true)) as ConfirmChannel;
-    const driver = new AmqpDriver(channel, this.#topology, this.#prefetch);
+    const driver = new AmqpDriver(channel, this.#topology, this.#prefetch, this.#replyAllowed);
     try {
       await driver.start();
     } catch (err) {

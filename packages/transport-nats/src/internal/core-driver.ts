@@ -4,18 +4,27 @@ import { type MessageDriver } from "@kit/transport/driver";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/nats-core";
 import { readHeaders, toNatsHeaders, withHeaders } from "./headers.ts";
 import type { Inbox, NatsMsg } from "./inbox.ts";
+import type { ReplyAllowed } from "./reply-namespace.ts";
 
-/** The runtime's view of raw deliveries. */
-function toCoreMessages(taken: readonly NatsMsg[]): CoreMessage[] {
-  return taken.map(
-    (raw): CoreMessage => ({
+/** The runtime's view of raw deliveries: a reply subject outside the namespace is kept aside as refused. */
+function toCoreMessages(taken: readonly NatsMsg[], replyAllowed: ReplyAllowed): CoreMessage[] {
+  return taken.map((raw): CoreMessage => {
+    const reply = replySubjectOf(raw);
+    const allowed = reply === undefined || replyAllowed(reply);
+    return {
       body: raw.data,
       headers: readHeaders(raw.headers),
       attempt: 1,
-      reply: raw.reply === undefined || raw.reply === "" ? undefined : raw.reply,
+      reply: allowed ? reply : undefined,
+      ...(allowed ? {} : { refusedReply: reply }),
       raw,
-    }),
-  );
+    };
+  });
+}
+
+/** A message's reply subject, `undefined` when it has none. */
+export function replySubjectOf(raw: NatsMsg): string | undefined {
+  return raw.reply === undefined || raw.reply === "" ? undefined : raw.reply;
 }
 
 /** What `ack` and `reply` return: core NATS has nothing to wait for. */
@@ -24,6 +33,8 @@ const done = Promise.resolve();
 /** The runtime's view of a core NATS delivery. */
 export interface CoreMessage extends Message {
   readonly raw: NatsMsg;
+  /** A reply subject outside the subscriber's reply namespace: the request is not answered but dead-lettered. */
+  readonly refusedReply?: string;
 }
 
 /** What the core driver needs besides the connection and the inbox. */
@@ -41,6 +52,8 @@ export interface CoreDriverOptions {
    * answered `unavailable`, anything else reported as `data_loss`.
    */
   readonly release: "republish" | "drop" | "refuse";
+  /** Whether a request's reply subject may be answered (the subscriber's `replyNamespace`). */
+  readonly replyAllowed: ReplyAllowed;
 }
 
 /**
@@ -56,13 +69,14 @@ export interface CoreDriverOptions {
  *   the `deadLetter` subject and waits until the server has it (a flush); without one, a message
  *   nobody waits for is reported to the error handler as `data_loss` (a request's caller was
  *   already answered with the error);
- * - `reply` responds to the message's reply subject.
+ * - `reply` responds to the message's reply subject, when `replyAllowed` admits it (else the
+ *   message has no `reply` but a `refusedReply`, which the subscriber dead-letters).
  */
 export function coreDriver(nc: NatsConnection, inbox: Inbox, options: CoreDriverOptions): MessageDriver<CoreMessage> {
-  const { deadLetter, report } = options;
+  const { deadLetter, report, replyAllowed } = options;
   return {
     retry: "in-place",
-    receive: (max, signal) => inbox.take(max, signal).then(toCoreMessages),
+    receive: (max, signal) => inbox.take(max, signal).then((taken) => toCoreMessages(taken, replyAllowed)),
     ack: () => done,
     async release(message) {
       const { raw } = message;
@@ -74,9 +88,11 @@ export function coreDriver(nc: NatsConnection, inbox: Inbox, options: CoreDriver
         report(new KitError(Code.Canceled, `NATS ${raw.subject}: closed before handling a message; not republished, since without a queue group every subscriber has its own copy`));
         return;
       }
+      // The reply subject as it came, refused or not: the member that takes it applies its own policy.
+      const reply = replySubjectOf(raw);
       nc.publish(raw.subject, raw.data, {
         ...(raw.headers === undefined ? {} : { headers: raw.headers }),
-        ...(message.reply === undefined ? {} : { reply: message.reply }),
+        ...(reply === undefined ? {} : { reply }),
       });
       await nc.flush();
     },

@@ -6,6 +6,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { fromNatsError } from "./errors.ts";
 import { readHeaders, toNatsHeaders, withHeaders } from "./headers.ts";
 import type { Puller } from "./puller.ts";
+import type { ReplyAllowed } from "./reply-namespace.ts";
 import { publishToStream } from "./stream-publish.ts";
 
 /** The header a JetStream request carries its reply subject in (a stream keeps no NATS reply subject). */
@@ -14,6 +15,8 @@ export const replyToHeader = "kit-reply-to";
 /** The runtime's view of a JetStream delivery. */
 export interface JetStreamMessage extends Message {
   readonly raw: JsMsg;
+  /** A `kit-reply-to` outside the subscriber's reply namespace: the request is not answered but dead-lettered. */
+  readonly refusedReply?: string;
 }
 
 /** What the JetStream driver needs besides the connection, the consumer and the puller. */
@@ -22,6 +25,8 @@ export interface JetStreamDriverOptions {
   readonly deadLetter: string | undefined;
   /** Reports an error that belongs to no attempt. */
   readonly report: (err: KitError) => void;
+  /** Whether a request's `kit-reply-to` subject may be answered (the subscriber's `replyNamespace`). */
+  readonly replyAllowed: ReplyAllowed;
   /** How long a dead letter's PubAck and an ack's confirmation may take, in milliseconds. */
   readonly ackTimeout: number;
 }
@@ -36,7 +41,8 @@ export interface JetStreamDriverOptions {
  * - `deadLetter` publishes to the `deadLetter` subject and waits for its stream's PubAck, then
  *   `term`s the message; without a subject it only `term`s it and
  *   reports one that nobody waits for as `data_loss`;
- * - `reply` publishes to the `kit-reply-to` header's subject;
+ * - `reply` publishes to the `kit-reply-to` header's subject, when `replyAllowed` admits it
+ *   (else the message has a `refusedReply`, which the subscriber dead-letters);
  * - while a message runs, `working()` is sent every half `ack_wait`, so a slow endpoint does not
  *   get its message redelivered under it.
  */
@@ -46,7 +52,7 @@ export function jetstreamDriver(
   puller: Puller,
   options: JetStreamDriverOptions,
 ): MessageDriver<JetStreamMessage> {
-  const { deadLetter, report, ackTimeout } = options;
+  const { deadLetter, report, ackTimeout, replyAllowed } = options;
   const keepAlive = new Map<JsMsg, NodeJS.Timeout>();
   let ackWait: number | undefined;
 
@@ -66,7 +72,7 @@ export function jetstreamDriver(
       const taken = await puller.take(max, signal);
       return taken.map((raw) => {
         keepAlive.set(raw, keepWorking(raw, every));
-        return toMessage(raw);
+        return toMessage(raw, replyAllowed);
       });
     },
     async ack(message) {
@@ -124,14 +130,17 @@ function keepWorking(raw: JsMsg, every: number): NodeJS.Timeout {
 }
 
 /** A pulled message as the runtime sees it: its `kit-timeout` shortened by its time in the stream. */
-function toMessage(raw: JsMsg): JetStreamMessage {
+function toMessage(raw: JsMsg, replyAllowed: ReplyAllowed): JetStreamMessage {
   const headers = readHeaders(raw.headers);
-  const reply = headers.get(replyToHeader);
+  const header = headers.get(replyToHeader);
+  const reply = header === null || header === undefined || header === "" ? undefined : header;
+  const allowed = reply === undefined || replyAllowed(reply);
   return {
     body: raw.data,
     headers: withQueueTime(headers, raw),
     attempt: raw.info.deliveryCount,
-    reply: reply === null || reply === undefined || reply === "" ? undefined : reply,
+    reply: allowed ? reply : undefined,
+    ...(allowed ? {} : { refusedReply: reply }),
     raw,
   };
 }

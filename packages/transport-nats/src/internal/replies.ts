@@ -133,7 +133,7 @@ export function request(nc: NatsConnection, ctx: Context, target: ReplyTarget, d
 }
 
 /** The connection's `inboxPrefix` option, if it has one (reply subjects must match what its permissions allow). */
-function inboxPrefix(nc: NatsConnection): string | undefined {
+export function inboxPrefix(nc: NatsConnection): string | undefined {
   const options = (nc as { readonly options?: { readonly inboxPrefix?: unknown } }).options;
   return typeof options?.inboxPrefix === "string" ? options.inboxPrefix : undefined;
 }
