@@ -63,6 +63,7 @@ setup() {
   say "installing dependencies"
   pnpm install --frozen-lockfile --reporter=silent
   say "building packages"
+  mkdir -p "$TOOLS"
   local build_log="$TOOLS/build.log"
   if ! TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run build --output-logs=errors-only >"$build_log" 2>&1; then
     cat "$build_log" >&2
