@@ -2,6 +2,7 @@
 // overrides): trimming, bytes kept as they are, refused headers, a closed client, deadlines.
 import { background, Code, withTimeout, type Context } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage, type Message, type MessageOutcome, type OutgoingMessage } from "@kit/transport";
+import { RESP_TYPES } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, entries, Keys, until } from "../test/redis.ts";
 import { publisher } from "./publisher.ts";
@@ -42,6 +43,14 @@ describe("publisher", () => {
     await until(() => got.length === 1, 10_000, "the entry");
     await sub.close();
     expect([...(got[0]?.body ?? [])]).toEqual([...bytes]);
+  });
+
+  it("writes a JSON body as its UTF-8 bytes, non-ASCII text included", async () => {
+    const stream = keys.name("text");
+    const value = { word: "héllo €", crab: "🦀", escaped: "\u0000\ud800" };
+    await publisher(redis, stream, encodeJSONMessage, undefined)(background(), value);
+    const [raw] = await redis.sendCommand<[Buffer, Buffer[]][]>(["XRANGE", stream, "-", "+"], { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } });
+    expect(raw?.[1].map((field) => [...field])).toEqual([[...Buffer.from("body")], [...Buffer.from(JSON.stringify(value))], [...Buffer.from("content-type")], [...Buffer.from("application/json")]]);
   });
 
   it("trims the stream to about maxLen entries", async () => {

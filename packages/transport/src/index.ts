@@ -22,6 +22,7 @@ export { codeFromHttpStatus, httpStatusFromCode } from "./http-status.ts";
 export { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
 export { attemptsHeader, bodyTruncatedHeader, errorCodeHeader, errorMessageHeader, readError, writeError } from "./message-error.ts";
 export type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "./message.ts";
+export { writeTextBody } from "./outgoing-message.ts";
 export { publicError } from "./public-error.ts";
 export type { PublisherAfter, PublisherBefore, PublisherFinalizer, PublisherOptions, PublisherOutcome } from "./publisher.ts";
 export { validate, type Schema } from "./schema.ts";

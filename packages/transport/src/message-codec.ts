@@ -1,6 +1,7 @@
 import type { Context } from "@kit/endpoint";
-import { jsonCodec } from "./codec.ts";
+import { jsonCodec, jsonText } from "./codec.ts";
 import type { DecodeMessage, Message, OutgoingMessage } from "./message.ts";
+import { writeTextBody } from "./outgoing-message.ts";
 import { validate, type Schema } from "./schema.ts";
 
 /**
@@ -38,6 +39,6 @@ export function decodeJSONMessage<T = unknown>(schema?: Schema<T>): DecodeMessag
  * ```
  */
 export function encodeJSONMessage(_ctx: Context, value: unknown, message: OutgoingMessage): void {
-  message.body = jsonCodec.encode(value);
+  writeTextBody(message, jsonText(value)); // the same bytes as jsonCodec.encode; a driver that sends strings takes the text
   message.headers.set("content-type", jsonCodec.contentType);
 }

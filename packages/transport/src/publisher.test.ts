@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
 import { writeError } from "./message-error.ts";
 import type { Message, OutgoingMessage } from "./message.ts";
-import { messagePublisher, type PublisherOutcome, type SendMessage } from "./publisher.ts";
+import { textBody } from "./outgoing-message.ts";
+import { messagePublisher, type PublisherBefore, type PublisherOutcome, type SendMessage } from "./publisher.ts";
 
 /** A broker that answers every request with `answer(message)` and records what it was sent. */
 function echoBroker(answer: (message: OutgoingMessage) => Message | undefined = (m) => ({ body: m.body, headers: new Map(m.headers), attempt: 1 })) {
@@ -56,6 +57,23 @@ describe("messagePublisher", () => {
     const call = messagePublisher(broker.send, encodeJSONMessage, decodeJSONMessage());
     const err: unknown = await call(background(), {}).catch((thrown: unknown) => thrown);
     expect(isKitError(err) && [err.code, err.message]).toEqual([Code.NotFound, "no such order"]);
+  });
+
+  it("hands send the text of a JSON request, and a before hook that reads or replaces the body its bytes", async () => {
+    const broker = echoBroker(() => undefined);
+    const seen: (string | undefined)[] = [];
+    const send: SendMessage = (ctx, message, request) => {
+      seen.push(textBody(message));
+      return broker.send(ctx, message, request);
+    };
+    await messagePublisher(send, encodeJSONMessage, undefined)(background(), { a: 1 });
+    const replace: PublisherBefore = (ctx, message) => {
+      message.body = new TextEncoder().encode(`[${new TextDecoder().decode(message.body)}]`);
+      return ctx;
+    };
+    await messagePublisher(send, encodeJSONMessage, undefined, { before: [replace] })(background(), { a: 2 });
+    expect(seen).toEqual(['{"a":1}', undefined]);
+    expect(broker.sent.map((m) => new TextDecoder().decode(m.body))).toEqual(['{"a":1}', '[{"a":2}]']);
   });
 
   it("resolves with undefined for fire and forget", async () => {
@@ -118,6 +136,22 @@ describe("messagePublisher", () => {
     expect(isKitError(err) && err.code).toBe(Code.Canceled);
     expect(broker.sent).toHaveLength(0);
     expect(outcomes[0]?.error?.code).toBe(Code.Canceled);
+  });
+
+  it.each([
+    ["without hooks", {}],
+    ["with hooks", { finalizer: [() => undefined] }],
+  ])("fails without sending a call canceled while its request was encoded, %s", async (_name, options) => {
+    const broker = echoBroker();
+    const [ctx, cancel] = withCancel(background());
+    const encodeSlowly = async (c: Context, value: unknown, message: OutgoingMessage): Promise<void> => {
+      cancel();
+      await Promise.resolve();
+      encodeJSONMessage(c, value, message);
+    };
+    const err: unknown = await messagePublisher(broker.send, encodeSlowly, undefined, options)(ctx, {}).catch((thrown: unknown) => thrown);
+    expect(isKitError(err) && err.code).toBe(Code.Canceled);
+    expect(broker.sent).toEqual([]);
   });
 
   it("turns a failure to send or decode into a KitError, and a finalizer that throws changes nothing", async () => {

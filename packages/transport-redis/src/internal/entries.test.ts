@@ -18,6 +18,11 @@ describe("appendEntry", () => {
     expect(args.slice(5)).toEqual(["content-type", "application/json"]);
   });
 
+  it("passes a body's text, as the encoder wrote it, as that string", () => {
+    const args = appendEntry(["XADD", "s", "*"], '{"word":"héllo €"}', new Map());
+    expect(args).toEqual(["XADD", "s", "*", "body", '{"word":"héllo €"}']);
+  });
+
   it("refuses a header named body", () => {
     expect(() => appendEntry([], new Uint8Array(0), new Map([["body", "x"]]))).toThrow(expect.objectContaining({ code: Code.InvalidArgument }) as Error);
   });

@@ -89,22 +89,24 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * A body as a command argument. node-redis writes a string argument into the command's one
- * buffer, but each `Buffer` argument as a chunk of its own; so a small body that is UTF-8 text
- * (a JSON body) goes as a string (the same bytes on the wire), anything else as a `Buffer`.
+ * buffer, but each `Buffer` argument as a chunk of its own; so a body the encoder wrote as text
+ * goes as that text, and a small body that is UTF-8 text (a JSON body) as a string (the same
+ * bytes on the wire), anything else as a `Buffer`.
  */
-function asArgument(body: Uint8Array): string | Buffer {
+function asArgument(body: Uint8Array | string): string | Buffer {
+  if (typeof body === "string") return body;
   if (body.byteLength <= textBodyLimit && isUtf8(body)) return utf8.decode(body);
   return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
 /**
- * Appends the field/value arguments of `XADD` for a message to `args`: `body` first, then its
- * headers.
+ * Appends the field/value arguments of `XADD` for a message to `args`: `body` first (its bytes,
+ * or the text they were made from: `textBody(message) ?? message.body`), then its headers.
  *
  * @returns `args`
  * @throws KitError `invalid_argument` for a header named `body`, which the body's field would hide
  */
-export function appendEntry(args: (string | Buffer)[], body: Uint8Array, headers: ReadonlyMap<string, string>): (string | Buffer)[] {
+export function appendEntry(args: (string | Buffer)[], body: Uint8Array | string, headers: ReadonlyMap<string, string>): (string | Buffer)[] {
   args.push(bodyField, asArgument(body));
   for (const [name, value] of headers) {
     if (name === bodyField) throw new KitError(Code.InvalidArgument, `a header may not be named ${JSON.stringify(bodyField)}: that field holds the body`);
