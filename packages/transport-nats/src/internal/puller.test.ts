@@ -29,7 +29,46 @@ function fakeConsumer(script: (max: number) => number[]): { consumer: Consumer; 
   return { consumer: consumer as unknown as Consumer, asked };
 }
 
+/** A consumer whose first fetch never ends by itself (a pull lost with a restarted server), the next delivering one message. */
+function losingConsumer(): { consumer: Consumer; fetches: () => number } {
+  let fetches = 0;
+  const consumer = {
+    fetch: () => {
+      fetches += 1;
+      const first = fetches === 1;
+      let stop: () => void = () => undefined;
+      const stopped = new Promise<void>((resolve) => (stop = resolve));
+      const messages = {
+        stop: () => {
+          stop();
+        },
+        closed: () => stopped,
+        async *[Symbol.asyncIterator]() {
+          if (first) {
+            await stopped; // nothing comes, and the server never ends it
+            return;
+          }
+          yield { seq: 7 } as unknown as JsMsg;
+        },
+      };
+      return Promise.resolve(messages);
+    },
+  };
+  return { consumer: consumer as unknown as Consumer, fetches: () => fetches };
+}
+
 describe("Puller", () => {
+  it("stops a pull still open well past its expires (lost with a restarted server) and pulls again", async () => {
+    const { consumer, fetches } = losingConsumer();
+    const puller = new Puller(consumer, 1_000);
+    const started = Date.now();
+    const batch = await puller.take(4, new AbortController().signal);
+    expect(batch.map((m) => m.seq)).toEqual([7]);
+    expect(fetches()).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_900); // expires (1 s) and the 2 s grace
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it("asks the server for no more than the free slots, and hands over no more than asked", async () => {
     let next = 1;
     const { consumer, asked } = fakeConsumer((max) => Array.from({ length: max }, () => next++));

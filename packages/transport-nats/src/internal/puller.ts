@@ -13,6 +13,14 @@ interface Batch {
 const quickEmpty = 100;
 
 /**
+ * How long past its `expires` a pull may stay open before the puller stops it and pulls again.
+ * The server ends every pull at `expires`; one still open later was lost with the server (a
+ * restart that the client reconnected across), and nats.js would wait for two missed heartbeats
+ * or its own checks after the reconnect (about 30 s was seen) before noticing.
+ */
+const lostPullGrace = 2_000;
+
+/**
  * Pulls from a JetStream consumer for the subscriber runtime without ever holding more than it
  * was asked for: one `fetch` at a time, for as many messages as the runtime had free slots when
  * it was made. Every message that fetch delivers goes to the runtime (the runtime's free slots
@@ -68,6 +76,9 @@ export class Puller {
   async #fetch(max: number): Promise<Batch> {
     const messages = await this.#consumer.fetch({ max_messages: max, expires: this.#expires });
     const batch: Batch = { messages, buffer: [], started: Date.now(), delivered: 0, done: false, error: undefined };
+    const lost = setTimeout(() => {
+      messages.stop(); // the server ended it at `expires` long ago: it was lost, pull again
+    }, this.#expires + lostPullGrace);
     void (async () => {
       try {
         for await (const message of messages) {
@@ -78,6 +89,7 @@ export class Puller {
       } catch (err) {
         batch.error = err;
       } finally {
+        clearTimeout(lost);
         batch.done = true;
         this.#notify();
       }
