@@ -1,13 +1,12 @@
 import { untilAborted, type Endpoint } from "@kit/endpoint";
 import { type DecodeMessage, type EncodeMessage, type PublisherOptions as HookOptions } from "@kit/transport";
-import { messagePublisher, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
+import { messagePublisher, replyDecoder, replyTarget, stampSentAt, type SendMessage } from "@kit/transport/driver";
 import type { Channel, ConfirmChannel } from "amqplib";
 import { isAmqpConnection, type AmqpConnection } from "./connection.ts";
 import { bufferOf } from "./internal/driver.ts";
 import { batchWrites } from "./internal/batched-writes.ts";
 import { noDelay } from "./internal/no-delay.ts";
 import { headersOf, publishOptions } from "./internal/properties.ts";
-import { stampSentAt } from "./internal/queue-time.ts";
 import { directReplyTo, repliesOf } from "./internal/replies.ts";
 import { publishConfirmed, publishFailed } from "./internal/returns.ts";
 

@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Code, KitError, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, PublisherOptions } from "@kit/transport";
-import { messagePublisher, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
+import { messagePublisher, replyDecoder, replyTarget, stampSentAt, type SendMessage } from "@kit/transport/driver";
 import type { MqttClient } from "mqtt";
 import { publishConfirmed } from "./internal/client.ts";
 import { publishWithin } from "./internal/confirm.ts";
 import { toUserProperties } from "./internal/properties.ts";
 import { replyTopicOf } from "./internal/reply-topic.ts";
-import { stampSendTime } from "./internal/sent-at.ts";
 import { isTopicName } from "./internal/topics.ts";
 
 /**
@@ -89,13 +88,13 @@ export function publisher<Req, Res>(
   const target = replyTarget("MQTT topic", topic, options.timeout);
   if (decode === undefined) {
     const send: SendMessage<Req> = (ctx, message) => {
-      stampSendTime(message.headers);
+      stampSentAt(message.headers);
       return publishWithin(ctx, target, client, topic, message.body, toUserProperties(message.headers));
     };
     return messagePublisher<Req, Res>(send, encode, undefined, options);
   }
   const send: SendMessage<Req> = (ctx, message) => {
-    stampSendTime(message.headers);
+    stampSentAt(message.headers);
     const replies = replyTopicOf(client, options.replyTopic);
     const id = randomUUID();
     return replies.calls.call(ctx, id, target, async () => {

@@ -31,4 +31,5 @@ export {
   type SendRequest,
 } from "./reply-correlator.ts";
 export { runSubscriber } from "./subscriber.ts";
+export { sentAtHeader, spendTimeInQueue, stampSentAt } from "./sent-at.ts";
 export { readTimeout, timeoutHeader, writeTimeout } from "./timeout.ts";

@@ -1,11 +1,10 @@
 import { Code, KitError } from "@kit/endpoint";
 import { attemptsHeader, type Message, type OutgoingMessage } from "@kit/transport";
-import { type MessageDriver } from "@kit/transport/driver";
+import { spendTimeInQueue, type MessageDriver } from "@kit/transport/driver";
 import type { ConfirmChannel, ConsumeMessage, MessagePropertyHeaders } from "amqplib";
 import type { Topology } from "../topology.ts";
 import { copyOptions, headersOf, publishOptions } from "./properties.ts";
 import { batchWrites } from "./batched-writes.ts";
-import { spendTimeInQueue } from "./queue-time.ts";
 import { publishConfirmed } from "./returns.ts";
 
 /** A delivery as the runtime sees it, with the raw amqplib message to settle it by. */

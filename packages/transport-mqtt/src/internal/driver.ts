@@ -1,11 +1,10 @@
 import { Code, KitError } from "@kit/endpoint";
 import type { Message, OutgoingMessage } from "@kit/transport";
-import type { MessageDriver } from "@kit/transport/driver";
+import { spendTimeInQueue, type MessageDriver } from "@kit/transport/driver";
 import type { IConnackPacket, IPublishPacket, MqttClient } from "mqtt";
 import { connected, publishConfirmed, sendPuback } from "./client.ts";
 import { fromMqttError, fromReasonCode } from "./errors.ts";
 import { readUserProperties, toUserProperties } from "./properties.ts";
-import { spendTimeInBroker } from "./sent-at.ts";
 import { topicMatcher } from "./topics.ts";
 
 /** The runtime's view of an MQTT delivery, with what the driver needs to settle it. */
@@ -214,7 +213,7 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
     const responseTopic = props?.responseTopic === undefined || props.responseTopic === "" ? undefined : props.responseTopic;
     const allowed = responseTopic === undefined || this.#options.replyAllowed(responseTopic);
     const headers = readUserProperties(packet);
-    spendTimeInBroker(headers, Date.now());
+    spendTimeInQueue(headers);
     return {
       body: packet.payload as Buffer,
       headers,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sentAtHeader, spendTimeInQueue, stampSentAt } from "./queue-time.ts";
+import { sentAtHeader, spendTimeInQueue, stampSentAt } from "./sent-at.ts";
 
 const at = 1_700_000_000_000;
 

@@ -1,10 +1,9 @@
-import { timeoutHeader } from "@kit/transport/driver";
+import { timeoutHeader } from "./timeout.ts";
 
 /**
- * The header a Kit AMQP publisher stamps next to `kit-timeout`: when it sent the message, in
- * milliseconds since the Unix epoch (decimal digits, its own clock). RabbitMQ stamps no arrival
- * time, and the AMQP `timestamp` property is whole seconds (as other clients read and write it),
- * too coarse for a deadline in milliseconds, so Kit carries its own.
+ * The header a Kit publisher stamps next to `kit-timeout` on a broker that records no arrival
+ * time of its own (RabbitMQ, whose `timestamp` property is whole seconds; MQTT, which has none):
+ * when it sent the message, in milliseconds since the Unix epoch (decimal digits, its own clock).
  */
 export const sentAtHeader = "kit-sent-at";
 
@@ -12,7 +11,12 @@ export const sentAtHeader = "kit-sent-at";
 const epochMillis = /^\d{1,15}$/;
 const wholeMillis = /^\d{1,8}$/;
 
-/** Stamps `kit-sent-at` with `now` on a message that carries a `kit-timeout` (only then is it read). */
+/**
+ * Stamps `kit-sent-at` with `now` on a message that carries a `kit-timeout` (only then is it read).
+ *
+ * @param headers - the outgoing message's headers
+ * @param now - the send time, epoch milliseconds
+ */
 export function stampSentAt(headers: Map<string, string>, now: number = Date.now()): void {
   if (headers.has(timeoutHeader)) headers.set(sentAtHeader, String(Math.floor(now)));
 }
@@ -26,6 +30,9 @@ export function stampSentAt(headers: Map<string, string>, now: number = Date.now
  * deadline is then the relative one, as without the stamp); one behind shortens the deadline by
  * the difference. Nothing changes without both headers, or when either is malformed (the runtime
  * refuses a malformed `kit-timeout` itself; a malformed `kit-sent-at` is ignored).
+ *
+ * @param headers - a received message's headers
+ * @param now - when it was received, epoch milliseconds
  */
 export function spendTimeInQueue(headers: Map<string, string>, now: number = Date.now()): void {
   const timeout = headers.get(timeoutHeader);
