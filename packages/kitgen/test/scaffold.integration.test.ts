@@ -1,6 +1,8 @@
 // `kitgen new` proven end to end: a package scaffolded into a folder inside the workspace
-// installs (pnpm, offline from the store, @kit/* linked to the workspace's packages), builds,
-// passes its own test, and answers over HTTP and over NATS (the real broker, 127.0.0.1:4222).
+// installs (pnpm, from the store where it can and the npm registry otherwise: a new machine's
+// store holds the packages but not always their metadata; @kit/* linked to the workspace's
+// packages), builds, passes its own test, and answers over HTTP and over NATS (the real broker,
+// 127.0.0.1:4222).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
@@ -35,8 +37,8 @@ describe("kitgen new", () => {
       "@kit/transport-memory",
       "@kit/transport-nats",
     ]);
-    // lowest-direct: the versions the workspace already has in the store, so no download.
-    const install = run("pnpm", ["install", "--ignore-workspace", "--offline", "--config.resolution-mode=lowest-direct"]);
+    // lowest-direct: the versions the workspace already has in the store, so no package download.
+    const install = run("pnpm", ["install", "--ignore-workspace", "--prefer-offline", "--config.resolution-mode=lowest-direct"]);
     expect(install).toMatchObject({ status: 0 });
     const check = run("pnpm", ["run", "check"]);
     expect(check).toMatchObject({ status: 0 });
