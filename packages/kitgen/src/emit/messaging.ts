@@ -1,7 +1,7 @@
 import type { Method, Service } from "../model.ts";
 import { baseName, camel, pascal } from "../names.ts";
 import { importFrom } from "./header.ts";
-import { combineSubscribers, endpointsImport, isEvent, nameFunction, namesConst, namesConstName, namesOption, schemaImports } from "./message-parts.ts";
+import { combineSubscribers, endpointsImport, isEvent, responseEncoder, nameFunction, namesConst, namesConstName, namesOption, schemaImports } from "./message-parts.ts";
 import { schemaName } from "./validators.ts";
 
 /** What differs between the message transports kitgen writes for with one shape (NATS, AMQP, memory). */
@@ -73,7 +73,7 @@ function subscribersFunction(service: Service, target: MessagingTarget): string 
   const { id, noun } = target;
   const base = baseName(service.name);
   const line = (m: Method): string =>
-    `    subscriber(connection, ${id}Name(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), encodeJSONMessage, sub),`;
+    `    subscriber(connection, ${id}Name(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), ${responseEncoder(m, "encodeJSONMessage")}, sub),`;
   return `
 /**
  * Serves every method on its ${noun}; a method resolving to \`void\` is an event (no reply).
