@@ -127,7 +127,7 @@ describe("kitgen check", () => {
     expect(kitgen("check", catalogFile, "--transports", "http")).toEqual({ status: 0, out: "", err: "" });
     expect(kitgen("check", shapesFile, "--transports", "grpc")).toEqual({ status: 0, out: "", err: "" });
     expect(kitgen("check", streamsFile)).toEqual({ status: 0, out: "", err: "" });
-    expect(kitgen("check", gowireFile, "--transports", "http,grpc,memory")).toEqual({ status: 0, out: "", err: "" });
+    expect(kitgen("check", gowireFile, "--transports", "http,grpc,memory,amqp")).toEqual({ status: 0, out: "", err: "" });
   });
 
   it("fails naming the file that was edited by hand, and a missing one", () => {

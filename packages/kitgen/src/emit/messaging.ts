@@ -18,6 +18,12 @@ export interface MessagingTarget {
   readonly subscriberOptions: string | undefined;
   /** Whether the transport declares its queues with `assertTopology` (AMQP). */
   readonly topology?: boolean;
+  /**
+   * The connection type of a transport with no events, when its requesters take more than its
+   * subscribers (AMQP's take any amqplib channel, its subscribers and event publishers a confirm
+   * channel), given `<Id>Connection` declared.
+   */
+  readonly requesterConnection?: string;
 }
 
 /** The message transports kitgen writes for with {@link emitMessaging}. */
@@ -31,6 +37,7 @@ export const messagingTargets: Readonly<Record<string, MessagingTarget>> = {
     noun: "queue",
     subscriberOptions: "AmqpSubscriberOptions",
     topology: true,
+    requesterConnection: "AmqpConnection | Channel",
   },
 };
 
@@ -41,10 +48,12 @@ function moduleImports(target: MessagingTarget): string {
 
 function imports(service: Service, head: string, target: MessagingTarget): string {
   const own = target.subscriberOptions === undefined ? ", type SubscriberOptions" : "";
+  const requester = requesterConnection(service, target) === undefined ? [] : [importFrom("type { Channel }", "amqplib")];
   return [
     head,
     importFrom(`{ decodeJSONMessage, encodeJSONMessage, type PublisherOptions, type Subscriber${own} }`, "@kit/transport"),
     importFrom(`{ ${moduleImports(target)} }`, target.module),
+    ...requester,
     endpointsImport(service),
     schemaImports(service),
     "",
@@ -93,8 +102,14 @@ ${combineSubscribers}
 `;
 }
 
+/** The connection type of `<id>Transport`: any the requesters take, unless a method is an event. */
+function requesterConnection(service: Service, target: MessagingTarget): string | undefined {
+  return service.methods.some(isEvent) ? undefined : target.requesterConnection;
+}
+
 function transportFunction(service: Service, target: MessagingTarget): string {
   const { id, noun } = target;
+  const connection = requesterConnection(service, target) ?? `${pascal(id)}Connection`;
   const base = baseName(service.name);
   const line = (m: Method): string => {
     const decode = isEvent(m) ? "undefined" : `decodeJSONMessage(${schemaName(m.name, "Response")})`;
@@ -105,10 +120,10 @@ function transportFunction(service: Service, target: MessagingTarget): string {
  * Client endpoints that publish each call on its method's ${noun} and, unless the method
  * is an event, wait for the reply. Give them to \`${camel(base)}Client\` for a typed client.
  *
- * @param connection - the ${id} connection
+ * @param connection - the ${id} connection${requesterConnection(service, target) === undefined ? "" : " (for AMQP, any channel: replies come by direct reply-to)"}
  * @param options - ${noun} names and publisher options
  */
-export function ${id}Transport(connection: ${pascal(id)}Connection, options: ${pascal(id)}Options = {}): ${base}Endpoints {
+export function ${id}Transport(connection: ${connection}, options: ${pascal(id)}Options = {}): ${base}Endpoints {
   const pub = options.publisher ?? {};
   return {
 ${service.methods.map(line).join("\n")}
