@@ -1,6 +1,7 @@
 import { chain, isKitError, type Endpoint, type KitError } from "@kit/endpoint";
 import { with as withKeyvals } from "@kit/log";
 import type { Provider } from "@kit/metrics";
+import type { AddEndpoints } from "./generated/add.endpoints.ts";
 import { instrumentingMiddleware, loggingMiddleware, type Logger } from "./middleware.ts";
 import type { AddService } from "./service.ts";
 
@@ -202,4 +203,18 @@ function valueOf<V>(response: { readonly v: V; readonly err?: KitError }): V {
   const err = failed(response);
   if (err !== undefined) throw err;
   return response.v;
+}
+
+/**
+ * The endpoint set as the transports kitgen writes (`src/generated/`) serve it: each endpoint
+ * returns the value, or throws the business error the response carries (see {@link failed}),
+ * which the transport answers with its code.
+ *
+ * @param endpoints - the endpoint set, typically from {@link newEndpointSet}
+ */
+export function generatedEndpoints(endpoints: EndpointSet): AddEndpoints {
+  return {
+    sum: async (ctx, request) => valueOf(await endpoints.sumEndpoint(ctx, request)),
+    concat: async (ctx, request) => valueOf(await endpoints.concatEndpoint(ctx, request)),
+  };
 }
