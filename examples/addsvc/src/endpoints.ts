@@ -1,17 +1,15 @@
 import { chain, isKitError, type Endpoint, type KitError } from "@kit/endpoint";
 import { with as withKeyvals } from "@kit/log";
 import type { Provider } from "@kit/metrics";
-import type { AddEndpoints } from "./generated/add.endpoints.ts";
+import type { AddEndpoints, ConcatRequest, SumRequest } from "./generated/add.endpoints.ts";
 import { instrumentingMiddleware, loggingMiddleware, type Logger } from "./middleware.ts";
 import type { AddService } from "./service.ts";
 
-/** The parameters of Sum, Go kit's `addendpoint.SumRequest` (`A, B int`). */
-export interface SumRequest {
-  /** The first addend. */
-  readonly a: number;
-  /** The second addend. */
-  readonly b: number;
-}
+/**
+ * The parameters of Sum and of Concat, Go kit's `addendpoint.SumRequest` (`A, B int`) and
+ * `ConcatRequest` (`A, B string`): the request objects kitgen writes from {@link AddService}.
+ */
+export type { ConcatRequest, SumRequest } from "./generated/add.endpoints.ts";
 
 /**
  * The result of Sum, Go kit's `addendpoint.SumResponse`: `v` (JSON `"v"`) and the business
@@ -22,14 +20,6 @@ export interface SumResponse {
   readonly v: number;
   /** The service's business error; absent on success. */
   readonly err?: KitError;
-}
-
-/** The parameters of Concat, Go kit's `addendpoint.ConcatRequest` (`A, B string`). */
-export interface ConcatRequest {
-  /** The left string. */
-  readonly a: string;
-  /** The right string. */
-  readonly b: string;
 }
 
 /**
