@@ -69,10 +69,17 @@ ${namesConst(service, { id: target.id, noun: target.noun, separator: "." })}
 /** Options for the ${target.id} subscribers and transport. */
 export interface ${Id}Options {
 ${namesOption(service, target.noun)}
-  /** Passed to every subscriber. */
-  readonly subscriber?: ${target.subscriberOptions ?? "SubscriberOptions"};
-  /** Passed to every publisher. */
-  readonly publisher?: PublisherOptions;
+  /** Passed to every subscriber; a function is asked for each method's, given the method and its ${target.noun}. */
+  readonly subscriber?: PerMethod<${target.subscriberOptions ?? "SubscriberOptions"}>;
+  /** Passed to every publisher; a function is asked for each method's, given the method and its ${target.noun}. */
+  readonly publisher?: PerMethod<PublisherOptions>;
+}
+
+/** Options for every method, or a function that gives each method's (a trace's destination differs per ${target.noun}). */
+export type PerMethod<T> = T | ((method: keyof ${baseName(service.name)}Endpoints, ${target.noun}: string) => T);
+
+function optionsFor<T>(given: PerMethod<T> | undefined, method: keyof ${baseName(service.name)}Endpoints, name: string): T | undefined {
+  return given instanceof Function ? given(method, name) : given;
 }
 
 ${nameFunction(service, target.id)}`;
@@ -82,7 +89,7 @@ function subscribersFunction(service: Service, target: MessagingTarget): string 
   const { id, noun } = target;
   const base = baseName(service.name);
   const line = (m: Method): string =>
-    `    subscriber(connection, ${id}Name(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), ${responseEncoder(m, "encodeJSONMessage")}, sub),`;
+    `    subscriber(connection, ${id}Name(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), ${responseEncoder(m, "encodeJSONMessage")}, sub(${JSON.stringify(m.name)})),`;
   return `
 /**
  * Serves every method on its ${noun}; a method resolving to \`void\` is an event (no reply).
@@ -93,7 +100,7 @@ function subscribersFunction(service: Service, target: MessagingTarget): string 
  * @param options - ${noun} names and subscriber options
  */
 export function ${id}Subscribers(connection: ${pascal(id)}Connection, endpoints: ${base}Endpoints, options: ${pascal(id)}Options = {}): Subscriber {
-  const sub = options.subscriber ?? {};
+  const sub = (method: keyof ${base}Endpoints): ${target.subscriberOptions ?? "SubscriberOptions"} | undefined => optionsFor(options.subscriber, method, ${id}Name(options, method));
   const subscribers = [
 ${service.methods.map(line).join("\n")}
   ];
@@ -113,7 +120,7 @@ function transportFunction(service: Service, target: MessagingTarget): string {
   const base = baseName(service.name);
   const line = (m: Method): string => {
     const decode = isEvent(m) ? "undefined" : `decodeJSONMessage(${schemaName(m.name, "Response")})`;
-    return `    ${m.name}: publisher(connection, ${id}Name(options, ${JSON.stringify(m.name)}), encodeJSONMessage, ${decode}, pub),`;
+    return `    ${m.name}: publisher(connection, ${id}Name(options, ${JSON.stringify(m.name)}), encodeJSONMessage, ${decode}, pub(${JSON.stringify(m.name)})),`;
   };
   return `
 /**
@@ -124,7 +131,7 @@ function transportFunction(service: Service, target: MessagingTarget): string {
  * @param options - ${noun} names and publisher options
  */
 export function ${id}Transport(connection: ${connection}, options: ${pascal(id)}Options = {}): ${base}Endpoints {
-  const pub = options.publisher ?? {};
+  const pub = (method: keyof ${base}Endpoints): PublisherOptions | undefined => optionsFor(options.publisher, method, ${id}Name(options, method));
   return {
 ${service.methods.map(line).join("\n")}
   };
