@@ -19,10 +19,17 @@ export const addAmqpNames: Readonly<Record<keyof AddEndpoints, string>> = {
 export interface AmqpOptions {
   /** Replaces the queue of some methods. */
   readonly names?: Partial<Record<keyof AddEndpoints, string>>;
-  /** Passed to every subscriber. */
-  readonly subscriber?: AmqpSubscriberOptions;
-  /** Passed to every publisher. */
-  readonly publisher?: PublisherOptions;
+  /** Passed to every subscriber; a function is asked for each method's, given the method and its queue. */
+  readonly subscriber?: PerMethod<AmqpSubscriberOptions>;
+  /** Passed to every publisher; a function is asked for each method's, given the method and its queue. */
+  readonly publisher?: PerMethod<PublisherOptions>;
+}
+
+/** Options for every method, or a function that gives each method's (a trace's destination differs per queue). */
+export type PerMethod<T> = T | ((method: keyof AddEndpoints, queue: string) => T);
+
+function optionsFor<T>(given: PerMethod<T> | undefined, method: keyof AddEndpoints, name: string): T | undefined {
+  return given instanceof Function ? given(method, name) : given;
 }
 
 function amqpName(options: AmqpOptions, method: keyof AddEndpoints): string {
@@ -38,14 +45,14 @@ function amqpName(options: AmqpOptions, method: keyof AddEndpoints): string {
  * @param options - queue names and subscriber options
  */
 export function amqpSubscribers(connection: AmqpConnection, endpoints: AddEndpoints, options: AmqpOptions = {}): Subscriber {
-  const sub = options.subscriber ?? {};
+  const sub = (method: keyof AddEndpoints): AmqpSubscriberOptions | undefined => optionsFor(options.subscriber, method, amqpName(options, method));
   const subscribers = [
     subscriber(connection, amqpName(options, "sum"), endpoints.sum, decodeJSONMessage(sumRequest), (ctx, response, out) => {
       encodeJSONMessage(ctx, { v: response }, out);
-    }, sub),
+    }, sub("sum")),
     subscriber(connection, amqpName(options, "concat"), endpoints.concat, decodeJSONMessage(concatRequest), (ctx, response, out) => {
       encodeJSONMessage(ctx, { v: response }, out);
-    }, sub),
+    }, sub("concat")),
   ];
   const close = async (): Promise<void> => {
     await Promise.all(subscribers.map((s) => s.close()));
@@ -65,10 +72,10 @@ export function amqpSubscribers(connection: AmqpConnection, endpoints: AddEndpoi
  * @param options - queue names and publisher options
  */
 export function amqpTransport(connection: AmqpConnection | Channel, options: AmqpOptions = {}): AddEndpoints {
-  const pub = options.publisher ?? {};
+  const pub = (method: keyof AddEndpoints): PublisherOptions | undefined => optionsFor(options.publisher, method, amqpName(options, method));
   return {
-    sum: publisher(connection, amqpName(options, "sum"), encodeJSONMessage, decodeJSONMessage(sumResponse), pub),
-    concat: publisher(connection, amqpName(options, "concat"), encodeJSONMessage, decodeJSONMessage(concatResponse), pub),
+    sum: publisher(connection, amqpName(options, "sum"), encodeJSONMessage, decodeJSONMessage(sumResponse), pub("sum")),
+    concat: publisher(connection, amqpName(options, "concat"), encodeJSONMessage, decodeJSONMessage(concatResponse), pub("concat")),
   };
 }
 
