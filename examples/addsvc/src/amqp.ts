@@ -1,18 +1,23 @@
 // The AMQP transport of addsvc, in the shape of Go kit's addtransport for a message broker:
 // the server side (a subscriber per endpoint on RabbitMQ queues) and the client side (an
-// AddClient over two request/reply publishers, RabbitMQ's direct reply-to).
+// AddClient over two request/reply publishers, RabbitMQ's direct reply-to). Both are the code
+// kitgen writes from the AddService interface (src/generated/add.amqp.ts); this file names the
+// queues, logs, and answers business errors with the HTTP transport's error body.
 //
-// Wire format (message-wire.ts): the JSON bodies of the HTTP transport (wire.ts): a request `{"a":…,"b":…}`
-// (Go's field rules, so `{"A":1,"B":2}` works too), a reply `{"v":…}`. A business error is a
-// reply too: `kit-error-code`/`kit-error-message` headers, which the Kit client reads, and the
-// HTTP transport's error body `{"error", "code", "message"}`, for any other client; it is
-// answered and acknowledged, not dead-lettered, since the request itself was fine.
-import { encodeJSONMessage, logErrorHandler } from "@kit/transport";
-import { assertTopology, publisher, subscriber, type AmqpConnection, type AmqpPublisherOptions } from "@kit/transport-amqp";
+// Wire format: the JSON of the HTTP transport: a request `{"a":…,"b":…}` (keys in any case, so
+// `{"A":1,"B":2}` works too; a missing field or a wrong type is `invalid_argument` naming the
+// field), a reply `{"v":…}`. A business error is a reply too: `kit-error-code`/`kit-error-message`
+// headers, which the Kit client reads, and the HTTP transport's error body
+// `{"error", "code", "message"}`, for any other client; it is answered and acknowledged, not
+// dead-lettered, since the request itself was fine.
+import { logErrorHandler } from "@kit/transport";
+import type { AmqpConnection, AmqpPublisherOptions } from "@kit/transport-amqp";
 import type { Channel, ConfirmChannel } from "amqplib";
-import type { AddClient, EndpointSet } from "./endpoints.ts";
+import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
+import { amqpSubscribers, amqpTopology, amqpTransport } from "./generated/add.amqp.ts";
+import { addClient } from "./generated/add.endpoints.ts";
 import type { Logger } from "./middleware.ts";
-import { clientOver, encodeReply, serveMethods } from "./message-wire.ts";
+import { encodeErrorReply } from "./message-wire.ts";
 
 /** The queue prefix when none is given: queues `addsvc.sum` and `addsvc.concat`. */
 const defaultPrefix = "addsvc";
@@ -66,14 +71,26 @@ export interface AmqpServer {
  */
 export async function serveAmqp(connection: AmqpConnection | ConfirmChannel, endpoints: EndpointSet, options: ServeAmqpOptions): Promise<AmqpServer> {
   const { logger, queuePrefix = defaultPrefix, concurrency = 16 } = options;
-  const queues = [`${queuePrefix}.sum`, `${queuePrefix}.concat`] as const;
-  for (const queue of queues) await assertTopology(connection, queue);
-  const subscriberOptions = { concurrency, errorHandler: logErrorHandler(logger) };
-  const close = await serveMethods(endpoints, (method) =>
-    subscriber(connection, `${queuePrefix}.${method.name}`, method.endpoint, method.decode, encodeReply, subscriberOptions),
-  );
+  const names = queueNames(queuePrefix);
+  await amqpTopology(connection, { names });
+  const subscriber = { concurrency, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
+  const subscribers = amqpSubscribers(connection, generatedEndpoints(endpoints), { names, subscriber });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= subscribers.close());
+  try {
+    await subscribers.ready;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const queues = [names.sum, names.concat] as const;
   logger.log("transport", "AMQP", "queues", queues.join(","));
   return { queues, close };
+}
+
+/** The queues `<queuePrefix>.sum` and `<queuePrefix>.concat`. */
+function queueNames(queuePrefix: string): { readonly sum: string; readonly concat: string } {
+  return { sum: `${queuePrefix}.sum`, concat: `${queuePrefix}.concat` };
 }
 
 /** Options for {@link amqpClient}. */
@@ -88,7 +105,7 @@ export interface AmqpClientOptions extends AmqpPublisherOptions {
  * context's deadline travels as `kit-timeout` and bounds the wait (`deadline_exceeded`), a
  * business error comes back as the same `KitError` (`sum(0, 0)` → `invalid_argument` "can't
  * sum two zeroes"), no server queue is `unavailable` at once, and a reply that is not
- * `{"v": …}` of the right type is `internal`.
+ * `{"v": …}` of the right type is `invalid_argument` naming the field (kitgen's reply check).
  *
  * @param connection - a reconnecting connection from `@kit/transport-amqp`'s `connect()`, or a
  *   channel of yours, to publish and receive replies on
@@ -107,5 +124,5 @@ export interface AmqpClientOptions extends AmqpPublisherOptions {
  */
 export function amqpClient(connection: AmqpConnection | Channel, options: AmqpClientOptions = {}): AddClient {
   const { queuePrefix = defaultPrefix, ...publisherOptions } = options;
-  return clientOver("AMQP", (name, decode) => publisher(connection, `${queuePrefix}.${name}`, encodeJSONMessage, decode, publisherOptions));
+  return addClient(amqpTransport(connection, { names: queueNames(queuePrefix), publisher: publisherOptions }));
 }

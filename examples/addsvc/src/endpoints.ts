@@ -1,16 +1,15 @@
 import { chain, isKitError, type Endpoint, type KitError } from "@kit/endpoint";
 import { with as withKeyvals } from "@kit/log";
 import type { Provider } from "@kit/metrics";
+import type { AddEndpoints, ConcatRequest, SumRequest } from "./generated/add.endpoints.ts";
 import { instrumentingMiddleware, loggingMiddleware, type Logger } from "./middleware.ts";
 import type { AddService } from "./service.ts";
 
-/** The parameters of Sum, Go kit's `addendpoint.SumRequest` (`A, B int`). */
-export interface SumRequest {
-  /** The first addend. */
-  readonly a: number;
-  /** The second addend. */
-  readonly b: number;
-}
+/**
+ * The parameters of Sum and of Concat, Go kit's `addendpoint.SumRequest` (`A, B int`) and
+ * `ConcatRequest` (`A, B string`): the request objects kitgen writes from {@link AddService}.
+ */
+export type { ConcatRequest, SumRequest } from "./generated/add.endpoints.ts";
 
 /**
  * The result of Sum, Go kit's `addendpoint.SumResponse`: `v` (JSON `"v"`) and the business
@@ -21,14 +20,6 @@ export interface SumResponse {
   readonly v: number;
   /** The service's business error; absent on success. */
   readonly err?: KitError;
-}
-
-/** The parameters of Concat, Go kit's `addendpoint.ConcatRequest` (`A, B string`). */
-export interface ConcatRequest {
-  /** The left string. */
-  readonly a: string;
-  /** The right string. */
-  readonly b: string;
 }
 
 /**
@@ -202,4 +193,18 @@ function valueOf<V>(response: { readonly v: V; readonly err?: KitError }): V {
   const err = failed(response);
   if (err !== undefined) throw err;
   return response.v;
+}
+
+/**
+ * The endpoint set as the transports kitgen writes (`src/generated/`) serve it: each endpoint
+ * returns the value, or throws the business error the response carries (see {@link failed}),
+ * which the transport answers with its code.
+ *
+ * @param endpoints - the endpoint set, typically from {@link newEndpointSet}
+ */
+export function generatedEndpoints(endpoints: EndpointSet): AddEndpoints {
+  return {
+    sum: async (ctx, request) => valueOf(await endpoints.sumEndpoint(ctx, request)),
+    concat: async (ctx, request) => valueOf(await endpoints.concatEndpoint(ctx, request)),
+  };
 }

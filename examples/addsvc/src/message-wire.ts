@@ -33,6 +33,14 @@ export function encodeReply(ctx: Context, response: { readonly v: unknown; reado
     encodeJSONMessage(ctx, { v: response.v }, reply);
     return;
   }
+  encodeErrorReply(ctx, err, reply);
+}
+
+/**
+ * The reply to a request that failed with `err`: the HTTP transport's error body and the
+ * `kit-error-*` headers. A subscriber's `errorEncoder` for the transports kitgen writes (AMQP).
+ */
+export function encodeErrorReply(ctx: Context, err: KitError, reply: OutgoingMessage): void {
   encodeJSONMessage(ctx, errorToJSON(err), reply);
   writeError(reply.headers, err);
 }

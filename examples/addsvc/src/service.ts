@@ -10,10 +10,21 @@ import { Code, KitError, type Context } from "@kit/endpoint";
  * await svc.sum(background(), 1, 2); // 3
  * await svc.concat(background(), "a", "b"); // "ab"
  * ```
+ *
+ * The tags are for kitgen, which writes `src/generated/` from this interface (`pnpm gen`): on the
+ * wire, Go kit's JSON (keys in any case, `{"A":1,"B":2}`; the result in `{"v":…}`) and its
+ * protobuf (`int64`, the result in field 1, `v`).
+ *
+ * @jsonCaseInsensitive
+ * @resultField v
  */
 export interface AddService {
-  /** Sums two integers; the result must fit Go kit's `[intMin, intMax]`. */
-  sum(ctx: Context, a: number, b: number): Promise<number>;
+  /**
+   * Sums two integers; the result must fit Go kit's `[intMin, intMax]`.
+   *
+   * @int64
+   */
+  sum(ctx: Context, /** @int64 */ a: number, /** @int64 */ b: number): Promise<number>;
   /** Concatenates two strings; the result may be at most {@link maxLen} UTF-8 bytes. */
   concat(ctx: Context, a: string, b: string): Promise<string>;
 }

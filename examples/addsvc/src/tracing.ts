@@ -1,14 +1,15 @@
 // addsvc's tracing, Go kit's addsvc opentracing/zipkin wiring on OpenTelemetry through
 // @kit/tracing: a span per endpoint call, and addsvc over an in-memory broker with the trace
 // context carried in the message headers, so a call that goes on from one addsvc to another
-// stays one trace. The end-to-end test (tracing.integration.test.ts) puts HTTP in front.
-import type { Context, KitError } from "@kit/endpoint";
+// stays one trace. The end-to-end test (tracing.integration.test.ts) puts HTTP in front. The
+// in-memory transport is the one kitgen writes (src/generated/add.memory.ts), with the trace hooks.
 import type { Tracer } from "@opentelemetry/api";
-import { decodeJSONMessage, encodeJSONMessage, type OutgoingMessage, type Subscriber } from "@kit/transport";
-import { publisher, subscriber, type MemoryBroker } from "@kit/transport-memory";
+import type { PublisherOptions, Subscriber, SubscriberOptions } from "@kit/transport";
+import type { MemoryBroker } from "@kit/transport-memory";
 import { publisherTrace, subscriberTrace, traceEndpoint, type TraceOptions } from "@kit/tracing";
-import { clientFromEndpoints, failed, type AddClient, type ConcatRequest, type ConcatResponse, type EndpointSet, type SumRequest, type SumResponse } from "./endpoints.ts";
-import { responseToJSON } from "./wire.ts";
+import { failed, generatedEndpoints, type AddClient, type ConcatRequest, type ConcatResponse, type EndpointSet, type SumRequest, type SumResponse } from "./endpoints.ts";
+import { addClient } from "./generated/add.endpoints.ts";
+import { memorySubscribers, memoryTransport } from "./generated/add.memory.ts";
 
 /** The queues addsvc is served on over a {@link MemoryBroker}. */
 export const memoryQueues = { sum: "addsvc.sum", concat: "addsvc.concat" } as const;
@@ -44,20 +45,8 @@ export function traceEndpoints(endpoints: EndpointSet, tracer?: Tracer): Endpoin
  * @returns the two subscribers, closed together
  */
 export function serveMemory(broker: MemoryBroker, endpoints: EndpointSet, tracing: TraceOptions = {}): Subscriber {
-  const subs = [
-    subscriber(broker, memoryQueues.sum, endpoints.sumEndpoint, decodeJSONMessage<SumRequest>(), encodeResponse, {
-      ...subscriberTrace({ ...tracing, destination: memoryQueues.sum, system: "kit_memory" }),
-    }),
-    subscriber(broker, memoryQueues.concat, endpoints.concatEndpoint, decodeJSONMessage<ConcatRequest>(), encodeResponse, {
-      ...subscriberTrace({ ...tracing, destination: memoryQueues.concat, system: "kit_memory" }),
-    }),
-  ];
-  const close = async (): Promise<void> => {
-    await Promise.all(subs.map((sub) => sub.close()));
-  };
-  const ready = Promise.all(subs.map((sub) => sub.ready)).then(() => undefined);
-  ready.catch(() => undefined); // each subscriber reports its own failure
-  return { ready, close, [Symbol.asyncDispose]: close };
+  const subscriber = (_method: string, queue: string): SubscriberOptions => subscriberTrace({ ...tracing, destination: queue, system: "kit_memory" });
+  return memorySubscribers(broker, generatedEndpoints(endpoints), { names: memoryQueues, subscriber });
 }
 
 /**
@@ -68,25 +57,6 @@ export function serveMemory(broker: MemoryBroker, endpoints: EndpointSet, tracin
  * @param tracing - tracer and propagator for the hooks; the global ones by default
  */
 export function memoryClient(broker: MemoryBroker, tracing: TraceOptions = {}): AddClient {
-  return clientFromEndpoints(
-    publisher(
-      broker,
-      memoryQueues.sum,
-      encodeJSONMessage,
-      decodeJSONMessage<SumResponse>(),
-      publisherTrace({ ...tracing, destination: memoryQueues.sum, system: "kit_memory" }),
-    ),
-    publisher(
-      broker,
-      memoryQueues.concat,
-      encodeJSONMessage,
-      decodeJSONMessage<ConcatResponse>(),
-      publisherTrace({ ...tracing, destination: memoryQueues.concat, system: "kit_memory" }),
-    ),
-  );
-}
-
-/** A response as `{"v": …}`, or its business error thrown, for the subscriber to answer as an error reply. */
-function encodeResponse(ctx: Context, response: { readonly v: unknown; readonly err?: KitError }, message: OutgoingMessage): void {
-  encodeJSONMessage(ctx, responseToJSON(response), message);
+  const publisher = (_method: string, queue: string): PublisherOptions => publisherTrace({ ...tracing, destination: queue, system: "kit_memory" });
+  return addClient(memoryTransport(broker, { names: memoryQueues, publisher }));
 }

@@ -115,6 +115,13 @@ export interface Method {
    * Absent for a unary method.
    */
   readonly stream?: "server" | "client" | "bidi";
+  /**
+   * From a `@resultField name` tag (on the method or the interface): the field that holds a
+   * result that is not an object, on every wire (`{"v": 3}` in JSON, field `v` in protobuf).
+   * Absent for an object or `void` result, or without the tag: JSON carries the bare value and
+   * protobuf a field `value`.
+   */
+  readonly resultField?: string;
 }
 
 /** A service interface, resolved. */
@@ -125,4 +132,9 @@ export interface Service {
   readonly methods: readonly Method[];
   /** Named types that refer to themselves (opted in with `@recursive`), by name. */
   readonly named: ReadonlyMap<string, WireType>;
+  /**
+   * From `@jsonCaseInsensitive` on the interface: JSON keys match fields whatever their case,
+   * as Go's `encoding/json` does (`{"A": 1}` fills `a`; of several matching keys the last wins).
+   */
+  readonly ignoreKeyCase?: true;
 }

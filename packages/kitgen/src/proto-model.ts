@@ -78,7 +78,7 @@ class Builder {
     const result = m.result;
     if (result.kind === "void") this.add(names.response, []);
     else if (result.kind === "object") this.add(names.response, result.fields);
-    else this.add(names.response, [{ name: "value", optional: false, type: result }], `${pascal(m.name)}Result`);
+    else this.add(names.response, [{ name: m.resultField ?? "value", optional: false, type: result }], `${pascal(m.name)}Result`);
   }
 
   /** Adds a message; a wrapper's one field is named in nested types as `wrapped` (`GetItemResult`), not `<Response>.value`. */

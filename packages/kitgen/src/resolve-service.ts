@@ -7,6 +7,7 @@ import { kebab } from "./names.ts";
 import { aliasTags } from "./alias-tags.ts";
 import { declaredTags, ShapeError, TypeResolver } from "./resolve-type.ts";
 import { readTags, tagText, TagError } from "./tags.ts";
+import { resultFieldOf, serviceWireTags, type ServiceWireTags } from "./wire-tags.ts";
 
 const compilerOptions: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2023,
@@ -35,7 +36,14 @@ export function resolveService(file: string, serviceName?: string): Service {
   const source = program.getSourceFile(absolute);
   if (source === undefined) throw new KitgenError(`kitgen: cannot read ${file} as TypeScript`);
   const decl = findInterface(source, file, serviceName);
-  const checker = program.getTypeChecker();
+  const checker = program.getTypeChecker(); // binds the file, which the JSDoc lookups need
+  let wire: ServiceWireTags;
+  try {
+    wire = serviceWireTags(decl);
+  } catch (err) {
+    if (!(err instanceof ShapeError)) throw err;
+    throw new KitgenError("kitgen: cannot map the service", [diagnosticAt(err.node, decl.name.text, err.message)]);
+  }
   const resolver = new TypeResolver(checker);
   const diagnostics: Diagnostic[] = [];
   const methods: Method[] = [];
@@ -43,7 +51,7 @@ export function resolveService(file: string, serviceName?: string): Service {
   for (const member of decl.members) {
     const name = member.name !== undefined && ts.isIdentifier(member.name) ? member.name.text : member.name?.getText() ?? "?";
     try {
-      methods.push(resolveMethod(member, name, { checker, resolver, seen }));
+      methods.push(resolveMethod(member, name, { checker, resolver, seen, resultField: wire.resultField }));
     } catch (err) {
       if (!(err instanceof ShapeError)) throw err;
       diagnostics.push(diagnosticAt(err.node, name, err.message));
@@ -52,7 +60,7 @@ export function resolveService(file: string, serviceName?: string): Service {
   if (diagnostics.length === 0) diagnostics.push(...routeClashes(methods, decl));
   if (diagnostics.length > 0) throw new KitgenError("kitgen: cannot map the service", diagnostics);
   if (methods.length === 0) throw new KitgenError(`kitgen: ${file}: ${decl.name.text} has no methods`);
-  return { name: decl.name.text, methods, named: resolver.named };
+  return { name: decl.name.text, methods, named: resolver.named, ...(wire.ignoreKeyCase ? { ignoreKeyCase: true as const } : {}) };
 }
 
 function findInterface(source: ts.SourceFile, file: string, serviceName: string | undefined): ts.InterfaceDeclaration {
@@ -80,9 +88,11 @@ interface MethodContext {
   readonly resolver: TypeResolver;
   /** Kebab-cased names seen so far → the method's name. */
   readonly seen: Map<string, string>;
+  /** The interface's `@resultField`, if any. */
+  readonly resultField: string | undefined;
 }
 
-function resolveMethod(member: ts.TypeElement, name: string, { checker, resolver, seen }: MethodContext): Method {
+function resolveMethod(member: ts.TypeElement, name: string, { checker, resolver, seen, resultField }: MethodContext): Method {
   if (!ts.isMethodSignature(member)) throw new ShapeError(member, "not a method: write it as name(ctx: Context, ...): Promise<T>");
   const clash = seen.get(kebab(name));
   if (clash === name) throw new ShapeError(member, "overloads are not supported: give each signature its own name");
@@ -97,7 +107,15 @@ function resolveMethod(member: ts.TypeElement, name: string, { checker, resolver
   const args = param === undefined ? rest.map((p) => resolveArg(p, checker, resolver)) : [resolveStreamedArg(param, checker, resolver)];
   const { result, streams } = resolveResult(member, checker, resolver);
   const stream = param === undefined ? (streams ? "server" : undefined) : streams ? "bidi" : "client";
-  return { name, args, result, http: routeOf(member, name, stream === undefined ? args : []), ...(stream === undefined ? {} : { stream }) };
+  const field = resultFieldOf(member, result, resultField);
+  return {
+    name,
+    args,
+    result,
+    http: routeOf(member, name, stream === undefined ? args : []),
+    ...(stream === undefined ? {} : { stream }),
+    ...(field === undefined ? {} : { resultField: field }),
+  };
 }
 
 /** The element type of an `AsyncIterable<T>`. */

@@ -146,3 +146,17 @@ describe("bad input for gRPC: a type protobuf cannot hold", () => {
     expect(kitgen("gen", file, "--out", out, "--transports", "http").status).toBe(0);
   });
 });
+
+describe("bad wire tags", () => {
+  it("a @resultField on a method whose result is an object or void, or without a field name", () => {
+    expect(genWith("result-field-object", "  /** @resultField v */\n  get(ctx: Context): Promise<{ a: string }>;")).toBe(
+      "FILE:4:7: get: @resultField holds a result that is not an object; this one is an object\n",
+    );
+    expect(genWith("result-field-void", "  /** @resultField v */\n  ping(ctx: Context): Promise<void>;")).toBe(
+      "FILE:4:7: ping: @resultField holds a result that is not an object; this one is void\n",
+    );
+    expect(genWith("result-field-name", "  get(ctx: Context): Promise<number>;", "/** @resultField 1x */")).toBe(
+      'FILE:2:5: BadService: @resultField needs a field name, such as "v", got "1x"\n',
+    );
+  });
+});

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { catalogFile, inventoryFile, inventoryOut, shapesFile, streamsFile } from "./support/paths.ts";
+import { catalogFile, gowireFile, inventoryFile, inventoryOut, shapesFile, streamsFile } from "./support/paths.ts";
 import { kitgen } from "./support/run.ts";
 
 const temps: string[] = [];
@@ -127,6 +127,7 @@ describe("kitgen check", () => {
     expect(kitgen("check", catalogFile, "--transports", "http")).toEqual({ status: 0, out: "", err: "" });
     expect(kitgen("check", shapesFile, "--transports", "grpc")).toEqual({ status: 0, out: "", err: "" });
     expect(kitgen("check", streamsFile)).toEqual({ status: 0, out: "", err: "" });
+    expect(kitgen("check", gowireFile, "--transports", "http,grpc,memory,amqp")).toEqual({ status: 0, out: "", err: "" });
   });
 
   it("fails naming the file that was edited by hand, and a missing one", () => {

@@ -1,6 +1,7 @@
 // The generated in-memory transport: a subscriber per method, a client that implements the
 // interface over publishers, events without replies, bad messages dead-lettered.
-import { background, Code, isKitError, withTimeout } from "@kit/endpoint";
+import { background, Code, isKitError, withTimeout, type Context } from "@kit/endpoint";
+import type { Message, OutgoingMessage } from "@kit/transport";
 import { MemoryBroker } from "@kit/transport-memory";
 import { afterAll, describe, expect, it } from "vitest";
 import { inventoryClient, makeEndpoints } from "./fixtures/inventory/generated/inventory.endpoints.ts";
@@ -46,5 +47,40 @@ describe("generated memory transport", () => {
     expect(dead).toHaveLength(1);
     expect(dead[0]?.headers.get("kit-error-code")).toBe("invalid_argument");
     expect(dead[0]?.headers.get("kit-error-message")).toBe("at: expected an integer");
+  });
+
+  it("asks a function for each method's subscriber and publisher options, given the method and its queue", async () => {
+    const asked: string[] = [];
+    const local = new MemoryBroker();
+    const subs = memorySubscribers(local, makeEndpoints(new Inventory()), {
+      subscriber: (method, queue) => {
+        asked.push(`subscriber ${method} ${queue}`);
+        const stamp = (hookCtx: Context, reply: OutgoingMessage): Context => {
+          reply.headers.set("x-queue", queue);
+          return hookCtx;
+        };
+        return { after: [stamp] };
+      },
+    });
+    await subs.ready;
+    const seen: string[] = [];
+    const svc = inventoryClient(
+      memoryTransport(local, {
+        names: { getItem: "inventory.get-item" },
+        publisher: (method, queue) => {
+          asked.push(`publisher ${method} ${queue}`);
+          const read = (hookCtx: Context, reply: Message): Context => {
+            seen.push(reply.headers.get("x-queue") ?? "");
+            return hookCtx;
+          };
+          return { after: [read] };
+        },
+      }),
+    );
+    expect(await svc.getItem(ctx(), "ABC-001")).toMatchObject({ sku: "ABC-001" });
+    expect(seen).toEqual(["inventory.get-item"]);
+    expect(asked).toContain("subscriber placeOrder inventory.place-order");
+    expect(asked).toContain("publisher getItem inventory.get-item");
+    await subs.close();
   });
 });

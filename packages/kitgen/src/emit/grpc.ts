@@ -65,13 +65,14 @@ function definitionEntry(service: Service, model: ProtoModel, m: Method): string
 /** The server's response encoder: a wrapper message holds a non-object result in `value`. */
 function encodeResponse(m: Method): string {
   if (isEvent(m)) return "() => ({})";
-  return m.result.kind === "object" ? "(_ctx, response) => response" : "(_ctx, response) => ({ value: response })";
+  return m.result.kind === "object" ? "(_ctx, response) => response" : `(_ctx, response) => ({ ${m.resultField ?? "value"}: response })`;
 }
 
 /** The client's response decoder: the validator on the message (or its `value`). */
 function decodeResponse(m: Method): string {
   if (isEvent(m)) return "() => undefined";
-  const wire = m.result.kind === "object" ? "message" : "message.value";
+  // With a @resultField, the response's validator reads the wrapper itself, as it does in JSON.
+  const wire = m.result.kind === "object" || m.resultField !== undefined ? "message" : "message.value";
   return `(_ctx, message) => validate(${schemaName(m.name, "Response")}, ${wire})`;
 }
 

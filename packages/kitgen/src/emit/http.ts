@@ -1,6 +1,7 @@
 import type { Field, Method, Service, WireType } from "../model.ts";
 import { baseName, kebab, pascal } from "../names.ts";
 import { importFrom } from "./header.ts";
+import { responseEncoder } from "./message-parts.ts";
 import { schemaName } from "./validators.ts";
 
 /**
@@ -194,10 +195,10 @@ function handler(service: Service): string {
  */
 export function httpHandler(endpoints: ${base}Endpoints, options: ServerOptions = {}): Handler {
   const exact = new Map<string, Handler>([
-${exact.map((m) => `    [${JSON.stringify(`${m.http.method} ${m.http.path}`)}, server(disclosed(endpoints.${m.name}), ${decode(m)}, encodeResponse, options)],`).join("\n")}
+${exact.map((m) => `    [${JSON.stringify(`${m.http.method} ${m.http.path}`)}, server(disclosed(endpoints.${m.name}), ${decode(m)}, ${responseEncoder(m, "encodeResponse")}, options)],`).join("\n")}
   ]);
   const patterned: (readonly [string, RegExp, Handler])[] = [
-${patterned.map((m) => `    [${JSON.stringify(m.http.method)}, ${m.name}Pattern, server(disclosed(endpoints.${m.name}), ${decode(m)}, encodeResponse, options)],`).join("\n")}
+${patterned.map((m) => `    [${JSON.stringify(m.http.method)}, ${m.name}Pattern, server(disclosed(endpoints.${m.name}), ${decode(m)}, ${responseEncoder(m, "encodeResponse")}, options)],`).join("\n")}
   ];
   return (req, res) => {
     const target = req.url ?? "/";

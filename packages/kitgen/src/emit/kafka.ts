@@ -1,7 +1,7 @@
 import type { Method, Service } from "../model.ts";
 import { baseName, camel } from "../names.ts";
 import { importFrom } from "./header.ts";
-import { combineSubscribers, endpointsImport, isEvent, nameFunction, namesConst, namesOption, schemaImports, startAllFunction } from "./message-parts.ts";
+import { combineSubscribers, endpointsImport, isEvent, responseEncoder, nameFunction, namesConst, namesOption, schemaImports, startAllFunction } from "./message-parts.ts";
 import { schemaName } from "./validators.ts";
 
 function imports(service: Service, head: string): string {
@@ -99,7 +99,7 @@ ${topics.map((t) => `    ${t},`).join("\n")}
 function subscribersFunction(service: Service): string {
   const base = baseName(service.name);
   const line = (m: Method): string =>
-    `    subscriber(kafka, kafkaName(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), encodeJSONMessage, group(${JSON.stringify(m.name)})),`;
+    `    subscriber(kafka, kafkaName(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), ${responseEncoder(m, "encodeJSONMessage")}, group(${JSON.stringify(m.name)})),`;
   return `
 /**
  * Serves every method on its topic, each in its own consumer group; a method resolving to

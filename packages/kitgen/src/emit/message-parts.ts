@@ -8,6 +8,14 @@ export function isEvent(m: Method): boolean {
   return m.result.kind === "void";
 }
 
+/**
+ * A method's response encoder: `plain` (an `encodeJSON…` function), or, for a method with a
+ * result field (`@resultField`), `plain` on an object holding the result in that field.
+ */
+export function responseEncoder(m: Method, plain: string): string {
+  return m.resultField === undefined ? plain : `(ctx, response, out) => {\n      ${plain}(ctx, { ${m.resultField}: response }, out);\n    }`;
+}
+
 /** The import of the validators a message transport needs: every request, and every response that is not an event's. */
 export function schemaImports(service: Service): string {
   const file = kebab(baseName(service.name));

@@ -1,7 +1,7 @@
 import type { Method, Service } from "../model.ts";
 import { baseName, camel, pascal } from "../names.ts";
 import { importFrom } from "./header.ts";
-import { combineSubscribers, endpointsImport, isEvent, nameFunction, namesConst, namesConstName, namesOption, schemaImports } from "./message-parts.ts";
+import { combineSubscribers, endpointsImport, isEvent, responseEncoder, nameFunction, namesConst, namesConstName, namesOption, schemaImports } from "./message-parts.ts";
 import { schemaName } from "./validators.ts";
 
 /** What differs between the message transports kitgen writes for with one shape (NATS, AMQP, memory). */
@@ -18,6 +18,12 @@ export interface MessagingTarget {
   readonly subscriberOptions: string | undefined;
   /** Whether the transport declares its queues with `assertTopology` (AMQP). */
   readonly topology?: boolean;
+  /**
+   * The connection type of a transport with no events, when its requesters take more than its
+   * subscribers (AMQP's take any amqplib channel, its subscribers and event publishers a confirm
+   * channel), given `<Id>Connection` declared.
+   */
+  readonly requesterConnection?: string;
 }
 
 /** The message transports kitgen writes for with {@link emitMessaging}. */
@@ -31,6 +37,7 @@ export const messagingTargets: Readonly<Record<string, MessagingTarget>> = {
     noun: "queue",
     subscriberOptions: "AmqpSubscriberOptions",
     topology: true,
+    requesterConnection: "AmqpConnection | Channel",
   },
 };
 
@@ -41,10 +48,12 @@ function moduleImports(target: MessagingTarget): string {
 
 function imports(service: Service, head: string, target: MessagingTarget): string {
   const own = target.subscriberOptions === undefined ? ", type SubscriberOptions" : "";
+  const requester = requesterConnection(service, target) === undefined ? [] : [importFrom("type { Channel }", "amqplib")];
   return [
     head,
     importFrom(`{ decodeJSONMessage, encodeJSONMessage, type PublisherOptions, type Subscriber${own} }`, "@kit/transport"),
     importFrom(`{ ${moduleImports(target)} }`, target.module),
+    ...requester,
     endpointsImport(service),
     schemaImports(service),
     "",
@@ -60,10 +69,17 @@ ${namesConst(service, { id: target.id, noun: target.noun, separator: "." })}
 /** Options for the ${target.id} subscribers and transport. */
 export interface ${Id}Options {
 ${namesOption(service, target.noun)}
-  /** Passed to every subscriber. */
-  readonly subscriber?: ${target.subscriberOptions ?? "SubscriberOptions"};
-  /** Passed to every publisher. */
-  readonly publisher?: PublisherOptions;
+  /** Passed to every subscriber; a function is asked for each method's, given the method and its ${target.noun}. */
+  readonly subscriber?: PerMethod<${target.subscriberOptions ?? "SubscriberOptions"}>;
+  /** Passed to every publisher; a function is asked for each method's, given the method and its ${target.noun}. */
+  readonly publisher?: PerMethod<PublisherOptions>;
+}
+
+/** Options for every method, or a function that gives each method's (a trace's destination differs per ${target.noun}). */
+export type PerMethod<T> = T | ((method: keyof ${baseName(service.name)}Endpoints, ${target.noun}: string) => T);
+
+function optionsFor<T>(given: PerMethod<T> | undefined, method: keyof ${baseName(service.name)}Endpoints, name: string): T | undefined {
+  return given instanceof Function ? given(method, name) : given;
 }
 
 ${nameFunction(service, target.id)}`;
@@ -73,7 +89,7 @@ function subscribersFunction(service: Service, target: MessagingTarget): string 
   const { id, noun } = target;
   const base = baseName(service.name);
   const line = (m: Method): string =>
-    `    subscriber(connection, ${id}Name(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), encodeJSONMessage, sub),`;
+    `    subscriber(connection, ${id}Name(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), ${responseEncoder(m, "encodeJSONMessage")}, sub(${JSON.stringify(m.name)})),`;
   return `
 /**
  * Serves every method on its ${noun}; a method resolving to \`void\` is an event (no reply).
@@ -84,7 +100,7 @@ function subscribersFunction(service: Service, target: MessagingTarget): string 
  * @param options - ${noun} names and subscriber options
  */
 export function ${id}Subscribers(connection: ${pascal(id)}Connection, endpoints: ${base}Endpoints, options: ${pascal(id)}Options = {}): Subscriber {
-  const sub = options.subscriber ?? {};
+  const sub = (method: keyof ${base}Endpoints): ${target.subscriberOptions ?? "SubscriberOptions"} | undefined => optionsFor(options.subscriber, method, ${id}Name(options, method));
   const subscribers = [
 ${service.methods.map(line).join("\n")}
   ];
@@ -93,23 +109,29 @@ ${combineSubscribers}
 `;
 }
 
+/** The connection type of `<id>Transport`: any the requesters take, unless a method is an event. */
+function requesterConnection(service: Service, target: MessagingTarget): string | undefined {
+  return service.methods.some(isEvent) ? undefined : target.requesterConnection;
+}
+
 function transportFunction(service: Service, target: MessagingTarget): string {
   const { id, noun } = target;
+  const connection = requesterConnection(service, target) ?? `${pascal(id)}Connection`;
   const base = baseName(service.name);
   const line = (m: Method): string => {
     const decode = isEvent(m) ? "undefined" : `decodeJSONMessage(${schemaName(m.name, "Response")})`;
-    return `    ${m.name}: publisher(connection, ${id}Name(options, ${JSON.stringify(m.name)}), encodeJSONMessage, ${decode}, pub),`;
+    return `    ${m.name}: publisher(connection, ${id}Name(options, ${JSON.stringify(m.name)}), encodeJSONMessage, ${decode}, pub(${JSON.stringify(m.name)})),`;
   };
   return `
 /**
  * Client endpoints that publish each call on its method's ${noun} and, unless the method
  * is an event, wait for the reply. Give them to \`${camel(base)}Client\` for a typed client.
  *
- * @param connection - the ${id} connection
+ * @param connection - the ${id} connection${requesterConnection(service, target) === undefined ? "" : " (for AMQP, any channel: replies come by direct reply-to)"}
  * @param options - ${noun} names and publisher options
  */
-export function ${id}Transport(connection: ${pascal(id)}Connection, options: ${pascal(id)}Options = {}): ${base}Endpoints {
-  const pub = options.publisher ?? {};
+export function ${id}Transport(connection: ${connection}, options: ${pascal(id)}Options = {}): ${base}Endpoints {
+  const pub = (method: keyof ${base}Endpoints): PublisherOptions | undefined => optionsFor(options.publisher, method, ${id}Name(options, method));
   return {
 ${service.methods.map(line).join("\n")}
   };

@@ -1,7 +1,7 @@
 import type { Method, Service } from "../model.ts";
 import { baseName, camel, kebab } from "../names.ts";
 import { importFrom } from "./header.ts";
-import { combineSubscribers, endpointsImport, isEvent, nameFunction, namesConst, namesConstName, namesOption, schemaImports } from "./message-parts.ts";
+import { combineSubscribers, endpointsImport, isEvent, responseEncoder, nameFunction, namesConst, namesConstName, namesOption, schemaImports } from "./message-parts.ts";
 import { schemaName } from "./validators.ts";
 
 function imports(service: Service, head: string): string {
@@ -134,7 +134,7 @@ export async function sqsReplyQueue(client: SQSClient, id: string, options: SqsR
 function subscribersFunction(service: Service): string {
   const base = baseName(service.name);
   const line = (m: Method): string =>
-    `    subscriber(client, queues.${m.name}, endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), encodeJSONMessage, sub(queues.${m.name})),`;
+    `    subscriber(client, queues.${m.name}, endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), ${responseEncoder(m, "encodeJSONMessage")}, sub(queues.${m.name})),`;
   return `
 /**
  * Serves every method on its queue; a method resolving to \`void\` is an event (no reply), the

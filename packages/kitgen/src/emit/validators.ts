@@ -113,6 +113,31 @@ function obj(fields: readonly (readonly [string, boolean, Check<unknown>])[]): C
   };
 }
 `,
+  objFold: `
+function objFold(fields: readonly (readonly [string, boolean, Check<unknown>])[]): Check<unknown> {
+  const check = obj(fields);
+  return (value, path, issues) => (isObject(value) ? check(foldKeys(value, fields), path, issues) : check(value, path, issues));
+}
+
+/** The object with each key that matches a field whatever its case renamed to the field (Go's rule: the last match wins). */
+function foldKeys(value: Record<string, unknown>, fields: readonly (readonly [string, boolean, Check<unknown>])[]): Record<string, unknown> {
+  const names = new Map(fields.map(([name]) => [name.toLowerCase(), name]));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[names.get(key.toLowerCase()) ?? key] = item;
+  return out;
+}
+`,
+  wrapped: `
+function wrapped(field: string, fold: boolean, check: Check<unknown>): Check<unknown> {
+  return (value, path, issues) => {
+    if (!isObject(value)) return fail(issues, path, "expected an object");
+    let item: unknown = fold ? undefined : value[field];
+    if (fold) for (const [key, found] of Object.entries(value)) if (key.toLowerCase() === field.toLowerCase()) item = found;
+    if (item === undefined) return fail(issues, [...path, field], "required");
+    return check(item, [...path, field], issues);
+  };
+}
+`,
   oneOf: `
 function oneOf(members: readonly Check<unknown>[], expected: string): Check<unknown> {
   return (value, path, issues) => {
@@ -130,7 +155,8 @@ function oneOf(members: readonly Check<unknown>[], expected: string): Check<unkn
 /** The helpers `code` uses, with the ones they use in turn, in a stable order. */
 function helpersFor(code: string): string[] {
   const used = new Set(Object.keys(helpers).filter((name) => new RegExp(`(?<![\\w"])${name}(?![\\w"])`).test(code)));
-  if (used.has("rec") || used.has("obj")) used.add("isObject");
+  if (used.has("objFold")) used.add("obj");
+  if (used.has("rec") || used.has("obj") || used.has("wrapped")) used.add("isObject");
   return Object.keys(helpers).filter((name) => used.has(name));
 }
 
@@ -158,8 +184,14 @@ export function describe(type: WireType): string {
   }
 }
 
-/** The checker expression for a wire type. */
-export function checkExpression(type: WireType): string {
+/**
+ * The checker expression for a wire type.
+ *
+ * @param type - the type
+ * @param fold - match object keys whatever their case (`@jsonCaseInsensitive`)
+ */
+export function checkExpression(type: WireType, fold = false): string {
+  const inner = (t: WireType): string => checkExpression(t, fold);
   switch (type.kind) {
     case "string":
       return `str(${type.minLength ?? 0}, ${type.maxLength ?? "Infinity"}, ${type.pattern === undefined ? "undefined" : `new RegExp(${JSON.stringify(type.pattern)}, "u")`})`;
@@ -174,13 +206,13 @@ export function checkExpression(type: WireType): string {
     case "literal":
       return `lit(${JSON.stringify(type.value)})`;
     case "array":
-      return `arr(${checkExpression(type.element)})`;
+      return `arr(${inner(type.element)})`;
     case "record":
-      return `rec(${checkExpression(type.value)})`;
+      return `rec(${inner(type.value)})`;
     case "object":
-      return `obj([${type.fields.map((f) => `[${JSON.stringify(f.name)}, ${f.optional}, ${checkExpression(f.type)}]`).join(", ")}])`;
+      return `${fold ? "objFold" : "obj"}([${type.fields.map((f) => `[${JSON.stringify(f.name)}, ${f.optional}, ${inner(f.type)}]`).join(", ")}])`;
     case "union":
-      return `oneOf([${type.members.map(checkExpression).join(", ")}], ${JSON.stringify(describe(type))})`;
+      return `oneOf([${type.members.map(inner).join(", ")}], ${JSON.stringify(describe(type))})`;
     case "ref":
       return `(value, path, issues) => check${type.name}(value, path, issues)`;
   }
@@ -201,18 +233,21 @@ export function emitValidators(service: Service, head: string): string {
     importFrom(`type { ${typeNames.join(", ")} }`, `./${base}.endpoints.ts`),
   ];
   const body: string[] = [];
+  const fold = service.ignoreKeyCase === true;
   for (const [name, type] of service.named) {
-    body.push(`const check${name}: Check<unknown> = ${checkExpression(type)};`);
+    body.push(`const check${name}: Check<unknown> = ${checkExpression(type, fold)};`);
   }
   for (const m of service.methods) {
     const request: WireType = (m.stream === "client" || m.stream === "bidi") && m.args[0] !== undefined ? m.args[0].type : { kind: "object", fields: m.args };
+    const result = checkExpression(m.result, fold);
+    const response = m.resultField === undefined ? result : `wrapped(${JSON.stringify(m.resultField)}, ${fold}, ${result})`;
     body.push(
       "",
       `/** Checks ${m.name}'s request${m.stream === "client" || m.stream === "bidi" ? " (each element of its stream)" : ""} and gives it its type; a bad value's issues name the field path. */`,
-      `export const ${schemaName(m.name, "Request")}: Schema<${pascal(m.name)}Request> = schema(${checkExpression(request)});`,
+      `export const ${schemaName(m.name, "Request")}: Schema<${pascal(m.name)}Request> = schema(${checkExpression(request, fold)});`,
       "",
-      `/** Checks ${m.name}'s response and gives it its type. */`,
-      `export const ${schemaName(m.name, "Response")}: Schema<${pascal(m.name)}Response> = schema(${checkExpression(m.result)});`,
+      `/** Checks ${m.name}'s response${m.resultField === undefined ? "" : ` (the result in its field \`${m.resultField}\`)`} and gives it its type. */`,
+      `export const ${schemaName(m.name, "Response")}: Schema<${pascal(m.name)}Response> = schema(${response});`,
     );
   }
   const code = body.join("\n");
