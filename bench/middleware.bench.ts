@@ -6,7 +6,8 @@
 // - instrumenting: @kit/metrics' `instrument` on the in-memory provider (a counter, a
 //   histogram and an in-flight gauge);
 // - tracing: @kit/tracing's `traceEndpoint` on an OpenTelemetry SDK tracer whose exporter
-//   drops the spans (sampled, so every span is made, ended and handed to a batch processor, as in production).
+//   drops the spans (sampled, so every span is made, ended and handed to a batch processor, as in production:
+//   the batch processor is what a service that exports configures, and only the export is left out).
 // The 5 and 10 rows cycle through the three kinds (logging, instrumenting, tracing, …).
 //
 // The target (issue 18) is "five middlewares cost at most 10 % of a bare endpoint's
@@ -14,9 +15,11 @@
 // measured against: the Sum endpoint served by Kit's HTTP server (POST {"a":1,"b":2} →
 // {"v":3}), bare and in 5 and 10 middlewares, each server alone in a child process of its own
 // (this file, run as `node middleware.bench.ts serve <middlewares> <port>`), loaded by
-// autocannon in another (50 connections, keep-alive), in interleaved rounds. It prints req/s
-// and the server's CPU per request (process.cpuUsage, every thread); the target is met when
-// five middlewares keep ≥ 90 % of the bare server's req/s.
+// autocannon in another (50 connections, keep-alive), in interleaved rounds. It prints req/s,
+// the server's CPU per request (process.cpuUsage, every thread), and what its garbage collector
+// did per request (v8.GCProfiler: young-generation bytes collected, about what a request
+// allocates, and the pauses), which a loaded machine moves far less than req/s; the target is
+// met when five middlewares keep ≥ 90 % of the bare server's req/s.
 //
 // First, in process (no transport), it prints the time each middleware adds to a call, the
 // figure to read when one of them grows: ops/s per case (interleaved rounds, median) and the
@@ -33,6 +36,7 @@ import http from "node:http";
 import { createRequire } from "node:module";
 import net from "node:net";
 import { cpus } from "node:os";
+import v8 from "node:v8";
 import { background, type Endpoint, type Middleware } from "@kit/endpoint";
 import { discards, logfmtLogger, nop, type Logger } from "@kit/log";
 import { instrument, memory } from "@kit/metrics";
@@ -126,19 +130,52 @@ async function inProcess(): Promise<void> {
 
 // ---- The served part: Kit's HTTP server, one child process per server. ----
 
-/** The child: serves `sum` in `n` middlewares on 127.0.0.1:`port`, reports its CPU on request. */
+/** What the garbage collector did while the server was loaded. */
+interface GcWork {
+  /** Bytes the collections took out of the young generation (freed or promoted): about what was allocated. */
+  youngBytes: number;
+  /** The collections' pauses on the main thread, in µs. */
+  pauseMicros: number;
+}
+
+/** Sums a `v8.GCProfiler` report: the young generation's bytes collected and the pauses. */
+function gcWork(profiler: v8.GCProfiler): GcWork {
+  interface Space {
+    spaceName: string;
+    spaceUsedSize: number;
+  }
+  interface Collection {
+    cost: number;
+    beforeGC: { heapSpaceStatistics: Space[] };
+    afterGC: { heapSpaceStatistics: Space[] };
+  }
+  const young = (spaces: Space[]): number => spaces.find((s) => s.spaceName === "new_space")?.spaceUsedSize ?? 0;
+  const collections = profiler.stop().statistics as Collection[];
+  let youngBytes = 0;
+  let pauseMicros = 0;
+  for (const c of collections) {
+    youngBytes += Math.max(0, young(c.beforeGC.heapSpaceStatistics) - young(c.afterGC.heapSpaceStatistics));
+    pauseMicros += c.cost;
+  }
+  return { youngBytes, pauseMicros };
+}
+
+/** The child: serves `sum` in `n` middlewares on 127.0.0.1:`port`, reports its CPU and GC on request. */
 function serve(n: number, port: number): void {
   const srv = http.createServer(server(wrapped(n), decodeJSON<Sum>(), encodeJSON));
   srv.listen(port, "127.0.0.1", () => {
     let mark = process.cpuUsage();
+    let profiler = new v8.GCProfiler();
     process.on("message", (message: string) => {
       if (message === "mark") {
         mark = process.cpuUsage();
+        profiler = new v8.GCProfiler();
+        profiler.start();
         process.send?.("marked");
       }
       if (message === "report") {
         const used = process.cpuUsage(mark);
-        process.send?.({ cpuMicros: used.user + used.system });
+        process.send?.({ cpuMicros: used.user + used.system, ...gcWork(profiler) });
       }
       if (message === "stop") process.exit(0);
     });
@@ -182,6 +219,10 @@ async function load(url: string, seconds: number): Promise<Cannon> {
 interface Served {
   reqPerSec: number;
   cpuMicros: number;
+  /** Young-generation bytes collected per request (see {@link GcWork}). */
+  youngBytes: number;
+  /** GC pause per request, µs. */
+  gcMicros: number;
 }
 
 /** Starts the server with `n` middlewares, warms it, loads it, and stops it. */
@@ -199,8 +240,9 @@ async function measureServed(n: number): Promise<Served> {
     await load(url, 1);
     await ask("mark");
     const result = await load(url, LOAD_S);
-    const { cpuMicros } = (await ask("report")) as { cpuMicros: number };
-    return { reqPerSec: result.requests.total / result.duration, cpuMicros: cpuMicros / result.requests.total };
+    const { cpuMicros, youngBytes, pauseMicros } = (await ask("report")) as { cpuMicros: number } & GcWork;
+    const total = result.requests.total;
+    return { reqPerSec: total / result.duration, cpuMicros: cpuMicros / total, youngBytes: youngBytes / total, gcMicros: pauseMicros / total };
   } finally {
     const exited = once(child, "exit");
     child.send("stop");
@@ -223,20 +265,23 @@ async function served(): Promise<void> {
     for (const n of counts.map((_c, i) => counts[(i + round) % counts.length] ?? 0)) {
       const sample = await measureServed(n);
       samples.get(n)?.push(sample);
-      console.error(`round ${round + 1}/${ROUNDS}, ${n} middlewares: ${Math.round(sample.reqPerSec)} req/s, ${sample.cpuMicros.toFixed(1)} µs CPU/req`);
+      console.error(
+        `round ${round + 1}/${ROUNDS}, ${n} middlewares: ${Math.round(sample.reqPerSec)} req/s, ${sample.cpuMicros.toFixed(1)} µs CPU/req, ${Math.round(sample.youngBytes)} B/req, GC ${sample.gcMicros.toFixed(1)} µs/req`,
+      );
     }
   }
   const of = (n: number): Served => {
     const list = samples.get(n) ?? [];
-    return { reqPerSec: median(list.map((s) => s.reqPerSec)), cpuMicros: median(list.map((s) => s.cpuMicros)) };
+    const middle = (field: keyof Served): number => median(list.map((s) => s[field]));
+    return { reqPerSec: middle("reqPerSec"), cpuMicros: middle("cpuMicros"), youngBytes: middle("youngBytes"), gcMicros: middle("gcMicros") };
   };
   const bare = of(0);
   console.log(`\nServed by Kit's HTTP server: POST /sum, ${CONNECTIONS} connections, median of ${ROUNDS} interleaved rounds of ${LOAD_S} s; Node ${process.version}, ${cpus().length} CPUs`);
-  console.log("middlewares      req/s  × bare  CPU µs/req  CPU added µs");
+  console.log("middlewares      req/s  × bare  CPU µs/req  CPU added µs  heap B/req  GC µs/req");
   for (const n of counts) {
     const s = of(n);
     console.log(
-      `${String(n).padStart(11)}  ${Math.round(s.reqPerSec).toLocaleString("en-US").padStart(9)}  ${(s.reqPerSec / bare.reqPerSec).toFixed(2).padStart(6)}  ${s.cpuMicros.toFixed(1).padStart(10)}  ${(s.cpuMicros - bare.cpuMicros).toFixed(1).padStart(12)}`,
+      `${String(n).padStart(11)}  ${Math.round(s.reqPerSec).toLocaleString("en-US").padStart(9)}  ${(s.reqPerSec / bare.reqPerSec).toFixed(2).padStart(6)}  ${s.cpuMicros.toFixed(1).padStart(10)}  ${(s.cpuMicros - bare.cpuMicros).toFixed(1).padStart(12)}  ${Math.round(s.youngBytes).toLocaleString("en-US").padStart(10)}  ${s.gcMicros.toFixed(1).padStart(9)}`,
     );
   }
   const lost = 1 - of(5).reqPerSec / bare.reqPerSec;

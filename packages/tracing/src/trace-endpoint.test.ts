@@ -1,6 +1,6 @@
 import { background, Code, KitError, type Endpoint } from "@kit/endpoint";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, createContextKey, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context as OtelContext } from "@opentelemetry/api";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { kindOf, parentId, recorder } from "../test/otel.ts";
 import { otelContext, withOtelContext } from "./context.ts";
@@ -47,6 +47,26 @@ describe("traceEndpoint", () => {
     expect(kindOf(inner)).toBe("SERVER");
     expect(inner.spanContext().traceId).toBe(outer.spanContext().traceId);
     expect(parentId(inner)).toBe(outer.spanContext().spanId);
+  });
+
+  it("gives the endpoint an OpenTelemetry context that keeps the caller's values and sets and deletes its own", async () => {
+    const otel = recorder();
+    const tenant = createContextKey("tenant");
+    const other = createContextKey("other");
+    const caller = withOtelContext(background(), ROOT_CONTEXT.setValue(tenant, "acme"));
+    let seen: OtelContext | undefined;
+    await traceEndpoint<null, null>("read", { tracer: otel.tracer })((ctx) => {
+      seen = otelContext(ctx);
+      return Promise.resolve(null);
+    })(caller, null);
+
+    expect(seen?.getValue(tenant)).toBe("acme");
+    expect(trace.getSpan(seen ?? ROOT_CONTEXT)).toBe(otel.span("read"));
+    const changed = seen?.setValue(other, 1).deleteValue(tenant);
+    expect(changed?.getValue(other)).toBe(1);
+    expect(changed?.getValue(tenant)).toBeUndefined();
+    expect(seen?.getValue(tenant)).toBe("acme"); // unchanged: contexts are immutable
+    expect(seen?.getValue(other)).toBeUndefined();
   });
 
   it("records a KitError's code, the exception and an ERROR status, and throws the same error", async () => {

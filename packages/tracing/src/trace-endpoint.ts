@@ -1,6 +1,7 @@
 import { toKitError, type KitError, type Middleware } from "@kit/endpoint";
-import { context as otel, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type SpanOptions, type Tracer } from "@opentelemetry/api";
+import { context as otel, SpanKind, SpanStatusCode, type Attributes, type Span, type SpanOptions, type Tracer } from "@opentelemetry/api";
 import { otelContext, withOtelContext } from "./context.ts";
+import { withSpan } from "./internal/layered-context.ts";
 import { errorCodeAttribute, tracerOf } from "./internal/span.ts";
 
 /** Options for {@link traceEndpoint}. */
@@ -44,7 +45,7 @@ export function traceEndpoint<Req, Res>(name: string, options: TraceEndpointOpti
   return (next) => async (ctx, request) => {
     const parent = otelContext(ctx);
     const span = tracerOf(options).startSpan(name, spanOptions, parent);
-    const inner = trace.setSpan(parent, span);
+    const inner = withSpan(parent, span);
     try {
       const response = await otel.with(inner, () => next(withOtelContext(ctx, inner), request));
       const error = failed?.(response);

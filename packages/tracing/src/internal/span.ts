@@ -11,6 +11,7 @@ import {
   type Tracer,
 } from "@opentelemetry/api";
 import { withOtelContext } from "../context.ts";
+import { withSpan } from "./layered-context.ts";
 import type { TraceOptions } from "../options.ts";
 
 /** The name of the tracer `@kit/tracing` uses when none is given. */
@@ -53,7 +54,7 @@ export interface SpanStart {
 export function startSpan(ctx: Context, options: TraceOptions, start: SpanStart): readonly [Context, OtelContext] {
   const attributes = options.attributes === undefined ? start.attributes : { ...start.attributes, ...options.attributes };
   const span = tracerOf(options).startSpan(start.name, { kind: start.kind, attributes }, start.parent);
-  const spanContext = trace.setSpan(start.parent, span);
+  const spanContext = withSpan(start.parent, span);
   return [withOtelContext(withValue(ctx, start.slot, span), spanContext), spanContext];
 }
 
