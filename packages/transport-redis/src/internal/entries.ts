@@ -100,17 +100,26 @@ function asArgument(body: Uint8Array | string): string | Buffer {
 }
 
 /**
- * Appends the field/value arguments of `XADD` for a message to `args`: `body` first (its bytes,
- * or the text they were made from: `textBody(message) ?? message.body`), then its headers.
+ * A command that ends in a message's entry: the arguments of `head` (`XADD stream *`, an `EVAL`
+ * of a script), then `body` (its bytes, or the text they were made from:
+ * `textBody(message) ?? message.body`), then the headers as fields. The array is made at its
+ * final length, since a command is built for every message published.
  *
- * @returns `args`
+ * @param head - the arguments before the entry's fields
+ * @param body - the message's body
+ * @param headers - its headers
  * @throws KitError `invalid_argument` for a header named `body`, which the body's field would hide
  */
-export function appendEntry(args: (string | Buffer)[], body: Uint8Array | string, headers: ReadonlyMap<string, string>): (string | Buffer)[] {
-  args.push(bodyField, asArgument(body));
+export function entryCommand(head: readonly string[], body: Uint8Array | string, headers: ReadonlyMap<string, string>): (string | Buffer)[] {
+  const args = new Array<string | Buffer>(head.length + 2 + 2 * headers.size);
+  let at = 0;
+  for (const arg of head) args[at++] = arg;
+  args[at++] = bodyField;
+  args[at++] = asArgument(body);
   for (const [name, value] of headers) {
     if (name === bodyField) throw new KitError(Code.InvalidArgument, `a header may not be named ${JSON.stringify(bodyField)}: that field holds the body`);
-    args.push(name, value);
+    args[at++] = name;
+    args[at++] = value;
   }
   return args;
 }
