@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Code, KitError, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, PublisherOptions } from "@kit/transport";
-import { messagePublisher, replyDecoder, replyTarget, stampSentAt, type SendMessage } from "@kit/transport/driver";
+import { messagePublisher, replyDecoder, replyTarget, stampSentAt, textBody, type SendMessage } from "@kit/transport/driver";
 import type { MqttClient } from "mqtt";
 import { publishConfirmed } from "./internal/client.ts";
 import { publishWithin } from "./internal/confirm.ts";
@@ -89,7 +89,8 @@ export function publisher<Req, Res>(
   if (decode === undefined) {
     const send: SendMessage<Req> = (ctx, message) => {
       stampSentAt(message.headers);
-      return publishWithin(ctx, target, client, topic, message.body, toUserProperties(message.headers));
+      // the encoder's text as it is, when it wrote text: mqtt.js sends its UTF-8 bytes without copying them first
+      return publishWithin(ctx, target, client, topic, textBody(message) ?? message.body, toUserProperties(message.headers));
     };
     return messagePublisher<Req, Res>(send, encode, undefined, options);
   }

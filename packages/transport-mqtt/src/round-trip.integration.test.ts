@@ -1,7 +1,7 @@
 // Publisher, requester and subscriber against the real Mosquitto (127.0.0.1:1883, or MQTT_URL).
 import { afterEach, describe, expect, it } from "vitest";
 import { background, Code, KitError, withTimeout, type Endpoint } from "@kit/endpoint";
-import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { decodeJSONMessage, encodeJSONMessage, type EncodeMessage } from "@kit/transport";
 import type { MqttClient } from "mqtt";
 import { publisher } from "./publisher.ts";
 import { subscriber } from "./subscriber.ts";
@@ -37,6 +37,29 @@ describe("MQTT round trip", () => {
     await waitFor("the message", () => got.length === 1);
     await s.close();
     expect(got).toEqual([{ id: "o-1" }]);
+  });
+
+  it("puts a body's bytes on the wire as they are: JSON text with non-ASCII characters, and bytes that are not UTF-8", async () => {
+    const topic = unique("kit/bytes");
+    const reader = await client();
+    const payloads: Buffer[] = [];
+    const contentTypes: unknown[] = [];
+    reader.on("message", (_topic, payload, packet) => {
+      payloads.push(payload);
+      contentTypes.push(packet.properties?.userProperties?.["content-type"]);
+    });
+    await reader.subscribeAsync(topic, { qos: 1 });
+    const producer = await client();
+    const value = { word: "héllo €", emoji: "😀" };
+    await publisher(producer, topic, encodeJSONMessage, undefined)(background(), value);
+    const bytes = Uint8Array.from([0xff, 0x00, 0xfe]);
+    const encodeBytes: EncodeMessage<Uint8Array> = (_ctx, body, message) => {
+      message.body = body;
+    };
+    await publisher(producer, topic, encodeBytes, undefined)(background(), bytes);
+    await waitFor("both messages", () => payloads.length === 2);
+    expect(payloads.map((payload) => [...payload])).toEqual([[...Buffer.from(JSON.stringify(value), "utf8")], [...bytes]]);
+    expect(contentTypes).toEqual(["application/json", undefined]);
   });
 
   it("answers a request on its response topic with the correlation data; errors come back as KitErrors", async () => {

@@ -4,7 +4,7 @@ import type { DecodeMessage, EncodeMessage, OutgoingMessage, PublisherOptions } 
 import { messagePublisher, replyDecoder, replyTarget, textBody, type SendMessage } from "@kit/transport/driver";
 import type { RedisStreamClient } from "./client.ts";
 import { correlationHeader, replyToHeader } from "./headers.ts";
-import { appendEntry } from "./internal/entries.ts";
+import { entryCommand } from "./internal/entries.ts";
 import { fromRedisError } from "./internal/errors.ts";
 import { replyStateOf, type RedisReplyStream } from "./reply-stream.ts";
 
@@ -100,7 +100,7 @@ export function publisher<Req, Res>(
   const notConnected = (): Promise<never> => Promise.reject(new KitError(Code.Unavailable, `Redis XADD ${stream}: the client is not connected`));
   const add = (message: OutgoingMessage, signal: AbortSignal): Promise<undefined> => {
     if (!client.isReady) return notConnected();
-    const args = appendEntry(head.slice(), textBody(message) ?? message.body, message.headers);
+    const args = entryCommand(head, textBody(message) ?? message.body, message.headers);
     // A signal that never aborts (the background context's) needs no listener in node-redis.
     return client.sendCommand(args, signal === never ? undefined : { abortSignal: signal }).then(nothing, failed);
   };

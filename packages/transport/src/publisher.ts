@@ -120,28 +120,50 @@ export function messagePublisher<Req, Res>(
 /**
  * {@link messagePublisher} for a publisher without hooks, the common case: the same steps,
  * without what only hooks need (following the context they return, the outcome for the
- * finalizers), since a publisher's own cost per message shows in its rate.
+ * finalizers), since a publisher's own cost per message shows in its rate. With a synchronous
+ * encoder (the JSON one) a call is a plain function and one promise reaction on what `send`
+ * returns, not an async function's suspension and resumption.
  */
 function publisherWithoutHooks<Req, Res>(
   send: SendMessage<Req>,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res> | undefined,
 ): Endpoint<Req, Res | undefined> {
-  return async (ctx, request) => {
+  /** Sends an encoded request: `kit-timeout` written, the signal checked again (it may have aborted while encoding). */
+  const sendEncoded = (ctx: Context, message: OutgoingMessage, request: Req): Promise<Res | undefined> => {
+    writeTimeout(ctx, message.headers);
+    ctx.signal.throwIfAborted();
+    const sent = send(ctx, message, request);
+    if (decode === undefined) return sent.then(nothing, rethrowAsKitError);
+    return sent.then((reply) => (reply === undefined ? undefined : decodeReply(ctx, reply, decode)), rethrowAsKitError);
+  };
+  const afterEncoding = async (encoding: Promise<void>, ctx: Context, message: OutgoingMessage, request: Req): Promise<Res | undefined> => {
     try {
-      if (ctx.signal.aborted) throw ctx.signal.reason as Error;
-      const message = createOutgoingMessage();
-      const encoding = encode(ctx, request, message);
-      if (encoding !== undefined) await encoding;
-      writeTimeout(ctx, message.headers);
-      ctx.signal.throwIfAborted(); // as the first check; it may have aborted while encoding
-      const reply = await send(ctx, message, request);
-      if (reply === undefined || decode === undefined) return undefined;
-      return await decodeReply(ctx, reply, decode);
+      await encoding;
+      return await sendEncoded(ctx, message, request);
     } catch (thrown) {
       throw toKitError(thrown);
     }
   };
+  return (ctx, request) => {
+    try {
+      if (ctx.signal.aborted) throw ctx.signal.reason as Error;
+      const message = createOutgoingMessage();
+      const encoding = encode(ctx, request, message);
+      if (encoding !== undefined) return afterEncoding(encoding, ctx, message, request);
+      return sendEncoded(ctx, message, request);
+    } catch (thrown) {
+      return Promise.reject(toKitError(thrown));
+    }
+  };
+}
+
+function nothing(): undefined {
+  return undefined;
+}
+
+function rethrowAsKitError(thrown: unknown): never {
+  throw toKitError(thrown);
 }
 
 /** A reply's `kit-error-code` thrown as its error, or the reply decoded; a reply `decode` cannot read is `internal`. */

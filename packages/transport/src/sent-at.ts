@@ -15,10 +15,11 @@ const wholeMillis = /^\d{1,8}$/;
  * Stamps `kit-sent-at` with `now` on a message that carries a `kit-timeout` (only then is it read).
  *
  * @param headers - the outgoing message's headers
- * @param now - the send time, epoch milliseconds
+ * @param now - the send time, epoch milliseconds; the clock is read only when needed (not for
+ *   every message without `kit-timeout`: a default parameter's `Date.now()` would be)
  */
-export function stampSentAt(headers: Map<string, string>, now: number = Date.now()): void {
-  if (headers.has(timeoutHeader)) headers.set(sentAtHeader, String(Math.floor(now)));
+export function stampSentAt(headers: Map<string, string>, now?: number): void {
+  if (headers.has(timeoutHeader)) headers.set(sentAtHeader, String(Math.floor(now ?? Date.now())));
 }
 
 /**
@@ -32,12 +33,12 @@ export function stampSentAt(headers: Map<string, string>, now: number = Date.now
  * refuses a malformed `kit-timeout` itself; a malformed `kit-sent-at` is ignored).
  *
  * @param headers - a received message's headers
- * @param now - when it was received, epoch milliseconds
+ * @param now - when it was received, epoch milliseconds; the clock is read only when both headers are there
  */
-export function spendTimeInQueue(headers: Map<string, string>, now: number = Date.now()): void {
+export function spendTimeInQueue(headers: Map<string, string>, now?: number): void {
   const timeout = headers.get(timeoutHeader);
   const sentAt = headers.get(sentAtHeader);
   if (timeout === undefined || sentAt === undefined || !wholeMillis.test(timeout) || !epochMillis.test(sentAt)) return;
-  const waited = Math.max(0, now - Number(sentAt));
+  const waited = Math.max(0, (now ?? Date.now()) - Number(sentAt));
   headers.set(timeoutHeader, String(Math.max(0, Number(timeout) - waited)));
 }

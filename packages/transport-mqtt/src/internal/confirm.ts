@@ -74,7 +74,8 @@ const waiting = new Deadlines<Waiting>((entry) => {
  * @param target - names the topic in errors, and gives the wait bound
  * @param client - the client
  * @param topic - where to publish
- * @param body - the payload
+ * @param body - the payload: bytes, or the text an encoder wrote (`textBody`), which mqtt.js
+ *   writes as its UTF-8 bytes; it copies a `Buffer` payload into its outgoing store, a string not
  * @param userProperties - the message's user properties, if any
  */
 // eslint-disable-next-line max-params -- a publish: its context and bound, where, what, with which properties
@@ -83,7 +84,7 @@ export function publishWithin(
   target: ReplyTarget,
   client: MqttClient,
   topic: string,
-  body: Uint8Array,
+  body: Uint8Array | string,
   userProperties: UserProperties | undefined,
 ): Promise<undefined> {
   const { signal } = ctx;
@@ -93,7 +94,7 @@ export function publishWithin(
     const entry = new Waiting(ctx, target, resolve, reject);
     waiting.add(entry);
     if (signal !== never) signal.addEventListener("abort", entry, { once: true });
-    const payload = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength); // Kit's JSON codec makes a Buffer already
+    const payload = typeof body === "string" || Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     const properties = userProperties === undefined ? {} : { userProperties };
     client.publish(topic, payload, { qos: 1, properties }, (err) => {
       entry.finish(err instanceof Error ? fromMqttError(err, `publish to ${topic}`) : undefined); // mqtt.js passes null on success

@@ -3,7 +3,7 @@ import type { OutgoingMessage } from "@kit/transport";
 import { timeoutHeader, type MessageDriver } from "@kit/transport/driver";
 import type { RedisStreamClient, RedisStreamConnection } from "../client.ts";
 import { correlationHeader } from "../headers.ts";
-import { appendEntry, asBuffers, entriesOf, readEntries, toMessage, type RedisStreamMessage, type StreamEntry } from "./entries.ts";
+import { entryCommand, asBuffers, entriesOf, readEntries, toMessage, type RedisStreamMessage, type StreamEntry } from "./entries.ts";
 import { fromRedisError } from "./errors.ts";
 import { checkGroup } from "./group.ts";
 import { deadLetterScript, leaveGroupScript } from "./scripts.ts";
@@ -194,7 +194,7 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
     const { stream, group, deadLetterStream } = this.#config;
     const headers = new Map(message.headers);
     for (const [name, value] of errorHeaders) headers.set(name, value);
-    const args = appendEntry(["EVAL", deadLetterScript, "2", stream, deadLetterStream, group, message.id], message.body, headers);
+    const args = entryCommand(["EVAL", deadLetterScript, "2", stream, deadLetterStream, group, message.id], message.body, headers);
     await this.#call(`dead-letter to ${deadLetterStream}`, args);
     this.#held.delete(message.id);
   }
@@ -205,7 +205,7 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
     if (to === undefined) return;
     const correlation = message.headers.get(correlationHeader);
     if (correlation !== undefined) reply.headers.set(correlationHeader, correlation);
-    await this.#call(`XADD ${to}`, appendEntry(["XADD", to, "NOMKSTREAM", "MAXLEN", "~", replyMaxLen, "*"], reply.body, reply.headers));
+    await this.#call(`XADD ${to}`, entryCommand(["XADD", to, "NOMKSTREAM", "MAXLEN", "~", replyMaxLen, "*"], reply.body, reply.headers));
   }
 
   /** Stops the heartbeat and the blocking connection, and leaves the group if nothing is pending for this consumer. */

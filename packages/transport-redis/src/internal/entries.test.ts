@@ -1,10 +1,10 @@
 import { Code } from "@kit/endpoint";
 import { describe, expect, it } from "vitest";
-import { appendEntry, toMessage } from "./entries.ts";
+import { entryCommand, toMessage } from "./entries.ts";
 
 const bytesOf = (arg: string | Buffer | undefined): number[] => [...(typeof arg === "string" ? Buffer.from(arg) : (arg ?? Buffer.alloc(0)))];
 
-describe("appendEntry", () => {
+describe("entryCommand", () => {
   it.each([
     ["JSON text", new TextEncoder().encode('{"a":1}')],
     ["text with a byte order mark", Uint8Array.from([0xef, 0xbb, 0xbf, 0x61])],
@@ -12,19 +12,19 @@ describe("appendEntry", () => {
     ["an empty body", new Uint8Array(0)],
     ["a view into a larger buffer", new Uint8Array(Uint8Array.from([1, 2, 0x61, 0x62, 3]).buffer, 2, 2)],
   ])("puts the body's bytes on the wire as they are: %s", (_name, body) => {
-    const args = appendEntry(["XADD", "s", "*"], body, new Map([["content-type", "application/json"]]));
+    const args = entryCommand(["XADD", "s", "*"], body, new Map([["content-type", "application/json"]]));
     expect(args.slice(0, 4)).toEqual(["XADD", "s", "*", "body"]);
     expect(bytesOf(args[4])).toEqual([...body]);
     expect(args.slice(5)).toEqual(["content-type", "application/json"]);
   });
 
   it("passes a body's text, as the encoder wrote it, as that string", () => {
-    const args = appendEntry(["XADD", "s", "*"], '{"word":"héllo €"}', new Map());
+    const args = entryCommand(["XADD", "s", "*"], '{"word":"héllo €"}', new Map());
     expect(args).toEqual(["XADD", "s", "*", "body", '{"word":"héllo €"}']);
   });
 
   it("refuses a header named body", () => {
-    expect(() => appendEntry([], new Uint8Array(0), new Map([["body", "x"]]))).toThrow(expect.objectContaining({ code: Code.InvalidArgument }) as Error);
+    expect(() => entryCommand([], new Uint8Array(0), new Map([["body", "x"]]))).toThrow(expect.objectContaining({ code: Code.InvalidArgument }) as Error);
   });
 });
 
