@@ -9,8 +9,8 @@ import { KitError, type BidiStreamEndpoint, type Code, type Endpoint, type Serve
 import { bidiStream, bidiStreamClient, bindService, serverStream, serverStreamClient, type ClientOptions, type ServerOptions } from "@kit/transport-grpc";
 import { failed, type SumRequest, type SumResponse } from "./endpoints.ts";
 
-/** Where addsvc's whole `.proto` is: Go kit's `pb.Add` with Kit's two streaming methods. */
-export const protoPath: string = fileURLToPath(new URL("../proto/addsvc.proto", import.meta.url));
+// addsvc's whole .proto: Go kit's pb.Add with Kit's two streaming methods.
+const protoPath: string = fileURLToPath(new URL("../proto/addsvc.proto", import.meta.url));
 
 // int64 fields arrive as decimal strings (`longs: String`); `defaults: true` gives absent fields their zero value.
 const Add = protoLoader.loadSync(protoPath, { longs: String, defaults: true })["pb.Add"] as grpc.ServiceDefinition;

@@ -13,7 +13,7 @@ import { serveStreams, streamClients } from "./grpc-streams.ts";
 import type { Logger } from "./middleware.ts";
 import { ErrorMessage } from "./service.ts";
 
-export { protoPath, runningSumsEndpoint, sumEachEndpoint, type RunningSumsRequest } from "./grpc-streams.ts";
+export { runningSumsEndpoint, sumEachEndpoint } from "./grpc-streams.ts";
 
 /** What {@link grpcService} needs besides the endpoints. */
 export interface GrpcServiceOptions {
