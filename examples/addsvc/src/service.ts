@@ -13,10 +13,14 @@ import { Code, KitError, type Context } from "@kit/endpoint";
  *
  * The tags are for kitgen, which writes `src/generated/` from this interface (`pnpm gen`): on the
  * wire, Go kit's JSON (keys in any case, `{"A":1,"B":2}`; the result in `{"v":…}`) and its
- * protobuf (`int64`, the result in field 1, `v`).
+ * protobuf (`int64`, the result in field 1, `v`), its gRPC service `pb.Add`, and a business
+ * error in the reply's `err` (field 2) with status OK.
  *
  * @jsonCaseInsensitive
  * @resultField v
+ * @protoPackage pb
+ * @protoService Add
+ * @errorField err
  */
 export interface AddService {
   /**

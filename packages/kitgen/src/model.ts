@@ -137,4 +137,15 @@ export interface Service {
    * as Go's `encoding/json` does (`{"A": 1}` fills `a`; of several matching keys the last wins).
    */
   readonly ignoreKeyCase?: true;
+  /** From `@protoPackage name` on the interface: the protobuf package (default: the kebab base name with `_`). */
+  readonly protoPackage?: string;
+  /** From `@protoService Name` on the interface: the protobuf service (default: the interface's name). */
+  readonly protoService?: string;
+  /**
+   * From `@errorField name` on the interface: every unary gRPC reply has a string field `name`
+   * after the result's; the server answers a `KitError` the endpoint throws with status OK, the
+   * result's zero value and the error's message in that field (Go kit's `err2str`), and the
+   * client throws a non-empty one as a `KitError` (Go kit's `str2err`).
+   */
+  readonly errorField?: string;
 }

@@ -76,9 +76,20 @@ class Builder {
     else if (element.kind === "object") this.add(names.request, element.fields);
     else this.add(names.request, [{ name: "value", optional: false, type: element }], `${pascal(m.name)}Item`);
     const result = m.result;
-    if (result.kind === "void") this.add(names.response, []);
-    else if (result.kind === "object") this.add(names.response, result.fields);
-    else this.add(names.response, [{ name: m.resultField ?? "value", optional: false, type: result }], `${pascal(m.name)}Result`);
+    const errors = this.errorFields(m);
+    if (result.kind === "void") this.add(names.response, errors);
+    else if (result.kind === "object") this.add(names.response, [...result.fields, ...errors]);
+    else this.add(names.response, [{ name: m.resultField ?? "value", optional: false, type: result }, ...errors], `${pascal(m.name)}Result`);
+  }
+
+  /** The `@errorField` of a unary method's reply, a string after the result's fields; none for a stream. */
+  private errorFields(m: Method): Field[] {
+    const name = this.service.errorField;
+    if (name === undefined || m.stream !== undefined) return [];
+    const result = m.result;
+    const taken = result.kind === "object" ? result.fields.map((f) => f.name) : result.kind === "void" ? [] : [m.resultField ?? "value"];
+    if (taken.includes(name)) throw this.error(messageNames(m).response, `the result already has a field ${JSON.stringify(name)}, the @errorField; rename one of them`);
+    return [{ name, optional: false, type: { kind: "string" } }];
   }
 
   /** Adds a message; a wrapper's one field is named in nested types as `wrapped` (`GetItemResult`), not `<Response>.value`. */

@@ -60,7 +60,9 @@ export function resolveService(file: string, serviceName?: string): Service {
   if (diagnostics.length === 0) diagnostics.push(...routeClashes(methods, decl));
   if (diagnostics.length > 0) throw new KitgenError("kitgen: cannot map the service", diagnostics);
   if (methods.length === 0) throw new KitgenError(`kitgen: ${file}: ${decl.name.text} has no methods`);
-  return { name: decl.name.text, methods, named: resolver.named, ...(wire.ignoreKeyCase ? { ignoreKeyCase: true as const } : {}) };
+  const { protoPackage, protoService, errorField } = wire;
+  const proto = { ...(protoPackage === undefined ? {} : { protoPackage }), ...(protoService === undefined ? {} : { protoService }), ...(errorField === undefined ? {} : { errorField }) };
+  return { name: decl.name.text, methods, named: resolver.named, ...(wire.ignoreKeyCase ? { ignoreKeyCase: true as const } : {}), ...proto };
 }
 
 function findInterface(source: ts.SourceFile, file: string, serviceName: string | undefined): ts.InterfaceDeclaration {

@@ -9,15 +9,35 @@ export interface ServiceWireTags {
   readonly ignoreKeyCase: boolean;
   /** `@resultField name`: the field holding every result that is not an object. */
   readonly resultField?: string;
+  /** `@protoPackage name`: the protobuf package, in place of the one kitgen derives. */
+  readonly protoPackage?: string;
+  /** `@protoService Name`: the protobuf service name, in place of the interface's. */
+  readonly protoService?: string;
+  /** `@errorField name`: the string field of a unary gRPC reply that carries a `KitError`'s message. */
+  readonly errorField?: string;
 }
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+const protoPackageName = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** The name a tag gives, if it matches `pattern`; a missing or malformed name is a {@link ShapeError}. */
+function tagName(tag: ts.JSDocTag, pattern: RegExp, example: string): string {
+  const name = tagText(tag);
+  const what = pattern === identifier ? (tag.tagName.text === "protoService" ? "service name" : "field name") : "package name";
+  if (!pattern.test(name)) throw new ShapeError(tag, `@${tag.tagName.text} needs a ${what}, such as ${JSON.stringify(example)}, got ${JSON.stringify(name)}`);
+  return name;
+}
+
 /** The field name a `@resultField` tag gives; a missing or malformed name is a {@link ShapeError}. */
 function fieldName(tag: ts.JSDocTag): string {
-  const name = tagText(tag);
-  if (!identifier.test(name)) throw new ShapeError(tag, `@resultField needs a field name, such as "v", got ${JSON.stringify(name)}`);
-  return name;
+  return tagName(tag, identifier, "v");
+}
+
+/** The value of an optional interface tag, named by `pattern`, as the property of the tag's name (or nothing). */
+function named<K extends string>(decl: ts.InterfaceDeclaration, tag: K, pattern: RegExp, example: string): Partial<Record<K, string>> {
+  const found = findTag(decl, tag);
+  return found === undefined ? {} : ({ [tag]: tagName(found, pattern, example) } as Partial<Record<K, string>>);
 }
 
 function findTag(node: ts.Node, name: string): ts.JSDocTag | undefined {
@@ -25,13 +45,19 @@ function findTag(node: ts.Node, name: string): ts.JSDocTag | undefined {
 }
 
 /**
- * Reads `@jsonCaseInsensitive` and `@resultField` on the interface.
+ * Reads `@jsonCaseInsensitive`, `@resultField`, `@protoPackage`, `@protoService` and
+ * `@errorField` on the interface.
  *
  * @param decl - the service interface
  */
 export function serviceWireTags(decl: ts.InterfaceDeclaration): ServiceWireTags {
-  const result = findTag(decl, "resultField");
-  return { ignoreKeyCase: findTag(decl, "jsonCaseInsensitive") !== undefined, ...(result === undefined ? {} : { resultField: fieldName(result) }) };
+  return {
+    ignoreKeyCase: findTag(decl, "jsonCaseInsensitive") !== undefined,
+    ...named(decl, "resultField", identifier, "v"),
+    ...named(decl, "protoPackage", protoPackageName, "pb"),
+    ...named(decl, "protoService", identifier, "Add"),
+    ...named(decl, "errorField", identifier, "err"),
+  };
 }
 
 /**

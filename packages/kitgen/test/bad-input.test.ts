@@ -159,4 +159,18 @@ describe("bad wire tags", () => {
       'FILE:2:5: BadService: @resultField needs a field name, such as "v", got "1x"\n',
     );
   });
+
+  it("a @protoPackage, @protoService or @errorField without a valid name", () => {
+    expect(genWith("proto-package", "  get(ctx: Context): Promise<number>;", "/** @protoPackage my-pkg */")).toBe(
+      'FILE:2:5: BadService: @protoPackage needs a package name, such as "pb", got "my-pkg"\n',
+    );
+    expect(genWith("proto-service", "  get(ctx: Context): Promise<number>;", "/** @protoService */")).toBe('FILE:2:5: BadService: @protoService needs a service name, such as "Add", got ""\n');
+    expect(genWith("error-field-name", "  get(ctx: Context): Promise<number>;", "/** @errorField e.rr */")).toBe('FILE:2:5: BadService: @errorField needs a field name, such as "err", got "e.rr"\n');
+  });
+
+  it("an @errorField that the result already has", () => {
+    expect(genWith("error-field-clash", "  get(ctx: Context): Promise<{ readonly err: number }>;", "/** @errorField err */")).toBe(
+      'kitgen: grpc: GetResponse: the result already has a field "err", the @errorField; rename one of them (or leave grpc out of --transports)\n',
+    );
+  });
 });

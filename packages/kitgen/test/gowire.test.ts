@@ -4,7 +4,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as grpc from "@grpc/grpc-js";
-import { background, Code, isKitError, withTimeout } from "@kit/endpoint";
+import { fileURLToPath } from "node:url";
+import * as protoLoader from "@grpc/proto-loader";
+import { background, Code, isKitError, KitError, withTimeout } from "@kit/endpoint";
 import { validate } from "@kit/transport";
 import { MemoryBroker } from "@kit/transport-memory";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -82,7 +84,8 @@ describe("Go kit's wire (@jsonCaseInsensitive, @resultField)", () => {
   });
 
   it("keeps Kit's error codes on every transport", async () => {
-    for (const svc of [adderClient(httpTransport(url)), adderClient(grpcTransport(conn)), adderClient(memoryTransport(broker))]) {
+    const errorCode = (message: string) => (message === "can't sum two zeroes" ? Code.InvalidArgument : Code.Unknown);
+    for (const svc of [adderClient(httpTransport(url)), adderClient(grpcTransport(conn, { errorCode })), adderClient(memoryTransport(broker))]) {
       const err: unknown = await svc.sum(ctx(), 0, 0).catch((e: unknown) => e);
       expect(isKitError(err) && [err.code, err.message]).toEqual([Code.InvalidArgument, "can't sum two zeroes"]);
     }
@@ -90,8 +93,10 @@ describe("Go kit's wire (@jsonCaseInsensitive, @resultField)", () => {
 
   it("puts the result in protobuf field 1, named v in the .proto: Go kit's SumReply reads it", () => {
     // field 1, varint (tag 0x08), 300 as a varint (0xac 0x02)
-    expect([...encodeSumResponse({ v: 300 })]).toEqual([0x08, 0xac, 0x02]);
-    expect(decodeSumResponse(Uint8Array.from([0x08, 0xac, 0x02]))).toEqual({ v: 300 });
+    expect([...encodeSumResponse({ v: 300, err: "" })]).toEqual([0x08, 0xac, 0x02]);
+    expect(decodeSumResponse(Uint8Array.from([0x08, 0xac, 0x02]))).toEqual({ v: 300, err: "" });
+    // and the error in field 2, a string (tag 0x12)
+    expect([...encodeSumResponse({ v: 0, err: "x" })]).toEqual([0x12, 0x01, 0x78]);
   });
 
   it("checks the wrapper in the response's validator, and leaves an object result as it is", async () => {
@@ -100,5 +105,109 @@ describe("Go kit's wire (@jsonCaseInsensitive, @resultField)", () => {
     await expect(validate(sumResponse, { w: 3 })).rejects.toMatchObject({ message: "v: required" });
     expect(await validate(clockResponse, { HOUR: 9, zone: "UTC" })).toEqual({ hour: 9, zone: "UTC" });
     expect(await validate(sumRequest, { A: 1, b: 2, c: 3 })).toEqual({ a: 1, b: 2 });
+  });
+});
+
+/** A client made from Go kit's addsvc.proto alone (int64 as decimal strings), as a Go kit client would call. */
+function goKitClient(target: string): grpc.Client & Record<string, (...args: unknown[]) => grpc.ClientUnaryCall> {
+  const protoPath = fileURLToPath(new URL("fixtures/gowire/gokit-addsvc.proto", import.meta.url));
+  const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(protoPath, { longs: String, defaults: true }));
+  const Add = (pkg.pb as grpc.GrpcObject).Add as grpc.ServiceClientConstructor;
+  return new Add(target, grpc.credentials.createInsecure()) as grpc.Client & Record<string, (...args: unknown[]) => grpc.ClientUnaryCall>;
+}
+
+function unary(c: ReturnType<typeof goKitClient>, method: string, request: unknown): Promise<{ code: number; reply: unknown }> {
+  return new Promise((resolve) => {
+    c[method]?.(request, { deadline: Date.now() + 5_000 }, (err: grpc.ServiceError | null, reply?: unknown) => {
+      resolve({ code: err?.code ?? grpc.status.OK, reply: err === null ? reply : err.details });
+    });
+  });
+}
+
+/** Serves `endpoints` with `grpcServe` on a free port for `body`, then shuts down. */
+async function serving(endpoints: Parameters<typeof grpcServe>[1], options: Parameters<typeof grpcServe>[2], body: (target: string) => Promise<void>): Promise<void> {
+  const s = new grpc.Server();
+  grpcServe(s, endpoints, { errorHandler: quiet, ...options });
+  const port = await new Promise<number>((resolve, reject) => {
+    s.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, bound) => {
+      if (err === null) resolve(bound);
+      else reject(err);
+    });
+  });
+  try {
+    await body(`127.0.0.1:${port}`);
+  } finally {
+    s.forceShutdown();
+  }
+}
+
+describe("Go kit's gRPC contract (@protoPackage, @protoService, @errorField)", () => {
+  it("serves /pb.Add/Sum to a Go kit client: the result in v, an empty err, status OK", async () => {
+    await serving(endpoints, {}, async (target) => {
+      const c = goKitClient(target);
+      try {
+        expect(await unary(c, "Sum", { a: "2", b: "3" })).toEqual({ code: grpc.status.OK, reply: { v: "5", err: "" } });
+        expect(await unary(c, "Concat", { a: "kit", b: "go" })).toEqual({ code: grpc.status.OK, reply: { v: "kitgo", err: "" } });
+      } finally {
+        c.close();
+      }
+    });
+  });
+
+  it("answers a KitError the endpoint throws in err, with v zero and status OK, as Go kit's err2str", async () => {
+    await serving(endpoints, {}, async (target) => {
+      const c = goKitClient(target);
+      try {
+        expect(await unary(c, "Sum", { a: "0", b: "0" })).toEqual({ code: grpc.status.OK, reply: { v: "0", err: "can't sum two zeroes" } });
+      } finally {
+        c.close();
+      }
+    });
+  });
+
+  it("answers a request its validator refuses, and an error that is not a KitError, with a gRPC status", async () => {
+    const bug = { ...endpoints, concat: () => Promise.reject(new Error("a bug")) };
+    await serving(bug, {}, async (target) => {
+      const c = goKitClient(target);
+      try {
+        expect(await unary(c, "Sum", { a: "9007199254740993", b: "1" })).toEqual({ code: grpc.status.INVALID_ARGUMENT, reply: "a: expected a safe integer" });
+        expect(await unary(c, "Concat", { a: "a", b: "b" })).toEqual({ code: grpc.status.INTERNAL, reply: "internal error" });
+      } finally {
+        c.close();
+      }
+    });
+  });
+
+  it("takes a method's own request decoder in place of its validator", async () => {
+    const seen: unknown[] = [];
+    const sum = (_ctx: unknown, request: { a: number; b: number }) => {
+      seen.push(request);
+      return Promise.reject(new KitError(Code.InvalidArgument, "not a safe integer"));
+    };
+    const decoders = { sum: (_ctx: unknown, message: Record<string, unknown>) => ({ a: Number(message.a), b: Number(message.b) }) };
+    await serving({ ...endpoints, sum }, { decoders }, async (target) => {
+      const c = goKitClient(target);
+      try {
+        expect(await unary(c, "Sum", { a: "9007199254740993", b: "1" })).toEqual({ code: grpc.status.OK, reply: { v: "0", err: "not a safe integer" } });
+      } finally {
+        c.close();
+      }
+    });
+    expect(seen).toEqual([{ a: 9007199254740992, b: 1 }]);
+  });
+
+  it("throws a non-empty err as a KitError, with the code errorCode gives it (unknown by default)", async () => {
+    await serving(endpoints, {}, async (target) => {
+      const c = new grpc.Client(target, grpc.credentials.createInsecure());
+      try {
+        const plain = await adderClient(grpcTransport(c)).sum(ctx(), 0, 0).catch((e: unknown) => e);
+        expect(isKitError(plain) && [plain.code, plain.message]).toEqual([Code.Unknown, "can't sum two zeroes"]);
+        const coded = await adderClient(grpcTransport(c, { errorCode: () => Code.OutOfRange })).sum(ctx(), 0, 0).catch((e: unknown) => e);
+        expect(isKitError(coded) && coded.code).toBe(Code.OutOfRange);
+        expect(await adderClient(grpcTransport(c)).clock(ctx(), "UTC")).toEqual({ hour: 9, zone: "UTC" });
+      } finally {
+        c.close();
+      }
+    });
   });
 });

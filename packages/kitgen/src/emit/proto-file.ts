@@ -2,9 +2,14 @@ import type { Service } from "../model.ts";
 import { baseName, kebab, pascal } from "../names.ts";
 import { messageNames, type ProtoEnum, type ProtoField, type ProtoModel, type ProtoType } from "../proto-model.ts";
 
-/** The protobuf package of a service: `inventory` (its kebab base name, with `_` for `-`). */
+/** The protobuf package of a service: its `@protoPackage`, else `inventory` (its kebab base name, with `_` for `-`). */
 export function protoPackage(service: Service): string {
-  return kebab(baseName(service.name)).replace(/-/g, "_");
+  return service.protoPackage ?? kebab(baseName(service.name)).replace(/-/g, "_");
+}
+
+/** The protobuf service name: its `@protoService`, else the interface's name. */
+export function protoService(service: Service): string {
+  return service.protoService ?? service.name;
 }
 
 /** `shelfLife` → `shelf_life`, protobuf's style for field names. */
@@ -59,7 +64,7 @@ export function emitProto(service: Service, model: ProtoModel, source: string): 
     "",
     `package ${protoPackage(service)};`,
     "",
-    `service ${service.name} {`,
+    `service ${protoService(service)} {`,
     ...rpcs,
     "}",
     "",
