@@ -420,7 +420,7 @@ export class KafkaDriver implements MessageDriver<Delivery> {
     for (const work of this.runnable) {
       if ((out?.length ?? 0) >= max) break;
       this.runnable.delete(work);
-      if (this.retired.has(partitionKey(work.topic, work.partition))) continue; // its records from before the rebalance still run
+      if (this.retired.size > 0 && this.retired.has(partitionKey(work.topic, work.partition))) continue; // its records from before the rebalance still run
       const entry = work.take((now ??= Date.now()));
       if (entry === undefined) continue; // nothing free until one of its records settles
       (out ??= []).push(entry);
