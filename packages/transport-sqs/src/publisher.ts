@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SendMessageBatchRequestEntry, type SQSClient } from "@aws-sdk/client-sqs";
 import { Code, KitError, type Endpoint } from "@kit/endpoint";
-import { type DecodeMessage, type EncodeMessage, type PublisherOptions, type PublisherOutcome } from "@kit/transport";
+import { type DecodeMessage, type EncodeMessage, type OutgoingMessage, type PublisherOptions, type PublisherOutcome } from "@kit/transport";
 import { messagePublisher, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
 import { toAttributes } from "./attributes.ts";
 import { correlationHeader, replyToHeader } from "./headers.ts";
 import { batcher, type Batcher, type Settled } from "./internal/batcher.ts";
-import { toSqsBody } from "./internal/body.ts";
+import { outgoingSqsBody } from "./internal/body.ts";
 import { fromBatchFailure, fromSqsError } from "./internal/errors.ts";
 import { replyStateOf, type SqsReplyQueue } from "./reply-queue.ts";
 
@@ -44,19 +44,19 @@ interface Outgoing {
 }
 
 /** The body a message starts with, until the encoder sets one: shared, since nothing can be written into it. */
-const senders = new WeakMap<SQSClient, Map<string, Batcher<Outgoing, string>>>();
+const senders = new WeakMap<SQSClient, Map<string, Batcher<Outgoing, undefined>>>();
 
 /** One batcher per client and queue: concurrent sends to a queue go out as `SendMessageBatch`. */
-function senderFor(client: SQSClient, queueUrl: string, delaySeconds: number | undefined): Batcher<Outgoing, string> {
+function senderFor(client: SQSClient, queueUrl: string, delaySeconds: number | undefined): Batcher<Outgoing, undefined> {
   let byQueue = senders.get(client);
   if (byQueue === undefined) {
-    byQueue = new Map<string, Batcher<Outgoing, string>>();
+    byQueue = new Map<string, Batcher<Outgoing, undefined>>();
     senders.set(client, byQueue);
   }
   const key = `${queueUrl} ${delaySeconds ?? ""}`;
   let sender = byQueue.get(key);
   if (sender === undefined) {
-    sender = batcher<Outgoing, string>(
+    sender = batcher<Outgoing, undefined>(
       async (batch) => {
         const sending = client.send(
           new SendMessageBatchCommand({
@@ -86,12 +86,15 @@ function senderFor(client: SQSClient, queueUrl: string, delaySeconds: number | u
   return sender;
 }
 
+/** A sent message's outcome: the publisher resolves with nothing, so one object serves them all. */
+const sent: Settled<undefined> = Object.freeze({ ok: true, value: undefined });
+
 /** Each entry's outcome, by its `Id` (its index in the batch). */
-function batchResults(size: number, out: SendMessageBatchCommandOutput, queueUrl: string): Settled<string>[] {
-  const results: (Settled<string> | undefined)[] = new Array<Settled<string> | undefined>(size).fill(undefined);
+function batchResults(size: number, out: SendMessageBatchCommandOutput, queueUrl: string): Settled<undefined>[] {
+  const results: (Settled<undefined> | undefined)[] = new Array<Settled<undefined> | undefined>(size).fill(undefined);
   for (const ok of out.Successful ?? []) {
     const i = Number(ok.Id);
-    if (i >= 0 && i < size) results[i] = { ok: true, value: ok.MessageId ?? "" };
+    if (i >= 0 && i < size) results[i] = sent;
   }
   for (const failure of out.Failed ?? []) {
     const i = Number(failure.Id);
@@ -160,15 +163,15 @@ export function publisher<Req, Res>(
   const { groupId, deduplicationId, delaySeconds, replies, timeout } = options;
   if (decode !== undefined && replies === undefined) throw new TypeError("a request/reply publisher needs a reply queue: options.replies");
   const sender = senderFor(client, queueUrl, delaySeconds);
-  const outgoing = (message: { readonly body: Uint8Array; readonly headers: Map<string, string> }, request: Req): Outgoing => ({
-    body: toSqsBody(message.body, message.headers),
+  const outgoing = (message: OutgoingMessage, request: Req): Outgoing => ({
+    body: outgoingSqsBody(message),
     headers: message.headers,
     groupId: groupId?.(request),
     deduplicationId: deduplicationId?.(request),
   });
 
   if (decode === undefined || replies === undefined) {
-    const send: SendMessage<Req> = (ctx, message, request) => sender.add(outgoing(message, request), ctx.signal).then(nothing);
+    const send: SendMessage<Req> = (ctx, message, request) => sender.add(outgoing(message, request), ctx.signal);
     return messagePublisher<Req, Res>(send, encode, undefined, options);
   }
   const target = replyTarget("SQS queue", queueUrl, timeout);
@@ -179,8 +182,4 @@ export function publisher<Req, Res>(
     return replyStateOf(replies).call(ctx, correlationId, target, () => sender.add(outgoing(message, request), ctx.signal));
   };
   return messagePublisher(send, encode, replyDecoder(decode, target), options);
-}
-
-function nothing(): undefined {
-  return undefined;
 }

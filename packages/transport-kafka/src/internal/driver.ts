@@ -416,11 +416,12 @@ export class KafkaDriver implements MessageDriver<Delivery> {
   private take(max: number): readonly Delivery[] {
     if (this.rebalancing) return none;
     let out: Delivery[] | undefined;
+    let now: number | undefined;
     for (const work of this.runnable) {
       if ((out?.length ?? 0) >= max) break;
       this.runnable.delete(work);
-      if (this.retired.has(partitionKey(work.topic, work.partition))) continue; // its records from before the rebalance still run
-      const entry = work.take();
+      if (this.retired.size > 0 && this.retired.has(partitionKey(work.topic, work.partition))) continue; // its records from before the rebalance still run
+      const entry = work.take((now ??= Date.now()));
       if (entry === undefined) continue; // nothing free until one of its records settles
       (out ??= []).push(entry);
       if (work.mayTake()) this.runnable.add(work);

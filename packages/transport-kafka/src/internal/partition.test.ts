@@ -97,4 +97,21 @@ describe("PartitionWork", () => {
     expect(work.commitOffset()).toBe("2");
     expect(work.queued).toBe(1);
   });
+
+  it("holds a batch of records fetched again from their start only from the first it does not hold yet", () => {
+    const work = new PartitionWork("t", 0, records(["4", "5"]));
+    expect(work.append(records(["3", "4", "5", "6", "7"]))).toBe(2);
+    const offsets: string[] = [];
+    for (let next = work.take(); next !== undefined; next = work.take()) {
+      offsets.push(next.message.offset);
+      work.finish(next);
+    }
+    expect(offsets).toEqual(["4", "5", "6", "7"]);
+  });
+
+  it("holds a batch too large to pass as arguments", () => {
+    const offsets = Array.from({ length: 200_000 }, (_, i) => String(i));
+    const work = new PartitionWork("t", 0, records(offsets));
+    expect(work.queued).toBe(200_000);
+  });
 });

@@ -71,7 +71,8 @@ export class PartitionWork {
    * @returns how many records were new
    */
   append(messages: readonly KafkaMessage[]): number {
-    const fresh = this.end === undefined ? messages : messages.filter((m) => BigInt(m.offset) >= (this.end ?? 0n));
+    const held = this.heldBefore(messages);
+    const fresh = held === 0 ? messages : messages.slice(held);
     if (this.done > 0) {
       this.messages = this.messages.slice(this.done);
       this.states = this.states.slice(this.done);
@@ -82,19 +83,32 @@ export class PartitionWork {
     const states = new Uint8Array(this.messages.length + fresh.length);
     states.set(this.states);
     this.states = states;
-    this.messages.push(...fresh);
+    this.messages = this.messages.concat(fresh); // not push(...fresh): a batch of a hundred thousand records would overflow the stack
     this.queued += fresh.length;
     this.end = BigInt(fresh.at(-1)?.offset ?? "0") + 1n;
     return fresh.length;
   }
 
   /**
+   * How many records at the start of a batch were held already. A batch is in offset order, so
+   * only its first records are compared, and usually just the first.
+   */
+  private heldBefore(messages: readonly KafkaMessage[]): number {
+    const { end } = this;
+    if (end === undefined) return 0;
+    let held = 0;
+    while (held < messages.length && BigInt(messages[held]?.offset ?? "0") < end) held += 1;
+    return held;
+  }
+
+  /**
    * The next record that may run, marked running: the first queued one whose key has no
    * earlier record unfinished. `undefined` when the partition is at its limit or none is free.
+   * @param now - the clock, read once by the caller for all the records it takes together
    */
-  take(): Delivery | undefined {
+  take(now: number = Date.now()): Delivery | undefined {
     if (this.stopped || this.running >= this.keyConcurrency || this.queued === 0) return undefined;
-    if (this.keyConcurrency === 1) return this.start(this.done);
+    if (this.keyConcurrency === 1) return this.start(this.done, now);
     const busy = new Set<string | null>(); // keys with an earlier record unfinished
     const end = Math.min(this.messages.length, this.done + lookAhead);
     for (let i = this.done; i < end; i++) {
@@ -102,7 +116,7 @@ export class PartitionWork {
       const message = this.messages[i];
       if (state === finished || message === undefined) continue;
       const key = message.key === null ? null : message.key.toString("latin1");
-      if (state === queued && !busy.has(key)) return this.start(i);
+      if (state === queued && !busy.has(key)) return this.start(i, now);
       busy.add(key);
     }
     return undefined;
@@ -113,7 +127,7 @@ export class PartitionWork {
     return !this.stopped && this.running < this.keyConcurrency && this.queued > 0;
   }
 
-  private start(position: number): Delivery | undefined {
+  private start(position: number, now: number): Delivery | undefined {
     const message = this.messages[position];
     if (message === undefined || this.states[position] !== queued) return undefined;
     this.states[position] = running;
@@ -121,7 +135,7 @@ export class PartitionWork {
     this.queued -= 1;
     const index = this.base + position;
     if (this.queued === 0) this.changed(); // with fetchAhead, its batch may return now
-    return new Delivery(this, message, index, (this.handedOut.get(index) ?? 0) + 1);
+    return new Delivery(this, message, index, (this.handedOut.get(index) ?? 0) + 1, now);
   }
 
   /** Marks a running record finished (handled or dead-lettered) and moves the committable prefix on. */

@@ -28,10 +28,20 @@ function text(raw: IHeaders[string]): string | undefined {
   return typeof value === "string" ? value : utf8(value);
 }
 
+/** Whether `name` is in lower case: an ASCII name by a loop over its bytes, which costs less than a call to `toLowerCase`. */
+function isLowerCase(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code > 0x7f) return name === name.toLowerCase();
+    if (code >= 0x41 && code <= 0x5a) return false; // A to Z
+  }
+  return true;
+}
+
 /** Whether every header name is already lower case, so a name can be looked up as it is. */
 function lowerCaseNames(raw: IHeaders): boolean {
   for (const name in raw) {
-    if (name !== name.toLowerCase()) return false; // no copy is made of a name already in lower case
+    if (!isLowerCase(name)) return false;
   }
   return true;
 }

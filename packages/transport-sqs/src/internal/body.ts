@@ -1,4 +1,6 @@
 import { Code, KitError } from "@kit/endpoint";
+import type { OutgoingMessage } from "@kit/transport";
+import { textBody } from "@kit/transport/driver";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -23,6 +25,23 @@ export function toSqsBody(body: Uint8Array, headers: Map<string, string>): strin
   } catch {
     throw new KitError(Code.InvalidArgument, "an SQS message body must be UTF-8 text; encode binary bodies (base64) in the codec");
   }
+}
+
+/** A surrogate code unit without its pair, which the body's UTF-8 bytes would carry as U+FFFD. */
+const loneSurrogate = /\p{Cs}/u;
+
+/**
+ * The body of an outgoing message as the text SQS carries, as {@link toSqsBody} makes it. When
+ * an encoder wrote the body as text (`writeTextBody`, as `encodeJSONMessage` does), that text is
+ * sent as it is, without making its UTF-8 bytes and decoding them back: it is the same text,
+ * unless it holds a lone surrogate, which goes through the bytes as before.
+ *
+ * @param message - the message being sent; an empty body gets the `kit-empty-body` mark
+ */
+export function outgoingSqsBody(message: OutgoingMessage): string {
+  const text = textBody(message);
+  if (text !== undefined && text !== "" && !loneSurrogate.test(text)) return text;
+  return toSqsBody(message.body, message.headers);
 }
 
 /**
