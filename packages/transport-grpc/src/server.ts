@@ -4,8 +4,6 @@ import type {
   handleServerStreamingCall,
   handleUnaryCall,
   Metadata,
-  sendUnaryData,
-  ServerUnaryCall,
 } from "@grpc/grpc-js";
 import type { status as Status } from "@grpc/grpc-js";
 import {
@@ -23,6 +21,7 @@ import type { ErrorEncoder } from "./error-encoder.ts";
 import { observeErrors } from "@kit/transport/driver";
 import { tagKind } from "./internal/kind.ts";
 import { ServerCall } from "./internal/server-call.ts";
+import { UnaryReply } from "./internal/unary-reply.ts";
 import { receive, send } from "./internal/stream.ts";
 import { Undecodable } from "./internal/undecodable.ts";
 
@@ -136,7 +135,11 @@ export function server<Req, Res, WireReq = Req, WireRes = Res>(
     hasAfter: (options.after?.length ?? 0) > 0,
   };
   const handler: handleUnaryCall<WireReq, WireRes> = (call, callback) => {
-    void serveUnary(new ServerCall(call, options, observe), unary, call, callback);
+    const scope = new ServerCall(call, options, observe);
+    const reply = new UnaryReply(scope, call, callback);
+    // The call's end (cancel, deadline) answers at once, whether or not the endpoint stops.
+    if (!scope.onEnd(reply.fail)) return;
+    answerUnary(scope, unary, call.request).then(reply.send, reply.fail);
   };
   return tagKind(handler, "unary");
 }
@@ -148,29 +151,6 @@ interface Unary<Req, Res, WireReq, WireRes> {
   readonly encode: EncodeResponse<Res, WireRes>;
   readonly hasBefore: boolean;
   readonly hasAfter: boolean;
-}
-
-/** One unary call: the answer or the failure's status, then the finalizers. */
-async function serveUnary<Req, Res, WireReq, WireRes>(
-  scope: ServerCall,
-  unary: Unary<Req, Res, WireReq, WireRes>,
-  call: ServerUnaryCall<WireReq, WireRes>,
-  callback: sendUnaryData<WireRes>,
-): Promise<void> {
-  let error: KitError | undefined;
-  let status: Status | undefined;
-  try {
-    const message = await scope.race(() => answerUnary(scope, unary, call.request));
-    if (scope.hasHeader()) call.sendMetadata(scope.header);
-    callback(null, message, scope.trailerToSend());
-  } catch (thrown) {
-    const failed = await scope.fail(thrown);
-    error = failed.error;
-    status = failed.status.code;
-    callback(failed.status);
-  }
-  if (scope.hasFinalizers) await scope.finish(error, status);
-  else scope.release();
 }
 
 /**
