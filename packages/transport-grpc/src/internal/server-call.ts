@@ -77,6 +77,14 @@ export class ServerCall {
     });
   }
 
+  /**
+   * Why the call's context ended (cancel, deadline, the call's end), or `undefined` while it
+   * runs: what the signal's `reason` says once it aborts, without making the signal.
+   */
+  get endedBy(): KitError | undefined {
+    return this.reason;
+  }
+
   /** The signal of the call's own context (aborted on cancel, deadline, or the call's end). */
   get signal(): AbortSignal {
     return this.base.signal;
