@@ -137,10 +137,11 @@ export function server<Req, Res, WireReq = Req, WireRes = Res>(
   };
   const handler: handleUnaryCall<WireReq, WireRes> = (call, callback) => {
     const scope = new ServerCall(call, options, observe);
-    const reply = new UnaryReply(scope, call, callback);
+    const reply = new UnaryReply(scope, call, callback, encode);
     // The call's end (cancel, deadline) answers at once, whether or not the endpoint stops.
     if (!scope.onEnd(reply.fail)) return;
-    answerUnary(scope, unary, call.request).then(reply.send, reply.fail);
+    if (unary.hasBefore || unary.hasAfter) answerUnary(scope, unary, call.request).then(reply.send, reply.fail);
+    else answerWithoutHooks(scope, unary, call.request, reply);
   };
   return tagKind(handler, "unary");
 }
@@ -165,6 +166,29 @@ async function answerUnary<Req, Res, WireReq, WireRes>(scope: ServerCall, unary:
   const response = await unary.endpoint(scope.ctx, request);
   if (unary.hasAfter) await scope.after();
   return unary.encode(scope.ctx, response); // a non-Kit error here is a bug: INTERNAL
+}
+
+/**
+ * A unary call without hooks: decode, then the endpoint, whose result goes to the reply
+ * (which encodes and sends it), with no async step of Kit's own when the decoder is synchronous.
+ */
+function answerWithoutHooks<Req, Res, WireReq, WireRes>(scope: ServerCall, unary: Unary<Req, Res, WireReq, WireRes>, wire: WireReq, reply: UnaryReply<Res, WireRes>): void {
+  try {
+    const decoded = decodeRequest(scope.ctx, unary.decode, wire);
+    if (decoded instanceof Promise) {
+      answerUnary(scope, unary, wire).then(reply.send, reply.fail);
+      return;
+    }
+    const response = unary.endpoint(scope.ctx, decoded) as Res | PromiseLike<Res>;
+    if (isThenable(response)) response.then(reply.respond, reply.fail);
+    else reply.respond(response);
+  } catch (thrown) {
+    reply.fail(thrown);
+  }
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as Partial<PromiseLike<T>> | null)?.then === "function";
 }
 
 /**
