@@ -40,21 +40,26 @@ export class CallWatch {
   timedOut = false;
   /** When the call's wait bound ends (epoch ms); `Infinity` when it has none. */
   readonly expires: number;
+  private readonly call: ClientCallEvents;
   private readonly signal: AbortSignal;
-  private readonly onAbort: () => void;
+  /** Cancels the call when `signal` aborts; none for background()'s signal, which never does. */
+  private readonly onAbort: (() => void) | undefined;
   /** The promise {@link CallWatch.ended} made, and what settles it: only for a caller that waits on it. */
   private endedPromise: Promise<StatusObject> | undefined;
   private settle: ((status: StatusObject) => void) | undefined;
 
   constructor(call: ClientCallEvents, signal: AbortSignal, follow: Follow = followAll, expires: number = Number.POSITIVE_INFINITY) {
+    this.call = call;
     this.signal = signal;
     this.expires = expires;
-    this.onAbort = () => {
-      call.cancel();
-    };
     if (expires !== Number.POSITIVE_INFINITY) bounded.add(this);
     // background()'s signal never aborts: listening to it would only cost time.
-    if (signal !== never) signal.addEventListener("abort", this.onAbort, { once: true });
+    if (signal !== never) {
+      this.onAbort = () => {
+        call.cancel();
+      };
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
     if (follow.header) {
       call.on("metadata", (header) => {
         this.header = header;
@@ -97,11 +102,11 @@ export class CallWatch {
   /** Cancels the call: its wait bound has passed. */
   expire(): void {
     this.timedOut = true;
-    this.onAbort();
+    this.call.cancel();
   }
 
   dispose(): void {
-    if (this.signal !== never) this.signal.removeEventListener("abort", this.onAbort);
+    if (this.onAbort !== undefined) this.signal.removeEventListener("abort", this.onAbort);
     if (this.expires !== Number.POSITIVE_INFINITY) bounded.delete(this);
   }
 }
