@@ -1,7 +1,7 @@
-import { Metadata, type CallOptions, type Client, type MethodDefinition, type ServiceError } from "@grpc/grpc-js";
+import { Metadata, status as Status, type CallOptions, type Client, type MethodDefinition, type ServiceError, type StatusObject } from "@grpc/grpc-js";
 import { Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
 import { replyTarget } from "@kit/transport/driver";
-import { CallWatch, callOptions, isAborted, outcomeOf, runAfter, runBefore, runFinalizers } from "./internal/client-call.ts";
+import { CallWatch, callOptions, type Follow, isAborted, outcomeOf, runAfter, runBefore, runFinalizers } from "./internal/client-call.ts";
 import { clientError } from "./internal/errors.ts";
 import { expectKind } from "./internal/kind.ts";
 
@@ -71,6 +71,17 @@ export interface ClientOptions {
 }
 
 const identity = <T>(_ctx: Context, value: T): T => value;
+const noAnswer = (): void => undefined;
+
+/** The status of a call that succeeded, for a watch that does not follow the status event. */
+const okStatus: StatusObject = { code: Status.OK, details: "OK", metadata: new Metadata() };
+
+/** Ends a watch that does not follow the status event with the status grpc-js' callback reported. */
+function answeredStatus(watch: CallWatch, err: ServiceError | null): StatusObject {
+  const status = err ?? okStatus;
+  watch.end(status);
+  return status;
+}
 
 /**
  * Calls a unary gRPC method, Go kit's `grpc.NewClient`: the result is an
@@ -114,6 +125,9 @@ export function client<WireReq, WireRes, Req = WireReq, Res = WireRes>(
   const hasBefore = (options.before?.length ?? 0) > 0;
   const hasAfter = (options.after?.length ?? 0) > 0;
   const { timeout } = replyTarget("gRPC", path, options.timeout); // checks the option
+  // Without `after` hooks, neither the header nor the status event is needed: the callback says
+  // how the call ended.
+  const follow: Follow = { header: hasAfter, status: hasAfter };
   return async (ctx, request) => {
     let current = ctx;
     let watch: CallWatch | undefined;
@@ -126,13 +140,18 @@ export function client<WireReq, WireRes, Req = WireReq, Res = WireRes>(
       if (hasBefore) current = await runBefore(current, options, metadata);
       const signal = current.signal;
       if (signal.aborted) throw signal.reason as Error;
-      const result: { err: ServiceError | null; value?: WireRes | undefined } = { err: null };
-      const call = conn.makeUnaryRequest(path, requestSerialize, responseDeserialize, message, metadata, callOptions(current, options), (err, value) => {
-        result.err = err;
-        result.value = value;
+      let answer: (result: UnaryResult<WireRes>) => void = noAnswer;
+      const answered = new Promise<UnaryResult<WireRes>>((resolve) => {
+        answer = resolve;
       });
-      watch = new CallWatch(call, signal, hasAfter, current.deadline === undefined ? Date.now() + timeout : undefined);
-      const status = await watch.ended;
+      const call = conn.makeUnaryRequest(path, requestSerialize, responseDeserialize, message, metadata, callOptions(current, options), (err, value) => {
+        answer({ err, value });
+      });
+      watch = new CallWatch(call, signal, follow, current.deadline === undefined ? Date.now() + timeout : undefined);
+      const result = await answered;
+      // grpc-js calls back just before it emits the status: the watch has it if it follows it
+      // (the `after` hooks read its trailer); else the callback's error or OK is the status.
+      const status = watch.status ?? answeredStatus(watch, result.err);
       if (watch.timedOut) throw new KitError(Code.DeadlineExceeded, `${path}: no response within ${String(timeout)} ms`);
       // On every response, an error status too (as the HTTP client's), unless the context ended the call.
       if (hasAfter && !isAborted(signal)) current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
@@ -146,4 +165,10 @@ export function client<WireReq, WireRes, Req = WireReq, Res = WireRes>(
       if (options.finalizer !== undefined) await runFinalizers(current, options, outcomeOf(path, watch, error));
     }
   };
+}
+
+/** What grpc-js' callback reports for a unary call: the error status, or the response message. */
+interface UnaryResult<WireRes> {
+  readonly err: ServiceError | null;
+  readonly value?: WireRes | undefined;
 }

@@ -4,8 +4,7 @@ import type {
   handleServerStreamingCall,
   handleUnaryCall,
   Metadata,
-  sendUnaryData,
-  ServerUnaryCall,
+  ServerWritableStream,
 } from "@grpc/grpc-js";
 import type { status as Status } from "@grpc/grpc-js";
 import {
@@ -23,7 +22,8 @@ import type { ErrorEncoder } from "./error-encoder.ts";
 import { observeErrors } from "@kit/transport/driver";
 import { tagKind } from "./internal/kind.ts";
 import { ServerCall } from "./internal/server-call.ts";
-import { receive, send } from "./internal/stream.ts";
+import { UnaryReply } from "./internal/unary-reply.ts";
+import { drained, receive } from "./internal/stream.ts";
 import { Undecodable } from "./internal/undecodable.ts";
 
 /**
@@ -136,7 +136,12 @@ export function server<Req, Res, WireReq = Req, WireRes = Res>(
     hasAfter: (options.after?.length ?? 0) > 0,
   };
   const handler: handleUnaryCall<WireReq, WireRes> = (call, callback) => {
-    void serveUnary(new ServerCall(call, options, observe), unary, call, callback);
+    const scope = new ServerCall(call, options, observe);
+    const reply = new UnaryReply(scope, call, callback, encode);
+    // The call's end (cancel, deadline) answers at once, whether or not the endpoint stops.
+    if (!scope.onEnd(reply.fail)) return;
+    if (unary.hasBefore || unary.hasAfter) answerUnary(scope, unary, call.request).then(reply.send, reply.fail);
+    else answerWithoutHooks(scope, unary, call.request, reply);
   };
   return tagKind(handler, "unary");
 }
@@ -150,29 +155,6 @@ interface Unary<Req, Res, WireReq, WireRes> {
   readonly hasAfter: boolean;
 }
 
-/** One unary call: the answer or the failure's status, then the finalizers. */
-async function serveUnary<Req, Res, WireReq, WireRes>(
-  scope: ServerCall,
-  unary: Unary<Req, Res, WireReq, WireRes>,
-  call: ServerUnaryCall<WireReq, WireRes>,
-  callback: sendUnaryData<WireRes>,
-): Promise<void> {
-  let error: KitError | undefined;
-  let status: Status | undefined;
-  try {
-    const message = await scope.race(() => answerUnary(scope, unary, call.request));
-    if (scope.hasHeader()) call.sendMetadata(scope.header);
-    callback(null, message, scope.trailerToSend());
-  } catch (thrown) {
-    const failed = await scope.fail(thrown);
-    error = failed.error;
-    status = failed.status.code;
-    callback(failed.status);
-  }
-  if (scope.hasFinalizers) await scope.finish(error, status);
-  else scope.release();
-}
-
 /**
  * The response message of a unary call: `before` hooks, decode, endpoint, `after` hooks,
  * encode. A synchronous decoder or encoder costs no promise.
@@ -184,6 +166,29 @@ async function answerUnary<Req, Res, WireReq, WireRes>(scope: ServerCall, unary:
   const response = await unary.endpoint(scope.ctx, request);
   if (unary.hasAfter) await scope.after();
   return unary.encode(scope.ctx, response); // a non-Kit error here is a bug: INTERNAL
+}
+
+/**
+ * A unary call without hooks: decode, then the endpoint, whose result goes to the reply
+ * (which encodes and sends it), with no async step of Kit's own when the decoder is synchronous.
+ */
+function answerWithoutHooks<Req, Res, WireReq, WireRes>(scope: ServerCall, unary: Unary<Req, Res, WireReq, WireRes>, wire: WireReq, reply: UnaryReply<Res, WireRes>): void {
+  try {
+    const decoded = decodeRequest(scope.ctx, unary.decode, wire);
+    if (decoded instanceof Promise) {
+      answerUnary(scope, unary, wire).then(reply.send, reply.fail);
+      return;
+    }
+    const response = unary.endpoint(scope.ctx, decoded) as Res | PromiseLike<Res>;
+    if (isThenable(response)) response.then(reply.respond, reply.fail);
+    else reply.respond(response);
+  } catch (thrown) {
+    reply.fail(thrown);
+  }
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as Partial<PromiseLike<T>> | null)?.then === "function";
 }
 
 /**
@@ -214,25 +219,44 @@ export function serverStream<Req, Res, WireReq = Req, WireRes = Res>(
   options: ServerOptions = {},
 ): handleServerStreamingCall<WireReq, WireRes> {
   const observe = observeErrors(options.errorHandler ?? defaultErrorHandler);
+  const hooks = hooksOf(options);
   const handler: handleServerStreamingCall<WireReq, WireRes> = (call) => {
-    const scope = new ServerCall(call, options, observe);
-    const serve = async (): Promise<void> => {
-      let outcome: { error: KitError; code: Status } | undefined;
-      try {
-        await scope.race(async () => {
-          await scope.before();
-          const request = await decodeRequest(scope.ctx, decode, call.request);
-          await sendAll(scope, call, endpoint(scope.ctx, request), encode);
-        });
-        call.end(scope.trailerToSend());
-      } catch (thrown) {
-        outcome = await answerStream(scope, call, thrown);
-      }
-      await scope.finish(outcome?.error, outcome?.code);
-    };
-    void serve();
+    void serveServerStream(new ServerCall(call, options, observe), call, endpoint, { decode, encode, hooks });
   };
   return tagKind(handler, "server-stream");
+}
+
+/** Which hooks a handler has to run, so a call skips the steps it has none for. */
+interface Hooks {
+  readonly before: boolean;
+  readonly after: boolean;
+}
+
+function hooksOf(options: ServerOptions): Hooks {
+  return { before: (options.before?.length ?? 0) > 0, after: (options.after?.length ?? 0) > 0 };
+}
+
+/** One server-streaming call: every response sent, then the trailer or the failure's status, then the finalizers. */
+async function serveServerStream<Req, Res, WireReq, WireRes>(
+  scope: ServerCall,
+  call: ServerWritableStream<WireReq, WireRes>,
+  endpoint: ServerStreamEndpoint<Req, Res>,
+  how: { readonly decode: DecodeRequest<WireReq, Req>; readonly encode: EncodeResponse<Res, WireRes>; readonly hooks: Hooks },
+): Promise<void> {
+  let outcome: { error: KitError; code: Status } | undefined;
+  try {
+    await scope.race(async () => {
+      if (how.hooks.before) await scope.before();
+      const decoded = decodeRequest(scope.ctx, how.decode, call.request);
+      const request = decoded instanceof Promise ? await decoded : decoded;
+      await sendAll(scope, call, endpoint(scope.ctx, request), how.encode, how.hooks.after);
+    });
+    call.end(scope.trailerToSend());
+  } catch (thrown) {
+    outcome = await answerStream(scope, call, thrown);
+  }
+  if (scope.hasFinalizers) await scope.finish(outcome?.error, outcome?.code);
+  else scope.release();
 }
 
 /**
@@ -351,23 +375,29 @@ interface WritableCall<W> {
   readonly destroyed: boolean;
 }
 
-/** Sends every response with backpressure, then runs the `after` hooks. */
+/**
+ * Sends every response with backpressure, then runs the `after` hooks (unless told there are
+ * none). A message the stream takes at once costs no promise; the call's abort signal is made
+ * only when a full stream has to be waited on.
+ */
+// eslint-disable-next-line max-params -- the call, its responses, their encoder, and whether there are hooks after
 async function sendAll<Res, W>(
   scope: ServerCall,
-  call: WritableCall<W> & Parameters<typeof send>[0],
+  call: WritableCall<W> & Parameters<typeof drained>[0],
   responses: AsyncIterable<Res>,
   encode: EncodeResponse<Res, W>,
+  hasAfter = true,
 ): Promise<void> {
   let sent = 0;
-  const signal = scope.signal;
   for await (const response of responses) {
     const encoded = encode(scope.ctx, response);
     const message = encoded instanceof Promise ? await encoded : encoded;
-    const full = send(call, message, signal);
+    const ended = scope.endedBy;
+    if (ended !== undefined) throw ended;
     sent++;
-    if (full !== undefined) await full;
+    if (!call.write(message)) await drained(call, scope.signal);
   }
-  await scope.after();
+  if (hasAfter) await scope.after();
   if (sent === 0 && scope.hasHeader()) call.sendMetadata(scope.header);
 }
 

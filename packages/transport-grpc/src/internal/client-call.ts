@@ -10,6 +10,14 @@ const bounded = new Deadlines<CallWatch>((watch) => {
   watch.expire();
 });
 
+/** Which events of a call a {@link CallWatch} follows: the response header, the status. */
+export interface Follow {
+  readonly header: boolean;
+  readonly status: boolean;
+}
+
+const followAll: Follow = { header: true, status: true };
+
 /** The events of a grpc-js client call that the client functions listen to. */
 interface ClientCallEvents {
   on(event: "metadata", listener: (header: Metadata) => void): unknown;
@@ -18,7 +26,8 @@ interface ClientCallEvents {
 }
 
 /**
- * Follows one client call: keeps its response header, settles `ended` with its status, and
+ * Follows one client call: keeps its response header (unless told not to), settles `ended` with
+ * its status (on the status event, or {@link CallWatch.end} when it does not follow it), and
  * cancels it when `signal` aborts (until {@link CallWatch.dispose}) or, given `expires`, when
  * that time (epoch ms) passes first ({@link CallWatch.timedOut}).
  */
@@ -29,43 +38,75 @@ export class CallWatch {
   afterRan = false;
   /** Whether the call was canceled because its wait bound (`expires`) passed. */
   timedOut = false;
-  readonly ended: Promise<StatusObject>;
   /** When the call's wait bound ends (epoch ms); `Infinity` when it has none. */
   readonly expires: number;
+  private readonly call: ClientCallEvents;
   private readonly signal: AbortSignal;
-  private readonly onAbort: () => void;
+  /** Cancels the call when `signal` aborts; none for background()'s signal, which never does. */
+  private readonly onAbort: (() => void) | undefined;
+  /** The promise {@link CallWatch.ended} made, and what settles it: only for a caller that waits on it. */
+  private endedPromise: Promise<StatusObject> | undefined;
+  private settle: ((status: StatusObject) => void) | undefined;
 
-  constructor(call: ClientCallEvents, signal: AbortSignal, wantHeader = true, expires: number = Number.POSITIVE_INFINITY) {
+  constructor(call: ClientCallEvents, signal: AbortSignal, follow: Follow = followAll, expires: number = Number.POSITIVE_INFINITY) {
+    this.call = call;
     this.signal = signal;
     this.expires = expires;
-    this.onAbort = () => {
-      call.cancel();
-    };
     if (expires !== Number.POSITIVE_INFINITY) bounded.add(this);
     // background()'s signal never aborts: listening to it would only cost time.
-    if (signal !== never) signal.addEventListener("abort", this.onAbort, { once: true });
-    if (wantHeader) {
+    if (signal !== never) {
+      this.onAbort = () => {
+        call.cancel();
+      };
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
+    if (follow.header) {
       call.on("metadata", (header) => {
         this.header = header;
       });
     }
-    this.ended = new Promise((resolve) => {
+    if (follow.status) {
       call.on("status", (status) => {
-        this.status = status;
-        this.dispose();
-        resolve(status);
+        this.end(status);
       });
-    });
+    }
+  }
+
+  /**
+   * Records the call's status and stops watching it: on grpc-js' status event, or, for a
+   * watch that does not follow it, when the caller learned the status itself.
+   */
+  end(status: StatusObject): void {
+    this.status = status;
+    this.dispose();
+    this.settle?.(status);
+  }
+
+  /**
+   * Settles with the call's status once it has one. Made on first use: a unary call learns of
+   * its end from grpc-js' callback, which runs just before the status event, and needs no
+   * promise of its own for it.
+   */
+  get ended(): Promise<StatusObject> {
+    if (this.endedPromise !== undefined) return this.endedPromise;
+    const status = this.status;
+    this.endedPromise =
+      status !== undefined
+        ? Promise.resolve(status)
+        : new Promise((resolve) => {
+            this.settle = resolve;
+          });
+    return this.endedPromise;
   }
 
   /** Cancels the call: its wait bound has passed. */
   expire(): void {
     this.timedOut = true;
-    this.onAbort();
+    this.call.cancel();
   }
 
   dispose(): void {
-    if (this.signal !== never) this.signal.removeEventListener("abort", this.onAbort);
+    if (this.onAbort !== undefined) this.signal.removeEventListener("abort", this.onAbort);
     if (this.expires !== Number.POSITIVE_INFINITY) bounded.delete(this);
   }
 }

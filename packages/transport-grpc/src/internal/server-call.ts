@@ -46,7 +46,7 @@ export class ServerCall {
   readonly expires: number;
   /** Why the call's context ended, once it has. */
   private reason: KitError | undefined;
-  /** Rejects the work {@link ServerCall.race} waits for. */
+  /** Rejects the work {@link ServerCall.race} waits for, or the {@link ServerCall.onEnd} listener. */
   private abortWork: ((reason: KitError) => void) | undefined;
 
   constructor(call: AnyServerCall, options: ServerOptions, observe: (ctx: Context, err: KitError) => void) {
@@ -77,6 +77,14 @@ export class ServerCall {
     });
   }
 
+  /**
+   * Why the call's context ended (cancel, deadline, the call's end), or `undefined` while it
+   * runs: what the signal's `reason` says once it aborts, without making the signal.
+   */
+  get endedBy(): KitError | undefined {
+    return this.reason;
+  }
+
   /** The signal of the call's own context (aborted on cancel, deadline, or the call's end). */
   get signal(): AbortSignal {
     return this.base.signal;
@@ -92,6 +100,20 @@ export class ServerCall {
       this.abortWork = reject;
       work().then(resolve, reject);
     });
+  }
+
+  /**
+   * Calls `listener` with the reason once the call's context ends (cancel, deadline, the call's
+   * end): what {@link ServerCall.race} does, for a caller that answers by callback. Returns
+   * `false`, having called `listener` at once, when the context has ended already.
+   */
+  onEnd(listener: (reason: KitError) => void): boolean {
+    if (this.reason !== undefined) {
+      listener(this.reason);
+      return false;
+    }
+    this.abortWork = listener;
+    return true;
   }
 
   /** Ends the call: its deadline has passed. */

@@ -9,6 +9,14 @@ import { Code, KitError } from "@kit/endpoint";
 export function send(stream: Writable, message: unknown, signal: AbortSignal): Promise<void> | undefined {
   if (signal.aborted) return Promise.reject(signal.reason as Error);
   if (stream.write(message)) return undefined;
+  return drained(stream, signal);
+}
+
+/**
+ * Settles on the stream's next `drain`, after a `write` that returned `false`: rejects when
+ * `signal` aborts or the stream closes first.
+ */
+export function drained(stream: Writable, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const settle = (err?: unknown): void => {
       stream.off("drain", onDrain);
