@@ -1,5 +1,7 @@
 // The HTTP transport of addsvc, Go kit's pkg/addtransport/http.go: the server side (one handler
 // routing /sum and /concat) and the client side (an AddClient over two HTTP client endpoints).
+// The server is kitgen's (src/generated/add.http.ts: `@http ANY /sum`, `/concat`) with Go kit's
+// request decoders, error body, 404 and /metrics given as options.
 // The wire contract is Go kit's; see GO-KIT-COMPAT.md.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { metricsHandler } from "@kit/metrics-prometheus";
@@ -11,19 +13,18 @@ import {
   client,
   decodeError,
   decodeJSONResponse,
-  encodeJSON,
   encodeJSONRequest,
   errorStatus,
   readBody,
-  server,
   type ClientOptions,
   type DecodeRequest,
   type DecodeResponse,
   type ErrorDecoder,
-  type ServerOptions,
 } from "@kit/transport-http";
+import { httpHandler as generatedHttpHandler } from "./generated/add.http.ts";
 import {
   clientFromEndpoints,
+  generatedEndpoints,
   type AddClient,
   type ConcatRequest,
   type ConcatResponse,
@@ -33,7 +34,7 @@ import {
 } from "./endpoints.ts";
 import type { Logger } from "./middleware.ts";
 import { ErrorMessage } from "./service.ts";
-import { concatRequestFromJSON, errorToJSON, responseToJSON, sumRequestFromJSON } from "./wire.ts";
+import { concatRequestFromJSON, errorToJSON, sumRequestFromJSON } from "./wire.ts";
 
 /** What {@link httpHandler} needs besides the endpoints. */
 export interface HttpHandlerOptions {
@@ -84,26 +85,22 @@ export function httpHandler(
   endpoints: EndpointSet,
   options: HttpHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const serverOptions = (route: string): ServerOptions => ({
+  const metrics = options.registry === undefined ? undefined : metricsHandler(options.registry);
+  return generatedHttpHandler(generatedEndpoints(endpoints), {
     errorEncoder: encodeHTTPError,
     errorHandler: logErrorHandler(options.logger),
-    ...(options.tracing === true ? httpServerTrace({ route }) : {}),
+    decoders: { sum: decodeHTTPSumRequest, concat: decodeHTTPConcatRequest },
+    ...(options.tracing === true ? { routeOptions: (_method, route) => httpServerTrace({ route }) } : {}),
+    notFound: (req, res) => {
+      const path = pathOf(req.url);
+      if (path === "/metrics" && metrics !== undefined) {
+        metrics(req, res);
+        return;
+      }
+      const shown = path.length > 100 ? `${path.slice(0, 100)}…` : path;
+      encodeHTTPError(background(), new KitError(Code.NotFound, `404 page not found: ${shown} (try /sum or /concat)`), res);
+    },
   });
-  const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>([
-    ["/sum", server(endpoints.sumEndpoint, decodeHTTPSumRequest, encodeHTTPResponse, serverOptions("/sum"))],
-    ["/concat", server(endpoints.concatEndpoint, decodeHTTPConcatRequest, encodeHTTPResponse, serverOptions("/concat"))],
-  ]);
-  if (options.registry !== undefined) routes.set("/metrics", metricsHandler(options.registry));
-  return (req, res) => {
-    const path = pathOf(req.url);
-    const route = routes.get(path);
-    if (route !== undefined) {
-      route(req, res);
-      return;
-    }
-    const shown = path.length > 100 ? `${path.slice(0, 100)}…` : path;
-    encodeHTTPError(background(), new KitError(Code.NotFound, `404 page not found: ${shown} (try /sum or /concat)`), res);
-  };
 }
 
 /** Go kit's `decodeHTTPSumRequest`: the body as JSON, whatever the content-type, then Go's field rules. */
@@ -115,14 +112,6 @@ const decodeHTTPConcatRequest: DecodeRequest<ConcatRequest> = async (_ctx, req) 
 /** The body as JSON (within the server's `maxBodyBytes`); malformed JSON is `invalid_argument`. */
 async function readJSON(req: IncomingMessage): Promise<unknown> {
   return jsonCodec.decode(await readBody(req));
-}
-
-/**
- * Go kit's `encodeHTTPGenericResponse`: `{"v": …}`, or the response's business error thrown
- * for the error encoder to answer.
- */
-function encodeHTTPResponse(ctx: Context, response: { readonly v: unknown; readonly err?: KitError }, res: ServerResponse): void {
-  encodeJSON(ctx, responseToJSON(response), res);
 }
 
 /**
@@ -138,11 +127,11 @@ function encodeHTTPError(_ctx: Context, err: KitError, res: ServerResponse): voi
   res.end(body);
 }
 
-/** The request's path without the query, as Go's `ServeMux` matches it (`r.URL.Path`). */
+/** The request's path without the query, as Go's `ServeMux` matches it (`r.URL.Path`), for `/metrics` and the 404. */
 function pathOf(target: string | undefined): string {
   if (target === undefined) return "/";
   if (!target.startsWith("/")) {
-    // absolute form, as sent to a proxy: "http://host/sum"
+    // absolute form, as sent to a proxy: "http://host/metrics"
     try {
       return new URL(target).pathname;
     } catch {
