@@ -1,6 +1,6 @@
 // httpHandler's options beyond transport-http's: an `@http ANY` route, a method's own request
-// decoder, server options per route, a not-found handler, and absolute-form request targets,
-// on the gowire fixture (Go kit's addsvc routes: /sum and /concat, any HTTP method).
+// decoder, server options per route, a not-found handler, absolute-form request targets; and
+// httpTransport's own response decoders. On the gowire fixture (Go kit's addsvc routes).
 import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { background, Code, withTimeout, type KitError } from "@kit/endpoint";
@@ -92,5 +92,14 @@ describe("httpHandler options", () => {
     });
     const missing = await fetch(`${encoded}/nowhere`);
     expect([missing.status, await missing.text()]).toEqual([404, `${Code.NotFound}: no route for GET /nowhere`]);
+  });
+
+  it("decodes a method's responses with the client's own decoder, and the others with the generated one", async () => {
+    const url = await serve();
+    const sum = async (_ctx: unknown, response: Response): Promise<number> => 100 * ((await response.json()) as { v: number }).v;
+    const svc = adderClient(httpTransport(url, { decoders: { sum } }));
+    const [ctx, cancel] = withTimeout(background(), 5_000);
+    expect([await svc.sum(ctx, 1, 2), await svc.concat(ctx, "a", "b")]).toEqual([300, "ab"]);
+    cancel();
   });
 });

@@ -164,7 +164,7 @@ export function emitHttp(service: Service, head: string): string {
   }
   const customText = code.join("\n");
   const used = Object.entries(helpers).filter(([name]) => name === "pathOf" || new RegExp(`\\b${name}\\(`).test(customText) || (name === "scalar" && customText.includes("fromQuery(")));
-  const transportHttp = ["client", "decodeJSONResponse", "encodeError", "encodeJSON", "server", "type ClientOptions", "type DecodeRequest", "type ServerOptions"];
+  const transportHttp = ["client", "decodeJSONResponse", "encodeError", "encodeJSON", "server", "type ClientOptions", "type DecodeRequest", "type DecodeResponse", "type ServerOptions"];
   if (service.methods.some(isPlain)) transportHttp.push("decodeJSON", "encodeJSONRequest");
   if (custom.length > 0) transportHttp.push("type OutgoingRequest");
   if (used.some(([n]) => n === "readJSON")) transportHttp.push("readBody");
@@ -269,8 +269,9 @@ function transportFn(service: Service): string {
     const P = pascal(m.name);
     const url = isPlain(m) ? `at(base, ${JSON.stringify(m.http.path)})` : "at(base, \"\")";
     const enc = isPlain(m) ? "encodeJSONRequest" : `encode${P}`;
-    return `    ${m.name}: client<${P}Request, ${P}Response>(${JSON.stringify(clientMethod(m))}, ${url}, ${enc}, decodeJSONResponse(${schemaName(m.name, "Response")}), options),`;
+    return `    ${m.name}: client<${P}Request, ${P}Response>(${JSON.stringify(clientMethod(m))}, ${url}, ${enc}, decoders.${m.name} ?? decodeJSONResponse(${schemaName(m.name, "Response")}), clientOptions),`;
   });
+  const decoders = service.methods.map((m) => `    readonly ${m.name}?: DecodeResponse<${pascal(m.name)}Response>;`);
   return `function at(base: URL, path: string): URL {
   const url = new URL(base);
   url.pathname = url.pathname.replace(/\\/+$/, "") + path;
@@ -279,15 +280,24 @@ function transportFn(service: Service): string {
   return url;
 }
 
+/** Options for {@link httpTransport}: \`@kit/transport-http\` client options for every method, and a method's own response decoder. */
+export interface HttpTransportOptions extends ClientOptions {
+  /** A method's own decoder of a successful response, in place of the generated one (JSON checked by the validator). */
+  readonly decoders?: {
+${decoders.join("\n")}
+  };
+}
+
 /**
  * Client endpoints that call an \`httpHandler\` server at \`baseUrl\` (a path in it is kept as a
  * prefix). Give them to the generated client for a typed service: errors come back as
  * \`KitError\`s with the server's codes; a response that fails its schema is \`internal\`.
  *
  * @param baseUrl - the server, such as \`"http://127.0.0.1:8080"\`
- * @param options - \`@kit/transport-http\` client options for every method
+ * @param options - \`@kit/transport-http\` client options for every method; \`decoders\`, a method's own response decoder
  */
-export function httpTransport(baseUrl: string | URL, options: ClientOptions = {}): ${base}Endpoints {
+export function httpTransport(baseUrl: string | URL, options: HttpTransportOptions = {}): ${base}Endpoints {
+  const { decoders = {}, ...clientOptions } = options;
   const base = new URL(baseUrl);
   return {
 ${lines.join("\n")}
