@@ -1,7 +1,7 @@
 // The HTTP transport of addsvc, Go kit's pkg/addtransport/http.go: the server side (one handler
 // routing /sum and /concat) and the client side (an AddClient over two HTTP client endpoints).
-// The server is kitgen's (src/generated/add.http.ts: `@http ANY /sum`, `/concat`) with Go kit's
-// request decoders, error body, 404 and /metrics given as options.
+// Both are kitgen's (src/generated/add.http.ts: `@http ANY /sum`, `/concat`), with Go kit's
+// request and response decoders, error body and error decoder, 404 and /metrics given as options.
 // The wire contract is Go kit's; see GO-KIT-COMPAT.md.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { metricsHandler } from "@kit/metrics-prometheus";
@@ -10,10 +10,8 @@ import { background, Code, isCode, KitError, type Context } from "@kit/endpoint"
 import { httpServerTrace } from "@kit/tracing";
 import { codeFromHttpStatus, jsonCodec, logErrorHandler } from "@kit/transport";
 import {
-  client,
   decodeError,
   decodeJSONResponse,
-  encodeJSONRequest,
   errorStatus,
   readBody,
   type ClientOptions,
@@ -21,17 +19,9 @@ import {
   type DecodeResponse,
   type ErrorDecoder,
 } from "@kit/transport-http";
-import { httpHandler as generatedHttpHandler } from "./generated/add.http.ts";
-import {
-  clientFromEndpoints,
-  generatedEndpoints,
-  type AddClient,
-  type ConcatRequest,
-  type ConcatResponse,
-  type EndpointSet,
-  type SumRequest,
-  type SumResponse,
-} from "./endpoints.ts";
+import { addClient } from "./generated/add.endpoints.ts";
+import { httpHandler as generatedHttpHandler, httpTransport } from "./generated/add.http.ts";
+import { generatedEndpoints, type AddClient, type ConcatRequest, type EndpointSet, type SumRequest } from "./endpoints.ts";
 import type { Logger } from "./middleware.ts";
 import { ErrorMessage } from "./service.ts";
 import { concatRequestFromJSON, errorToJSON, sumRequestFromJSON } from "./wire.ts";
@@ -144,8 +134,8 @@ function pathOf(target: string | undefined): string {
 
 /**
  * An {@link AddClient} that calls an addsvc HTTP server, Go kit's `addtransport.NewHTTPClient`:
- * `POST {baseUrl}/sum` and `POST {baseUrl}/concat` with a JSON body, through
- * `@kit/transport-http`'s `client`, so the context's deadline travels as `kit-timeout` and the
+ * `POST {baseUrl}/sum` and `POST {baseUrl}/concat` with a JSON body, through kitgen's
+ * `httpTransport` on `@kit/transport-http`'s `client`, so the context's deadline travels as `kit-timeout` and the
  * call is aborted with the context.
  *
  * A result comes back as the plain value. An error comes back as a `KitError`:
@@ -175,36 +165,24 @@ function pathOf(target: string | undefined): string {
  * ```
  */
 export function httpClient(baseUrl: string | URL, options: ClientOptions = {}): AddClient {
-  const base = new URL(typeof baseUrl === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? `http://${baseUrl}` : baseUrl);
-  const clientOptions: ClientOptions = { errorDecoder: decodeHTTPError, ...options };
-  return clientFromEndpoints(
-    client<SumRequest, SumResponse>("POST", at(base, "/sum"), encodeJSONRequest, decodeHTTPSumResponse, clientOptions),
-    client<ConcatRequest, ConcatResponse>("POST", at(base, "/concat"), encodeJSONRequest, decodeHTTPConcatResponse, clientOptions),
-  );
-}
-
-/** `path` under the base URL's own path, without its query. */
-function at(base: URL, path: string): URL {
-  const url = new URL(base);
-  url.pathname = url.pathname.replace(/\/+$/, "") + path;
-  url.search = "";
-  url.hash = "";
-  return url;
+  const base = typeof baseUrl === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? `http://${baseUrl}` : baseUrl;
+  const decoders = { sum: decodeHTTPSumResponse, concat: decodeHTTPConcatResponse };
+  return addClient(httpTransport(base, { errorDecoder: decodeHTTPError, ...options, decoders }));
 }
 
 const decodeBody = decodeJSONResponse();
 
 /** Go kit's `decodeHTTPSumResponse`: a 2xx body `{"v": <integer>}`. */
-const decodeHTTPSumResponse: DecodeResponse<SumResponse> = async (ctx, response) => {
+const decodeHTTPSumResponse: DecodeResponse<number> = async (ctx, response) => {
   const v = valueOf(await decodeBody(ctx, response));
-  if (typeof v === "number" && Number.isInteger(v)) return { v };
+  if (typeof v === "number" && Number.isInteger(v)) return v;
   throw badResponse(response, "an integer", v);
 };
 
 /** Go kit's `decodeHTTPConcatResponse`: a 2xx body `{"v": <string>}`. */
-const decodeHTTPConcatResponse: DecodeResponse<ConcatResponse> = async (ctx, response) => {
+const decodeHTTPConcatResponse: DecodeResponse<string> = async (ctx, response) => {
   const v = valueOf(await decodeBody(ctx, response));
-  if (typeof v === "string") return { v };
+  if (typeof v === "string") return v;
   throw badResponse(response, "a string", v);
 };
 

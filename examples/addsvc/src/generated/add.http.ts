@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { background, Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
 import { publicError } from "@kit/transport";
-import { client, type ClientOptions, decodeJSON, decodeJSONResponse, type DecodeRequest, encodeError, encodeJSON, encodeJSONRequest, server, type ServerOptions } from "@kit/transport-http";
+import { client, type ClientOptions, decodeJSON, decodeJSONResponse, type DecodeRequest, type DecodeResponse, encodeError, encodeJSON, encodeJSONRequest, server, type ServerOptions } from "@kit/transport-http";
 import type { AddEndpoints, SumRequest, SumResponse, ConcatRequest, ConcatResponse } from "./add.endpoints.ts";
 import { sumRequest, sumResponse, concatRequest, concatResponse } from "./add.validators.ts";
 
@@ -107,18 +107,28 @@ function at(base: URL, path: string): URL {
   return url;
 }
 
+/** Options for {@link httpTransport}: `@kit/transport-http` client options for every method, and a method's own response decoder. */
+export interface HttpTransportOptions extends ClientOptions {
+  /** A method's own decoder of a successful response, in place of the generated one (JSON checked by the validator). */
+  readonly decoders?: {
+    readonly sum?: DecodeResponse<SumResponse>;
+    readonly concat?: DecodeResponse<ConcatResponse>;
+  };
+}
+
 /**
  * Client endpoints that call an `httpHandler` server at `baseUrl` (a path in it is kept as a
  * prefix). Give them to the generated client for a typed service: errors come back as
  * `KitError`s with the server's codes; a response that fails its schema is `internal`.
  *
  * @param baseUrl - the server, such as `"http://127.0.0.1:8080"`
- * @param options - `@kit/transport-http` client options for every method
+ * @param options - `@kit/transport-http` client options for every method; `decoders`, a method's own response decoder
  */
-export function httpTransport(baseUrl: string | URL, options: ClientOptions = {}): AddEndpoints {
+export function httpTransport(baseUrl: string | URL, options: HttpTransportOptions = {}): AddEndpoints {
+  const { decoders = {}, ...clientOptions } = options;
   const base = new URL(baseUrl);
   return {
-    sum: client<SumRequest, SumResponse>("POST", at(base, "/sum"), encodeJSONRequest, decodeJSONResponse(sumResponse), options),
-    concat: client<ConcatRequest, ConcatResponse>("POST", at(base, "/concat"), encodeJSONRequest, decodeJSONResponse(concatResponse), options),
+    sum: client<SumRequest, SumResponse>("POST", at(base, "/sum"), encodeJSONRequest, decoders.sum ?? decodeJSONResponse(sumResponse), clientOptions),
+    concat: client<ConcatRequest, ConcatResponse>("POST", at(base, "/concat"), encodeJSONRequest, decoders.concat ?? decodeJSONResponse(concatResponse), clientOptions),
   };
 }
