@@ -81,8 +81,7 @@ export function httpHandler(
     errorHandler: logErrorHandler(options.logger),
     decoders: { sum: decodeHTTPSumRequest, concat: decodeHTTPConcatRequest },
     ...(options.tracing === true ? { routeOptions: (_method, route) => httpServerTrace({ route }) } : {}),
-    notFound: (req, res) => {
-      const path = pathOf(req.url);
+    notFound: (req, res, path) => {
       if (path === "/metrics" && metrics !== undefined) {
         metrics(req, res);
         return;
@@ -115,21 +114,6 @@ function encodeHTTPError(_ctx: Context, err: KitError, res: ServerResponse): voi
   res.setHeader("content-type", "application/json; charset=utf-8");
   res.setHeader("content-length", Buffer.byteLength(body));
   res.end(body);
-}
-
-/** The request's path without the query, as Go's `ServeMux` matches it (`r.URL.Path`), for `/metrics` and the 404. */
-function pathOf(target: string | undefined): string {
-  if (target === undefined) return "/";
-  if (!target.startsWith("/")) {
-    // absolute form, as sent to a proxy: "http://host/metrics"
-    try {
-      return new URL(target).pathname;
-    } catch {
-      return target;
-    }
-  }
-  const query = target.indexOf("?");
-  return query === -1 ? target : target.slice(0, query);
 }
 
 /**

@@ -81,10 +81,10 @@ describe("httpHandler options", () => {
   });
 
   it("answers an unknown route with the notFound handler, or else 404 through the error encoder", async () => {
-    const notFound = (req: IncomingMessage, res: ServerResponse): void => void res.writeHead(200).end(`metrics for ${req.url ?? ""}`);
+    const notFound = (req: IncomingMessage, res: ServerResponse, path: string): void => void res.writeHead(200).end(`${path} for ${req.url ?? ""}`);
     const custom = await serve({ notFound });
-    const res = await fetch(`${custom}/metrics`);
-    expect([res.status, await res.text()]).toEqual([200, "metrics for /metrics"]);
+    const res = await fetch(`${custom}/metrics?x=1`);
+    expect([res.status, await res.text()]).toEqual([200, "/metrics for /metrics?x=1"]);
     const encoded = await serve({
       errorEncoder: (_ctx, err: KitError, r) => {
         r.writeHead(404).end(`${err.code}: ${err.message}`);

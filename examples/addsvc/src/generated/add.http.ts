@@ -51,8 +51,11 @@ export interface HttpHandlerOptions extends ServerOptions {
   };
   /** Server options for one method's route (`@kit/tracing`'s `httpServerTrace({ route })`, say); an option given here replaces the shared one. */
   readonly routeOptions?: (method: keyof AddEndpoints, route: string) => ServerOptions;
-  /** Answers a request no route matches (`/metrics`, say); default: 404 `not_found` through the `errorEncoder`. */
-  readonly notFound?: Handler;
+  /**
+   * Answers a request no route matches (`/metrics`, say), given its path without the query (of
+   * an absolute-form target too); default: 404 `not_found` through the `errorEncoder`.
+   */
+  readonly notFound?: (req: IncomingMessage, res: ServerResponse, path: string) => void;
 }
 
 /**
@@ -91,7 +94,7 @@ export function httpHandler(endpoints: AddEndpoints, options: HttpHandlerOptions
       return;
     }
     if (notFound !== undefined) {
-      notFound(req, res);
+      notFound(req, res, path);
       return;
     }
     const shown = path.length > 100 ? `${path.slice(0, 100)}…` : path;

@@ -212,8 +212,11 @@ ${decoders.join("\n")}
   };
   /** Server options for one method's route (\`@kit/tracing\`'s \`httpServerTrace({ route })\`, say); an option given here replaces the shared one. */
   readonly routeOptions?: (method: keyof ${base}Endpoints, route: string) => ServerOptions;
-  /** Answers a request no route matches (\`/metrics\`, say); default: 404 \`not_found\` through the \`errorEncoder\`. */
-  readonly notFound?: Handler;
+  /**
+   * Answers a request no route matches (\`/metrics\`, say), given its path without the query (of
+   * an absolute-form target too); default: 404 \`not_found\` through the \`errorEncoder\`.
+   */
+  readonly notFound?: (req: IncomingMessage, res: ServerResponse, path: string) => void;
 }`;
 }
 
@@ -254,7 +257,7 @@ ${patterned.map((m) => `    [${JSON.stringify(m.http.method)}, ${m.name}Pattern,
       return;
     }
     if (notFound !== undefined) {
-      notFound(req, res);
+      notFound(req, res, path);
       return;
     }
     const shown = path.length > 100 ? \`\${path.slice(0, 100)}…\` : path;
