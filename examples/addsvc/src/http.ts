@@ -1,5 +1,7 @@
 // The HTTP transport of addsvc, Go kit's pkg/addtransport/http.go: the server side (one handler
 // routing /sum and /concat) and the client side (an AddClient over two HTTP client endpoints).
+// Both are kitgen's (src/generated/add.http.ts: `@http ANY /sum`, `/concat`), with Go kit's
+// request and response decoders, error body and error decoder, 404 and /metrics given as options.
 // The wire contract is Go kit's; see GO-KIT-COMPAT.md.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { metricsHandler } from "@kit/metrics-prometheus";
@@ -8,32 +10,21 @@ import { background, Code, isCode, KitError, type Context } from "@kit/endpoint"
 import { httpServerTrace } from "@kit/tracing";
 import { codeFromHttpStatus, jsonCodec, logErrorHandler } from "@kit/transport";
 import {
-  client,
   decodeError,
   decodeJSONResponse,
-  encodeJSON,
-  encodeJSONRequest,
   errorStatus,
   readBody,
-  server,
   type ClientOptions,
   type DecodeRequest,
   type DecodeResponse,
   type ErrorDecoder,
-  type ServerOptions,
 } from "@kit/transport-http";
-import {
-  clientFromEndpoints,
-  type AddClient,
-  type ConcatRequest,
-  type ConcatResponse,
-  type EndpointSet,
-  type SumRequest,
-  type SumResponse,
-} from "./endpoints.ts";
+import { addClient } from "./generated/add.endpoints.ts";
+import { httpHandler as generatedHttpHandler, httpTransport } from "./generated/add.http.ts";
+import { generatedEndpoints, type AddClient, type ConcatRequest, type EndpointSet, type SumRequest } from "./endpoints.ts";
 import type { Logger } from "./middleware.ts";
 import { ErrorMessage } from "./service.ts";
-import { concatRequestFromJSON, errorToJSON, responseToJSON, sumRequestFromJSON } from "./wire.ts";
+import { concatRequestFromJSON, errorToJSON, sumRequestFromJSON } from "./wire.ts";
 
 /** What {@link httpHandler} needs besides the endpoints. */
 export interface HttpHandlerOptions {
@@ -84,26 +75,21 @@ export function httpHandler(
   endpoints: EndpointSet,
   options: HttpHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const serverOptions = (route: string): ServerOptions => ({
+  const metrics = options.registry === undefined ? undefined : metricsHandler(options.registry);
+  return generatedHttpHandler(generatedEndpoints(endpoints), {
     errorEncoder: encodeHTTPError,
     errorHandler: logErrorHandler(options.logger),
-    ...(options.tracing === true ? httpServerTrace({ route }) : {}),
+    decoders: { sum: decodeHTTPSumRequest, concat: decodeHTTPConcatRequest },
+    ...(options.tracing === true ? { routeOptions: (_method, route) => httpServerTrace({ route }) } : {}),
+    notFound: (req, res, path) => {
+      if (path === "/metrics" && metrics !== undefined) {
+        metrics(req, res);
+        return;
+      }
+      const shown = path.length > 100 ? `${path.slice(0, 100)}…` : path;
+      encodeHTTPError(background(), new KitError(Code.NotFound, `404 page not found: ${shown} (try /sum or /concat)`), res);
+    },
   });
-  const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>([
-    ["/sum", server(endpoints.sumEndpoint, decodeHTTPSumRequest, encodeHTTPResponse, serverOptions("/sum"))],
-    ["/concat", server(endpoints.concatEndpoint, decodeHTTPConcatRequest, encodeHTTPResponse, serverOptions("/concat"))],
-  ]);
-  if (options.registry !== undefined) routes.set("/metrics", metricsHandler(options.registry));
-  return (req, res) => {
-    const path = pathOf(req.url);
-    const route = routes.get(path);
-    if (route !== undefined) {
-      route(req, res);
-      return;
-    }
-    const shown = path.length > 100 ? `${path.slice(0, 100)}…` : path;
-    encodeHTTPError(background(), new KitError(Code.NotFound, `404 page not found: ${shown} (try /sum or /concat)`), res);
-  };
 }
 
 /** Go kit's `decodeHTTPSumRequest`: the body as JSON, whatever the content-type, then Go's field rules. */
@@ -115,14 +101,6 @@ const decodeHTTPConcatRequest: DecodeRequest<ConcatRequest> = async (_ctx, req) 
 /** The body as JSON (within the server's `maxBodyBytes`); malformed JSON is `invalid_argument`. */
 async function readJSON(req: IncomingMessage): Promise<unknown> {
   return jsonCodec.decode(await readBody(req));
-}
-
-/**
- * Go kit's `encodeHTTPGenericResponse`: `{"v": …}`, or the response's business error thrown
- * for the error encoder to answer.
- */
-function encodeHTTPResponse(ctx: Context, response: { readonly v: unknown; readonly err?: KitError }, res: ServerResponse): void {
-  encodeJSON(ctx, responseToJSON(response), res);
 }
 
 /**
@@ -138,25 +116,10 @@ function encodeHTTPError(_ctx: Context, err: KitError, res: ServerResponse): voi
   res.end(body);
 }
 
-/** The request's path without the query, as Go's `ServeMux` matches it (`r.URL.Path`). */
-function pathOf(target: string | undefined): string {
-  if (target === undefined) return "/";
-  if (!target.startsWith("/")) {
-    // absolute form, as sent to a proxy: "http://host/sum"
-    try {
-      return new URL(target).pathname;
-    } catch {
-      return target;
-    }
-  }
-  const query = target.indexOf("?");
-  return query === -1 ? target : target.slice(0, query);
-}
-
 /**
  * An {@link AddClient} that calls an addsvc HTTP server, Go kit's `addtransport.NewHTTPClient`:
- * `POST {baseUrl}/sum` and `POST {baseUrl}/concat` with a JSON body, through
- * `@kit/transport-http`'s `client`, so the context's deadline travels as `kit-timeout` and the
+ * `POST {baseUrl}/sum` and `POST {baseUrl}/concat` with a JSON body, through kitgen's
+ * `httpTransport` on `@kit/transport-http`'s `client`, so the context's deadline travels as `kit-timeout` and the
  * call is aborted with the context.
  *
  * A result comes back as the plain value. An error comes back as a `KitError`:
@@ -186,36 +149,24 @@ function pathOf(target: string | undefined): string {
  * ```
  */
 export function httpClient(baseUrl: string | URL, options: ClientOptions = {}): AddClient {
-  const base = new URL(typeof baseUrl === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? `http://${baseUrl}` : baseUrl);
-  const clientOptions: ClientOptions = { errorDecoder: decodeHTTPError, ...options };
-  return clientFromEndpoints(
-    client<SumRequest, SumResponse>("POST", at(base, "/sum"), encodeJSONRequest, decodeHTTPSumResponse, clientOptions),
-    client<ConcatRequest, ConcatResponse>("POST", at(base, "/concat"), encodeJSONRequest, decodeHTTPConcatResponse, clientOptions),
-  );
-}
-
-/** `path` under the base URL's own path, without its query. */
-function at(base: URL, path: string): URL {
-  const url = new URL(base);
-  url.pathname = url.pathname.replace(/\/+$/, "") + path;
-  url.search = "";
-  url.hash = "";
-  return url;
+  const base = typeof baseUrl === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? `http://${baseUrl}` : baseUrl;
+  const decoders = { sum: decodeHTTPSumResponse, concat: decodeHTTPConcatResponse };
+  return addClient(httpTransport(base, { errorDecoder: decodeHTTPError, ...options, decoders }));
 }
 
 const decodeBody = decodeJSONResponse();
 
 /** Go kit's `decodeHTTPSumResponse`: a 2xx body `{"v": <integer>}`. */
-const decodeHTTPSumResponse: DecodeResponse<SumResponse> = async (ctx, response) => {
+const decodeHTTPSumResponse: DecodeResponse<number> = async (ctx, response) => {
   const v = valueOf(await decodeBody(ctx, response));
-  if (typeof v === "number" && Number.isInteger(v)) return { v };
+  if (typeof v === "number" && Number.isInteger(v)) return v;
   throw badResponse(response, "an integer", v);
 };
 
 /** Go kit's `decodeHTTPConcatResponse`: a 2xx body `{"v": <string>}`. */
-const decodeHTTPConcatResponse: DecodeResponse<ConcatResponse> = async (ctx, response) => {
+const decodeHTTPConcatResponse: DecodeResponse<string> = async (ctx, response) => {
   const v = valueOf(await decodeBody(ctx, response));
-  if (typeof v === "string") return { v };
+  if (typeof v === "string") return v;
   throw badResponse(response, "a string", v);
 };
 

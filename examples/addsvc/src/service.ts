@@ -13,8 +13,9 @@ import { Code, KitError, type Context } from "@kit/endpoint";
  *
  * The tags are for kitgen, which writes `src/generated/` from this interface (`pnpm gen`): on the
  * wire, Go kit's JSON (keys in any case, `{"A":1,"B":2}`; the result in `{"v":…}`) and its
- * protobuf (`int64`, the result in field 1, `v`), its gRPC service `pb.Add`, and a business
- * error in the reply's `err` (field 2) with status OK.
+ * protobuf (`int64`, the result in field 1, `v`), its gRPC service `pb.Add`, a business
+ * error in the reply's `err` (field 2) with status OK, and its HTTP routes `/sum` and `/concat`,
+ * which take any HTTP method, as Go's `http.ServeMux` does.
  *
  * @jsonCaseInsensitive
  * @resultField v
@@ -27,9 +28,14 @@ export interface AddService {
    * Sums two integers; the result must fit Go kit's `[intMin, intMax]`.
    *
    * @int64
+   * @http ANY /sum
    */
   sum(ctx: Context, /** @int64 */ a: number, /** @int64 */ b: number): Promise<number>;
-  /** Concatenates two strings; the result may be at most {@link maxLen} UTF-8 bytes. */
+  /**
+   * Concatenates two strings; the result may be at most {@link maxLen} UTF-8 bytes.
+   *
+   * @http ANY /concat
+   */
   concat(ctx: Context, a: string, b: string): Promise<string>;
 }
 

@@ -178,14 +178,14 @@ function isAsyncIterable(type: ts.Type): boolean {
   return name === "AsyncIterable" || name === "AsyncIterableIterator" || name === "AsyncGenerator";
 }
 
-const httpMethods = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+const httpMethods = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "ANY"]);
 
 function routeOf(member: ts.MethodSignature, name: string, args: readonly Field[]): HttpRoute {
   const tag = ts.getJSDocTags(member).find((t) => t.tagName.text === "http");
   if (tag === undefined) return { method: "POST", path: `/${kebab(name)}` };
   const [verb = "", path = "", ...extra] = tagText(tag).split(/\s+/);
   if (!httpMethods.has(verb.toUpperCase()) || !path.startsWith("/") || extra.length > 0) {
-    throw new ShapeError(tag, `@http needs "METHOD /path", such as "GET /items/{sku}", got ${JSON.stringify(tagText(tag))}`);
+    throw new ShapeError(tag, `@http needs "METHOD /path" (GET, POST, PUT, PATCH, DELETE or ANY), such as "GET /items/{sku}", got ${JSON.stringify(tagText(tag))}`);
   }
   const method = verb.toUpperCase();
   const params = [...path.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? "");
@@ -211,16 +211,17 @@ export function isScalar(type: WireType): boolean {
 }
 
 function routeClashes(methods: readonly Method[], decl: ts.InterfaceDeclaration): Diagnostic[] {
-  const seen = new Map<string, string>();
+  const seen: (readonly [string, string, string])[] = [];
   const out: Diagnostic[] = [];
   for (const m of methods) {
-    const key = `${m.http.method} ${m.http.path.replace(/\{[^}]*\}/g, "{}")}`;
-    const other = seen.get(key);
+    const path = m.http.path.replace(/\{[^}]*\}/g, "{}");
+    // ANY takes every method, so it clashes with any route on its path
+    const other = seen.find(([method, p]) => p === path && (method === m.http.method || method === "ANY" || m.http.method === "ANY"))?.[2];
     if (other !== undefined) {
       const member = decl.members.find((x) => x.name?.getText() === m.name) ?? decl;
       out.push(diagnosticAt(member, m.name, `its route ${m.http.method} ${m.http.path} clashes with ${other}'s`));
     }
-    seen.set(key, m.name);
+    seen.push([m.http.method, path, m.name]);
   }
   return out;
 }

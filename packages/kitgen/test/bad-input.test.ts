@@ -122,6 +122,12 @@ describe("bad input", () => {
     expect(genWith("route-clash", "  /** @http POST /b */\n  a(ctx: Context): Promise<string>;\n  b(ctx: Context): Promise<string>;")).toBe(
       "FILE:6:3: b: its route POST /b clashes with a's\n",
     );
+    expect(genWith("route-any", "  /** @http ANY /b */\n  a(ctx: Context): Promise<string>;\n  /** @http GET /b */\n  b(ctx: Context): Promise<string>;")).toBe(
+      "FILE:7:3: b: its route GET /b clashes with a's\n",
+    );
+    expect(genWith("route-verb", "  /** @http FETCH /b */\n  a(ctx: Context): Promise<string>;")).toBe(
+      'FILE:4:7: a: @http needs "METHOD /path" (GET, POST, PUT, PATCH, DELETE or ANY), such as "GET /items/{sku}", got "FETCH /b"\n',
+    );
   });
 
   it("lists every problem, one line each", () => {

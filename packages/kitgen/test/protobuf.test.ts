@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { Method, Service, WireType } from "../src/model.ts";
 import { resolveService } from "../src/resolve-service.ts";
 import * as inventoryPb from "./fixtures/inventory/generated/inventory.pb.ts";
+import * as adderPb from "./fixtures/gowire/generated/adder.pb.ts";
 import * as inventoryValidators from "./fixtures/inventory/generated/inventory.validators.ts";
 import * as shapesPb from "./fixtures/shapes/generated/shapes.pb.ts";
 import * as shapesValidators from "./fixtures/shapes/generated/shapes.validators.ts";
@@ -103,6 +104,12 @@ describe("malformed and unknown input", () => {
     expect(() => shapesPb.decodeFindRequest(Uint8Array.of(0x08, 0x01))).toThrow("wire type 0 where 2 was expected");
     const unknown = Uint8Array.of(0x98, 0x06, 0x2a, 0x1a, 0x02, 0x68, 0x69); // field 99 varint 42, field 3 "hi"
     expect(shapesPb.decodeFindRequest(Uint8Array.from([...bytes, ...unknown]))).toEqual({ name: "somewhere" });
+  });
+
+  it("writes a required field missing at runtime (a reply built by hand without Go kit's err) as its zero value", () => {
+    expect([...adderPb.encodeSumResponse({ v: 3 })]).toEqual([0x08, 0x03]);
+    expect(adderPb.decodeSumResponse(adderPb.encodeSumResponse({}))).toEqual({ v: 0, err: "" });
+    expect(adderPb.decodeConcatResponse(adderPb.encodeConcatResponse({ err: "boom" }))).toEqual({ v: "", err: "boom" });
   });
 
   it("writes a negative int64 as ten bytes of two's complement, as every protobuf library does", () => {

@@ -177,10 +177,10 @@ class Reader {
 /** Writes a `SumRequest`. */
 function writeSumRequest(v: Obj): Uint8Array {
   const w = new Writer();
-  if (v.a !== 0) {
+  if (v.a !== undefined && v.a !== 0) {
     w.tag(1, 0); w.int(v.a as number);
   }
-  if (v.b !== 0) {
+  if (v.b !== undefined && v.b !== 0) {
     w.tag(2, 0); w.int(v.b as number);
   }
   return w.finish();
@@ -210,10 +210,10 @@ function readSumRequest(r: Reader): Record<string, unknown> {
 /** Writes a `SumResponse`. */
 function writeSumResponse(v: Obj): Uint8Array {
   const w = new Writer();
-  if (v.v !== 0) {
+  if (v.v !== undefined && v.v !== 0) {
     w.tag(1, 0); w.int(v.v as number);
   }
-  if (v.err !== "") {
+  if (v.err !== undefined && v.err !== "") {
     w.tag(2, 2); w.string(v.err as string);
   }
   return w.finish();
@@ -243,10 +243,10 @@ function readSumResponse(r: Reader): Record<string, unknown> {
 /** Writes a `ConcatRequest`. */
 function writeConcatRequest(v: Obj): Uint8Array {
   const w = new Writer();
-  if (v.a !== "") {
+  if (v.a !== undefined && v.a !== "") {
     w.tag(1, 2); w.string(v.a as string);
   }
-  if (v.b !== "") {
+  if (v.b !== undefined && v.b !== "") {
     w.tag(2, 2); w.string(v.b as string);
   }
   return w.finish();
@@ -276,10 +276,10 @@ function readConcatRequest(r: Reader): Record<string, unknown> {
 /** Writes a `ConcatResponse`. */
 function writeConcatResponse(v: Obj): Uint8Array {
   const w = new Writer();
-  if (v.v !== "") {
+  if (v.v !== undefined && v.v !== "") {
     w.tag(1, 2); w.string(v.v as string);
   }
-  if (v.err !== "") {
+  if (v.err !== undefined && v.err !== "") {
     w.tag(2, 2); w.string(v.err as string);
   }
   return w.finish();

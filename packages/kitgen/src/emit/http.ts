@@ -50,7 +50,12 @@ function pathParams(m: Method): string[] {
 }
 
 function isPlain(m: Method): boolean {
-  return m.http.method === "POST" && pathParams(m).length === 0;
+  return (m.http.method === "POST" || m.http.method === "ANY") && pathParams(m).length === 0;
+}
+
+/** The method the client sends: POST for a route that takes \`ANY\`. */
+function clientMethod(m: Method): string {
+  return m.http.method === "ANY" ? "POST" : m.http.method;
 }
 
 function hasBody(m: Method): boolean {
@@ -129,6 +134,18 @@ const helpers = {
   if (kind === "boolean") return text === "true" ? true : text === "false" ? false : text;
   return text;
 }`,
+  pathOf: `/** The request's path without its query; for an absolute-form target (\`http://host/sum\`, as sent to a proxy), its URL's path. */
+function pathOf(target: string): string {
+  if (!target.startsWith("/")) {
+    try {
+      return new URL(target).pathname;
+    } catch {
+      return target;
+    }
+  }
+  const q = target.indexOf("?");
+  return q === -1 ? target : target.slice(0, q);
+}`,
   fromQuery: `function fromQuery(url: URL, raw: Record<string, unknown>, name: string, kind: "string" | "number" | "boolean"): void {
   const text = url.searchParams.get(name);
   if (text !== null) raw[name] = scalar(text, kind);
@@ -146,8 +163,8 @@ export function emitHttp(service: Service, head: string): string {
     code.push(decoder(m), "", encoder(m), "");
   }
   const customText = code.join("\n");
-  const used = Object.entries(helpers).filter(([name]) => new RegExp(`\\b${name}\\(`).test(customText) || (name === "scalar" && customText.includes("fromQuery(")));
-  const transportHttp = ["client", "decodeJSONResponse", "encodeError", "encodeJSON", "server", "type ClientOptions", "type ServerOptions"];
+  const used = Object.entries(helpers).filter(([name]) => name === "pathOf" || new RegExp(`\\b${name}\\(`).test(customText) || (name === "scalar" && customText.includes("fromQuery(")));
+  const transportHttp = ["client", "decodeJSONResponse", "encodeError", "encodeJSON", "server", "type ClientOptions", "type DecodeRequest", "type DecodeResponse", "type ServerOptions"];
   if (service.methods.some(isPlain)) transportHttp.push("decodeJSON", "encodeJSONRequest");
   if (custom.length > 0) transportHttp.push("type OutgoingRequest");
   if (used.some(([n]) => n === "readJSON")) transportHttp.push("readBody");
@@ -169,6 +186,8 @@ export function emitHttp(service: Service, head: string): string {
     "",
     ...used.map(([, text]) => `${text}\n`),
     customText,
+    handlerOptions(service),
+    "",
     handler(service),
     "",
     transportFn(service),
@@ -176,42 +195,73 @@ export function emitHttp(service: Service, head: string): string {
   return `${out.join("\n")}\n`;
 }
 
+/** The declaration of \`httpHandler\`'s options: server options for every route and per method, a method's own decoder, the not-found handler. */
+function handlerOptions(service: Service): string {
+  const base = baseName(service.name);
+  const decoders = service.methods.map((m) => `    readonly ${m.name}?: DecodeRequest<${pascal(m.name)}Request>;`);
+  return `type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Options for {@link httpHandler}: \`@kit/transport-http\` server options for every route, and what differs per route. */
+export interface HttpHandlerOptions extends ServerOptions {
+  /**
+   * A method's own request decoder in place of the generated one (JSON checked by the
+   * validator): for a request the service checks itself, or a body that is not JSON.
+   */
+  readonly decoders?: {
+${decoders.join("\n")}
+  };
+  /** Server options for one method's route (\`@kit/tracing\`'s \`httpServerTrace({ route })\`, say); an option given here replaces the shared one. */
+  readonly routeOptions?: (method: keyof ${base}Endpoints, route: string) => ServerOptions;
+  /**
+   * Answers a request no route matches (\`/metrics\`, say), given its path without the query (of
+   * an absolute-form target too); default: 404 \`not_found\` through the \`errorEncoder\`.
+   */
+  readonly notFound?: (req: IncomingMessage, res: ServerResponse, path: string) => void;
+}`;
+}
+
 function handler(service: Service): string {
   const base = baseName(service.name);
   const exact = service.methods.filter((m) => pathParams(m).length === 0);
   const patterned = service.methods.filter((m) => pathParams(m).length > 0);
-  const decode = (m: Method): string => (isPlain(m) ? `decodeJSON(${schemaName(m.name, "Request")})` : `decode${pascal(m.name)}`);
-  return `type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-/**
+  const decode = (m: Method): string => `decoders.${m.name} ?? ${isPlain(m) ? `decodeJSON(${schemaName(m.name, "Request")})` : `decode${pascal(m.name)}`}`;
+  const serve = (m: Method): string => `server(disclosed(endpoints.${m.name}), ${decode(m)}, ${responseEncoder(m, "encodeResponse")}, routeOptions(${JSON.stringify(m.name)}, ${JSON.stringify(m.http.path)}))`;
+  return `/**
  * The HTTP server of every method: a plain Node \`(req, res)\` handler (node:http, Express,
  * Fastify). Each method has one route: \`POST /<kebab-name>\` with the request object as JSON, or
- * its \`@http\` route; a success is 200 with the result as JSON (204 for \`void\`), a bad request
+ * its \`@http\` route (\`ANY\`: every HTTP method); a success is 200 with the result as JSON (204 for \`void\`), a bad request
  * 400 \`invalid_argument\` naming the field, an unknown route 404, an error that is not a
  * \`KitError\` 500 \`internal\` without its text (the error handler sees it as the \`cause\`).
  *
  * @param endpoints - the endpoints to serve, from \`makeEndpoints\`
- * @param options - \`@kit/transport-http\` server options for every route
+ * @param options - \`@kit/transport-http\` server options for every route; \`routeOptions\`, one route's;
+ *   \`decoders\`, a method's own request decoder; \`notFound\`, what answers a request no route matches
  */
-export function httpHandler(endpoints: ${base}Endpoints, options: ServerOptions = {}): Handler {
+export function httpHandler(endpoints: ${base}Endpoints, options: HttpHandlerOptions = {}): Handler {
+  const { decoders = {}, routeOptions: perRoute, notFound, ...shared } = options;
+  const routeOptions = (method: keyof ${base}Endpoints, route: string): ServerOptions => ({ ...shared, ...perRoute?.(method, route) });
   const exact = new Map<string, Handler>([
-${exact.map((m) => `    [${JSON.stringify(`${m.http.method} ${m.http.path}`)}, server(disclosed(endpoints.${m.name}), ${decode(m)}, ${responseEncoder(m, "encodeResponse")}, options)],`).join("\n")}
+${exact.map((m) => `    [${JSON.stringify(`${m.http.method} ${m.http.path}`)}, ${serve(m)}],`).join("\n")}
   ]);
   const patterned: (readonly [string, RegExp, Handler])[] = [
-${patterned.map((m) => `    [${JSON.stringify(m.http.method)}, ${m.name}Pattern, server(disclosed(endpoints.${m.name}), ${decode(m)}, ${responseEncoder(m, "encodeResponse")}, options)],`).join("\n")}
+${patterned.map((m) => `    [${JSON.stringify(m.http.method)}, ${m.name}Pattern, ${serve(m)}],`).join("\n")}
   ];
+  const encodeNotFound = shared.errorEncoder ?? encodeError;
   return (req, res) => {
-    const target = req.url ?? "/";
-    const q = target.indexOf("?");
-    const path = q === -1 ? target : target.slice(0, q);
+    const path = pathOf(req.url ?? "/");
     const method = req.method ?? "GET";
-    const found = exact.get(\`\${method} \${path}\`) ?? patterned.find(([m, pattern]) => m === method && pattern.test(path))?.[2];
+    const found =
+      exact.get(\`\${method} \${path}\`) ?? exact.get(\`ANY \${path}\`) ?? patterned.find(([m, pattern]) => (m === method || m === "ANY") && pattern.test(path))?.[2];
     if (found !== undefined) {
       found(req, res);
       return;
     }
+    if (notFound !== undefined) {
+      notFound(req, res, path);
+      return;
+    }
     const shown = path.length > 100 ? \`\${path.slice(0, 100)}…\` : path;
-    encodeError(background(), new KitError(Code.NotFound, \`no route for \${method} \${shown}\`), res);
+    void encodeNotFound(background(), new KitError(Code.NotFound, \`no route for \${method} \${shown}\`), res);
   };
 }`;
 }
@@ -222,8 +272,9 @@ function transportFn(service: Service): string {
     const P = pascal(m.name);
     const url = isPlain(m) ? `at(base, ${JSON.stringify(m.http.path)})` : "at(base, \"\")";
     const enc = isPlain(m) ? "encodeJSONRequest" : `encode${P}`;
-    return `    ${m.name}: client<${P}Request, ${P}Response>(${JSON.stringify(m.http.method)}, ${url}, ${enc}, decodeJSONResponse(${schemaName(m.name, "Response")}), options),`;
+    return `    ${m.name}: client<${P}Request, ${P}Response>(${JSON.stringify(clientMethod(m))}, ${url}, ${enc}, decoders.${m.name} ?? decodeJSONResponse(${schemaName(m.name, "Response")}), clientOptions),`;
   });
+  const decoders = service.methods.map((m) => `    readonly ${m.name}?: DecodeResponse<${pascal(m.name)}Response>;`);
   return `function at(base: URL, path: string): URL {
   const url = new URL(base);
   url.pathname = url.pathname.replace(/\\/+$/, "") + path;
@@ -232,15 +283,24 @@ function transportFn(service: Service): string {
   return url;
 }
 
+/** Options for {@link httpTransport}: \`@kit/transport-http\` client options for every method, and a method's own response decoder. */
+export interface HttpTransportOptions extends ClientOptions {
+  /** A method's own decoder of a successful response, in place of the generated one (JSON checked by the validator). */
+  readonly decoders?: {
+${decoders.join("\n")}
+  };
+}
+
 /**
  * Client endpoints that call an \`httpHandler\` server at \`baseUrl\` (a path in it is kept as a
  * prefix). Give them to the generated client for a typed service: errors come back as
  * \`KitError\`s with the server's codes; a response that fails its schema is \`internal\`.
  *
  * @param baseUrl - the server, such as \`"http://127.0.0.1:8080"\`
- * @param options - \`@kit/transport-http\` client options for every method
+ * @param options - \`@kit/transport-http\` client options for every method; \`decoders\`, a method's own response decoder
  */
-export function httpTransport(baseUrl: string | URL, options: ClientOptions = {}): ${base}Endpoints {
+export function httpTransport(baseUrl: string | URL, options: HttpTransportOptions = {}): ${base}Endpoints {
+  const { decoders = {}, ...clientOptions } = options;
   const base = new URL(baseUrl);
   return {
 ${lines.join("\n")}

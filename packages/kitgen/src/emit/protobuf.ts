@@ -47,13 +47,17 @@ function writePacked(t: ProtoType, e: string): string {
   return `p.int(${e} as number);`;
 }
 
-/** When a required (implicit-presence) field is written: not at its default, as proto3 does. */
+/**
+ * When a required (implicit-presence) field is written: not at its default, as proto3 does. A
+ * field missing at runtime (a reply built by hand without it) is its zero value: not written.
+ */
 function notDefault(t: ProtoType, e: string): string | undefined {
+  if (t.kind === "message") return `${e} !== undefined`;
   if (t.kind !== "scalar") return undefined;
-  if (t.proto === "string") return `${e} !== ""`;
+  if (t.proto === "string") return `${e} !== undefined && ${e} !== ""`;
   if (t.proto === "bool") return `${e} === true`;
-  if (t.proto === "double") return `!Object.is(${e}, 0)`;
-  return `${e} !== 0`;
+  if (t.proto === "double") return `${e} !== undefined && !Object.is(${e}, 0)`;
+  return `${e} !== undefined && ${e} !== 0`;
 }
 
 function writeField(f: ProtoField): string {
