@@ -94,6 +94,15 @@ describe("httpHandler options", () => {
     expect([missing.status, await missing.text()]).toEqual([404, `${Code.NotFound}: no route for GET /nowhere`]);
   });
 
+  it("answers an unknown route with the default 404 when the error encoder throws or rejects, and keeps serving", async () => {
+    const throwing = await serve({ errorEncoder: () => { throw new Error("encoder broke"); } });
+    const rejecting = await serve({ errorEncoder: () => Promise.reject(new Error("encoder broke")) });
+    for (const url of [throwing, rejecting]) {
+      expect(await call(`${url}/nowhere`, "GET")).toEqual([404, { code: Code.NotFound, message: "no route for GET /nowhere" }]);
+      expect(await call(`${url}/sum`, "POST", '{"a":1,"b":2}')).toEqual([200, { v: 3 }]);
+    }
+  });
+
   it("decodes a method's responses with the client's own decoder, and the others with the generated one", async () => {
     const url = await serve();
     const sum = async (_ctx: unknown, response: Response): Promise<number> => 100 * ((await response.json()) as { v: number }).v;

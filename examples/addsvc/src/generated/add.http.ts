@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { background, Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
 import { publicError } from "@kit/transport";
-import { client, type ClientOptions, decodeJSON, decodeJSONResponse, type DecodeRequest, type DecodeResponse, encodeError, encodeJSON, encodeJSONRequest, server, type ServerOptions } from "@kit/transport-http";
+import { client, type ClientOptions, decodeJSON, decodeJSONResponse, type DecodeRequest, type DecodeResponse, encodeError, encodeJSON, encodeJSONRequest, type ErrorEncoder, server, type ServerOptions } from "@kit/transport-http";
 import type { AddEndpoints, SumRequest, SumResponse, ConcatRequest, ConcatResponse } from "./add.endpoints.ts";
 import { sumRequest, sumResponse, concatRequest, concatResponse } from "./add.validators.ts";
 
@@ -98,8 +98,26 @@ export function httpHandler(endpoints: AddEndpoints, options: HttpHandlerOptions
       return;
     }
     const shown = path.length > 100 ? `${path.slice(0, 100)}…` : path;
-    void encodeNotFound(background(), new KitError(Code.NotFound, `no route for ${method} ${shown}`), res);
+    answerNotFound(new KitError(Code.NotFound, `no route for ${method} ${shown}`), res, encodeNotFound);
   };
+}
+
+/**
+ * Answers a request no route matches with the errorEncoder; if that throws or rejects, the
+ * default encoder answers instead (as `@kit/transport-http`'s server does), or the connection
+ * is closed when the headers are already out.
+ */
+function answerNotFound(err: KitError, res: ServerResponse, encode: ErrorEncoder): void {
+  const fallBack = (): void => {
+    if (res.headersSent) res.destroy();
+    else encodeError(background(), err, res);
+  };
+  try {
+    const written = encode(background(), err, res);
+    if (written !== undefined) written.catch(fallBack);
+  } catch {
+    fallBack();
+  }
 }
 
 function at(base: URL, path: string): URL {

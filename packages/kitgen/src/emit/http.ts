@@ -164,7 +164,7 @@ export function emitHttp(service: Service, head: string): string {
   }
   const customText = code.join("\n");
   const used = Object.entries(helpers).filter(([name]) => name === "pathOf" || new RegExp(`\\b${name}\\(`).test(customText) || (name === "scalar" && customText.includes("fromQuery(")));
-  const transportHttp = ["client", "decodeJSONResponse", "encodeError", "encodeJSON", "server", "type ClientOptions", "type DecodeRequest", "type DecodeResponse", "type ServerOptions"];
+  const transportHttp = ["client", "decodeJSONResponse", "encodeError", "encodeJSON", "server", "type ClientOptions", "type DecodeRequest", "type DecodeResponse", "type ErrorEncoder", "type ServerOptions"];
   if (service.methods.some(isPlain)) transportHttp.push("decodeJSON", "encodeJSONRequest");
   if (custom.length > 0) transportHttp.push("type OutgoingRequest");
   if (used.some(([n]) => n === "readJSON")) transportHttp.push("readBody");
@@ -261,8 +261,26 @@ ${patterned.map((m) => `    [${JSON.stringify(m.http.method)}, ${m.name}Pattern,
       return;
     }
     const shown = path.length > 100 ? \`\${path.slice(0, 100)}…\` : path;
-    void encodeNotFound(background(), new KitError(Code.NotFound, \`no route for \${method} \${shown}\`), res);
+    answerNotFound(new KitError(Code.NotFound, \`no route for \${method} \${shown}\`), res, encodeNotFound);
   };
+}
+
+/**
+ * Answers a request no route matches with the errorEncoder; if that throws or rejects, the
+ * default encoder answers instead (as \`@kit/transport-http\`'s server does), or the connection
+ * is closed when the headers are already out.
+ */
+function answerNotFound(err: KitError, res: ServerResponse, encode: ErrorEncoder): void {
+  const fallBack = (): void => {
+    if (res.headersSent) res.destroy();
+    else encodeError(background(), err, res);
+  };
+  try {
+    const written = encode(background(), err, res);
+    if (written !== undefined) written.catch(fallBack);
+  } catch {
+    fallBack();
+  }
 }`;
 }
 
