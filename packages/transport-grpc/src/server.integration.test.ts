@@ -256,6 +256,30 @@ describe("server (unary) against a grpc-js client", () => {
     expect(err?.details).toBe("text is required");
   });
 
+  it("answers an async decoder's rejection INVALID_ARGUMENT, decoding the request once, and leaves no unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    let decodes = 0;
+    try {
+      running = await startServer({
+        Echo: server(upper, async (_ctx, m: EchoRequest) => {
+          decodes += 1;
+          await Promise.resolve();
+          if (m.text === "") throw new KitError(Code.InvalidArgument, "text: required");
+          return m;
+        }),
+      });
+      const { err } = await callEcho(running, "");
+      expect([err?.code, err?.details]).toEqual([grpc.status.INVALID_ARGUMENT, "text: required"]);
+      expect((await callEcho(running, "ok")).value).toEqual({ text: "OK" });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect([decodes, unhandled]).toEqual([2, []]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
   it("turns the caller's grpc-timeout into the context's deadline", async () => {
     const deadlines: (number | undefined)[] = [];
     running = await startServer({

@@ -176,10 +176,21 @@ function answerWithoutHooks<Req, Res, WireReq, WireRes>(scope: ServerCall, unary
   try {
     const decoded = decodeRequest(scope.ctx, unary.decode, wire);
     if (decoded instanceof Promise) {
-      answerUnary(scope, unary, wire).then(reply.send, reply.fail);
-      return;
+      decoded.then((request) => {
+        callEndpoint(scope, unary.endpoint, request, reply);
+      }, reply.fail);
+    } else {
+      callEndpoint(scope, unary.endpoint, decoded, reply);
     }
-    const response = unary.endpoint(scope.ctx, decoded) as Res | PromiseLike<Res>;
+  } catch (thrown) {
+    reply.fail(thrown);
+  }
+}
+
+/** Runs the endpoint on a decoded request; its response (or failure) goes to the reply. */
+function callEndpoint<Req, Res, WireRes>(scope: ServerCall, endpoint: Endpoint<Req, Res>, request: Req, reply: UnaryReply<Res, WireRes>): void {
+  try {
+    const response = endpoint(scope.ctx, request) as Res | PromiseLike<Res>;
     if (isThenable(response)) response.then(reply.respond, reply.fail);
     else reply.respond(response);
   } catch (thrown) {
