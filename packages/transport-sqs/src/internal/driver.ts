@@ -82,10 +82,15 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
   readonly #deleting = new Set<Promise<void>>();
   /**
    * FIFO: received messages that wait for their group, in the order SQS gave them. Always this
-   * one array, changed in place: a `receive` long-polling adds to it what SQS returns, while
+   * one array, changed in place: the long poll under way adds to it what SQS returns, while
    * settling a message may take that message's group out of it meanwhile.
    */
   readonly #queued: SqsMessage[] = [];
+  /**
+   * FIFO: the long poll under way, which adds what it brings to `#queued`; a failure stays here
+   * until a `receive` throws it.
+   */
+  #fetching: Promise<void> | undefined;
   /** FIFO: wakes a `receive` waiting for a group to be free. */
   #groupFreed: (() => void) | undefined;
   /** Where poison messages go, once `ready` has checked it. */
@@ -124,10 +129,15 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
       const ready = this.#takeReady(max);
       if (ready.length > 0 || signal.aborted) return ready;
       const room = max - this.#queued.length;
-      if (room > 0) {
-        const fetched = await this.#fetch(room, signal);
-        this.#queued.push(...fetched);
-      } else await this.#groupFree(signal); // everything held waits for a group in the runtime
+      if (room > 0) this.#fetching ??= this.#fetchQueued(room, signal);
+      // A group freed meanwhile hands its next message on at once, without waiting the long poll out.
+      const fetching = this.#fetching;
+      try {
+        await this.#groupFreeOr(fetching, signal);
+      } catch (thrown) {
+        if (this.#fetching === fetching) this.#fetching = undefined;
+        throw thrown;
+      }
     }
   }
 
@@ -215,6 +225,7 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
 
   /** Waits for the deletes under way, stops extending visibility, and makes every message it still holds visible again. */
   async close(): Promise<void> {
+    await this.#fetching?.catch(() => undefined); // what the last long poll brought is given back too
     await Promise.all(this.#deleting); // the handled messages are deleted before anything held is given back
     clearInterval(this.#heartbeat);
     const rest = [...this.#held.values()]; // the FIFO messages waiting for their group are held too
@@ -293,17 +304,31 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
     });
   }
 
-  /** FIFO: resolves when a group is freed or `signal` aborts, leaving no listener behind. */
-  #groupFree(signal: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const wake = (): void => {
-        signal.removeEventListener("abort", wake);
-        if (this.#groupFreed === wake) this.#groupFreed = undefined;
-        resolve();
-      };
-      this.#groupFreed = wake;
-      signal.addEventListener("abort", wake, { once: true });
+  /** FIFO: a long poll for `count` messages, which go to `#queued` (not to this `receive` alone). */
+  #fetchQueued(count: number, signal: AbortSignal): Promise<void> {
+    const fetching = this.#fetch(count, signal).then((fetched) => {
+      this.#queued.push(...fetched);
+      this.#fetching = undefined;
     });
+    fetching.catch(() => undefined); // the failure is thrown by the receive that waits for it, or the next one
+    return fetching;
+  }
+
+  /**
+   * FIFO: resolves when a group is freed, `fetching` is over or `signal` aborts (rejects when
+   * `fetching` fails), leaving no listener behind.
+   */
+  async #groupFreeOr(fetching: Promise<void> | undefined, signal: AbortSignal): Promise<void> {
+    let wake = (): void => undefined;
+    const freed = new Promise<void>((resolve) => (wake = resolve));
+    this.#groupFreed = wake;
+    signal.addEventListener("abort", wake, { once: true });
+    try {
+      await Promise.race([freed, fetching ?? freed]);
+    } finally {
+      signal.removeEventListener("abort", wake);
+      if (this.#groupFreed === wake) this.#groupFreed = undefined;
+    }
   }
 
   // --- settling ------------------------------------------------------------------------------
