@@ -80,8 +80,17 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
   readonly #busyGroups = new Set<string>();
   /** Deletes of handled messages under way, which `ack` did not wait for and `close` does. */
   readonly #deleting = new Set<Promise<void>>();
-  /** FIFO: received messages that wait for their group, in the order SQS gave them. */
-  #queued: SqsMessage[] = [];
+  /**
+   * FIFO: received messages that wait for their group, in the order SQS gave them. Always this
+   * one array, changed in place: the long poll under way adds to it what SQS returns, while
+   * settling a message may take that message's group out of it meanwhile.
+   */
+  readonly #queued: SqsMessage[] = [];
+  /**
+   * FIFO: the long poll under way, which adds what it brings to `#queued`; a failure stays here
+   * until a `receive` throws it.
+   */
+  #fetching: Promise<void> | undefined;
   /** FIFO: wakes a `receive` waiting for a group to be free. */
   #groupFreed: (() => void) | undefined;
   /** Where poison messages go, once `ready` has checked it. */
@@ -120,8 +129,15 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
       const ready = this.#takeReady(max);
       if (ready.length > 0 || signal.aborted) return ready;
       const room = max - this.#queued.length;
-      if (room > 0) this.#queued.push(...(await this.#fetch(room, signal)));
-      else await this.#groupFree(signal); // everything held waits for a group in the runtime
+      if (room > 0) this.#fetching ??= this.#fetchQueued(room, signal);
+      // A group freed meanwhile hands its next message on at once, without waiting the long poll out.
+      const fetching = this.#fetching;
+      try {
+        await this.#groupFreeOr(fetching, signal);
+      } catch (thrown) {
+        if (this.#fetching === fetching) this.#fetching = undefined;
+        throw thrown;
+      }
     }
   }
 
@@ -209,11 +225,12 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
 
   /** Waits for the deletes under way, stops extending visibility, and makes every message it still holds visible again. */
   async close(): Promise<void> {
+    await this.#fetching?.catch(() => undefined); // what the last long poll brought is given back too
     await Promise.all(this.#deleting); // the handled messages are deleted before anything held is given back
     clearInterval(this.#heartbeat);
     const rest = [...this.#held.values()]; // the FIFO messages waiting for their group are held too
     this.#held.clear();
-    this.#queued = [];
+    this.#queued.length = 0;
     await Promise.all(
       rest.map((m) =>
         this.#setVisibility(m, 0).catch((thrown: unknown) => {
@@ -273,32 +290,45 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
 
   /** FIFO: the queued messages whose group is free, at most one per group, oldest first. */
   #takeReady(max: number): SqsMessage[] {
-    const ready: SqsMessage[] = [];
     const seen = new Set<string>();
-    this.#queued = this.#queued.filter((m) => {
+    let taken = 0;
+    return takeOut(this.#queued, (m) => {
       const group = m.group ?? "";
-      const take = ready.length < max && !this.#busyGroups.has(group) && !seen.has(group);
+      const take = taken < max && !this.#busyGroups.has(group) && !seen.has(group);
       seen.add(group);
       if (take) {
-        ready.push(m);
+        taken += 1;
         this.#busyGroups.add(group);
       }
-      return !take;
+      return take;
     });
-    return ready;
   }
 
-  /** FIFO: resolves when a group is freed or `signal` aborts, leaving no listener behind. */
-  #groupFree(signal: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const wake = (): void => {
-        signal.removeEventListener("abort", wake);
-        if (this.#groupFreed === wake) this.#groupFreed = undefined;
-        resolve();
-      };
-      this.#groupFreed = wake;
-      signal.addEventListener("abort", wake, { once: true });
+  /** FIFO: a long poll for `count` messages, which go to `#queued` (not to this `receive` alone). */
+  #fetchQueued(count: number, signal: AbortSignal): Promise<void> {
+    const fetching = this.#fetch(count, signal).then((fetched) => {
+      this.#queued.push(...fetched);
+      this.#fetching = undefined;
     });
+    fetching.catch(() => undefined); // the failure is thrown by the receive that waits for it, or the next one
+    return fetching;
+  }
+
+  /**
+   * FIFO: resolves when a group is freed, `fetching` is over or `signal` aborts (rejects when
+   * `fetching` fails), leaving no listener behind.
+   */
+  async #groupFreeOr(fetching: Promise<void> | undefined, signal: AbortSignal): Promise<void> {
+    let wake = (): void => undefined;
+    const freed = new Promise<void>((resolve) => (wake = resolve));
+    this.#groupFreed = wake;
+    signal.addEventListener("abort", wake, { once: true });
+    try {
+      await Promise.race([freed, fetching ?? freed]);
+    } finally {
+      signal.removeEventListener("abort", wake);
+      if (this.#groupFreed === wake) this.#groupFreed = undefined;
+    }
   }
 
   // --- settling ------------------------------------------------------------------------------
@@ -315,9 +345,7 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
    */
   async #releaseQueuedOf(group: string | undefined): Promise<void> {
     if (group === undefined) return;
-    const later = this.#queued.filter((m) => m.group === group);
-    if (later.length === 0) return;
-    this.#queued = this.#queued.filter((m) => m.group !== group);
+    const later = takeOut(this.#queued, (m) => m.group === group);
     await Promise.all(
       later.map(async (m) => {
         this.#held.delete(m.receiptHandle);
@@ -378,4 +406,16 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
   #report(thrown: unknown): void {
     this.#config.observe(fromSqsError(thrown, `queue ${this.#config.queueUrl}`));
   }
+}
+
+/** Takes the items `take` picks out of `list`, in place, and returns them in their order. */
+function takeOut<T>(list: T[], take: (item: T) => boolean): T[] {
+  const taken: T[] = [];
+  let kept = 0;
+  for (const item of list) {
+    if (take(item)) taken.push(item);
+    else list[kept++] = item;
+  }
+  list.length = kept;
+  return taken;
 }
