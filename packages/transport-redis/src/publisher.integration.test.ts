@@ -70,6 +70,18 @@ describe("publisher", () => {
     expect(await redis.exists(stream)).toBe(0);
   });
 
+  it("resolves with undefined once Redis has the entry, and fails a Redis error reply with the table's code, naming the stream", async () => {
+    const stream = keys.name("wrongtype");
+    const send = publisher(redis, stream, encodeJSONMessage, undefined);
+    await expect(send(background(), { n: 1 })).resolves.toBeUndefined();
+    await redis.del(stream);
+    await redis.set(stream, "a string, not a stream");
+    const err = { code: Code.FailedPrecondition, message: expect.stringMatching(new RegExp(`^Redis XADD ${stream}: WRONGTYPE`)) as unknown };
+    await expect(send(background(), { n: 2 })).rejects.toMatchObject(err);
+    const hooked = publisher(redis, stream, encodeJSONMessage, undefined, { before: [(ctx) => ctx] });
+    await expect(hooked(background(), { n: 3 })).rejects.toMatchObject(err);
+  });
+
   it("fails at once with unavailable on a client that is not connected", async () => {
     const closed = await connect();
     closed.destroy();

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { background, Code, KitError, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, OutgoingMessage, PublisherOptions } from "@kit/transport";
-import { messagePublisher, replyDecoder, replyTarget, textBody, type SendMessage } from "@kit/transport/driver";
+import { messagePublisher, replyDecoder, replyTarget, textBody, type SendAndForget, type SendMessage } from "@kit/transport/driver";
 import type { RedisStreamClient } from "./client.ts";
 import { correlationHeader, replyToHeader } from "./headers.ts";
 import { entryCommand } from "./internal/entries.ts";
@@ -94,20 +94,23 @@ export function publisher<Req, Res>(
   if (maxLen !== undefined && !(Number.isInteger(maxLen) && maxLen >= 1)) throw new RangeError(`maxLen must be a whole number of at least 1, got ${String(maxLen)}`);
   if (decode !== undefined && replies === undefined) throw new TypeError("a request/reply publisher needs a reply stream: options.replies");
   const head = maxLen === undefined ? ["XADD", stream, "*"] : ["XADD", stream, "MAXLEN", "~", String(maxLen), "*"];
+  const failure = (thrown: unknown): KitError => fromRedisError(thrown, `XADD ${stream}`);
   const failed = (thrown: unknown): never => {
-    throw fromRedisError(thrown, `XADD ${stream}`);
+    throw failure(thrown);
   };
   const notConnected = (): Promise<never> => Promise.reject(new KitError(Code.Unavailable, `Redis XADD ${stream}: the client is not connected`));
-  const add = (message: OutgoingMessage, signal: AbortSignal): Promise<undefined> => {
+  /** Sends the `XADD`: node-redis's own promise (the entry's id, node-redis's errors). */
+  const add = (message: OutgoingMessage, signal: AbortSignal): Promise<unknown> => {
     if (!client.isReady) return notConnected();
     const args = entryCommand(head, textBody(message) ?? message.body, message.headers);
     // A signal that never aborts (the background context's) needs no listener in node-redis.
-    return client.sendCommand(args, signal === never ? undefined : { abortSignal: signal }).then(nothing, failed);
+    return client.sendCommand(args, signal === never ? undefined : { abortSignal: signal });
   };
 
   if (decode === undefined || replies === undefined) {
-    const send: SendMessage<Req> = (ctx, message) => add(message, ctx.signal);
-    return messagePublisher<Req, Res>(send, encode, undefined, options);
+    // The publisher drops the id and maps node-redis's errors (`failure`): one promise a message fewer than a `.then` here.
+    const send: SendAndForget<Req> = (ctx, message) => add(message, ctx.signal);
+    return messagePublisher<Req>(send, encode, undefined, options, failure) as Endpoint<Req, undefined>; // it resolves with undefined
   }
   const target = replyTarget("Redis stream", stream, timeout);
   const send: SendMessage<Req> = (ctx, message) => {
@@ -115,7 +118,7 @@ export function publisher<Req, Res>(
     const correlationId = randomUUID();
     message.headers.set(replyToHeader, replies.stream);
     message.headers.set(correlationHeader, correlationId);
-    return replyStateOf(replies).call(ctx, correlationId, target, () => add(message, ctx.signal));
+    return replyStateOf(replies).call(ctx, correlationId, target, () => add(message, ctx.signal).then(nothing, failed));
   };
   return messagePublisher(send, encode, replyDecoder(decode, target), options);
 }

@@ -4,7 +4,7 @@ import { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
 import { writeError } from "./message-error.ts";
 import type { Message, OutgoingMessage } from "./message.ts";
 import { textBody } from "./outgoing-message.ts";
-import { messagePublisher, type PublisherBefore, type PublisherOutcome, type SendMessage } from "./publisher.ts";
+import { messagePublisher, type PublisherBefore, type PublisherOutcome, type SendAndForget, type SendMessage } from "./publisher.ts";
 
 /** A broker that answers every request with `answer(message)` and records what it was sent. */
 function echoBroker(answer: (message: OutgoingMessage) => Message | undefined = (m) => ({ body: m.body, headers: new Map(m.headers), attempt: 1 })) {
@@ -81,6 +81,21 @@ describe("messagePublisher", () => {
     const call = messagePublisher(broker.send, encodeJSONMessage, undefined);
     await expect(call(background(), { id: 1 })).resolves.toBeUndefined();
     expect(broker.sent).toHaveLength(1);
+  });
+
+  it("drops what a fire-and-forget send resolves with and maps its failures with the driver's own mapping, with hooks or without", async () => {
+    const clientError = new Error("WRONGTYPE Operation against a key holding the wrong kind of value");
+    const ids: SendAndForget = (_ctx, message) => (textBody(message) === "{}" ? Promise.reject(clientError) : Promise.resolve("1700000000000-0"));
+    const failure = (thrown: unknown): KitError => new KitError(Code.FailedPrecondition, `XADD orders: ${(thrown as Error).message}`, { cause: thrown });
+    const outcomes: (string | undefined)[] = [];
+    const plain = messagePublisher(ids, encodeJSONMessage, undefined, {}, failure);
+    const hooked = messagePublisher(ids, encodeJSONMessage, undefined, { finalizer: [(_ctx, { error }) => void outcomes.push(error?.code)] }, failure);
+    for (const call of [plain, hooked]) {
+      await expect(call(background(), { id: 1 })).resolves.toBeUndefined();
+      const err: unknown = await call(background(), {}).catch((thrown: unknown) => thrown);
+      expect(isKitError(err) && [err.code, err.message, err.cause]).toEqual([Code.FailedPrecondition, `XADD orders: ${clientError.message}`, clientError]);
+    }
+    expect(outcomes).toEqual([undefined, Code.FailedPrecondition]);
   });
 
   it("gives send the request, for what the broker routes by", async () => {

@@ -41,6 +41,19 @@ export interface PublisherOptions {
 export type SendMessage<Req = unknown> = (ctx: Context, message: OutgoingMessage, request: Req) => Promise<Message | undefined>;
 
 /**
+ * A {@link SendMessage} of a fire-and-forget publisher, which may resolve with anything once the
+ * broker has the message (the client's own result, such as a Redis entry id): the publisher
+ * drops it and resolves with `undefined`.
+ */
+export type SendAndForget<Req = unknown> = (ctx: Context, message: OutgoingMessage, request: Req) => Promise<unknown>;
+
+/**
+ * Turns what a call threw into the `KitError` its caller sees: `toKitError`, or a broker
+ * package's own mapping of its client's errors (see {@link messagePublisher}'s `failure`).
+ */
+export type PublisherFailure = (thrown: unknown) => KitError;
+
+/**
  * The call every Kit message publisher makes, Go kit's `Publisher.Endpoint()` for messages,
  * around the broker's own `send`: the request is encoded into a new message, the `before`
  * hooks run, the time left before the context's deadline goes in the `kit-timeout` header, the
@@ -54,6 +67,10 @@ export type SendMessage<Req = unknown> = (ctx: Context, message: OutgoingMessage
  * @param encode - writes the request into the message, such as `encodeJSONMessage`
  * @param decode - reads the reply, such as `decodeJSONMessage`; `undefined` when none is expected
  * @param options - the `before`, `after` and `finalizer` hooks
+ * @param failure - turns what the call threw into the `KitError` the caller sees; default
+ *   `toKitError`. A driver whose `send` fire-and-forget returns its client's own promise (any
+ *   value, the client's own errors) passes its mapping here, which saves the promise a
+ *   `.then` of its own would make on every message.
  *
  * @example
  * ```ts
@@ -64,29 +81,44 @@ export type SendMessage<Req = unknown> = (ctx: Context, message: OutgoingMessage
  * const sum = messagePublisher(send, encodeJSONMessage, decodeJSONMessage<{ v: number }>());
  * ```
  */
+// eslint-disable-next-line max-params -- the publisher shape (send, encode, decode, options) and the driver's error mapping
 export function messagePublisher<Req, Res>(
   send: SendMessage<Req>,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res>,
   options?: PublisherOptions,
+  failure?: PublisherFailure,
 ): Endpoint<Req, Res>;
-/** Fire and forget: `send` resolves with `undefined` once the broker has the message. */
-export function messagePublisher<Req>(send: SendMessage<Req>, encode: EncodeMessage<Req>, decode: undefined, options?: PublisherOptions): Endpoint<Req, void>;
+/** Fire and forget: `send` resolves (with anything, which is dropped) once the broker has the message. */
+// eslint-disable-next-line max-params -- as above
+export function messagePublisher<Req>(
+  send: SendAndForget<Req>,
+  encode: EncodeMessage<Req>,
+  decode: undefined,
+  options?: PublisherOptions,
+  failure?: PublisherFailure,
+): Endpoint<Req, void>;
 /** Either, as the caller's own `decode` decides. */
+// eslint-disable-next-line max-params -- as above
 export function messagePublisher<Req, Res>(
   send: SendMessage<Req>,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res> | undefined,
   options?: PublisherOptions,
+  failure?: PublisherFailure,
 ): Endpoint<Req, Res | undefined>;
+// eslint-disable-next-line max-params -- as above
 export function messagePublisher<Req, Res>(
-  send: SendMessage<Req>,
+  sendAny: SendMessage<Req> | SendAndForget<Req>,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res> | undefined,
   options: PublisherOptions = {},
+  failure: PublisherFailure = toKitError,
 ): Endpoint<Req, Res | undefined> {
+  // A SendAndForget comes only with no `decode` (the overloads), and then what it resolves with is never read.
+  const send = sendAny as SendMessage<Req>;
   const { before = [], after = [], finalizer = [] } = options;
-  if (before.length === 0 && after.length === 0 && finalizer.length === 0) return publisherWithoutHooks(send, encode, decode);
+  if (before.length === 0 && after.length === 0 && finalizer.length === 0) return publisherWithoutHooks(send, encode, decode, failure);
   return async (ctx, request) => {
     let current = ctx; // follows the context the hooks return, for the finalizers
     let error: KitError | undefined;
@@ -103,7 +135,7 @@ export function messagePublisher<Req, Res>(
       for (const hook of after) current = await hook(current, reply);
       return await decodeReply(current, reply, decode);
     } catch (thrown) {
-      error = toKitError(thrown);
+      error = failure(thrown);
       throw error;
     } finally {
       for (const hook of finalizer) {
@@ -128,21 +160,25 @@ function publisherWithoutHooks<Req, Res>(
   send: SendMessage<Req>,
   encode: EncodeMessage<Req>,
   decode: DecodeMessage<Res> | undefined,
+  failure: PublisherFailure,
 ): Endpoint<Req, Res | undefined> {
+  const rethrow = (thrown: unknown): never => {
+    throw failure(thrown);
+  };
   /** Sends an encoded request: `kit-timeout` written, the signal checked again (it may have aborted while encoding). */
   const sendEncoded = (ctx: Context, message: OutgoingMessage, request: Req): Promise<Res | undefined> => {
     writeTimeout(ctx, message.headers);
     ctx.signal.throwIfAborted();
     const sent = send(ctx, message, request);
-    if (decode === undefined) return sent.then(nothing, rethrowAsKitError);
-    return sent.then((reply) => (reply === undefined ? undefined : decodeReply(ctx, reply, decode)), rethrowAsKitError);
+    if (decode === undefined) return sent.then(nothing, rethrow);
+    return sent.then((reply) => (reply === undefined ? undefined : decodeReply(ctx, reply, decode)), rethrow);
   };
   const afterEncoding = async (encoding: Promise<void>, ctx: Context, message: OutgoingMessage, request: Req): Promise<Res | undefined> => {
     try {
       await encoding;
       return await sendEncoded(ctx, message, request);
     } catch (thrown) {
-      throw toKitError(thrown);
+      throw failure(thrown);
     }
   };
   return (ctx, request) => {
@@ -153,17 +189,13 @@ function publisherWithoutHooks<Req, Res>(
       if (encoding !== undefined) return afterEncoding(encoding, ctx, message, request);
       return sendEncoded(ctx, message, request);
     } catch (thrown) {
-      return Promise.reject(toKitError(thrown));
+      return Promise.reject(failure(thrown));
     }
   };
 }
 
 function nothing(): undefined {
   return undefined;
-}
-
-function rethrowAsKitError(thrown: unknown): never {
-  throw toKitError(thrown);
 }
 
 /** A reply's `kit-error-code` thrown as its error, or the reply decoded; a reply `decode` cannot read is `internal`. */
