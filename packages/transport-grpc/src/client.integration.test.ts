@@ -31,6 +31,34 @@ describe("client (unary) against a grpc-js server", () => {
     expect(await twice(background(), "ab")).toBe("abab");
   });
 
+  it("runs async encode and decode around the call, and fails with what either rejects, the same with hooks as without", async () => {
+    let calls = 0;
+    running = await startServer({
+      Echo: server(async (_ctx: Context, r: EchoRequest) => {
+        calls++;
+        return Promise.resolve({ text: r.text.toUpperCase() });
+      }),
+    });
+    const encode = async (_ctx: Context, s: string): Promise<EchoRequest> => {
+      if (s === "") throw new KitError(Code.InvalidArgument, "text: must not be empty");
+      return Promise.resolve({ text: s });
+    };
+    const decode = async (_ctx: Context, r: EchoReply): Promise<number> => {
+      if (r.text === "BAD") throw new KitError(Code.DataLoss, "reply: BAD is not a reply");
+      return Promise.resolve(r.text.length);
+    };
+    const finalized: (string | undefined)[] = [];
+    const plain = client(running.conn, EchoMethod, encode, decode);
+    const hooked = client(running.conn, EchoMethod, encode, decode, { finalizer: [(_ctx, outcome: ClientOutcome) => void finalized.push(outcome.error?.code)] });
+    for (const length of [plain, hooked]) {
+      expect(await length(background(), "abc")).toBe(3);
+      await expect(length(background(), "")).rejects.toMatchObject({ code: Code.InvalidArgument, message: "text: must not be empty" });
+      await expect(length(background(), "bad")).rejects.toMatchObject({ code: Code.DataLoss, message: "reply: BAD is not a reply" });
+    }
+    expect(calls).toBe(4); // the empty requests were never sent
+    expect(finalized).toEqual([undefined, Code.InvalidArgument, Code.DataLoss]);
+  });
+
   it("turns every gRPC status back into a KitError of the same code and message", async () => {
     const codes = Object.values(Code);
     running = await startServer({

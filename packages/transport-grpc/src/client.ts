@@ -1,9 +1,10 @@
-import { Metadata, status as Status, type CallOptions, type Client, type MethodDefinition, type ServiceError, type StatusObject } from "@grpc/grpc-js";
+import { Metadata, type CallOptions, type Client, type MethodDefinition, type ServiceError, type StatusObject } from "@grpc/grpc-js";
 import { Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
 import { replyTarget } from "@kit/transport/driver";
-import { CallWatch, callOptions, type Follow, isAborted, outcomeOf, runAfter, runBefore, runFinalizers } from "./internal/client-call.ts";
+import { CallWatch, callOptions, type Follow, isAborted, okStatus, outcomeOf, runAfter, runBefore, runFinalizers } from "./internal/client-call.ts";
 import { clientError } from "./internal/errors.ts";
 import { expectKind } from "./internal/kind.ts";
+import { unaryWithoutHooks } from "./internal/unary-call.ts";
 
 /**
  * Turns the endpoint's request into the message grpc-js serializes, Go kit's
@@ -73,9 +74,6 @@ export interface ClientOptions {
 const identity = <T>(_ctx: Context, value: T): T => value;
 const noAnswer = (): void => undefined;
 
-/** The status of a call that succeeded, for a watch that does not follow the status event. */
-const okStatus: StatusObject = { code: Status.OK, details: "OK", metadata: new Metadata() };
-
 /** Ends a watch that does not follow the status event with the status grpc-js' callback reported. */
 function answeredStatus(watch: CallWatch, err: ServiceError | null): StatusObject {
   const status = err ?? okStatus;
@@ -125,6 +123,7 @@ export function client<WireReq, WireRes, Req = WireReq, Res = WireRes>(
   const hasBefore = (options.before?.length ?? 0) > 0;
   const hasAfter = (options.after?.length ?? 0) > 0;
   const { timeout } = replyTarget("gRPC", path, options.timeout); // checks the option
+  if (!hasBefore && !hasAfter && (options.finalizer?.length ?? 0) === 0) return unaryWithoutHooks({ conn, method, encode, decode, options, timeout });
   // Without `after` hooks, neither the header nor the status event is needed: the callback says
   // how the call ended.
   const follow: Follow = { header: hasAfter, status: hasAfter };

@@ -1,4 +1,4 @@
-import { Metadata, type CallOptions, type StatusObject } from "@grpc/grpc-js";
+import { Metadata, status as Status, type CallOptions, type StatusObject } from "@grpc/grpc-js";
 import { background, toKitError, type Context, type KitError } from "@kit/endpoint";
 import { Deadlines } from "@kit/transport/driver";
 import type { ClientOptions, ClientOutcome } from "../client.ts";
@@ -17,6 +17,9 @@ export interface Follow {
 }
 
 const followAll: Follow = { header: true, status: true };
+
+/** The status of a call that succeeded, for a watch that does not follow the status event. */
+export const okStatus: StatusObject = { code: Status.OK, details: "OK", metadata: new Metadata() };
 
 /** The events of a grpc-js client call that the client functions listen to. */
 interface ClientCallEvents {
