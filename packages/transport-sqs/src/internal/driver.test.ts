@@ -32,12 +32,18 @@ function scriptedClient(): {
   receives: number;
   answer: (messages: RawMessage[] | Error) => void;
   visibility: Map<string, number>;
+  changes: string[];
+  extensions: (() => void)[];
 } {
   const waiting: ((messages: RawMessage[] | Error) => void)[] = [];
   const visibility = new Map<string, number>();
   const script = {
     receives: 0,
     visibility,
+    /** Every visibility change in the order it was sent: `"<receipt> <seconds>"`, a heartbeat's as `"extend …"`. */
+    changes: [] as string[],
+    /** The heartbeat's extensions under way: each succeeds when the test calls it. */
+    extensions: [] as (() => void)[],
     answer: (messages: RawMessage[] | Error): void => {
       const next = waiting.shift();
       if (next === undefined) throw new Error("no receive is waiting");
@@ -59,8 +65,16 @@ function scriptedClient(): {
         }
         if (command instanceof ChangeMessageVisibilityCommand) {
           visibility.set(command.input.ReceiptHandle ?? "", command.input.VisibilityTimeout ?? -1);
+          script.changes.push(`${command.input.ReceiptHandle ?? ""} ${String(command.input.VisibilityTimeout)}`);
         }
-        if (command instanceof ChangeMessageVisibilityBatchCommand) return Promise.resolve({ Successful: [], Failed: [] });
+        if (command instanceof ChangeMessageVisibilityBatchCommand) {
+          for (const e of command.input.Entries ?? []) script.changes.push(`extend ${e.ReceiptHandle ?? ""} ${String(e.VisibilityTimeout)}`);
+          return new Promise((resolve) => {
+            script.extensions.push(() => {
+              resolve({ Successful: [], Failed: [] });
+            });
+          });
+        }
         return Promise.resolve({});
       },
     } as unknown as SQSClient,
@@ -68,13 +82,13 @@ function scriptedClient(): {
   return script;
 }
 
-function driverFor(client: SQSClient): SqsDriver {
+function driverFor(client: SQSClient, visibilityTimeout = 30): SqsDriver {
   return new SqsDriver({
     client,
     queueUrl,
     deadLetterQueueUrl: queueUrl,
     waitTimeSeconds: 20,
-    visibilityTimeout: 30,
+    visibilityTimeout,
     pendingDeletes: 16,
     replyAllowed: () => true,
     observe: (err) => {
@@ -164,6 +178,39 @@ describe("SqsDriver on a FIFO queue", () => {
       expect(await within(second, 1000)).toEqual(["c0"]);
     } finally {
       stop.abort();
+      await driver.close();
+    }
+  });
+});
+
+describe("SqsDriver giving a message back", () => {
+  it("waits for the heartbeat's extension under way, and the heartbeat leaves the message alone from then on", { timeout: 10_000 }, async () => {
+    const sqs = scriptedClient();
+    const driver = driverFor(sqs.client, 3); // a heartbeat every second
+    const stop = new AbortController();
+    try {
+      const first = driver.receive(8, stop.signal);
+      await settle();
+      sqs.answer([raw("a", 0)]);
+      const [a0] = await first;
+      const beat = Date.now() + 3_000;
+      while (sqs.extensions.length === 0 && Date.now() < beat) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(sqs.changes).toEqual(["extend receipt-a0 3"]);
+
+      const releasing = driver.release(a0!);
+      await settle();
+      // Sent now, SQS could apply the extension after it and hide a0 again for 3 s (30 s by default).
+      expect(sqs.changes).toEqual(["extend receipt-a0 3"]);
+      for (const finish of sqs.extensions.splice(0)) finish();
+      await releasing;
+      expect(sqs.changes).toEqual(["extend receipt-a0 3", "receipt-a0 0"]);
+
+      await new Promise((resolve) => setTimeout(resolve, 1_300)); // the next heartbeat
+      for (const finish of sqs.extensions.splice(0)) finish();
+      expect(sqs.changes).toEqual(["extend receipt-a0 3", "receipt-a0 0"]);
+    } finally {
+      stop.abort();
+      for (const finish of sqs.extensions.splice(0)) finish();
       await driver.close();
     }
   });

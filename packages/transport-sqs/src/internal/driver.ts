@@ -97,6 +97,12 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
   #deadLetterQueueUrl: string | undefined;
   readonly #deleter: Batcher<SqsMessage, undefined>;
   readonly #heartbeat: NodeJS.Timeout;
+  /**
+   * The heartbeat's visibility extensions under way (settled, never rejecting). A message given
+   * back waits for them: SQS might apply one after the give-back and hide the message again for
+   * a whole visibility timeout.
+   */
+  readonly #extending = new Set<Promise<void>>();
 
   constructor(config: SqsDriverConfig) {
     this.#config = config;
@@ -171,7 +177,7 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
 
   async retryLater(message: SqsMessage, delay: number): Promise<void> {
     try {
-      await this.#setVisibility(message, Math.min(maxVisibility, Math.ceil(delay / 1000)));
+      await this.#giveBack(message, Math.min(maxVisibility, Math.ceil(delay / 1000)));
     } finally {
       this.#forget(message);
       await this.#releaseQueuedOf(message.group);
@@ -180,7 +186,7 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
 
   async release(message: SqsMessage): Promise<void> {
     try {
-      await this.#setVisibility(message, 0);
+      await this.#giveBack(message, 0);
     } finally {
       this.#forget(message);
       await this.#releaseQueuedOf(message.group);
@@ -229,11 +235,10 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
     await Promise.all(this.#deleting); // the handled messages are deleted before anything held is given back
     clearInterval(this.#heartbeat);
     const rest = [...this.#held.values()]; // the FIFO messages waiting for their group are held too
-    this.#held.clear();
     this.#queued.length = 0;
     await Promise.all(
       rest.map((m) =>
-        this.#setVisibility(m, 0).catch((thrown: unknown) => {
+        this.#giveBack(m, 0).catch((thrown: unknown) => {
           this.#report(thrown);
         }),
       ),
@@ -348,8 +353,7 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
     const later = takeOut(this.#queued, (m) => m.group === group);
     await Promise.all(
       later.map(async (m) => {
-        this.#held.delete(m.receiptHandle);
-        await this.#setVisibility(m, 0).catch((thrown: unknown) => { this.#report(thrown); }); // it becomes visible at its timeout anyway
+        await this.#giveBack(m, 0).catch((thrown: unknown) => { this.#report(thrown); }); // it becomes visible at its timeout anyway
       }),
     );
   }
@@ -372,7 +376,7 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
       const batch = messages.slice(i, i + 10);
       const entries = batch.map((m, j) => ({ Id: String(j), ReceiptHandle: m.receiptHandle, VisibilityTimeout: visibilityTimeout }));
       const extending = this.#config.client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-      extending.then(
+      const settled = extending.then(
         (out) => {
           for (const f of out.Failed ?? []) {
             const message = batch[Number(f.Id)];
@@ -384,8 +388,22 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
         (thrown: unknown) => {
           this.#report(thrown);
         },
-      );
+      ).finally(() => {
+        this.#extending.delete(settled);
+      });
+      this.#extending.add(settled);
     }
+  }
+
+  /**
+   * Makes a held message visible again after `seconds`: it stops being held (the heartbeat
+   * leaves it alone from now on), and the change waits for the extensions under way, so that
+   * none of them lands after it.
+   */
+  async #giveBack(message: SqsMessage, seconds: number): Promise<void> {
+    this.#held.delete(message.receiptHandle);
+    if (this.#extending.size > 0) await Promise.all(this.#extending);
+    await this.#setVisibility(message, seconds);
   }
 
   #setVisibility(message: SqsMessage, seconds: number): Promise<unknown> {
