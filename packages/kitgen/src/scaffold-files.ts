@@ -140,8 +140,39 @@ test("greet answers, and bad input is invalid_argument naming the field", async 
 /** The transports a scaffolded package serves and depends on. */
 export const scaffoldTransports: readonly string[] = ["http", "nats", "memory"];
 
-/** `package.json`, with only the packages the code imports. */
-export function packageFile(n: ScaffoldNames, kit: (pkg: string) => string, kitgenVersion: string): string {
+/** The version of `@grpc/grpc-js` a package with generated gRPC code depends on. */
+const grpcJsVersion = "^1.14.3";
+
+/**
+ * The packages the generated files need beyond the scaffold's own: `@kit/transport-grpc` (and
+ * grpc-js, whose types the `.grpc.ts` names) whenever a `.pb.ts` is among them, for the wire
+ * format it imports from `@kit/transport-grpc/protobuf`.
+ */
+function generatedDependencies(generatedFiles: readonly string[], kit: (pkg: string) => string): Record<string, string> {
+  if (!generatedFiles.some((name) => name.endsWith(".pb.ts"))) return {};
+  return { "@grpc/grpc-js": grpcJsVersion, "@kit/transport-grpc": kit("transport-grpc") };
+}
+
+/**
+ * `package.json`, with only the packages the code imports.
+ *
+ * @param n - the package's names
+ * @param kit - the version (or link) of a `@kit/*` package, from its name without `@kit/`
+ * @param kitgenVersion - the version of `@kit/kitgen`
+ * @param generatedFiles - the names of the files `kitgen gen` wrote into `src/generated/`
+ */
+export function packageFile(n: ScaffoldNames, kit: (pkg: string) => string, kitgenVersion: string, generatedFiles: readonly string[]): string {
+  const dependencies: Record<string, string> = {
+    "@kit/endpoint": kit("endpoint"),
+    "@kit/log": kit("log"),
+    "@kit/metrics": kit("metrics"),
+    "@kit/transport": kit("transport"),
+    "@kit/transport-http": kit("transport-http"),
+    "@kit/transport-memory": kit("transport-memory"),
+    "@kit/transport-nats": kit("transport-nats"),
+    "@nats-io/transport-node": "^3.4.0",
+    ...generatedDependencies(generatedFiles, kit),
+  };
   const manifest = {
     name: n.name,
     version: "0.0.0",
@@ -155,16 +186,7 @@ export function packageFile(n: ScaffoldNames, kit: (pkg: string) => string, kitg
       test: "node --test test/service.test.ts",
       start: "node dist/main.js",
     },
-    dependencies: {
-      "@kit/endpoint": kit("endpoint"),
-      "@kit/log": kit("log"),
-      "@kit/metrics": kit("metrics"),
-      "@kit/transport": kit("transport"),
-      "@kit/transport-http": kit("transport-http"),
-      "@kit/transport-memory": kit("transport-memory"),
-      "@kit/transport-nats": kit("transport-nats"),
-      "@nats-io/transport-node": "^3.4.0",
-    },
+    dependencies: Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     devDependencies: { "@kit/kitgen": kitgenVersion, "@types/node": "^24.19.2", typescript: "~6.0.3" },
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;

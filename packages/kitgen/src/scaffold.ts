@@ -33,7 +33,6 @@ export function scaffold(name: string, options: ScaffoldOptions): string {
   const kit = (pkg: string): string => (range.startsWith("link:") ? `link:${join(range.slice("link:".length), pkg)}` : range);
   const n = scaffoldNames(name);
   const files: Record<string, string> = {
-    "package.json": packageFile(n, kit, kit("kitgen")),
     "tsconfig.json": tsconfigFile(),
     "README.md": readmeFile(n),
     "src/service.ts": serviceFile(n),
@@ -44,6 +43,7 @@ export function scaffold(name: string, options: ScaffoldOptions): string {
     mkdirSync(join(dir, path, ".."), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  writeGenerated(generate({ file: join(dir, "src/service.ts"), transports: scaffoldTransports }));
+  const generated = writeGenerated(generate({ file: join(dir, "src/service.ts"), transports: scaffoldTransports }));
+  writeFileSync(join(dir, "package.json"), packageFile(n, kit, kit("kitgen"), generated));
   return dir;
 }

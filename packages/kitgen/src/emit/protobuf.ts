@@ -1,6 +1,6 @@
 import type { Service } from "../model.ts";
 import type { ProtoField, ProtoMessage, ProtoModel, ProtoType } from "../proto-model.ts";
-import { protobufEnumRuntime, protobufRuntime } from "./protobuf-runtime.ts";
+import { protobufRuntime } from "./protobuf-runtime.ts";
 
 type Scalar = Extract<ProtoType, { kind: "scalar" }>["proto"];
 
@@ -170,7 +170,10 @@ function writeFunction(m: ProtoMessage): string {
   return [`/** Writes a \`${m.name}\`. */`, `function write${m.name}(v: Obj): Uint8Array {`, "  const w = new Writer();", ...m.fields.map(writeField), "  return w.finish();", "}"].join("\n");
 }
 
-/** `<base>.pb.ts`: the protobuf codec of every message, as plain code; `encode<Message>` and `decode<Message>` for requests and responses. */
+/**
+ * `<base>.pb.ts`: the protobuf codec of every message, as plain code on the wire format of
+ * `@kit/transport-grpc/protobuf`; `encode<Message>` and `decode<Message>` for requests and responses.
+ */
 export function emitProtobuf(service: Service, model: ProtoModel, head: string): string {
   const top = new Set(service.methods.flatMap((m) => [`${m.name.charAt(0).toUpperCase()}${m.name.slice(1)}Request`, `${m.name.charAt(0).toUpperCase()}${m.name.slice(1)}Response`]));
   const enums = model.enums.map((e) => `/** The values of the enum \`${e.name}\`, numbered from 1. */\nconst ${e.name}Values = ${JSON.stringify(e.values)} as const;`);
@@ -189,8 +192,7 @@ export function decode${m.name}(bytes: Uint8Array): Record<string, unknown> {
     );
   return [
     head,
-    protobufRuntime,
-    ...(model.enums.length > 0 ? [protobufEnumRuntime] : []),
+    protobufRuntime(model),
     ...enums.flatMap((e) => [e, ""]),
     ...model.messages.flatMap((m) => [writeFunction(m), "", readFunction(m), ""]),
     exported.join("\n\n"),
