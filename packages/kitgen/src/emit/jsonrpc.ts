@@ -25,7 +25,7 @@ function imports(service: Service, head: string): string {
     "type MethodCodec",
     "type MethodTable",
     ...(events ? ["notifier"] : []),
-    "resultAsIs",
+    ...(service.methods.some((m) => m.resultField === undefined) ? ["resultAsIs"] : []),
     "server",
   ];
   const types = service.methods.flatMap((m) => [`${pascal(m.name)}Request`, `${pascal(m.name)}Response`]);
