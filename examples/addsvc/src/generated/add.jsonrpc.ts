@@ -155,7 +155,7 @@ export function jsonRpcClientMethods(options: JsonRpcCallOptions = {}): AddJsonR
 }
 
 /**
- * Client endpoints that call a `jsonRpcHandler` server at `url`, one JSON-RPC call per call.
+ * Client endpoints that call a `jsonRpcHandler` server at `url`, each call one JSON-RPC request.
  * Give them to `addClient` for a typed service: errors come back as `KitError`s with the
  * server's codes; a result that fails its validator is `internal`.
  *

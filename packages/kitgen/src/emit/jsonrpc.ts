@@ -5,7 +5,7 @@ import { isEvent } from "./message-parts.ts";
 import { schemaName } from "./validators.ts";
 
 /** The default JSON-RPC name of a method: `<service>.<method>`, as the interface spells them (`inventory.getItem`). */
-export function jsonRpcDefaultName(service: Service, m: Method): string {
+function jsonRpcDefaultName(service: Service, m: Method): string {
   return `${camel(baseName(service.name))}.${m.name}`;
 }
 
@@ -166,8 +166,7 @@ function serverFunctions(service: Service): string {
     const decode = `decoders.${m.name} ?? paramsDecoder(${schemaName(m.name, "Request")}, ${args})`;
     return `    [jsonRpcName(names, ${JSON.stringify(m.name)}), codec(endpoints.${m.name}, ${decode}, ${resultEncoder(m)})],`;
   };
-  return `
-/**
+  return `/**
  * The method table of every method for \`@kit/transport-jsonrpc\`'s \`server\`: each method under
  * its JSON-RPC name (default \`<service>.<method>\`), its params the arguments by name (an object)
  * or by position (an array), checked by the validator, its result the method's result. Spread
@@ -212,8 +211,7 @@ function clientFunctions(service: Service): string {
     events.length === 0
       ? ""
       : `\n * A method resolving to \`void\` (${events.join(", ")}) is sent as a notification: it resolves once\n * the server has run it, and its errors go only to the server's error handler.`;
-  return `
-/**
+  return `/**
  * Each method as a JSON-RPC client calls it: its name, its request object as params by name,
  * its result checked by the validator. Give them to \`@kit/transport-jsonrpc\`'s \`call\` to send
  * several calls in one \`batch\`.
@@ -228,7 +226,7 @@ ${service.methods.map(method).join("\n")}
 }
 
 /**
- * Client endpoints that call a \`jsonRpcHandler\` server at \`url\`, one JSON-RPC call per call.
+ * Client endpoints that call a \`jsonRpcHandler\` server at \`url\`, each call one JSON-RPC request.
  * Give them to \`${camel(base)}Client\` for a typed service: errors come back as \`KitError\`s with the
  * server's codes; a result that fails its validator is \`internal\`.${eventNote}
  *
@@ -253,7 +251,7 @@ export function emitJsonRpc(service: Service, head: string): string {
     serverHelpers,
     ...(answering ? [resultHelper] : []),
     clientHelpers,
-    serverFunctions(service).slice(1),
-    clientFunctions(service).slice(1),
+    serverFunctions(service),
+    clientFunctions(service),
   ].join("\n");
 }
