@@ -1,5 +1,7 @@
 // The JSON-RPC transport of addsvc, Go kit's addtransport/jsonrpc.go: the methods `sum` and
-// `concat` (Go kit's names) on one HTTP handler, through @kit/transport-jsonrpc, and a client.
+// `concat` (Go kit's names) on one HTTP handler, and a client. Both are the code kitgen writes from
+// the AddService interface (src/generated/add.jsonrpc.ts, on @kit/transport-jsonrpc); this file
+// gives the methods Go kit's names, decodes params with Go's rules, logs, and listens.
 //
 // Wire format: JSON-RPC 2.0 over HTTP POST. `params` is the HTTP transport's request body
 // (wire.ts: `{"a":…,"b":…}`, Go's field rules, so Go kit's `{"A":…,"B":…}` works too); `result`
@@ -10,19 +12,15 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Code, KitError } from "@kit/endpoint";
 import { logErrorHandler } from "@kit/transport";
-import { client, server, type JsonRpcClientOptions, type MethodCodec } from "@kit/transport-jsonrpc";
-import {
-  clientFromEndpoints,
-  type AddClient,
-  type ConcatRequest,
-  type ConcatResponse,
-  type EndpointSet,
-  type SumRequest,
-  type SumResponse,
-} from "./endpoints.ts";
-import { resultDecoders } from "./message-wire.ts";
+import type { JsonRpcClientOptions } from "@kit/transport-jsonrpc";
+import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
+import { addClient } from "./generated/add.endpoints.ts";
+import { jsonRpcHandler as generatedJsonRpcHandler, jsonRpcTransport } from "./generated/add.jsonrpc.ts";
 import type { Logger } from "./middleware.ts";
-import { concatRequestFromJSON, responseToJSON, sumRequestFromJSON } from "./wire.ts";
+import { concatRequestFromJSON, sumRequestFromJSON } from "./wire.ts";
+
+/** Go kit's JSON-RPC method names, in place of kitgen's `add.sum` and `add.concat`. */
+const names = { sum: "sum", concat: "concat" };
 
 /**
  * addsvc's JSON-RPC handler, Go kit's `NewJSONRPCHandler`: a `node:http` request handler that
@@ -40,17 +38,14 @@ import { concatRequestFromJSON, responseToJSON, sumRequestFromJSON } from "./wir
  * ```
  */
 export function jsonRpcHandler(endpoints: EndpointSet, logger: Logger): (req: http.IncomingMessage, res: http.ServerResponse) => void {
-  const sum: MethodCodec<SumRequest, SumResponse> = {
-    endpoint: endpoints.sumEndpoint,
-    decode: (_ctx, params) => sumRequestFromJSON(paramsOf(params)),
-    encode: (_ctx, response) => responseToJSON(response),
-  };
-  const concat: MethodCodec<ConcatRequest, ConcatResponse> = {
-    endpoint: endpoints.concatEndpoint,
-    decode: (_ctx, params) => concatRequestFromJSON(paramsOf(params)),
-    encode: (_ctx, response) => responseToJSON(response),
-  };
-  return server({ sum, concat }, { errorHandler: logErrorHandler(logger) });
+  return generatedJsonRpcHandler(generatedEndpoints(endpoints), {
+    names,
+    decoders: {
+      sum: (_ctx, params) => sumRequestFromJSON(paramsOf(params)),
+      concat: (_ctx, params) => concatRequestFromJSON(paramsOf(params)),
+    },
+    errorHandler: logErrorHandler(logger),
+  });
 }
 
 /** The params of a call; none at all is `invalid_argument` (Go kit: "unexpected end of JSON input"). */
@@ -119,15 +114,13 @@ export async function serveJsonRpc(endpoints: EndpointSet, options: ServeJsonRpc
   };
 }
 
-const decodeResult = resultDecoders("JSON-RPC");
-
 /**
  * An {@link AddClient} that calls addsvc's JSON-RPC server ({@link serveJsonRpc}, or Go kit's
  * addsvc on its `-jsonrpc-addr`), Go kit's `NewJSONRPCClient`: each call is a JSON-RPC request
  * for `sum` or `concat` with `{"a":…,"b":…}` as params; the context's deadline travels as
  * `kit-timeout`; an error comes back as a `KitError` with the server's code (`sum(0, 0)` →
  * `invalid_argument` "can't sum two zeroes"), no server is `unavailable`, and a result that is
- * not `{"v": …}` of the right type is `internal`.
+ * not `{"v": …}` of the right type is `internal`, naming the field (kitgen's result check).
  *
  * @param url - the server's URL, such as `http://127.0.0.1:8084/`
  * @param options - `@kit/transport-jsonrpc` client options (hooks, the default wait bound)
@@ -139,8 +132,5 @@ const decodeResult = resultDecoders("JSON-RPC");
  * ```
  */
 export function jsonRpcClient(url: string | URL, options: JsonRpcClientOptions = {}): AddClient {
-  return clientFromEndpoints(
-    client<SumRequest, SumResponse>(url, { name: "sum", encode: (_ctx, { a, b }) => ({ a, b }), decode: (_ctx, result) => decodeResult.sum(result) }, options),
-    client<ConcatRequest, ConcatResponse>(url, { name: "concat", encode: (_ctx, { a, b }) => ({ a, b }), decode: (_ctx, result) => decodeResult.concat(result) }, options),
-  );
+  return addClient(jsonRpcTransport(url, { ...options, names }));
 }

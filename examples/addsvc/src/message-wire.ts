@@ -1,5 +1,5 @@
-// addsvc's request/reply wire for the message brokers (NATS, AMQP, MQTT, Redis Streams) and
-// JSON-RPC: the JSON bodies of the HTTP transport (wire.ts) in messages, and what every such
+// addsvc's request/reply wire for the message brokers (NATS, AMQP, MQTT, Redis Streams): the
+// JSON bodies of the HTTP transport (wire.ts) in messages, and what every such
 // transport's wiring shares (one subscriber per method, a client over one requester per method). A request is `{"a":…,"b":…}` with Go's field rules; a reply
 // is `{"v":…}`, or for a business error the HTTP transport's error body with the `kit-error-*`
 // headers, so the request was handled either way and is acknowledged, not dead-lettered.
@@ -61,12 +61,12 @@ export function replyDecoders(transport: string): { sum: DecodeMessage<SumRespon
 }
 
 /**
- * The same checks as {@link replyDecoders} on a reply already parsed (a JSON-RPC `result`):
- * `{"v": <integer>}` for Sum, `{"v": <string>}` for Concat, anything else `internal`.
+ * The checks of {@link replyDecoders} on a reply already parsed: `{"v": <integer>}` for Sum,
+ * `{"v": <string>}` for Concat, anything else `internal`.
  *
- * @param transport - named in the error, such as `"JSON-RPC"`
+ * @param transport - named in the error, such as `"MQTT"`
  */
-export function resultDecoders(transport: string): { sum: (result: unknown) => SumResponse; concat: (result: unknown) => ConcatResponse } {
+function resultDecoders(transport: string): { sum: (result: unknown) => SumResponse; concat: (result: unknown) => ConcatResponse } {
   const badReply = (want: string, got: unknown): KitError => {
     const shown = got === undefined ? "no v" : JSON.stringify(got).slice(0, 100);
     return new KitError(Code.Internal, `invalid reply from addsvc over ${transport}: want {"v": ${want}}, got ${shown}`);

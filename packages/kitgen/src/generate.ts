@@ -3,6 +3,7 @@ import { emitEndpoints } from "./emit/endpoints.ts";
 import { header } from "./emit/header.ts";
 import { emitGrpc } from "./emit/grpc.ts";
 import { emitHttp } from "./emit/http.ts";
+import { emitJsonRpc } from "./emit/jsonrpc.ts";
 import { emitKafka } from "./emit/kafka.ts";
 import { emitMessaging, messagingTargets } from "./emit/messaging.ts";
 import { emitMiddleware } from "./emit/middleware.ts";
@@ -17,7 +18,7 @@ import { protoModel } from "./proto-model.ts";
 import { resolveService } from "./resolve-service.ts";
 
 /** The transports `--transports` accepts. */
-export const supportedTransports = ["http", "grpc", "nats", "amqp", "kafka", "sqs", "memory"] as const;
+export const supportedTransports = ["http", "grpc", "nats", "amqp", "kafka", "sqs", "memory", "jsonrpc"] as const;
 
 /** A transport kitgen generates. */
 export type Transport = (typeof supportedTransports)[number];
@@ -109,5 +110,6 @@ export function generate(options: GenerateOptions): Generated {
   }
   if (transports.includes("kafka")) files.set(`${base}.kafka.ts`, emitKafka(service, head));
   if (transports.includes("sqs")) files.set(`${base}.sqs.ts`, emitSqs(service, head));
+  if (transports.includes("jsonrpc")) files.set(`${base}.jsonrpc.ts`, emitJsonRpc(service, head));
   return { service, out, files };
 }

@@ -49,6 +49,7 @@ describe("kitgen gen", () => {
       "inventory.endpoints.ts",
       "inventory.grpc.ts",
       "inventory.http.ts",
+      "inventory.jsonrpc.ts",
       "inventory.kafka.ts",
       "inventory.memory.ts",
       "inventory.middleware.ts",
@@ -78,7 +79,7 @@ describe("kitgen gen", () => {
 
   it("refuses a transport it does not generate, naming the ones it does", () => {
     const run = kitgen("gen", inventoryFile, "--out", temp(), "--transports", "http,carrier-pigeon");
-    expect(run).toMatchObject({ status: 1, err: 'kitgen: unknown or not yet supported transport "carrier-pigeon" (supported: http, grpc, nats, amqp, kafka, sqs, memory)\n' });
+    expect(run).toMatchObject({ status: 1, err: 'kitgen: unknown or not yet supported transport "carrier-pigeon" (supported: http, grpc, nats, amqp, kafka, sqs, memory, jsonrpc)\n' });
   });
 
   it("writes to generated/ beside the input by default", () => {
@@ -127,7 +128,7 @@ describe("kitgen check", () => {
     expect(kitgen("check", catalogFile, "--transports", "http")).toEqual({ status: 0, out: "", err: "" });
     expect(kitgen("check", shapesFile, "--transports", "grpc")).toEqual({ status: 0, out: "", err: "" });
     expect(kitgen("check", streamsFile)).toEqual({ status: 0, out: "", err: "" });
-    expect(kitgen("check", gowireFile, "--transports", "http,grpc,memory,amqp")).toEqual({ status: 0, out: "", err: "" });
+    expect(kitgen("check", gowireFile, "--transports", "http,grpc,memory,amqp,jsonrpc")).toEqual({ status: 0, out: "", err: "" });
   });
 
   it("fails naming the file that was edited by hand, and a missing one", () => {

@@ -11,5 +11,5 @@ export const catalogFile: string = fileURLToPath(new URL("../fixtures/catalog/se
 export const shapesFile: string = fileURLToPath(new URL("../fixtures/shapes/service.ts", import.meta.url));
 /** The streams fixture's service file (its generated code: gRPC only, one method of each call kind). */
 export const streamsFile: string = fileURLToPath(new URL("../fixtures/streams/service.ts", import.meta.url));
-/** The gowire fixture's service file (Go kit's wire; its generated code: HTTP, gRPC, memory and AMQP). */
+/** The gowire fixture's service file (Go kit's wire; its generated code: HTTP, gRPC, memory, AMQP and JSON-RPC). */
 export const gowireFile: string = fileURLToPath(new URL("../fixtures/gowire/service.ts", import.meta.url));
