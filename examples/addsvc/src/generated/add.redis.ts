@@ -100,6 +100,6 @@ export function redisTransport(connection: RedisConnection, options: RedisOption
  * @param id - this client's part of the name (default: a random UUID)
  * @param options - block time and error handler
  */
-export function redisReplyStream(connection: RedisConnection, id = randomUUID(), options: RedisReplyStreamOptions = {}): RedisReplyStream {
+export function redisReplyStream(connection: RedisConnection, id: string = randomUUID(), options: RedisReplyStreamOptions = {}): RedisReplyStream {
   return replyStream(connection, `${addRedisReplies}:${id}`, options);
 }

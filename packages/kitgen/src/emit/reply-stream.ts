@@ -52,7 +52,7 @@ export function replyStreamFunction(service: Service, id: string): string {
  * @param id - this client's part of the name (default: a random UUID)
  * @param options - block time and error handler
  */
-export function ${id}ReplyStream(connection: ${Id}Connection, id = randomUUID(), options: ${Id}ReplyStreamOptions = {}): ${Id}ReplyStream {
+export function ${id}ReplyStream(connection: ${Id}Connection, id: string = randomUUID(), options: ${Id}ReplyStreamOptions = {}): ${Id}ReplyStream {
   return replyStream(connection, \`\${${repliesConstName(service, id)}}:\${id}\`, options);
 }
 `;
