@@ -85,10 +85,11 @@ export interface MqttClientOptions extends MqttPublisherOptions {
 
 /**
  * An {@link AddClient} that calls addsvc over MQTT ({@link serveMqtt}) by request and reply,
- * through kitgen's `mqttTransport` (`@kit/transport-mqtt`'s `publisher`): the reply comes on the client's response topic
- * (`kit/replies/<clientId>`); the context's deadline travels as `kit-timeout` and bounds the wait
- * (`deadline_exceeded`); a business error comes back as the same `KitError`; no server is
- * `unavailable` at once; a reply that is not `{"v": …}` of the right type is `internal`.
+ * through kitgen's `mqttTransport` (`@kit/transport-mqtt`'s `publisher`): the reply comes on
+ * the client's response topic (`kit/replies/<clientId>`); the context's deadline travels as
+ * `kit-timeout` and bounds the wait (`deadline_exceeded`); a business error comes back as the
+ * same `KitError`; no server is `unavailable` at once; a reply that is not `{"v": …}` of the right
+ * type is `internal`.
  *
  * @param client - a connected MQTT 5 client
  * @param options - the server's topic prefix and `@kit/transport-mqtt` publisher options

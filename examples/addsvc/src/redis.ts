@@ -43,9 +43,9 @@ export interface RedisServer {
  * (`@kit/transport-redis`): a subscriber in the consumer group `group` (created with the stream
  * when missing, from new entries on) on `<streamPrefix>:sum` and one on `<streamPrefix>:concat`,
  * at least once (`XACK` after the reply). Replies go only to streams under
- * `<streamPrefix>:replies:`, where {@link redisClient} waits. A request that cannot be decoded is answered `invalid_argument`; such an entry without
- * `kit-reply-to` is dead-lettered once to `<stream>:dead-letter`.
- * Resolves once both groups are there; logs `transport=Redis streams=…`.
+ * `<streamPrefix>:replies:`, where {@link redisClient} waits. A request that cannot be decoded
+ * is answered `invalid_argument`; such an entry without `kit-reply-to` is dead-lettered once to
+ * `<stream>:dead-letter`. Resolves once both groups are there; logs `transport=Redis streams=…`.
  *
  * @param client - a connected node-redis client
  * @param endpoints - the endpoint set, typically from `newEndpointSet`
