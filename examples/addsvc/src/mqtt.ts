@@ -1,17 +1,21 @@
 // The MQTT transport of addsvc: the server side (a subscriber per endpoint on MQTT 5 topics, in a
 // shared subscription) and the client side (an AddClient over two request/reply publishers, with
-// MQTT 5's response topic and correlation data), through @kit/transport-mqtt.
+// MQTT 5's response topic and correlation data). Both are the code kitgen writes from the
+// AddService interface (src/generated/add.mqtt.ts, on @kit/transport-mqtt); this file names the
+// topics, logs, and reads requests and answers errors in the HTTP transport's JSON.
 //
 // Wire format (message-wire.ts): the JSON bodies of the HTTP transport (wire.ts): a request
 // `{"a":…,"b":…}` (Go's field rules), a reply `{"v":…}`. A business error is a reply too, with
 // `kit-error-code`/`kit-error-message` user properties and the HTTP error body. A request that
 // cannot be decoded is answered `invalid_argument`; a message that cannot be decoded and has no
 // response topic (nobody to answer) goes to the dead-letter topic `<topic>/dead`, once.
-import { encodeJSONMessage, logErrorHandler } from "@kit/transport";
-import { publisher, subscriber, type MqttPublisherOptions } from "@kit/transport-mqtt";
+import { logErrorHandler } from "@kit/transport";
+import type { MqttPublisherOptions } from "@kit/transport-mqtt";
 import type { MqttClient } from "mqtt";
-import type { AddClient, EndpointSet } from "./endpoints.ts";
-import { clientOver, encodeReply, serveMethods } from "./message-wire.ts";
+import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
+import { addClient } from "./generated/add.endpoints.ts";
+import { mqttSubscribers, mqttTransport } from "./generated/add.mqtt.ts";
+import { encodeErrorReply, requestDecoders, started } from "./message-wire.ts";
 import type { Logger } from "./middleware.ts";
 
 /** What {@link serveMqtt} needs besides the client and the endpoints. */
@@ -35,11 +39,12 @@ export interface MqttServer {
 }
 
 /**
- * Serves addsvc's Sum and Concat endpoints over MQTT 5 with `@kit/transport-mqtt`: a
- * subscriber on `<topicPrefix>/sum` and one on `<topicPrefix>/concat`, each in the shared
- * subscription `$share/<group>/…`, at least once (QoS 1, the PUBACK sent after the reply). A
- * request that cannot be decoded is answered `invalid_argument`; such a message without a
- * response topic is dead-lettered once to `<topic>/dead`. Resolves once the broker granted both subscriptions; logs
+ * Serves addsvc's Sum and Concat endpoints over MQTT 5 with kitgen's `mqttSubscribers`
+ * (`@kit/transport-mqtt`): a subscriber on `<topicPrefix>/sum` and one on
+ * `<topicPrefix>/concat`, each in the shared subscription `$share/<group>/…`, at least once
+ * (QoS 1, the PUBACK sent after the reply). A request that cannot be decoded is answered
+ * `invalid_argument`; such a message without a response topic is dead-lettered once to
+ * `<topic>/dead`. Resolves once the broker granted both subscriptions; logs
  * `transport=MQTT topics=…`.
  *
  * The client must be MQTT 5 on a persistent session and not connected yet: call this in the same
@@ -59,16 +64,17 @@ export interface MqttServer {
  */
 export async function serveMqtt(client: MqttClient, endpoints: EndpointSet, options: ServeMqttOptions): Promise<MqttServer> {
   const { logger, topicPrefix = "addsvc", group = "addsvc", concurrency = 16 } = options;
-  const subscriberOptions = { concurrency, group, errorHandler: logErrorHandler(logger) };
-  const close = await serveMethods(endpoints, (method) =>
-    subscriber(client, `${topicPrefix}/${method.name}`, method.endpoint, method.decode, encodeReply, {
-      ...subscriberOptions,
-      deadLetterTopic: `${topicPrefix}/${method.name}/dead`,
-    }),
-  );
-  const topics = [`${topicPrefix}/sum`, `${topicPrefix}/concat`] as const;
+  const names = topicNames(topicPrefix);
+  const subscriber = { concurrency, group, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
+  const close = await started(mqttSubscribers(client, generatedEndpoints(endpoints), { names, decoders: requestDecoders, subscriber }));
+  const topics = [names.sum, names.concat] as const;
   logger.log("transport", "MQTT", "topics", topics.join(","), "group", group);
   return { topics, close };
+}
+
+/** The topics `<topicPrefix>/sum` and `<topicPrefix>/concat`. */
+function topicNames(topicPrefix: string): { readonly sum: string; readonly concat: string } {
+  return { sum: `${topicPrefix}/sum`, concat: `${topicPrefix}/concat` };
 }
 
 /** Options for {@link mqttClient}. */
@@ -79,15 +85,16 @@ export interface MqttClientOptions extends MqttPublisherOptions {
 
 /**
  * An {@link AddClient} that calls addsvc over MQTT ({@link serveMqtt}) by request and reply,
- * through `@kit/transport-mqtt`'s `publisher`: the reply comes on the client's response topic
- * (`kit/replies/<clientId>`); the context's deadline travels as `kit-timeout` and bounds the wait
- * (`deadline_exceeded`); a business error comes back as the same `KitError`; no server is
- * `unavailable` at once; a reply that is not `{"v": …}` of the right type is `internal`.
+ * through kitgen's `mqttTransport` (`@kit/transport-mqtt`'s `publisher`): the reply comes on
+ * the client's response topic (`kit/replies/<clientId>`); the context's deadline travels as
+ * `kit-timeout` and bounds the wait (`deadline_exceeded`); a business error comes back as the
+ * same `KitError`; no server is `unavailable` at once; a reply that is not `{"v": …}` of the right
+ * type is `internal`.
  *
  * @param client - a connected MQTT 5 client
  * @param options - the server's topic prefix and `@kit/transport-mqtt` publisher options
  */
 export function mqttClient(client: MqttClient, options: MqttClientOptions = {}): AddClient {
-  const { topicPrefix = "addsvc", ...publisherOptions } = options;
-  return clientOver("MQTT", (name, decode) => publisher(client, `${topicPrefix}/${name}`, encodeJSONMessage, decode, publisherOptions));
+  const { topicPrefix = "addsvc", ...publisher } = options;
+  return addClient(mqttTransport(client, { names: topicNames(topicPrefix), publisher }));
 }

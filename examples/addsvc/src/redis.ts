@@ -1,6 +1,8 @@
 // The Redis Streams transport of addsvc: the server side (a consumer group on a stream per
 // endpoint) and the client side (an AddClient over two request/reply publishers, answered on a
-// reply stream of the client's own), through @kit/transport-redis.
+// reply stream of the client's own). Both are the code kitgen writes from the AddService
+// interface (src/generated/add.redis.ts, on @kit/transport-redis); this file names the streams,
+// logs, and reads requests and answers errors in the HTTP transport's JSON.
 //
 // Wire format (message-wire.ts): an entry's `body` field is the HTTP transport's JSON (wire.ts):
 // a request `{"a":…,"b":…}` (Go's field rules), a reply `{"v":…}`. A business error is a reply
@@ -8,10 +10,12 @@
 // cannot be decoded is answered `invalid_argument`; an entry that cannot be decoded and has no
 // `kit-reply-to` (nobody to answer) goes to the dead-letter stream `<stream>:dead-letter`, once.
 import { randomUUID } from "node:crypto";
-import { encodeJSONMessage, logErrorHandler } from "@kit/transport";
-import { publisher, replyStream, subscriber, type RedisStreamClient } from "@kit/transport-redis";
-import type { AddClient, EndpointSet } from "./endpoints.ts";
-import { clientOver, encodeReply, serveMethods } from "./message-wire.ts";
+import { logErrorHandler } from "@kit/transport";
+import { replyStream, type RedisStreamClient } from "@kit/transport-redis";
+import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
+import { addClient } from "./generated/add.endpoints.ts";
+import { redisSubscribers, redisTransport } from "./generated/add.redis.ts";
+import { encodeErrorReply, requestDecoders, started } from "./message-wire.ts";
 import type { Logger } from "./middleware.ts";
 
 /** What {@link serveRedis} needs besides the client and the endpoints. */
@@ -35,14 +39,13 @@ export interface RedisServer {
 }
 
 /**
- * Serves addsvc's Sum and Concat endpoints over Redis Streams with `@kit/transport-redis`: a
- * subscriber in the consumer group `group` (created with the stream when missing, from new
- * entries on) on
- * `<streamPrefix>:sum` and one on `<streamPrefix>:concat`, at least once (`XACK` after the
- * reply). Replies go only to streams under `<streamPrefix>:replies:`, where {@link redisClient}
- * waits. A request that cannot be decoded is answered `invalid_argument`; such an entry without
- * `kit-reply-to` is dead-lettered once to `<stream>:dead-letter`.
- * Resolves once both groups are there; logs `transport=Redis streams=…`.
+ * Serves addsvc's Sum and Concat endpoints over Redis Streams with kitgen's `redisSubscribers`
+ * (`@kit/transport-redis`): a subscriber in the consumer group `group` (created with the stream
+ * when missing, from new entries on) on `<streamPrefix>:sum` and one on `<streamPrefix>:concat`,
+ * at least once (`XACK` after the reply). Replies go only to streams under
+ * `<streamPrefix>:replies:`, where {@link redisClient} waits. A request that cannot be decoded
+ * is answered `invalid_argument`; such an entry without `kit-reply-to` is dead-lettered once to
+ * `<stream>:dead-letter`. Resolves once both groups are there; logs `transport=Redis streams=…`.
  *
  * @param client - a connected node-redis client
  * @param endpoints - the endpoint set, typically from `newEndpointSet`
@@ -60,33 +63,23 @@ export interface RedisServer {
  */
 export async function serveRedis(client: RedisStreamClient, endpoints: EndpointSet, options: ServeRedisOptions): Promise<RedisServer> {
   const { logger, streamPrefix = "addsvc", group = "addsvc", concurrency = 16 } = options;
-  const streams = [`${streamPrefix}:sum`, `${streamPrefix}:concat`] as const;
-  for (const stream of streams) await createGroup(client, stream, group);
-  const subscriberOptions = {
+  const names = streamNames(streamPrefix);
+  const subscriber = {
     group,
     concurrency,
     replyNamespace: [replyPrefix(streamPrefix)],
     errorHandler: logErrorHandler(logger),
+    errorEncoder: encodeErrorReply,
   };
-  const close = await serveMethods(endpoints, (method) =>
-    subscriber(client, `${streamPrefix}:${method.name}`, method.endpoint, method.decode, encodeReply, subscriberOptions),
-  );
+  const close = await started(redisSubscribers(client, generatedEndpoints(endpoints), { names, decoders: requestDecoders, subscriber }));
+  const streams = [names.sum, names.concat] as const;
   logger.log("transport", "Redis", "streams", streams.join(","), "group", group);
   return { streams, close };
 }
 
-/**
- * Creates `group` on `stream` (and the stream) when missing: `XGROUP CREATE … $ MKSTREAM`, a
- * `BUSYGROUP` answer meaning it is there already. The subscriber's own `createGroup` does the
- * same, but it recognises `BUSYGROUP` only from its own copy of node-redis: with the copy this
- * app resolves (another build of the same version) a second start failed with it.
- */
-async function createGroup(client: RedisStreamClient, stream: string, group: string): Promise<void> {
-  try {
-    await client.sendCommand(["XGROUP", "CREATE", stream, group, "$", "MKSTREAM"]);
-  } catch (err) {
-    if (!(err instanceof Error && err.message.startsWith("BUSYGROUP"))) throw err;
-  }
+/** The streams `<streamPrefix>:sum` and `<streamPrefix>:concat`. */
+function streamNames(streamPrefix: string): { readonly sum: string; readonly concat: string } {
+  return { sum: `${streamPrefix}:sum`, concat: `${streamPrefix}:concat` };
 }
 
 /** Where addsvc's Redis clients wait for replies: `<streamPrefix>:replies:`. */
@@ -104,9 +97,9 @@ export interface RedisClientOptions {
 
 /**
  * An {@link AddClient} that calls addsvc over Redis Streams ({@link serveRedis}) by request and
- * reply, through `@kit/transport-redis`'s `publisher`: each call is an `XADD` to the method's
- * stream, answered on a reply stream of this client's own (`<streamPrefix>:replies:<uuid>`,
- * deleted by `close()`); the context's deadline travels as `kit-timeout` and bounds the wait
+ * reply, through kitgen's `redisTransport` (`@kit/transport-redis`'s `publisher`): each call
+ * is an `XADD` to the method's stream, answered on a reply stream of this client's own
+ * (`<streamPrefix>:replies:<uuid>`, deleted by `close()`); the context's deadline travels as `kit-timeout` and bounds the wait
  * (`deadline_exceeded`); a business error comes back as the same `KitError`; a client that is not
  * connected is `unavailable` at once; a reply that is not `{"v": …}` of the right type is
  * `internal`.
@@ -117,8 +110,7 @@ export interface RedisClientOptions {
 export function redisClient(client: RedisStreamClient, options: RedisClientOptions = {}): AddClient & { close(): Promise<void> } {
   const { streamPrefix = "addsvc", timeout } = options;
   const replies = replyStream(client, `${replyPrefix(streamPrefix)}${randomUUID()}`);
-  const svc = clientOver("Redis", (name, decode) =>
-    publisher(client, `${streamPrefix}:${name}`, encodeJSONMessage, decode, timeout === undefined ? { replies } : { replies, timeout }),
-  );
+  const publisher = timeout === undefined ? {} : { timeout };
+  const svc = addClient(redisTransport(client, { names: streamNames(streamPrefix), replies, publisher }));
   return { ...svc, close: () => replies.close() };
 }

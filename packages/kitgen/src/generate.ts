@@ -18,7 +18,7 @@ import { protoModel } from "./proto-model.ts";
 import { resolveService } from "./resolve-service.ts";
 
 /** The transports `--transports` accepts. */
-export const supportedTransports = ["http", "grpc", "nats", "amqp", "kafka", "sqs", "memory", "jsonrpc"] as const;
+export const supportedTransports = ["http", "grpc", "nats", "amqp", "mqtt", "redis", "kafka", "sqs", "memory", "jsonrpc"] as const;
 
 /** A transport kitgen generates. */
 export type Transport = (typeof supportedTransports)[number];
@@ -98,7 +98,7 @@ export function generate(options: GenerateOptions): Generated {
   files.set(`${base}.validators.ts`, emitValidators(service, head));
   files.set(`${base}.middleware.ts`, emitMiddleware(service, head));
   if (transports.includes("http")) files.set(`${base}.http.ts`, emitHttp(service, head));
-  for (const id of ["memory", "nats", "amqp"] as const) {
+  for (const id of ["memory", "nats", "amqp", "mqtt", "redis"] as const) {
     const target = messagingTargets[id];
     if (transports.includes(id) && target !== undefined) files.set(`${base}.${id}.ts`, emitMessaging(service, head, target));
   }

@@ -2,7 +2,7 @@
 export const usage = `kitgen: from a TypeScript service interface to endpoints, validators, transports and typed clients.
 
 Usage:
-  kitgen gen <file.ts> [--service Name] [--out dir] [--transports http,grpc,nats,amqp,kafka,sqs,memory,jsonrpc] [--watch]
+  kitgen gen <file.ts> [--service Name] [--out dir] [--transports http,grpc,nats,amqp,mqtt,redis,kafka,sqs,memory,jsonrpc] [--watch]
       Writes the generated code (default out: generated/ beside the file; default transports: all);
       with --watch, again whenever a .ts file beside the input changes.
   kitgen check <file.ts> [same options]

@@ -53,9 +53,11 @@ describe("kitgen gen", () => {
       "inventory.kafka.ts",
       "inventory.memory.ts",
       "inventory.middleware.ts",
+      "inventory.mqtt.ts",
       "inventory.nats.ts",
       "inventory.pb.ts",
       "inventory.proto",
+      "inventory.redis.ts",
       "inventory.sqs.ts",
       "inventory.validators.ts",
     ]);
@@ -79,7 +81,7 @@ describe("kitgen gen", () => {
 
   it("refuses a transport it does not generate, naming the ones it does", () => {
     const run = kitgen("gen", inventoryFile, "--out", temp(), "--transports", "http,carrier-pigeon");
-    expect(run).toMatchObject({ status: 1, err: 'kitgen: unknown or not yet supported transport "carrier-pigeon" (supported: http, grpc, nats, amqp, kafka, sqs, memory, jsonrpc)\n' });
+    expect(run).toMatchObject({ status: 1, err: 'kitgen: unknown or not yet supported transport "carrier-pigeon" (supported: http, grpc, nats, amqp, mqtt, redis, kafka, sqs, memory, jsonrpc)\n' });
   });
 
   it("writes to generated/ beside the input by default", () => {

@@ -1,8 +1,8 @@
 // The generated in-memory transport: a subscriber per method, a client that implements the
 // interface over publishers, events without replies, bad messages dead-lettered.
 import { background, Code, isKitError, withTimeout, type Context } from "@kit/endpoint";
-import type { Message, OutgoingMessage } from "@kit/transport";
-import { MemoryBroker } from "@kit/transport-memory";
+import { decodeJSONMessage, type Message, type OutgoingMessage } from "@kit/transport";
+import { MemoryBroker, publisher } from "@kit/transport-memory";
 import { afterAll, describe, expect, it } from "vitest";
 import { inventoryClient, makeEndpoints } from "./fixtures/inventory/generated/inventory.endpoints.ts";
 import { inventoryMemoryNames, memorySubscribers, memoryTransport } from "./fixtures/inventory/generated/inventory.memory.ts";
@@ -81,6 +81,30 @@ describe("generated memory transport", () => {
     expect(seen).toEqual(["inventory.get-item"]);
     expect(asked).toContain("subscriber placeOrder inventory.place-order");
     expect(asked).toContain("publisher getItem inventory.get-item");
+    await subs.close();
+  });
+
+  it("reads a method's requests with its own decoder from the decoders option, the others with the generated one", async () => {
+    const local = new MemoryBroker();
+    const subs = memorySubscribers(local, makeEndpoints(new Inventory()), {
+      decoders: {
+        restock: (_ctx, message) => {
+          const [sku = "", quantity] = new TextDecoder().decode(message.body).split(" x ");
+          return { sku, quantity: Number(quantity) };
+        },
+      },
+    });
+    await subs.ready;
+    const raw = publisher<string, unknown>(
+      local,
+      "inventory.restock",
+      (_ctx, body, message) => {
+        message.body = new TextEncoder().encode(body);
+      },
+      decodeJSONMessage(),
+    );
+    expect(await raw(ctx(), "ABC-001 x 4")).toEqual({ sku: "ABC-001", quantity: 7, status: "ok" });
+    expect(await inventoryClient(memoryTransport(local)).getItem(ctx(), "ABC-001")).toMatchObject({ quantity: 7 });
     await subs.close();
   });
 });

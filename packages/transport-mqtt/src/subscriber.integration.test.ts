@@ -279,4 +279,22 @@ describe("MQTT subscriber", () => {
     expect(() => subscriber(clean, "a/#/b", counter().handle, decodeJob, encodeJSONMessage, { deadLetterTopic: "kit/dead" })).toThrow(TypeError);
     expect(() => subscriber(clean, "a", counter().handle, decodeJob, encodeJSONMessage, { deadLetterTopic: "kit/+" })).toThrow(/deadLetterTopic/);
   });
+
+  it("runs a dozen subscribers on one client without Node's MaxListenersExceededWarning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name);
+    };
+    process.on("warning", onWarning);
+    try {
+      const shared = session(unique("kit-sub"));
+      const subs = Array.from({ length: 12 }, (_, i) => subscriber(shared, unique(`kit/many-${String(i)}`), counter().handle, decodeJob, encodeJSONMessage, { deadLetterTopic: "kit/dead" }));
+      await Promise.all(subs.map((s) => s.ready));
+      await Promise.all(subs.map((s) => s.close()));
+      await sleep(50); // warnings are emitted on the next tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+  });
 });

@@ -29,14 +29,14 @@ export function endpointsImport(service: Service): string {
   return importFrom(`type { ${base}Endpoints }`, `./${kebab(base)}.endpoints.ts`);
 }
 
-/** What the names of one transport look like: `inventory.get-item` (`.`) or `inventory-get-item` (`-`). */
+/** What the names of one transport look like: `inventory.get-item` (`.`), `inventory-get-item` (`-`), `inventory/get-item` (`/`) or `inventory:get-item` (`:`). */
 export interface NameStyle {
   /** The transport's id: `nats`, `kafka`. */
   readonly id: string;
   /** What a name is: subject, queue, topic. */
   readonly noun: string;
   /** Between the service and the method. */
-  readonly separator: "." | "-";
+  readonly separator: "." | "-" | "/" | ":";
 }
 
 /** The default name of a method's subject, queue or topic. */

@@ -21,6 +21,19 @@ export function sendPuback(client: MqttClient, id: number): void {
 }
 
 /**
+ * Makes room on `client` for `count` more listeners of each event (a negative `count` gives it
+ * back), so that many subscribers and waiting calls on one client do not trip Node's
+ * `MaxListenersExceededWarning`, which is meant for leaks. No limit (0) stays no limit.
+ *
+ * @param client - the client
+ * @param count - the listeners added (or, negative, removed) for each event
+ */
+export function makeListenerRoom(client: MqttClient, count: number): void {
+  const limit = client.getMaxListeners();
+  if (limit !== 0) client.setMaxListeners(Math.max(1, limit + count));
+}
+
+/**
  * Resolves once `client` is connected: at once when it is, else at its next `connect`; rejects
  * with the first failure of the attempt (`error`, or a `close` before it connected) as a
  * `KitError`, or with the signal's reason when `signal` aborts first.
@@ -37,6 +50,7 @@ export function connected(client: MqttClient, signal: AbortSignal, what: string)
       client.off("connect", onConnect);
       client.off("error", onError);
       client.off("close", onClose);
+      makeListenerRoom(client, -1);
       signal.removeEventListener("abort", onAbort);
       if (err === undefined) resolve();
       else reject(err);
@@ -53,6 +67,7 @@ export function connected(client: MqttClient, signal: AbortSignal, what: string)
     const onAbort = (): void => {
       settle(toKitError(signal.reason));
     };
+    makeListenerRoom(client, 1);
     client.on("connect", onConnect);
     client.on("error", onError);
     client.on("close", onClose);

@@ -2,7 +2,7 @@ import { Code, KitError } from "@kit/endpoint";
 import type { Message, OutgoingMessage } from "@kit/transport";
 import { spendTimeInQueue, type MessageDriver } from "@kit/transport/driver";
 import type { IConnackPacket, IPublishPacket, MqttClient } from "mqtt";
-import { connected, publishConfirmed, sendPuback } from "./client.ts";
+import { connected, makeListenerRoom, publishConfirmed, sendPuback } from "./client.ts";
 import { fromMqttError, fromReasonCode } from "./errors.ts";
 import { readUserProperties, toUserProperties } from "./properties.ts";
 import { topicMatcher } from "./topics.ts";
@@ -86,6 +86,7 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
     client.handleMessage = (packet, callback) => {
       this.#arrive(packet, callback);
     };
+    makeListenerRoom(client, 1); // for the client's life, as the listeners
     client.on("connect", this.#onConnect);
     client.on("close", this.#onClose);
     client.on("error", this.#onError);
