@@ -1,7 +1,20 @@
 import type { Method, Service } from "../model.ts";
 import { baseName, camel, pascal } from "../names.ts";
 import { importFrom } from "./header.ts";
-import { combineSubscribers, endpointsImport, isEvent, responseEncoder, nameFunction, namesConst, namesConstName, namesOption, schemaImports } from "./message-parts.ts";
+import {
+  combineSubscribers,
+  decodersOption,
+  endpointsImport,
+  isEvent,
+  nameFunction,
+  namesConst,
+  namesConstName,
+  namesOption,
+  requestDecoder,
+  requestsType,
+  responseEncoder,
+  schemaImports,
+} from "./message-parts.ts";
 import { schemaName } from "./validators.ts";
 
 /** What differs between the message transports kitgen writes for with one shape (NATS, AMQP, memory). */
@@ -18,6 +31,8 @@ export interface MessagingTarget {
   readonly subscriberOptions: string | undefined;
   /** Whether the transport declares its queues with `assertTopology` (AMQP). */
   readonly topology?: boolean;
+  /** Whether the transport also serves the methods as a NATS service (`serviceEndpoint` of `@kit/transport-nats/services`). */
+  readonly service?: boolean;
   /**
    * The connection type of a transport with no events, when its requesters take more than its
    * subscribers (AMQP's take any amqplib channel, its subscribers and event publishers a confirm
@@ -29,7 +44,7 @@ export interface MessagingTarget {
 /** The message transports kitgen writes for with {@link emitMessaging}. */
 export const messagingTargets: Readonly<Record<string, MessagingTarget>> = {
   memory: { id: "memory", module: "@kit/transport-memory", connection: "MemoryBroker", noun: "queue", subscriberOptions: undefined },
-  nats: { id: "nats", module: "@kit/transport-nats", connection: "Parameters<typeof subscriber>[0]", noun: "subject", subscriberOptions: "NatsSubscriberOptions" },
+  nats: { id: "nats", module: "@kit/transport-nats", connection: "Parameters<typeof subscriber>[0]", noun: "subject", subscriberOptions: "NatsSubscriberOptions", service: true },
   amqp: {
     id: "amqp",
     module: "@kit/transport-amqp",
@@ -51,8 +66,9 @@ function imports(service: Service, head: string, target: MessagingTarget): strin
   const requester = requesterConnection(service, target) === undefined ? [] : [importFrom("type { Channel }", "amqplib")];
   return [
     head,
-    importFrom(`{ decodeJSONMessage, encodeJSONMessage, type PublisherOptions, type Subscriber${own} }`, "@kit/transport"),
+    importFrom(`{ decodeJSONMessage, encodeJSONMessage, type DecodeMessage, type PublisherOptions, type Subscriber${own} }`, "@kit/transport"),
     importFrom(`{ ${moduleImports(target)} }`, target.module),
+    ...(target.service === true ? [importFrom("{ serviceEndpoint, type ServiceEndpointTarget }", `${target.module}/services`)] : []),
     ...requester,
     endpointsImport(service),
     schemaImports(service),
@@ -66,9 +82,11 @@ function declarations(service: Service, target: MessagingTarget): string {
 export type ${Id}Connection = ${target.connection};
 
 ${namesConst(service, { id: target.id, noun: target.noun, separator: "." })}
+${requestsType(service)}
 /** Options for the ${target.id} subscribers and transport. */
 export interface ${Id}Options {
 ${namesOption(service, target.noun)}
+${decodersOption(service)}
   /** Passed to every subscriber; a function is asked for each method's, given the method and its ${target.noun}. */
   readonly subscriber?: PerMethod<${target.subscriberOptions ?? "SubscriberOptions"}>;
   /** Passed to every publisher; a function is asked for each method's, given the method and its ${target.noun}. */
@@ -89,7 +107,7 @@ function subscribersFunction(service: Service, target: MessagingTarget): string 
   const { id, noun } = target;
   const base = baseName(service.name);
   const line = (m: Method): string =>
-    `    subscriber(connection, ${id}Name(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), ${responseEncoder(m, "encodeJSONMessage")}, sub(${JSON.stringify(m.name)})),`;
+    `    subscriber(connection, ${id}Name(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, ${requestDecoder(m)}, ${responseEncoder(m, "encodeJSONMessage")}, sub(${JSON.stringify(m.name)})),`;
   return `
 /**
  * Serves every method on its ${noun}; a method resolving to \`void\` is an event (no reply).
@@ -97,7 +115,7 @@ function subscribersFunction(service: Service, target: MessagingTarget): string 
  *
  * @param connection - the ${id} connection
  * @param endpoints - the endpoints to serve, from \`makeEndpoints\`
- * @param options - ${noun} names and subscriber options
+ * @param options - ${noun} names, decoders and subscriber options
  */
 export function ${id}Subscribers(connection: ${pascal(id)}Connection, endpoints: ${base}Endpoints, options: ${pascal(id)}Options = {}): Subscriber {
   const sub = (method: keyof ${base}Endpoints): ${target.subscriberOptions ?? "SubscriberOptions"} | undefined => optionsFor(options.subscriber, method, ${id}Name(options, method));
@@ -158,7 +176,41 @@ export async function ${target.id}Topology(connection: ${Id}Connection, options:
 `;
 }
 
-/** `<base>.<transport>.ts` for NATS, AMQP and memory: a subscriber per method and a transport (a publisher per method). */
+function serviceFunction(service: Service, target: MessagingTarget): string {
+  if (target.service !== true) return "";
+  const { id, noun } = target;
+  const base = baseName(service.name);
+  const line = (m: Method): string =>
+    `    serviceEndpoint(connection, endpointOf(${JSON.stringify(m.name)}), endpoints.${m.name}, ${requestDecoder(m)}, ${responseEncoder(m, "encodeJSONMessage")}, optionsOf(${JSON.stringify(m.name)})),`;
+  return `
+/**
+ * Serves every method as an endpoint of a NATS service (the micro protocol of
+ * \`@nats-io/services\`), named after the method and listening on its ${noun}, so \`nats micro ls\`
+ * and \`$SRV.PING\`, \`$SRV.INFO\` and \`$SRV.STATS\` see them. Each runs as in \`${id}Subscribers\`
+ * (\`serviceEndpoint\` of \`@kit/transport-nats/services\`); a subscriber option's \`queue\` is the
+ * endpoint's queue group (default the service's). To shut down, stop the service first
+ * (\`await service.stop()\`), then close the result, which lets the requests in flight finish.
+ *
+ * @param connection - the ${id} connection the service runs on
+ * @param service - the service, from \`new Svcm(nc).add(config)\`, or one of its groups (whose prefix goes before each ${noun})
+ * @param endpoints - the endpoints to serve, from \`makeEndpoints\`
+ * @param options - ${noun} names, decoders and subscriber options
+ */
+export function ${id}Service(connection: ${pascal(id)}Connection, service: ServiceEndpointTarget["service"], endpoints: ${base}Endpoints, options: ${pascal(id)}Options = {}): Subscriber {
+  const optionsOf = (method: keyof ${base}Endpoints): ${target.subscriberOptions ?? "SubscriberOptions"} | undefined => optionsFor(options.subscriber, method, ${id}Name(options, method));
+  const endpointOf = (method: keyof ${base}Endpoints): ServiceEndpointTarget => {
+    const queue = optionsOf(method)?.queue;
+    return { service, name: method, subject: ${id}Name(options, method), ...(queue === undefined ? {} : { queue }) };
+  };
+  const subscribers = [
+${service.methods.map(line).join("\n")}
+  ];
+${combineSubscribers}
+}
+`;
+}
+
+/** `<base>.<transport>.ts` for NATS, AMQP and memory: a subscriber per method and a transport (a publisher per method); for NATS, the methods as a NATS service too. */
 export function emitMessaging(service: Service, head: string, target: MessagingTarget): string {
-  return `${imports(service, head, target)}\n${declarations(service, target)}${subscribersFunction(service, target)}${transportFunction(service, target)}${topologyFunction(service, target)}`;
+  return `${imports(service, head, target)}\n${declarations(service, target)}${subscribersFunction(service, target)}${transportFunction(service, target)}${topologyFunction(service, target)}${serviceFunction(service, target)}`;
 }
