@@ -25,7 +25,7 @@ export interface KafkaOptions {
   /**
    * A method's own request decoder in place of the generated one (JSON checked by the
    * validator): for a request the service checks itself, or a body that is not JSON. What it
-   * throws is the message's failure (a `KitError` `invalid_argument` dead-letters it).
+   * throws fails the message as the validator's `invalid_argument` does.
    */
   readonly decoders?: { readonly [M in keyof AddEventsEndpoints]?: DecodeMessage<Requests[M]> };
   /** Passed to every subscriber; each one's `groupId` comes from `groups`. */
