@@ -50,6 +50,7 @@ export interface KafkaService {
 export async function serveKafka(kafka: Kafka, endpoints: EndpointSet, options: KafkaOptions): Promise<KafkaService> {
   const { logger, topicPrefix = "addsvc." } = options;
   const names = { requests: `${topicPrefix}sum-requested`, results: `${topicPrefix}sum-computed` };
+  // One after the other: kafkajs's waitForLeaders fails while another topic is being created.
   await requests.kafkaTopics(kafka, { names: { sumRequested: names.requests } }, 3);
   await results.kafkaTopics(kafka, { names: { sumComputed: names.results } }, 3);
   const publish = await results.kafkaTransport(kafka, { names: { sumComputed: names.results }, keys: { sumComputed: (event) => event.id } });
@@ -73,12 +74,5 @@ export async function serveKafka(kafka: Kafka, endpoints: EndpointSet, options: 
     });
   logger.log("transport", "Kafka", "topic", names.requests, "results", names.results);
   let closing: Promise<void> | undefined;
-  const close = async (): Promise<void> => {
-    try {
-      await sub.close();
-    } finally {
-      await publish.close();
-    }
-  };
-  return { ...names, close: () => (closing ??= close()) };
+  return { ...names, close: () => (closing ??= sub.close().finally(() => publish.close())) };
 }
