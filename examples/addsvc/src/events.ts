@@ -1,29 +1,30 @@
 // addsvc's Sum as an event stream, whatever the broker: a "sum requested" event is handled by
-// the Sum endpoint and answered with a "sum computed" event. The Kafka and SQS transports
-// (kafka.ts, sqs.ts) carry these; this file is the part they share.
-import { Code, KitError, withoutCancel, type Endpoint } from "@kit/endpoint";
+// the Sum endpoint and answered with a "sum computed" event. The two streams are the interfaces
+// below, from which kitgen writes the Kafka and SQS wiring (`pnpm gen`: src/generated/add-events/
+// and src/generated/add-results/); kafka.ts and sqs.ts put them on a broker.
+import { Code, KitError, withoutCancel, type Context, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, type DecodeMessage } from "@kit/transport";
 import { failed, type EndpointSet } from "./endpoints.ts";
+import type { SumRequestedRequest } from "./generated/add-events/add-events.endpoints.ts";
+import type { SumComputedRequest } from "./generated/add-results/add-results.endpoints.ts";
 
-/** A request for a sum, as an event. */
-export interface SumRequested {
-  /** Pairs the result with the request (the record's key on Kafka). */
-  readonly id: string;
-  /** The first addend. */
-  readonly a: number;
-  /** The second addend. */
-  readonly b: number;
+/** The events addsvc consumes; served by {@link sumRequestedHandler}. */
+export interface AddEvents {
+  /** A request for a sum; `id` pairs the result with it (the record's key on Kafka). */
+  sumRequested(ctx: Context, id: string, a: number, b: number): Promise<void>;
 }
 
-/** The answer to a {@link SumRequested}, as an event. */
-export interface SumComputed {
-  /** The request's id. */
-  readonly id: string;
-  /** The sum; absent when `error` is set. */
-  readonly v?: number;
-  /** The business error (`invalid_argument` for two zeroes, say). */
-  readonly error?: { readonly code: string; readonly message: string };
+/** The events addsvc publishes. */
+export interface AddResults {
+  /** The answer to a sum requested by `id`: the sum `v`, or the business `error` (`invalid_argument` for two zeroes, say). */
+  sumComputed(ctx: Context, id: string, v?: number, error?: { readonly code: string; readonly message: string }): Promise<void>;
 }
+
+/** A request for a sum, as an event: `{ id, a, b }`. */
+export type SumRequested = SumRequestedRequest;
+
+/** The answer to a {@link SumRequested}, as an event: `{ id, v }` or `{ id, error }`. */
+export type SumComputed = SumComputedRequest;
 
 const isSumRequested = (value: unknown): value is SumRequested => {
   const v = value as Partial<SumRequested> | null;

@@ -1,11 +1,12 @@
-// addsvc over Kafka: Sum as an event stream. A "sum requested" event on `<prefix>sum-requested`
-// is handled by the Sum endpoint and answered with a "sum computed" event on
-// `<prefix>sum-computed`, keyed by the request's id, through @kit/transport-kafka.
-import { encodeJSONMessage } from "@kit/transport";
-import { publisher, subscriber } from "@kit/transport-kafka";
-import { Partitioners, type Kafka } from "kafkajs";
+// addsvc over Kafka: Sum as an event stream (events.ts). A "sum requested" event on
+// `<prefix>sum-requested` is handled by the Sum endpoint and answered with a "sum computed" event
+// on `<prefix>sum-computed`, keyed by the request's id. The topics, the subscriber and the
+// publisher are kitgen's, from the AddEvents and AddResults interfaces.
+import type { Kafka } from "kafkajs";
 import type { EndpointSet } from "./endpoints.ts";
-import { decodeSumRequested, sumRequestedHandler, type SumComputed } from "./events.ts";
+import { decodeSumRequested, sumRequestedHandler } from "./events.ts";
+import * as requests from "./generated/add-events/add-events.kafka.ts";
+import * as results from "./generated/add-results/add-results.kafka.ts";
 import type { Logger } from "./middleware.ts";
 
 /** Options for {@link serveKafka}. */
@@ -29,7 +30,7 @@ export interface KafkaService {
 }
 
 /**
- * Serves Sum over Kafka: creates the two topics when they are missing, consumes
+ * Serves Sum over Kafka: creates the two topics (3 partitions) when they are missing, consumes
  * `sum-requested` in a consumer group, calls the Sum endpoint (with its logging and
  * instrumenting middleware) and produces a `sum-computed` event keyed by the request's id. A
  * business error is a result (`error` in the event); a malformed event goes to the dead-letter
@@ -48,48 +49,30 @@ export interface KafkaService {
  */
 export async function serveKafka(kafka: Kafka, endpoints: EndpointSet, options: KafkaOptions): Promise<KafkaService> {
   const { logger, topicPrefix = "addsvc." } = options;
-  const requests = `${topicPrefix}sum-requested`;
-  const results = `${topicPrefix}sum-computed`;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ topics: [{ topic: requests, numPartitions: 3 }, { topic: results, numPartitions: 3 }], waitForLeaders: true });
-  } finally {
-    await admin.disconnect();
-  }
-
-  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const publish = publisher(producer, results, encodeJSONMessage, { key: (event: SumComputed) => event.id });
-  const sub = await subscriber(
-    kafka,
-    requests,
-    sumRequestedHandler(endpoints, publish),
-    decodeSumRequested,
-    encodeJSONMessage,
-    {
-      groupId: options.groupId ?? `${topicPrefix}sum`,
-      fromBeginning: true,
-      producer,
-      errorHandler: {
-        handle: (_ctx, err) => {
-          logger.log("transport", "Kafka", "err", err.message);
+  const names = { requests: `${topicPrefix}sum-requested`, results: `${topicPrefix}sum-computed` };
+  // One after the other: kafkajs's waitForLeaders fails while another topic is being created.
+  await requests.kafkaTopics(kafka, { names: { sumRequested: names.requests } }, 3);
+  await results.kafkaTopics(kafka, { names: { sumComputed: names.results } }, 3);
+  const publish = await results.kafkaTransport(kafka, { names: { sumComputed: names.results }, keys: { sumComputed: (event) => event.id } });
+  const sub = await requests
+    .kafkaSubscribers(kafka, { sumRequested: sumRequestedHandler(endpoints, publish.sumComputed) }, {
+      names: { sumRequested: names.requests },
+      groups: { sumRequested: options.groupId ?? `${topicPrefix}sum` },
+      decoders: { sumRequested: decodeSumRequested },
+      subscriber: {
+        fromBeginning: true,
+        errorHandler: {
+          handle: (_ctx, err) => {
+            logger.log("transport", "Kafka", "err", err.message);
+          },
         },
       },
-    },
-  );
-  logger.log("transport", "Kafka", "topic", requests, "results", results);
+    })
+    .catch(async (err: unknown) => {
+      await publish.close();
+      throw err;
+    });
+  logger.log("transport", "Kafka", "topic", names.requests, "results", names.results);
   let closing: Promise<void> | undefined;
-  return {
-    requests,
-    results,
-    close: () =>
-      (closing ??= (async () => {
-        try {
-          await sub.close();
-        } finally {
-          await producer.disconnect();
-        }
-      })()),
-  };
+  return { ...names, close: () => (closing ??= sub.close().finally(() => publish.close())) };
 }

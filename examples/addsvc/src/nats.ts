@@ -1,21 +1,20 @@
 // The NATS transport of addsvc, in the shape of Go kit's addtransport for a message broker: the
 // server side (addsvc registered as a NATS service, the micro protocol, with one endpoint per
-// method) and the client side (an AddClient over two request/reply publishers).
+// method, on the code kitgen writes from AddService: src/generated/add.nats.ts) and the client
+// side (an AddClient over two request/reply publishers).
 //
-// Wire format (message-wire.ts): the JSON bodies of the HTTP transport (wire.ts): a request `{"a":…,"b":…}` (Go's
-// field rules, so `{"A":1,"B":2}` works too), a reply `{"v":…}`. A business error is a reply
-// too: `kit-error-code`/`kit-error-message` headers, which the Kit client reads, the micro
-// protocol's `Nats-Service-Error`/`Nats-Service-Error-Code` headers, which `nats req` and micro
-// clients read, and the HTTP transport's error body `{"error", "code", "message"}`.
-import type { Context, KitError } from "@kit/endpoint";
-import { encodeJSONMessage, httpStatusFromCode, logErrorHandler, type OutgoingMessage, type Subscriber } from "@kit/transport";
+// Wire format (message-wire.ts): the JSON bodies of the HTTP transport (wire.ts): a request
+// `{"a":…,"b":…}` (Go's field rules, so `{"A":1,"B":2}` works too), a reply `{"v":…}`. A business error is a reply too:
+// `kit-error-code`/`kit-error-message` headers, which the Kit client reads, the micro protocol's
+// `Nats-Service-Error`/`Nats-Service-Error-Code` headers, which `nats req` and micro clients
+// read, and the HTTP transport's error body `{"error", "code", "message"}`.
+import { encodeJSONMessage, logErrorHandler } from "@kit/transport";
 import { publisher, type NatsPublisherOptions } from "@kit/transport-nats";
-import { serviceEndpoint } from "@kit/transport-nats/services";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Svcm } from "@nats-io/services";
 import {
   clientFromEndpoints,
-  failed,
+  generatedEndpoints,
   type AddClient,
   type ConcatRequest,
   type ConcatResponse,
@@ -23,8 +22,9 @@ import {
   type SumRequest,
   type SumResponse,
 } from "./endpoints.ts";
+import { natsService } from "./generated/add.nats.ts";
 import type { Logger } from "./middleware.ts";
-import { decodeConcatMessage, decodeSumMessage, encodeReply, replyDecoders } from "./message-wire.ts";
+import { decodeConcatMessage, decodeSumMessage, encodeErrorReply, replyDecoders } from "./message-wire.ts";
 
 /** The subject prefix when none is given: subjects `addsvc.sum` and `addsvc.concat`. */
 const defaultPrefix = "addsvc";
@@ -59,10 +59,11 @@ export interface NatsServer {
  * Serves addsvc's Sum and Concat endpoints over NATS: registers the NATS service `addsvc` (the
  * micro protocol, with `@nats-io/services`) with the endpoints `sum` and `concat` on the
  * subjects `<subjectPrefix>.sum` and `<subjectPrefix>.concat`, in the queue group `queue`, so
- * `nats micro ls`, `$SRV.PING`, `$SRV.INFO` and `$SRV.STATS` see it, and runs each endpoint
- * with `@kit/transport-nats`'s `serviceEndpoint` (Kit's subscriber runtime: `concurrency`,
- * the caller's `kit-timeout` deadline, error replies). A request that cannot be decoded is
- * answered `invalid_argument`. Logs `transport=NATS subjects=… service=addsvc` once it serves.
+ * `nats micro ls`, `$SRV.PING`, `$SRV.INFO` and `$SRV.STATS` see them. The endpoints are the
+ * code kitgen writes from `AddService` (`natsService` in src/generated/add.nats.ts, on
+ * `@kit/transport-nats`'s `serviceEndpoint`: `concurrency`, the caller's `kit-timeout`
+ * deadline, error replies), with the requests read by Go's field rules (message-wire.ts). A
+ * request that cannot be decoded is answered `invalid_argument`. Logs `transport=NATS subjects=… service=addsvc` once it serves.
  *
  * Core NATS is at most once: a request in flight when this process dies is not redelivered;
  * its caller sees `deadline_exceeded` and may retry, reaching another instance.
@@ -82,53 +83,28 @@ export interface NatsServer {
  */
 export async function serveNats(nc: NatsConnection, endpoints: EndpointSet, options: ServeNatsOptions): Promise<NatsServer> {
   const { logger, subjectPrefix = defaultPrefix, queue = "addsvc", concurrency = 16 } = options;
-  const service = await new Svcm(nc).add({
-    name: "addsvc",
-    version: "0.0.0",
-    description: "Go kit's addsvc on Kit: Sum and Concat",
-    queue,
-  });
-  const group = service.addGroup(subjectPrefix);
-  const subscriberOptions = { concurrency, errorHandler: logErrorHandler(logger) };
-  let subscribers: Subscriber[];
+  const service = await new Svcm(nc).add({ name: "addsvc", version: "0.0.0", description: "Go kit's addsvc on Kit: Sum and Concat", queue });
+  const names = { sum: `${subjectPrefix}.sum`, concat: `${subjectPrefix}.concat` };
+  const subscriber = { concurrency, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
+  const decoders = { sum: decodeSumMessage, concat: decodeConcatMessage }; // Go's field rules: a missing field is 0 or ""
+  const served = natsService(nc, service, generatedEndpoints(endpoints), { names, decoders, subscriber });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await service.stop().catch(() => undefined);
+      await served.close();
+    })());
   try {
-    subscribers = [
-      serviceEndpoint(nc, { service: group, name: "sum" }, endpoints.sumEndpoint, decodeSumMessage, encodeNatsReply, subscriberOptions),
-      serviceEndpoint(nc, { service: group, name: "concat" }, endpoints.concatEndpoint, decodeConcatMessage, encodeNatsReply, subscriberOptions),
-    ];
+    await served.ready;
     await nc.flush(); // the subscriptions are in place before anyone is told to call
   } catch (err) {
-    await service.stop().catch(() => undefined);
+    await close();
     throw err;
   }
-  const subjects = [`${subjectPrefix}.sum`, `${subjectPrefix}.concat`] as const;
+  const subjects = [names.sum, names.concat] as const;
   const { id } = service.info();
   logger.log("transport", "NATS", "subjects", subjects.join(","), "service", "addsvc", "id", id);
-
-  let closing: Promise<void> | undefined;
-  return {
-    subjects,
-    id,
-    close() {
-      closing ??= (async () => {
-        await service.stop();
-        await Promise.all(subscribers.map((sub) => sub.close()));
-      })();
-      return closing;
-    },
-  };
-}
-
-/**
- * The reply (see {@link encodeReply}), with the micro protocol's `Nats-Service-Error` headers on
- * a business error, so NATS service tools count it.
- */
-function encodeNatsReply(ctx: Context, response: { readonly v: unknown; readonly err?: KitError }, reply: OutgoingMessage): void {
-  encodeReply(ctx, response, reply);
-  const err = failed(response);
-  if (err === undefined) return;
-  reply.headers.set("Nats-Service-Error", reply.headers.get("kit-error-message") ?? err.message);
-  reply.headers.set("Nats-Service-Error-Code", String(httpStatusFromCode(err.code)));
+  return { subjects, id, close };
 }
 
 /** Options for {@link natsClient}. */

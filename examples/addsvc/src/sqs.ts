@@ -1,11 +1,13 @@
 // addsvc over Amazon SQS: Sum as an event stream (events.ts). A "sum requested" event on the
 // requests queue is handled by the Sum endpoint and answered with a "sum computed" event on the
-// results queue, through @kit/transport-sqs; a malformed event goes to the dead-letter queue.
-import { CreateQueueCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { encodeJSONMessage, logErrorHandler } from "@kit/transport";
-import { publisher, subscriber } from "@kit/transport-sqs";
+// results queue; a malformed event goes to the dead-letter queue. The queues, the subscriber and
+// the publisher are kitgen's, from the AddEvents and AddResults interfaces.
+import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { logErrorHandler } from "@kit/transport";
 import type { EndpointSet } from "./endpoints.ts";
-import { decodeSumRequested, sumRequestedHandler, type SumComputed } from "./events.ts";
+import { decodeSumRequested, sumRequestedHandler } from "./events.ts";
+import * as requests from "./generated/add-events/add-events.sqs.ts";
+import * as results from "./generated/add-results/add-results.sqs.ts";
 import type { Logger } from "./middleware.ts";
 
 /** The queues addsvc uses on SQS. */
@@ -19,20 +21,19 @@ export interface SqsQueues {
 }
 
 /**
- * Creates (or finds: `CreateQueue` is idempotent) addsvc's queues `<prefix>-sum-requested`,
- * `<prefix>-sum-computed` and `<prefix>-dead-letter`.
+ * Creates (or finds: `CreateQueue` is idempotent) addsvc's queues `<prefix>-sum-requested` and
+ * `<prefix>-sum-computed`, with `<prefix>-dead-letter` the redrive target of both.
  *
  * @param client - the SQS client
  * @param prefix - put in front of the queue names; default `"addsvc"`
  */
 export async function createSqsQueues(client: SQSClient, prefix = "addsvc"): Promise<SqsQueues> {
-  const create = async (name: string): Promise<string> => {
-    const out = await client.send(new CreateQueueCommand({ QueueName: `${prefix}-${name}` }));
-    if (out.QueueUrl === undefined) throw new Error(`SQS gave no URL for ${prefix}-${name}`);
-    return out.QueueUrl;
-  };
-  const [requests, results, deadLetter] = await Promise.all([create("sum-requested"), create("sum-computed"), create("dead-letter")]);
-  return { requests, results, deadLetter };
+  const dead = `${prefix}-dead-letter`;
+  const { sumRequested } = await requests.sqsCreateQueues(client, { names: { sumRequested: `${prefix}-sum-requested` }, deadLetters: { sumRequested: dead } });
+  const { sumComputed } = await results.sqsCreateQueues(client, { names: { sumComputed: `${prefix}-sum-computed` }, deadLetters: { sumComputed: dead } });
+  const deadLetter = (await client.send(new GetQueueUrlCommand({ QueueName: dead }))).QueueUrl;
+  if (deadLetter === undefined) throw new Error(`SQS gave no URL for ${dead}`);
+  return { requests: sumRequested, results: sumComputed, deadLetter };
 }
 
 /** What {@link serveSqs} needs besides the client and the endpoints. */
@@ -64,11 +65,10 @@ export interface ServeSqsOptions {
  */
 export function serveSqs(client: SQSClient, endpoints: EndpointSet, options: ServeSqsOptions): { close(): Promise<void> } {
   const { logger, queues, concurrency = 16 } = options;
-  const publish = publisher<SumComputed>(client, queues.results, encodeJSONMessage, undefined);
-  const sub = subscriber(client, queues.requests, sumRequestedHandler(endpoints, publish), decodeSumRequested, encodeJSONMessage, {
-    concurrency,
-    deadLetterQueueUrl: queues.deadLetter,
-    errorHandler: logErrorHandler(logger),
+  const publish = results.sqsTransport(client, { sumComputed: queues.results });
+  const sub = requests.sqsSubscribers(client, { sumRequested: queues.requests }, { sumRequested: sumRequestedHandler(endpoints, publish.sumComputed) }, {
+    decoders: { sumRequested: decodeSumRequested },
+    subscriber: { concurrency, deadLetterQueueUrl: queues.deadLetter, errorHandler: logErrorHandler(logger) },
   });
   logger.log("transport", "SQS", "queue", queues.requests, "results", queues.results);
   return { close: () => sub.close() };

@@ -2,6 +2,7 @@
 // method by request and reply, an event, error codes, and a poison event dead-lettered.
 import { randomUUID } from "node:crypto";
 import { background, Code, isKitError, withTimeout } from "@kit/endpoint";
+import type { DecodeMessage } from "@kit/transport";
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inventoryClient, inventoryMethods, makeEndpoints } from "./fixtures/inventory/generated/inventory.endpoints.ts";
@@ -88,4 +89,24 @@ describe("generated Kafka transport", () => {
       await reader.disconnect();
     }
   }, 40_000);
+});
+
+describe("generated Kafka subscribers with a method's own decoder", () => {
+  it("hands the endpoint what the decoder in `decoders` reads from a body that is not JSON", async () => {
+    const own = Object.fromEntries(inventoryMethods.map((m) => [m, `kitgen-test-${run}.own.${inventoryKafkaNames[m]}`]));
+    await kafkaTopics(kafka, { names: own });
+    const inventory = new Inventory();
+    // "ABC-001@17": a sale in a body of its own making, which the validator would refuse as JSON
+    const decodeSale: DecodeMessage<{ sku: string; at: number }> = (_ctx, message) => {
+      const [sku = "", at = ""] = new TextDecoder().decode(message.body).split("@");
+      return { sku, at: Number(at) };
+    };
+    const ownSubscribers = await kafkaSubscribers(kafka, makeEndpoints(inventory), { names: own, decoders: { recordSale: decodeSale }, subscriber: { consumer, fromBeginning: true } });
+    try {
+      await producer.send({ topic: own.recordSale!, acks: -1, messages: [{ value: "ABC-001@17" }] });
+      await expect.poll(() => inventory.sales, { timeout: 20_000 }).toEqual([{ sku: "ABC-001", at: 17 }]);
+    } finally {
+      await ownSubscribers.close();
+    }
+  }, 90_000);
 });

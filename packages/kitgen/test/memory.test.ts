@@ -1,7 +1,7 @@
 // The generated in-memory transport: a subscriber per method, a client that implements the
 // interface over publishers, events without replies, bad messages dead-lettered.
-import { background, Code, isKitError, withTimeout, type Context } from "@kit/endpoint";
-import { decodeJSONMessage, type Message, type OutgoingMessage } from "@kit/transport";
+import { background, Code, isKitError, KitError, withTimeout, type Context } from "@kit/endpoint";
+import { decodeJSONMessage, type DecodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
 import { MemoryBroker, publisher } from "@kit/transport-memory";
 import { afterAll, describe, expect, it } from "vitest";
 import { inventoryClient, makeEndpoints } from "./fixtures/inventory/generated/inventory.endpoints.ts";
@@ -105,6 +105,24 @@ describe("generated memory transport", () => {
     );
     expect(await raw(ctx(), "ABC-001 x 4")).toEqual({ sku: "ABC-001", quantity: 7, status: "ok" });
     expect(await inventoryClient(memoryTransport(local)).getItem(ctx(), "ABC-001")).toMatchObject({ quantity: 7 });
+    await subs.close();
+  });
+
+  it("hands the endpoint what the decoder in `decoders` reads, and dead-letters what it refuses with its error", async () => {
+    const local = new MemoryBroker();
+    const inventory = new Inventory();
+    // "ABC-001@17": a sale in a body of its own making, which the validator would refuse as JSON
+    const decodeSale: DecodeMessage<{ sku: string; at: number }> = (_ctx, message) => {
+      const [sku = "", at = ""] = new TextDecoder().decode(message.body).split("@");
+      if (at === "") throw new KitError(Code.InvalidArgument, "a sale is sku@at");
+      return { sku, at: Number(at) };
+    };
+    const subs = memorySubscribers(local, makeEndpoints(inventory), { decoders: { recordSale: decodeSale }, subscriber: { maxAttempts: 1 } });
+    local.publish("inventory.record-sale", "ABC-001@17");
+    local.publish("inventory.record-sale", JSON.stringify({ sku: "ABC-001", at: 18 }));
+    await local.idle("inventory.record-sale");
+    expect(inventory.sales).toEqual([{ sku: "ABC-001", at: 17 }]);
+    expect(local.deadLetters("inventory.record-sale").map((m) => m.headers.get("kit-error-message"))).toEqual(["a sale is sku@at"]);
     await subs.close();
   });
 });

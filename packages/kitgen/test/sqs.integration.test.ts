@@ -2,8 +2,9 @@
 // dead-letter queues, every method by request and reply, an event, error codes, and a poison
 // event dead-lettered.
 import { randomUUID } from "node:crypto";
-import { DeleteQueueCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { background, Code, isKitError, withTimeout } from "@kit/endpoint";
+import { DeleteQueueCommand, GetQueueAttributesCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { background, Code, isKitError, KitError, withTimeout } from "@kit/endpoint";
+import type { DecodeMessage } from "@kit/transport";
 import type { SqsReplyQueue } from "@kit/transport-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inventoryClient, inventoryMethods, makeEndpoints } from "./fixtures/inventory/generated/inventory.endpoints.ts";
@@ -79,4 +80,42 @@ describe("generated SQS transport", () => {
       }, { timeout: 15_000 })
       .toBe("at: expected a number");
   }, 20_000);
+});
+
+describe("generated SQS queues and subscribers with options of their own", () => {
+  it("gives several queues the one dead-letter queue `deadLetters` names, and reads a body with the decoder in `decoders`", async () => {
+    const own = Object.fromEntries(inventoryMethods.map((m) => [m, `kitgen-${run}-own-${inventorySqsNames[m]}`]));
+    const shared = `kitgen-${run}-own-dead-letter`;
+    const ownQueues = await sqsCreateQueues(client, { names: own, deadLetters: { getItem: shared, recordSale: shared } });
+    const dead = ownQueues.recordSale.replace(/[^/]*$/, shared);
+    const target = async (queueUrl: string) => {
+      const out = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["RedrivePolicy"] }));
+      return (JSON.parse(out.Attributes?.RedrivePolicy ?? "{}") as { deadLetterTargetArn?: string }).deadLetterTargetArn;
+    };
+    expect(await target(ownQueues.getItem)).toMatch(new RegExp(`:${shared}$`));
+    expect(await target(ownQueues.recordSale)).toMatch(new RegExp(`:${shared}$`));
+    expect(await target(ownQueues.restock)).toMatch(new RegExp(`:${own.restock!}-dead-letter$`));
+
+    const inventory = new Inventory();
+    // "ABC-001@17": a sale in a body of its own making; anything else is refused, and dead-lettered
+    const decodeSale: DecodeMessage<{ sku: string; at: number }> = (_ctx, message) => {
+      const [sku = "", at = ""] = new TextDecoder().decode(message.body).split("@");
+      if (at === "") throw new KitError(Code.InvalidArgument, "a sale is sku@at");
+      return { sku, at: Number(at) };
+    };
+    const subs = sqsSubscribers(client, ownQueues, makeEndpoints(inventory), { decoders: { recordSale: decodeSale }, subscriber: { waitTimeSeconds: 1, maxAttempts: 1 } });
+    try {
+      await client.send(new SendMessageCommand({ QueueUrl: ownQueues.recordSale, MessageBody: "ABC-001@17" }));
+      await client.send(new SendMessageCommand({ QueueUrl: ownQueues.recordSale, MessageBody: "soon" }));
+      await expect.poll(() => inventory.sales, { timeout: 10_000 }).toEqual([{ sku: "ABC-001", at: 17 }]);
+      await expect
+        .poll(async () => {
+          const out = await client.send(new ReceiveMessageCommand({ QueueUrl: dead, WaitTimeSeconds: 1, MessageAttributeNames: ["All"] }));
+          return out.Messages?.[0]?.MessageAttributes?.["kit-error-message"]?.StringValue;
+        }, { timeout: 15_000 })
+        .toBe("a sale is sku@at");
+    } finally {
+      await subs.close();
+    }
+  }, 40_000);
 });

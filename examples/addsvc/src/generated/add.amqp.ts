@@ -15,12 +15,19 @@ export const addAmqpNames: Readonly<Record<keyof AddEndpoints, string>> = {
   concat: "add.concat",
 };
 
+/** Each method's request object. */
+type Requests = { readonly [M in keyof AddEndpoints]: Parameters<AddEndpoints[M]>[1] };
+
 /** Options for the amqp subscribers and transport. */
 export interface AmqpOptions {
   /** Replaces the queue of some methods. */
   readonly names?: Partial<Record<keyof AddEndpoints, string>>;
-  /** A method's own request decoder, for its subscriber, in place of the JSON body checked by the method's validator. */
-  readonly decoders?: { readonly [M in keyof AddEndpoints]?: DecodeMessage<Parameters<AddEndpoints[M]>[1]> };
+  /**
+   * A method's own request decoder in place of the generated one (JSON checked by the
+   * validator): for a request the service checks itself, or a body that is not JSON. What it
+   * throws fails the message as the validator's `invalid_argument` does.
+   */
+  readonly decoders?: { readonly [M in keyof AddEndpoints]?: DecodeMessage<Requests[M]> };
   /** Passed to every subscriber; a function is asked for each method's, given the method and its queue. */
   readonly subscriber?: PerMethod<AmqpSubscriberOptions>;
   /** Passed to every publisher; a function is asked for each method's, given the method and its queue. */

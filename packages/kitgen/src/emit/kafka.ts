@@ -1,7 +1,20 @@
 import type { Method, Service } from "../model.ts";
 import { baseName, camel } from "../names.ts";
 import { importFrom } from "./header.ts";
-import { combineSubscribers, endpointsImport, isEvent, responseEncoder, nameFunction, namesConst, namesOption, schemaImports, startAllFunction } from "./message-parts.ts";
+import {
+  combineSubscribers,
+  decodersOption,
+  endpointsImport,
+  isEvent,
+  nameFunction,
+  namesConst,
+  namesOption,
+  requestDecoder,
+  requestsType,
+  responseEncoder,
+  schemaImports,
+  startAllFunction,
+} from "./message-parts.ts";
 import { schemaName } from "./validators.ts";
 
 function imports(service: Service, head: string): string {
@@ -10,7 +23,7 @@ function imports(service: Service, head: string): string {
   const kit = [...(events ? ["publisher"] : []), ...(replies ? ["requester"] : []), "subscriber", "type KafkaSubscriberOptions"];
   return [
     head,
-    importFrom("{ decodeJSONMessage, encodeJSONMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
+    importFrom("{ decodeJSONMessage, encodeJSONMessage, type DecodeMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
     importFrom(`{ ${kit.join(", ")} }`, "@kit/transport-kafka"),
     importFrom("{ Partitioners, type ConsumerConfig, type Kafka }", "kafkajs"),
     endpointsImport(service),
@@ -23,9 +36,7 @@ function declarations(service: Service): string {
   const base = baseName(service.name);
   const replies = service.methods.some((m) => !isEvent(m));
   return `${namesConst(service, { id: "kafka", noun: "topic", separator: "." })}
-/** Each method's request object. */
-type Requests = { readonly [M in keyof ${base}Endpoints]: Parameters<${base}Endpoints[M]>[1] };
-
+${requestsType(service)}
 /** Options for the kafka subscribers and transport. */
 export interface KafkaOptions {
 ${namesOption(service, "topic")}
@@ -33,6 +44,7 @@ ${namesOption(service, "topic")}
   readonly groups?: Partial<Record<keyof ${base}Endpoints, string>>;
   /** The record key of some methods' requests: records with one key go to one partition and are handled in order. */
   readonly keys?: { readonly [M in keyof ${base}Endpoints]?: (request: Requests[M]) => string };
+${decodersOption(service)}
   /** Passed to every subscriber; each one's \`groupId\` comes from \`groups\`. */
   readonly subscriber?: Omit<KafkaSubscriberOptions, "groupId">;
   /** Passed to every publisher and requester. */
@@ -99,7 +111,7 @@ ${topics.map((t) => `    ${t},`).join("\n")}
 function subscribersFunction(service: Service): string {
   const base = baseName(service.name);
   const line = (m: Method): string =>
-    `    subscriber(kafka, kafkaName(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), ${responseEncoder(m, "encodeJSONMessage")}, group(${JSON.stringify(m.name)})),`;
+    `    subscriber(kafka, kafkaName(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, ${requestDecoder(m)}, ${responseEncoder(m, "encodeJSONMessage")}, group(${JSON.stringify(m.name)})),`;
   return `
 /**
  * Serves every method on its topic, each in its own consumer group; a method resolving to
@@ -109,7 +121,7 @@ function subscribersFunction(service: Service): string {
  *
  * @param kafka - the kafkajs client
  * @param endpoints - the endpoints to serve, from \`makeEndpoints\`
- * @param options - topic names, groups and subscriber options
+ * @param options - topic names, groups, decoders and subscriber options
  */
 export async function kafkaSubscribers(kafka: Kafka, endpoints: ${base}Endpoints, options: KafkaOptions = {}): Promise<Subscriber> {
   const group = (method: keyof ${base}Endpoints): KafkaSubscriberOptions => ({ ...options.subscriber, groupId: options.groups?.[method] ?? kafkaName(options, method) });

@@ -16,6 +16,29 @@ export function responseEncoder(m: Method, plain: string): string {
   return m.resultField === undefined ? plain : `(ctx, response, out) => {\n      ${plain}(ctx, { ${m.resultField}: response }, out);\n    }`;
 }
 
+/** The private type `Requests`: each method's request object. */
+export function requestsType(service: Service): string {
+  const base = baseName(service.name);
+  return `/** Each method's request object. */
+type Requests = { readonly [M in keyof ${base}Endpoints]: Parameters<${base}Endpoints[M]>[1] };
+`;
+}
+
+/** The `decoders` option of a message transport's subscribers (needs `Requests` and `DecodeMessage`). */
+export function decodersOption(service: Service): string {
+  return `  /**
+   * A method's own request decoder in place of the generated one (JSON checked by the
+   * validator): for a request the service checks itself, or a body that is not JSON. What it
+   * throws fails the message as the validator's \`invalid_argument\` does.
+   */
+  readonly decoders?: { readonly [M in keyof ${baseName(service.name)}Endpoints]?: DecodeMessage<Requests[M]> };`;
+}
+
+/** A method's request decoder in a subscriber: the one `options.decoders` gives, or JSON checked by the method's validator. */
+export function requestDecoder(m: Method): string {
+  return `options.decoders?.${m.name} ?? decodeJSONMessage(${schemaName(m.name, "Request")})`;
+}
+
 /** The import of the validators a message transport needs: every request, and every response that is not an event's. */
 export function schemaImports(service: Service): string {
   const file = kebab(baseName(service.name));

@@ -1,7 +1,21 @@
 import type { Method, Service } from "../model.ts";
 import { baseName, camel, kebab, pascal } from "../names.ts";
 import { importFrom } from "./header.ts";
-import { combineSubscribers, endpointsImport, isEvent, responseEncoder, nameFunction, namesConst, namesConstName, namesOption, schemaImports, type NameStyle } from "./message-parts.ts";
+import {
+  combineSubscribers,
+  decodersOption,
+  endpointsImport,
+  isEvent,
+  nameFunction,
+  namesConst,
+  namesConstName,
+  namesOption,
+  requestDecoder,
+  requestsType,
+  responseEncoder,
+  schemaImports,
+  type NameStyle,
+} from "./message-parts.ts";
 import { needsReplies, repliesConst, repliesConstName, repliesOption, repliesSetup, replyStreamFunction } from "./reply-stream.ts";
 import { schemaName } from "./validators.ts";
 
@@ -37,6 +51,8 @@ export interface MessagingTarget {
   readonly topology?: boolean;
   /** Whether requests are answered on a reply stream of the client's own, `options.replies` (Redis Streams). */
   readonly replyStream?: boolean;
+  /** Whether the transport also serves the methods as a NATS service (`serviceEndpoint` of `@kit/transport-nats/services`). */
+  readonly service?: boolean;
   /**
    * The connection type of a transport with no events, when its requesters take more than its
    * subscribers (AMQP's take any amqplib channel, its subscribers and event publishers a confirm
@@ -61,7 +77,7 @@ const redisDefaults: SubscriberDefaults = {
 /** The message transports kitgen writes for with {@link emitMessaging}. */
 export const messagingTargets: Readonly<Record<string, MessagingTarget>> = {
   memory: { id: "memory", module: "@kit/transport-memory", connection: "MemoryBroker", noun: "queue", subscriberOptions: undefined },
-  nats: { id: "nats", module: "@kit/transport-nats", connection: "Parameters<typeof subscriber>[0]", noun: "subject", subscriberOptions: "NatsSubscriberOptions" },
+  nats: { id: "nats", module: "@kit/transport-nats", connection: "Parameters<typeof subscriber>[0]", noun: "subject", subscriberOptions: "NatsSubscriberOptions", service: true },
   amqp: {
     id: "amqp",
     module: "@kit/transport-amqp",
@@ -113,6 +129,7 @@ function imports(service: Service, head: string, target: MessagingTarget): strin
     ...uuid,
     importFrom(`{ decodeJSONMessage, encodeJSONMessage, type DecodeMessage${publisherOptions}, type Subscriber${own} }`, "@kit/transport"),
     importFrom(`{ ${moduleImports(service, target)} }`, target.module),
+    ...(target.service === true ? [importFrom("{ serviceEndpoint, type ServiceEndpointTarget }", `${target.module}/services`)] : []),
     ...requester,
     endpointsImport(service),
     schemaImports(service),
@@ -145,11 +162,11 @@ function declarations(service: Service, target: MessagingTarget): string {
 export type ${Id}Connection = ${target.connection};
 
 ${namesConst(service, { id: target.id, noun: target.noun, separator: target.separator ?? "." })}${target.replyStream === true ? `\n${repliesConst(service, target.id)}` : ""}
+${requestsType(service)}
 /** Options for the ${target.id} subscribers and transport. */
 export interface ${Id}Options {
 ${namesOption(service, target.noun)}
-  /** A method's own request decoder, for its subscriber, in place of the JSON body checked by the method's validator. */
-  readonly decoders?: { readonly [M in keyof ${base}Endpoints]?: DecodeMessage<Parameters<${base}Endpoints[M]>[1]> };
+${decodersOption(service)}
   /** Passed to every subscriber; a function is asked for each method's, given the method and its ${target.noun}.${defaults} */
   readonly subscriber?: PerMethod<${subscriberOptionsType(target)}>;
   /** Passed to every publisher; a function is asked for each method's, given the method and its ${target.noun}. */
@@ -180,10 +197,8 @@ function subscriberOptionsFunction(service: Service, target: MessagingTarget): s
 function subscribersFunction(service: Service, target: MessagingTarget): string {
   const { id, noun } = target;
   const base = baseName(service.name);
-  const line = (m: Method): string => {
-    const decode = `options.decoders?.${m.name} ?? decodeJSONMessage(${schemaName(m.name, "Request")})`;
-    return `    subscriber(connection, ${id}Name(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, ${decode}, ${responseEncoder(m, "encodeJSONMessage")}, sub(${JSON.stringify(m.name)})),`;
-  };
+  const line = (m: Method): string =>
+    `    subscriber(connection, ${id}Name(options, ${JSON.stringify(m.name)}), endpoints.${m.name}, ${requestDecoder(m)}, ${responseEncoder(m, "encodeJSONMessage")}, sub(${JSON.stringify(m.name)})),`;
   return `
 /**
  * Serves every method on its ${noun}; a method resolving to \`void\` is an event (no reply).
@@ -255,11 +270,45 @@ export async function ${target.id}Topology(connection: ${Id}Connection, options:
 `;
 }
 
+function serviceFunction(service: Service, target: MessagingTarget): string {
+  if (target.service !== true) return "";
+  const { id, noun } = target;
+  const base = baseName(service.name);
+  const line = (m: Method): string =>
+    `    serviceEndpoint(connection, endpointOf(${JSON.stringify(m.name)}), endpoints.${m.name}, ${requestDecoder(m)}, ${responseEncoder(m, "encodeJSONMessage")}, optionsOf(${JSON.stringify(m.name)})),`;
+  return `
+/**
+ * Serves every method as an endpoint of a NATS service (the micro protocol of
+ * \`@nats-io/services\`), named after the method and listening on its ${noun}, so \`nats micro ls\`
+ * and \`$SRV.PING\`, \`$SRV.INFO\` and \`$SRV.STATS\` see them. Each runs as in \`${id}Subscribers\`
+ * (\`serviceEndpoint\` of \`@kit/transport-nats/services\`); a subscriber option's \`queue\` is the
+ * endpoint's queue group (default the service's). To shut down, stop the service first
+ * (\`await service.stop()\`), then close the result, which lets the requests in flight finish.
+ *
+ * @param connection - the ${id} connection the service runs on
+ * @param service - the service, from \`new Svcm(nc).add(config)\`, or one of its groups (whose prefix goes before each ${noun})
+ * @param endpoints - the endpoints to serve, from \`makeEndpoints\`
+ * @param options - ${noun} names, decoders and subscriber options
+ */
+export function ${id}Service(connection: ${pascal(id)}Connection, service: ServiceEndpointTarget["service"], endpoints: ${base}Endpoints, options: ${pascal(id)}Options = {}): Subscriber {
+  const optionsOf = (method: keyof ${base}Endpoints): ${target.subscriberOptions ?? "SubscriberOptions"} | undefined => optionsFor(options.subscriber, method, ${id}Name(options, method));
+  const endpointOf = (method: keyof ${base}Endpoints): ServiceEndpointTarget => {
+    const queue = optionsOf(method)?.queue;
+    return { service, name: method, subject: ${id}Name(options, method), ...(queue === undefined ? {} : { queue }) };
+  };
+  const subscribers = [
+${service.methods.map(line).join("\n")}
+  ];
+${combineSubscribers}
+}
+`;
+}
+
 /**
  * `<base>.<transport>.ts` for NATS, AMQP, MQTT, Redis Streams and memory: a subscriber per
- * method and a transport (a publisher per method), with AMQP's topology and Redis's reply stream.
+ * method and a transport (a publisher per method), with AMQP's topology, Redis's reply stream and, for NATS, the methods as a NATS service.
  */
 export function emitMessaging(service: Service, head: string, target: MessagingTarget): string {
   const replies = target.replyStream === true ? replyStreamFunction(service, target.id) : "";
-  return `${imports(service, head, target)}\n${declarations(service, target)}${subscribersFunction(service, target)}${transportFunction(service, target)}${topologyFunction(service, target)}${replies}`;
+  return `${imports(service, head, target)}\n${declarations(service, target)}${subscribersFunction(service, target)}${transportFunction(service, target)}${topologyFunction(service, target)}${replies}${serviceFunction(service, target)}`;
 }

@@ -1,7 +1,20 @@
 import type { Method, Service } from "../model.ts";
 import { baseName, camel, kebab } from "../names.ts";
 import { importFrom } from "./header.ts";
-import { combineSubscribers, endpointsImport, isEvent, responseEncoder, nameFunction, namesConst, namesConstName, namesOption, schemaImports } from "./message-parts.ts";
+import {
+  combineSubscribers,
+  decodersOption,
+  endpointsImport,
+  isEvent,
+  nameFunction,
+  namesConst,
+  namesConstName,
+  namesOption,
+  requestDecoder,
+  requestsType,
+  responseEncoder,
+  schemaImports,
+} from "./message-parts.ts";
 import { schemaName } from "./validators.ts";
 
 function imports(service: Service, head: string): string {
@@ -11,7 +24,7 @@ function imports(service: Service, head: string): string {
     head,
     importFrom("{ CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient }", "@aws-sdk/client-sqs"),
     importFrom("{ Code, KitError }", "@kit/endpoint"),
-    importFrom("{ decodeJSONMessage, encodeJSONMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
+    importFrom("{ decodeJSONMessage, encodeJSONMessage, type DecodeMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
     importFrom(`{ ${kit.join(", ")} }`, "@kit/transport-sqs"),
     endpointsImport(service),
     schemaImports(service),
@@ -29,9 +42,16 @@ export const ${camel(base)}SqsReplies = ${JSON.stringify(`${kebab(base)}-replies
 /** Each method's queue URL, from \`sqsQueueUrls\` or \`sqsCreateQueues\`. */
 export type SqsQueueUrls = Readonly<Record<keyof ${base}Endpoints, string>>;
 
+${requestsType(service)}
 /** Options for the sqs queues, subscribers and transport. */
 export interface SqsOptions {
 ${namesOption(service, "queue")}
+  /**
+   * Replaces the dead-letter queue \`sqsCreateQueues\` gives some methods' queues (default
+   * \`<queue>-dead-letter\`); several queues may share one.
+   */
+  readonly deadLetters?: Partial<Record<keyof ${base}Endpoints, string>>;
+${decodersOption(service)}
   /** Passed to every subscriber; \`replyNamespace\` defaults to the reply queues beside each queue. */
   readonly subscriber?: SqsSubscriberOptions;
   /** Passed to every publisher. */
@@ -70,10 +90,10 @@ function queueFunctions(service: Service): string {
   const base = baseName(service.name);
   const names = namesConstName(service, "sqs");
   return `
-/** Each method's URL, \`find\` given the method's queue name. */
-async function urlsBy(options: SqsOptions, find: (name: string) => Promise<string>): Promise<SqsQueueUrls> {
+/** Each method's URL, \`find\` given the method and its queue name. */
+async function urlsBy(options: SqsOptions, find: (name: string, method: keyof ${base}Endpoints) => Promise<string>): Promise<SqsQueueUrls> {
   const methods = Object.keys(${names}) as (keyof ${base}Endpoints)[];
-  const urls = await Promise.all(methods.map(async (method) => [method, await find(sqsName(options, method))] as const));
+  const urls = await Promise.all(methods.map(async (method) => [method, await find(sqsName(options, method), method)] as const));
   return Object.fromEntries(urls) as Record<keyof ${base}Endpoints, string>;
 }
 
@@ -94,16 +114,17 @@ export function sqsQueueUrls(client: SQSClient, options: SqsOptions = {}): Promi
 }
 
 /**
- * Creates each method's queue with its dead-letter queue \`<queue>-dead-letter\` (its redrive
- * policy's target, where a subscriber sends poison messages), and returns their URLs.
- * Idempotent while the queues' attributes are unchanged: run it at start-up.
+ * Creates each method's queue with its dead-letter queue, \`<queue>-dead-letter\` or the one
+ * \`deadLetters\` names (its redrive policy's target, where a subscriber sends poison messages),
+ * and returns their URLs. Idempotent while the queues' attributes are unchanged: run it at start-up.
  *
  * @param client - the SQS client
- * @param options - queue names
+ * @param options - queue and dead-letter queue names
  */
 export function sqsCreateQueues(client: SQSClient, options: SqsOptions = {}): Promise<SqsQueueUrls> {
-  return urlsBy(options, async (name) => {
-    const dead = urlOf(name, (await client.send(new CreateQueueCommand({ QueueName: \`\${name}-dead-letter\` }))).QueueUrl);
+  return urlsBy(options, async (name, method) => {
+    const deadName = options.deadLetters?.[method] ?? \`\${name}-dead-letter\`;
+    const dead = urlOf(deadName, (await client.send(new CreateQueueCommand({ QueueName: deadName }))).QueueUrl);
     const arn = (await client.send(new GetQueueAttributesCommand({ QueueUrl: dead, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn;
     const RedrivePolicy = JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 10 });
     return urlOf(name, (await client.send(new CreateQueueCommand({ QueueName: name, Attributes: { RedrivePolicy } }))).QueueUrl);
@@ -134,7 +155,7 @@ export async function sqsReplyQueue(client: SQSClient, id: string, options: SqsR
 function subscribersFunction(service: Service): string {
   const base = baseName(service.name);
   const line = (m: Method): string =>
-    `    subscriber(client, queues.${m.name}, endpoints.${m.name}, decodeJSONMessage(${schemaName(m.name, "Request")}), ${responseEncoder(m, "encodeJSONMessage")}, sub(queues.${m.name})),`;
+    `    subscriber(client, queues.${m.name}, endpoints.${m.name}, ${requestDecoder(m)}, ${responseEncoder(m, "encodeJSONMessage")}, sub(queues.${m.name})),`;
   return `
 /**
  * Serves every method on its queue; a method resolving to \`void\` is an event (no reply), the
@@ -144,7 +165,7 @@ function subscribersFunction(service: Service): string {
  * @param client - the SQS client
  * @param queues - each method's queue URL
  * @param endpoints - the endpoints to serve, from \`makeEndpoints\`
- * @param options - subscriber options
+ * @param options - decoders and subscriber options
  */
 export function sqsSubscribers(client: SQSClient, queues: SqsQueueUrls, endpoints: ${base}Endpoints, options: SqsOptions = {}): Subscriber {
   const sub = (queueUrl: string): SqsSubscriberOptions => ({ replyNamespace: replyNamespace(queueUrl), ...options.subscriber });
