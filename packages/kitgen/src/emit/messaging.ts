@@ -1,7 +1,7 @@
 import type { Method, Service } from "../model.ts";
 import { baseName, camel, kebab, pascal } from "../names.ts";
 import { importFrom } from "./header.ts";
-import { combineSubscribers, endpointsImport, isEvent, responseEncoder, nameFunction, namesConst, namesConstName, namesOption, schemaImports, type NameStyle } from "./message-parts.ts";
+import { endpointsImport, isEvent, responseEncoder, nameFunction, namesConst, namesConstName, namesOption, schemaImports, type NameStyle } from "./message-parts.ts";
 import { needsReplies, repliesConst, repliesConstName, repliesOption, repliesSetup, replyStreamFunction } from "./reply-stream.ts";
 import { schemaName } from "./validators.ts";
 
@@ -111,7 +111,7 @@ function imports(service: Service, head: string, target: MessagingTarget): strin
   return [
     head,
     ...uuid,
-    importFrom(`{ decodeJSONMessage, encodeJSONMessage, type DecodeMessage${publisherOptions}, type Subscriber${own} }`, "@kit/transport"),
+    importFrom(`{ decodeJSONMessage, encodeJSONMessage, subscriberGroup, type DecodeMessage${publisherOptions}, type Subscriber${own} }`, "@kit/transport"),
     importFrom(`{ ${moduleImports(service, target)} }`, target.module),
     ...requester,
     endpointsImport(service),
@@ -187,7 +187,7 @@ function subscribersFunction(service: Service, target: MessagingTarget): string 
   return `
 /**
  * Serves every method on its ${noun}; a method resolving to \`void\` is an event (no reply).
- * The result closes them all.
+ * The result runs them as one (\`subscriberGroup\`): ready when all are, closing them all.
  *
  * @param connection - the ${id} connection
  * @param endpoints - the endpoints to serve, from \`makeEndpoints\`
@@ -195,10 +195,9 @@ function subscribersFunction(service: Service, target: MessagingTarget): string 
  */
 export function ${id}Subscribers(connection: ${pascal(id)}Connection, endpoints: ${base}Endpoints, options: ${pascal(id)}Options = {}): Subscriber {
 ${subscriberOptionsFunction(service, target)}
-  const subscribers = [
+  return subscriberGroup([
 ${service.methods.map(line).join("\n")}
-  ];
-${combineSubscribers}
+  ]);
 }
 `;
 }
