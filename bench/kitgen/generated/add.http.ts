@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { background, Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
 import { publicError } from "@kit/transport";
-import { client, type ClientOptions, decodeJSON, decodeJSONResponse, encodeError, encodeJSON, encodeJSONRequest, server, type ServerOptions } from "@kit/transport-http";
+import { client, type ClientOptions, decodeJSON, decodeJSONResponse, type DecodeRequest, type DecodeResponse, encodeError, encodeJSON, encodeJSONRequest, type ErrorEncoder, server, type ServerOptions } from "@kit/transport-http";
 import type { AddEndpoints, SumRequest, SumResponse, ConcatRequest, ConcatResponse } from "./add.endpoints.ts";
 import { sumRequest, sumResponse, concatRequest, concatResponse } from "./add.validators.ts";
 
@@ -23,40 +23,97 @@ function disclosed<Req, Res>(endpoint: Endpoint<Req, Res>): Endpoint<Req, Res> {
   };
 }
 
+/** The request's path without its query; for an absolute-form target (`http://host/sum`, as sent to a proxy), its URL's path. */
+function pathOf(target: string): string {
+  if (!target.startsWith("/")) {
+    try {
+      return new URL(target).pathname;
+    } catch {
+      return target;
+    }
+  }
+  const q = target.indexOf("?");
+  return q === -1 ? target : target.slice(0, q);
+}
+
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Options for {@link httpHandler}: `@kit/transport-http` server options for every route, and what differs per route. */
+export interface HttpHandlerOptions extends ServerOptions {
+  /**
+   * A method's own request decoder in place of the generated one (JSON checked by the
+   * validator): for a request the service checks itself, or a body that is not JSON.
+   */
+  readonly decoders?: {
+    readonly sum?: DecodeRequest<SumRequest>;
+    readonly concat?: DecodeRequest<ConcatRequest>;
+  };
+  /** Server options for one method's route (`@kit/tracing`'s `httpServerTrace({ route })`, say); an option given here replaces the shared one. */
+  readonly routeOptions?: (method: keyof AddEndpoints, route: string) => ServerOptions;
+  /**
+   * Answers a request no route matches (`/metrics`, say), given its path without the query (of
+   * an absolute-form target too); default: 404 `not_found` through the `errorEncoder`.
+   */
+  readonly notFound?: (req: IncomingMessage, res: ServerResponse, path: string) => void;
+}
 
 /**
  * The HTTP server of every method: a plain Node `(req, res)` handler (node:http, Express,
  * Fastify). Each method has one route: `POST /<kebab-name>` with the request object as JSON, or
- * its `@http` route; a success is 200 with the result as JSON (204 for `void`), a bad request
+ * its `@http` route (`ANY`: every HTTP method); a success is 200 with the result as JSON (204 for `void`), a bad request
  * 400 `invalid_argument` naming the field, an unknown route 404, an error that is not a
  * `KitError` 500 `internal` without its text (the error handler sees it as the `cause`).
  *
  * @param endpoints - the endpoints to serve, from `makeEndpoints`
- * @param options - `@kit/transport-http` server options for every route
+ * @param options - `@kit/transport-http` server options for every route; `routeOptions`, one route's;
+ *   `decoders`, a method's own request decoder; `notFound`, what answers a request no route matches
  */
-export function httpHandler(endpoints: AddEndpoints, options: ServerOptions = {}): Handler {
+export function httpHandler(endpoints: AddEndpoints, options: HttpHandlerOptions = {}): Handler {
+  const { decoders = {}, routeOptions: perRoute, notFound, ...shared } = options;
+  const routeOptions = (method: keyof AddEndpoints, route: string): ServerOptions => ({ ...shared, ...perRoute?.(method, route) });
   const exact = new Map<string, Handler>([
-    ["POST /sum", server(disclosed(endpoints.sum), decodeJSON(sumRequest), encodeResponse, options)],
-    ["POST /concat", server(disclosed(endpoints.concat), decodeJSON(concatRequest), encodeResponse, options)],
+    ["POST /sum", server(disclosed(endpoints.sum), decoders.sum ?? decodeJSON(sumRequest), encodeResponse, routeOptions("sum", "/sum"))],
+    ["POST /concat", server(disclosed(endpoints.concat), decoders.concat ?? decodeJSON(concatRequest), encodeResponse, routeOptions("concat", "/concat"))],
   ]);
   const patterned: (readonly [string, RegExp, Handler])[] = [
 
   ];
+  const encodeNotFound = shared.errorEncoder ?? encodeError;
   return (req, res) => {
-    const target = req.url ?? "/";
-    const q = target.indexOf("?");
-    const path = q === -1 ? target : target.slice(0, q);
+    const path = pathOf(req.url ?? "/");
     const method = req.method ?? "GET";
-    const found = exact.get(`${method} ${path}`) ?? patterned.find(([m, pattern]) => m === method && pattern.test(path))?.[2];
+    const found =
+      exact.get(`${method} ${path}`) ?? exact.get(`ANY ${path}`) ?? patterned.find(([m, pattern]) => (m === method || m === "ANY") && pattern.test(path))?.[2];
     if (found !== undefined) {
       found(req, res);
       return;
     }
+    if (notFound !== undefined) {
+      notFound(req, res, path);
+      return;
+    }
     const shown = path.length > 100 ? `${path.slice(0, 100)}…` : path;
-    encodeError(background(), new KitError(Code.NotFound, `no route for ${method} ${shown}`), res);
+    answerNotFound(new KitError(Code.NotFound, `no route for ${method} ${shown}`), res, encodeNotFound);
   };
+}
+
+/**
+ * Answers a request no route matches with the errorEncoder; if that throws or rejects, the
+ * default encoder answers instead (as `@kit/transport-http`'s server does), or the connection
+ * is closed when the headers are already out.
+ */
+function answerNotFound(err: KitError, res: ServerResponse, encode: ErrorEncoder): void {
+  const fallBack = (): void => {
+    if (res.headersSent) res.destroy();
+    else encodeError(background(), err, res);
+  };
+  try {
+    const written = encode(background(), err, res);
+    if (written !== undefined) written.catch(fallBack);
+  } catch {
+    fallBack();
+  }
 }
 
 function at(base: URL, path: string): URL {
@@ -67,18 +124,28 @@ function at(base: URL, path: string): URL {
   return url;
 }
 
+/** Options for {@link httpTransport}: `@kit/transport-http` client options for every method, and a method's own response decoder. */
+export interface HttpTransportOptions extends ClientOptions {
+  /** A method's own decoder of a successful response, in place of the generated one (JSON checked by the validator). */
+  readonly decoders?: {
+    readonly sum?: DecodeResponse<SumResponse>;
+    readonly concat?: DecodeResponse<ConcatResponse>;
+  };
+}
+
 /**
  * Client endpoints that call an `httpHandler` server at `baseUrl` (a path in it is kept as a
  * prefix). Give them to the generated client for a typed service: errors come back as
  * `KitError`s with the server's codes; a response that fails its schema is `internal`.
  *
  * @param baseUrl - the server, such as `"http://127.0.0.1:8080"`
- * @param options - `@kit/transport-http` client options for every method
+ * @param options - `@kit/transport-http` client options for every method; `decoders`, a method's own response decoder
  */
-export function httpTransport(baseUrl: string | URL, options: ClientOptions = {}): AddEndpoints {
+export function httpTransport(baseUrl: string | URL, options: HttpTransportOptions = {}): AddEndpoints {
+  const { decoders = {}, ...clientOptions } = options;
   const base = new URL(baseUrl);
   return {
-    sum: client<SumRequest, SumResponse>("POST", at(base, "/sum"), encodeJSONRequest, decodeJSONResponse(sumResponse), options),
-    concat: client<ConcatRequest, ConcatResponse>("POST", at(base, "/concat"), encodeJSONRequest, decodeJSONResponse(concatResponse), options),
+    sum: client<SumRequest, SumResponse>("POST", at(base, "/sum"), encodeJSONRequest, decoders.sum ?? decodeJSONResponse(sumResponse), clientOptions),
+    concat: client<ConcatRequest, ConcatResponse>("POST", at(base, "/concat"), encodeJSONRequest, decoders.concat ?? decodeJSONResponse(concatResponse), clientOptions),
   };
 }

@@ -7,7 +7,8 @@
  * ({@link decodeJSONMessage}, {@link encodeJSONMessage}), the `kit-error-*` headers
  * ({@link writeError}, {@link readError}), {@link exponentialBackoff}, and the options, hooks
  * and outcomes every message subscriber ({@link SubscriberOptions}, {@link Subscriber}) and
- * publisher ({@link PublisherOptions}) takes.
+ * publisher ({@link PublisherOptions}) takes, and {@link subscriberGroup}, several subscribers run
+ * as one.
  *
  * Transport authors import the runtime, the driver contract and the publisher call from
  * `@kit/transport/driver`.
@@ -26,6 +27,7 @@ export { writeTextBody } from "./outgoing-message.ts";
 export { publicError } from "./public-error.ts";
 export type { PublisherAfter, PublisherBefore, PublisherFinalizer, PublisherOptions, PublisherOutcome } from "./publisher.ts";
 export { validate, type Schema } from "./schema.ts";
+export { subscriberGroup } from "./subscriber-group.ts";
 export type {
   MessageDecision,
   MessageErrorEncoder,

@@ -15,16 +15,18 @@ function imports(service: Service, head: string): string {
   const answering = service.methods.some((m) => !isEvent(m));
   const events = service.methods.some(isEvent);
   const jsonrpc = [
-    ...(answering ? ["client"] : []),
+    "checkedParams",
+    ...(answering ? ["checkedResult", "client"] : []),
     "type DecodeParams",
     ...(answering ? ["type DecodeResult"] : []),
-    "type EncodeResult",
     "type JsonRpcClientOptions",
     "type JsonRpcMethod",
     "type JsonRpcServerOptions",
-    "type MethodCodec",
+    "methodCodec",
+    "methodTable",
     "type MethodTable",
     ...(events ? ["notifier"] : []),
+    "requestAsParams",
     ...(service.methods.some((m) => m.resultField === undefined) ? ["resultAsIs"] : []),
     "server",
   ];
@@ -33,67 +35,12 @@ function imports(service: Service, head: string): string {
   return [
     head,
     importFrom("type { IncomingMessage, ServerResponse }", "node:http"),
-    importFrom(`{ Code, ${answering ? "isKitError, " : ""}KitError, type Context, type Endpoint }`, "@kit/endpoint"),
-    importFrom("{ validate, type Schema }", "@kit/transport"),
     importFrom(`{ ${jsonrpc.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", ""))).join(", ")} }`, "@kit/transport-jsonrpc"),
     importFrom(`type { ${[`${base}Endpoints`, ...types].join(", ")} }`, `./${file}.endpoints.ts`),
     importFrom(`{ ${schemas.join(", ")} }`, `./${file}.validators.ts`),
     "",
   ].join("\n");
 }
-
-/** The generated helpers every JSON-RPC file has: params by position or by name, the table's entries. */
-const serverHelpers = `/** A call's params as the request object: by name (an object) as they are, by position (an array) given the arguments' names, none as \`{}\`. */
-function byName(params: unknown, args: readonly string[]): unknown {
-  if (params === undefined) return {};
-  if (!Array.isArray(params)) return params;
-  const values = params as unknown[];
-  if (values.length > args.length) {
-    const want = args.length === 0 ? "no params" : \`at most \${args.length} params (\${args.join(", ")})\`;
-    throw new KitError(Code.InvalidArgument, \`expected \${want}, got \${values.length}\`);
-  }
-  return Object.fromEntries(values.map((value, i) => [args[i], value]));
-}
-
-/** The params decoder of a method: its request object checked by its validator (\`invalid_argument\` naming the field, which the server answers -32602). */
-function paramsDecoder<Req>(schema: Schema<Req>, args: readonly string[]): DecodeParams<Req> {
-  return (_ctx, params) => validate(schema, byName(params, args));
-}
-
-/** One entry of the method table; its request and response types must agree. */
-function codec<Req, Res>(endpoint: Endpoint<Req, Res>, decode: DecodeParams<Req>, encode: EncodeResult<Res>): MethodCodec<Req, Res> {
-  return { endpoint, decode, encode };
-}
-
-/** The method table of \`entries\`; two methods under one name (from \`names\`) are an error. */
-function tableOf(entries: readonly (readonly [string, MethodTable[string]])[]): MethodTable {
-  const seen = new Set<string>();
-  for (const [name] of entries) {
-    if (seen.has(name)) throw new Error(\`two methods are served as the JSON-RPC method \${JSON.stringify(name)}: give each its own name\`);
-    seen.add(name);
-  }
-  return Object.fromEntries(entries);
-}
-`;
-
-const resultHelper = `/** The result decoder of a method: its validator; a result that does not fit is \`internal\` (the server's fault, not the caller's), naming the method and the field. */
-function resultDecoder<Res>(schema: Schema<Res>, method: string): DecodeResult<Res> {
-  return async (_ctx, result) => {
-    try {
-      return await validate(schema, result);
-    } catch (err) {
-      if (!isKitError(err) || err.code !== Code.InvalidArgument) throw err;
-      throw new KitError(Code.Internal, \`invalid result of \${method}: \${err.message}\`, { ...(err.details === undefined ? {} : { details: err.details }), cause: err });
-    }
-  };
-}
-`;
-
-const clientHelpers = `/** A call's params: the request object, by name. */
-function asParams(_ctx: Context, request: unknown): unknown {
-  return request;
-}
-`;
 
 function declarations(service: Service): string {
   const base = baseName(service.name);
@@ -163,8 +110,8 @@ function serverFunctions(service: Service): string {
   const base = baseName(service.name);
   const entry = (m: Method): string => {
     const args = `[${m.args.map((a) => JSON.stringify(a.name)).join(", ")}]`;
-    const decode = `decoders.${m.name} ?? paramsDecoder(${schemaName(m.name, "Request")}, ${args})`;
-    return `    [jsonRpcName(names, ${JSON.stringify(m.name)}), codec(endpoints.${m.name}, ${decode}, ${resultEncoder(m)})],`;
+    const decode = `decoders.${m.name} ?? checkedParams(${schemaName(m.name, "Request")}, ${args})`;
+    return `    [jsonRpcName(names, ${JSON.stringify(m.name)}), methodCodec(endpoints.${m.name}, ${decode}, ${resultEncoder(m)})],`;
   };
   return `/**
  * The method table of every method for \`@kit/transport-jsonrpc\`'s \`server\`: each method under
@@ -177,7 +124,7 @@ function serverFunctions(service: Service): string {
  */
 export function jsonRpcMethodTable(endpoints: ${base}Endpoints, options: JsonRpcTableOptions = {}): MethodTable {
   const { names, decoders = {} } = options;
-  return tableOf([
+  return methodTable([
 ${service.methods.map(entry).join("\n")}
   ]);
 }
@@ -201,8 +148,8 @@ export function jsonRpcHandler(endpoints: ${base}Endpoints, options: JsonRpcHand
 function clientFunctions(service: Service): string {
   const base = baseName(service.name);
   const method = (m: Method): string => {
-    const decode = isEvent(m) ? "() => undefined" : `decoders.${m.name} ?? resultDecoder(${schemaName(m.name, "Response")}, name(${JSON.stringify(m.name)}))`;
-    return `    ${m.name}: { name: name(${JSON.stringify(m.name)}), encode: asParams, decode: ${decode} },`;
+    const decode = isEvent(m) ? "() => undefined" : `decoders.${m.name} ?? checkedResult(${schemaName(m.name, "Response")}, name(${JSON.stringify(m.name)}))`;
+    return `    ${m.name}: { name: name(${JSON.stringify(m.name)}), encode: requestAsParams, decode: ${decode} },`;
   };
   const endpoint = (m: Method): string => `    ${m.name}: ${isEvent(m) ? "notifier" : "client"}(url, methods.${m.name}, options),`;
   const events = service.methods.filter(isEvent).map((m) => m.name);
@@ -244,14 +191,5 @@ ${service.methods.map(endpoint).join("\n")}
 
 /** `<base>.jsonrpc.ts`: the method table and handler for `@kit/transport-jsonrpc`'s server, and a client transport. */
 export function emitJsonRpc(service: Service, head: string): string {
-  const answering = service.methods.some((m) => !isEvent(m));
-  return [
-    imports(service, head),
-    declarations(service),
-    serverHelpers,
-    ...(answering ? [resultHelper] : []),
-    clientHelpers,
-    serverFunctions(service),
-    clientFunctions(service),
-  ].join("\n");
+  return [imports(service, head), declarations(service), serverFunctions(service), clientFunctions(service)].join("\n");
 }

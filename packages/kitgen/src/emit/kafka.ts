@@ -2,7 +2,6 @@ import type { Method, Service } from "../model.ts";
 import { baseName, camel } from "../names.ts";
 import { importFrom } from "./header.ts";
 import {
-  combineSubscribers,
   decodersOption,
   endpointsImport,
   isEvent,
@@ -23,7 +22,7 @@ function imports(service: Service, head: string): string {
   const kit = [...(events ? ["publisher"] : []), ...(replies ? ["requester"] : []), "subscriber", "type KafkaSubscriberOptions"];
   return [
     head,
-    importFrom("{ decodeJSONMessage, encodeJSONMessage, type DecodeMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
+    importFrom("{ decodeJSONMessage, encodeJSONMessage, subscriberGroup, type DecodeMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
     importFrom(`{ ${kit.join(", ")} }`, "@kit/transport-kafka"),
     importFrom("{ Partitioners, type ConsumerConfig, type Kafka }", "kafkajs"),
     endpointsImport(service),
@@ -128,7 +127,7 @@ export async function kafkaSubscribers(kafka: Kafka, endpoints: ${base}Endpoints
   const subscribers = await startAll([
 ${service.methods.map(line).join("\n")}
   ]);
-${combineSubscribers}
+  return subscriberGroup(subscribers);
 }
 `;
 }

@@ -96,16 +96,6 @@ export function namesOption(service: Service, noun: string): string {
   readonly names?: Partial<Record<keyof ${baseName(service.name)}Endpoints, string>>;`;
 }
 
-/** The statements that make one `Subscriber` of the array `subscribers` (in scope): ready when all are, closing all. */
-export const combineSubscribers = `  const close = async (): Promise<void> => {
-    await Promise.all(subscribers.map((s) => s.close()));
-  };
-  return {
-    ready: Promise.all(subscribers.map((s) => s.ready)).then(() => undefined),
-    close,
-    [Symbol.asyncDispose]: close,
-  };`;
-
 /**
  * A generated helper for transports whose subscribers and requesters start asynchronously
  * (Kafka, SQS): waits for them all, and when one fails closes those that started and throws

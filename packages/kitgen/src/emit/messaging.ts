@@ -2,7 +2,6 @@ import type { Method, Service } from "../model.ts";
 import { baseName, camel, kebab, pascal } from "../names.ts";
 import { importFrom } from "./header.ts";
 import {
-  combineSubscribers,
   decodersOption,
   endpointsImport,
   isEvent,
@@ -127,7 +126,7 @@ function imports(service: Service, head: string, target: MessagingTarget): strin
   return [
     head,
     ...uuid,
-    importFrom(`{ decodeJSONMessage, encodeJSONMessage, type DecodeMessage${publisherOptions}, type Subscriber${own} }`, "@kit/transport"),
+    importFrom(`{ decodeJSONMessage, encodeJSONMessage, subscriberGroup, type DecodeMessage${publisherOptions}, type Subscriber${own} }`, "@kit/transport"),
     importFrom(`{ ${moduleImports(service, target)} }`, target.module),
     ...(target.service === true ? [importFrom("{ serviceEndpoint, type ServiceEndpointTarget }", `${target.module}/services`)] : []),
     ...requester,
@@ -202,7 +201,7 @@ function subscribersFunction(service: Service, target: MessagingTarget): string 
   return `
 /**
  * Serves every method on its ${noun}; a method resolving to \`void\` is an event (no reply).
- * The result closes them all.
+ * The result runs them as one (\`subscriberGroup\`): ready when all are, closing them all.
  *
  * @param connection - the ${id} connection
  * @param endpoints - the endpoints to serve, from \`makeEndpoints\`
@@ -210,10 +209,9 @@ function subscribersFunction(service: Service, target: MessagingTarget): string 
  */
 export function ${id}Subscribers(connection: ${pascal(id)}Connection, endpoints: ${base}Endpoints, options: ${pascal(id)}Options = {}): Subscriber {
 ${subscriberOptionsFunction(service, target)}
-  const subscribers = [
+  return subscriberGroup([
 ${service.methods.map(line).join("\n")}
-  ];
-${combineSubscribers}
+  ]);
 }
 `;
 }
@@ -296,10 +294,9 @@ export function ${id}Service(connection: ${pascal(id)}Connection, service: Servi
     const queue = optionsOf(method)?.queue;
     return { service, name: method, subject: ${id}Name(options, method), ...(queue === undefined ? {} : { queue }) };
   };
-  const subscribers = [
+  return subscriberGroup([
 ${service.methods.map(line).join("\n")}
-  ];
-${combineSubscribers}
+  ]);
 }
 `;
 }

@@ -2,7 +2,6 @@ import type { Method, Service } from "../model.ts";
 import { baseName, camel, kebab } from "../names.ts";
 import { importFrom } from "./header.ts";
 import {
-  combineSubscribers,
   decodersOption,
   endpointsImport,
   isEvent,
@@ -24,7 +23,7 @@ function imports(service: Service, head: string): string {
     head,
     importFrom("{ CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient }", "@aws-sdk/client-sqs"),
     importFrom("{ Code, KitError }", "@kit/endpoint"),
-    importFrom("{ decodeJSONMessage, encodeJSONMessage, type DecodeMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
+    importFrom("{ decodeJSONMessage, encodeJSONMessage, subscriberGroup, type DecodeMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
     importFrom(`{ ${kit.join(", ")} }`, "@kit/transport-sqs"),
     endpointsImport(service),
     schemaImports(service),
@@ -172,7 +171,7 @@ export function sqsSubscribers(client: SQSClient, queues: SqsQueueUrls, endpoint
   const subscribers = [
 ${service.methods.map(line).join("\n")}
   ];
-${combineSubscribers}
+  return subscriberGroup(subscribers);
 }
 `;
 }

@@ -2,7 +2,7 @@
 
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { Code, KitError } from "@kit/endpoint";
-import { decodeJSONMessage, encodeJSONMessage, type DecodeMessage, type PublisherOptions, type Subscriber } from "@kit/transport";
+import { decodeJSONMessage, encodeJSONMessage, subscriberGroup, type DecodeMessage, type PublisherOptions, type Subscriber } from "@kit/transport";
 import { publisher, subscriber, type SqsSubscriberOptions } from "@kit/transport-sqs";
 import type { AddResultsEndpoints } from "./add-results.endpoints.ts";
 import { sumComputedRequest } from "./add-results.validators.ts";
@@ -119,14 +119,7 @@ export function sqsSubscribers(client: SQSClient, queues: SqsQueueUrls, endpoint
   const subscribers = [
     subscriber(client, queues.sumComputed, endpoints.sumComputed, options.decoders?.sumComputed ?? decodeJSONMessage(sumComputedRequest), encodeJSONMessage, sub(queues.sumComputed)),
   ];
-  const close = async (): Promise<void> => {
-    await Promise.all(subscribers.map((s) => s.close()));
-  };
-  return {
-    ready: Promise.all(subscribers.map((s) => s.ready)).then(() => undefined),
-    close,
-    [Symbol.asyncDispose]: close,
-  };
+  return subscriberGroup(subscribers);
 }
 
 /**
