@@ -48,12 +48,15 @@ describe("createTopics", () => {
     expect(await leaders(made)).toEqual(Object.fromEntries(made.map((t) => [t, 3])));
   }, 120_000);
 
-  it("takes topics that exist already as created, leaves them as they are, and creates the others", async () => {
+  it("takes topics that exist already as created, leaves them as they are, and creates the others, each once", async () => {
     const old = topicName("ct-old");
     await createTopics(kafka, [old]);
     const fresh = topicName("ct-fresh");
     await Promise.all([createTopics(kafka, [old, { topic: fresh, numPartitions: 2 }], { numPartitions: 3 }), createTopics(newKafka("kit-create-topics-other"), [fresh, old], { numPartitions: 2 })]);
     expect(await leaders([old, fresh])).toEqual({ [old]: 1, [fresh]: 2 });
+    const twice = topicName("ct-twice");
+    await createTopics(kafka, [twice, { topic: twice, numPartitions: 5 }, old], { numPartitions: 2 }); // each topic once, as first given
+    expect(await leaders([twice])).toEqual({ [twice]: 2 });
   }, 60_000);
 
   it("fails with unavailable, naming the topics, once its bound runs out where no broker answers", async () => {
@@ -67,11 +70,14 @@ describe("createTopics", () => {
     });
   }, 30_000);
 
-  it("fails at once, without waiting out its bound, on a topic name Kafka refuses", async () => {
+  it("fails at once, without waiting out its bound, on a topic name Kafka refuses and on a config kafkajs refuses", async () => {
     const started = Date.now();
     const err: unknown = await createTopics(kafka, ["not a topic name!"], { timeout: 20_000 }).catch((thrown: unknown) => thrown);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(isKitError(err) && err.code).toBe(Code.InvalidArgument);
     expect((err as Error).message).toMatch(/^Kafka create topics not a topic name!: /);
+    const refused: unknown = await createTopics(kafka, [{ topic: topicName("ct-bad-config"), configEntries: [{ name: "retention.ms" }] } as never], { timeout: 20_000 }).catch((thrown: unknown) => thrown);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(isKitError(refused) && refused.code).toBe(Code.InvalidArgument);
   }, 30_000);
 });

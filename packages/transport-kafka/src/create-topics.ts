@@ -16,7 +16,8 @@ const expired = new Error("the bound of createTopics ran out");
 /**
  * Creates the topics that do not exist and resolves once every partition of every one of them
  * has a leader in the cluster's metadata, so they can be produced to and subscribed to at once.
- * A topic that exists already counts as created (and is left as it is, whatever its partitions).
+ * A topic that exists already counts as created (and is left as it is, whatever its partitions);
+ * a topic given twice is created once, as first given.
  *
  * Safe to run at the same time from any number of clients or processes, which kafkajs's
  * `admin.createTopics({ waitForLeaders: true })` is not: a broker that has not yet learnt of a
@@ -27,7 +28,7 @@ const expired = new Error("the bound of createTopics ran out");
  * Rejects with a `KitError` naming the topics: `unavailable` when no broker answered within
  * `timeout`, `deadline_exceeded` when the broker answered but some partition had no leader in
  * time, and at once, without retrying, with the code of an error that will not pass by waiting
- * (`invalid_argument` for an invalid name or partition count, `permission_denied`…).
+ * (`invalid_argument` for an invalid name, partition count or config, `permission_denied`…).
  *
  * @param kafka - the kafkajs client; an admin client of its own is connected and disconnected
  * @param topics - topic names, or kafkajs `ITopicConfig`s (partitions, replication, configs)
@@ -39,7 +40,9 @@ const expired = new Error("the bound of createTopics ran out");
  * ```
  */
 export async function createTopics(kafka: Kafka, topics: readonly (string | ITopicConfig)[], options: CreateTopicsOptions = {}): Promise<void> {
-  const configs = topics.map((t) => (typeof t === "string" ? { topic: t, ...(options.numPartitions === undefined ? {} : { numPartitions: options.numPartitions }) } : t));
+  const named = topics.map((t) => (typeof t === "string" ? { topic: t, ...(options.numPartitions === undefined ? {} : { numPartitions: options.numPartitions }) } : t));
+  const configs = named.filter((c, i) => named.findIndex((d) => d.topic === c.topic) === i); // each topic once, as first given
+  if (configs.length === 0) return;
   const timeout = options.timeout ?? 30_000;
   const deadline = Date.now() + timeout;
   const admin = kafka.admin();
@@ -80,7 +83,7 @@ async function step(admin: Admin, configs: readonly ITopicConfig[], state: Progr
     return state.waiting.length === 0;
   } catch (thrown) {
     if (thrown === expired) return false;
-    if (!transient(thrown)) throw fromKafkaError(thrown, `create topics ${state.waiting.join(", ")}`);
+    if (!transient(thrown)) throw lasting(thrown, `create topics ${state.waiting.join(", ")}`);
     state.last = thrown;
     return false;
   }
@@ -111,11 +114,21 @@ async function withoutLeader(admin: Admin, names: readonly string[]): Promise<re
 /**
  * Whether waiting may mend a failure: the broker away or busy (`unavailable`, which covers
  * `LEADER_NOT_AVAILABLE` and `NOT_CONTROLLER`), a topic it does not know yet (`not_found`),
- * throttling.
+ * throttling. kafkajs's `KafkaJSNonRetriableError` is its cause's verdict, or, without one
+ * (kafkajs refusing the arguments itself), never.
  */
 function transient(thrown: unknown): boolean {
+  const { name, cause } = (thrown ?? {}) as { name?: unknown; cause?: unknown };
+  if (name === "KafkaJSNonRetriableError") return cause !== undefined && cause !== thrown && transient(cause);
   const code = kafkaErrorCode(thrown);
   return code === Code.Unavailable || code === Code.NotFound || code === Code.ResourceExhausted;
+}
+
+/** A failure waiting will not mend, as a `KitError`: arguments kafkajs refuses itself are `invalid_argument`. */
+function lasting(thrown: unknown, what: string): KitError {
+  const { name, cause } = thrown as { name?: unknown; cause?: unknown };
+  if (name !== "KafkaJSNonRetriableError" || cause !== undefined) return fromKafkaError(thrown, what);
+  return new KitError(Code.InvalidArgument, `Kafka ${what}: ${(thrown as Error).message}`, { cause: thrown });
 }
 
 /** `work`, or a rejection with {@link expired} once `deadline` passes (the work goes on unheeded). */
