@@ -30,11 +30,13 @@ function topicName(prefix: string): string {
 }
 
 describe("createTopics", () => {
+  // kafkajs's admin.createTopics({ waitForLeaders: true }) under this load (16 at once, 3
+  // partitions): 48 of 480 failed with UNKNOWN_TOPIC_OR_PARTITION on a shared 2-core machine.
   it("creates topic sets side by side, from clients of their own, without one failure", async () => {
     const failures: string[] = [];
     const made: string[] = [];
-    for (let round = 0; round < 10; round++) {
-      const sets = Array.from({ length: 6 }, () => [topicName("ct-requests"), topicName("ct-requests.replies")]);
+    for (let round = 0; round < 6; round++) {
+      const sets = Array.from({ length: 16 }, () => [topicName("ct-requests"), topicName("ct-requests.replies")]);
       made.push(...sets.flat());
       await Promise.all(
         sets.map(async (set, i) => {
