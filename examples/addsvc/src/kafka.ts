@@ -50,9 +50,7 @@ export interface KafkaService {
 export async function serveKafka(kafka: Kafka, endpoints: EndpointSet, options: KafkaOptions): Promise<KafkaService> {
   const { logger, topicPrefix = "addsvc." } = options;
   const names = { requests: `${topicPrefix}sum-requested`, results: `${topicPrefix}sum-computed` };
-  // One after the other: kafkajs's waitForLeaders fails while another topic is being created.
-  await requests.kafkaTopics(kafka, { names: { sumRequested: names.requests } }, 3);
-  await results.kafkaTopics(kafka, { names: { sumComputed: names.results } }, 3);
+  await Promise.all([requests.kafkaTopics(kafka, { names: { sumRequested: names.requests } }, 3), results.kafkaTopics(kafka, { names: { sumComputed: names.results } }, 3)]);
   const publish = await results.kafkaTransport(kafka, { names: { sumComputed: names.results }, keys: { sumComputed: (event) => event.id } });
   const sub = await requests
     .kafkaSubscribers(kafka, { sumRequested: sumRequestedHandler(endpoints, publish.sumComputed) }, {

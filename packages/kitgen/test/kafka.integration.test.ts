@@ -110,3 +110,16 @@ describe("generated Kafka subscribers with a method's own decoder", () => {
     }
   }, 90_000);
 });
+
+describe("generated kafkaTopics", () => {
+  it("creates the topics of several services starting at once, each on its own client, every partition led", async () => {
+    const services = Array.from({ length: 6 }, (_, i) => Object.fromEntries(inventoryMethods.map((m) => [m, `kitgen-test-${run}.together-${String(i)}.${inventoryKafkaNames[m]}`])));
+    const clients = services.map((_, i) => new Kafka({ clientId: `kitgen-test-${String(i)}`, brokers: (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(","), logLevel: logLevel.NOTHING }));
+    const outcomes = await Promise.allSettled(services.map((own, i) => kafkaTopics(clients[i]!, { names: own }, 3)));
+    expect(outcomes.filter((o) => o.status === "rejected")).toEqual([]);
+    // every method's topic, and the reply topic of each but recordSale (an event)
+    const topics = services.flatMap((own) => inventoryMethods.flatMap((m) => [own[m]!, ...(m === "recordSale" ? [] : [`${own[m]!}.replies`])]));
+    const { topics: found } = await admin.fetchTopicMetadata({ topics });
+    expect(Object.fromEntries(found.map((t) => [t.name, t.partitions.filter((p) => p.leader >= 0).length]))).toEqual(Object.fromEntries(topics.map((t) => [t, 3])));
+  }, 120_000);
+});

@@ -19,7 +19,7 @@ import { schemaName } from "./validators.ts";
 function imports(service: Service, head: string): string {
   const replies = service.methods.some((m) => !isEvent(m));
   const events = service.methods.some(isEvent);
-  const kit = [...(events ? ["publisher"] : []), ...(replies ? ["requester"] : []), "subscriber", "type KafkaSubscriberOptions"];
+  const kit = ["createTopics", ...(events ? ["publisher"] : []), ...(replies ? ["requester"] : []), "subscriber", "type KafkaSubscriberOptions"];
   return [
     head,
     importFrom("{ decodeJSONMessage, encodeJSONMessage, subscriberGroup, type DecodeMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
@@ -85,24 +85,20 @@ function topicsFunction(service: Service): string {
   return `
 /**
  * Creates each method's topic, and the reply topic of each method that answers, when they do
- * not exist: a subscriber never creates the topic it reads (it creates its dead-letter topic
- * itself). Idempotent: run it at start-up.
+ * not exist, and resolves once every partition has a leader: a subscriber never creates the
+ * topic it reads (it creates its dead-letter topic itself). Idempotent, and safe to run at the
+ * same time as other services' (\`createTopics\` of \`@kit/transport-kafka\`): run it at start-up.
+ * When they have no leaders within 30 s it rejects, naming them, with \`unavailable\` (no broker
+ * answered) or \`deadline_exceeded\`.
  *
  * @param kafka - the kafkajs client
  * @param options - topic names
  * @param numPartitions - the partitions of each topic it creates (default 1)
  */
 export async function kafkaTopics(kafka: Kafka, options: KafkaOptions = {}, numPartitions = 1): Promise<void> {
-  const topics = [
+  await createTopics(kafka, [
 ${topics.map((t) => `    ${t},`).join("\n")}
-  ];
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
-  } finally {
-    await admin.disconnect();
-  }
+  ], { numPartitions });
 }
 `;
 }
