@@ -188,6 +188,8 @@ function routeOf(member: ts.MethodSignature, name: string, args: readonly Field[
     throw new ShapeError(tag, `@http needs "METHOD /path" (GET, POST, PUT, PATCH, DELETE or ANY), such as "GET /items/{sku}", got ${JSON.stringify(tagText(tag))}`);
   }
   const method = verb.toUpperCase();
+  const split = path.split("/").find((segment) => /[{}]/.test(segment) && !/^\{[A-Za-z_]\w*\}$/.test(segment));
+  if (split !== undefined) throw new ShapeError(tag, `@http path parameter ${JSON.stringify(split)} must be a whole segment, such as "/items/{sku}"`);
   const params = [...path.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? "");
   for (const param of params) {
     const arg = args.find((a) => a.name === param);

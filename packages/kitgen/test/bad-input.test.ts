@@ -125,6 +125,9 @@ describe("bad input", () => {
     expect(genWith("route-any", "  /** @http ANY /b */\n  a(ctx: Context): Promise<string>;\n  /** @http GET /b */\n  b(ctx: Context): Promise<string>;")).toBe(
       "FILE:7:3: b: its route GET /b clashes with a's\n",
     );
+    expect(genWith("route-segment", "  /** @http GET /items/{sku}.json */\n  get(ctx: Context, sku: string): Promise<string>;")).toBe(
+      'FILE:4:7: get: @http path parameter "{sku}.json" must be a whole segment, such as "/items/{sku}"\n',
+    );
     expect(genWith("route-verb", "  /** @http FETCH /b */\n  a(ctx: Context): Promise<string>;")).toBe(
       'FILE:4:7: a: @http needs "METHOD /path" (GET, POST, PUT, PATCH, DELETE or ANY), such as "GET /items/{sku}", got "FETCH /b"\n',
     );

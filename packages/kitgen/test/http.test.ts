@@ -86,11 +86,12 @@ describe("generated HTTP transport", () => {
     expect([code, message]).toEqual([Code.Internal, "internal error"]);
   });
 
-  it("answers an unknown route 404 not_found", async () => {
+  it("answers an unknown route 404 not_found, and another method on a route's path 405 with allow", async () => {
     const res = await fetch(`${url}/nope`, { method: "POST" });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: "not_found" });
-    expect((await fetch(`${url}/restock`)).status).toBe(404); // GET on a POST route
+    const get = await fetch(`${url}/restock`); // GET on a POST route
+    expect([get.status, get.headers.get("allow"), await get.json()]).toEqual([405, "POST", { code: "unimplemented", message: "method GET is not allowed on /restock" }]);
   });
 
   it("logs and counts every call by its method's name", () => {

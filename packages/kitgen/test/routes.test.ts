@@ -65,6 +65,23 @@ describe("@http routes", () => {
     expect(((await res.json()) as { message: string }).message).toBe("inStock: expected a boolean");
   });
 
+  it("answers HEAD on a GET route, 405 with allow for another method, 404 for a malformed path encoding", async () => {
+    const head = await fetch(`${url}products/12`, { method: "HEAD" });
+    expect([head.status, head.headers.get("content-type")]).toEqual([200, "application/json; charset=utf-8"]);
+    const post = await fetch(`${url}products/12`, { method: "POST" });
+    expect([post.status, post.headers.get("allow"), ((await post.json()) as { code: string }).code]).toEqual([405, "DELETE, GET, HEAD", "unimplemented"]);
+    const malformed = await fetch(`${url}products/%zz`);
+    expect([malformed.status, await malformed.json()]).toEqual([404, { code: "not_found", message: "no route for GET /products/%zz" }]);
+  });
+
+  it("refuses a body that is not JSON 415, and one that is not an object 400", async () => {
+    const put = (body: string, type: string) => fetch(`${url}products/13/price`, { method: "PUT", headers: { "content-type": type }, body });
+    const text = await put('{"price":4}', "text/plain");
+    expect([text.status, ((await text.json()) as { message: string }).message]).toEqual([415, 'unsupported content-type "text/plain": want application/json']);
+    const list = await put("[4]", "application/json");
+    expect([list.status, ((await list.json()) as { message: string }).message]).toEqual([400, "expected a JSON object"]);
+  });
+
   it("maps a DELETE to 204 and errors back to their codes", async () => {
     await svc.remove(ctx(), 13, true);
     expect(impl.calls.at(-1)).toEqual(["remove", 13, true]);

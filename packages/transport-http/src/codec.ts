@@ -32,13 +32,8 @@ import { jsonContentType, writeJSON } from "./internal/write-json.ts";
 export function decodeJSON<T = unknown>(schema?: Schema<T>): DecodeRequest<T> {
   const parse = schema === undefined ? (body: Buffer) => jsonCodec.decode(body) as T : (body: Buffer) => validate(schema, jsonCodec.decode(body));
   return (_ctx: Context, req: IncomingMessage): Promise<T> => {
-    const type = rawHeader(req, "content-type");
-    if (type !== undefined && !isJSON(type)) {
-      return Promise.reject(
-        withStatus(new KitError(Code.InvalidArgument, `unsupported content-type ${JSON.stringify(type)}: want application/json`), 415),
-      );
-    }
-    return readBodyAs(req, parse);
+    const refused = notJSON(req);
+    return refused === undefined ? readBodyAs(req, parse) : Promise.reject(refused);
   };
 }
 
@@ -143,6 +138,13 @@ function jsonLine(value: unknown): string {
   } catch (err) {
     throw new KitError(Code.Internal, `cannot encode as JSON: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** The 415 `invalid_argument` for a request whose `content-type` is not JSON; none for JSON or no `content-type`. */
+export function notJSON(req: IncomingMessage): KitError | undefined {
+  const type = rawHeader(req, "content-type");
+  if (type === undefined || isJSON(type)) return undefined;
+  return withStatus(new KitError(Code.InvalidArgument, `unsupported content-type ${JSON.stringify(type)}: want application/json`), 415);
 }
 
 function isJSON(contentType: string): boolean {

@@ -6,7 +6,9 @@
  * (optionally checked by any Standard Schema), {@link encodeJSON}, {@link encodeJSONRequest},
  * {@link decodeJSONResponse}. Errors: {@link encodeError} and {@link errorStatus} on the
  * server, {@link decodeError} on the client. {@link router} serves several endpoints on one
- * server by method and path pattern (`GET /items/{id}`), with 404 and 405 answers.
+ * server by method and path pattern (`GET /items/{id}`), with 404 and 405 answers;
+ * {@link decodeFields} reads a request from its path values, query and JSON body, and
+ * {@link routeURL} gives a client the URL of a route on a server.
  *
  * @packageDocumentation
  */
@@ -27,7 +29,9 @@ export { jsonSerializer, type JSONSerializer, type JSONShape } from "./json-seri
 export { decodeError, type ErrorDecoder } from "./error-decoder.ts";
 export { encodeError, type ErrorEncoder } from "./error-encoder.ts";
 export { errorStatus } from "./error-status.ts";
-export { pathValue, router, type Handler, type RouterOptions } from "./router.ts";
+export { decodeFields, type FieldKind, type FieldSources } from "./fields.ts";
+export { routeURL } from "./route-url.ts";
+export { pathValue, router, type Handler, type RouterOptions, type Unrouted } from "./router.ts";
 export {
   server,
   type DecodeRequest,

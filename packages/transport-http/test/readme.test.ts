@@ -53,3 +53,12 @@ describe("README router example", () => {
     expect(run.printed).toEqual(run.expected);
   });
 });
+
+describe("README decodeFields example", () => {
+  it("reads path, query and body, and answers as its comments say", async () => {
+    const run = await runReadmeExampleAsync(readme, { heading: "## Requests in the path, the query and the body" });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.expected).toHaveLength(4);
+    expect(run.printed).toEqual(run.expected);
+  });
+});

@@ -1,4 +1,4 @@
-import type { Field, Method, Service, WireType } from "../model.ts";
+import type { Method, Service, WireType } from "../model.ts";
 import { baseName, kebab, pascal } from "../names.ts";
 import { importFrom } from "./header.ts";
 import { responseEncoder } from "./message-parts.ts";
@@ -14,18 +14,6 @@ function encodeResponse(ctx: Context, response: unknown, res: ServerResponse): v
   encodeJSON(ctx, response, res);
 }`;
 
-// Kit's disclosure rule, which the generated server applies before transport-http sees an error.
-const disclosedFunction = `/** Kit's disclosure rule: an error that is not a \`KitError\` reaches the wire as \`internal\` "internal error"; its text stays in \`cause\`. */
-function disclosed<Req, Res>(endpoint: Endpoint<Req, Res>): Endpoint<Req, Res> {
-  return async (ctx, request) => {
-    try {
-      return await endpoint(ctx, request);
-    } catch (err) {
-      throw publicError(err);
-    }
-  };
-}`;
-
 function scalarKind(type: WireType): "string" | "number" | "boolean" {
   if (type.kind === "number" || type.kind === "boolean") return type.kind;
   if (type.kind === "literal") return typeof type.value === "number" ? "number" : typeof type.value === "boolean" ? "boolean" : "string";
@@ -33,11 +21,6 @@ function scalarKind(type: WireType): "string" | "number" | "boolean" {
     return scalarKind(type.members[0]);
   }
   return "string";
-}
-
-/** \`.name\`, or \`["name"]\` when it is not an identifier. */
-function prop(name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
 }
 
 /** An expression of a scalar as text: itself for a string, else \`String(...)\`. */
@@ -62,26 +45,17 @@ function hasBody(m: Method): boolean {
   return m.http.method !== "GET" && m.http.method !== "DELETE";
 }
 
-function patternOf(m: Method): string {
-  const escaped = m.http.path.split(/\{[^}]*\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
-  return `/^${escaped.join("([^/]+)")}$/`;
-}
-
-function decoder(m: Method): string {
-  const P = pascal(m.name);
+/** The `decodeFields` call that reads a method's request from its path values, query and body. */
+function fieldsDecoder(m: Method): string {
   const params = pathParams(m);
-  const query = hasBody(m) ? [] : m.args.filter((a) => !params.includes(a.name));
-  const lines = [
-    `async function decode${P}(_ctx: Context, req: IncomingMessage): Promise<${P}Request> {`,
-    `  const url = new URL(req.url ?? "/", "http://localhost");`,
-    params.length > 0 ? `  const match = ${m.name}Pattern.exec(url.pathname) ?? [];` : "",
-    hasBody(m) ? `  const raw = bodyObject(await readJSON(req));` : `  const raw: Record<string, unknown> = {};`,
-    ...params.map((p, i) => `  raw${prop(p)} = scalar(pathSegment(match[${i + 1}]), ${JSON.stringify(scalarKind(argType(m, p)))});`),
-    ...query.map((a: Field) => `  fromQuery(url, raw, ${JSON.stringify(a.name)}, ${JSON.stringify(scalarKind(a.type))});`),
-    `  return validate(${schemaName(m.name, "Request")}, raw);`,
-    "}",
+  const kinds = (names: readonly string[]): string => `{ ${names.map((n) => `${n}: ${JSON.stringify(scalarKind(argType(m, n)))}`).join(", ")} }`;
+  const query = hasBody(m) ? [] : m.args.filter((a) => !params.includes(a.name)).map((a) => a.name);
+  const sources = [
+    ...(params.length > 0 ? [`path: ${kinds(params)}`] : []),
+    ...(query.length > 0 ? [`query: ${kinds(query)}`] : []),
+    ...(hasBody(m) ? ["body: true"] : []),
   ];
-  return lines.filter((l) => l !== "").join("\n");
+  return `decodeFields(${schemaName(m.name, "Request")}, ${sources.length === 0 ? "{}" : `{ ${sources.join(", ")} }`})`;
 }
 
 function argType(m: Method, name: string): WireType {
@@ -110,82 +84,27 @@ function encoder(m: Method): string {
   return lines.join("\n");
 }
 
-const helpers = {
-  readJSON: `async function readJSON(req: IncomingMessage): Promise<unknown> {
-  const type = req.headers["content-type"];
-  if (type !== undefined && !/^application\\/(?:[\\w.+-]+\\+)?json\\b/i.test(type)) {
-    throw new KitError(Code.InvalidArgument, \`unsupported content-type \${JSON.stringify(type)}: want application/json\`);
-  }
-  return jsonCodec.decode(await readBody(req));
-}`,
-  bodyObject: `function bodyObject(value: unknown): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new KitError(Code.InvalidArgument, "expected a JSON object");
-  return { ...(value as Record<string, unknown>) };
-}`,
-  pathSegment: `function pathSegment(segment: string | undefined): string {
-  try {
-    return decodeURIComponent(segment ?? "");
-  } catch {
-    throw new KitError(Code.InvalidArgument, "malformed path parameter");
-  }
-}`,
-  scalar: `function scalar(text: string, kind: "string" | "number" | "boolean"): unknown {
-  if (kind === "number") return text.trim() === "" || Number.isNaN(Number(text)) ? text : Number(text);
-  if (kind === "boolean") return text === "true" ? true : text === "false" ? false : text;
-  return text;
-}`,
-  pathOf: `/** The request's path without its query; for an absolute-form target (\`http://host/sum\`, as sent to a proxy), its URL's path. */
-function pathOf(target: string): string {
-  if (!target.startsWith("/")) {
-    try {
-      return new URL(target).pathname;
-    } catch {
-      return target;
-    }
-  }
-  const q = target.indexOf("?");
-  return q === -1 ? target : target.slice(0, q);
-}`,
-  fromQuery: `function fromQuery(url: URL, raw: Record<string, unknown>, name: string, kind: "string" | "number" | "boolean"): void {
-  const text = url.searchParams.get(name);
-  if (text !== null) raw[name] = scalar(text, kind);
-}`,
-};
-
-/** `<base>.http.ts`: one route per method and a client transport. */
+/** `<base>.http.ts`: one route per method, served by `@kit/transport-http`'s router, and a client transport. */
 export function emitHttp(service: Service, head: string): string {
   const base = baseName(service.name);
   const file = kebab(base);
   const custom = service.methods.filter((m) => !isPlain(m));
-  const code: string[] = [];
-  for (const m of custom) {
-    if (pathParams(m).length > 0) code.push(`const ${m.name}Pattern = ${patternOf(m)};`, "");
-    code.push(decoder(m), "", encoder(m), "");
-  }
-  const customText = code.join("\n");
-  const used = Object.entries(helpers).filter(([name]) => name === "pathOf" || new RegExp(`\\b${name}\\(`).test(customText) || (name === "scalar" && customText.includes("fromQuery(")));
-  const transportHttp = ["client", "decodeJSONResponse", "encodeError", "encodeJSON", "server", "type ClientOptions", "type DecodeRequest", "type DecodeResponse", "type ErrorEncoder", "type ServerOptions"];
+  const transportHttp = ["client", "decodeJSONResponse", "encodeJSON", "routeURL", "router", "server", "type ClientOptions", "type DecodeRequest", "type DecodeResponse", "type Handler", "type ServerOptions", "type Unrouted"];
   if (service.methods.some(isPlain)) transportHttp.push("decodeJSON", "encodeJSONRequest");
-  if (custom.length > 0) transportHttp.push("type OutgoingRequest");
-  if (used.some(([n]) => n === "readJSON")) transportHttp.push("readBody");
-  const transport = [...(used.some(([n]) => n === "readJSON") ? ["jsonCodec"] : []), "publicError", ...(custom.length > 0 ? ["validate"] : [])];
+  if (custom.length > 0) transportHttp.push("decodeFields", "type OutgoingRequest");
   const schemas = service.methods.flatMap((m) => [schemaName(m.name, "Request"), schemaName(m.name, "Response")]);
   const types = service.methods.flatMap((m) => [`${pascal(m.name)}Request`, `${pascal(m.name)}Response`]);
   const out = [
     head,
-    importFrom("type { IncomingMessage, ServerResponse }", "node:http"),
-    importFrom("{ background, Code, KitError, type Context, type Endpoint }", "@kit/endpoint"),
-    importFrom(`{ ${transport.join(", ")} }`, "@kit/transport"),
+    importFrom("type { ServerResponse }", "node:http"),
+    importFrom("type { Context }", "@kit/endpoint"),
     importFrom(`{ ${transportHttp.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", ""))).join(", ")} }`, "@kit/transport-http"),
     importFrom(`type { ${[`${base}Endpoints`, ...types].join(", ")} }`, `./${file}.endpoints.ts`),
     importFrom(`{ ${schemas.join(", ")} }`, `./${file}.validators.ts`),
     "",
     encodeResponseFunction,
     "",
-    disclosedFunction,
-    "",
-    ...used.map(([, text]) => `${text}\n`),
-    customText,
+    ...custom.map((m) => `${encoder(m)}\n`),
     handlerOptions(service),
     "",
     handler(service),
@@ -199,9 +118,7 @@ export function emitHttp(service: Service, head: string): string {
 function handlerOptions(service: Service): string {
   const base = baseName(service.name);
   const decoders = service.methods.map((m) => `    readonly ${m.name}?: DecodeRequest<${pascal(m.name)}Request>;`);
-  return `type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-/** Options for {@link httpHandler}: \`@kit/transport-http\` server options for every route, and what differs per route. */
+  return `/** Options for {@link httpHandler}: \`@kit/transport-http\` server options for every route, and what differs per route. */
 export interface HttpHandlerOptions extends ServerOptions {
   /**
    * A method's own request decoder in place of the generated one (JSON checked by the
@@ -216,22 +133,27 @@ ${decoders.join("\n")}
    * Answers a request no route matches (\`/metrics\`, say), given its path without the query (of
    * an absolute-form target too); default: 404 \`not_found\` through the \`errorEncoder\`.
    */
-  readonly notFound?: (req: IncomingMessage, res: ServerResponse, path: string) => void;
+  readonly notFound?: Unrouted;
 }`;
+}
+
+/** The router pattern of a method's route; an `ANY` route is a pattern without a method, which matches every method. */
+function routePattern(m: Method): string {
+  return m.http.method === "ANY" ? m.http.path : `${m.http.method} ${m.http.path}`;
 }
 
 function handler(service: Service): string {
   const base = baseName(service.name);
-  const exact = service.methods.filter((m) => pathParams(m).length === 0);
-  const patterned = service.methods.filter((m) => pathParams(m).length > 0);
-  const decode = (m: Method): string => `decoders.${m.name} ?? ${isPlain(m) ? `decodeJSON(${schemaName(m.name, "Request")})` : `decode${pascal(m.name)}`}`;
-  const serve = (m: Method): string => `server(disclosed(endpoints.${m.name}), ${decode(m)}, ${responseEncoder(m, "encodeResponse")}, routeOptions(${JSON.stringify(m.name)}, ${JSON.stringify(m.http.path)}))`;
+  const decode = (m: Method): string => `decoders.${m.name} ?? ${isPlain(m) ? `decodeJSON(${schemaName(m.name, "Request")})` : fieldsDecoder(m)}`;
+  const serve = (m: Method): string => `server(endpoints.${m.name}, ${decode(m)}, ${responseEncoder(m, "encodeResponse")}, routeOptions(${JSON.stringify(m.name)}, ${JSON.stringify(m.http.path)}))`;
   return `/**
  * The HTTP server of every method: a plain Node \`(req, res)\` handler (node:http, Express,
- * Fastify). Each method has one route: \`POST /<kebab-name>\` with the request object as JSON, or
- * its \`@http\` route (\`ANY\`: every HTTP method); a success is 200 with the result as JSON (204 for \`void\`), a bad request
- * 400 \`invalid_argument\` naming the field, an unknown route 404, an error that is not a
- * \`KitError\` 500 \`internal\` without its text (the error handler sees it as the \`cause\`).
+ * Fastify), \`@kit/transport-http\`'s \`router\`. Each method has one route: \`POST /<kebab-name>\`
+ * with the request object as JSON, or its \`@http\` route (\`ANY\`: every HTTP method; \`GET\` also
+ * answers \`HEAD\`); a success is 200 with the result as JSON (204 for \`void\`), a bad request 400
+ * \`invalid_argument\` naming the field, an unknown path 404, a known path with another method
+ * 405 with \`allow\`, an error that is not a \`KitError\` 500 \`internal\` without its text (the
+ * error handler sees it).
  *
  * @param endpoints - the endpoints to serve, from \`makeEndpoints\`
  * @param options - \`@kit/transport-http\` server options for every route; \`routeOptions\`, one route's;
@@ -240,47 +162,12 @@ function handler(service: Service): string {
 export function httpHandler(endpoints: ${base}Endpoints, options: HttpHandlerOptions = {}): Handler {
   const { decoders = {}, routeOptions: perRoute, notFound, ...shared } = options;
   const routeOptions = (method: keyof ${base}Endpoints, route: string): ServerOptions => ({ ...shared, ...perRoute?.(method, route) });
-  const exact = new Map<string, Handler>([
-${exact.map((m) => `    [${JSON.stringify(`${m.http.method} ${m.http.path}`)}, ${serve(m)}],`).join("\n")}
-  ]);
-  const patterned: (readonly [string, RegExp, Handler])[] = [
-${patterned.map((m) => `    [${JSON.stringify(m.http.method)}, ${m.name}Pattern, ${serve(m)}],`).join("\n")}
-  ];
-  const encodeNotFound = shared.errorEncoder ?? encodeError;
-  return (req, res) => {
-    const path = pathOf(req.url ?? "/");
-    const method = req.method ?? "GET";
-    const found =
-      exact.get(\`\${method} \${path}\`) ?? exact.get(\`ANY \${path}\`) ?? patterned.find(([m, pattern]) => (m === method || m === "ANY") && pattern.test(path))?.[2];
-    if (found !== undefined) {
-      found(req, res);
-      return;
-    }
-    if (notFound !== undefined) {
-      notFound(req, res, path);
-      return;
-    }
-    const shown = path.length > 100 ? \`\${path.slice(0, 100)}…\` : path;
-    answerNotFound(new KitError(Code.NotFound, \`no route for \${method} \${shown}\`), res, encodeNotFound);
-  };
-}
-
-/**
- * Answers a request no route matches with the errorEncoder; if that throws or rejects, the
- * default encoder answers instead (as \`@kit/transport-http\`'s server does), or the connection
- * is closed when the headers are already out.
- */
-function answerNotFound(err: KitError, res: ServerResponse, encode: ErrorEncoder): void {
-  const fallBack = (): void => {
-    if (res.headersSent) res.destroy();
-    else encodeError(background(), err, res);
-  };
-  try {
-    const written = encode(background(), err, res);
-    if (written !== undefined) written.catch(fallBack);
-  } catch {
-    fallBack();
-  }
+  return router(
+    {
+${service.methods.map((m) => `      ${JSON.stringify(routePattern(m))}: ${serve(m).replaceAll("\n", "\n  ")},`).join("\n")}
+    },
+    { notFound, errorEncoder: shared.errorEncoder },
+  );
 }`;
 }
 
@@ -288,20 +175,12 @@ function transportFn(service: Service): string {
   const base = baseName(service.name);
   const lines = service.methods.map((m) => {
     const P = pascal(m.name);
-    const url = isPlain(m) ? `at(base, ${JSON.stringify(m.http.path)})` : "at(base, \"\")";
+    const url = `routeURL(baseUrl, ${JSON.stringify(isPlain(m) ? m.http.path : "")})`;
     const enc = isPlain(m) ? "encodeJSONRequest" : `encode${P}`;
     return `    ${m.name}: client<${P}Request, ${P}Response>(${JSON.stringify(clientMethod(m))}, ${url}, ${enc}, decoders.${m.name} ?? decodeJSONResponse(${schemaName(m.name, "Response")}), clientOptions),`;
   });
   const decoders = service.methods.map((m) => `    readonly ${m.name}?: DecodeResponse<${pascal(m.name)}Response>;`);
-  return `function at(base: URL, path: string): URL {
-  const url = new URL(base);
-  url.pathname = url.pathname.replace(/\\/+$/, "") + path;
-  url.search = "";
-  url.hash = "";
-  return url;
-}
-
-/** Options for {@link httpTransport}: \`@kit/transport-http\` client options for every method, and a method's own response decoder. */
+  return `/** Options for {@link httpTransport}: \`@kit/transport-http\` client options for every method, and a method's own response decoder. */
 export interface HttpTransportOptions extends ClientOptions {
   /** A method's own decoder of a successful response, in place of the generated one (JSON checked by the validator). */
   readonly decoders?: {
@@ -319,7 +198,6 @@ ${decoders.join("\n")}
  */
 export function httpTransport(baseUrl: string | URL, options: HttpTransportOptions = {}): ${base}Endpoints {
   const { decoders = {}, ...clientOptions } = options;
-  const base = new URL(baseUrl);
   return {
 ${lines.join("\n")}
   };

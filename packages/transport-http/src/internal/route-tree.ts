@@ -1,7 +1,13 @@
 import type { Handler } from "../router.ts";
 
-/** The handlers of one path pattern, by method; `""` is the one for any method. */
-export type Methods = Map<string, Handler>;
+/** A pattern's handler and the names of its parameters, in the order of the path. */
+export interface Route {
+  readonly handler: Handler;
+  readonly names: readonly string[];
+}
+
+/** The routes of one path shape, by method; `""` is the one for any method. */
+export type Methods = Map<string, Route>;
 
 /** A parsed pattern: its method (`""` for any) and its segments. */
 export interface Pattern {
@@ -14,18 +20,31 @@ export interface Pattern {
 /** One segment of a pattern: a literal, a `{name}` (one segment) or a `{name...}` (the rest). */
 export type Segment = { readonly literal: string } | { readonly param: string; readonly rest: boolean };
 
-/** A node of the pattern tree: a path so far, its handlers and its children. */
+/**
+ * A node of the pattern tree: a path so far, its routes and its children. A `{name}` child is
+ * shared by every pattern with a parameter there, whatever each calls it: each route keeps its
+ * own names (`GET /a/{id}` and `PUT /a/{key}/b` may both be given, as in Go's `ServeMux`).
+ */
 export class RouteNode {
   readonly literals: Map<string, RouteNode> = new Map<string, RouteNode>();
-  param: { readonly name: string; readonly node: RouteNode } | undefined = undefined;
-  rest: { readonly name: string; readonly methods: Methods } | undefined = undefined;
+  param: RouteNode | undefined = undefined;
+  rest: Methods | undefined = undefined;
   methods: Methods | undefined = undefined;
 }
 
-/** Where a path led: the handlers of the most specific pattern it matched, and its values. */
+/** Where a path led: the routes of the most specific shape it matched, and its values in path order. */
 export interface Found {
   readonly methods: Methods;
-  readonly values: Record<string, string>;
+  readonly values: readonly string[];
+}
+
+/** A route's values by its parameters' names. */
+export function valuesOf(route: Route, values: readonly string[]): Record<string, string> {
+  const named: Record<string, string> = {};
+  route.names.forEach((name, i) => {
+    named[name] = values[i] ?? "";
+  });
+  return named;
 }
 
 /**
@@ -35,20 +54,18 @@ export interface Found {
  * matches no parameter.
  */
 export function walk(root: RouteNode, segments: readonly string[], visit: (found: Found) => boolean): boolean {
-  const step = (node: RouteNode, at: number, values: Record<string, string>): boolean => {
+  const step = (node: RouteNode, at: number, values: readonly string[]): boolean => {
     if (at === segments.length) return node.methods !== undefined && visit({ methods: node.methods, values });
     const segment = segments[at] ?? "";
     const literal = node.literals.get(segment);
     if (literal !== undefined && step(literal, at + 1, values)) return true;
     const value = segment === "" ? undefined : decoded(segment);
-    if (node.param !== undefined && value !== undefined) {
-      if (step(node.param.node, at + 1, { ...values, [node.param.name]: value })) return true;
-    }
+    if (node.param !== undefined && value !== undefined && step(node.param, at + 1, [...values, value])) return true;
     if (node.rest === undefined) return false;
     const rest = decoded(segments.slice(at).join("/"));
-    return rest !== undefined && visit({ methods: node.rest.methods, values: { ...values, [node.rest.name]: rest } });
+    return rest !== undefined && visit({ methods: node.rest, values: [...values, rest] });
   };
-  return step(root, 0, {});
+  return step(root, 0, []);
 }
 
 function decoded(text: string): string | undefined {
@@ -81,7 +98,7 @@ export function parsePattern(pattern: string): Pattern {
   return { method: method.toUpperCase(), segments, path };
 }
 
-/** Adds `handler` for `pattern` under `root`; a second handler for the same method and path is refused. */
+/** Adds `handler` for `pattern` under `root`; a second handler for the same method and path shape (`/a/{x}` is `/a/{y}`) is refused. */
 export function insert(root: RouteNode, pattern: Pattern, handler: Handler): void {
   let node = root;
   let methods: Methods | undefined;
@@ -91,16 +108,14 @@ export function insert(root: RouteNode, pattern: Pattern, handler: Handler): voi
       if (next === undefined) node.literals.set(segment.literal, (next = new RouteNode()));
       node = next;
     } else if (segment.rest) {
-      if (node.rest !== undefined && node.rest.name !== segment.param) throw new SyntaxError(`route ${pattern.path}: conflicts with {${node.rest.name}...}`);
-      node.rest ??= { name: segment.param, methods: new Map() };
-      methods = node.rest.methods;
+      methods = node.rest ??= new Map();
     } else {
-      if (node.param !== undefined && node.param.name !== segment.param) throw new SyntaxError(`route ${pattern.path}: {${segment.param}} conflicts with {${node.param.name}}`);
-      node.param ??= { name: segment.param, node: new RouteNode() };
-      node = node.param.node;
+      node = node.param ??= new RouteNode();
     }
   }
   methods ??= node.methods ??= new Map();
   if (methods.has(pattern.method)) throw new SyntaxError(`route ${pattern.method === "" ? "" : `${pattern.method} `}${pattern.path} is given twice`);
-  methods.set(pattern.method, handler);
+  const names = pattern.segments.flatMap((segment) => ("param" in segment ? [segment.param] : []));
+  if (new Set(names).size !== names.length) throw new SyntaxError(`route ${pattern.path}: a parameter name is used twice`);
+  methods.set(pattern.method, { handler, names });
 }
