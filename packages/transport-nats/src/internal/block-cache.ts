@@ -32,7 +32,7 @@ export class BlockCache {
     let node = this.#root;
     for (const [name, value] of headers) {
       let values = node.next.get(name);
-      if (values === undefined) node.next.set(name, (values = new Map()));
+      if (values === undefined) node.next.set(name, (values = new Map<string, Node>()));
       let child = values.get(value);
       if (child === undefined) {
         values.set(value, (child = newNode()));

@@ -1,6 +1,11 @@
 import { headers as natsHeaders, type Match, type MsgHdrs } from "@nats-io/nats-core";
 import { BlockCache } from "./block-cache.ts";
 
+/** nats.js's `MsgHdrs` as its `headers()` makes them: `toString()` is the header block's text. */
+interface NatsHeaders extends MsgHdrs {
+  toString(): string;
+}
+
 /** The header blocks made before (up to 1 024 headers' worth, then it starts over). */
 const blocks = new BlockCache(1_024);
 
@@ -20,7 +25,7 @@ const blocks = new BlockCache(1_024);
 export class HeaderBlock implements MsgHdrs {
   readonly #kit: ReadonlyMap<string, string>;
   #bytes: Uint8Array | undefined;
-  #nats: MsgHdrs | undefined;
+  #nats: NatsHeaders | undefined;
 
   /** Throws nats.js's `InvalidArgumentError` for a name or value NATS cannot carry. */
   constructor(kit: ReadonlyMap<string, string>) {
@@ -91,7 +96,7 @@ export class HeaderBlock implements MsgHdrs {
   }
 
   /** The headers as a nats.js `MsgHdrs`, made on first use. */
-  #view(): MsgHdrs {
+  #view(): NatsHeaders {
     return (this.#nats ??= natsHeadersOf(this.#kit));
   }
 
@@ -103,8 +108,8 @@ export class HeaderBlock implements MsgHdrs {
 }
 
 /** Kit headers as a nats.js `MsgHdrs`; throws its error for a name or value NATS cannot carry. */
-function natsHeadersOf(kit: ReadonlyMap<string, string>): MsgHdrs {
-  const hdrs = natsHeaders();
+function natsHeadersOf(kit: ReadonlyMap<string, string>): NatsHeaders {
+  const hdrs: NatsHeaders = natsHeaders();
   for (const [name, value] of kit) hdrs.append(name, value); // the names are a map's keys: no duplicate to replace
   return hdrs;
 }

@@ -36,7 +36,7 @@ describe("NATS headers", () => {
 
   it("writes the header block nats.js writes, the same bytes each time the headers repeat", () => {
     const kit = new Map([["content-type", "application/json"], ["kit-timeout", "250"]]);
-    const nats = headers();
+    const nats = headers() as MsgHdrs & { toString(): string };
     for (const [name, value] of kit) nats.append(name, value);
     const block = toNatsHeaders(kit) as MsgHdrs & { encode(): Uint8Array };
     expect(Buffer.from(block.encode()).toString()).toBe(nats.toString());
