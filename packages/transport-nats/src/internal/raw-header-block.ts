@@ -26,5 +26,5 @@ export function rawHeaderBlock(msg: object): RawHeaderBlock {
   if (typeof length !== "number") return "unknown";
   if (length < 0) return "none";
   if (!(_rdata instanceof Uint8Array) || _rdata.length < length) return "unknown";
-  return _rdata.subarray(0, length);
+  return new Uint8Array(_rdata.buffer, _rdata.byteOffset, length); // a plain view: a Buffer's subarray would make a Buffer, at several times the cost
 }
