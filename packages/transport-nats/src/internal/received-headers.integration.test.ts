@@ -41,6 +41,15 @@ describe("a received message's headers, read from the wire", () => {
     expect(fromWire.get("kit-error-code")).toBe("");
   });
 
+  it("reads each message's own values when blocks of the same length follow one another", async () => {
+    const values = ["1000", "2000", "1000", "3000", "4000", "5000", "6000", "1000"];
+    for (const value of values) {
+      const hdrs = headers();
+      hdrs.append("kit-timeout", value);
+      expect(readReceivedHeaders(await deliver(hdrs)).get("kit-timeout")).toBe(value);
+    }
+  });
+
   it("reads a message without headers as having none", async () => {
     const msg = await deliver(undefined);
     expect(rawHeaderBlock(msg)).toBe("none");

@@ -31,8 +31,20 @@ export function readReceivedHeaders(msg: { readonly headers?: MsgHdrs | undefine
   return new ReceivedHeaders(headersOf(block), msg);
 }
 
-/** The header lines of a block, parsed once per distinct block. */
+/** How many of the last blocks are kept with their bytes, to be recognised without decoding. */
+const recentLimit = 4;
+
+/** The last blocks read, with their bytes (copied: a block is a view of the client's read buffer). */
+const recent: { readonly bytes: Uint8Array; readonly headers: readonly Header[] }[] = [];
+let nextRecent = 0;
+
+/**
+ * The header lines of a block: those of one of the last blocks when it has the same bytes (the
+ * usual case: a service's requests, or its replies, mostly carry the same headers), else of its
+ * text, parsed once per distinct text.
+ */
 function headersOf(block: Uint8Array): readonly Header[] {
+  for (const seen of recent) if (sameBytes(seen.bytes, block)) return seen.headers;
   const text = utf8.decode(block);
   let headers = parsed.get(text);
   if (headers === undefined) {
@@ -40,7 +52,15 @@ function headersOf(block: Uint8Array): readonly Header[] {
     if (parsed.size >= cacheLimit) parsed.clear();
     parsed.set(text, headers);
   }
+  recent[nextRecent] = { bytes: block.slice(), headers };
+  nextRecent = (nextRecent + 1) % recentLimit;
   return headers;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
