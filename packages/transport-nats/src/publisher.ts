@@ -3,7 +3,8 @@ import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage, PublisherO
 import type { ReplyTarget } from "@kit/transport/driver";
 import type { Msg, NatsConnection } from "@nats-io/nats-core";
 import { call } from "./internal/call.ts";
-import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
+import { toNatsHeaders } from "./internal/headers.ts";
+import { readReceivedHeaders } from "./internal/received-headers.ts";
 import { unreachable } from "./internal/reachable.ts";
 import { request } from "./internal/replies.ts";
 
@@ -96,7 +97,7 @@ export function publisher<Req, Res>(
 
 /** A reply as a `Message`. */
 function received(reply: Msg): Message {
-  return { body: reply.data, headers: readHeaders(reply.headers), attempt: 1 };
+  return { body: reply.data, headers: readReceivedHeaders(reply), attempt: 1 };
 }
 
 function nothing(): undefined {

@@ -2,7 +2,8 @@ import { background, Code, KitError } from "@kit/endpoint";
 import { errorCodeHeader, errorMessageHeader, type Message } from "@kit/transport";
 import { type MessageDriver } from "@kit/transport/driver";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/nats-core";
-import { readHeaders, toNatsHeaders, withHeaders } from "./headers.ts";
+import { toNatsHeaders, withHeaders } from "./headers.ts";
+import { readReceivedHeaders } from "./received-headers.ts";
 import type { Inbox, NatsMsg } from "./inbox.ts";
 import type { ReplyAllowed } from "./reply-namespace.ts";
 
@@ -13,7 +14,7 @@ function toCoreMessages(taken: readonly NatsMsg[], replyAllowed: ReplyAllowed): 
     const allowed = reply === undefined || replyAllowed(reply);
     return {
       body: raw.data,
-      headers: readHeaders(raw.headers),
+      headers: readReceivedHeaders(raw),
       attempt: 1,
       reply: allowed ? reply : undefined,
       ...(allowed ? {} : { refusedReply: reply }),

@@ -1,4 +1,4 @@
-import { headers } from "@nats-io/nats-core";
+import { headers, type MsgHdrs } from "@nats-io/nats-core";
 import { describe, expect, it } from "vitest";
 import { readHeaders, toNatsHeaders, withHeaders } from "./headers.ts";
 
@@ -13,6 +13,18 @@ describe("NATS headers", () => {
     expect(carrier.get("absent")).toBe("");
   });
 
+  it("reads the exact name before one in another case, and an empty value as absent", () => {
+    const h = headers();
+    h.append("KIT-TIMEOUT", "5");
+    h.append("kit-timeout", "");
+    h.append("x-id", "a");
+    h.append("X-Id", "b");
+    const carrier = readHeaders(h);
+    expect(carrier.get("kit-timeout")).toBe("5");
+    expect(carrier.get("X-Id")).toBe("b");
+    expect(carrier.get("x-ID")).toBe("a");
+  });
+
   it("reads a message without headers as having none", () => {
     expect(readHeaders(undefined).get("kit-timeout")).toBeUndefined();
   });
@@ -20,6 +32,34 @@ describe("NATS headers", () => {
   it("writes no NATS headers for none, so a plain message stays plain", () => {
     expect(toNatsHeaders(new Map())).toBeUndefined();
     expect(toNatsHeaders(new Map([["kit-timeout", "10"]]))?.get("kit-timeout")).toBe("10");
+  });
+
+  it("writes the header block nats.js writes, the same bytes each time the headers repeat", () => {
+    const kit = new Map([["content-type", "application/json"], ["kit-timeout", "250"]]);
+    const nats = headers() as MsgHdrs & { toString(): string };
+    for (const [name, value] of kit) nats.append(name, value);
+    const block = toNatsHeaders(kit) as MsgHdrs & { encode(): Uint8Array };
+    expect(Buffer.from(block.encode()).toString()).toBe(nats.toString());
+    expect(Buffer.from(block.encode()).toString()).toBe("NATS/1.0\r\ncontent-type: application/json\r\nkit-timeout: 250\r\n\r\n");
+    const again = toNatsHeaders(new Map(kit)) as MsgHdrs & { encode(): Uint8Array };
+    expect(again.encode()).toBe(block.encode());
+  });
+
+  it("refuses a value nats.js refuses, even when it reads like headers written before", () => {
+    expect(toNatsHeaders(new Map([["a", "b"], ["c", "d"]]))).toBeDefined();
+    expect(() => toNatsHeaders(new Map([["a", "b\r\nc: d"]]))).toThrow(/\\r or \\n/);
+    expect(() => toNatsHeaders(new Map([["a:b", "c"]]))).toThrow(/not a valid character/);
+  });
+
+  it("reads and changes written headers as nats.js's own, and writes what they hold after a change", () => {
+    const block = toNatsHeaders(new Map([["content-type", "application/json"]])) as MsgHdrs & { encode(): Uint8Array };
+    expect(block.get("content-type")).toBe("application/json");
+    expect([...block]).toEqual([["content-type", ["application/json"]]]);
+    block.set("Nats-Msg-Id", "o-1");
+    expect(block.keys()).toEqual(["content-type", "Nats-Msg-Id"]);
+    expect(Buffer.from(block.encode()).toString()).toBe("NATS/1.0\r\ncontent-type: application/json\r\nNats-Msg-Id: o-1\r\n\r\n");
+    const fresh = toNatsHeaders(new Map([["content-type", "application/json"]])) as MsgHdrs & { encode(): Uint8Array };
+    expect(Buffer.from(fresh.encode()).toString()).toBe("NATS/1.0\r\ncontent-type: application/json\r\n\r\n");
   });
 
   it("gives a dead letter the original headers plus the error, less publish expectations", () => {

@@ -1,21 +1,37 @@
-import { headers as natsHeaders, Match, type MsgHdrs } from "@nats-io/nats-core";
+import { headers as natsHeaders, type MsgHdrs } from "@nats-io/nats-core";
 import type { HeaderCarrier } from "@kit/transport";
+import { HeaderBlock } from "./header-block.ts";
 
 /**
  * A received message's NATS headers as a Kit {@link HeaderCarrier}. Names are looked up exactly
- * first (Kit writes lower case), then ignoring case, so `Kit-Timeout` from `nats req -H` works.
+ * first (Kit writes lower case), then ignoring case, so `Kit-Timeout` from `nats req -H` works;
+ * a name the message does not have reads as `""`, as nats.js's `get` reads it.
  */
 export function readHeaders(hdrs: MsgHdrs | undefined): HeaderCarrier {
   if (hdrs === undefined) return empty;
   return {
-    get: (name) => {
-      const exact = hdrs.get(name);
-      return exact !== "" ? exact : hdrs.get(name, Match.IgnoreCase);
-    },
+    get: (name) => valueOf(hdrs, name),
     set: (name, value) => {
       hdrs.set(name, value);
     },
   };
+}
+
+/**
+ * The first value of the header `name`, or of one whose name differs only in case when none has
+ * it exactly; `""` when there is neither. One pass over the headers: every message is asked for
+ * names it mostly lacks (`kit-timeout`, `kit-error-code`), which nats.js's `get` answers by
+ * listing and filtering the names, twice to ignore case.
+ */
+function valueOf(hdrs: MsgHdrs, name: string): string {
+  const lower = name.toLowerCase();
+  let folded: string | undefined;
+  for (const [key, values] of hdrs) {
+    const value = values[0] ?? "";
+    if (key === name && value !== "") return value;
+    if (folded === undefined && key.toLowerCase() === lower) folded = value;
+  }
+  return folded ?? "";
 }
 
 const empty: HeaderCarrier = {
@@ -25,12 +41,13 @@ const empty: HeaderCarrier = {
   },
 };
 
-/** Kit headers as NATS headers; `undefined` when there are none, so a plain message stays plain. */
+/**
+ * Kit headers as NATS headers (a {@link HeaderBlock}); `undefined` when there are none, so a
+ * plain message stays plain. Throws nats.js's error for a name or value NATS cannot carry.
+ */
 export function toNatsHeaders(map: ReadonlyMap<string, string>): MsgHdrs | undefined {
   if (map.size === 0) return undefined;
-  const hdrs = natsHeaders();
-  for (const [name, value] of map) hdrs.set(name, value);
-  return hdrs;
+  return new HeaderBlock(map);
 }
 
 /** A received message's headers with `extra` set on top: what a dead letter carries (less any `Nats-Expected-*`). */

@@ -1,0 +1,115 @@
+import type { HeaderCarrier } from "@kit/transport";
+import type { MsgHdrs } from "@nats-io/nats-core";
+import { readHeaders } from "./headers.ts";
+import { rawHeaderBlock } from "./raw-header-block.ts";
+
+/** A header line: its name as it came and its value, trimmed. */
+type Header = readonly [name: string, value: string];
+
+const utf8 = new TextDecoder();
+
+/** How many distinct header blocks are kept parsed; when full, the cache starts over. */
+const cacheLimit = 256;
+
+/** Header blocks parsed before, by their text: the headers a message has every time (`content-type`) are parsed once. */
+const parsed = new Map<string, readonly Header[]>();
+
+/**
+ * The headers of a message nats.js delivered, as a Kit `HeaderCarrier`, read as
+ * `readHeaders(msg.headers)` reads them (names exactly, then ignoring case; a missing name is
+ * `""`), but from the header block's bytes ({@link rawHeaderBlock}): its lines are split into
+ * names and values, kept for the next message with the same block, and nats.js's `MsgHdrs`
+ * is not made at all unless something sets a header (the change goes to `msg.headers`, as with
+ * `readHeaders`, so a dead letter or a republished message carries it).
+ *
+ * @param msg - a message nats.js delivered: `subscribe`'s `Msg`, or a service's `ServiceMsg`
+ */
+export function readReceivedHeaders(msg: { readonly headers?: MsgHdrs | undefined }): HeaderCarrier {
+  const block = rawHeaderBlock(msg);
+  if (block === "unknown") return readHeaders(msg.headers);
+  if (block === "none") return readHeaders(undefined);
+  return new ReceivedHeaders(headersOf(block), msg);
+}
+
+/** How many of the last blocks are kept with their bytes, to be recognised without decoding. */
+const recentLimit = 4;
+
+/** The last blocks read, with their bytes (copied: a block is a view of the client's read buffer). */
+const recent: { readonly bytes: Uint8Array; readonly headers: readonly Header[] }[] = [];
+let nextRecent = 0;
+
+/**
+ * The header lines of a block: those of one of the last blocks when it has the same bytes (the
+ * usual case: a service's requests, or its replies, mostly carry the same headers), else of its
+ * text, parsed once per distinct text.
+ */
+function headersOf(block: Uint8Array): readonly Header[] {
+  for (const seen of recent) if (sameBytes(seen.bytes, block)) return seen.headers;
+  const text = utf8.decode(block);
+  let headers = parsed.get(text);
+  if (headers === undefined) {
+    headers = parseBlock(text);
+    if (parsed.size >= cacheLimit) parsed.clear();
+    parsed.set(text, headers);
+  }
+  recent[nextRecent] = { bytes: block.slice(), headers };
+  nextRecent = (nextRecent + 1) % recentLimit;
+  return headers;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The header lines of a block's text, as nats.js reads them: the first line is the status
+ * (`NATS/1.0`, with a code on a status message), then a `name: value` line each, the value
+ * trimmed; a line without a colon is skipped.
+ */
+function parseBlock(text: string): readonly Header[] {
+  const headers: Header[] = [];
+  const lines = text.split("\r\n");
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const colon = line.indexOf(":");
+    if (colon > -1) headers.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+  }
+  return headers;
+}
+
+/** A received message's headers, read from its parsed lines until a header is set. */
+class ReceivedHeaders implements HeaderCarrier {
+  /** Shared with every message that had the same block: never changed. */
+  readonly #headers: readonly Header[];
+  readonly #msg: { readonly headers?: MsgHdrs | undefined };
+  /** nats.js's `MsgHdrs` of the message, once a header was set on it. */
+  #changed: HeaderCarrier | undefined;
+
+  constructor(headers: readonly Header[], msg: { readonly headers?: MsgHdrs | undefined }) {
+    this.#headers = headers;
+    this.#msg = msg;
+  }
+
+  /** The first value of `name`, or of a name that differs only in case when none has it exactly; `""` when there is neither. */
+  get(name: string): string | null | undefined {
+    if (this.#changed !== undefined) return this.#changed.get(name);
+    let exact: string | undefined;
+    let folded: string | undefined;
+    const lower = name.toLowerCase();
+    for (const [key, value] of this.#headers) {
+      if (exact === undefined && key === name) {
+        if (value !== "") return value;
+        exact = value;
+      }
+      if (folded === undefined && key.toLowerCase() === lower) folded = value;
+    }
+    return folded ?? "";
+  }
+
+  set(name: string, value: string): void {
+    this.#changed ??= readHeaders(this.#msg.headers);
+    this.#changed.set(name, value);
+  }
+}
