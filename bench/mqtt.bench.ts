@@ -34,7 +34,22 @@
 // mqtt.js a Buffer made from the JSON text, which mqtt.js copies into its outgoing store (it
 // deep-copies a publish packet; a string payload is not copied); it now hands over the text, as
 // the raw side does, and `kit-sent-at` no longer reads the clock for messages without a deadline.
+//
+// Read the rates with the lines printed under them. Measured 2026-12-06 during a CI run on the
+// same 2 CPUs (load average 7 to 22), the ratio went 0.96, 0.90, 1.00, 0.76 in four runs while
+// the two sides paced Mosquitto alike: the event loop was busy 79-94% of each round on both
+// (it seldom waited for Mosquitto), the main thread blocked once per 65-220 messages on both,
+// Mosquitto spent the same CPU per message on both (7-11 µs), and neither consumer let the
+// producer get 500 ahead more than briefly. But this process got 0.25 to 0.75 of a CPU, changing
+// from one round to the next (about 1 s) on both sides alike, and its CPU per message went from
+// 18 to 49 µs for the same code. A round's rate is that share divided by the CPU per message, so
+// on a loaded machine the rates measure the scheduler, not the transports. The bench prints
+// each side's median share of a CPU and busy fraction of the event loop, and the load average,
+// and says when the process got well under the CPU its event loop was busy for (under 0.8 of
+// it): it then waited for a CPU, and the ratio is not a measurement of Kit.
 import { randomUUID } from "node:crypto";
+import { cpus, loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
 import { background, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { publisher, subscriber } from "@kit/transport-mqtt";
@@ -177,6 +192,9 @@ async function kitSide(): Promise<Side> {
 const sides = { raw: await rawSide(), kit: await kitSide() };
 const rates = { raw: [] as number[], kit: [] as number[] };
 const cpu = { raw: [] as number[], kit: [] as number[] }; // µs of this process's CPU per message
+const share = { raw: [] as number[], kit: [] as number[] }; // CPUs this process got: its CPU time over the round's time
+const busy = { raw: [] as number[], kit: [] as number[] }; // the event loop's busy fraction (not waiting for I/O)
+const loadBefore = loadavg()[0] ?? Number.NaN;
 const p50s = { raw: [] as number[], kit: [] as number[] }; // each sequential round's p50, µs
 const p99s = { raw: [] as number[], kit: [] as number[] };
 const started = Date.now();
@@ -186,13 +204,18 @@ try {
     const order = round % 2 === 0 ? (["raw", "kit"] as const) : (["kit", "raw"] as const);
     for (const side of order) {
       const cpuBefore = process.cpuUsage();
+      const loopBefore = performance.eventLoopUtilization();
       const start = process.hrtime.bigint();
       await sides[side].round();
-      const rate = (ROUND * 1e9) / Number(process.hrtime.bigint() - start);
+      const elapsed = Number(process.hrtime.bigint() - start); // ns
+      const rate = (ROUND * 1e9) / elapsed;
       const spent = process.cpuUsage(cpuBefore);
+      const loop = performance.eventLoopUtilization(loopBefore);
       if (round > 0) {
         rates[side].push(rate);
         cpu[side].push((spent.user + spent.system) / ROUND);
+        share[side].push(((spent.user + spent.system) * 1_000) / elapsed);
+        busy[side].push(loop.utilization);
       }
     }
   }
@@ -222,6 +245,13 @@ const kitToRaw = ratio(results, "kit", "raw");
 const paired = median(rates.kit.map((rate, i) => rate / (rates.raw[i] ?? Number.NaN)));
 console.log(`\nmedian of the rounds' own Kit/raw ratios: ${paired.toFixed(2)}`);
 console.log(`\nCPU of this process per message (median µs): raw ${median(cpu.raw).toFixed(0)}, Kit ${median(cpu.kit).toFixed(0)}`);
+const loadAfter = loadavg()[0] ?? Number.NaN;
+console.log(
+  `\nCPUs this process got (median): raw ${median(share.raw).toFixed(2)}, Kit ${median(share.kit).toFixed(2)}; event loop busy: raw ${median(busy.raw).toFixed(2)}, Kit ${median(busy.kit).toFixed(2)}; ` +
+    `load average ${loadBefore.toFixed(1)} then ${loadAfter.toFixed(1)} on ${String(cpus().length)} CPUs`,
+);
+const starved = (["raw", "kit"] as const).some((name) => median(share[name]) < 0.8 * median(busy[name]));
+if (starved) console.log("the process got under 0.8 of the CPU its event loop was busy for (it waited for a CPU): the rates above measure the machine's load, not the transports");
 console.log(
   `\nsequential, one message at a time (publish, PUBACK and handled; median of ${String(SEQ_ROUNDS)} rounds of ${String(SEQ)}, µs): ` +
     `raw p50 ${median(p50s.raw).toFixed(0)}, p99 ${median(p99s.raw).toFixed(0)}; Kit p50 ${median(p50s.kit).toFixed(0)}, p99 ${median(p99s.kit).toFixed(0)}`,
