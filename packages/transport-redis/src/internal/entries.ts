@@ -33,7 +33,7 @@ const empty = Buffer.alloc(0);
 /**
  * A reply's id or field as text: node-redis hands them over as `Buffer`s (`asBuffers`).
  * `buffer.toString()` is the text `String(buffer)` gives, at about half its cost (which counts
- * for every field of every entry read).
+ * for every entry read: its id).
  */
 function textOf(value: unknown): string {
   return Buffer.isBuffer(value) ? value.toString() : String(value);
