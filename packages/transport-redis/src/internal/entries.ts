@@ -3,6 +3,7 @@ import { Code, KitError } from "@kit/endpoint";
 import type { Message } from "@kit/transport";
 import { RESP_TYPES } from "redis";
 import { bodyField, replyToHeader } from "../headers.ts";
+import { RecentTexts } from "./recent-texts.ts";
 
 /** Reads bulk strings as `Buffer`s, so a body keeps its bytes. */
 export const asBuffers: { readonly typeMapping: object } = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
@@ -32,11 +33,16 @@ const empty = Buffer.alloc(0);
 /**
  * A reply's id or field as text: node-redis hands them over as `Buffer`s (`asBuffers`).
  * `buffer.toString()` is the text `String(buffer)` gives, at about half its cost (which counts
- * for every field of every entry read).
+ * for every entry read: its id).
  */
 function textOf(value: unknown): string {
   return Buffer.isBuffer(value) ? value.toString() : String(value);
 }
+
+/** Field names, lower-cased: the same few come in every entry. */
+const fieldNames = new RecentTexts(16, 64, (name) => name.toLowerCase());
+/** Short header values, of which many repeat (`application/json`). */
+const fieldValues = new RecentTexts(16, 64);
 
 /** The entries of an `XREADGROUP`/`XREAD` reply on one stream: `[[stream, [[id, fields]…]]]`, or null when none came. */
 export function entriesOf(reply: unknown): StreamEntry[] {
@@ -70,10 +76,11 @@ export function toMessage(entry: StreamEntry, attempt: number, replyAllowed: (st
   const headers = new Map<string, string>();
   let body: Buffer | undefined;
   for (let i = 0; i + 1 < entry.fields.length; i += 2) {
-    const name = textOf(entry.fields[i]).toLowerCase();
+    const field = entry.fields[i];
+    const name = Buffer.isBuffer(field) ? fieldNames.text(field) : String(field).toLowerCase();
     const value = entry.fields[i + 1] ?? empty;
     if (name === bodyField) body = typeof value === "string" ? Buffer.from(value) : value;
-    else headers.set(name, textOf(value));
+    else headers.set(name, Buffer.isBuffer(value) ? fieldValues.text(value) : value);
   }
   const replyTo = headers.get(replyToHeader);
   let refused: KitError | undefined;
