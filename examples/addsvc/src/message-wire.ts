@@ -6,7 +6,7 @@
 // and is acknowledged, not dead-lettered.
 import { Code, KitError, type Context } from "@kit/endpoint";
 import { encodeJSONMessage, jsonCodec, writeError, type DecodeMessage, type OutgoingMessage, type Subscriber } from "@kit/transport";
-import { failed, type ConcatRequest, type ConcatResponse, type SumRequest, type SumResponse } from "./endpoints.ts";
+import type { ConcatRequest, ConcatResponse, SumRequest, SumResponse } from "./endpoints.ts";
 import { concatRequestFromJSON, errorToJSON, sumRequestFromJSON } from "./wire.ts";
 
 /** The Sum request from a message body: JSON with Go's field rules; anything else is `invalid_argument`. */
@@ -14,19 +14,6 @@ export const decodeSumMessage: DecodeMessage<SumRequest> = (_ctx, message) => su
 
 /** The Concat request from a message body. */
 export const decodeConcatMessage: DecodeMessage<ConcatRequest> = (_ctx, message) => concatRequestFromJSON(jsonCodec.decode(message.body));
-
-/**
- * The reply to a Sum or Concat request: `{"v": …}`, or for a business error the HTTP
- * transport's error body and the `kit-error-*` headers.
- */
-export function encodeReply(ctx: Context, response: { readonly v: unknown; readonly err?: KitError }, reply: OutgoingMessage): void {
-  const err = failed(response);
-  if (err === undefined) {
-    encodeJSONMessage(ctx, { v: response.v }, reply);
-    return;
-  }
-  encodeErrorReply(ctx, err, reply);
-}
 
 /**
  * The reply to a request that failed with `err`: the HTTP transport's error body and the
