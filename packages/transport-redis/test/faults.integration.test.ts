@@ -136,17 +136,18 @@ describe("faults", () => {
     const handled: string[] = [];
     const slow = (name: string) => async (): Promise<undefined> => {
       handled.push(name);
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
       return undefined;
     };
-    const options = { group: "g", claimIdle: 300, errorHandler: quiet } as const;
+    // claimIdle well above an event-loop stall of a loaded machine: the heartbeat runs every 333 ms.
+    const options = { group: "g", claimIdle: 1_000, errorHandler: quiet } as const;
     const a = subscriber(redis, stream, slow("a"), decodeJSONMessage(), encodeJSONMessage, options);
     await a.ready;
     await fill(stream, 1);
     await until(() => handled.length === 1, 10_000, "a to start");
     const b = subscriber(redis, stream, slow("b"), decodeJSONMessage(), encodeJSONMessage, options);
     await b.ready;
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await new Promise((resolve) => setTimeout(resolve, 3_500)); // b polls XAUTOCLAIM all along; a's heartbeat (every claimIdle / 3) keeps the entry fresh
     await Promise.all([a.close(), b.close()]);
     expect(handled).toEqual(["a"]);
     expect(await pending(stream, "g")).toBe(0);
