@@ -24,9 +24,9 @@
 // The work is the same on the wire: the same payload bytes, the same one user property, QoS 1,
 // one PUBACK waited for per publish; a context without a deadline adds no `kit-timeout` (nor
 // `kit-sent-at`). What Kit does on top is its promise: the PUBACK wait is bounded (30 s by
-// default, one timer per publisher), failures are `KitError`s. Measured apart (2026-12-05, every pairing
-// of the two publishers with the two consumers, interleaved rounds, CPU of this process per
-// message): Kit's consumer costs at or below raw mqtt.js's (mqtt.js hands over one message at a
+// default, one timer per publisher), failures are `KitError`s. Measured apart (2026-12-05, every
+// pairing of the two publishers with the two consumers, interleaved rounds, CPU of this process
+// per message): Kit's consumer costs at or below raw mqtt.js's (mqtt.js hands over one message at a
 // time), and Kit's publisher 0 to 1 µs more than `publishAsync` out of 20-27 µs. Against a client
 // whose publish does no I/O, Kit's publisher costs 0.47 µs a message more than `publishAsync`
 // (0.78 against 0.31; before this session 0.84 and more): the bounded wait (a Set entry and a clock
