@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Code, KitError, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, PublisherOptions } from "@kit/transport";
-import { messagePublisher, replyDecoder, replyTarget, stampSentAt, textBody, type SendMessage } from "@kit/transport/driver";
+import { messagePublisher, replyDecoder, replyTarget, sendAsIs, stampSentAt, textBody, type SendMessage } from "@kit/transport/driver";
 import type { MqttClient } from "mqtt";
 import { publishConfirmed } from "./internal/client.ts";
-import { publishWithin } from "./internal/confirm.ts";
+import { publishWithin, PubackWaits } from "./internal/confirm.ts";
 import { toUserProperties } from "./internal/properties.ts";
+import { PublishOptions } from "./internal/publish-options.ts";
 import { replyTopicOf } from "./internal/reply-topic.ts";
 import { isTopicName } from "./internal/topics.ts";
 
@@ -87,12 +88,14 @@ export function publisher<Req, Res>(
   }
   const target = replyTarget("MQTT topic", topic, options.timeout);
   if (decode === undefined) {
+    const waits = new PubackWaits(target);
+    const publishOptions = new PublishOptions();
     const send: SendMessage<Req> = (ctx, message) => {
       stampSentAt(message.headers);
       // the encoder's text as it is, when it wrote text: mqtt.js sends its UTF-8 bytes without copying them first
-      return publishWithin(ctx, target, client, topic, textBody(message) ?? message.body, toUserProperties(message.headers));
+      return publishWithin(ctx, waits, client, topic, textBody(message) ?? message.body, publishOptions.for(message.headers));
     };
-    return messagePublisher<Req, Res>(send, encode, undefined, options);
+    return messagePublisher<Req, Res>(send, encode, undefined, options, sendAsIs); // it resolves with undefined and rejects with KitErrors only
   }
   const send: SendMessage<Req> = (ctx, message) => {
     stampSentAt(message.headers);

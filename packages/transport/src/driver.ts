@@ -21,7 +21,7 @@ export { Deadlines, type Expiring } from "./deadlines.ts";
 export { observeErrors } from "./error-handler.ts";
 export type { MessageDriver, RetryMode } from "./message-driver.ts";
 export { createOutgoingMessage, textBody } from "./outgoing-message.ts";
-export { messagePublisher, type PublisherFailure, type SendAndForget, type SendMessage } from "./publisher.ts";
+export { messagePublisher, sendAsIs, type PublisherFailure, type SendAndForget, type SendMessage } from "./publisher.ts";
 export {
   defaultReplyTimeout,
   replyDecoder,

@@ -4,7 +4,7 @@ import { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
 import { writeError } from "./message-error.ts";
 import type { Message, OutgoingMessage } from "./message.ts";
 import { textBody } from "./outgoing-message.ts";
-import { messagePublisher, type PublisherBefore, type PublisherOutcome, type SendAndForget, type SendMessage } from "./publisher.ts";
+import { messagePublisher, sendAsIs, type PublisherBefore, type PublisherOutcome, type SendAndForget, type SendMessage } from "./publisher.ts";
 
 /** A broker that answers every request with `answer(message)` and records what it was sent. */
 function echoBroker(answer: (message: OutgoingMessage) => Message | undefined = (m) => ({ body: m.body, headers: new Map(m.headers), attempt: 1 })) {
@@ -96,6 +96,26 @@ describe("messagePublisher", () => {
       expect(isKitError(err) && [err.code, err.message, err.cause]).toEqual([Code.FailedPrecondition, `XADD orders: ${clientError.message}`, clientError]);
     }
     expect(outcomes).toEqual([undefined, Code.FailedPrecondition]);
+  });
+
+  it("with sendAsIs, returns the promise of a send that settles as the caller should see it, and keeps its KitErrors, with hooks or without", async () => {
+    const refused = new KitError(Code.PermissionDenied, "MQTT publish to orders: not authorized");
+    const sends: Promise<undefined>[] = [];
+    const send: SendAndForget = (_ctx, message) => {
+      const sent = textBody(message) === "{}" ? Promise.reject(refused) : Promise.resolve(undefined);
+      sends.push(sent);
+      return sent;
+    };
+    const plain = messagePublisher(send, encodeJSONMessage, undefined, {}, sendAsIs);
+    const ok = plain(background(), { id: 1 });
+    expect(ok).toBe(sends[0]); // no promise of the publisher's own
+    await expect(ok).resolves.toBeUndefined();
+    await expect(plain(background(), {})).rejects.toBe(refused);
+    const outcomes: (string | undefined)[] = [];
+    const hooked = messagePublisher(send, encodeJSONMessage, undefined, { finalizer: [(_ctx, { error }) => void outcomes.push(error?.code)] }, sendAsIs);
+    await expect(hooked(background(), { id: 1 })).resolves.toBeUndefined();
+    await expect(hooked(background(), {})).rejects.toBe(refused);
+    expect(outcomes).toEqual([undefined, Code.PermissionDenied]);
   });
 
   it("gives send the request, for what the broker routes by", async () => {

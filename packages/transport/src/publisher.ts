@@ -54,6 +54,23 @@ export type SendAndForget<Req = unknown> = (ctx: Context, message: OutgoingMessa
 export type PublisherFailure = (thrown: unknown) => KitError;
 
 /**
+ * The `failure` of a fire-and-forget driver whose `send` already settles the way the caller
+ * should see it: it resolves with `undefined` once the broker has the message, and rejects with
+ * `KitError`s only. A publisher without hooks then returns the promise `send` returns as it is,
+ * without a promise of its own on every message (one with hooks maps what it throws with
+ * `toKitError`, which leaves a `KitError` as it is).
+ *
+ * @param thrown - what the call threw
+ *
+ * @example
+ * ```ts
+ * // send: (ctx, message) => publishAndWaitForAck(ctx, message), rejecting with KitErrors only
+ * const publish = messagePublisher(send, encodeJSONMessage, undefined, options, sendAsIs);
+ * ```
+ */
+export const sendAsIs: PublisherFailure = (thrown) => toKitError(thrown);
+
+/**
  * The call every Kit message publisher makes, Go kit's `Publisher.Endpoint()` for messages,
  * around the broker's own `send`: the request is encoded into a new message, the `before`
  * hooks run, the time left before the context's deadline goes in the `kit-timeout` header, the
@@ -70,7 +87,8 @@ export type PublisherFailure = (thrown: unknown) => KitError;
  * @param failure - turns what the call threw into the `KitError` the caller sees; default
  *   `toKitError`. A driver whose `send` fire-and-forget returns its client's own promise (any
  *   value, the client's own errors) passes its mapping here, which saves the promise a
- *   `.then` of its own would make on every message.
+ *   `.then` of its own would make on every message; one whose `send` resolves with `undefined`
+ *   and rejects with `KitError`s only passes {@link sendAsIs}, which saves the publisher's too.
  *
  * @example
  * ```ts
@@ -170,7 +188,7 @@ function publisherWithoutHooks<Req, Res>(
     writeTimeout(ctx, message.headers);
     ctx.signal.throwIfAborted();
     const sent = send(ctx, message, request);
-    if (decode === undefined) return sent.then(nothing, rethrow);
+    if (decode === undefined) return failure === sendAsIs ? (sent as Promise<undefined>) : sent.then(nothing, rethrow);
     return sent.then((reply) => (reply === undefined ? undefined : decodeReply(ctx, reply, decode)), rethrow);
   };
   const afterEncoding = async (encoding: Promise<void>, ctx: Context, message: OutgoingMessage, request: Req): Promise<Res | undefined> => {

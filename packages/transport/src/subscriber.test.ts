@@ -32,6 +32,25 @@ describe("runSubscriber: handling", () => {
     expect(calls).toEqual(["reply 0 1", "ack 0 at once", "reply 1 2", "ack 1 at once"]);
   });
 
+  it("cancels an attempt's context once its message is settled, whether its signal was read during the attempt or after", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1", "2"], { reply: undefined });
+    const seen: Context[] = [];
+    const readEarly: boolean[] = [];
+    const endpoint: Endpoint<unknown, unknown> = (ctx, request) => {
+      seen.push(ctx);
+      if (request === 1) readEarly.push(ctx.signal.aborted); // the signal made while the attempt runs
+      return Promise.resolve(request);
+    };
+    const sub = runSubscriber(driver, endpoint, decode, encodeJSONMessage);
+    await until(() => calls.filter((c) => c.startsWith("ack")).length === 2);
+    await sub.close();
+    expect(readEarly).toEqual([false]);
+    expect(seen.map((ctx) => [ctx.deadline, ctx.signal.aborted, (ctx.signal.reason as KitError).code, ctx.value(contextKey<string>("k"))])).toEqual([
+      [undefined, true, Code.Canceled, undefined],
+      [undefined, true, Code.Canceled, undefined],
+    ]);
+  });
+
   it("runs the hooks, decode, the endpoint, encode and the reply in order, each hook's context passed on", async () => {
     const { driver, calls } = fakeDriver("redeliver", ['{"a":1}']);
     const step = contextKey<string>("step");

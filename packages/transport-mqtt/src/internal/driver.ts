@@ -1,14 +1,16 @@
 import { Code, KitError } from "@kit/endpoint";
 import type { Message, OutgoingMessage } from "@kit/transport";
-import { spendTimeInQueue, type MessageDriver } from "@kit/transport/driver";
+import { spendTimeInQueue, timeoutHeader, type MessageDriver } from "@kit/transport/driver";
 import type { IConnackPacket, IPublishPacket, MqttClient } from "mqtt";
 import { connected, makeListenerRoom, publishConfirmed, sendPuback } from "./client.ts";
 import { fromMqttError, fromReasonCode } from "./errors.ts";
-import { readUserProperties, toUserProperties } from "./properties.ts";
+import { toUserProperties, UserPropertyHeaders } from "./properties.ts";
 import { topicMatcher } from "./topics.ts";
 
 /** The runtime's view of an MQTT delivery, with what the driver needs to settle it. */
 export interface MqttMessage extends Message {
+  /** Its user properties, as headers. */
+  readonly headers: UserPropertyHeaders;
   /** The topic it was published to. */
   readonly topic: string;
   /** Its packet identifier on the connection that brought it (0 for QoS 0). */
@@ -151,7 +153,7 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
   }
 
   async deadLetter(message: MqttMessage, headers: ReadonlyMap<string, string>): Promise<void> {
-    const all = new Map(message.headers as Map<string, string>);
+    const all = new Map(message.headers.toMap());
     for (const [name, value] of headers) all.set(name, value);
     const { deadLetterTopic } = this.#options;
     const reason = await publishConfirmed(this.#client, deadLetterTopic, message.body, { userProperties: toUserProperties(all) });
@@ -213,8 +215,8 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
     const props = packet.properties;
     const responseTopic = props?.responseTopic === undefined || props.responseTopic === "" ? undefined : props.responseTopic;
     const allowed = responseTopic === undefined || this.#options.replyAllowed(responseTopic);
-    const headers = readUserProperties(packet);
-    spendTimeInQueue(headers);
+    const headers = new UserPropertyHeaders(props?.userProperties);
+    if (headers.get(timeoutHeader) !== undefined) spendTimeInQueue(headers.toMap()); // a deadline counts the time in the broker
     return {
       body: packet.payload as Buffer,
       headers,

@@ -3,7 +3,7 @@ import type { Message } from "@kit/transport";
 import { ReplyCorrelator } from "@kit/transport/driver";
 import type { IPublishPacket, MqttClient } from "mqtt";
 import { fromMqttError, fromReasonCode } from "./errors.ts";
-import { readUserProperties } from "./properties.ts";
+import { UserPropertyHeaders } from "./properties.ts";
 
 /**
  * Where requesters wait for replies unless told otherwise (`kit/replies/<clientId>`), and what a
@@ -26,7 +26,7 @@ export class ReplyTopic {
     client.on("message", (to: string, payload: Buffer, packet: IPublishPacket) => {
       if (to !== topic) return;
       const id = packet.properties?.correlationData?.toString("utf8");
-      if (id !== undefined) this.calls.deliver(id, { body: payload, headers: readUserProperties(packet), attempt: 1 });
+      if (id !== undefined) this.calls.deliver(id, { body: payload, headers: new UserPropertyHeaders(packet.properties?.userProperties), attempt: 1 });
     });
   }
 

@@ -1,4 +1,4 @@
-import { background, Code, KitError, toKitError, withCancel, withDeadline, type Context, type Endpoint } from "@kit/endpoint";
+import { Code, KitError, toKitError, type Context, type Endpoint } from "@kit/endpoint";
 import { Deadlines } from "../../deadlines.ts";
 import type { MessageDriver } from "../../message-driver.ts";
 import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "../../message.ts";
@@ -72,13 +72,13 @@ export class Attempts<Req, Res, M extends Message> {
     try {
       ms = readTimeout(delivery.message.headers);
     } catch (thrown) {
-      this.#open(delivery, undefined);
+      delivery.open(undefined);
       delivery.stage = "decode"; // not retried: the header will not change
       this.#end(delivery, id, true, toKitError(thrown, Code.InvalidArgument));
       return;
     }
     const deadline = ms === undefined ? undefined : (retried ? Date.now() : (this.#batchReceived ||= Date.now())) + ms;
-    this.#open(delivery, deadline);
+    delivery.open(deadline);
     if (ms === 0) {
       delivery.stage = "arrival"; // its caller's time was spent before it was received
       this.#end(delivery, id, true, new KitError(Code.DeadlineExceeded, "the message's deadline had passed when it was received"));
@@ -95,15 +95,8 @@ export class Attempts<Req, Res, M extends Message> {
   expire(delivery: Delivery<M>): void {
     const reason = new KitError(Code.DeadlineExceeded, "context deadline exceeded");
     delivery.timedOut = reason;
-    delivery.cancel?.(reason);
+    delivery.cancel(reason);
     this.#end(delivery, delivery.live, true, reason);
-  }
-
-  /** The attempt's own context: the message's deadline, canceled by the runtime when the attempt is over. */
-  #open(delivery: Delivery<M>, deadline: number | undefined): void {
-    const [ctx, cancel] = deadline === undefined ? withCancel(background()) : withDeadline(background(), deadline);
-    delivery.ctx = ctx;
-    delivery.cancel = cancel;
   }
 
   /** Runs `before` hook `index` (each returns the context the next one gets), then decodes. */

@@ -1,5 +1,6 @@
-import type { CancelFunc, Context, KitError } from "@kit/endpoint";
+import { background, withDeadline, type CancelFunc, type Context, type KitError } from "@kit/endpoint";
 import type { Message } from "../../message.ts";
+import { AttemptContext } from "./attempt-context.ts";
 import type { Stage } from "./decide.ts";
 
 /**
@@ -33,8 +34,6 @@ export class Delivery<M extends Message> {
   state: DeliveryState = "received";
   /** The running attempt's context, as the hooks left it. */
   ctx: Context;
-  /** Cancels the running attempt's own context (the root of `ctx`). */
-  cancel: CancelFunc | undefined = undefined;
   /** The deadline the runtime's timer watches for the running attempt (epoch ms; 0 when not watched). */
   expires = 0;
   /** The reason the running attempt was ended by its deadline, once it was. */
@@ -45,10 +44,36 @@ export class Delivery<M extends Message> {
   runs = 0;
   live = 0;
 
+  /** The running attempt's own context (the root of `ctx`) when the message has no deadline. */
+  #own: AttemptContext | undefined = undefined;
+  /** Cancels the running attempt's own context when the message has a deadline (it is `withDeadline`'s). */
+  #cancelOwn: CancelFunc | undefined = undefined;
+
   constructor(message: M, ctx: Context) {
     this.message = message;
     this.ctx = ctx;
     this.attempt = Number.isInteger(message.attempt) && message.attempt > 1 ? message.attempt : 1;
+  }
+
+  /** Gives the attempt that starts its own context, with the message's deadline if it has one; `ctx` starts as it. */
+  open(deadline: number | undefined): void {
+    if (deadline === undefined) {
+      const own = new AttemptContext();
+      this.#own = own;
+      this.#cancelOwn = undefined;
+      this.ctx = own;
+      return;
+    }
+    const [ctx, cancel] = withDeadline(background(), deadline);
+    this.#own = undefined;
+    this.#cancelOwn = cancel;
+    this.ctx = ctx;
+  }
+
+  /** Cancels the running attempt's own context (and so `ctx`) with `reason`; before any attempt, nothing. */
+  cancel(reason: KitError): void {
+    this.#own?.cancel(reason);
+    this.#cancelOwn?.(reason);
   }
 
   /** Starts an attempt: `received` (or `running`, for a retry in place) becomes `running`. */

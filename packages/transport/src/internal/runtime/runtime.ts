@@ -45,7 +45,7 @@ export function startRuntime<Req, Res, M extends Message>(parts: RuntimeParts<Re
 
   const retryInPlace = async (delivery: Delivery<M>, decision: Decision & { action: "retry" }): Promise<void> => {
     await settler.finalize(delivery, "retried", decision.error, decision.delay);
-    delivery.cancel?.(waiting);
+    delivery.cancel(waiting);
     await sleep(decision.delay, stop.signal);
     if (delivery.state !== "running") return; // released by close() meanwhile
     if (stop.signal.aborted) {

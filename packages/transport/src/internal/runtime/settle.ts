@@ -70,7 +70,7 @@ export class Settler<M extends Message> {
    */
   async release(delivery: Delivery<M>, reason: KitError | undefined): Promise<void> {
     if (!delivery.release()) return;
-    delivery.cancel?.(reason ?? settledReason);
+    delivery.cancel(reason ?? settledReason);
     try {
       await this.#parts.driver.release(delivery.message);
     } catch (thrown) {
@@ -105,7 +105,7 @@ export class Settler<M extends Message> {
 
   #done(delivery: Delivery<M>): void {
     delivery.settled();
-    delivery.cancel?.(settledReason);
+    delivery.cancel(settledReason);
     this.#parts.free(delivery);
   }
 
@@ -239,7 +239,7 @@ export class Settler<M extends Message> {
     if (decision === "released") delivery.release();
     else delivery.settled();
     await this.finalize(delivery, decision, error, delay);
-    delivery.cancel?.(settledReason);
+    delivery.cancel(settledReason);
     this.#parts.free(delivery);
   }
 
