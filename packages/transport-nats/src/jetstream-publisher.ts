@@ -4,7 +4,7 @@ import type { ReplyTarget } from "@kit/transport/driver";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { NatsPublisherOptions } from "./publisher.ts";
 import { call } from "./internal/call.ts";
-import { readHeaders, toNatsHeaders } from "./internal/headers.ts";
+import { toNatsHeaders } from "./internal/headers.ts";
 import { replyToHeader } from "./internal/jetstream-driver.ts";
 import { repliesOf } from "./internal/replies.ts";
 import { unreachable } from "./internal/reachable.ts";
@@ -82,11 +82,10 @@ export function jetstreamPublisher<Req, Res>(
       return undefined;
     }
     // The reply comes to the connection's reply inbox, like a core request's; the stored request carries the subject in a header.
-    const reply = await repliesOf(nc, subject).call(ctx, target, (replySubject) => {
+    return repliesOf(nc, subject).call(ctx, target, (replySubject) => {
       message.headers.set(replyToHeader, replySubject);
       return publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), budget, ctx);
     });
-    return { body: reply.data, headers: readHeaders(reply.headers), attempt: 1 };
   };
   return call(subject, encode, decode, options, send);
 }

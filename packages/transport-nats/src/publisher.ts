@@ -1,10 +1,9 @@
 import { untilAborted, type Context, type Endpoint } from "@kit/endpoint";
 import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage, PublisherOptions as HookOptions } from "@kit/transport";
 import type { ReplyTarget } from "@kit/transport/driver";
-import type { Msg, NatsConnection } from "@nats-io/nats-core";
+import type { NatsConnection } from "@nats-io/nats-core";
 import { call } from "./internal/call.ts";
 import { toNatsHeaders } from "./internal/headers.ts";
-import { readReceivedHeaders } from "./internal/received-headers.ts";
 import { unreachable } from "./internal/reachable.ts";
 import { request } from "./internal/replies.ts";
 
@@ -90,14 +89,9 @@ export function publisher<Req, Res>(
       nc.publish(subject, message.body, hdrs === undefined ? undefined : { headers: hdrs });
       return untilAborted(ctx.signal, () => nc.flush()).then(nothing);
     }
-    return request(nc, ctx, target, message.body, hdrs).then(received);
+    return request(nc, ctx, target, message.body, hdrs);
   };
   return call(subject, encode, decode, options, send);
-}
-
-/** A reply as a `Message`. */
-function received(reply: Msg): Message {
-  return { body: reply.data, headers: readReceivedHeaders(reply), attempt: 1 };
 }
 
 function nothing(): undefined {

@@ -17,7 +17,7 @@ function toCoreMessages(taken: readonly NatsMsg[], replyAllowed: ReplyAllowed): 
       headers: readReceivedHeaders(raw),
       attempt: 1,
       reply: allowed ? reply : undefined,
-      ...(allowed ? {} : { refusedReply: reply }),
+      refusedReply: allowed ? undefined : reply, // a property every message has: one object shape, no spread
       raw,
     };
   });
@@ -35,7 +35,7 @@ const done = Promise.resolve();
 export interface CoreMessage extends Message {
   readonly raw: NatsMsg;
   /** A reply subject outside the subscriber's reply namespace: the request is not answered but dead-lettered. */
-  readonly refusedReply?: string;
+  readonly refusedReply?: string | undefined;
 }
 
 /** What the core driver needs besides the connection and the inbox. */

@@ -3,8 +3,8 @@ import type { MsgHdrs } from "@nats-io/nats-core";
 import { readHeaders } from "./headers.ts";
 import { rawHeaderBlock } from "./raw-header-block.ts";
 
-/** A header line: its name as it came and its value, trimmed. */
-type Header = readonly [name: string, value: string];
+/** A header line: its name as it came, its value (trimmed) and its name in lower case, for the lookups that ignore case. */
+type Header = readonly [name: string, value: string, lowerName: string];
 
 const utf8 = new TextDecoder();
 
@@ -74,7 +74,10 @@ function parseBlock(text: string): readonly Header[] {
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] ?? "";
     const colon = line.indexOf(":");
-    if (colon > -1) headers.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+    if (colon > -1) {
+      const name = line.slice(0, colon);
+      headers.push([name, line.slice(colon + 1).trim(), name.toLowerCase()]);
+    }
   }
   return headers;
 }
@@ -98,12 +101,12 @@ class ReceivedHeaders implements HeaderCarrier {
     let exact: string | undefined;
     let folded: string | undefined;
     const lower = name.toLowerCase();
-    for (const [key, value] of this.#headers) {
+    for (const [key, value, lowerKey] of this.#headers) {
       if (exact === undefined && key === name) {
         if (value !== "") return value;
         exact = value;
       }
-      if (folded === undefined && key.toLowerCase() === lower) folded = value;
+      if (folded === undefined && lowerKey === lower) folded = value;
     }
     return folded ?? "";
   }

@@ -6,8 +6,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { background, isKitError, type KitError } from "@kit/endpoint";
+import type { Message } from "@kit/transport";
 import { replyTarget } from "@kit/transport/driver";
-import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { connectNats, natsUrl, sleep, unique, waitFor } from "../../test/support.ts";
@@ -15,7 +16,7 @@ import { request as requestOn } from "./replies.ts";
 
 /** A request with a budget and no deadline, as a publisher with `timeout: budget` makes on `background()`. */
 // eslint-disable-next-line max-params -- nc.request's own arguments
-function request(nc: NatsConnection, subject: string, data: Uint8Array, headers: MsgHdrs | undefined, budget: number): Promise<Msg> {
+function request(nc: NatsConnection, subject: string, data: Uint8Array, headers: MsgHdrs | undefined, budget: number): Promise<Message> {
   return requestOn(nc, background(), replyTarget("NATS", subject, budget), data, headers);
 }
 
@@ -62,8 +63,8 @@ describe("request (one reply subscription per connection)", () => {
       }),
     );
     replies.forEach((reply, i) => {
-      expect(read.decode(reply.data)).toBe(`call ${String(i)}`);
-      expect(reply.headers?.get("echo-of")).toBe(String(i));
+      expect(read.decode(reply.body)).toBe(`call ${String(i)}`);
+      expect(reply.headers.get("echo-of")).toBe(String(i));
     });
   });
 
@@ -105,7 +106,7 @@ describe("request (one reply subscription per connection)", () => {
     });
     await nc.flush();
     const reply = await request(nc, `${subject}.next`, text.encode("after"), undefined, 5_000);
-    expect(read.decode(reply.data)).toBe("after");
+    expect(read.decode(reply.body)).toBe("after");
   });
 
   it("fails what waits with unavailable when the connection closes, and later requests at once", async () => {

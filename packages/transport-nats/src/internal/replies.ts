@@ -1,7 +1,9 @@
 import { Code, KitError, toKitError, type Context } from "@kit/endpoint";
+import type { Message } from "@kit/transport";
 import { ReplyCorrelator, type ReplyTarget } from "@kit/transport/driver";
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
 import { fromNatsError } from "./errors.ts";
+import { readReceivedHeaders } from "./received-headers.ts";
 
 /** The error a publish permission violation comes as (see `PermissionViolationError`). */
 interface PermissionError extends Error {
@@ -18,7 +20,8 @@ export type PublishWithReply = (replySubject: string) => Promise<unknown> | unde
 /**
  * Request/reply on one connection: every request's reply subject is `<inbox>.<token>` under one
  * subscription to `<inbox>.*`, as nats.js's own `nc.request` does, and the reply is matched to
- * its request by the token, on `@kit/transport`'s `ReplyCorrelator`.
+ * its request by the token, on `@kit/transport`'s `ReplyCorrelator`. A reply comes back as a Kit
+ * `Message` (its body, and its headers read as `readReceivedHeaders` reads them).
  *
  * Kit's publishers use this rather than `nc.request` for what that call spends on things a Kit
  * call does not use: it makes an error with a stack trace for every request, even one that
@@ -33,7 +36,7 @@ export type PublishWithReply = (replySubject: string) => Promise<unknown> | unde
 export class Replies {
   readonly #nc: NatsConnection;
   readonly #inbox: string;
-  readonly #calls = new ReplyCorrelator<Msg>();
+  readonly #calls = new ReplyCorrelator<Message>();
   #next = 0;
   #closed = false;
 
@@ -63,7 +66,7 @@ export class Replies {
    * Sends a request with `publish`, giving it a reply subject of this inbox, and resolves with
    * the reply (see the class for the failures).
    */
-  call(ctx: Context, target: ReplyTarget, publish: PublishWithReply): Promise<Msg> {
+  call(ctx: Context, target: ReplyTarget, publish: PublishWithReply): Promise<Message> {
     const token = (this.#next++).toString(36);
     const replySubject = this.#inbox + token;
     return this.#calls.call(ctx, token, target, () => publish(replySubject));
@@ -71,12 +74,13 @@ export class Replies {
 
   #deliver(msg: Msg): void {
     const token = msg.subject.slice(this.#inbox.length);
-    if (msg.data.length === 0 && msg.headers?.code === 503) {
+    const body = msg.data; // read once: with a header block, each read makes a new view of the bytes
+    if (body.length === 0 && msg.headers?.code === 503) {
       const target = this.#calls.targetOf(token);
       if (target !== undefined) this.#calls.fail(token, new KitError(Code.Unavailable, `${target.name}: no responders`));
       return;
     }
-    this.#calls.deliver(token, msg); // a late reply (its request already ended) is dropped
+    this.#calls.deliver(token, { body, headers: readReceivedHeaders(msg), attempt: 1 }); // a late reply (its request already ended) is dropped
   }
 
   /** The server refuses a publish asynchronously (`-ERR`): fail the requests to that subject at once rather than at their deadline. */
@@ -114,7 +118,7 @@ export function repliesOf(nc: NatsConnection, subject: string): Replies {
  * connection's {@link Replies}. Every failure is a `KitError`.
  */
 // eslint-disable-next-line max-params -- internal; nc.request's own arguments
-export function request(nc: NatsConnection, ctx: Context, target: ReplyTarget, data: Uint8Array, headers: MsgHdrs | undefined): Promise<Msg> {
+export function request(nc: NatsConnection, ctx: Context, target: ReplyTarget, data: Uint8Array, headers: MsgHdrs | undefined): Promise<Message> {
   const subject = target.address;
   let replies: Replies;
   try {

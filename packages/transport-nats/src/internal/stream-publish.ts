@@ -39,7 +39,7 @@ export async function publishToStream(
   const reply = await request(nc, ctx, replyTarget("JetStream", subject, timeout), data, headers);
   let body: PubAckBody;
   try {
-    body = JSON.parse(text.decode(reply.data)) as PubAckBody;
+    body = JSON.parse(text.decode(reply.body)) as PubAckBody;
   } catch {
     throw new KitError(Code.Internal, `JetStream ${subject}: the PubAck is not JSON`);
   }
