@@ -6,7 +6,9 @@
  * many deadlines on one timer ({@link Deadlines}), the `kit-timeout` header
  * ({@link writeTimeout}, {@link readTimeout}), {@link observeErrors}, which calls an
  * application's error handler safely, and the {@link ReplyCorrelator} every request/reply client
- * waits on ({@link replyTarget}, {@link replyDecoder}, {@link defaultReplyTimeout}).
+ * waits on ({@link replyTarget}, {@link replyDecoder}, {@link defaultReplyTimeout}), and
+ * {@link RecentBytes}, which decodes the short byte strings a transport reads again and again
+ * (header blocks, field names) once.
  *
  * @example
  * ```ts
@@ -30,6 +32,7 @@ export {
   type ReplyTarget,
   type SendRequest,
 } from "./reply-correlator.ts";
+export { RecentBytes } from "./recent-bytes.ts";
 export { runSubscriber } from "./subscriber.ts";
 export { sentAtHeader, spendTimeInQueue, stampSentAt } from "./sent-at.ts";
 export { readTimeout, timeoutHeader, writeTimeout } from "./timeout.ts";

@@ -1,4 +1,5 @@
 import type { HeaderCarrier } from "@kit/transport";
+import { RecentBytes } from "@kit/transport/driver";
 import type { MsgHdrs } from "@nats-io/nats-core";
 import { readHeaders } from "./headers.ts";
 import { rawHeaderBlock } from "./raw-header-block.ts";
@@ -15,6 +16,25 @@ const cacheLimit = 256;
 const parsed = new Map<string, readonly Header[]>();
 
 /**
+ * The header lines of the last few blocks read, recognised by their bytes (the usual case: a
+ * service's requests, or its replies, mostly carry the same headers); any other block is decoded
+ * and parsed once per distinct text ({@link parsedText}). A block longer than 1 KiB (one that
+ * carries trace state, say) is not kept by its bytes, only by its text.
+ */
+const recentBlocks = new RecentBytes(4, 1_024, (block: Uint8Array) => parsedText(utf8.decode(block)));
+
+/** The header lines of a block's text, parsed once per distinct text. */
+function parsedText(text: string): readonly Header[] {
+  let headers = parsed.get(text);
+  if (headers === undefined) {
+    headers = parseBlock(text);
+    if (parsed.size >= cacheLimit) parsed.clear();
+    parsed.set(text, headers);
+  }
+  return headers;
+}
+
+/**
  * The headers of a message nats.js delivered, as a Kit `HeaderCarrier`, read as
  * `readHeaders(msg.headers)` reads them (names exactly, then ignoring case; a missing name is
  * `""`), but from the header block's bytes ({@link rawHeaderBlock}): its lines are split into
@@ -28,39 +48,7 @@ export function readReceivedHeaders(msg: { readonly headers?: MsgHdrs | undefine
   const block = rawHeaderBlock(msg);
   if (block === "unknown") return readHeaders(msg.headers);
   if (block === "none") return readHeaders(undefined);
-  return new ReceivedHeaders(headersOf(block), msg);
-}
-
-/** How many of the last blocks are kept with their bytes, to be recognised without decoding. */
-const recentLimit = 4;
-
-/** The last blocks read, with their bytes (copied: a block is a view of the client's read buffer). */
-const recent: { readonly bytes: Uint8Array; readonly headers: readonly Header[] }[] = [];
-let nextRecent = 0;
-
-/**
- * The header lines of a block: those of one of the last blocks when it has the same bytes (the
- * usual case: a service's requests, or its replies, mostly carry the same headers), else of its
- * text, parsed once per distinct text.
- */
-function headersOf(block: Uint8Array): readonly Header[] {
-  for (const seen of recent) if (sameBytes(seen.bytes, block)) return seen.headers;
-  const text = utf8.decode(block);
-  let headers = parsed.get(text);
-  if (headers === undefined) {
-    headers = parseBlock(text);
-    if (parsed.size >= cacheLimit) parsed.clear();
-    parsed.set(text, headers);
-  }
-  recent[nextRecent] = { bytes: block.slice(), headers };
-  nextRecent = (nextRecent + 1) % recentLimit;
-  return headers;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return new ReceivedHeaders(recentBlocks.get(block), msg);
 }
 
 /**

@@ -1,9 +1,9 @@
 import { isUtf8 } from "node:buffer";
 import { Code, KitError } from "@kit/endpoint";
 import type { Message } from "@kit/transport";
+import { RecentBytes } from "@kit/transport/driver";
 import { RESP_TYPES } from "redis";
 import { bodyField, replyToHeader } from "../headers.ts";
-import { RecentTexts } from "./recent-texts.ts";
 
 /** Reads bulk strings as `Buffer`s, so a body keeps its bytes. */
 export const asBuffers: { readonly typeMapping: object } = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
@@ -40,9 +40,9 @@ function textOf(value: unknown): string {
 }
 
 /** Field names, lower-cased: the same few come in every entry. */
-const fieldNames = new RecentTexts(16, 64, (name) => name.toLowerCase());
+const fieldNames = new RecentBytes(16, 64, (name: Buffer) => name.toString().toLowerCase());
 /** Short header values, of which many repeat (`application/json`). */
-const fieldValues = new RecentTexts(16, 64);
+const fieldValues = new RecentBytes(16, 64, (value: Buffer) => value.toString());
 
 /** The entries of an `XREADGROUP`/`XREAD` reply on one stream: `[[stream, [[id, fields]…]]]`, or null when none came. */
 export function entriesOf(reply: unknown): StreamEntry[] {
@@ -77,10 +77,10 @@ export function toMessage(entry: StreamEntry, attempt: number, replyAllowed: (st
   let body: Buffer | undefined;
   for (let i = 0; i + 1 < entry.fields.length; i += 2) {
     const field = entry.fields[i];
-    const name = Buffer.isBuffer(field) ? fieldNames.text(field) : String(field).toLowerCase();
+    const name = Buffer.isBuffer(field) ? fieldNames.get(field) : String(field).toLowerCase();
     const value = entry.fields[i + 1] ?? empty;
     if (name === bodyField) body = typeof value === "string" ? Buffer.from(value) : value;
-    else headers.set(name, Buffer.isBuffer(value) ? fieldValues.text(value) : value);
+    else headers.set(name, Buffer.isBuffer(value) ? fieldValues.get(value) : value);
   }
   const replyTo = headers.get(replyToHeader);
   let refused: KitError | undefined;
