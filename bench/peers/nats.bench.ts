@@ -25,6 +25,11 @@
 // blocks itself and read received ones from the wire, a run a minute earlier gave Kit (JSON codecs)
 // 0.85× (40.4 µs), 0.82× Moleculer. Moleculer's figure moves most from run to run (0.88× to 1.33×
 // raw in that day's runs), so a ratio to it near 1.2 may read either side of the target.
+// Later that day (04:15-04:24 UTC, load average 3.4-5.8), after Kit's reply path lost a promise
+// step and a copy of the body view, three runs gave Kit (JSON codecs) 1.45×, 0.96× and 1.05× raw
+// (18.2, 16.8 and 14.5 µs; raw 25.3, 18.0 and 17.9), that is 1.41×, 0.88× and 1.12× Moleculer;
+// Kit (JSON body only) 15.9, 12.9 and 11.6 µs. With the JSON codecs the subscriber's replies
+// went out in about two socket writes per 64 instead of one (bench/README.md, peers/).
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { background, type Endpoint } from "@kit/endpoint";
