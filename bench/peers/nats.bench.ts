@@ -28,8 +28,8 @@
 // Later that day (04:15-04:24 UTC, load average 3.4-5.8), after Kit's reply path lost a promise
 // step and a copy of the body view, three runs gave Kit (JSON codecs) 1.45×, 0.96× and 1.05× raw
 // (18.2, 16.8 and 14.5 µs; raw 25.3, 18.0 and 17.9), that is 1.41×, 0.88× and 1.12× Moleculer;
-// Kit (JSON body only) 15.9, 12.9 and 11.6 µs. With the JSON codecs the subscriber's replies
-// went out in about two socket writes per 64 instead of one (bench/README.md, peers/).
+// Kit (JSON body only) 15.9, 12.9 and 11.6 µs. Where the gap between the two Kit cases goes
+// (socket writes in one run, garbage collection in another): bench/README.md, peers/.
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { background, type Endpoint } from "@kit/endpoint";
