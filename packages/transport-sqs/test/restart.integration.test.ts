@@ -90,6 +90,7 @@ it("survives a server restart: publishes fail fast with unavailable while it is 
     expect(acked.size).toBe(100);
     expect(resumedAt - back).toBeLessThan(35_000); // the runtime's receive backoff, capped at 30 s, bounds it
     expect(errors.some((err) => err.code === Code.Unavailable)).toBe(true); // the outage was reported
+    expect(errors.filter((err) => err.message.includes("the outage is over"))).toHaveLength(1); // and its end, once
   } finally {
     await sub.close().catch(() => undefined);
     client.destroy();
