@@ -2,6 +2,7 @@ import { background, Code, KitError, type Context, type Endpoint } from "@kit/en
 import { defaultErrorHandler, type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
 import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import { Partitioners, type Consumer, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
+import { CrashReports } from "./internal/crash-reports.ts";
 import type { Delivery } from "./internal/delivery.ts";
 import { KafkaDriver } from "./internal/driver.ts";
 import { fromKafkaError } from "./internal/errors.ts";
@@ -189,6 +190,9 @@ interface Join {
  */
 async function joinGroup(consumer: Consumer, driver: KafkaDriver, join: Join): Promise<void> {
   const { topic, fromBeginning, concurrency, observe } = join;
+  const crashes = new CrashReports(topic, (err) => {
+    observe(background(), err);
+  });
   const joined = new Promise<void>((resolve, reject) => {
     let member = false;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
@@ -200,11 +204,12 @@ async function joinGroup(consumer: Consumer, driver: KafkaDriver, join: Join): P
     });
     // the first fetch after joining has fixed where each partition starts: a record produced from now on is read
     consumer.on(consumer.events.FETCH, () => {
+      crashes.fetched();
       if (member) resolve();
     });
     consumer.on(consumer.events.CRASH, (event) => {
       const err = fromKafkaError(event.payload.error, `consume topic ${topic}`);
-      observe(background(), err);
+      crashes.crashed(err);
       if (!event.payload.restart) reject(err); // a retriable crash (a coordinator still loading, a broker away) kafkajs restarts itself
     });
   });

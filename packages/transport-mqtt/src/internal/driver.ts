@@ -4,6 +4,7 @@ import { spendTimeInQueue, timeoutHeader, type MessageDriver } from "@kit/transp
 import type { IConnackPacket, IPublishPacket, MqttClient } from "mqtt";
 import { connected, makeListenerRoom, publishConfirmed, sendPuback } from "./client.ts";
 import { fromMqttError, fromReasonCode } from "./errors.ts";
+import { OutageReports } from "./outage.ts";
 import { toUserProperties, UserPropertyHeaders } from "./properties.ts";
 import { topicMatcher } from "./topics.ts";
 
@@ -78,11 +79,13 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
   #watched: AbortSignal | undefined;
   #closed = false;
   #up: boolean;
+  readonly #outage: OutageReports;
 
   constructor(client: MqttClient, options: MqttDriverOptions) {
     this.#client = client;
     this.#options = options;
     this.#up = client.connected;
+    this.#outage = new OutageReports(`connection for ${options.subscription}`, options.report);
     this.#matches = topicMatcher(options.filter);
     this.#previous = client.handleMessage.bind(client);
     client.handleMessage = (packet, callback) => {
@@ -236,6 +239,7 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
 
   readonly #onConnect = (connack: IConnackPacket): void => {
     this.#up = true;
+    if (!this.#closed) this.#outage.connected(connack.sessionPresent);
     if (connack.sessionPresent) {
       // The broker resends what is unacknowledged: what was not taken yet comes again with it.
       const stale = this.#queue.filter((message) => !message.live && message.qos > 0);
@@ -253,14 +257,11 @@ export class MqttDriver implements MessageDriver<MqttMessage> {
     this.#up = false;
     for (const message of this.#tracked.values()) message.live = false;
     if (this.#closed) return;
-    const waiting = this.#tracked.size;
-    this.#options.report(
-      new KitError(Code.Unavailable, `MQTT connection for ${this.#options.subscription} lost; ${String(waiting)} unacknowledged messages wait for the session's next connection`),
-    );
+    this.#outage.lost(this.#tracked.size);
   };
 
   readonly #onError = (err: Error): void => {
     if (this.#closed) return;
-    this.#options.report(fromMqttError(err, `connection for ${this.#options.subscription}`));
+    this.#outage.failed(fromMqttError(err, `connection for ${this.#options.subscription}`));
   };
 }

@@ -79,7 +79,8 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
   /** How many entries those `XACK`s carry. */
   #unacked = 0;
   #heartbeat: NodeJS.Timeout | undefined;
-  #readerDown = false;
+  /** When the blocking connection was lost (epoch ms), while it is: its error and its return are reported once each. */
+  #readerDownSince: number | undefined;
   /** Set once the subscriber is closing: its commands are then bounded by `closeTimeout`. */
   #closing = false;
   #watching = false;
@@ -97,12 +98,16 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
     const reader = client.duplicate();
     this.#reader = reader;
     reader.on("error", (err) => {
-      if (this.#readerDown) return; // once per outage
-      this.#readerDown = true;
+      if (this.#readerDownSince !== undefined) return; // once per outage
+      this.#readerDownSince = Date.now();
       this.#config.observe(fromRedisError(err, `connection of the subscriber on ${stream}`));
     });
     reader.on("ready", () => {
-      this.#readerDown = false;
+      if (this.#readerDownSince !== undefined) {
+        const seconds = ((Date.now() - this.#readerDownSince) / 1_000).toFixed(1);
+        this.#config.observe(new KitError(Code.Unavailable, `Redis connection of the subscriber on ${stream}: reconnected after ${seconds} s; the outage is over`));
+      }
+      this.#readerDownSince = undefined;
       this.#learnReaderId(reader);
     });
     try {

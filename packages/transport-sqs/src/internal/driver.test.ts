@@ -3,10 +3,12 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   type Message as RawMessage,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import type { KitError } from "@kit/endpoint";
 import { describe, expect, it } from "vitest";
 import { SqsDriver, type SqsMessage } from "./driver.ts";
 
@@ -34,6 +36,7 @@ function scriptedClient(): {
   visibility: Map<string, number>;
   changes: string[];
   extensions: (() => void)[];
+  deleted: string[];
 } {
   const waiting: ((messages: RawMessage[] | Error) => void)[] = [];
   const visibility = new Map<string, number>();
@@ -44,6 +47,8 @@ function scriptedClient(): {
     changes: [] as string[],
     /** The heartbeat's extensions under way: each succeeds when the test calls it. */
     extensions: [] as (() => void)[],
+    /** The receipt handles of every delete, in the order they were sent. */
+    deleted: [] as string[],
     answer: (messages: RawMessage[] | Error): void => {
       const next = waiting.shift();
       if (next === undefined) throw new Error("no receive is waiting");
@@ -75,6 +80,7 @@ function scriptedClient(): {
             });
           });
         }
+        if (command instanceof DeleteMessageBatchCommand) for (const e of command.input.Entries ?? []) script.deleted.push(e.ReceiptHandle ?? "");
         return Promise.resolve({});
       },
     } as unknown as SQSClient,
@@ -82,7 +88,9 @@ function scriptedClient(): {
   return script;
 }
 
-function driverFor(client: SQSClient, visibilityTimeout = 30): SqsDriver {
+function driverFor(client: SQSClient, visibilityTimeout = 30, observe: (err: KitError) => void = (err) => {
+  throw err;
+}): SqsDriver {
   return new SqsDriver({
     client,
     queueUrl,
@@ -91,9 +99,7 @@ function driverFor(client: SQSClient, visibilityTimeout = 30): SqsDriver {
     visibilityTimeout,
     pendingDeletes: 16,
     replyAllowed: () => true,
-    observe: (err) => {
-      throw err;
-    },
+    observe,
   });
 }
 
@@ -135,9 +141,10 @@ describe("SqsDriver on a FIFO queue", () => {
     }
   });
 
-  it("fails the receive waiting for a long poll that fails, and the next receive polls again", { timeout: 10_000 }, async () => {
+  it("fails the receive waiting for a long poll that fails, and the next receive polls again and reports the outage over", { timeout: 10_000 }, async () => {
     const sqs = scriptedClient();
-    const driver = driverFor(sqs.client);
+    const reported: KitError[] = [];
+    const driver = driverFor(sqs.client, 30, (err) => void reported.push(err));
     const stop = new AbortController();
     try {
       const first = driver.receive(8, stop.signal);
@@ -150,6 +157,7 @@ describe("SqsDriver on a FIFO queue", () => {
       expect(sqs.receives).toBe(2);
       sqs.answer([raw("a", 0)]);
       expect(await within(second, 1000)).toEqual(["a0"]);
+      expect(reported.map((e) => `${e.code}: ${e.message}`)).toEqual([expect.stringMatching(/^unavailable: SQS receive from .*: receiving again, \d+\.\d s after receives began to fail; the outage is over$/)]);
     } finally {
       stop.abort();
       await driver.close();
@@ -176,6 +184,43 @@ describe("SqsDriver on a FIFO queue", () => {
       sqs.answer([raw("c", 0), raw("c", 1)]); // the long poll returns group c's first messages
       // Had they been lost, SQS would deliver nothing of group c again: they are in flight, and the heartbeat keeps them so.
       expect(await within(second, 1000)).toEqual(["c0"]);
+    } finally {
+      stop.abort();
+      await driver.close();
+    }
+  });
+});
+
+describe("SqsDriver after a heartbeat came too late", () => {
+  it("does not hand out again a message SQS redelivers while it is still handled (its visibility ran out), and deletes it by its newest receipt", { timeout: 10_000 }, async () => {
+    const sqs = scriptedClient();
+    const reported: KitError[] = [];
+    const driver = driverFor(sqs.client, 30, (err) => void reported.push(err));
+    const stop = new AbortController();
+    try {
+      const first = driver.receive(8, stop.signal);
+      await settle();
+      sqs.answer([raw("a", 0), raw("a", 1)]);
+      const [a0] = await first;
+      expect(a0?.id).toBe("a0");
+
+      // The heartbeat came more than 20 s late (of a 30 s visibility timeout, extended every 10 s):
+      // SQS made a0 and a1 visible again, and the driver's next long poll receives them a second time.
+      const second = driver.receive(7, stop.signal);
+      await settle();
+      const again = (m: RawMessage): RawMessage => ({ ...m, ReceiptHandle: `${m.ReceiptHandle ?? ""}-again`, Attributes: { ...m.Attributes, ApproximateReceiveCount: "2" } });
+      sqs.answer([again(raw("a", 0)), again(raw("a", 1))]);
+      await settle();
+      await driver.ack(a0!); // a0 is done: its group's next message is a1, once
+      const [a1] = await second;
+      expect(a1?.id).toBe("a1");
+      await driver.ack(a1!);
+      expect(await within(driver.receive(8, stop.signal), 300)).toBe("still waiting"); // neither a0 nor a1 a second time
+      expect(sqs.deleted).toEqual(["receipt-a0-again", "receipt-a1-again"]); // SQS deletes a message by its newest receipt only
+      expect(reported.map((e) => e.message)).toEqual([
+        expect.stringContaining("message a0 was received again while this subscriber held it"),
+        expect.stringContaining("message a1 was received again while this subscriber held it"),
+      ]);
     } finally {
       stop.abort();
       await driver.close();

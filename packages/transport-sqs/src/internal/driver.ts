@@ -22,8 +22,11 @@ import { checkQueues } from "./queues.ts";
 export interface SqsMessage extends Message {
   /** SQS's id for the message. */
   readonly id: string;
-  /** The handle that deletes it or changes its visibility. */
-  readonly receiptHandle: string;
+  /**
+   * The handle that deletes it or changes its visibility: the newest, when SQS hands the message
+   * out again while the driver still holds it (see `SqsDriver`).
+   */
+  receiptHandle: string;
   /** Its message group, on a FIFO queue. */
   readonly group: string | undefined;
   /** The message as SQS returned it. */
@@ -74,7 +77,7 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
   readonly #fifo: boolean;
   /** The attempt, the sending time (to take the time in the queue off a `kit-timeout`), and, on a FIFO queue, the group. */
   readonly #systemAttributes: MessageSystemAttributeName[];
-  /** Every message received and neither settled nor being deleted: extended on each heartbeat. */
+  /** Every message received and neither settled nor being deleted, by id: extended on each heartbeat. */
   readonly #held = new Map<string, SqsMessage>();
   /** FIFO: groups with a message in the runtime (or its delete under way). */
   readonly #busyGroups = new Set<string>();
@@ -103,6 +106,8 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
    * a whole visibility timeout.
    */
   readonly #extending = new Set<Promise<void>>();
+  /** When receives began to fail (epoch ms), while they do: the first one that succeeds reports the outage over. */
+  #failingSince: number | undefined;
 
   constructor(config: SqsDriverConfig) {
     this.#config = config;
@@ -156,7 +161,7 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
    * fails), or the order would not hold.
    */
   ack(message: SqsMessage): Promise<void> {
-    this.#held.delete(message.receiptHandle); // being deleted: the heartbeat leaves it alone
+    this.#unhold(message); // being deleted: the heartbeat leaves it alone
     const deleted = this.#deleter.add(message).finally(() => {
       this.#forget(message);
     });
@@ -206,7 +211,7 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
       ...(to.endsWith(".fifo") ? { MessageGroupId: message.group ?? "kit-dead-letter", MessageDeduplicationId: message.id } : {}),
     });
     await this.#call(`send to the dead-letter queue ${to}`, this.#config.client.send(command));
-    this.#held.delete(message.receiptHandle);
+    this.#unhold(message);
     try {
       await this.#deleter.add(message);
     } finally {
@@ -261,13 +266,39 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
         }),
         { abortSignal: signal },
       );
-      const messages = (out.Messages ?? []).map((raw) => this.#toMessage(raw));
-      for (const m of messages) this.#held.set(m.receiptHandle, m);
+      this.#receivingAgain();
+      const messages = (out.Messages ?? []).map((raw) => this.#toMessage(raw)).filter((m) => !this.#heldAgain(m));
+      for (const m of messages) this.#held.set(m.id, m);
       return messages;
     } catch (thrown) {
       if (signal.aborted) return []; // closing; what SQS handed out meanwhile becomes visible at its timeout
+      this.#failingSince ??= Date.now();
       throw fromSqsError(thrown, `receive from ${queueUrl}`);
     }
+  }
+
+  /** A receive succeeded: after failed ones, reports that the outage is over. */
+  #receivingAgain(): void {
+    if (this.#failingSince === undefined) return;
+    const seconds = ((Date.now() - this.#failingSince) / 1_000).toFixed(1);
+    this.#failingSince = undefined;
+    this.#config.observe(new KitError(Code.Unavailable, `SQS receive from ${this.#config.queueUrl}: receiving again, ${seconds} s after receives began to fail; the outage is over`));
+  }
+
+  /**
+   * Whether `again` is a message the driver still holds, which SQS handed out a second time: its
+   * visibility ran out before the heartbeat extended it (the heartbeat came late, the event loop
+   * blocked). The held message takes the new receipt handle (SQS deletes a message received again
+   * by its newest handle only) and the copy is dropped: neither the message nor, on a FIFO
+   * queue, its group runs twice here. Reported, since another consumer may have received it too.
+   */
+  #heldAgain(again: SqsMessage): boolean {
+    const held = this.#held.get(again.id);
+    if (held === undefined) return false;
+    held.receiptHandle = again.receiptHandle;
+    const late = `its visibility timeout (${String(this.#config.visibilityTimeout)} s) ran out before the heartbeat extended it`;
+    this.#config.observe(new KitError(Code.Aborted, `message ${held.id} was received again while this subscriber held it: ${late}; it is not handed out twice here`));
+    return true;
   }
 
   #toMessage(raw: RawMessage): SqsMessage {
@@ -338,9 +369,14 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
 
   // --- settling ------------------------------------------------------------------------------
 
+  /** Stops holding `message` (not a copy of it received since, after it was given back). */
+  #unhold(message: SqsMessage): void {
+    if (this.#held.get(message.id) === message) this.#held.delete(message.id);
+  }
+
   /** The message is out of the runtime's hands: stop extending it, free its group. */
   #forget(message: SqsMessage): void {
-    this.#held.delete(message.receiptHandle);
+    this.#unhold(message);
     if (message.group !== undefined && this.#busyGroups.delete(message.group)) this.#groupFreed?.();
   }
 
@@ -380,7 +416,8 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
         (out) => {
           for (const f of out.Failed ?? []) {
             const message = batch[Number(f.Id)];
-            if (message === undefined || !this.#held.has(message.receiptHandle)) continue; // settled meanwhile
+            // settled meanwhile, or received again (its new receipt handle is extended from now on)
+            if (message === undefined || !this.#held.has(message.id) || message.receiptHandle !== entries[Number(f.Id)]?.ReceiptHandle) continue;
             const why = fromBatchFailure(f, `extend visibility in ${queueUrl}`);
             this.#config.observe(new KitError(why.code, `could not extend the visibility of message ${message.id}: ${why.message}`));
           }
@@ -401,7 +438,7 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
    * none of them lands after it.
    */
   async #giveBack(message: SqsMessage, seconds: number): Promise<void> {
-    this.#held.delete(message.receiptHandle);
+    this.#unhold(message);
     if (this.#extending.size > 0) await Promise.all(this.#extending);
     await this.#setVisibility(message, seconds);
   }
