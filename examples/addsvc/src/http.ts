@@ -1,30 +1,21 @@
 // The HTTP transport of addsvc, Go kit's pkg/addtransport/http.go: the server side (one handler
 // routing /sum and /concat) and the client side (an AddClient over two HTTP client endpoints).
-// Both are kitgen's (src/generated/add.http.ts: `@http ANY /sum`, `/concat`), with Go kit's
-// request and response decoders, error body and error decoder, 404 and /metrics given as options.
+// Both are kitgen's (src/generated/add.http.ts: `@http ANY /sum`, `/concat`, `@goJSON`), with
+// Go kit's error body and error decoder, 404 and /metrics given as options.
 // The wire contract is Go kit's; see GO-KIT-COMPAT.md.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { metricsHandler } from "@kit/metrics-prometheus";
 import type { Registry, RegistryContentType } from "prom-client";
 import { background, Code, isCode, KitError, type Context } from "@kit/endpoint";
 import { httpServerTrace } from "@kit/tracing";
-import { codeFromHttpStatus, jsonCodec, logErrorHandler } from "@kit/transport";
-import {
-  decodeError,
-  decodeJSONResponse,
-  errorStatus,
-  readBody,
-  type ClientOptions,
-  type DecodeRequest,
-  type DecodeResponse,
-  type ErrorDecoder,
-} from "@kit/transport-http";
+import { codeFromHttpStatus, logErrorHandler } from "@kit/transport";
+import { decodeError, errorStatus, type ClientOptions, type ErrorDecoder } from "@kit/transport-http";
 import { addClient } from "./generated/add.endpoints.ts";
 import { httpHandler as generatedHttpHandler, httpTransport } from "./generated/add.http.ts";
-import { generatedEndpoints, type AddClient, type ConcatRequest, type EndpointSet, type SumRequest } from "./endpoints.ts";
+import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
 import type { Logger } from "./middleware.ts";
 import { ErrorMessage } from "./service.ts";
-import { concatRequestFromJSON, errorToJSON, sumRequestFromJSON } from "./wire.ts";
+import { errorToJSON } from "./wire.ts";
 
 /** What {@link httpHandler} needs besides the endpoints. */
 export interface HttpHandlerOptions {
@@ -79,7 +70,6 @@ export function httpHandler(
   return generatedHttpHandler(generatedEndpoints(endpoints), {
     errorEncoder: encodeHTTPError,
     errorHandler: logErrorHandler(options.logger),
-    decoders: { sum: decodeHTTPSumRequest, concat: decodeHTTPConcatRequest },
     ...(options.tracing === true ? { routeOptions: (_method, route) => httpServerTrace({ route }) } : {}),
     notFound: (req, res, path) => {
       if (path === "/metrics" && metrics !== undefined) {
@@ -90,17 +80,6 @@ export function httpHandler(
       encodeHTTPError(background(), new KitError(Code.NotFound, `404 page not found: ${shown} (try /sum or /concat)`), res);
     },
   });
-}
-
-/** Go kit's `decodeHTTPSumRequest`: the body as JSON, whatever the content-type, then Go's field rules. */
-const decodeHTTPSumRequest: DecodeRequest<SumRequest> = async (_ctx, req) => sumRequestFromJSON(await readJSON(req));
-
-/** Go kit's `decodeHTTPConcatRequest`. */
-const decodeHTTPConcatRequest: DecodeRequest<ConcatRequest> = async (_ctx, req) => concatRequestFromJSON(await readJSON(req));
-
-/** The body as JSON (within the server's `maxBodyBytes`); malformed JSON is `invalid_argument`. */
-async function readJSON(req: IncomingMessage): Promise<unknown> {
-  return jsonCodec.decode(await readBody(req));
 }
 
 /**
@@ -150,33 +129,7 @@ function encodeHTTPError(_ctx: Context, err: KitError, res: ServerResponse): voi
  */
 export function httpClient(baseUrl: string | URL, options: ClientOptions = {}): AddClient {
   const base = typeof baseUrl === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? `http://${baseUrl}` : baseUrl;
-  const decoders = { sum: decodeHTTPSumResponse, concat: decodeHTTPConcatResponse };
-  return addClient(httpTransport(base, { errorDecoder: decodeHTTPError, ...options, decoders }));
-}
-
-const decodeBody = decodeJSONResponse();
-
-/** Go kit's `decodeHTTPSumResponse`: a 2xx body `{"v": <integer>}`. */
-const decodeHTTPSumResponse: DecodeResponse<number> = async (ctx, response) => {
-  const v = valueOf(await decodeBody(ctx, response));
-  if (typeof v === "number" && Number.isInteger(v)) return v;
-  throw badResponse(response, "an integer", v);
-};
-
-/** Go kit's `decodeHTTPConcatResponse`: a 2xx body `{"v": <string>}`. */
-const decodeHTTPConcatResponse: DecodeResponse<string> = async (ctx, response) => {
-  const v = valueOf(await decodeBody(ctx, response));
-  if (typeof v === "string") return v;
-  throw badResponse(response, "a string", v);
-};
-
-function valueOf(body: unknown): unknown {
-  return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).v : undefined;
-}
-
-function badResponse(response: Response, want: string, got: unknown): KitError {
-  const shown = got === undefined ? "no v" : JSON.stringify(got).slice(0, 100);
-  return new KitError(Code.Internal, `invalid response from ${response.url}: want {"v": ${want}}, got ${shown}`);
+  return addClient(httpTransport(base, { errorDecoder: decodeHTTPError, ...options }));
 }
 
 /** The codes this port gives Go kit's three business errors, keyed by Go kit's message. */

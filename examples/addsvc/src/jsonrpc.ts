@@ -1,23 +1,21 @@
 // The JSON-RPC transport of addsvc, Go kit's addtransport/jsonrpc.go: the methods `sum` and
 // `concat` (Go kit's names) on one HTTP handler, and a client. Both are the code kitgen writes from
 // the AddService interface (src/generated/add.jsonrpc.ts, on @kit/transport-jsonrpc); this file
-// gives the methods Go kit's names, decodes params with Go's rules, logs, and listens.
+// gives the methods Go kit's names, logs, and listens.
 //
 // Wire format: JSON-RPC 2.0 over HTTP POST. `params` is the HTTP transport's request body
-// (wire.ts: `{"a":…,"b":…}`, Go's field rules, so Go kit's `{"A":…,"B":…}` works too); `result`
+// (`{"a":…,"b":…}`, Go's field rules through kitgen's `@goJSON`, so Go kit's `{"A":…,"B":…}` works too); `result`
 // is `{"v":…}`. A business error is a JSON-RPC error with the Kit code in `error.data.code`
 // (`can't sum two zeroes` is -32003, `{"code":"invalid_argument"}`); params that do not decode
 // are -32602 Invalid params, `invalid_argument`, naming the field.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Code, KitError } from "@kit/endpoint";
 import { logErrorHandler } from "@kit/transport";
 import type { JsonRpcClientOptions } from "@kit/transport-jsonrpc";
 import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
 import { addClient } from "./generated/add.endpoints.ts";
 import { jsonRpcHandler as generatedJsonRpcHandler, jsonRpcTransport } from "./generated/add.jsonrpc.ts";
 import type { Logger } from "./middleware.ts";
-import { concatRequestFromJSON, sumRequestFromJSON } from "./wire.ts";
 
 /** Go kit's JSON-RPC method names, in place of kitgen's `add.sum` and `add.concat`. */
 const names = { sum: "sum", concat: "concat" };
@@ -40,18 +38,8 @@ const names = { sum: "sum", concat: "concat" };
 export function jsonRpcHandler(endpoints: EndpointSet, logger: Logger): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   return generatedJsonRpcHandler(generatedEndpoints(endpoints), {
     names,
-    decoders: {
-      sum: (_ctx, params) => sumRequestFromJSON(paramsOf(params)),
-      concat: (_ctx, params) => concatRequestFromJSON(paramsOf(params)),
-    },
     errorHandler: logErrorHandler(logger),
   });
-}
-
-/** The params of a call; none at all is `invalid_argument` (Go kit: "unexpected end of JSON input"). */
-function paramsOf(params: unknown): unknown {
-  if (params === undefined) throw new KitError(Code.InvalidArgument, `params: want {"a": …, "b": …}, got none`);
-  return params;
 }
 
 /** A running JSON-RPC server, as {@link serveJsonRpc} returns it. */

@@ -15,7 +15,7 @@ import type { MqttClient } from "mqtt";
 import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
 import { addClient } from "./generated/add.endpoints.ts";
 import { mqttSubscribers, mqttTransport } from "./generated/add.mqtt.ts";
-import { encodeErrorReply, requestDecoders, started } from "./message-wire.ts";
+import { encodeErrorReply, started } from "./message-wire.ts";
 import type { Logger } from "./middleware.ts";
 
 /** What {@link serveMqtt} needs besides the client and the endpoints. */
@@ -66,7 +66,7 @@ export async function serveMqtt(client: MqttClient, endpoints: EndpointSet, opti
   const { logger, topicPrefix = "addsvc", group = "addsvc", concurrency = 16 } = options;
   const names = topicNames(topicPrefix);
   const subscriber = { concurrency, group, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
-  const close = await started(mqttSubscribers(client, generatedEndpoints(endpoints), { names, decoders: requestDecoders, subscriber }));
+  const close = await started(mqttSubscribers(client, generatedEndpoints(endpoints), { names, subscriber }));
   const topics = [names.sum, names.concat] as const;
   logger.log("transport", "MQTT", "topics", topics.join(","), "group", group);
   return { topics, close };

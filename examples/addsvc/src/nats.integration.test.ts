@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { background, Code, isKitError, KitError, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
-import { decodeJSONMessage, encodeJSONMessage, jsonCodec, type DecodeMessage } from "@kit/transport";
+import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { jetstreamPublisher, jetstreamSubscriber } from "@kit/transport-nats/jetstream";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
@@ -15,7 +15,8 @@ import { demoNats } from "./demo-nats.ts";
 import { newEndpointSet, type EndpointSet, type SumRequest, type SumResponse } from "./endpoints.ts";
 import { natsClient, serveNats, type NatsServer } from "./nats.ts";
 import { newBasicService } from "./service.ts";
-import { responseToJSON, sumRequestFromJSON } from "./wire.ts";
+import { sumRequest } from "./generated/add.validators.ts";
+import { responseToJSON } from "./wire.ts";
 
 const url = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 let nc: NatsConnection;
@@ -198,8 +199,7 @@ describe("addsvc's endpoints over JetStream", () => {
       seen.push(ctx.deadline);
       return sumEndpoint(ctx, req);
     };
-    const decodeSum: DecodeMessage<SumRequest> = (_ctx, message) => sumRequestFromJSON(jsonCodec.decode(message.body));
-    const sub = jetstreamSubscriber(nc, consumer, watched, decodeSum, (ctx, response: SumResponse, reply) => {
+    const sub = jetstreamSubscriber(nc, consumer, watched, decodeJSONMessage(sumRequest), (ctx, response: SumResponse, reply) => {
       encodeJSONMessage(ctx, responseToJSON(response), reply);
     }, { maxAttempts: 1 });
     cleanup.push(() => sub.close());

@@ -15,7 +15,7 @@ import { replyStream, type RedisStreamClient } from "@kit/transport-redis";
 import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
 import { addClient } from "./generated/add.endpoints.ts";
 import { redisSubscribers, redisTransport } from "./generated/add.redis.ts";
-import { encodeErrorReply, requestDecoders, started } from "./message-wire.ts";
+import { encodeErrorReply, started } from "./message-wire.ts";
 import type { Logger } from "./middleware.ts";
 
 /** What {@link serveRedis} needs besides the client and the endpoints. */
@@ -71,7 +71,7 @@ export async function serveRedis(client: RedisStreamClient, endpoints: EndpointS
     errorHandler: logErrorHandler(logger),
     errorEncoder: encodeErrorReply,
   };
-  const close = await started(redisSubscribers(client, generatedEndpoints(endpoints), { names, decoders: requestDecoders, subscriber }));
+  const close = await started(redisSubscribers(client, generatedEndpoints(endpoints), { names, subscriber }));
   const streams = [names.sum, names.concat] as const;
   logger.log("transport", "Redis", "streams", streams.join(","), "group", group);
   return { streams, close };

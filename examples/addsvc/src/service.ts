@@ -12,7 +12,8 @@ import { Code, KitError, type Context } from "@kit/endpoint";
  * ```
  *
  * The tags are for kitgen, which writes `src/generated/` from this interface (`pnpm gen`): on the
- * wire, Go kit's JSON (keys in any case, `{"A":1,"B":2}`; the result in `{"v":…}`) and its
+ * wire, Go kit's JSON (read as Go's `encoding/json` fills `addendpoint.SumRequest`: keys in any
+ * case, `{"A":1,"B":2}`, a missing field `0`, Go's own error messages; the result in `{"v":…}`) and its
  * protobuf (`int64`, the result in field 1, `v`), its gRPC service `pb.Add`, a business
  * error in the reply's `err` (field 2) with status OK, and its HTTP routes `/sum` and `/concat`,
  * which take any HTTP method, as Go's `http.ServeMux` does.
@@ -22,6 +23,7 @@ import { Code, KitError, type Context } from "@kit/endpoint";
  * @protoPackage pb
  * @protoService Add
  * @errorField err
+ * @goJSON addendpoint
  */
 export interface AddService {
   /**

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { background, Code, withTimeout } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
 import { httpClientTrace, httpServerTrace } from "@kit/tracing";
-import { jsonCodec } from "@kit/transport";
+import { jsonCodec, validate } from "@kit/transport";
 import { encodeJSON, readBody, server, type DecodeRequest, type EncodeResponse } from "@kit/transport-http";
 import { MemoryBroker } from "@kit/transport-memory";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
@@ -21,7 +21,8 @@ import { newEndpointSet, type SumRequest, type SumResponse } from "./endpoints.t
 import { httpClient } from "./http.ts";
 import { newBasicService } from "./service.ts";
 import { memoryClient, serveMemory, traceEndpoints } from "./tracing.ts";
-import { responseToJSON, sumRequestFromJSON } from "./wire.ts";
+import { sumRequest } from "./generated/add.validators.ts";
+import { responseToJSON } from "./wire.ts";
 
 const exporter = new InMemorySpanExporter();
 const logger = { log: (): void => undefined };
@@ -37,7 +38,7 @@ afterAll(() => {
   context.disable();
 });
 
-const decodeSum: DecodeRequest<SumRequest> = async (_ctx, req) => sumRequestFromJSON(jsonCodec.decode(await readBody(req)));
+const decodeSum: DecodeRequest<SumRequest> = async (_ctx, req) => validate(sumRequest, jsonCodec.decode(await readBody(req)));
 const encodeSum: EncodeResponse<SumResponse> = (ctx, response, res) => {
   encodeJSON(ctx, responseToJSON(response), res);
 };

@@ -1,38 +1,8 @@
-// The JSON bodies of Go kit's addsvc HTTP transport, kept free of any transport package so
-// every Kit transport that speaks JSON to Go kit peers can share them. See GO-KIT-COMPAT.md.
-import { Code, KitError, type Code as ErrorCode } from "@kit/endpoint";
-import { failed, type ConcatRequest, type SumRequest } from "./endpoints.ts";
-
-/**
- * A decoded JSON request body as a {@link SumRequest}, the way Go's `encoding/json` fills
- * `struct{ A, B int }`: keys match case-insensitively (a Go client sends `{"A":1,"B":2}`,
- * curl users `{"a":1,"b":2}`), the last matching key wins, other keys are ignored, a missing
- * or `null` field (or a `null` body) stays `0`. A field that is not an integer, or a body that
- * is not an object, is `invalid_argument` with Go's own message (Go kit answers those 500).
- *
- * @param body - the parsed JSON body
- *
- * @example
- * ```ts
- * sumRequestFromJSON({ A: 1, b: 2 }); // { a: 1, b: 2 }
- * sumRequestFromJSON({ a: 1.5 }); // throws "json: cannot unmarshal number 1.5 into Go struct field SumRequest.A of type int"
- * ```
- */
-export function sumRequestFromJSON(body: unknown): SumRequest {
-  const fields = goFields(body, "SumRequest");
-  return { a: goInt(fields, "SumRequest", "A"), b: goInt(fields, "SumRequest", "B") };
-}
-
-/**
- * A decoded JSON request body as a {@link ConcatRequest}, with the rules of
- * {@link sumRequestFromJSON} for `struct{ A, B string }`: a missing or `null` field is `""`.
- *
- * @param body - the parsed JSON body
- */
-export function concatRequestFromJSON(body: unknown): ConcatRequest {
-  const fields = goFields(body, "ConcatRequest");
-  return { a: goString(fields, "ConcatRequest", "A"), b: goString(fields, "ConcatRequest", "B") };
-}
+// The JSON bodies of Go kit's addsvc HTTP transport that kitgen does not write (its requests are
+// kitgen's `@goJSON`), kept free of any transport package so every Kit transport that speaks
+// JSON to Go kit peers can share them. See GO-KIT-COMPAT.md.
+import type { Code as ErrorCode, KitError } from "@kit/endpoint";
+import { failed } from "./endpoints.ts";
 
 /**
  * The JSON body of a successful response, `{"v": …}` as Go kit writes it; throws the business
@@ -78,45 +48,4 @@ export interface ErrorBody {
  */
 export function errorToJSON(err: KitError): ErrorBody {
   return { error: err.message, code: err.code, message: err.message };
-}
-
-/** The body's keys folded to upper case (Go matches `a` to field `A`), the last one winning. */
-function goFields(body: unknown, struct: string): ReadonlyMap<string, unknown> {
-  const fields = new Map<string, unknown>();
-  if (body !== null) {
-    if (typeof body !== "object" || Array.isArray(body)) {
-      throw new KitError(Code.InvalidArgument, `json: cannot unmarshal ${jsonKind(body)} into Go value of type addendpoint.${struct}`);
-    }
-    for (const [key, value] of Object.entries(body)) fields.set(key.toUpperCase(), value);
-  }
-  return fields;
-}
-
-function goInt(fields: ReadonlyMap<string, unknown>, struct: string, name: string): number {
-  const value = fields.get(name);
-  if (value === undefined || value === null) return 0;
-  if (typeof value === "number" && Number.isInteger(value)) return value;
-  throw typeError(value, struct, name, "int");
-}
-
-function goString(fields: ReadonlyMap<string, unknown>, struct: string, name: string): string {
-  const value = fields.get(name);
-  if (value === undefined || value === null) return "";
-  if (typeof value === "string") return value;
-  throw typeError(value, struct, name, "string");
-}
-
-function typeError(value: unknown, struct: string, field: string, type: string): KitError {
-  return new KitError(
-    Code.InvalidArgument,
-    `json: cannot unmarshal ${jsonKind(value)} into Go struct field ${struct}.${field} of type ${type}`,
-  );
-}
-
-/** How Go's `UnmarshalTypeError` names a JSON value: `string`, `number 1.5`, `bool`, `array`, `object`. */
-function jsonKind(value: unknown): string {
-  if (typeof value === "number") return `number ${String(value)}`;
-  if (typeof value === "boolean") return "bool";
-  if (Array.isArray(value)) return "array";
-  return typeof value === "string" ? "string" : "object";
 }

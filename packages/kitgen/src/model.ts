@@ -148,4 +148,11 @@ export interface Service {
    * client throws a non-empty one as a `KitError` (Go kit's `str2err`).
    */
   readonly errorField?: string;
+  /**
+   * From `@goJSON package` on the interface: a unary method's request decodes from JSON as
+   * Go's `encoding/json` fills `package.<Method>Request` (keys in any case, a missing or `null`
+   * field its zero value, Go's `cannot unmarshal` messages). Its arguments are strings,
+   * numbers and booleans.
+   */
+  readonly goJSON?: string;
 }

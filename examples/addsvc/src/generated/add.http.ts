@@ -2,13 +2,19 @@
 
 import type { ServerResponse } from "node:http";
 import type { Context } from "@kit/endpoint";
-import { client, type ClientOptions, decodeJSON, decodeJSONResponse, type DecodeRequest, type DecodeResponse, encodeJSON, encodeJSONRequest, type Handler, router, routeURL, server, type ServerOptions, type Unrouted } from "@kit/transport-http";
+import { jsonCodec, validate, type Schema } from "@kit/transport";
+import { client, type ClientOptions, decodeJSONResponse, type DecodeRequest, type DecodeResponse, encodeJSON, encodeJSONRequest, type Handler, readBody, router, routeURL, server, type ServerOptions, type Unrouted } from "@kit/transport-http";
 import type { AddEndpoints, SumRequest, SumResponse, ConcatRequest, ConcatResponse } from "./add.endpoints.ts";
 import { sumRequest, sumResponse, concatRequest, concatResponse } from "./add.validators.ts";
 
 /** Writes an endpoint's response as JSON: the one call of transport-http's `EncodeResponse` shape. */
 function encodeResponse(ctx: Context, response: unknown, res: ServerResponse): void {
   encodeJSON(ctx, response, res);
+}
+
+/** The body as JSON whatever its content-type, as Go kit's decoders read it, checked by `schema`. */
+function decodeAnyJSON<T>(schema: Schema<T>): DecodeRequest<T> {
+  return async (_ctx, req) => validate(schema, jsonCodec.decode(await readBody(req)));
 }
 
 /** Options for {@link httpHandler}: `@kit/transport-http` server options for every route, and what differs per route. */
@@ -48,10 +54,10 @@ export function httpHandler(endpoints: AddEndpoints, options: HttpHandlerOptions
   const routeOptions = (method: keyof AddEndpoints, route: string): ServerOptions => ({ ...shared, ...perRoute?.(method, route) });
   return router(
     {
-      "/sum": server(endpoints.sum, decoders.sum ?? decodeJSON(sumRequest), (ctx, response, out) => {
+      "/sum": server(endpoints.sum, decoders.sum ?? decodeAnyJSON(sumRequest), (ctx, response, out) => {
         encodeResponse(ctx, { v: response }, out);
       }, routeOptions("sum", "/sum")),
-      "/concat": server(endpoints.concat, decoders.concat ?? decodeJSON(concatRequest), (ctx, response, out) => {
+      "/concat": server(endpoints.concat, decoders.concat ?? decodeAnyJSON(concatRequest), (ctx, response, out) => {
         encodeResponse(ctx, { v: response }, out);
       }, routeOptions("concat", "/concat")),
     },

@@ -84,26 +84,35 @@ function encoder(m: Method): string {
   return lines.join("\n");
 }
 
+/** Under `@goJSON`, the request decoder of Go kit's servers: the body as JSON whatever its content-type. */
+const decodeAnyJSONFunction = `/** The body as JSON whatever its content-type, as Go kit's decoders read it, checked by \`schema\`. */
+function decodeAnyJSON<T>(schema: Schema<T>): DecodeRequest<T> {
+  return async (_ctx, req) => validate(schema, jsonCodec.decode(await readBody(req)));
+}`;
+
 /** `<base>.http.ts`: one route per method, served by `@kit/transport-http`'s router, and a client transport. */
 export function emitHttp(service: Service, head: string): string {
   const base = baseName(service.name);
   const file = kebab(base);
   const custom = service.methods.filter((m) => !isPlain(m));
   const transportHttp = ["client", "decodeJSONResponse", "encodeJSON", "routeURL", "router", "server", "type ClientOptions", "type DecodeRequest", "type DecodeResponse", "type Handler", "type ServerOptions", "type Unrouted"];
-  if (service.methods.some(isPlain)) transportHttp.push("decodeJSON", "encodeJSONRequest");
+  if (service.methods.some(isPlain)) transportHttp.push(service.goJSON === undefined ? "decodeJSON" : "readBody", "encodeJSONRequest");
   if (custom.length > 0) transportHttp.push("decodeFields", "type OutgoingRequest");
+  const go = service.goJSON !== undefined && service.methods.some(isPlain);
   const schemas = service.methods.flatMap((m) => [schemaName(m.name, "Request"), schemaName(m.name, "Response")]);
   const types = service.methods.flatMap((m) => [`${pascal(m.name)}Request`, `${pascal(m.name)}Response`]);
   const out = [
     head,
     importFrom("type { ServerResponse }", "node:http"),
     importFrom("type { Context }", "@kit/endpoint"),
+    ...(go ? [importFrom("{ jsonCodec, validate, type Schema }", "@kit/transport")] : []),
     importFrom(`{ ${transportHttp.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", ""))).join(", ")} }`, "@kit/transport-http"),
     importFrom(`type { ${[`${base}Endpoints`, ...types].join(", ")} }`, `./${file}.endpoints.ts`),
     importFrom(`{ ${schemas.join(", ")} }`, `./${file}.validators.ts`),
     "",
     encodeResponseFunction,
     "",
+    ...(go ? [decodeAnyJSONFunction, ""] : []),
     ...custom.map((m) => `${encoder(m)}\n`),
     handlerOptions(service),
     "",
@@ -144,7 +153,8 @@ function routePattern(m: Method): string {
 
 function handler(service: Service): string {
   const base = baseName(service.name);
-  const decode = (m: Method): string => `decoders.${m.name} ?? ${isPlain(m) ? `decodeJSON(${schemaName(m.name, "Request")})` : fieldsDecoder(m)}`;
+  const json = service.goJSON === undefined ? "decodeJSON" : "decodeAnyJSON";
+  const decode = (m: Method): string => `decoders.${m.name} ?? ${isPlain(m) ? `${json}(${schemaName(m.name, "Request")})` : fieldsDecoder(m)}`;
   const serve = (m: Method): string => `server(endpoints.${m.name}, ${decode(m)}, ${responseEncoder(m, "encodeResponse")}, routeOptions(${JSON.stringify(m.name)}, ${JSON.stringify(m.http.path)}))`;
   return `/**
  * The HTTP server of every method: a plain Node \`(req, res)\` handler (node:http, Express,
