@@ -4,9 +4,9 @@
 // kitgen writes from the AddService interface (src/generated/add.amqp.ts); this file names the
 // queues, logs, and answers business errors with the HTTP transport's error body.
 //
-// Wire format: the JSON of the HTTP transport: a request `{"a":…,"b":…}` (keys in any case, so
-// `{"A":1,"B":2}` works too; a missing field or a wrong type is `invalid_argument` naming the
-// field), a reply `{"v":…}`. A business error is a reply too: `kit-error-code`/`kit-error-message`
+// Wire format: the JSON of the HTTP transport: a request `{"a":…,"b":…}` (Go's field rules
+// through kitgen's `@goJSON`: keys in any case, so `{"A":1,"B":2}` works too; a wrong type is
+// `invalid_argument` with Go's message), a reply `{"v":…}`. A business error is a reply too: `kit-error-code`/`kit-error-message`
 // headers, which the Kit client reads, and the HTTP transport's error body
 // `{"error", "code", "message"}`, for any other client; it is answered and acknowledged, not
 // dead-lettered, since the request itself was fine.
@@ -17,7 +17,7 @@ import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoint
 import { amqpSubscribers, amqpTopology, amqpTransport } from "./generated/add.amqp.ts";
 import { addClient } from "./generated/add.endpoints.ts";
 import type { Logger } from "./middleware.ts";
-import { encodeErrorReply } from "./message-wire.ts";
+import { encodeErrorReply, started } from "./message-wire.ts";
 
 /** The queue prefix when none is given: queues `addsvc.sum` and `addsvc.concat`. */
 const defaultPrefix = "addsvc";
@@ -74,15 +74,7 @@ export async function serveAmqp(connection: AmqpConnection | ConfirmChannel, end
   const names = queueNames(queuePrefix);
   await amqpTopology(connection, { names });
   const subscriber = { concurrency, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
-  const subscribers = amqpSubscribers(connection, generatedEndpoints(endpoints), { names, subscriber });
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => (closing ??= subscribers.close());
-  try {
-    await subscribers.ready;
-  } catch (err) {
-    await close();
-    throw err;
-  }
+  const close = await started(amqpSubscribers(connection, generatedEndpoints(endpoints), { names, subscriber }));
   const queues = [names.sum, names.concat] as const;
   logger.log("transport", "AMQP", "queues", queues.join(","));
   return { queues, close };

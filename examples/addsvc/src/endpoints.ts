@@ -156,38 +156,10 @@ function withMethod(logger: Logger, method: string): Logger {
 
 /**
  * The add service as a client sees it, Go kit's `Set` used as a `Service`: the same methods
- * as {@link AddService}, made from two endpoints (typically HTTP client endpoints).
+ * as {@link AddService}, made from two endpoints (`addClient(generatedEndpoints(set))`, or
+ * kitgen's `addClient` over a transport's client endpoints).
  */
 export type AddClient = AddService;
-
-/**
- * An {@link AddClient} over a Sum and a Concat endpoint, Go kit's `Set.Sum` and `Set.Concat`:
- * each method calls its endpoint and returns `v`, or throws the error the response carries
- * (see {@link failed}) or the endpoint threw.
- *
- * @param sumEndpoint - the Sum endpoint, local or remote
- * @param concatEndpoint - the Concat endpoint, local or remote
- *
- * @example
- * ```ts
- * const svc = clientFromEndpoints(sumClient, concatClient); // e.g. @kit/transport-http clients
- * await svc.sum(ctx, 1, 2); // 3
- * await svc.sum(ctx, 0, 0); // throws invalid_argument "can't sum two zeroes"
- * ```
- */
-export function clientFromEndpoints(
-  sumEndpoint: Endpoint<SumRequest, SumResponse>,
-  concatEndpoint: Endpoint<ConcatRequest, ConcatResponse>,
-): AddClient {
-  return {
-    async sum(ctx, a, b) {
-      return valueOf(await sumEndpoint(ctx, { a, b }));
-    },
-    async concat(ctx, a, b) {
-      return valueOf(await concatEndpoint(ctx, { a, b }));
-    },
-  };
-}
 
 function valueOf<V>(response: { readonly v: V; readonly err?: KitError }): V {
   const err = failed(response);
