@@ -11,7 +11,7 @@ import { addClient } from "./generated/add.endpoints.ts";
 import { grpcServe, grpcTransport } from "./generated/add.grpc.ts";
 import { serveStreams, streamClients } from "./grpc-streams.ts";
 import type { Logger } from "./middleware.ts";
-import { ErrorMessage } from "./service.ts";
+import { codeOfMessage } from "./service.ts";
 
 export { runningSumsEndpoint, sumEachEndpoint } from "./grpc-streams.ts";
 
@@ -92,9 +92,9 @@ export interface GrpcAddClient extends AddClient {
  */
 export function grpcClient(target: string, options: ClientOptions = {}): GrpcAddClient {
   const conn = new grpc.Client(target, grpc.credentials.createInsecure());
-  const streams = streamClients(conn, codeOfMessage, options);
+  const streams = streamClients(conn, errorCode, options);
   return {
-    ...addClient(grpcTransport(conn, { ...options, errorCode: codeOfMessage })),
+    ...addClient(grpcTransport(conn, { ...options, errorCode })),
     async *runningSums(ctx, values) {
       for await (const response of streams.runningSums(ctx, { values })) {
         if (response.err !== undefined) throw response.err;
@@ -109,8 +109,6 @@ export function grpcClient(target: string, options: ClientOptions = {}): GrpcAdd
 }
 
 /** The code this port gives a business error's message (Go kit's `str2err` has none): a peer's own is `unknown`. */
-function codeOfMessage(message: string): Code {
-  if (message === ErrorMessage.intOverflow || message === ErrorMessage.maxSizeExceeded) return Code.OutOfRange;
-  const ours = message === ErrorMessage.twoZeroes || message.startsWith(ErrorMessage.notInteger) || message.startsWith(ErrorMessage.notString);
-  return ours ? Code.InvalidArgument : Code.Unknown;
+function errorCode(message: string): Code {
+  return codeOfMessage(message) ?? Code.Unknown;
 }

@@ -4,7 +4,7 @@
 // AddService interface (src/generated/add.mqtt.ts, on @kit/transport-mqtt); this file names the
 // topics, logs, and reads requests and answers errors in the HTTP transport's JSON.
 //
-// Wire format (message-wire.ts): the JSON bodies of the HTTP transport (wire.ts): a request
+// Wire format (message-wire.ts): the JSON bodies of the HTTP transport: a request
 // `{"a":…,"b":…}` (Go's field rules), a reply `{"v":…}`. A business error is a reply too, with
 // `kit-error-code`/`kit-error-message` user properties and the HTTP error body. A request that
 // cannot be decoded is answered `invalid_argument`; a message that cannot be decoded and has no

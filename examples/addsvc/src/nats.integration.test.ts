@@ -12,11 +12,10 @@ import { connect } from "@nats-io/transport-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../test/support.ts";
 import { demoNats } from "./demo-nats.ts";
-import { newEndpointSet, type EndpointSet, type SumRequest, type SumResponse } from "./endpoints.ts";
+import { failed, newEndpointSet, type EndpointSet, type SumRequest, type SumResponse } from "./endpoints.ts";
 import { natsClient, serveNats, type NatsServer } from "./nats.ts";
 import { newBasicService } from "./service.ts";
 import { sumRequest } from "./generated/add.validators.ts";
-import { responseToJSON } from "./wire.ts";
 
 const url = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 let nc: NatsConnection;
@@ -200,7 +199,9 @@ describe("addsvc's endpoints over JetStream", () => {
       return sumEndpoint(ctx, req);
     };
     const sub = jetstreamSubscriber(nc, consumer, watched, decodeJSONMessage(sumRequest), (ctx, response: SumResponse, reply) => {
-      encodeJSONMessage(ctx, responseToJSON(response), reply);
+      const err = failed(response); // the business error is answered in the kit-error-* headers
+      if (err !== undefined) throw err;
+      encodeJSONMessage(ctx, { v: response.v }, reply);
     }, { maxAttempts: 1 });
     cleanup.push(() => sub.close());
     const client = jetstreamPublisher(nc, subject, encodeJSONMessage, decodeJSONMessage<{ v: number }>());

@@ -4,7 +4,7 @@
 // interface (src/generated/add.redis.ts, on @kit/transport-redis); this file names the streams,
 // logs, and reads requests and answers errors in the HTTP transport's JSON.
 //
-// Wire format (message-wire.ts): an entry's `body` field is the HTTP transport's JSON (wire.ts):
+// Wire format (message-wire.ts): an entry's `body` field is the HTTP transport's JSON:
 // a request `{"a":…,"b":…}` (Go's field rules), a reply `{"v":…}`. A business error is a reply
 // too, with `kit-error-code`/`kit-error-message` fields and the HTTP error body. A request that
 // cannot be decoded is answered `invalid_argument`; an entry that cannot be decoded and has no

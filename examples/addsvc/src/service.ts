@@ -24,6 +24,7 @@ import { Code, KitError, type Context } from "@kit/endpoint";
  * @protoService Add
  * @errorField err
  * @goJSON addendpoint
+ * @jsonErrorField error
  */
 export interface AddService {
   /**
@@ -70,6 +71,19 @@ export const ErrorMessage = {
   /** Not in Go kit: a concat argument that is not a string. Code `invalid_argument`. */
   notString: "concat arguments must be strings",
 } as const;
+
+/**
+ * The code this port gives a business error that came back as its message alone (Go kit's
+ * `str2err` over gRPC, its `{"error": …}` body over HTTP): `invalid_argument` or
+ * `out_of_range` as {@link newBasicService} throws it; `undefined` for a message of no error of ours.
+ *
+ * @param message - the error's message
+ */
+export function codeOfMessage(message: string): Code | undefined {
+  if (message === ErrorMessage.intOverflow || message === ErrorMessage.maxSizeExceeded) return Code.OutOfRange;
+  const ours = message === ErrorMessage.twoZeroes || message.startsWith(ErrorMessage.notInteger) || message.startsWith(ErrorMessage.notString);
+  return ours ? Code.InvalidArgument : undefined;
+}
 
 /**
  * A naïve, stateless {@link AddService} with Go kit's business rules, checked in Go kit's order:

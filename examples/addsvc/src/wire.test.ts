@@ -2,10 +2,10 @@ import { Code, KitError } from "@kit/endpoint";
 import { validate } from "@kit/transport";
 import { describe, expect, it } from "vitest";
 import { concatRequest, sumRequest } from "./generated/add.validators.ts";
-import { errorToJSON, responseToJSON } from "./wire.ts";
+import { errorBody } from "./generated/add.http.ts";
 
-// The request decoders are kitgen's (`@goJSON addendpoint` on AddService), run as every JSON
-// transport runs them.
+// Go kit's JSON as kitgen writes it from AddService's tags: the request decoders (`@goJSON
+// addendpoint`), run as every JSON transport runs them, and the error body (`@jsonErrorField error`).
 const sumRequestFromJSON = (body: unknown): Promise<unknown> => validate(sumRequest, body);
 const concatRequestFromJSON = (body: unknown): Promise<unknown> => validate(concatRequest, body);
 
@@ -75,21 +75,9 @@ describe("concatRequestFromJSON", () => {
   });
 });
 
-describe("responseToJSON", () => {
-  it("writes {\"v\": …} only", () => {
-    expect(JSON.stringify(responseToJSON({ v: 3 }))).toBe('{"v":3}');
-    expect(JSON.stringify(responseToJSON({ v: "" }))).toBe('{"v":""}');
-  });
-
-  it("throws the business error a response carries, for the error encoder to answer", () => {
-    const err = new KitError(Code.InvalidArgument, "can't sum two zeroes");
-    expect(() => responseToJSON({ v: 0, err })).toThrow(err);
-  });
-});
-
-describe("errorToJSON", () => {
+describe("errorBody", () => {
   it("writes Go kit's {\"error\": message} plus Kit's code and message", () => {
-    expect(JSON.stringify(errorToJSON(new KitError(Code.OutOfRange, "integer overflow")))).toBe(
+    expect(JSON.stringify(errorBody(new KitError(Code.OutOfRange, "integer overflow")))).toBe(
       '{"error":"integer overflow","code":"out_of_range","message":"integer overflow"}',
     );
   });

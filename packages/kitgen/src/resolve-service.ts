@@ -60,9 +60,12 @@ export function resolveService(file: string, serviceName?: string): Service {
   if (diagnostics.length === 0) diagnostics.push(...routeClashes(methods, decl));
   if (diagnostics.length > 0) throw new KitgenError("kitgen: cannot map the service", diagnostics);
   if (methods.length === 0) throw new KitgenError(`kitgen: ${file}: ${decl.name.text} has no methods`);
-  const { protoPackage, protoService, errorField, goJSON } = wire;
+  const { protoPackage, protoService, errorField, goJSON, jsonErrorField } = wire;
   const proto = { ...(protoPackage === undefined ? {} : { protoPackage }), ...(protoService === undefined ? {} : { protoService }), ...(errorField === undefined ? {} : { errorField }) };
-  const go = goJSON === undefined ? {} : { goJSON };
+  if (jsonErrorField === "code" || jsonErrorField === "message") {
+    throw new KitgenError(`kitgen: ${file}: ${decl.name.text}: @jsonErrorField ${jsonErrorField} would clash with Kit's own ${jsonErrorField}; name another field, such as "error"`);
+  }
+  const go = { ...(goJSON === undefined ? {} : { goJSON }), ...(jsonErrorField === undefined ? {} : { jsonErrorField }) };
   return { name: decl.name.text, methods, named: resolver.named, ...(wire.ignoreKeyCase ? { ignoreKeyCase: true as const } : {}), ...proto, ...go };
 }
 

@@ -15,6 +15,8 @@ export interface ServiceWireTags {
   readonly protoService?: string;
   /** `@errorField name`: the string field of a unary gRPC reply that carries a `KitError`'s message. */
   readonly errorField?: string;
+  /** `@jsonErrorField name`: a JSON error body carries the message under `name` too. */
+  readonly jsonErrorField?: string;
   /** `@goJSON package`: requests decode as Go's `encoding/json` fills a struct of that package. */
   readonly goJSON?: string;
 }
@@ -48,7 +50,7 @@ function findTag(node: ts.Node, name: string): ts.JSDocTag | undefined {
 
 /**
  * Reads `@jsonCaseInsensitive`, `@resultField`, `@protoPackage`, `@protoService` and
- * `@errorField` and `@goJSON` on the interface (`@goJSON` implies `@jsonCaseInsensitive`).
+ * `@errorField`, `@jsonErrorField` and `@goJSON` on the interface (`@goJSON` implies `@jsonCaseInsensitive`).
  *
  * @param decl - the service interface
  */
@@ -59,6 +61,7 @@ export function serviceWireTags(decl: ts.InterfaceDeclaration): ServiceWireTags 
     ...named(decl, "protoPackage", protoPackageName, "pb"),
     ...named(decl, "protoService", identifier, "Add"),
     ...named(decl, "errorField", identifier, "err"),
+    ...named(decl, "jsonErrorField", identifier, "error"),
     ...named(decl, "goJSON", protoPackageName, "addendpoint"),
   };
 }

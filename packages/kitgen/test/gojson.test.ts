@@ -90,6 +90,47 @@ describe("@goJSON over HTTP", () => {
   });
 });
 
+describe("@jsonErrorField over HTTP", () => {
+  it("answers an error with its message under error too, then Kit's code and message", async () => {
+    const response = await fetch(`${url}/sum`, { method: "POST", body: '{"a":0,"b":0}' });
+    expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([
+      400,
+      "application/json; charset=utf-8",
+      '{"error":"can\'t sum two zeroes","code":"invalid_argument","message":"can\'t sum two zeroes"}',
+    ]);
+  });
+
+  it("reads a body with only error as that message, with the code errorCode gives it or else the status's", async () => {
+    const goKit = createServer((req, res) => {
+      const message = req.url === "/sum" ? "integer overflow" : "rate limit exceeded";
+      res.writeHead(req.url === "/sum" ? 400 : 503, { "content-type": "application/json" }).end(JSON.stringify({ error: message }));
+    });
+    const goKitUrl = await listen(goKit);
+    try {
+      const errorCode = (message: string): Code | undefined => (message === "integer overflow" ? Code.OutOfRange : undefined);
+      const svc = adderClient(httpTransport(goKitUrl, { errorCode }));
+      await expect(svc.sum(ctx(), 1, 2)).rejects.toMatchObject({ code: Code.OutOfRange, message: "integer overflow", details: { status: 400 } });
+      await expect(svc.concat(ctx(), "a", "b")).rejects.toMatchObject({ code: Code.Unavailable, message: "rate limit exceeded", details: { status: 503 } });
+      await expect(adderClient(httpTransport(goKitUrl)).sum(ctx(), 1, 2)).rejects.toMatchObject({ code: Code.InvalidArgument, message: "integer overflow" });
+      await expect(adderClient(httpTransport(url)).sum(ctx(), 0, 0)).rejects.toMatchObject({ code: Code.InvalidArgument, message: "can't sum two zeroes" });
+    } finally {
+      await new Promise((resolve) => goKit.close(resolve));
+    }
+  });
+
+  it("refuses a field that would clash with Kit's own", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kitgen-errorfield-"));
+    try {
+      const file = join(dir, "clash.ts");
+      writeFileSync(file, "type Context = { readonly signal: AbortSignal };\n/** @jsonErrorField code */\nexport interface ClashService {\n  ping(ctx: Context): Promise<void>;\n}\n");
+      const run = kitgen("gen", file, "--out", join(dir, "out"));
+      expect([run.status, run.err.replaceAll(file, "FILE")]).toEqual([1, 'kitgen: FILE: ClashService: @jsonErrorField code would clash with Kit\'s own code; name another field, such as "error"\n']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("@goJSON over JSON-RPC and the memory transport", () => {
   it("takes params as sent: by name in any case; an array or none is invalid_argument, with Go's message alone", async () => {
     expect(await call('{"jsonrpc":"2.0","method":"adder.sum","params":{"A":2,"b":3},"id":1}')).toEqual({ jsonrpc: "2.0", result: { v: 5 }, id: 1 });
