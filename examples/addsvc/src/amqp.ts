@@ -10,14 +10,14 @@
 // headers, which the Kit client reads, and the HTTP transport's error body
 // `{"error", "code", "message"}`, for any other client; it is answered and acknowledged, not
 // dead-lettered, since the request itself was fine.
-import { logErrorHandler } from "@kit/transport";
+import { logErrorHandler, whenReady } from "@kit/transport";
 import type { AmqpConnection, AmqpPublisherOptions } from "@kit/transport-amqp";
 import type { Channel, ConfirmChannel } from "amqplib";
 import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
 import { amqpSubscribers, amqpTopology, amqpTransport } from "./generated/add.amqp.ts";
 import { addClient } from "./generated/add.endpoints.ts";
 import type { Logger } from "./middleware.ts";
-import { encodeErrorReply, started } from "./message-wire.ts";
+import { encodeErrorReply } from "./message-wire.ts";
 
 /** The queue prefix when none is given: queues `addsvc.sum` and `addsvc.concat`. */
 const defaultPrefix = "addsvc";
@@ -74,10 +74,10 @@ export async function serveAmqp(connection: AmqpConnection | ConfirmChannel, end
   const names = queueNames(queuePrefix);
   await amqpTopology(connection, { names });
   const subscriber = { concurrency, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
-  const close = await started(amqpSubscribers(connection, generatedEndpoints(endpoints), { names, subscriber }));
+  const subscribers = await whenReady(amqpSubscribers(connection, generatedEndpoints(endpoints), { names, subscriber }));
   const queues = [names.sum, names.concat] as const;
   logger.log("transport", "AMQP", "queues", queues.join(","));
-  return { queues, close };
+  return { queues, close: () => subscribers.close() };
 }
 
 /** The queues `<queuePrefix>.sum` and `<queuePrefix>.concat`. */

@@ -9,13 +9,13 @@
 // `kit-error-code`/`kit-error-message` user properties and the HTTP error body. A request that
 // cannot be decoded is answered `invalid_argument`; a message that cannot be decoded and has no
 // response topic (nobody to answer) goes to the dead-letter topic `<topic>/dead`, once.
-import { logErrorHandler } from "@kit/transport";
+import { logErrorHandler, whenReady } from "@kit/transport";
 import type { MqttPublisherOptions } from "@kit/transport-mqtt";
 import type { MqttClient } from "mqtt";
 import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
 import { addClient } from "./generated/add.endpoints.ts";
 import { mqttSubscribers, mqttTransport } from "./generated/add.mqtt.ts";
-import { encodeErrorReply, started } from "./message-wire.ts";
+import { encodeErrorReply } from "./message-wire.ts";
 import type { Logger } from "./middleware.ts";
 
 /** What {@link serveMqtt} needs besides the client and the endpoints. */
@@ -66,10 +66,10 @@ export async function serveMqtt(client: MqttClient, endpoints: EndpointSet, opti
   const { logger, topicPrefix = "addsvc", group = "addsvc", concurrency = 16 } = options;
   const names = topicNames(topicPrefix);
   const subscriber = { concurrency, group, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
-  const close = await started(mqttSubscribers(client, generatedEndpoints(endpoints), { names, subscriber }));
+  const subscribers = await whenReady(mqttSubscribers(client, generatedEndpoints(endpoints), { names, subscriber }));
   const topics = [names.sum, names.concat] as const;
   logger.log("transport", "MQTT", "topics", topics.join(","), "group", group);
-  return { topics, close };
+  return { topics, close: () => subscribers.close() };
 }
 
 /** The topics `<topicPrefix>/sum` and `<topicPrefix>/concat`. */

@@ -10,12 +10,12 @@
 // cannot be decoded is answered `invalid_argument`; an entry that cannot be decoded and has no
 // `kit-reply-to` (nobody to answer) goes to the dead-letter stream `<stream>:dead-letter`, once.
 import { randomUUID } from "node:crypto";
-import { logErrorHandler } from "@kit/transport";
+import { logErrorHandler, whenReady } from "@kit/transport";
 import { replyStream, type RedisStreamClient } from "@kit/transport-redis";
 import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
 import { addClient } from "./generated/add.endpoints.ts";
 import { redisSubscribers, redisTransport } from "./generated/add.redis.ts";
-import { encodeErrorReply, started } from "./message-wire.ts";
+import { encodeErrorReply } from "./message-wire.ts";
 import type { Logger } from "./middleware.ts";
 
 /** What {@link serveRedis} needs besides the client and the endpoints. */
@@ -71,10 +71,10 @@ export async function serveRedis(client: RedisStreamClient, endpoints: EndpointS
     errorHandler: logErrorHandler(logger),
     errorEncoder: encodeErrorReply,
   };
-  const close = await started(redisSubscribers(client, generatedEndpoints(endpoints), { names, subscriber }));
+  const subscribers = await whenReady(redisSubscribers(client, generatedEndpoints(endpoints), { names, subscriber }));
   const streams = [names.sum, names.concat] as const;
   logger.log("transport", "Redis", "streams", streams.join(","), "group", group);
-  return { streams, close };
+  return { streams, close: () => subscribers.close() };
 }
 
 /** The streams `<streamPrefix>:sum` and `<streamPrefix>:concat`. */
