@@ -1,4 +1,4 @@
-import { chain, isKitError, type Endpoint, type KitError } from "@kit/endpoint";
+import { chain, isKitError, type Context, type Endpoint, type KitError } from "@kit/endpoint";
 import { with as withKeyvals } from "@kit/log";
 import type { Provider } from "@kit/metrics";
 import type { AddEndpoints, ConcatRequest, SumRequest } from "./generated/add.endpoints.ts";
@@ -69,14 +69,7 @@ export function failed(response: { readonly err?: KitError }): KitError | undefi
  * ```
  */
 export function makeSumEndpoint(svc: AddService): Endpoint<SumRequest, SumResponse> {
-  return async (ctx, { a, b }) => {
-    try {
-      return { v: await svc.sum(ctx, a, b) };
-    } catch (err) {
-      if (isKitError(err)) return { v: 0, err };
-      throw err;
-    }
-  };
+  return carryingErrors((ctx, { a, b }) => svc.sum(ctx, a, b), 0);
 }
 
 /**
@@ -86,11 +79,22 @@ export function makeSumEndpoint(svc: AddService): Endpoint<SumRequest, SumRespon
  * @param svc - the service
  */
 export function makeConcatEndpoint(svc: AddService): Endpoint<ConcatRequest, ConcatResponse> {
-  return async (ctx, { a, b }) => {
+  return carryingErrors((ctx, { a, b }) => svc.concat(ctx, a, b), "");
+}
+
+/** A response carrying a business error, as {@link SumResponse} and {@link ConcatResponse} do. */
+interface Carrying<V> {
+  readonly v: V;
+  readonly err?: KitError;
+}
+
+/** An endpoint answering `{ v }` with what `call` gives, or `{ v: zero, err }` with the `KitError` it throws; another error is thrown on. */
+function carryingErrors<Req, V>(call: (ctx: Context, request: Req) => Promise<V>, zero: V): Endpoint<Req, Carrying<V>> {
+  return async (ctx, request) => {
     try {
-      return { v: await svc.concat(ctx, a, b) };
+      return { v: await call(ctx, request) };
     } catch (err) {
-      if (isKitError(err)) return { v: "", err };
+      if (isKitError(err)) return { v: zero, err };
       throw err;
     }
   };
@@ -133,25 +137,25 @@ export interface EndpointSetOptions {
  * ```
  */
 export function newEndpointSet(svc: AddService, options: EndpointSetOptions): EndpointSet {
-  const { logger, metrics } = options;
   return {
-    sumEndpoint: chain(
-      instrumentingMiddleware<SumRequest, SumResponse>(metrics, "sum"),
-      loggingMiddleware(withMethod(logger, "Sum")),
-    )(makeSumEndpoint(svc)),
-    concatEndpoint: chain(
-      instrumentingMiddleware<ConcatRequest, ConcatResponse>(metrics, "concat"),
-      loggingMiddleware(withMethod(logger, "Concat")),
-    )(makeConcatEndpoint(svc)),
+    sumEndpoint: withEndpointMiddleware(makeSumEndpoint(svc), options, "sum", "Sum"),
+    concatEndpoint: withEndpointMiddleware(makeConcatEndpoint(svc), options, "concat", "Concat"),
   };
 }
 
 /**
- * `log.With(logger, "method", method)`: the method first on every line. Made with `@kit/log`'s
- * `with`, not a wrapper function, so a `caller` valuer still points at the logging middleware.
+ * `endpoint` in the instrumenting middleware (labelled `endpoint`) around the logging middleware,
+ * whose logger writes `method` first on every line: `log.With(logger, "method", method)`, made
+ * with `@kit/log`'s `with`, not a wrapper function, so a `caller` valuer still points at the
+ * logging middleware.
  */
-function withMethod(logger: Logger, method: string): Logger {
-  return withKeyvals(logger, "method", method);
+function withEndpointMiddleware<Req, V>(
+  endpoint: Endpoint<Req, Carrying<V>>,
+  { logger, metrics }: EndpointSetOptions,
+  name: string,
+  method: string,
+): Endpoint<Req, Carrying<V>> {
+  return chain(instrumentingMiddleware<Req, Carrying<V>>(metrics, name), loggingMiddleware(withKeyvals(logger, "method", method)))(endpoint);
 }
 
 /**
@@ -161,7 +165,7 @@ function withMethod(logger: Logger, method: string): Logger {
  */
 export type AddClient = AddService;
 
-function valueOf<V>(response: { readonly v: V; readonly err?: KitError }): V {
+function valueOf<V>(response: Carrying<V>): V {
   const err = failed(response);
   if (err !== undefined) throw err;
   return response.v;
