@@ -71,18 +71,12 @@ export interface AmqpServer {
  */
 export async function serveAmqp(connection: AmqpConnection | ConfirmChannel, endpoints: EndpointSet, options: ServeAmqpOptions): Promise<AmqpServer> {
   const { logger, queuePrefix = defaultPrefix, concurrency = 16 } = options;
-  const names = queueNames(queuePrefix);
-  await amqpTopology(connection, { names });
+  await amqpTopology(connection, { prefix: queuePrefix });
   const subscriber = { concurrency, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
-  const subscribers = await whenReady(amqpSubscribers(connection, generatedEndpoints(endpoints), { names, subscriber }));
-  const queues = [names.sum, names.concat] as const;
+  const subscribers = await whenReady(amqpSubscribers(connection, generatedEndpoints(endpoints), { prefix: queuePrefix, subscriber }));
+  const queues = [`${queuePrefix}.sum`, `${queuePrefix}.concat`] as const;
   logger.log("transport", "AMQP", "queues", queues.join(","));
   return { queues, close: () => subscribers.close() };
-}
-
-/** The queues `<queuePrefix>.sum` and `<queuePrefix>.concat`. */
-function queueNames(queuePrefix: string): { readonly sum: string; readonly concat: string } {
-  return { sum: `${queuePrefix}.sum`, concat: `${queuePrefix}.concat` };
 }
 
 /** Options for {@link amqpClient}. */
@@ -116,5 +110,5 @@ export interface AmqpClientOptions extends AmqpPublisherOptions {
  */
 export function amqpClient(connection: AmqpConnection | Channel, options: AmqpClientOptions = {}): AddClient {
   const { queuePrefix = defaultPrefix, ...publisherOptions } = options;
-  return addClient(amqpTransport(connection, { names: queueNames(queuePrefix), publisher: publisherOptions }));
+  return addClient(amqpTransport(connection, { prefix: queuePrefix, publisher: publisherOptions }));
 }

@@ -64,17 +64,11 @@ export interface MqttServer {
  */
 export async function serveMqtt(client: MqttClient, endpoints: EndpointSet, options: ServeMqttOptions): Promise<MqttServer> {
   const { logger, topicPrefix = "addsvc", group = "addsvc", concurrency = 16 } = options;
-  const names = topicNames(topicPrefix);
   const subscriber = { concurrency, group, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
-  const subscribers = await whenReady(mqttSubscribers(client, generatedEndpoints(endpoints), { names, subscriber }));
-  const topics = [names.sum, names.concat] as const;
+  const subscribers = await whenReady(mqttSubscribers(client, generatedEndpoints(endpoints), { prefix: topicPrefix, subscriber }));
+  const topics = [`${topicPrefix}/sum`, `${topicPrefix}/concat`] as const;
   logger.log("transport", "MQTT", "topics", topics.join(","), "group", group);
   return { topics, close: () => subscribers.close() };
-}
-
-/** The topics `<topicPrefix>/sum` and `<topicPrefix>/concat`. */
-function topicNames(topicPrefix: string): { readonly sum: string; readonly concat: string } {
-  return { sum: `${topicPrefix}/sum`, concat: `${topicPrefix}/concat` };
 }
 
 /** Options for {@link mqttClient}. */
@@ -96,5 +90,5 @@ export interface MqttClientOptions extends MqttPublisherOptions {
  */
 export function mqttClient(client: MqttClient, options: MqttClientOptions = {}): AddClient {
   const { topicPrefix = "addsvc", ...publisher } = options;
-  return addClient(mqttTransport(client, { names: topicNames(topicPrefix), publisher }));
+  return addClient(mqttTransport(client, { prefix: topicPrefix, publisher }));
 }

@@ -76,9 +76,8 @@ export interface NatsServer {
 export async function serveNats(nc: NatsConnection, endpoints: EndpointSet, options: ServeNatsOptions): Promise<NatsServer> {
   const { logger, subjectPrefix = defaultPrefix, queue = "addsvc", concurrency = 16 } = options;
   const service = await new Svcm(nc).add({ name: "addsvc", version: "0.0.0", description: "Go kit's addsvc on Kit: Sum and Concat", queue });
-  const names = { sum: `${subjectPrefix}.sum`, concat: `${subjectPrefix}.concat` };
   const subscriber = { concurrency, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
-  const served = natsService(nc, service, generatedEndpoints(endpoints), { names, subscriber });
+  const served = natsService(nc, service, generatedEndpoints(endpoints), { prefix: subjectPrefix, subscriber });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
@@ -92,7 +91,7 @@ export async function serveNats(nc: NatsConnection, endpoints: EndpointSet, opti
     await close();
     throw err;
   }
-  const subjects = [names.sum, names.concat] as const;
+  const subjects = [`${subjectPrefix}.sum`, `${subjectPrefix}.concat`] as const;
   const { id } = service.info();
   logger.log("transport", "NATS", "subjects", subjects.join(","), "service", "addsvc", "id", id);
   return { subjects, id, close };
@@ -127,6 +126,5 @@ export interface NatsClientOptions extends NatsPublisherOptions {
  */
 export function natsClient(nc: NatsConnection, options: NatsClientOptions = {}): AddClient {
   const { subjectPrefix = defaultPrefix, ...publisher } = options;
-  const names = { sum: `${subjectPrefix}.sum`, concat: `${subjectPrefix}.concat` };
-  return addClient(natsTransport(nc, { names, publisher }));
+  return addClient(natsTransport(nc, { prefix: subjectPrefix, publisher }));
 }

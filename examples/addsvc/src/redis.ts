@@ -63,7 +63,6 @@ export interface RedisServer {
  */
 export async function serveRedis(client: RedisStreamClient, endpoints: EndpointSet, options: ServeRedisOptions): Promise<RedisServer> {
   const { logger, streamPrefix = "addsvc", group = "addsvc", concurrency = 16 } = options;
-  const names = streamNames(streamPrefix);
   const subscriber = {
     group,
     concurrency,
@@ -71,15 +70,10 @@ export async function serveRedis(client: RedisStreamClient, endpoints: EndpointS
     errorHandler: logErrorHandler(logger),
     errorEncoder: encodeErrorReply,
   };
-  const subscribers = await whenReady(redisSubscribers(client, generatedEndpoints(endpoints), { names, subscriber }));
-  const streams = [names.sum, names.concat] as const;
+  const subscribers = await whenReady(redisSubscribers(client, generatedEndpoints(endpoints), { prefix: streamPrefix, subscriber }));
+  const streams = [`${streamPrefix}:sum`, `${streamPrefix}:concat`] as const;
   logger.log("transport", "Redis", "streams", streams.join(","), "group", group);
   return { streams, close: () => subscribers.close() };
-}
-
-/** The streams `<streamPrefix>:sum` and `<streamPrefix>:concat`. */
-function streamNames(streamPrefix: string): { readonly sum: string; readonly concat: string } {
-  return { sum: `${streamPrefix}:sum`, concat: `${streamPrefix}:concat` };
 }
 
 /** Where addsvc's Redis clients wait for replies: `<streamPrefix>:replies:`. */
@@ -111,6 +105,6 @@ export function redisClient(client: RedisStreamClient, options: RedisClientOptio
   const { streamPrefix = "addsvc", timeout } = options;
   const replies = replyStream(client, `${replyPrefix(streamPrefix)}${randomUUID()}`);
   const publisher = timeout === undefined ? {} : { timeout };
-  const svc = addClient(redisTransport(client, { names: streamNames(streamPrefix), replies, publisher }));
+  const svc = addClient(redisTransport(client, { prefix: streamPrefix, replies, publisher }));
   return { ...svc, close: () => replies.close() };
 }
