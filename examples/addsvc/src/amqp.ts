@@ -4,13 +4,13 @@
 // kitgen writes from the AddService interface (src/generated/add.amqp.ts); this file names the
 // queues, logs, and answers business errors with the HTTP transport's error body.
 //
-// Wire format: the JSON of the HTTP transport: a request `{"a":…,"b":…}` (keys in any case, so
-// `{"A":1,"B":2}` works too; a missing field or a wrong type is `invalid_argument` naming the
-// field), a reply `{"v":…}`. A business error is a reply too: `kit-error-code`/`kit-error-message`
+// Wire format: the JSON of the HTTP transport: a request `{"a":…,"b":…}` (Go's field rules
+// through kitgen's `@goJSON`: keys in any case, so `{"A":1,"B":2}` works too; a wrong type is
+// `invalid_argument` with Go's message), a reply `{"v":…}`. A business error is a reply too: `kit-error-code`/`kit-error-message`
 // headers, which the Kit client reads, and the HTTP transport's error body
 // `{"error", "code", "message"}`, for any other client; it is answered and acknowledged, not
 // dead-lettered, since the request itself was fine.
-import { logErrorHandler } from "@kit/transport";
+import { logErrorHandler, whenReady } from "@kit/transport";
 import type { AmqpConnection, AmqpPublisherOptions } from "@kit/transport-amqp";
 import type { Channel, ConfirmChannel } from "amqplib";
 import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
@@ -71,26 +71,12 @@ export interface AmqpServer {
  */
 export async function serveAmqp(connection: AmqpConnection | ConfirmChannel, endpoints: EndpointSet, options: ServeAmqpOptions): Promise<AmqpServer> {
   const { logger, queuePrefix = defaultPrefix, concurrency = 16 } = options;
-  const names = queueNames(queuePrefix);
-  await amqpTopology(connection, { names });
+  await amqpTopology(connection, { prefix: queuePrefix });
   const subscriber = { concurrency, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
-  const subscribers = amqpSubscribers(connection, generatedEndpoints(endpoints), { names, subscriber });
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => (closing ??= subscribers.close());
-  try {
-    await subscribers.ready;
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  const queues = [names.sum, names.concat] as const;
+  const subscribers = await whenReady(amqpSubscribers(connection, generatedEndpoints(endpoints), { prefix: queuePrefix, subscriber }));
+  const queues = [`${queuePrefix}.sum`, `${queuePrefix}.concat`] as const;
   logger.log("transport", "AMQP", "queues", queues.join(","));
-  return { queues, close };
-}
-
-/** The queues `<queuePrefix>.sum` and `<queuePrefix>.concat`. */
-function queueNames(queuePrefix: string): { readonly sum: string; readonly concat: string } {
-  return { sum: `${queuePrefix}.sum`, concat: `${queuePrefix}.concat` };
+  return { queues, close: () => subscribers.close() };
 }
 
 /** Options for {@link amqpClient}. */
@@ -124,5 +110,5 @@ export interface AmqpClientOptions extends AmqpPublisherOptions {
  */
 export function amqpClient(connection: AmqpConnection | Channel, options: AmqpClientOptions = {}): AddClient {
   const { queuePrefix = defaultPrefix, ...publisherOptions } = options;
-  return addClient(amqpTransport(connection, { names: queueNames(queuePrefix), publisher: publisherOptions }));
+  return addClient(amqpTransport(connection, { prefix: queuePrefix, publisher: publisherOptions }));
 }

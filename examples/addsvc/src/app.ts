@@ -2,10 +2,9 @@
 // instrumenting middleware) → the HTTP transport (with /metrics) on a node:http server and the
 // gRPC transport on a grpc-js server. main.ts, the demo and the tests all start it through
 // start(); the message transports (NATS, AMQP, Kafka, SQS) join in main.ts when given a broker.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Provider } from "@kit/metrics";
 import { prometheus, type PrometheusProvider } from "@kit/metrics-prometheus";
+import { listen } from "@kit/transport-http";
 import { newEndpointSet, type EndpointSet } from "./endpoints.ts";
 import { startGrpc } from "./grpc.ts";
 import { traceEndpoints } from "./tracing.ts";
@@ -68,7 +67,7 @@ export interface App {
 /**
  * Starts addsvc over HTTP and gRPC, Go kit's `cmd/addsvc` wiring: the basic service, the
  * endpoint set with logging and instrumenting middleware, {@link httpHandler} (`/sum`,
- * `/concat` and `/metrics`) on a `node:http` server, and the `pb.Add` gRPC service (`startGrpc`)
+ * `/concat` and `/metrics`) on a `node:http` server (`@kit/transport-http`'s `listen`), and the `pb.Add` gRPC service (`startGrpc`)
  * on a grpc-js server. Logs `transport=HTTP addr=<host:port>` and `transport=gRPC addr=…` once
  * they listen.
  *
@@ -91,64 +90,20 @@ export async function start(options: StartOptions): Promise<App> {
   const endpoints = tracing ? traceEndpoints(instrumented) : instrumented;
   const handler = httpHandler(endpoints, isPrometheus(metrics) ? { logger, registry: metrics.registry, tracing } : { logger, tracing });
 
-  const inFlight = new Set<http.ServerResponse>();
-  let closing: Promise<void> | undefined;
-  const httpServer = http.createServer((req, res) => {
-    inFlight.add(res);
-    res.once("close", () => inFlight.delete(res));
-    // A request that arrives on a kept-alive connection while closing is still answered, and its
-    // connection is then closed.
-    if (closing !== undefined) res.setHeader("connection", "close");
-    handler(req, res);
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(port, host, () => {
-      httpServer.off("error", reject);
-      resolve();
-    });
-  });
-  const address = httpServer.address() as AddressInfo;
-  const addr = `${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
-  logger.log("transport", "HTTP", "addr", addr);
+  const web = await listen(handler, { host, port, graceMs: shutdownGraceMs });
+  logger.log("transport", "HTTP", "addr", web.addr);
   let grpcApp: Awaited<ReturnType<typeof startGrpc>>;
   try {
     grpcApp = await startGrpc(endpoints, { host: options.grpcHost ?? host, port: grpcPort, logger, shutdownGraceMs });
   } catch (err) {
-    httpServer.close();
+    await web.close();
     throw err;
   }
-
-  return {
-    url: `http://${addr}`,
-    addr,
-    grpcAddr: grpcApp.addr,
-    endpoints,
-    metrics,
-    close() {
-      closing ??= Promise.all([grpcApp.close(), closeHttp()]).then(() => undefined);
-      return closing;
-    },
-  };
-
-  function closeHttp(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const grace = setTimeout(() => {
-        httpServer.closeAllConnections();
-      }, shutdownGraceMs);
-      httpServer.close(() => {
-        clearTimeout(grace);
-        resolve();
-      });
-      // node:http keeps a busy connection alive after its response unless told otherwise.
-      for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
-      httpServer.closeIdleConnections();
-    });
-  }
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= Promise.all([grpcApp.close(), web.close()]).then(() => undefined));
+  return { url: web.url, addr: web.addr, grpcAddr: grpcApp.addr, endpoints, metrics, close };
 }
 
-/** Whether `metrics` is a Prometheus provider, whose registry `/metrics` can serve. */
 function isPrometheus(metrics: Provider | PrometheusProvider): metrics is PrometheusProvider {
   return "registry" in metrics && typeof metrics.registry === "object";
 }

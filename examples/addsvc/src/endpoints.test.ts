@@ -2,8 +2,8 @@ import { background, Code, isKitError, KitError, type Endpoint } from "@kit/endp
 import { memory } from "@kit/metrics";
 import { describe, expect, it } from "vitest";
 import {
-  clientFromEndpoints,
   failed,
+  generatedEndpoints,
   makeConcatEndpoint,
   makeSumEndpoint,
   newEndpointSet,
@@ -12,6 +12,7 @@ import {
   type SumRequest,
   type SumResponse,
 } from "./endpoints.ts";
+import { addClient } from "./generated/add.endpoints.ts";
 import { newBasicService, type AddService } from "./service.ts";
 
 const ctx = background();
@@ -112,8 +113,8 @@ describe("newEndpointSet", () => {
   });
 });
 
-describe("clientFromEndpoints", () => {
-  const local = clientFromEndpoints(makeSumEndpoint(svc), makeConcatEndpoint(svc));
+describe("a client over the endpoint set (Go kit's Set used as a Service)", () => {
+  const local = addClient(generatedEndpoints({ sumEndpoint: makeSumEndpoint(svc), concatEndpoint: makeConcatEndpoint(svc) }));
 
   it("returns v from each endpoint", async () => {
     expect(await local.sum(ctx, 1, 2)).toBe(3);
@@ -137,7 +138,7 @@ describe("clientFromEndpoints", () => {
     const remote = new KitError(Code.InvalidArgument, "can't sum two zeroes");
     const sum: Endpoint<SumRequest, SumResponse> = () => Promise.reject(remote);
     const concat: Endpoint<ConcatRequest, ConcatResponse> = () => Promise.reject(new KitError(Code.Unavailable, "down"));
-    const client = clientFromEndpoints(sum, concat);
+    const client = addClient(generatedEndpoints({ sumEndpoint: sum, concatEndpoint: concat }));
     await expect(client.sum(ctx, 0, 0)).rejects.toBe(remote);
     await expect(client.concat(ctx, "a", "b")).rejects.toMatchObject({ code: Code.Unavailable });
   });
@@ -148,7 +149,7 @@ describe("clientFromEndpoints", () => {
       seen.push(req);
       return Promise.resolve({ v: 0 });
     };
-    await clientFromEndpoints(sum, makeConcatEndpoint(svc)).sum(ctx, 4, 5);
+    await addClient(generatedEndpoints({ sumEndpoint: sum, concatEndpoint: makeConcatEndpoint(svc) })).sum(ctx, 4, 5);
     expect(seen).toEqual([{ a: 4, b: 5 }]);
   });
 });

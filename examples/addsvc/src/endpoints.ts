@@ -1,4 +1,4 @@
-import { chain, isKitError, type Endpoint, type KitError } from "@kit/endpoint";
+import { chain, isKitError, type Context, type Endpoint, type KitError } from "@kit/endpoint";
 import { with as withKeyvals } from "@kit/log";
 import type { Provider } from "@kit/metrics";
 import type { AddEndpoints, ConcatRequest, SumRequest } from "./generated/add.endpoints.ts";
@@ -69,14 +69,7 @@ export function failed(response: { readonly err?: KitError }): KitError | undefi
  * ```
  */
 export function makeSumEndpoint(svc: AddService): Endpoint<SumRequest, SumResponse> {
-  return async (ctx, { a, b }) => {
-    try {
-      return { v: await svc.sum(ctx, a, b) };
-    } catch (err) {
-      if (isKitError(err)) return { v: 0, err };
-      throw err;
-    }
-  };
+  return carryingErrors((ctx, { a, b }) => svc.sum(ctx, a, b), 0);
 }
 
 /**
@@ -86,11 +79,22 @@ export function makeSumEndpoint(svc: AddService): Endpoint<SumRequest, SumRespon
  * @param svc - the service
  */
 export function makeConcatEndpoint(svc: AddService): Endpoint<ConcatRequest, ConcatResponse> {
-  return async (ctx, { a, b }) => {
+  return carryingErrors((ctx, { a, b }) => svc.concat(ctx, a, b), "");
+}
+
+/** A response carrying a business error, as {@link SumResponse} and {@link ConcatResponse} do. */
+interface Carrying<V> {
+  readonly v: V;
+  readonly err?: KitError;
+}
+
+/** An endpoint answering `{ v }` with what `call` gives, or `{ v: zero, err }` with the `KitError` it throws; another error is thrown on. */
+function carryingErrors<Req, V>(call: (ctx: Context, request: Req) => Promise<V>, zero: V): Endpoint<Req, Carrying<V>> {
+  return async (ctx, request) => {
     try {
-      return { v: await svc.concat(ctx, a, b) };
+      return { v: await call(ctx, request) };
     } catch (err) {
-      if (isKitError(err)) return { v: "", err };
+      if (isKitError(err)) return { v: zero, err };
       throw err;
     }
   };
@@ -133,63 +137,35 @@ export interface EndpointSetOptions {
  * ```
  */
 export function newEndpointSet(svc: AddService, options: EndpointSetOptions): EndpointSet {
-  const { logger, metrics } = options;
   return {
-    sumEndpoint: chain(
-      instrumentingMiddleware<SumRequest, SumResponse>(metrics, "sum"),
-      loggingMiddleware(withMethod(logger, "Sum")),
-    )(makeSumEndpoint(svc)),
-    concatEndpoint: chain(
-      instrumentingMiddleware<ConcatRequest, ConcatResponse>(metrics, "concat"),
-      loggingMiddleware(withMethod(logger, "Concat")),
-    )(makeConcatEndpoint(svc)),
+    sumEndpoint: withEndpointMiddleware(makeSumEndpoint(svc), options, "sum", "Sum"),
+    concatEndpoint: withEndpointMiddleware(makeConcatEndpoint(svc), options, "concat", "Concat"),
   };
 }
 
 /**
- * `log.With(logger, "method", method)`: the method first on every line. Made with `@kit/log`'s
- * `with`, not a wrapper function, so a `caller` valuer still points at the logging middleware.
+ * `endpoint` in the instrumenting middleware (labelled `endpoint`) around the logging middleware,
+ * whose logger writes `method` first on every line: `log.With(logger, "method", method)`, made
+ * with `@kit/log`'s `with`, not a wrapper function, so a `caller` valuer still points at the
+ * logging middleware.
  */
-function withMethod(logger: Logger, method: string): Logger {
-  return withKeyvals(logger, "method", method);
+function withEndpointMiddleware<Req, V>(
+  endpoint: Endpoint<Req, Carrying<V>>,
+  { logger, metrics }: EndpointSetOptions,
+  name: string,
+  method: string,
+): Endpoint<Req, Carrying<V>> {
+  return chain(instrumentingMiddleware<Req, Carrying<V>>(metrics, name), loggingMiddleware(withKeyvals(logger, "method", method)))(endpoint);
 }
 
 /**
  * The add service as a client sees it, Go kit's `Set` used as a `Service`: the same methods
- * as {@link AddService}, made from two endpoints (typically HTTP client endpoints).
+ * as {@link AddService}, made from two endpoints (`addClient(generatedEndpoints(set))`, or
+ * kitgen's `addClient` over a transport's client endpoints).
  */
 export type AddClient = AddService;
 
-/**
- * An {@link AddClient} over a Sum and a Concat endpoint, Go kit's `Set.Sum` and `Set.Concat`:
- * each method calls its endpoint and returns `v`, or throws the error the response carries
- * (see {@link failed}) or the endpoint threw.
- *
- * @param sumEndpoint - the Sum endpoint, local or remote
- * @param concatEndpoint - the Concat endpoint, local or remote
- *
- * @example
- * ```ts
- * const svc = clientFromEndpoints(sumClient, concatClient); // e.g. @kit/transport-http clients
- * await svc.sum(ctx, 1, 2); // 3
- * await svc.sum(ctx, 0, 0); // throws invalid_argument "can't sum two zeroes"
- * ```
- */
-export function clientFromEndpoints(
-  sumEndpoint: Endpoint<SumRequest, SumResponse>,
-  concatEndpoint: Endpoint<ConcatRequest, ConcatResponse>,
-): AddClient {
-  return {
-    async sum(ctx, a, b) {
-      return valueOf(await sumEndpoint(ctx, { a, b }));
-    },
-    async concat(ctx, a, b) {
-      return valueOf(await concatEndpoint(ctx, { a, b }));
-    },
-  };
-}
-
-function valueOf<V>(response: { readonly v: V; readonly err?: KitError }): V {
+function valueOf<V>(response: Carrying<V>): V {
   const err = failed(response);
   if (err !== undefined) throw err;
   return response.v;

@@ -5,13 +5,13 @@
 import * as grpc from "@grpc/grpc-js";
 import { Code, type Context } from "@kit/endpoint";
 import { logErrorHandler } from "@kit/transport";
-import type { ClientOptions } from "@kit/transport-grpc";
+import { listen, type ClientOptions, type Listening } from "@kit/transport-grpc";
 import { generatedEndpoints, type AddClient, type EndpointSet, type SumRequest, type SumResponse } from "./endpoints.ts";
 import { addClient } from "./generated/add.endpoints.ts";
 import { grpcServe, grpcTransport } from "./generated/add.grpc.ts";
 import { serveStreams, streamClients } from "./grpc-streams.ts";
 import type { Logger } from "./middleware.ts";
-import { ErrorMessage } from "./service.ts";
+import { codeOfMessage } from "./service.ts";
 
 export { runningSumsEndpoint, sumEachEndpoint } from "./grpc-streams.ts";
 
@@ -48,21 +48,16 @@ export interface StartGrpcOptions {
   readonly port?: number;
   /** Gets the startup line and one line per transport error. */
   readonly logger: Logger;
-  /** How long {@link GrpcApp.close} waits for calls in flight before cutting them; default 5000 ms. */
+  /** How long `close()` waits for calls in flight before cutting them; default 5000 ms. */
   readonly shutdownGraceMs?: number;
 }
 
-/** A running addsvc gRPC server, as {@link startGrpc} returns it. */
-export interface GrpcApp {
-  /** The address it listens on, `host:port`, such as `127.0.0.1:8082`: a gRPC target. */
-  readonly addr: string;
-  /** Shuts down gracefully, cutting what is still open after the grace period; again, the same promise. */
-  close(): Promise<void>;
-}
+/** A running addsvc gRPC server, as {@link startGrpc} returns it: `@kit/transport-grpc`'s `listen`. */
+export type GrpcApp = Listening;
 
 /**
- * Serves addsvc over gRPC on a grpc-js server of its own, without TLS, and logs
- * `transport=gRPC addr=<host:port>` once it listens.
+ * Serves addsvc over gRPC on a grpc-js server of its own, without TLS (`@kit/transport-grpc`'s
+ * `listen`, which shuts down gracefully), and logs `transport=gRPC addr=<host:port>` once it listens.
  *
  * @param endpoints - the endpoint set, typically from `newEndpointSet`
  * @param options - host, port, logger, shutdown grace period
@@ -71,28 +66,9 @@ export async function startGrpc(endpoints: EndpointSet, options: StartGrpcOption
   const { host = "127.0.0.1", port = 8082, logger, shutdownGraceMs = 5_000 } = options;
   const grpcServer = new grpc.Server();
   grpcService(grpcServer, endpoints, { logger });
-  const hostPart = host.includes(":") ? `[${host}]` : host;
-  const bound = await new Promise<number>((resolve, reject) => {
-    grpcServer.bindAsync(`${hostPart}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => {
-      if (err === null) resolve(p);
-      else reject(err);
-    });
-  });
-  const addr = `${hostPart}:${bound}`;
-  logger.log("transport", "gRPC", "addr", addr);
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> =>
-    (closing ??= new Promise<void>((resolve) => {
-      const force = setTimeout(() => {
-        grpcServer.forceShutdown();
-        resolve();
-      }, shutdownGraceMs);
-      grpcServer.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    }));
-  return { addr, close };
+  const running = await listen(grpcServer, { host, port, graceMs: shutdownGraceMs });
+  logger.log("transport", "gRPC", "addr", running.addr);
+  return running;
 }
 
 /** An {@link AddClient} over gRPC, with addsvc's streaming methods and a way to close it. */
@@ -116,9 +92,9 @@ export interface GrpcAddClient extends AddClient {
  */
 export function grpcClient(target: string, options: ClientOptions = {}): GrpcAddClient {
   const conn = new grpc.Client(target, grpc.credentials.createInsecure());
-  const streams = streamClients(conn, codeOfMessage, options);
+  const streams = streamClients(conn, errorCode, options);
   return {
-    ...addClient(grpcTransport(conn, { ...options, errorCode: codeOfMessage })),
+    ...addClient(grpcTransport(conn, { ...options, errorCode })),
     async *runningSums(ctx, values) {
       for await (const response of streams.runningSums(ctx, { values })) {
         if (response.err !== undefined) throw response.err;
@@ -133,8 +109,6 @@ export function grpcClient(target: string, options: ClientOptions = {}): GrpcAdd
 }
 
 /** The code this port gives a business error's message (Go kit's `str2err` has none): a peer's own is `unknown`. */
-function codeOfMessage(message: string): Code {
-  if (message === ErrorMessage.intOverflow || message === ErrorMessage.maxSizeExceeded) return Code.OutOfRange;
-  const ours = message === ErrorMessage.twoZeroes || message.startsWith(ErrorMessage.notInteger) || message.startsWith(ErrorMessage.notString);
-  return ours ? Code.InvalidArgument : Code.Unknown;
+function errorCode(message: string): Code {
+  return codeOfMessage(message) ?? Code.Unknown;
 }

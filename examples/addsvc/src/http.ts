@@ -1,30 +1,21 @@
 // The HTTP transport of addsvc, Go kit's pkg/addtransport/http.go: the server side (one handler
 // routing /sum and /concat) and the client side (an AddClient over two HTTP client endpoints).
-// Both are kitgen's (src/generated/add.http.ts: `@http ANY /sum`, `/concat`), with Go kit's
-// request and response decoders, error body and error decoder, 404 and /metrics given as options.
+// Both are kitgen's (src/generated/add.http.ts: `@http ANY /sum`, `/concat`, `@goJSON`, and
+// `@jsonErrorField error`: Go kit's error body), with the codes of Go kit's error messages, 404
+// and /metrics given as options.
 // The wire contract is Go kit's; see GO-KIT-COMPAT.md.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { metricsHandler } from "@kit/metrics-prometheus";
 import type { Registry, RegistryContentType } from "prom-client";
-import { background, Code, isCode, KitError, type Context } from "@kit/endpoint";
+import { background, Code, KitError } from "@kit/endpoint";
 import { httpServerTrace } from "@kit/tracing";
-import { codeFromHttpStatus, jsonCodec, logErrorHandler } from "@kit/transport";
-import {
-  decodeError,
-  decodeJSONResponse,
-  errorStatus,
-  readBody,
-  type ClientOptions,
-  type DecodeRequest,
-  type DecodeResponse,
-  type ErrorDecoder,
-} from "@kit/transport-http";
+import { logErrorHandler } from "@kit/transport";
+import type { ClientOptions } from "@kit/transport-http";
 import { addClient } from "./generated/add.endpoints.ts";
-import { httpHandler as generatedHttpHandler, httpTransport } from "./generated/add.http.ts";
-import { generatedEndpoints, type AddClient, type ConcatRequest, type EndpointSet, type SumRequest } from "./endpoints.ts";
+import { encodeErrorBody, httpHandler as generatedHttpHandler, httpTransport } from "./generated/add.http.ts";
+import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
 import type { Logger } from "./middleware.ts";
-import { ErrorMessage } from "./service.ts";
-import { concatRequestFromJSON, errorToJSON, sumRequestFromJSON } from "./wire.ts";
+import { codeOfMessage } from "./service.ts";
 
 /** What {@link httpHandler} needs besides the endpoints. */
 export interface HttpHandlerOptions {
@@ -77,9 +68,7 @@ export function httpHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const metrics = options.registry === undefined ? undefined : metricsHandler(options.registry);
   return generatedHttpHandler(generatedEndpoints(endpoints), {
-    errorEncoder: encodeHTTPError,
     errorHandler: logErrorHandler(options.logger),
-    decoders: { sum: decodeHTTPSumRequest, concat: decodeHTTPConcatRequest },
     ...(options.tracing === true ? { routeOptions: (_method, route) => httpServerTrace({ route }) } : {}),
     notFound: (req, res, path) => {
       if (path === "/metrics" && metrics !== undefined) {
@@ -87,33 +76,9 @@ export function httpHandler(
         return;
       }
       const shown = path.length > 100 ? `${path.slice(0, 100)}…` : path;
-      encodeHTTPError(background(), new KitError(Code.NotFound, `404 page not found: ${shown} (try /sum or /concat)`), res);
+      encodeErrorBody(background(), new KitError(Code.NotFound, `404 page not found: ${shown} (try /sum or /concat)`), res);
     },
   });
-}
-
-/** Go kit's `decodeHTTPSumRequest`: the body as JSON, whatever the content-type, then Go's field rules. */
-const decodeHTTPSumRequest: DecodeRequest<SumRequest> = async (_ctx, req) => sumRequestFromJSON(await readJSON(req));
-
-/** Go kit's `decodeHTTPConcatRequest`. */
-const decodeHTTPConcatRequest: DecodeRequest<ConcatRequest> = async (_ctx, req) => concatRequestFromJSON(await readJSON(req));
-
-/** The body as JSON (within the server's `maxBodyBytes`); malformed JSON is `invalid_argument`. */
-async function readJSON(req: IncomingMessage): Promise<unknown> {
-  return jsonCodec.decode(await readBody(req));
-}
-
-/**
- * Go kit's `errorEncoder` with Kit's body: the status the server means for the error
- * (`errorStatus`: the code's, so 400 for the three business errors, and 413 for a body over
- * the limit) and `{"error", "code", "message"}`.
- */
-function encodeHTTPError(_ctx: Context, err: KitError, res: ServerResponse): void {
-  const body = JSON.stringify(errorToJSON(err));
-  res.statusCode = errorStatus(err);
-  res.setHeader("content-type", "application/json; charset=utf-8");
-  res.setHeader("content-length", Buffer.byteLength(body));
-  res.end(body);
 }
 
 /**
@@ -133,7 +98,7 @@ function encodeHTTPError(_ctx: Context, err: KitError, res: ServerResponse): voi
  * @param baseUrl - the server, such as `"http://127.0.0.1:8081"`; `"127.0.0.1:8081"` gets `http://`
  *   as in Go kit's client, and a path (`http://gw/addsvc`) is kept as a prefix
  * @param options - `@kit/transport-http` client options (hooks, `fetch`), applied to both methods;
- *   an `errorDecoder` there replaces the one that reads Go kit's error body
+ *   an `errorDecoder` there replaces the generated one that reads Go kit's error body
  *
  * @example
  * ```ts
@@ -150,60 +115,5 @@ function encodeHTTPError(_ctx: Context, err: KitError, res: ServerResponse): voi
  */
 export function httpClient(baseUrl: string | URL, options: ClientOptions = {}): AddClient {
   const base = typeof baseUrl === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(baseUrl) ? `http://${baseUrl}` : baseUrl;
-  const decoders = { sum: decodeHTTPSumResponse, concat: decodeHTTPConcatResponse };
-  return addClient(httpTransport(base, { errorDecoder: decodeHTTPError, ...options, decoders }));
-}
-
-const decodeBody = decodeJSONResponse();
-
-/** Go kit's `decodeHTTPSumResponse`: a 2xx body `{"v": <integer>}`. */
-const decodeHTTPSumResponse: DecodeResponse<number> = async (ctx, response) => {
-  const v = valueOf(await decodeBody(ctx, response));
-  if (typeof v === "number" && Number.isInteger(v)) return v;
-  throw badResponse(response, "an integer", v);
-};
-
-/** Go kit's `decodeHTTPConcatResponse`: a 2xx body `{"v": <string>}`. */
-const decodeHTTPConcatResponse: DecodeResponse<string> = async (ctx, response) => {
-  const v = valueOf(await decodeBody(ctx, response));
-  if (typeof v === "string") return v;
-  throw badResponse(response, "a string", v);
-};
-
-function valueOf(body: unknown): unknown {
-  return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).v : undefined;
-}
-
-function badResponse(response: Response, want: string, got: unknown): KitError {
-  const shown = got === undefined ? "no v" : JSON.stringify(got).slice(0, 100);
-  return new KitError(Code.Internal, `invalid response from ${response.url}: want {"v": ${want}}, got ${shown}`);
-}
-
-/** The codes this port gives Go kit's three business errors, keyed by Go kit's message. */
-const goKitCodes: ReadonlyMap<string, Code> = new Map<string, Code>([
-  [ErrorMessage.twoZeroes, Code.InvalidArgument],
-  [ErrorMessage.intOverflow, Code.OutOfRange],
-  [ErrorMessage.maxSizeExceeded, Code.OutOfRange],
-]);
-
-/**
- * Go kit's `errorDecoder`: a Go kit server's error body, `{"error": msg}`, becomes a `KitError`
- * with that message and the code this port gives Go kit's three errors, or else the code of the
- * status. A Kit error body (a valid `code` and a `message`, as this port's server sends besides
- * `error`) and any other body are left to `@kit/transport-http`'s `decodeError`.
- */
-const decodeHTTPError: ErrorDecoder = async (ctx, response) => {
-  // The client gives an error decoder at most 64 KiB of body, so a copy of it costs little.
-  const body = (await jsonObject(response.clone())) ?? {};
-  const kitBody = isCode(body.code) && typeof body.message === "string";
-  if (kitBody || typeof body.error !== "string") return decodeError(ctx, response);
-  return new KitError(goKitCodes.get(body.error) ?? codeFromHttpStatus(response.status), body.error, {
-    details: { status: response.status },
-  });
-};
-
-/** The response's body as a JSON object; `undefined` for anything else. */
-async function jsonObject(response: Response): Promise<Partial<Record<string, unknown>> | undefined> {
-  const value: unknown = await response.json().catch(() => undefined);
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
+  return addClient(httpTransport(base, { errorCode: codeOfMessage, ...options }));
 }

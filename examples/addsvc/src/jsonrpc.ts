@@ -1,23 +1,21 @@
 // The JSON-RPC transport of addsvc, Go kit's addtransport/jsonrpc.go: the methods `sum` and
 // `concat` (Go kit's names) on one HTTP handler, and a client. Both are the code kitgen writes from
 // the AddService interface (src/generated/add.jsonrpc.ts, on @kit/transport-jsonrpc); this file
-// gives the methods Go kit's names, decodes params with Go's rules, logs, and listens.
+// gives the methods Go kit's names, logs, and listens.
 //
 // Wire format: JSON-RPC 2.0 over HTTP POST. `params` is the HTTP transport's request body
-// (wire.ts: `{"a":…,"b":…}`, Go's field rules, so Go kit's `{"A":…,"B":…}` works too); `result`
+// (`{"a":…,"b":…}`, Go's field rules through kitgen's `@goJSON`, so Go kit's `{"A":…,"B":…}` works too); `result`
 // is `{"v":…}`. A business error is a JSON-RPC error with the Kit code in `error.data.code`
 // (`can't sum two zeroes` is -32003, `{"code":"invalid_argument"}`); params that do not decode
 // are -32602 Invalid params, `invalid_argument`, naming the field.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { Code, KitError } from "@kit/endpoint";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { logErrorHandler } from "@kit/transport";
+import { listen, type Listening, type ListenOptions } from "@kit/transport-http";
 import type { JsonRpcClientOptions } from "@kit/transport-jsonrpc";
 import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
 import { addClient } from "./generated/add.endpoints.ts";
 import { jsonRpcHandler as generatedJsonRpcHandler, jsonRpcTransport } from "./generated/add.jsonrpc.ts";
 import type { Logger } from "./middleware.ts";
-import { concatRequestFromJSON, sumRequestFromJSON } from "./wire.ts";
 
 /** Go kit's JSON-RPC method names, in place of kitgen's `add.sum` and `add.concat`. */
 const names = { sum: "sum", concat: "concat" };
@@ -37,81 +35,34 @@ const names = { sum: "sum", concat: "concat" };
  * // → {"jsonrpc":"2.0","result":{"v":5},"id":1}
  * ```
  */
-export function jsonRpcHandler(endpoints: EndpointSet, logger: Logger): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+export function jsonRpcHandler(endpoints: EndpointSet, logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
   return generatedJsonRpcHandler(generatedEndpoints(endpoints), {
     names,
-    decoders: {
-      sum: (_ctx, params) => sumRequestFromJSON(paramsOf(params)),
-      concat: (_ctx, params) => concatRequestFromJSON(paramsOf(params)),
-    },
     errorHandler: logErrorHandler(logger),
   });
 }
 
-/** The params of a call; none at all is `invalid_argument` (Go kit: "unexpected end of JSON input"). */
-function paramsOf(params: unknown): unknown {
-  if (params === undefined) throw new KitError(Code.InvalidArgument, `params: want {"a": …, "b": …}, got none`);
-  return params;
-}
+/** A running JSON-RPC server, as {@link serveJsonRpc} returns it: the URL to post calls to (`http://127.0.0.1:8084/`), and `listen`'s graceful `close()`. */
+export type JsonRpcServer = Pick<Listening, "url" | "close">;
 
-/** A running JSON-RPC server, as {@link serveJsonRpc} returns it. */
-export interface JsonRpcServer {
-  /** The URL to post calls to, such as `http://127.0.0.1:8084/`. */
-  readonly url: string;
-  /**
-   * Stops accepting connections, lets the calls in flight finish, closes idle connections and
-   * cuts what is left after `graceMs`. Calling it again returns the same promise.
-   */
-  close(): Promise<void>;
-}
-
-/** Where {@link serveJsonRpc} listens, and its logger. */
-export interface ServeJsonRpcOptions {
-  /** The address to listen on, such as `"127.0.0.1"`. */
-  readonly host: string;
-  /** The port; `0` picks a free one. Go kit's addsvc uses 8084. */
-  readonly port: number;
+/** Where {@link serveJsonRpc} listens (Go kit's addsvc: port 8084), the grace period of `close()`, and its logger. */
+export interface ServeJsonRpcOptions extends ListenOptions {
   /** Gets the startup line and one line per error answered. */
   readonly logger: Logger;
-  /** How long `close()` waits for calls in flight; default 5000 ms. */
-  readonly graceMs?: number;
 }
 
 /**
- * Serves {@link jsonRpcHandler} on a `node:http` server of its own, as Go kit's addsvc serves
- * JSON-RPC on its own listener (`-jsonrpc-addr`). Logs `transport=JSONRPC addr=<host:port>`.
+ * Serves {@link jsonRpcHandler} on a `node:http` server of its own (`@kit/transport-http`'s
+ * `listen`), as Go kit's addsvc serves JSON-RPC on its own listener (`-jsonrpc-addr`). Logs
+ * `transport=JSONRPC addr=<host:port>`.
  *
  * @param endpoints - the endpoint set
  * @param options - host, port, logger, grace period
  */
 export async function serveJsonRpc(endpoints: EndpointSet, options: ServeJsonRpcOptions): Promise<JsonRpcServer> {
-  const { host, port, logger, graceMs = 5_000 } = options;
-  const httpServer = http.createServer(jsonRpcHandler(endpoints, logger));
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(port, host, () => {
-      httpServer.off("error", reject);
-      resolve();
-    });
-  });
-  const address = httpServer.address() as AddressInfo;
-  const addr = `${address.family === "IPv6" ? `[${address.address}]` : address.address}:${String(address.port)}`;
-  logger.log("transport", "JSONRPC", "addr", addr);
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${addr}/`,
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        const grace = setTimeout(() => {
-          httpServer.closeAllConnections();
-        }, graceMs);
-        httpServer.close(() => {
-          clearTimeout(grace);
-          resolve();
-        });
-        httpServer.closeIdleConnections();
-      })),
-  };
+  const server = await listen(jsonRpcHandler(endpoints, options.logger), options);
+  options.logger.log("transport", "JSONRPC", "addr", server.addr);
+  return { url: `${server.url}/`, close: () => server.close() };
 }
 
 /**

@@ -42,19 +42,7 @@ const usage = `usage: node src/main.ts [--http-addr host:port] [--grpc-addr host
 let logger = log.logfmtLogger(process.stdout);
 logger = log.with(logger, "ts", log.defaultTimestampUTC, "caller", log.defaultCaller);
 
-const flags = [
-  "http-addr",
-  "grpc-addr",
-  "jsonrpc-addr",
-  "nats-url",
-  "amqp-url",
-  "mqtt-url",
-  "mqtt-client-id",
-  "redis-url",
-  "kafka-brokers",
-  "sqs-endpoint",
-  "zipkin-url",
-] as const;
+const flags = ["http-addr", "grpc-addr", "jsonrpc-addr", "nats-url", "amqp-url", "mqtt-url", "mqtt-client-id", "redis-url", "kafka-brokers", "sqs-endpoint", "zipkin-url"] as const;
 let values: Partial<Record<(typeof flags)[number], string>> & { help?: boolean };
 try {
   ({ values } = parseArgs({
@@ -68,23 +56,19 @@ if (values.help === true) {
   console.log(usage);
   process.exit(0);
 }
-const env = process.env;
-const natsUrl = values["nats-url"] ?? env.NATS_URL;
-const amqpUrl = values["amqp-url"] ?? env.AMQP_URL;
-const mqttUrl = values["mqtt-url"] ?? env.MQTT_URL;
-const mqttClientId = values["mqtt-client-id"] ?? env.MQTT_CLIENT_ID;
-const redisUrl = values["redis-url"] ?? env.REDIS_URL;
-const kafkaBrokers = values["kafka-brokers"] ?? env.KAFKA_BROKERS;
-const sqsEndpoint = values["sqs-endpoint"] ?? env.SQS_ENDPOINT;
-const zipkinUrl = values["zipkin-url"] ?? env.ZIPKIN_URL;
+/** A flag's value, else its environment variable's (`--nats-url`: `NATS_URL`). */
+function option(flag: (typeof flags)[number]): string | undefined {
+  return values[flag] ?? process.env[flag.toUpperCase().replaceAll("-", "_")];
+}
+const [natsUrl, amqpUrl, mqttUrl, redisUrl, kafkaBrokers, sqsEndpoint, zipkinUrl] = (["nats-url", "amqp-url", "mqtt-url", "redis-url", "kafka-brokers", "sqs-endpoint", "zipkin-url"] as const).map(option);
 
 let http: { host: string; port: number };
 let grpc: { host: string; port: number };
 let jsonrpc: { host: string; port: number } | undefined;
 try {
-  http = parseAddr(values["http-addr"] ?? env.HTTP_ADDR ?? "127.0.0.1:8081");
-  grpc = parseAddr(values["grpc-addr"] ?? env.GRPC_ADDR ?? "127.0.0.1:8082");
-  const jsonrpcAddr = values["jsonrpc-addr"] ?? env.JSONRPC_ADDR;
+  http = parseAddr(option("http-addr") ?? "127.0.0.1:8081");
+  grpc = parseAddr(option("grpc-addr") ?? "127.0.0.1:8082");
+  const jsonrpcAddr = option("jsonrpc-addr");
   if (jsonrpcAddr !== undefined) jsonrpc = parseAddr(jsonrpcAddr);
 } catch (err) {
   logger.log("exit", err);
@@ -127,7 +111,7 @@ try {
     // A persistent session under a client id of this instance's own, so requests wait while it restarts.
     const client = connectMqtt(mqttUrl, {
       protocolVersion: 5,
-      clientId: mqttClientId ?? `addsvc-${hostname()}-${String(http.port)}`,
+      clientId: option("mqtt-client-id") ?? `addsvc-${hostname()}-${String(http.port)}`,
       clean: false,
       properties: { sessionExpiryInterval: 3600, receiveMaximum: 16 },
     });

@@ -1,6 +1,6 @@
 import type { KitError, Middleware } from "@kit/endpoint";
+import { goDuration } from "@kit/log";
 import { instrument, type Provider } from "@kit/metrics";
-import { goDuration } from "./internal/go-duration.ts";
 
 /**
  * Where the logging middleware writes: anything with Go kit's `Log(keyvals...)` shape, such

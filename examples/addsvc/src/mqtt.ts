@@ -4,18 +4,18 @@
 // AddService interface (src/generated/add.mqtt.ts, on @kit/transport-mqtt); this file names the
 // topics, logs, and reads requests and answers errors in the HTTP transport's JSON.
 //
-// Wire format (message-wire.ts): the JSON bodies of the HTTP transport (wire.ts): a request
+// Wire format (message-wire.ts): the JSON bodies of the HTTP transport: a request
 // `{"a":…,"b":…}` (Go's field rules), a reply `{"v":…}`. A business error is a reply too, with
 // `kit-error-code`/`kit-error-message` user properties and the HTTP error body. A request that
 // cannot be decoded is answered `invalid_argument`; a message that cannot be decoded and has no
 // response topic (nobody to answer) goes to the dead-letter topic `<topic>/dead`, once.
-import { logErrorHandler } from "@kit/transport";
+import { logErrorHandler, whenReady } from "@kit/transport";
 import type { MqttPublisherOptions } from "@kit/transport-mqtt";
 import type { MqttClient } from "mqtt";
 import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
 import { addClient } from "./generated/add.endpoints.ts";
 import { mqttSubscribers, mqttTransport } from "./generated/add.mqtt.ts";
-import { encodeErrorReply, requestDecoders, started } from "./message-wire.ts";
+import { encodeErrorReply } from "./message-wire.ts";
 import type { Logger } from "./middleware.ts";
 
 /** What {@link serveMqtt} needs besides the client and the endpoints. */
@@ -64,17 +64,11 @@ export interface MqttServer {
  */
 export async function serveMqtt(client: MqttClient, endpoints: EndpointSet, options: ServeMqttOptions): Promise<MqttServer> {
   const { logger, topicPrefix = "addsvc", group = "addsvc", concurrency = 16 } = options;
-  const names = topicNames(topicPrefix);
   const subscriber = { concurrency, group, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
-  const close = await started(mqttSubscribers(client, generatedEndpoints(endpoints), { names, decoders: requestDecoders, subscriber }));
-  const topics = [names.sum, names.concat] as const;
+  const subscribers = await whenReady(mqttSubscribers(client, generatedEndpoints(endpoints), { prefix: topicPrefix, subscriber }));
+  const topics = [`${topicPrefix}/sum`, `${topicPrefix}/concat`] as const;
   logger.log("transport", "MQTT", "topics", topics.join(","), "group", group);
-  return { topics, close };
-}
-
-/** The topics `<topicPrefix>/sum` and `<topicPrefix>/concat`. */
-function topicNames(topicPrefix: string): { readonly sum: string; readonly concat: string } {
-  return { sum: `${topicPrefix}/sum`, concat: `${topicPrefix}/concat` };
+  return { topics, close: () => subscribers.close() };
 }
 
 /** Options for {@link mqttClient}. */
@@ -96,5 +90,5 @@ export interface MqttClientOptions extends MqttPublisherOptions {
  */
 export function mqttClient(client: MqttClient, options: MqttClientOptions = {}): AddClient {
   const { topicPrefix = "addsvc", ...publisher } = options;
-  return addClient(mqttTransport(client, { names: topicNames(topicPrefix), publisher }));
+  return addClient(mqttTransport(client, { prefix: topicPrefix, publisher }));
 }

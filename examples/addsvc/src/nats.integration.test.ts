@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { background, Code, isKitError, KitError, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
-import { decodeJSONMessage, encodeJSONMessage, jsonCodec, type DecodeMessage } from "@kit/transport";
+import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { jetstreamPublisher, jetstreamSubscriber } from "@kit/transport-nats/jetstream";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
@@ -12,10 +12,10 @@ import { connect } from "@nats-io/transport-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../test/support.ts";
 import { demoNats } from "./demo-nats.ts";
-import { newEndpointSet, type EndpointSet, type SumRequest, type SumResponse } from "./endpoints.ts";
+import { failed, newEndpointSet, type EndpointSet, type SumRequest, type SumResponse } from "./endpoints.ts";
 import { natsClient, serveNats, type NatsServer } from "./nats.ts";
 import { newBasicService } from "./service.ts";
-import { responseToJSON, sumRequestFromJSON } from "./wire.ts";
+import { sumRequest } from "./generated/add.validators.ts";
 
 const url = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 let nc: NatsConnection;
@@ -198,9 +198,10 @@ describe("addsvc's endpoints over JetStream", () => {
       seen.push(ctx.deadline);
       return sumEndpoint(ctx, req);
     };
-    const decodeSum: DecodeMessage<SumRequest> = (_ctx, message) => sumRequestFromJSON(jsonCodec.decode(message.body));
-    const sub = jetstreamSubscriber(nc, consumer, watched, decodeSum, (ctx, response: SumResponse, reply) => {
-      encodeJSONMessage(ctx, responseToJSON(response), reply);
+    const sub = jetstreamSubscriber(nc, consumer, watched, decodeJSONMessage(sumRequest), (ctx, response: SumResponse, reply) => {
+      const err = failed(response); // the business error is answered in the kit-error-* headers
+      if (err !== undefined) throw err;
+      encodeJSONMessage(ctx, { v: response.v }, reply);
     }, { maxAttempts: 1 });
     cleanup.push(() => sub.close());
     const client = jetstreamPublisher(nc, subject, encodeJSONMessage, decodeJSONMessage<{ v: number }>());

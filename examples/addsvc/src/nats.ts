@@ -1,30 +1,22 @@
 // The NATS transport of addsvc, in the shape of Go kit's addtransport for a message broker: the
 // server side (addsvc registered as a NATS service, the micro protocol, with one endpoint per
 // method, on the code kitgen writes from AddService: src/generated/add.nats.ts) and the client
-// side (an AddClient over two request/reply publishers).
+// side (an AddClient over kitgen's natsTransport: two request/reply publishers).
 //
-// Wire format (message-wire.ts): the JSON bodies of the HTTP transport (wire.ts): a request
-// `{"a":…,"b":…}` (Go's field rules, so `{"A":1,"B":2}` works too), a reply `{"v":…}`. A business error is a reply too:
+// Wire format: the JSON bodies of the HTTP transport: a request `{"a":…,"b":…}` (Go's field
+// rules through kitgen's `@goJSON`, so `{"A":1,"B":2}` works too), a reply `{"v":…}`. A business error is a reply too:
 // `kit-error-code`/`kit-error-message` headers, which the Kit client reads, the micro protocol's
 // `Nats-Service-Error`/`Nats-Service-Error-Code` headers, which `nats req` and micro clients
 // read, and the HTTP transport's error body `{"error", "code", "message"}`.
-import { encodeJSONMessage, logErrorHandler } from "@kit/transport";
-import { publisher, type NatsPublisherOptions } from "@kit/transport-nats";
+import { logErrorHandler } from "@kit/transport";
+import type { NatsPublisherOptions } from "@kit/transport-nats";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Svcm } from "@nats-io/services";
-import {
-  clientFromEndpoints,
-  generatedEndpoints,
-  type AddClient,
-  type ConcatRequest,
-  type ConcatResponse,
-  type EndpointSet,
-  type SumRequest,
-  type SumResponse,
-} from "./endpoints.ts";
-import { natsService } from "./generated/add.nats.ts";
+import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
+import { addClient } from "./generated/add.endpoints.ts";
+import { natsService, natsTransport } from "./generated/add.nats.ts";
 import type { Logger } from "./middleware.ts";
-import { decodeConcatMessage, decodeSumMessage, encodeErrorReply, replyDecoders } from "./message-wire.ts";
+import { encodeErrorReply } from "./message-wire.ts";
 
 /** The subject prefix when none is given: subjects `addsvc.sum` and `addsvc.concat`. */
 const defaultPrefix = "addsvc";
@@ -62,7 +54,7 @@ export interface NatsServer {
  * `nats micro ls`, `$SRV.PING`, `$SRV.INFO` and `$SRV.STATS` see them. The endpoints are the
  * code kitgen writes from `AddService` (`natsService` in src/generated/add.nats.ts, on
  * `@kit/transport-nats`'s `serviceEndpoint`: `concurrency`, the caller's `kit-timeout`
- * deadline, error replies), with the requests read by Go's field rules (message-wire.ts). A
+ * deadline, error replies), with the requests read by Go's field rules (`@goJSON`). A
  * request that cannot be decoded is answered `invalid_argument`. Logs `transport=NATS subjects=… service=addsvc` once it serves.
  *
  * Core NATS is at most once: a request in flight when this process dies is not redelivered;
@@ -84,10 +76,8 @@ export interface NatsServer {
 export async function serveNats(nc: NatsConnection, endpoints: EndpointSet, options: ServeNatsOptions): Promise<NatsServer> {
   const { logger, subjectPrefix = defaultPrefix, queue = "addsvc", concurrency = 16 } = options;
   const service = await new Svcm(nc).add({ name: "addsvc", version: "0.0.0", description: "Go kit's addsvc on Kit: Sum and Concat", queue });
-  const names = { sum: `${subjectPrefix}.sum`, concat: `${subjectPrefix}.concat` };
   const subscriber = { concurrency, errorHandler: logErrorHandler(logger), errorEncoder: encodeErrorReply };
-  const decoders = { sum: decodeSumMessage, concat: decodeConcatMessage }; // Go's field rules: a missing field is 0 or ""
-  const served = natsService(nc, service, generatedEndpoints(endpoints), { names, decoders, subscriber });
+  const served = natsService(nc, service, generatedEndpoints(endpoints), { prefix: subjectPrefix, subscriber });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
@@ -101,7 +91,7 @@ export async function serveNats(nc: NatsConnection, endpoints: EndpointSet, opti
     await close();
     throw err;
   }
-  const subjects = [names.sum, names.concat] as const;
+  const subjects = [`${subjectPrefix}.sum`, `${subjectPrefix}.concat`] as const;
   const { id } = service.info();
   logger.log("transport", "NATS", "subjects", subjects.join(","), "service", "addsvc", "id", id);
   return { subjects, id, close };
@@ -115,7 +105,7 @@ export interface NatsClientOptions extends NatsPublisherOptions {
 
 /**
  * An {@link AddClient} that calls addsvc over NATS ({@link serveNats}) by core NATS request and
- * reply, through `@kit/transport-nats`'s `publisher`: the context's deadline travels as
+ * reply, through kitgen's `natsTransport` (`@kit/transport-nats`'s `publisher`): the context's deadline travels as
  * `kit-timeout` and bounds the wait (`deadline_exceeded`), a business error comes back as the
  * same `KitError` (`sum(0, 0)` → `invalid_argument` "can't sum two zeroes"), no server is
  * `unavailable` at once, and a reply that is not `{"v": …}` of the right type is `internal`.
@@ -135,11 +125,6 @@ export interface NatsClientOptions extends NatsPublisherOptions {
  * ```
  */
 export function natsClient(nc: NatsConnection, options: NatsClientOptions = {}): AddClient {
-  const { subjectPrefix = defaultPrefix, ...publisherOptions } = options;
-  return clientFromEndpoints(
-    publisher<SumRequest, SumResponse>(nc, `${subjectPrefix}.sum`, encodeJSONMessage, decodeReply.sum, publisherOptions),
-    publisher<ConcatRequest, ConcatResponse>(nc, `${subjectPrefix}.concat`, encodeJSONMessage, decodeReply.concat, publisherOptions),
-  );
+  const { subjectPrefix = defaultPrefix, ...publisher } = options;
+  return addClient(natsTransport(nc, { prefix: subjectPrefix, publisher }));
 }
-
-const decodeReply = replyDecoders("NATS");

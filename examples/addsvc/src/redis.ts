@@ -4,18 +4,18 @@
 // interface (src/generated/add.redis.ts, on @kit/transport-redis); this file names the streams,
 // logs, and reads requests and answers errors in the HTTP transport's JSON.
 //
-// Wire format (message-wire.ts): an entry's `body` field is the HTTP transport's JSON (wire.ts):
+// Wire format (message-wire.ts): an entry's `body` field is the HTTP transport's JSON:
 // a request `{"a":…,"b":…}` (Go's field rules), a reply `{"v":…}`. A business error is a reply
 // too, with `kit-error-code`/`kit-error-message` fields and the HTTP error body. A request that
 // cannot be decoded is answered `invalid_argument`; an entry that cannot be decoded and has no
 // `kit-reply-to` (nobody to answer) goes to the dead-letter stream `<stream>:dead-letter`, once.
 import { randomUUID } from "node:crypto";
-import { logErrorHandler } from "@kit/transport";
+import { logErrorHandler, whenReady } from "@kit/transport";
 import { replyStream, type RedisStreamClient } from "@kit/transport-redis";
 import { generatedEndpoints, type AddClient, type EndpointSet } from "./endpoints.ts";
 import { addClient } from "./generated/add.endpoints.ts";
 import { redisSubscribers, redisTransport } from "./generated/add.redis.ts";
-import { encodeErrorReply, requestDecoders, started } from "./message-wire.ts";
+import { encodeErrorReply } from "./message-wire.ts";
 import type { Logger } from "./middleware.ts";
 
 /** What {@link serveRedis} needs besides the client and the endpoints. */
@@ -63,7 +63,6 @@ export interface RedisServer {
  */
 export async function serveRedis(client: RedisStreamClient, endpoints: EndpointSet, options: ServeRedisOptions): Promise<RedisServer> {
   const { logger, streamPrefix = "addsvc", group = "addsvc", concurrency = 16 } = options;
-  const names = streamNames(streamPrefix);
   const subscriber = {
     group,
     concurrency,
@@ -71,15 +70,10 @@ export async function serveRedis(client: RedisStreamClient, endpoints: EndpointS
     errorHandler: logErrorHandler(logger),
     errorEncoder: encodeErrorReply,
   };
-  const close = await started(redisSubscribers(client, generatedEndpoints(endpoints), { names, decoders: requestDecoders, subscriber }));
-  const streams = [names.sum, names.concat] as const;
+  const subscribers = await whenReady(redisSubscribers(client, generatedEndpoints(endpoints), { prefix: streamPrefix, subscriber }));
+  const streams = [`${streamPrefix}:sum`, `${streamPrefix}:concat`] as const;
   logger.log("transport", "Redis", "streams", streams.join(","), "group", group);
-  return { streams, close };
-}
-
-/** The streams `<streamPrefix>:sum` and `<streamPrefix>:concat`. */
-function streamNames(streamPrefix: string): { readonly sum: string; readonly concat: string } {
-  return { sum: `${streamPrefix}:sum`, concat: `${streamPrefix}:concat` };
+  return { streams, close: () => subscribers.close() };
 }
 
 /** Where addsvc's Redis clients wait for replies: `<streamPrefix>:replies:`. */
@@ -111,6 +105,6 @@ export function redisClient(client: RedisStreamClient, options: RedisClientOptio
   const { streamPrefix = "addsvc", timeout } = options;
   const replies = replyStream(client, `${replyPrefix(streamPrefix)}${randomUUID()}`);
   const publisher = timeout === undefined ? {} : { timeout };
-  const svc = addClient(redisTransport(client, { names: streamNames(streamPrefix), replies, publisher }));
+  const svc = addClient(redisTransport(client, { prefix: streamPrefix, replies, publisher }));
   return { ...svc, close: () => replies.close() };
 }

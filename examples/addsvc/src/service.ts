@@ -12,7 +12,8 @@ import { Code, KitError, type Context } from "@kit/endpoint";
  * ```
  *
  * The tags are for kitgen, which writes `src/generated/` from this interface (`pnpm gen`): on the
- * wire, Go kit's JSON (keys in any case, `{"A":1,"B":2}`; the result in `{"v":…}`) and its
+ * wire, Go kit's JSON (read as Go's `encoding/json` fills `addendpoint.SumRequest`: keys in any
+ * case, `{"A":1,"B":2}`, a missing field `0`, Go's own error messages; the result in `{"v":…}`) and its
  * protobuf (`int64`, the result in field 1, `v`), its gRPC service `pb.Add`, a business
  * error in the reply's `err` (field 2) with status OK, and its HTTP routes `/sum` and `/concat`,
  * which take any HTTP method, as Go's `http.ServeMux` does.
@@ -22,6 +23,8 @@ import { Code, KitError, type Context } from "@kit/endpoint";
  * @protoPackage pb
  * @protoService Add
  * @errorField err
+ * @goJSON addendpoint
+ * @jsonErrorField error
  */
 export interface AddService {
   /**
@@ -68,6 +71,19 @@ export const ErrorMessage = {
   /** Not in Go kit: a concat argument that is not a string. Code `invalid_argument`. */
   notString: "concat arguments must be strings",
 } as const;
+
+/**
+ * The code this port gives a business error that came back as its message alone (Go kit's
+ * `str2err` over gRPC, its `{"error": …}` body over HTTP): `invalid_argument` or
+ * `out_of_range` as {@link newBasicService} throws it; `undefined` for a message of no error of ours.
+ *
+ * @param message - the error's message
+ */
+export function codeOfMessage(message: string): Code | undefined {
+  if (message === ErrorMessage.intOverflow || message === ErrorMessage.maxSizeExceeded) return Code.OutOfRange;
+  const ours = message === ErrorMessage.twoZeroes || message.startsWith(ErrorMessage.notInteger) || message.startsWith(ErrorMessage.notString);
+  return ours ? Code.InvalidArgument : undefined;
+}
 
 /**
  * A naïve, stateless {@link AddService} with Go kit's business rules, checked in Go kit's order:

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { background, Code, withTimeout } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
 import { httpClientTrace, httpServerTrace } from "@kit/tracing";
-import { jsonCodec } from "@kit/transport";
+import { jsonCodec, validate } from "@kit/transport";
 import { encodeJSON, readBody, server, type DecodeRequest, type EncodeResponse } from "@kit/transport-http";
 import { MemoryBroker } from "@kit/transport-memory";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
@@ -17,11 +17,11 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { newEndpointSet, type SumRequest, type SumResponse } from "./endpoints.ts";
+import { failed, newEndpointSet, type SumRequest, type SumResponse } from "./endpoints.ts";
 import { httpClient } from "./http.ts";
 import { newBasicService } from "./service.ts";
 import { memoryClient, serveMemory, traceEndpoints } from "./tracing.ts";
-import { responseToJSON, sumRequestFromJSON } from "./wire.ts";
+import { sumRequest } from "./generated/add.validators.ts";
 
 const exporter = new InMemorySpanExporter();
 const logger = { log: (): void => undefined };
@@ -37,9 +37,11 @@ afterAll(() => {
   context.disable();
 });
 
-const decodeSum: DecodeRequest<SumRequest> = async (_ctx, req) => sumRequestFromJSON(jsonCodec.decode(await readBody(req)));
+const decodeSum: DecodeRequest<SumRequest> = async (_ctx, req) => validate(sumRequest, jsonCodec.decode(await readBody(req)));
 const encodeSum: EncodeResponse<SumResponse> = (ctx, response, res) => {
-  encodeJSON(ctx, responseToJSON(response), res);
+  const err = failed(response); // the business error is the error encoder's to answer
+  if (err !== undefined) throw err;
+  encodeJSON(ctx, { v: response.v }, res);
 };
 
 describe("a call traced across HTTP and a message broker", () => {

@@ -1,10 +1,17 @@
 import { Code, KitError } from "@kit/endpoint";
+import { validate } from "@kit/transport";
 import { describe, expect, it } from "vitest";
-import { concatRequestFromJSON, errorToJSON, responseToJSON, sumRequestFromJSON } from "./wire.ts";
+import { concatRequest, sumRequest } from "./generated/add.validators.ts";
+import { errorBody } from "./generated/add.http.ts";
 
-function thrown(fn: () => unknown): { code: string; message: string } {
+// Go kit's JSON as kitgen writes it from AddService's tags: the request decoders (`@goJSON
+// addendpoint`), run as every JSON transport runs them, and the error body (`@jsonErrorField error`).
+const sumRequestFromJSON = (body: unknown): Promise<unknown> => validate(sumRequest, body);
+const concatRequestFromJSON = (body: unknown): Promise<unknown> => validate(concatRequest, body);
+
+async function thrown(fn: () => Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof KitError) return { code: err.code, message: err.message };
     throw err;
@@ -13,76 +20,64 @@ function thrown(fn: () => unknown): { code: string; message: string } {
 }
 
 describe("sumRequestFromJSON", () => {
-  it("reads Go kit's client body {\"A\":1,\"B\":2} and curl's {\"a\":1,\"b\":2} alike", () => {
-    expect(sumRequestFromJSON(JSON.parse('{"A":1,"B":2}'))).toEqual({ a: 1, b: 2 });
-    expect(sumRequestFromJSON(JSON.parse('{"a":1,"b":2}'))).toEqual({ a: 1, b: 2 });
-    expect(sumRequestFromJSON(JSON.parse('{"a":1,"B":2}'))).toEqual({ a: 1, b: 2 });
+  it("reads Go kit's client body {\"A\":1,\"B\":2} and curl's {\"a\":1,\"b\":2} alike", async () => {
+    expect(await sumRequestFromJSON(JSON.parse('{"A":1,"B":2}'))).toEqual({ a: 1, b: 2 });
+    expect(await sumRequestFromJSON(JSON.parse('{"a":1,"b":2}'))).toEqual({ a: 1, b: 2 });
+    expect(await sumRequestFromJSON(JSON.parse('{"a":1,"B":2}'))).toEqual({ a: 1, b: 2 });
   });
 
-  it("lets the last of two case variants win and ignores unknown keys, as Go does", () => {
-    expect(sumRequestFromJSON(JSON.parse('{"a":1,"A":5,"b":2,"c":9}'))).toEqual({ a: 5, b: 2 });
+  it("lets the last of two case variants win and ignores unknown keys, as Go does", async () => {
+    expect(await sumRequestFromJSON(JSON.parse('{"a":1,"A":5,"b":2,"c":9}'))).toEqual({ a: 5, b: 2 });
   });
 
-  it("leaves missing and null fields, and a null body, at 0 (so they reach the two-zeroes rule)", () => {
-    expect(sumRequestFromJSON(JSON.parse('{"a":3}'))).toEqual({ a: 3, b: 0 });
-    expect(sumRequestFromJSON(JSON.parse('{"a":null,"b":4}'))).toEqual({ a: 0, b: 4 });
-    expect(sumRequestFromJSON(JSON.parse("{}"))).toEqual({ a: 0, b: 0 });
-    expect(sumRequestFromJSON(null)).toEqual({ a: 0, b: 0 });
+  it("leaves missing and null fields, and a null body, at 0 (so they reach the two-zeroes rule)", async () => {
+    expect(await sumRequestFromJSON(JSON.parse('{"a":3}'))).toEqual({ a: 3, b: 0 });
+    expect(await sumRequestFromJSON(JSON.parse('{"a":null,"b":4}'))).toEqual({ a: 0, b: 4 });
+    expect(await sumRequestFromJSON(JSON.parse("{}"))).toEqual({ a: 0, b: 0 });
+    expect(await sumRequestFromJSON(null)).toEqual({ a: 0, b: 0 });
   });
 
-  it("refuses non-integer fields with invalid_argument and Go's unmarshal message", () => {
-    expect(thrown(() => sumRequestFromJSON({ a: 1.5, b: 1 }))).toEqual({
+  it("refuses non-integer fields with invalid_argument and Go's unmarshal message", async () => {
+    expect(await thrown(() => sumRequestFromJSON({ a: 1.5, b: 1 }))).toEqual({
       code: Code.InvalidArgument,
       message: "json: cannot unmarshal number 1.5 into Go struct field SumRequest.A of type int",
     });
-    expect(thrown(() => sumRequestFromJSON({ a: 1, B: "2" })).message).toBe(
+    expect((await thrown(() => sumRequestFromJSON({ a: 1, B: "2" }))).message).toBe(
       "json: cannot unmarshal string into Go struct field SumRequest.B of type int",
     );
-    expect(thrown(() => sumRequestFromJSON({ a: true })).message).toContain("cannot unmarshal bool");
+    expect((await thrown(() => sumRequestFromJSON({ a: true }))).message).toContain("cannot unmarshal bool");
   });
 
-  it("refuses a body that is not an object with invalid_argument", () => {
-    expect(thrown(() => sumRequestFromJSON([1, 2]))).toEqual({
+  it("refuses a body that is not an object with invalid_argument", async () => {
+    expect(await thrown(() => sumRequestFromJSON([1, 2]))).toEqual({
       code: Code.InvalidArgument,
       message: "json: cannot unmarshal array into Go value of type addendpoint.SumRequest",
     });
-    expect(thrown(() => sumRequestFromJSON("1+2")).code).toBe(Code.InvalidArgument);
+    expect((await thrown(() => sumRequestFromJSON("1+2"))).code).toBe(Code.InvalidArgument);
   });
 });
 
 describe("concatRequestFromJSON", () => {
-  it("reads {\"A\":…,\"B\":…} and {\"a\":…,\"b\":…} alike", () => {
-    expect(concatRequestFromJSON(JSON.parse('{"A":"1","B":"2"}'))).toEqual({ a: "1", b: "2" });
-    expect(concatRequestFromJSON(JSON.parse('{"a":"1","b":"2"}'))).toEqual({ a: "1", b: "2" });
+  it("reads {\"A\":…,\"B\":…} and {\"a\":…,\"b\":…} alike", async () => {
+    expect(await concatRequestFromJSON(JSON.parse('{"A":"1","B":"2"}'))).toEqual({ a: "1", b: "2" });
+    expect(await concatRequestFromJSON(JSON.parse('{"a":"1","b":"2"}'))).toEqual({ a: "1", b: "2" });
   });
 
-  it("leaves missing and null fields at \"\"", () => {
-    expect(concatRequestFromJSON(JSON.parse('{"b":null}'))).toEqual({ a: "", b: "" });
+  it("leaves missing and null fields at \"\"", async () => {
+    expect(await concatRequestFromJSON(JSON.parse('{"b":null}'))).toEqual({ a: "", b: "" });
   });
 
-  it("refuses a field that is not a string with Go's unmarshal message", () => {
-    expect(thrown(() => concatRequestFromJSON({ a: 1, b: "2" }))).toEqual({
+  it("refuses a field that is not a string with Go's unmarshal message", async () => {
+    expect(await thrown(() => concatRequestFromJSON({ a: 1, b: "2" }))).toEqual({
       code: Code.InvalidArgument,
       message: "json: cannot unmarshal number 1 into Go struct field ConcatRequest.A of type string",
     });
   });
 });
 
-describe("responseToJSON", () => {
-  it("writes {\"v\": …} only", () => {
-    expect(JSON.stringify(responseToJSON({ v: 3 }))).toBe('{"v":3}');
-    expect(JSON.stringify(responseToJSON({ v: "" }))).toBe('{"v":""}');
-  });
-
-  it("throws the business error a response carries, for the error encoder to answer", () => {
-    const err = new KitError(Code.InvalidArgument, "can't sum two zeroes");
-    expect(() => responseToJSON({ v: 0, err })).toThrow(err);
-  });
-});
-
-describe("errorToJSON", () => {
+describe("errorBody", () => {
   it("writes Go kit's {\"error\": message} plus Kit's code and message", () => {
-    expect(JSON.stringify(errorToJSON(new KitError(Code.OutOfRange, "integer overflow")))).toBe(
+    expect(JSON.stringify(errorBody(new KitError(Code.OutOfRange, "integer overflow")))).toBe(
       '{"error":"integer overflow","code":"out_of_range","message":"integer overflow"}',
     );
   });

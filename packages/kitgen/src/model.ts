@@ -148,4 +148,17 @@ export interface Service {
    * client throws a non-empty one as a `KitError` (Go kit's `str2err`).
    */
   readonly errorField?: string;
+  /**
+   * From `@jsonErrorField name` on the interface: the generated HTTP server's error body is
+   * `{"<name>": message, "code": …, "message": …}` (Go kit addsvc's `errorWrapper` and Kit's
+   * body), and its client reads a body with only `name` as an error with that message.
+   */
+  readonly jsonErrorField?: string;
+  /**
+   * From `@goJSON package` on the interface: a unary method's request decodes from JSON as
+   * Go's `encoding/json` fills `package.<Method>Request` (keys in any case, a missing or `null`
+   * field its zero value, Go's `cannot unmarshal` messages). Its arguments are strings,
+   * numbers and booleans.
+   */
+  readonly goJSON?: string;
 }

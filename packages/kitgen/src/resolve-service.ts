@@ -51,7 +51,7 @@ export function resolveService(file: string, serviceName?: string): Service {
   for (const member of decl.members) {
     const name = member.name !== undefined && ts.isIdentifier(member.name) ? member.name.text : member.name?.getText() ?? "?";
     try {
-      methods.push(resolveMethod(member, name, { checker, resolver, seen, resultField: wire.resultField }));
+      methods.push(resolveMethod(member, name, { checker, resolver, seen, resultField: wire.resultField, goJSON: wire.goJSON !== undefined }));
     } catch (err) {
       if (!(err instanceof ShapeError)) throw err;
       diagnostics.push(diagnosticAt(err.node, name, err.message));
@@ -60,9 +60,13 @@ export function resolveService(file: string, serviceName?: string): Service {
   if (diagnostics.length === 0) diagnostics.push(...routeClashes(methods, decl));
   if (diagnostics.length > 0) throw new KitgenError("kitgen: cannot map the service", diagnostics);
   if (methods.length === 0) throw new KitgenError(`kitgen: ${file}: ${decl.name.text} has no methods`);
-  const { protoPackage, protoService, errorField } = wire;
+  const { protoPackage, protoService, errorField, goJSON, jsonErrorField } = wire;
   const proto = { ...(protoPackage === undefined ? {} : { protoPackage }), ...(protoService === undefined ? {} : { protoService }), ...(errorField === undefined ? {} : { errorField }) };
-  return { name: decl.name.text, methods, named: resolver.named, ...(wire.ignoreKeyCase ? { ignoreKeyCase: true as const } : {}), ...proto };
+  if (jsonErrorField === "code" || jsonErrorField === "message") {
+    throw new KitgenError(`kitgen: ${file}: ${decl.name.text}: @jsonErrorField ${jsonErrorField} would clash with Kit's own ${jsonErrorField}; name another field, such as "error"`);
+  }
+  const go = { ...(goJSON === undefined ? {} : { goJSON }), ...(jsonErrorField === undefined ? {} : { jsonErrorField }) };
+  return { name: decl.name.text, methods, named: resolver.named, ...(wire.ignoreKeyCase ? { ignoreKeyCase: true as const } : {}), ...proto, ...go };
 }
 
 function findInterface(source: ts.SourceFile, file: string, serviceName: string | undefined): ts.InterfaceDeclaration {
@@ -92,9 +96,11 @@ interface MethodContext {
   readonly seen: Map<string, string>;
   /** The interface's `@resultField`, if any. */
   readonly resultField: string | undefined;
+  /** Whether the interface has `@goJSON`: a unary method's arguments must be strings, numbers or booleans. */
+  readonly goJSON: boolean;
 }
 
-function resolveMethod(member: ts.TypeElement, name: string, { checker, resolver, seen, resultField }: MethodContext): Method {
+function resolveMethod(member: ts.TypeElement, name: string, { checker, resolver, seen, resultField, goJSON }: MethodContext): Method {
   if (!ts.isMethodSignature(member)) throw new ShapeError(member, "not a method: write it as name(ctx: Context, ...): Promise<T>");
   const clash = seen.get(kebab(name));
   if (clash === name) throw new ShapeError(member, "overloads are not supported: give each signature its own name");
@@ -109,6 +115,7 @@ function resolveMethod(member: ts.TypeElement, name: string, { checker, resolver
   const args = param === undefined ? rest.map((p) => resolveArg(p, checker, resolver)) : [resolveStreamedArg(param, checker, resolver)];
   const { result, streams } = resolveResult(member, checker, resolver);
   const stream = param === undefined ? (streams ? "server" : undefined) : streams ? "bidi" : "client";
+  if (goJSON && param === undefined) checkGoFields(rest, args);
   const field = resultFieldOf(member, result, resultField);
   return {
     name,
@@ -118,6 +125,16 @@ function resolveMethod(member: ts.TypeElement, name: string, { checker, resolver
     ...(stream === undefined ? {} : { stream }),
     ...(field === undefined ? {} : { resultField: field }),
   };
+}
+
+/** Under `@goJSON`, each argument of a unary method is a Go scalar: a string, a number or a boolean. */
+function checkGoFields(params: readonly ts.ParameterDeclaration[], args: readonly Field[]): void {
+  params.forEach((param, i) => {
+    const kind = args[i]?.type.kind;
+    if (kind !== "string" && kind !== "number" && kind !== "boolean") {
+      throw new ShapeError(param, `@goJSON takes arguments that are strings, numbers or booleans; ${param.name.getText()} is not`);
+    }
+  });
 }
 
 /** The element type of an `AsyncIterable<T>`. */

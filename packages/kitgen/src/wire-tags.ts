@@ -15,6 +15,10 @@ export interface ServiceWireTags {
   readonly protoService?: string;
   /** `@errorField name`: the string field of a unary gRPC reply that carries a `KitError`'s message. */
   readonly errorField?: string;
+  /** `@jsonErrorField name`: a JSON error body carries the message under `name` too. */
+  readonly jsonErrorField?: string;
+  /** `@goJSON package`: requests decode as Go's `encoding/json` fills a struct of that package. */
+  readonly goJSON?: string;
 }
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -46,17 +50,19 @@ function findTag(node: ts.Node, name: string): ts.JSDocTag | undefined {
 
 /**
  * Reads `@jsonCaseInsensitive`, `@resultField`, `@protoPackage`, `@protoService` and
- * `@errorField` on the interface.
+ * `@errorField`, `@jsonErrorField` and `@goJSON` on the interface (`@goJSON` implies `@jsonCaseInsensitive`).
  *
  * @param decl - the service interface
  */
 export function serviceWireTags(decl: ts.InterfaceDeclaration): ServiceWireTags {
   return {
-    ignoreKeyCase: findTag(decl, "jsonCaseInsensitive") !== undefined,
+    ignoreKeyCase: findTag(decl, "jsonCaseInsensitive") !== undefined || findTag(decl, "goJSON") !== undefined,
     ...named(decl, "resultField", identifier, "v"),
     ...named(decl, "protoPackage", protoPackageName, "pb"),
     ...named(decl, "protoService", identifier, "Add"),
     ...named(decl, "errorField", identifier, "err"),
+    ...named(decl, "jsonErrorField", identifier, "error"),
+    ...named(decl, "goJSON", protoPackageName, "addendpoint"),
   };
 }
 

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { catalogFile, gowireFile, inventoryFile, inventoryOut, shapesFile, streamsFile } from "./support/paths.ts";
+import { catalogFile, gojsonFile, gowireFile, inventoryFile, inventoryOut, shapesFile, streamsFile } from "./support/paths.ts";
 import { kitgen } from "./support/run.ts";
 
 const temps: string[] = [];
@@ -131,6 +131,7 @@ describe("kitgen check", () => {
     expect(kitgen("check", shapesFile, "--transports", "grpc")).toEqual({ status: 0, out: "", err: "" });
     expect(kitgen("check", streamsFile)).toEqual({ status: 0, out: "", err: "" });
     expect(kitgen("check", gowireFile, "--transports", "http,grpc,memory,amqp,jsonrpc")).toEqual({ status: 0, out: "", err: "" });
+    expect(kitgen("check", gojsonFile, "--transports", "http,jsonrpc,memory")).toEqual({ status: 0, out: "", err: "" });
   });
 
   it("fails naming the file that was edited by hand, and a missing one", () => {

@@ -33,6 +33,19 @@ describe("generated memory transport", () => {
     expect(broker.stats("custom.categories").acked).toBe(1);
   });
 
+  it("puts a prefix in place of the service's part of every name names does not give", async () => {
+    const prefixed = memorySubscribers(broker, makeEndpoints(impl), { prefix: "shop", names: { categories: "custom.prefixed" } });
+    try {
+      await prefixed.ready;
+      const shop = inventoryClient(memoryTransport(broker, { prefix: "shop", names: { categories: "custom.prefixed" } }));
+      expect(await shop.getItem(ctx(), "ABC-001")).toMatchObject({ sku: "ABC-001" });
+      expect(await shop.categories(ctx())).toMatchObject({ name: "all" });
+      expect([broker.stats("shop.get-item").acked, broker.stats("custom.prefixed").acked]).toEqual([1, 1]);
+    } finally {
+      await prefixed.close();
+    }
+  });
+
   it("sends a Promise<void> method as an event with no reply", async () => {
     await svc.recordSale(ctx(), "ABC-001", 42);
     await broker.idle("inventory.record-sale");

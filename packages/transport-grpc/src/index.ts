@@ -4,7 +4,8 @@
  * {@link serverStream}, {@link clientStream} and {@link bidiStream} turn endpoints into
  * grpc-js handlers, and {@link bindService} adds them to your own grpc-js `Server`; on the
  * client, {@link client}, {@link serverStreamClient}, {@link clientStreamClient} and
- * {@link bidiStreamClient} turn a method of your grpc-js client into an endpoint. Both sides
+ * {@link bidiStreamClient} turn a method of your grpc-js client into an endpoint; {@link listen}
+ * binds a server with a graceful `close()`. Both sides
  * have Go kit's `before`, `after`, `finalizer` hooks (the server also `errorEncoder` and
  * `errorHandler`), carry
  * the deadline as `grpc-timeout`, cancel with the context, and map `KitError` codes to gRPC
@@ -37,5 +38,6 @@ export {
   type ServerOutcome,
 } from "./server.ts";
 export { encodeError, type ErrorEncoder, type ErrorStatus } from "./error-encoder.ts";
+export { listen, type Listening, type ListenOptions } from "./listen.ts";
 export { codeFromStatus, statusFromCode } from "./status.ts";
 export { bidiStreamClient, clientStreamClient, serverStreamClient } from "./stream-client.ts";

@@ -8,7 +8,8 @@
  * server, {@link decodeError} on the client. {@link router} serves several endpoints on one
  * server by method and path pattern (`GET /items/{id}`), with 404 and 405 answers;
  * {@link decodeFields} reads a request from its path values, query and JSON body, and
- * {@link routeURL} gives a client the URL of a route on a server.
+ * {@link routeURL} gives a client the URL of a route on a server. {@link listen} serves a handler
+ * on a `node:http` server with a graceful `close()`.
  *
  * @packageDocumentation
  */
@@ -30,6 +31,7 @@ export { decodeError, type ErrorDecoder } from "./error-decoder.ts";
 export { encodeError, type ErrorEncoder } from "./error-encoder.ts";
 export { errorStatus } from "./error-status.ts";
 export { decodeFields, type FieldKind, type FieldSources } from "./fields.ts";
+export { listen, type Listening, type ListenOptions } from "./listen.ts";
 export { routeURL } from "./route-url.ts";
 export { pathValue, router, type Handler, type RouterOptions, type Unrouted } from "./router.ts";
 export {

@@ -7,8 +7,8 @@
  * ({@link decodeJSONMessage}, {@link encodeJSONMessage}), the `kit-error-*` headers
  * ({@link writeError}, {@link readError}), {@link exponentialBackoff}, and the options, hooks
  * and outcomes every message subscriber ({@link SubscriberOptions}, {@link Subscriber}) and
- * publisher ({@link PublisherOptions}) takes, and {@link subscriberGroup}, several subscribers run
- * as one.
+ * publisher ({@link PublisherOptions}) takes, {@link subscriberGroup}, several subscribers run
+ * as one, and {@link whenReady}, which waits until one receives.
  *
  * Transport authors import the runtime, the driver contract and the publisher call from
  * `@kit/transport/driver`.
@@ -28,6 +28,7 @@ export { publicError } from "./public-error.ts";
 export type { PublisherAfter, PublisherBefore, PublisherFinalizer, PublisherOptions, PublisherOutcome } from "./publisher.ts";
 export { validate, type Schema } from "./schema.ts";
 export { subscriberGroup } from "./subscriber-group.ts";
+export { whenReady } from "./when-ready.ts";
 export type {
   MessageDecision,
   MessageErrorEncoder,

@@ -22,6 +22,8 @@ type Requests = { readonly [M in keyof AddEndpoints]: Parameters<AddEndpoints[M]
 export interface AmqpOptions {
   /** Replaces the queue of some methods. */
   readonly names?: Partial<Record<keyof AddEndpoints, string>>;
+  /** The service's part of every default queue `names` does not replace, in place of `add`, such as `"shop"`. */
+  readonly prefix?: string;
   /**
    * A method's own request decoder in place of the generated one (JSON checked by the
    * validator): for a request the service checks itself, or a body that is not JSON. What it
@@ -42,7 +44,7 @@ function optionsFor<T>(given: PerMethod<T> | undefined, method: keyof AddEndpoin
 }
 
 function amqpName(options: AmqpOptions, method: keyof AddEndpoints): string {
-  return options.names?.[method] ?? addAmqpNames[method];
+  return options.names?.[method] ?? (options.prefix === undefined ? addAmqpNames[method] : options.prefix + addAmqpNames[method].slice(3));
 }
 
 /**

@@ -21,6 +21,8 @@ type Requests = { readonly [M in keyof AddEndpoints]: Parameters<AddEndpoints[M]
 export interface MqttOptions {
   /** Replaces the topic of some methods. */
   readonly names?: Partial<Record<keyof AddEndpoints, string>>;
+  /** The service's part of every default topic `names` does not replace, in place of `add`, such as `"shop"`. */
+  readonly prefix?: string;
   /**
    * A method's own request decoder in place of the generated one (JSON checked by the
    * validator): for a request the service checks itself, or a body that is not JSON. What it
@@ -44,7 +46,7 @@ function optionsFor<T>(given: PerMethod<T> | undefined, method: keyof AddEndpoin
 }
 
 function mqttName(options: MqttOptions, method: keyof AddEndpoints): string {
-  return options.names?.[method] ?? addMqttNames[method];
+  return options.names?.[method] ?? (options.prefix === undefined ? addMqttNames[method] : options.prefix + addMqttNames[method].slice(3));
 }
 
 /**

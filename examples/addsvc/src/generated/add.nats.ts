@@ -22,6 +22,8 @@ type Requests = { readonly [M in keyof AddEndpoints]: Parameters<AddEndpoints[M]
 export interface NatsOptions {
   /** Replaces the subject of some methods. */
   readonly names?: Partial<Record<keyof AddEndpoints, string>>;
+  /** The service's part of every default subject `names` does not replace, in place of `add`, such as `"shop"`. */
+  readonly prefix?: string;
   /**
    * A method's own request decoder in place of the generated one (JSON checked by the
    * validator): for a request the service checks itself, or a body that is not JSON. What it
@@ -42,7 +44,7 @@ function optionsFor<T>(given: PerMethod<T> | undefined, method: keyof AddEndpoin
 }
 
 function natsName(options: NatsOptions, method: keyof AddEndpoints): string {
-  return options.names?.[method] ?? addNatsNames[method];
+  return options.names?.[method] ?? (options.prefix === undefined ? addNatsNames[method] : options.prefix + addNatsNames[method].slice(3));
 }
 
 /**

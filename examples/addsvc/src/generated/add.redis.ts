@@ -25,6 +25,8 @@ type Requests = { readonly [M in keyof AddEndpoints]: Parameters<AddEndpoints[M]
 export interface RedisOptions {
   /** Replaces the stream of some methods. */
   readonly names?: Partial<Record<keyof AddEndpoints, string>>;
+  /** The service's part of every default stream `names` does not replace, in place of `add`, such as `"shop"`. */
+  readonly prefix?: string;
   /**
    * A method's own request decoder in place of the generated one (JSON checked by the
    * validator): for a request the service checks itself, or a body that is not JSON. What it
@@ -50,7 +52,7 @@ function optionsFor<T>(given: PerMethod<T> | undefined, method: keyof AddEndpoin
 }
 
 function redisName(options: RedisOptions, method: keyof AddEndpoints): string {
-  return options.names?.[method] ?? addRedisNames[method];
+  return options.names?.[method] ?? (options.prefix === undefined ? addRedisNames[method] : options.prefix + addRedisNames[method].slice(3));
 }
 
 /**

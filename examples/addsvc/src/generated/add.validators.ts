@@ -61,56 +61,70 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 
-function obj(fields: readonly (readonly [string, boolean, Check<unknown>])[]): Check<unknown> {
+type GoType = "int" | "float64" | "string" | "bool";
+
+/** Go's `encoding/json` filling `struct`: keys in any case (the last match wins), a missing or null field its zero value, a mismatch Go's message. */
+function goStruct(struct: string, fields: readonly (readonly [string, string, GoType])[]): Check<unknown> {
+  const names = new Map(fields.map(([name]) => [name.toLowerCase(), name]));
+  const short = struct.slice(struct.lastIndexOf(".") + 1);
   return (value, path, issues) => {
-    if (!isObject(value)) return fail(issues, path, "expected an object");
-    const out: Record<string, unknown> = {};
-    for (const [name, optional, check] of fields) {
-      const item = value[name];
-      if (item === undefined) {
-        if (!optional) fail(issues, [...path, name], "required");
-        continue;
-      }
-      out[name] = check(item, [...path, name], issues);
+    const out: Record<string, unknown> = Object.fromEntries(fields.map(([name, , type]) => [name, goZero[type]]));
+    if (value === null) return out;
+    if (!isObject(value)) return fail(issues, path, `json: cannot unmarshal ${goKind(value)} into Go value of type ${struct}`);
+    const found = new Map<string, unknown>();
+    for (const [key, item] of Object.entries(value)) {
+      const name = names.get(key.toLowerCase());
+      if (name !== undefined) found.set(name, item);
+    }
+    for (const [name, goName, type] of fields) {
+      const item = found.get(name);
+      if (item === undefined || item === null) continue;
+      if (!goFits(item, type)) return fail(issues, path, `json: cannot unmarshal ${goKind(item)} into Go struct field ${short}.${goName} of type ${type}`);
+      out[name] = item;
     }
     return out;
   };
 }
 
+const goZero: Readonly<Record<GoType, unknown>> = { int: 0, float64: 0, string: "", bool: false };
 
-function objFold(fields: readonly (readonly [string, boolean, Check<unknown>])[]): Check<unknown> {
-  const check = obj(fields);
-  return (value, path, issues) => (isObject(value) ? check(foldKeys(value, fields), path, issues) : check(value, path, issues));
+function goFits(value: unknown, type: GoType): boolean {
+  if (type === "string") return typeof value === "string";
+  if (type === "bool") return typeof value === "boolean";
+  return typeof value === "number" && (type === "float64" || Number.isInteger(value));
 }
 
-/** The object with each key that matches a field whatever its case renamed to the field (Go's rule: the last match wins). */
-function foldKeys(value: Record<string, unknown>, fields: readonly (readonly [string, boolean, Check<unknown>])[]): Record<string, unknown> {
-  const names = new Map(fields.map(([name]) => [name.toLowerCase(), name]));
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[names.get(key.toLowerCase()) ?? key] = item;
-  return out;
+/** How Go's `UnmarshalTypeError` names a JSON value: `string`, `number 1.5`, `bool`, `array`, `object`. */
+function goKind(value: unknown): string {
+  if (typeof value === "number") return `number ${String(value)}`;
+  if (typeof value === "boolean") return "bool";
+  if (Array.isArray(value)) return "array";
+  return typeof value === "string" ? "string" : "object";
 }
 
 
-function wrapped(field: string, fold: boolean, check: Check<unknown>): Check<unknown> {
+/** A result in its field (its key in any case, the last match winning), as Go kit's clients read it; anything else `want {"v": …}, got …`. */
+function goResult(field: string, want: string, check: Check<unknown>): Check<unknown> {
   return (value, path, issues) => {
-    if (!isObject(value)) return fail(issues, path, "expected an object");
-    let item: unknown = fold ? undefined : value[field];
-    if (fold) for (const [key, found] of Object.entries(value)) if (key.toLowerCase() === field.toLowerCase()) item = found;
-    if (item === undefined) return fail(issues, [...path, field], "required");
-    return check(item, [...path, field], issues);
+    let item: unknown;
+    if (isObject(value)) for (const [key, found] of Object.entries(value)) if (key.toLowerCase() === field.toLowerCase()) item = found;
+    const tried: Issue[] = [];
+    const out = item === undefined ? invalid : check(item, path, tried);
+    if (item !== undefined && tried.length === 0) return out;
+    const got = item === undefined ? `no ${field}` : JSON.stringify(item).slice(0, 100);
+    return fail(issues, path, `want {"${field}": ${want}}, got ${got}`);
   };
 }
 
 
 /** Checks sum's request and gives it its type; a bad value's issues name the field path. */
-export const sumRequest: Schema<SumRequest> = schema(objFold([["a", false, num("int64", -Infinity, Infinity)], ["b", false, num("int64", -Infinity, Infinity)]]));
+export const sumRequest: Schema<SumRequest> = schema(goStruct("addendpoint.SumRequest", [["a", "A", "int"], ["b", "B", "int"]]));
 
 /** Checks sum's response (the result in its field `v`) and gives it its type. */
-export const sumResponse: Schema<SumResponse> = schema(wrapped("v", true, num("int64", -Infinity, Infinity)));
+export const sumResponse: Schema<SumResponse> = schema(goResult("v", "an integer", num("int64", -Infinity, Infinity)));
 
 /** Checks concat's request and gives it its type; a bad value's issues name the field path. */
-export const concatRequest: Schema<ConcatRequest> = schema(objFold([["a", false, str(0, Infinity, undefined)], ["b", false, str(0, Infinity, undefined)]]));
+export const concatRequest: Schema<ConcatRequest> = schema(goStruct("addendpoint.ConcatRequest", [["a", "A", "string"], ["b", "B", "string"]]));
 
 /** Checks concat's response (the result in its field `v`) and gives it its type. */
-export const concatResponse: Schema<ConcatResponse> = schema(wrapped("v", true, str(0, Infinity, undefined)));
+export const concatResponse: Schema<ConcatResponse> = schema(goResult("v", "a string", str(0, Infinity, undefined)));

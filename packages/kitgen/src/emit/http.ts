@@ -1,6 +1,7 @@
 import type { Method, Service, WireType } from "../model.ts";
 import { baseName, kebab, pascal } from "../names.ts";
 import { importFrom } from "./header.ts";
+import { errorFieldHelpers } from "./http-error-field.ts";
 import { responseEncoder } from "./message-parts.ts";
 import { schemaName } from "./validators.ts";
 
@@ -84,26 +85,39 @@ function encoder(m: Method): string {
   return lines.join("\n");
 }
 
+/** Under `@goJSON`, the request decoder of Go kit's servers: the body as JSON whatever its content-type. */
+const decodeAnyJSONFunction = `/** The body as JSON whatever its content-type, as Go kit's decoders read it, checked by \`schema\`. */
+function decodeAnyJSON<T>(schema: Schema<T>): DecodeRequest<T> {
+  return async (_ctx, req) => validate(schema, jsonCodec.decode(await readBody(req)));
+}`;
+
 /** `<base>.http.ts`: one route per method, served by `@kit/transport-http`'s router, and a client transport. */
 export function emitHttp(service: Service, head: string): string {
   const base = baseName(service.name);
   const file = kebab(base);
   const custom = service.methods.filter((m) => !isPlain(m));
   const transportHttp = ["client", "decodeJSONResponse", "encodeJSON", "routeURL", "router", "server", "type ClientOptions", "type DecodeRequest", "type DecodeResponse", "type Handler", "type ServerOptions", "type Unrouted"];
-  if (service.methods.some(isPlain)) transportHttp.push("decodeJSON", "encodeJSONRequest");
+  if (service.methods.some(isPlain)) transportHttp.push(service.goJSON === undefined ? "decodeJSON" : "readBody", "encodeJSONRequest");
   if (custom.length > 0) transportHttp.push("decodeFields", "type OutgoingRequest");
+  const go = service.goJSON !== undefined && service.methods.some(isPlain);
+  const field = service.jsonErrorField;
+  if (field !== undefined) transportHttp.push("decodeError", "errorStatus", "type ErrorDecoder");
+  const transport = [...(go ? ["jsonCodec", "validate", "type Schema"] : []), ...(field === undefined ? [] : ["codeFromHttpStatus"])];
   const schemas = service.methods.flatMap((m) => [schemaName(m.name, "Request"), schemaName(m.name, "Response")]);
   const types = service.methods.flatMap((m) => [`${pascal(m.name)}Request`, `${pascal(m.name)}Response`]);
   const out = [
     head,
     importFrom("type { ServerResponse }", "node:http"),
-    importFrom("type { Context }", "@kit/endpoint"),
+    importFrom(field === undefined ? "type { Context }" : "{ isCode, KitError, type Code, type Context }", "@kit/endpoint"),
+    ...(transport.length > 0 ? [importFrom(`{ ${transport.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", ""))).join(", ")} }`, "@kit/transport")] : []),
     importFrom(`{ ${transportHttp.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", ""))).join(", ")} }`, "@kit/transport-http"),
     importFrom(`type { ${[`${base}Endpoints`, ...types].join(", ")} }`, `./${file}.endpoints.ts`),
     importFrom(`{ ${schemas.join(", ")} }`, `./${file}.validators.ts`),
     "",
     encodeResponseFunction,
     "",
+    ...(go ? [decodeAnyJSONFunction, ""] : []),
+    ...(field === undefined ? [] : [errorFieldHelpers(field), ""]),
     ...custom.map((m) => `${encoder(m)}\n`),
     handlerOptions(service),
     "",
@@ -144,7 +158,8 @@ function routePattern(m: Method): string {
 
 function handler(service: Service): string {
   const base = baseName(service.name);
-  const decode = (m: Method): string => `decoders.${m.name} ?? ${isPlain(m) ? `decodeJSON(${schemaName(m.name, "Request")})` : fieldsDecoder(m)}`;
+  const json = service.goJSON === undefined ? "decodeJSON" : "decodeAnyJSON";
+  const decode = (m: Method): string => `decoders.${m.name} ?? ${isPlain(m) ? `${json}(${schemaName(m.name, "Request")})` : fieldsDecoder(m)}`;
   const serve = (m: Method): string => `server(endpoints.${m.name}, ${decode(m)}, ${responseEncoder(m, "encodeResponse")}, routeOptions(${JSON.stringify(m.name)}, ${JSON.stringify(m.http.path)}))`;
   return `/**
  * The HTTP server of every method: a plain Node \`(req, res)\` handler (node:http, Express,
@@ -160,7 +175,7 @@ function handler(service: Service): string {
  *   \`decoders\`, a method's own request decoder; \`notFound\`, what answers a request no route matches
  */
 export function httpHandler(endpoints: ${base}Endpoints, options: HttpHandlerOptions = {}): Handler {
-  const { decoders = {}, routeOptions: perRoute, notFound, ...shared } = options;
+  const { decoders = {}, routeOptions: perRoute, notFound, ...${service.jsonErrorField === undefined ? "shared" : "given"} } = options;${service.jsonErrorField === undefined ? "" : "\n  const shared: ServerOptions = { errorEncoder: encodeErrorBody, ...given };"}
   const routeOptions = (method: keyof ${base}Endpoints, route: string): ServerOptions => ({ ...shared, ...perRoute?.(method, route) });
   return router(
     {
@@ -181,7 +196,9 @@ function transportFn(service: Service): string {
   });
   const decoders = service.methods.map((m) => `    readonly ${m.name}?: DecodeResponse<${pascal(m.name)}Response>;`);
   return `/** Options for {@link httpTransport}: \`@kit/transport-http\` client options for every method, and a method's own response decoder. */
-export interface HttpTransportOptions extends ClientOptions {
+export interface HttpTransportOptions extends ClientOptions {${service.jsonErrorField === undefined ? "" : `
+  /** The code of an error whose body has only \`${service.jsonErrorField}\`, by its message (Go kit's errors); \`undefined\`: the status's. */
+  readonly errorCode?: (message: string) => Code | undefined;`}
   /** A method's own decoder of a successful response, in place of the generated one (JSON checked by the validator). */
   readonly decoders?: {
 ${decoders.join("\n")}
@@ -197,7 +214,7 @@ ${decoders.join("\n")}
  * @param options - \`@kit/transport-http\` client options for every method; \`decoders\`, a method's own response decoder
  */
 export function httpTransport(baseUrl: string | URL, options: HttpTransportOptions = {}): ${base}Endpoints {
-  const { decoders = {}, ...clientOptions } = options;
+  const { decoders = {}, ${service.jsonErrorField === undefined ? "...clientOptions } = options;" : "errorCode = () => undefined, ...given } = options;\n  const clientOptions: ClientOptions = { errorDecoder: decodeErrorBody(errorCode), ...given };"}
   return {
 ${lines.join("\n")}
   };

@@ -9,13 +9,28 @@ function jsonRpcDefaultName(service: Service, m: Method): string {
   return `${camel(baseName(service.name))}.${m.name}`;
 }
 
+/** Under `@goJSON`, Go kit's params decoder: the params as sent, checked by the validator (an array is Go's to refuse). */
+const goParamsFunction = `
+/**
+ * The params as sent, checked by \`schema\` as Go kit's server unmarshals them: what it refuses is
+ * \`invalid_argument\` with Go's message alone, as Go kit answers it; no params are \`invalid_argument\`.
+ */
+function goParams<T>(schema: Schema<T>): DecodeParams<T> {
+  return async (_ctx, params) => {
+    if (params === undefined) throw new KitError(Code.InvalidArgument, "params: required");
+    const result = await schema["~standard"].validate(params);
+    if (result.issues === undefined) return result.value;
+    throw new KitError(Code.InvalidArgument, result.issues.map((issue) => issue.message).join("; "));
+  };
+}`;
+
 function imports(service: Service, head: string): string {
   const base = baseName(service.name);
   const file = kebab(base);
   const answering = service.methods.some((m) => !isEvent(m));
   const events = service.methods.some(isEvent);
   const jsonrpc = [
-    "checkedParams",
+    ...(service.goJSON === undefined ? ["checkedParams"] : []),
     ...(answering ? ["checkedResult", "client"] : []),
     "type DecodeParams",
     ...(answering ? ["type DecodeResult"] : []),
@@ -35,9 +50,11 @@ function imports(service: Service, head: string): string {
   return [
     head,
     importFrom("type { IncomingMessage, ServerResponse }", "node:http"),
+    ...(service.goJSON === undefined ? [] : [importFrom("{ Code, KitError }", "@kit/endpoint"), importFrom("type { Schema }", "@kit/transport")]),
     importFrom(`{ ${jsonrpc.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", ""))).join(", ")} }`, "@kit/transport-jsonrpc"),
     importFrom(`type { ${[`${base}Endpoints`, ...types].join(", ")} }`, `./${file}.endpoints.ts`),
     importFrom(`{ ${schemas.join(", ")} }`, `./${file}.validators.ts`),
+    ...(service.goJSON === undefined ? [] : [goParamsFunction]),
     "",
   ].join("\n");
 }
@@ -110,7 +127,8 @@ function serverFunctions(service: Service): string {
   const base = baseName(service.name);
   const entry = (m: Method): string => {
     const args = `[${m.args.map((a) => JSON.stringify(a.name)).join(", ")}]`;
-    const decode = `decoders.${m.name} ?? checkedParams(${schemaName(m.name, "Request")}, ${args})`;
+    const check = service.goJSON === undefined ? `checkedParams(${schemaName(m.name, "Request")}, ${args})` : `goParams(${schemaName(m.name, "Request")})`;
+    const decode = `decoders.${m.name} ?? ${check}`;
     return `    [jsonRpcName(names, ${JSON.stringify(m.name)}), methodCodec(endpoints.${m.name}, ${decode}, ${resultEncoder(m)})],`;
   };
   return `/**

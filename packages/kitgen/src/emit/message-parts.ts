@@ -82,18 +82,22 @@ ${service.methods.map((m) => `  ${m.name}: ${JSON.stringify(defaultName(service,
 `;
 }
 
-/** The private function `<id>Name(options, method)` that applies `options.names`. */
+/** The private function `<id>Name(options, method)` that applies `options.names` and `options.prefix`. */
 export function nameFunction(service: Service, id: string): string {
+  const defaults = `${namesConstName(service, id)}[method]`;
   return `function ${id}Name(options: ${pascal(id)}Options, method: keyof ${baseName(service.name)}Endpoints): string {
-  return options.names?.[method] ?? ${namesConstName(service, id)}[method];
+  return options.names?.[method] ?? (options.prefix === undefined ? ${defaults} : options.prefix + ${defaults}.slice(${kebab(baseName(service.name)).length}));
 }
 `;
 }
 
-/** The option that replaces some methods' names. */
+/** The options that replace some methods' names, and the service's part of the others. */
 export function namesOption(service: Service, noun: string): string {
+  const base = kebab(baseName(service.name));
   return `  /** Replaces the ${noun} of some methods. */
-  readonly names?: Partial<Record<keyof ${baseName(service.name)}Endpoints, string>>;`;
+  readonly names?: Partial<Record<keyof ${baseName(service.name)}Endpoints, string>>;
+  /** The service's part of every default ${noun} \`names\` does not replace, in place of \`${base}\`, such as \`"shop"\`. */
+  readonly prefix?: string;`;
 }
 
 /**

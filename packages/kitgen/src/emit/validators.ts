@@ -1,5 +1,5 @@
 import { importFrom } from "./header.ts";
-import type { Service, WireType } from "../model.ts";
+import type { Method, Service, WireType } from "../model.ts";
 import { baseName, kebab, pascal } from "../names.ts";
 
 /** The runtime the validators share: small checkers composed per type, with no library. */
@@ -138,6 +138,62 @@ function wrapped(field: string, fold: boolean, check: Check<unknown>): Check<unk
   };
 }
 `,
+  goStruct: `
+type GoType = "int" | "float64" | "string" | "bool";
+
+/** Go's \`encoding/json\` filling \`struct\`: keys in any case (the last match wins), a missing or null field its zero value, a mismatch Go's message. */
+function goStruct(struct: string, fields: readonly (readonly [string, string, GoType])[]): Check<unknown> {
+  const names = new Map(fields.map(([name]) => [name.toLowerCase(), name]));
+  const short = struct.slice(struct.lastIndexOf(".") + 1);
+  return (value, path, issues) => {
+    const out: Record<string, unknown> = Object.fromEntries(fields.map(([name, , type]) => [name, goZero[type]]));
+    if (value === null) return out;
+    if (!isObject(value)) return fail(issues, path, \`json: cannot unmarshal \${goKind(value)} into Go value of type \${struct}\`);
+    const found = new Map<string, unknown>();
+    for (const [key, item] of Object.entries(value)) {
+      const name = names.get(key.toLowerCase());
+      if (name !== undefined) found.set(name, item);
+    }
+    for (const [name, goName, type] of fields) {
+      const item = found.get(name);
+      if (item === undefined || item === null) continue;
+      if (!goFits(item, type)) return fail(issues, path, \`json: cannot unmarshal \${goKind(item)} into Go struct field \${short}.\${goName} of type \${type}\`);
+      out[name] = item;
+    }
+    return out;
+  };
+}
+
+const goZero: Readonly<Record<GoType, unknown>> = { int: 0, float64: 0, string: "", bool: false };
+
+function goFits(value: unknown, type: GoType): boolean {
+  if (type === "string") return typeof value === "string";
+  if (type === "bool") return typeof value === "boolean";
+  return typeof value === "number" && (type === "float64" || Number.isInteger(value));
+}
+
+/** How Go's \`UnmarshalTypeError\` names a JSON value: \`string\`, \`number 1.5\`, \`bool\`, \`array\`, \`object\`. */
+function goKind(value: unknown): string {
+  if (typeof value === "number") return \`number \${String(value)}\`;
+  if (typeof value === "boolean") return "bool";
+  if (Array.isArray(value)) return "array";
+  return typeof value === "string" ? "string" : "object";
+}
+`,
+  goResult: `
+/** A result in its field (its key in any case, the last match winning), as Go kit's clients read it; anything else \`want {"v": …}, got …\`. */
+function goResult(field: string, want: string, check: Check<unknown>): Check<unknown> {
+  return (value, path, issues) => {
+    let item: unknown;
+    if (isObject(value)) for (const [key, found] of Object.entries(value)) if (key.toLowerCase() === field.toLowerCase()) item = found;
+    const tried: Issue[] = [];
+    const out = item === undefined ? invalid : check(item, path, tried);
+    if (item !== undefined && tried.length === 0) return out;
+    const got = item === undefined ? \`no \${field}\` : JSON.stringify(item).slice(0, 100);
+    return fail(issues, path, \`want {"\${field}": \${want}}, got \${got}\`);
+  };
+}
+`,
   oneOf: `
 function oneOf(members: readonly Check<unknown>[], expected: string): Check<unknown> {
   return (value, path, issues) => {
@@ -156,7 +212,7 @@ function oneOf(members: readonly Check<unknown>[], expected: string): Check<unkn
 function helpersFor(code: string): string[] {
   const used = new Set(Object.keys(helpers).filter((name) => new RegExp(`(?<![\\w"])${name}(?![\\w"])`).test(code)));
   if (used.has("objFold")) used.add("obj");
-  if (used.has("rec") || used.has("obj") || used.has("wrapped")) used.add("isObject");
+  if (used.has("rec") || used.has("obj") || used.has("wrapped") || used.has("goStruct") || used.has("goResult")) used.add("isObject");
   return Object.keys(helpers).filter((name) => used.has(name));
 }
 
@@ -218,6 +274,24 @@ export function checkExpression(type: WireType, fold = false): string {
   }
 }
 
+/**
+ * The checker of a unary method's request under `@goJSON`: Go's `encoding/json` filling
+ * `<package>.<Method>Request`, whose fields are the arguments capitalised; an integer is Go's
+ * `int`, another number `float64`.
+ */
+function goStructExpression(goPackage: string, m: Method): string {
+  const goType = (type: WireType): string => (type.kind === "number" ? (type.int === undefined ? "float64" : "int") : type.kind === "boolean" ? "bool" : "string");
+  const fields = m.args.map((a) => `[${JSON.stringify(a.name)}, ${JSON.stringify(pascal(a.name))}, ${JSON.stringify(goType(a.type))}]`);
+  return `goStruct(${JSON.stringify(`${goPackage}.${pascal(m.name)}Request`)}, [${fields.join(", ")}])`;
+}
+
+/** What a `@goJSON` client's message says a result should be: `an integer`, `a string`. */
+function goWant(type: WireType): string {
+  if (type.kind === "number") return type.int === undefined ? "a number" : "an integer";
+  if (type.kind === "string" || type.kind === "boolean") return `a ${type.kind}`;
+  return describe(type);
+}
+
 /** The name of a method's request (or response) schema: `getItemRequest`. */
 export function schemaName(method: string, side: "Request" | "Response"): string {
   return `${method}${side}`;
@@ -240,11 +314,13 @@ export function emitValidators(service: Service, head: string): string {
   for (const m of service.methods) {
     const request: WireType = (m.stream === "client" || m.stream === "bidi") && m.args[0] !== undefined ? m.args[0].type : { kind: "object", fields: m.args };
     const result = checkExpression(m.result, fold);
-    const response = m.resultField === undefined ? result : `wrapped(${JSON.stringify(m.resultField)}, ${fold}, ${result})`;
+    const requestCheck = service.goJSON !== undefined && m.stream === undefined ? goStructExpression(service.goJSON, m) : checkExpression(request, fold);
+    const wrap = service.goJSON === undefined ? `wrapped(${JSON.stringify(m.resultField)}, ${fold}, ${result})` : `goResult(${JSON.stringify(m.resultField)}, ${JSON.stringify(goWant(m.result))}, ${result})`;
+    const response = m.resultField === undefined ? result : wrap;
     body.push(
       "",
       `/** Checks ${m.name}'s request${m.stream === "client" || m.stream === "bidi" ? " (each element of its stream)" : ""} and gives it its type; a bad value's issues name the field path. */`,
-      `export const ${schemaName(m.name, "Request")}: Schema<${pascal(m.name)}Request> = schema(${checkExpression(request, fold)});`,
+      `export const ${schemaName(m.name, "Request")}: Schema<${pascal(m.name)}Request> = schema(${requestCheck});`,
       "",
       `/** Checks ${m.name}'s response${m.resultField === undefined ? "" : ` (the result in its field \`${m.resultField}\`)`} and gives it its type. */`,
       `export const ${schemaName(m.name, "Response")}: Schema<${pascal(m.name)}Response> = schema(${response});`,

@@ -13,3 +13,5 @@ export const shapesFile: string = fileURLToPath(new URL("../fixtures/shapes/serv
 export const streamsFile: string = fileURLToPath(new URL("../fixtures/streams/service.ts", import.meta.url));
 /** The gowire fixture's service file (Go kit's wire; its generated code: HTTP, gRPC, memory, AMQP and JSON-RPC). */
 export const gowireFile: string = fileURLToPath(new URL("../fixtures/gowire/service.ts", import.meta.url));
+/** The gojson fixture's service file (`@goJSON`; its generated code: HTTP, JSON-RPC and memory). */
+export const gojsonFile: string = fileURLToPath(new URL("../fixtures/gojson/service.ts", import.meta.url));

@@ -18,6 +18,8 @@ type Requests = { readonly [M in keyof AddEventsEndpoints]: Parameters<AddEvents
 export interface KafkaOptions {
   /** Replaces the topic of some methods. */
   readonly names?: Partial<Record<keyof AddEventsEndpoints, string>>;
+  /** The service's part of every default topic `names` does not replace, in place of `add-events`, such as `"shop"`. */
+  readonly prefix?: string;
   /** Replaces the consumer group of some methods' subscribers (default: the method's topic). */
   readonly groups?: Partial<Record<keyof AddEventsEndpoints, string>>;
   /** The record key of some methods' requests: records with one key go to one partition and are handled in order. */
@@ -47,7 +49,7 @@ export type KafkaClientEndpoints = AddEventsEndpoints & {
 };
 
 function kafkaName(options: KafkaOptions, method: keyof AddEventsEndpoints): string {
-  return options.names?.[method] ?? addEventsKafkaNames[method];
+  return options.names?.[method] ?? (options.prefix === undefined ? addEventsKafkaNames[method] : options.prefix + addEventsKafkaNames[method].slice(10));
 }
 
 /** The `key` option of a publisher, when there is a key function. */

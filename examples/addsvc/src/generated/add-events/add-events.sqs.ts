@@ -25,6 +25,8 @@ type Requests = { readonly [M in keyof AddEventsEndpoints]: Parameters<AddEvents
 export interface SqsOptions {
   /** Replaces the queue of some methods. */
   readonly names?: Partial<Record<keyof AddEventsEndpoints, string>>;
+  /** The service's part of every default queue `names` does not replace, in place of `add-events`, such as `"shop"`. */
+  readonly prefix?: string;
   /**
    * Replaces the dead-letter queue `sqsCreateQueues` gives some methods' queues (default
    * `<queue>-dead-letter`); several queues may share one.
@@ -43,7 +45,7 @@ export interface SqsOptions {
 }
 
 function sqsName(options: SqsOptions, method: keyof AddEventsEndpoints): string {
-  return options.names?.[method] ?? addEventsSqsNames[method];
+  return options.names?.[method] ?? (options.prefix === undefined ? addEventsSqsNames[method] : options.prefix + addEventsSqsNames[method].slice(10));
 }
 
 /** Where a queue URL's reply queues live: beside it, named `add-events-replies…`. */

@@ -18,6 +18,8 @@ type Requests = { readonly [M in keyof AddResultsEndpoints]: Parameters<AddResul
 export interface KafkaOptions {
   /** Replaces the topic of some methods. */
   readonly names?: Partial<Record<keyof AddResultsEndpoints, string>>;
+  /** The service's part of every default topic `names` does not replace, in place of `add-results`, such as `"shop"`. */
+  readonly prefix?: string;
   /** Replaces the consumer group of some methods' subscribers (default: the method's topic). */
   readonly groups?: Partial<Record<keyof AddResultsEndpoints, string>>;
   /** The record key of some methods' requests: records with one key go to one partition and are handled in order. */
@@ -47,7 +49,7 @@ export type KafkaClientEndpoints = AddResultsEndpoints & {
 };
 
 function kafkaName(options: KafkaOptions, method: keyof AddResultsEndpoints): string {
-  return options.names?.[method] ?? addResultsKafkaNames[method];
+  return options.names?.[method] ?? (options.prefix === undefined ? addResultsKafkaNames[method] : options.prefix + addResultsKafkaNames[method].slice(11));
 }
 
 /** The `key` option of a publisher, when there is a key function. */

@@ -25,6 +25,8 @@ type Requests = { readonly [M in keyof AddResultsEndpoints]: Parameters<AddResul
 export interface SqsOptions {
   /** Replaces the queue of some methods. */
   readonly names?: Partial<Record<keyof AddResultsEndpoints, string>>;
+  /** The service's part of every default queue `names` does not replace, in place of `add-results`, such as `"shop"`. */
+  readonly prefix?: string;
   /**
    * Replaces the dead-letter queue `sqsCreateQueues` gives some methods' queues (default
    * `<queue>-dead-letter`); several queues may share one.
@@ -43,7 +45,7 @@ export interface SqsOptions {
 }
 
 function sqsName(options: SqsOptions, method: keyof AddResultsEndpoints): string {
-  return options.names?.[method] ?? addResultsSqsNames[method];
+  return options.names?.[method] ?? (options.prefix === undefined ? addResultsSqsNames[method] : options.prefix + addResultsSqsNames[method].slice(11));
 }
 
 /** Where a queue URL's reply queues live: beside it, named `add-results-replies…`. */

@@ -1,10 +1,20 @@
-// Go's time.Duration.String, so a `took` value reads as it does in a Go kit log line.
+// Go's time.Duration.String, so a duration reads in a log line as it does in Go kit's.
 
 const second = 1_000_000_000n;
 
 /**
  * A duration in nanoseconds as Go's `time.Duration.String()` writes it: `0s`, `850ns`,
- * `1.5µs` (U+00B5), `12.345678ms`, `1.5s`, `2m3.5s`, `1h0m0s`; no trailing zeros.
+ * `1.5µs` (U+00B5), `12.345678ms`, `1.5s`, `2m3.5s`, `1h0m0s`; no trailing zeros. Go kit's
+ * logging middleware logs `took` so.
+ *
+ * @param nanoseconds - the duration, such as the difference of two `process.hrtime.bigint()`
+ *
+ * @example
+ * ```ts
+ * const begin = process.hrtime.bigint();
+ * // … the call …
+ * logger.log("took", goDuration(process.hrtime.bigint() - begin)); // took=41.2µs
+ * ```
  */
 export function goDuration(nanoseconds: bigint): string {
   if (nanoseconds === 0n) return "0s";
