@@ -66,7 +66,8 @@ export interface MessageDriver<M extends Message = Message> {
    * Takes up to `max` messages off the broker, waiting until at least one is available.
    * It must never return more than `max` (that is the runtime's backpressure) and must
    * resolve promptly, with what it has or with none, once `signal` aborts (the subscriber is
-   * closing); it should take nothing after that. A throw is reported as `unavailable` and
+   * closing); it should take nothing after that. A throw is reported as `unavailable` (once
+   * per outage: the first failure, a different one, then the first success after them) and
    * receiving is tried again after a backoff.
    *
    * @param max - how many messages the runtime can run now, at least 1

@@ -301,9 +301,52 @@ describe("runSubscriber: receiving", () => {
     await until(() => calls.includes("ack 0"));
     const took = Date.now() - started;
     await sub.close();
-    expect(seen).toEqual(["unavailable: disconnected", "unavailable: disconnected"]);
+    expect(seen).toEqual(["unavailable: disconnected", expect.stringMatching(/^unavailable: receiving again, \d+\.\d s after receives began to fail \(2 failed receives\); the outage is over$/)]);
     expect(calls).toContain("ack 0");
     expect(took).toBeLessThan(2_000); // two short waits (at most 100 + 200 ms), not the message backoff's 30 s
+  });
+
+  it("reports a failing receive once per outage: the first failure, each change of error, then the end of the outage once", { timeout: 10_000 }, async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1"]);
+    const receive = driver.receive.bind(driver);
+    const failures = [
+      new Error("connect ECONNREFUSED"),
+      new Error("connect ECONNREFUSED"),
+      new Error("connect ECONNREFUSED"),
+      new KitError(Code.DeadlineExceeded, "receive timed out"),
+      new KitError(Code.DeadlineExceeded, "receive timed out"),
+      new Error("connect ECONNREFUSED"),
+    ];
+    driver.receive = (max, signal) => {
+      const failure = failures.shift();
+      return failure === undefined ? receive(max, signal) : Promise.reject(failure);
+    };
+    const { seen, errorHandler } = collect();
+    const sub = runSubscriber(driver, echo, decode, encodeJSONMessage, { errorHandler });
+    await until(() => calls.includes("ack 0"), 8_000);
+    await sub.close();
+    expect(seen).toEqual([
+      "unavailable: connect ECONNREFUSED",
+      "deadline_exceeded: receive timed out",
+      "unavailable: connect ECONNREFUSED",
+      expect.stringMatching(/^unavailable: receiving again, \d+\.\d s after receives began to fail \(6 failed receives\); the outage is over$/),
+    ]);
+  });
+
+  it("reports a second outage as it reports the first", { timeout: 10_000 }, async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1", "2"]);
+    const receive = driver.receive.bind(driver);
+    let receives = 0;
+    driver.receive = (_max, signal) => {
+      receives += 1;
+      // fails, fails, receives "1", fails, fails, receives "2"
+      return receives % 3 === 0 ? receive(1, signal) : Promise.reject(new Error("disconnected"));
+    };
+    const { seen, errorHandler } = collect();
+    const sub = runSubscriber(driver, echo, decode, encodeJSONMessage, { errorHandler });
+    await until(() => calls.includes("ack 1"), 8_000);
+    await sub.close();
+    expect(seen.slice(0, 4).map((said) => (said.endsWith("the outage is over") ? "over" : said))).toEqual(["unavailable: disconnected", "over", "unavailable: disconnected", "over"]);
   });
 
   it("waits for room for a whole batch when the driver receives in batches, but not for long", async () => {

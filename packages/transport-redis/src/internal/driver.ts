@@ -81,6 +81,8 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
   #heartbeat: NodeJS.Timeout | undefined;
   /** When the blocking connection was lost (epoch ms), while it is: its error and its return are reported once each. */
   #readerDownSince: number | undefined;
+  /** Wakes the read waiting for the blocking connection to be ready again. */
+  #wakeOnReady: (() => void) | undefined;
   /** Set once the subscriber is closing: its commands are then bounded by `closeTimeout`. */
   #closing = false;
   #watching = false;
@@ -109,6 +111,7 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
       }
       this.#readerDownSince = undefined;
       this.#learnReaderId(reader);
+      this.#wakeOnReady?.();
     });
     try {
       await reader.connect();
@@ -233,6 +236,19 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
 
   // --- receiving -----------------------------------------------------------------------------
 
+  /** Resolves once the blocking connection is ready again, or `signal` aborts. */
+  #readerReady(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        signal.removeEventListener("abort", done);
+        this.#wakeOnReady = undefined;
+        resolve();
+      };
+      this.#wakeOnReady = done;
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
   /** One `XREADGROUP … BLOCK` on the connection of its own, woken by `CLIENT UNBLOCK` when `signal` aborts. */
   async #read(max: number, signal: AbortSignal): Promise<RedisStreamMessage[]> {
     const { stream, group, consumer, block } = this.#config;
@@ -254,7 +270,10 @@ export class RedisStreamDriver implements MessageDriver<RedisStreamMessage> {
       return entriesOf(reply).map((entry) => this.#toMessage(entry, 1));
     } catch (thrown) {
       if (signal.aborted) return [];
-      throw fromRedisError(thrown, `XREADGROUP ${stream} ${group}`);
+      if (this.#readerDownSince === undefined) throw fromRedisError(thrown, `XREADGROUP ${stream} ${group}`);
+      // The lost connection is reported once, and its return: the read waits for it rather than failing (and being reported) too.
+      await this.#readerReady(signal);
+      return [];
     } finally {
       this.#blockedUntil = undefined;
       clearTimeout(destroyer);

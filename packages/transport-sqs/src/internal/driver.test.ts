@@ -141,7 +141,7 @@ describe("SqsDriver on a FIFO queue", () => {
     }
   });
 
-  it("fails the receive waiting for a long poll that fails, and the next receive polls again and reports the outage over", { timeout: 10_000 }, async () => {
+  it("fails the receive waiting for a long poll that fails, and the next receive polls again", { timeout: 10_000 }, async () => {
     const sqs = scriptedClient();
     const reported: KitError[] = [];
     const driver = driverFor(sqs.client, 30, (err) => void reported.push(err));
@@ -157,7 +157,7 @@ describe("SqsDriver on a FIFO queue", () => {
       expect(sqs.receives).toBe(2);
       sqs.answer([raw("a", 0)]);
       expect(await within(second, 1000)).toEqual(["a0"]);
-      expect(reported.map((e) => `${e.code}: ${e.message}`)).toEqual([expect.stringMatching(/^unavailable: SQS receive from .*: receiving again, \d+\.\d s after receives began to fail; the outage is over$/)]);
+      expect(reported).toEqual([]); // the runtime reports a failing receive, and the end of the outage
     } finally {
       stop.abort();
       await driver.close();

@@ -106,8 +106,6 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
    * a whole visibility timeout.
    */
   readonly #extending = new Set<Promise<void>>();
-  /** When receives began to fail (epoch ms), while they do: the first one that succeeds reports the outage over. */
-  #failingSince: number | undefined;
 
   constructor(config: SqsDriverConfig) {
     this.#config = config;
@@ -266,23 +264,13 @@ export class SqsDriver implements MessageDriver<SqsMessage> {
         }),
         { abortSignal: signal },
       );
-      this.#receivingAgain();
       const messages = (out.Messages ?? []).map((raw) => this.#toMessage(raw)).filter((m) => !this.#heldAgain(m));
       for (const m of messages) this.#held.set(m.id, m);
       return messages;
     } catch (thrown) {
       if (signal.aborted) return []; // closing; what SQS handed out meanwhile becomes visible at its timeout
-      this.#failingSince ??= Date.now();
       throw fromSqsError(thrown, `receive from ${queueUrl}`);
     }
-  }
-
-  /** A receive succeeded: after failed ones, reports that the outage is over. */
-  #receivingAgain(): void {
-    if (this.#failingSince === undefined) return;
-    const seconds = ((Date.now() - this.#failingSince) / 1_000).toFixed(1);
-    this.#failingSince = undefined;
-    this.#config.observe(new KitError(Code.Unavailable, `SQS receive from ${this.#config.queueUrl}: receiving again, ${seconds} s after receives began to fail; the outage is over`));
   }
 
   /**

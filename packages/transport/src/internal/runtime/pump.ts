@@ -3,6 +3,7 @@ import type { MessageDriver } from "../../message-driver.ts";
 import type { Message } from "../../message.ts";
 import { sleep } from "../sleep.ts";
 import { Delivery } from "./delivery.ts";
+import { ReceiveOutage } from "./receive-outage.ts";
 import { shortBackoff } from "./short-backoff.ts";
 
 /** What a {@link Pump} needs: the driver, the limits, and what to do with each message it receives. */
@@ -28,8 +29,9 @@ const batchLinger = 20;
  * The runtime's pump: checks that the driver is ready, then receives as long as the
  * subscriber runs, never more messages than there are free slots (`concurrency`: that is the
  * backpressure), each into a slot it holds until it is settled or released. A failed receive
- * is reported and tried again after {@link shortBackoff}. `close()` stops receiving, waits for
- * the slots to empty up to `closeTimeout`, then releases what still runs.
+ * is tried again after {@link shortBackoff}, and reported once per outage, its end too
+ * ({@link ReceiveOutage}). `close()` stops receiving, waits for the slots to empty up to
+ * `closeTimeout`, then releases what still runs.
  */
 export class Pump<M extends Message> {
   /** Resolves once the driver's check passed; see `Subscriber.ready`. */
@@ -91,6 +93,9 @@ export class Pump<M extends Message> {
     const { driver, stop } = this.#parts;
     if (driver.ready !== undefined && !(await this.ready.then(() => true, () => false))) return;
     let failures = 0;
+    const outage = new ReceiveOutage((err) => {
+      this.#parts.observe(background(), err);
+    });
     while (!stop.signal.aborted) {
       const room = this.#room();
       if (room === 0) {
@@ -101,10 +106,11 @@ export class Pump<M extends Message> {
       try {
         received = await driver.receive(room, stop.signal);
         failures = 0;
+        outage.succeeded();
       } catch (thrown) {
         if (isAborted(stop.signal)) break; // closing: receive ended as it should
         failures += 1;
-        this.#parts.observe(background(), toKitError(thrown, Code.Unavailable));
+        outage.failed(toKitError(thrown, Code.Unavailable));
         await sleep(shortBackoff(failures), stop.signal);
         continue;
       }
