@@ -5,6 +5,7 @@
 // declared again, and no publish the broker confirmed is lost (duplicates are counted).
 import { background, Code, isKitError, withTimeout, type KitError } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { describeAway, restartDowntime } from "@kit/transport/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connect } from "../src/connection.ts";
 import { publisher } from "../src/publisher.ts";
@@ -23,8 +24,8 @@ afterAll(async () => {
   await broker.stop();
 }, 60_000);
 
-/** How long the broker stays away. */
-const downtime = Number(process.env.KIT_RESTART_DOWNTIME_MS ?? 3_000);
+/** How long the broker stays away: KIT_RESTART_DOWNTIME_MS, else 3 s. */
+const downtime = restartDowntime(3_000);
 
 interface Outcome {
   readonly n: number;
@@ -132,7 +133,7 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
     console.log(
       `AMQP restart: ${String(outcomes.length)} sent, ${String(acked.length)} confirmed, ${String(failed.length)} failed (${[...new Set(failed.map((o) => o.code))].join(", ")}), ` +
         `${String(handled.size)} handled, ${String(lost.length)} lost, ${String(duplicated)} duplicated; ` +
-        `publishes while away failed in at most ${String(Math.max(0, ...duringOutage.map((o) => o.ms)))} ms; ` +
+        `${describeAway(duringOutage, downtime)}; ` +
         `requests ${String(asked.length)} sent, ${String(asked.filter((o) => o.code === undefined).length)} answered; ` +
         `subscriber resumed ${String(resumedAt - back)} ms and the answering one ${String(Math.min(...answeredAt.filter((at) => at > back)) - back)} ms after the broker was back; ` +
         `${String(reported.length)} reports: ${reported.map((e) => e.message).join(" | ")}`,

@@ -5,13 +5,16 @@
 // (none lost, duplicates counted).
 import { background, Code, isKitError, type KitError } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { describeAway, publishWhileAway, restartDowntime } from "@kit/transport/testing";
 import { Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { unique, waitFor } from "./broker.ts";
-import { describeAway, downtime, publishWhileAway } from "./outage.ts";
 import { OwnKafka } from "./own-broker.ts";
 import { publisher } from "../src/publisher.ts";
 import { subscriber, type KafkaSubscriber } from "../src/subscriber.ts";
+
+/** How long the broker stays away: KIT_RESTART_DOWNTIME_MS, else only while a few publishes fail. */
+const downtime = restartDowntime();
 
 const port = 15_510;
 let broker: OwnKafka;
@@ -75,7 +78,7 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
 
     const reportedBefore = errors.length; // a fresh broker's coordinator may still be loading at the first join
     await broker.stop();
-    const whileAway = await publishWhileAway(Date.now(), async () => {
+    const whileAway = await publishWhileAway(Date.now(), downtime, async () => {
       const n = next++;
       const failed = await tryPublish(send, n);
       if (failed === undefined) acked.add(n); // it cannot be: the broker is down
@@ -106,7 +109,7 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
     const lost = [...acked].filter((n) => !handled.has(n));
     const duplicates = [...handled.values()].filter((times) => times > 1).length;
     console.log(
-      `Kafka restart: resumed ${String(resumedAt - back)} ms after the broker answered again; ${String(acked.size)} acknowledged, ${String(lost.length)} lost, ${String(duplicates)} handled twice; ${describeAway(whileAway)}; ${String(errors.length)} errors reported: ${[...new Set(errors.map((e) => `${e.code}: ${e.message}`))].join(" | ")}`,
+      `Kafka restart: resumed ${String(resumedAt - back)} ms after the broker answered again; ${String(acked.size)} acknowledged, ${String(lost.length)} lost, ${String(duplicates)} handled twice; ${describeAway(whileAway, downtime)}; ${String(errors.length)} errors reported: ${[...new Set(errors.map((e) => `${e.code}: ${e.message}`))].join(" | ")}`,
     );
     expect(lost).toEqual([]);
     expect(acked.size).toBe(100);

@@ -5,12 +5,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { background, Code, isKitError, withCancel, withTimeout, type Endpoint, type KitError } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { describeAway, publishWhileAway, restartDowntime } from "@kit/transport/testing";
 import type { MqttClient } from "mqtt";
 import { publisher } from "../src/publisher.ts";
 import { subscriber } from "../src/subscriber.ts";
-import { describeAway, downtime, publishWhileAway } from "./outage.ts";
 import { OwnMosquitto } from "./own-mosquitto.ts";
 import { connectMqtt, sessionClient, sleep, unique, waitFor } from "./support.ts";
+
+/** How long the broker stays away: KIT_RESTART_DOWNTIME_MS, else only while a few publishes fail. */
+const downtime = restartDowntime();
 
 const clients: MqttClient[] = [];
 const brokers: OwnMosquitto[] = [];
@@ -53,7 +56,7 @@ describe("MQTT across a restart of the broker", () => {
     await waitFor("the publisher to see the broker gone", () => !pub.connected);
     held = false; // the 16 finish while the broker is down: their PUBACKs are owed
     await waitFor("the 16 to finish", () => seen.size === 16);
-    const whileAway = await publishWhileAway(downAt, () =>
+    const whileAway = await publishWhileAway(downAt, downtime, () =>
       send(background(), { n: -1 }).then(
         () => undefined, // acknowledged: it cannot be, the broker is down
         (err: unknown) => {
@@ -82,7 +85,7 @@ describe("MQTT across a restart of the broker", () => {
     await sleep(300);
     await s.close();
     const duplicated = [...seen.values()].reduce((sum, times) => sum + times - 1, 0);
-    console.log(`MQTT restart: down ${String(upAt - downAt)} ms; ${describeAway(whileAway)}; handled again ${String(resumedIn)} ms after the broker was up; 100 acknowledged, ${String(100 - (seen.size - 1))} lost, ${String(duplicated)} duplicated; ${String(reported.length)} errors reported: ${[...new Set(reported.map((e) => `${e.code}: ${e.message}`))].join(" | ")}`);
+    console.log(`MQTT restart: down ${String(upAt - downAt)} ms; ${describeAway(whileAway, downtime)}; handled again ${String(resumedIn)} ms after the broker was up; 100 acknowledged, ${String(100 - (seen.size - 1))} lost, ${String(duplicated)} duplicated; ${String(reported.length)} errors reported: ${[...new Set(reported.map((e) => `${e.code}: ${e.message}`))].join(" | ")}`);
     expect({ lost: 100 - (seen.size - 1), duplicated }).toEqual({ lost: 0, duplicated: 0 });
     // The outage and its end, reported once each: not each of mqtt.js's reconnection tries (5 a second).
     expect(reported.filter((err) => err.message.includes(" lost; "))).toHaveLength(1);

@@ -3,7 +3,9 @@
  * Watermill's universal pub/sub tests: a transport package describes how to reach its broker in
  * a {@link ConformanceHarness} and runs {@link conformanceCases} with its test runner. Each case
  * counts the messages it sent, handled, lost and duplicated. It needs no test runner of its own
- * (cases assert with `node:assert`), so `vitest` is not a dependency.
+ * (cases assert with `node:assert`), so `vitest` is not a dependency. A transport's own restart
+ * test takes its broker's downtime from {@link restartDowntime}, publishes while the broker is
+ * away with {@link publishWhileAway} and prints what came of it with {@link describeAway}.
  *
  * @example
  * ```ts
@@ -26,3 +28,4 @@ export type {
 } from "./testing/harness.ts";
 export { caseNames, conformanceCases, type RunnableCase } from "./testing/suite.ts";
 export type { Counts } from "./testing/tally.ts";
+export { describeAway, publishWhileAway, restartDowntime, type AwayPublish } from "./testing/outage.ts";
