@@ -25,4 +25,11 @@ describe("README example", () => {
     const run = runReadmeExample(readme, { heading: "## Writing a backend" });
     expect({ status: run.status, stderr: run.stderr, printed: run.printed }).toEqual({ status: 0, stderr: "", printed: [] });
   });
+
+  it("logs and counts a call through observe", () => {
+    const run = runReadmeExample(readme, { heading: "### Logging and instrumenting a method: `@kit/metrics/middleware`" });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.expected).toEqual(["method sum err null", "3", "1"]);
+    expect(run.printed).toEqual(run.expected);
+  });
 });

@@ -45,6 +45,14 @@ describe("README", () => {
     expect(stderr.at(-1)).toBe("kit: internal: connection to db-3 refused (no errorHandler was given; pass one to handle errors)\n");
   });
 
+  it("Checkers: gives back the checked value and names each bad field's path", async () => {
+    const { logged } = await run(blockAfter("## Checkers: `@kit/transport/checks`"));
+    expect(logged).toEqual([
+      [{ customer: "ann", items: [{ quantity: 2 }] }],
+      ["customer: required; items[1].quantity: expected at least 1; items[2].quantity: expected an integer"],
+    ]);
+  });
+
   it("Writing a driver: acknowledges what the endpoint handled and dead-letters the rest", async () => {
     const { logged } = await run(blockAfter("### Writing a driver"));
     expect(logged).toEqual([[['ack {"n":1}', "dead letter: invalid_argument", "dead letter: out_of_range"]]]);

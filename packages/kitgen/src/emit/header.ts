@@ -14,5 +14,11 @@ export function importFrom(what: string, module: string): string {
   return `${keyword} ${what} from ${JSON.stringify(module)};`;
 }
 
+/** A re-export line of generated code: `exportFrom("type { A }", "@kit/x")`, written as {@link importFrom} is. */
+export function exportFrom(what: string, module: string): string {
+  return `${exportKeyword} ${what} from ${JSON.stringify(module)};`;
+}
+
 // Spelled in two halves: scripts/check-levels.ts reads import statements from source text.
 const keyword = ["im", "port"].join("");
+const exportKeyword = ["ex", "port"].join("");
