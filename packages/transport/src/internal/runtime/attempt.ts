@@ -174,6 +174,10 @@ export class Attempts<Req, Res, M extends Message> {
       this.#end(delivery, id, true, thrown);
       return;
     }
+    if (!isPromiseLike(encoding)) {
+      if (delivery.current(id)) this.#reply(delivery, id, reply); // the usual encoder: no closure to wait for it
+      return;
+    }
     this.#then(delivery, id, encoding, () => {
       this.#reply(delivery, id, reply);
     });
