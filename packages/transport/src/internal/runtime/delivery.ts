@@ -34,7 +34,7 @@ export class Delivery<M extends Message> {
   state: DeliveryState = "received";
   /** The running attempt's context, as the hooks left it. */
   ctx: Context;
-  /** The deadline the runtime's timer watches for the running attempt (epoch ms; 0 when not watched). */
+  /** The deadline the runtime's timer watches for the running attempt (epoch ms; 0 when not watched); see `SlotDeadlines`. */
   expires = 0;
   /** The reason the running attempt was ended by its deadline, once it was. */
   timedOut: KitError | undefined = undefined;

@@ -57,6 +57,11 @@ export class Pump<M extends Message> {
     this.#loop = this.#receiveLoop();
   }
 
+  /** The deliveries that hold a slot now. */
+  held(): Delivery<M>[] {
+    return this.#slots.held();
+  }
+
   /** Frees a delivery's slot; calling it again does nothing. */
   free(delivery: Delivery<M>): void {
     if (!this.#slots.free(delivery)) return;
@@ -212,7 +217,7 @@ export class Pump<M extends Message> {
   /** `closeTimeout` passed: cancels and releases every delivery that has not been decided on. */
   async #releaseRunning(): Promise<void> {
     const reason = new KitError(Code.Canceled, `subscriber closed before the message was handled (closeTimeout ${this.#parts.closeTimeout} ms)`);
-    const running = this.#slots.held().filter((delivery) => delivery.state === "received" || delivery.state === "running");
+    const running = this.held().filter((delivery) => delivery.state === "received" || delivery.state === "running");
     for (const delivery of running) this.#parts.observe(delivery.ctx, reason);
     await Promise.all(running.map((delivery) => this.#parts.release(delivery, reason)));
   }
