@@ -289,6 +289,19 @@ describe("runSubscriber: handling", () => {
     expect(seen.sort()).toEqual([`0: true ${Code.DeadlineExceeded}`, `1: true ${Code.DeadlineExceeded}`]);
   });
 
+  it("ends each attempt at its own deadline, for messages that run one after the other and together", async () => {
+    for (const concurrency of [1, 2]) {
+      const { driver, calls } = fakeDriver("redeliver", ["1", "2", "3"], { reply: undefined, headers: { "kit-timeout": "20" } });
+      const { seen, errorHandler } = collect();
+      const hang: Endpoint<unknown, unknown> = () => new Promise(() => undefined);
+      const sub = runSubscriber(driver, hang, decode, encodeJSONMessage, { concurrency, maxAttempts: 1, errorHandler });
+      await until(() => calls.length === 3);
+      await sub.close();
+      expect(calls.sort()).toEqual([0, 1, 2].map((id) => `deadLetter ${String(id)} ${Code.DeadlineExceeded}`));
+      expect(seen).toEqual(Array.from({ length: 3 }, () => `${Code.DeadlineExceeded}: context deadline exceeded`));
+    }
+  });
+
   it("does not call the endpoint for a message whose deadline passed while it was decoded", async () => {
     const { driver, calls } = fakeDriver("redeliver", ["1"], { reply: undefined, headers: { "kit-timeout": "10" } });
     let called = 0;
