@@ -14,8 +14,11 @@
 //   after success, `kit-timeout` handling, retry and dead-letter decisions, and `close()`
 //   bookkeeping.
 //
-// Rounds alternate the two; medians are kept. Reported, not a target: the transport benchmarks
+// Rounds alternate the two; medians are kept. Bytes a message (B/op) is the growth of the used
+// heap over a run of a few thousand messages, the median of several runs (one that a garbage
+// collection ran through reads low, and the median ignores it): what a loaded machine moves least. Reported, not a target: the transport benchmarks
 // (nats, amqp, kafka, sqs) carry the targets; this shows how much of their gap is the runtime.
+import { getHeapStatistics } from "node:v8";
 import { background, type Endpoint } from "@kit/endpoint";
 import { type DecodeMessage, type EncodeMessage, type Message, type OutgoingMessage } from "@kit/transport";
 import { runSubscriber, type MessageDriver } from "@kit/transport/driver";
@@ -24,6 +27,9 @@ import { printTable, type Result } from "./harness.ts";
 const MESSAGES = 1_000_000;
 const CONCURRENCY = 64;
 const ROUNDS = 7;
+/** Messages per sample of the bytes a message allocates, and how many samples. */
+const ALLOCATION_MESSAGES = 4_000;
+const ALLOCATION_SAMPLES = 15;
 
 const body = new Uint8Array(64).fill(120);
 /** A request: a reply address, no deadline (NATS, AMQP). */
@@ -75,14 +81,14 @@ async function kit(messages: readonly Message[]): Promise<void> {
   const driver: MessageDriver = {
     retry: "in-place",
     receive: (max) => {
-      if (next >= MESSAGES) return new Promise<never>(() => undefined); // nothing more until close
+      if (next >= messages.length) return new Promise<never>(() => undefined); // nothing more until close
       const taken = messages.slice(next, next + max);
       next += taken.length;
       return Promise.resolve(taken);
     },
     ack: () => {
       sink += 1;
-      if (++acked === MESSAGES) finished();
+      if (++acked === messages.length) finished();
       return undefined; // done at once, as Kafka's
     },
     release: () => done,
@@ -92,6 +98,19 @@ async function kit(messages: readonly Message[]): Promise<void> {
   const sub = runSubscriber(driver, echo, decodeBytes, encodeBytes, { concurrency: CONCURRENCY, closeTimeout: 0 });
   await all;
   await sub.close();
+}
+
+/** Bytes on the JS heap one message costs `run`: the median growth of the used heap over short runs. */
+async function bytesPerMessage(run: (messages: readonly Message[]) => Promise<void>, messages: readonly Message[]): Promise<number> {
+  const sample = messages.slice(0, ALLOCATION_MESSAGES);
+  const sizes: number[] = [];
+  for (let s = 0; s < ALLOCATION_SAMPLES; s++) {
+    const before = getHeapStatistics().used_heap_size;
+    await run(sample);
+    sizes.push((getHeapStatistics().used_heap_size - before) / sample.length);
+  }
+  sizes.sort((a, b) => a - b);
+  return Math.max(0, sizes[sizes.length >> 1] ?? 0);
 }
 
 /** Both cases on the same messages in alternating rounds; prints the table and the runtime's cost. */
@@ -112,10 +131,12 @@ async function compareOn(title: string, messages: readonly Message[]): Promise<v
       rates.get(c.name)?.push(MESSAGES / seconds);
     }
   }
-  const results: Result[] = cases.map(({ name }) => {
+  const results: Result[] = [];
+  for (const { name, run } of cases) {
     const sorted = [...(rates.get(name) ?? [])].sort((a, b) => a - b);
-    return { name, opsPerSec: sorted[sorted.length >> 1] ?? 0, range: [sorted[0] ?? 0, sorted[sorted.length - 1] ?? 0] as const, bytesPerOp: 0 };
-  });
+    const bytesPerOp = await bytesPerMessage(run, messages);
+    results.push({ name, opsPerSec: sorted[sorted.length >> 1] ?? 0, range: [sorted[0] ?? 0, sorted[sorted.length - 1] ?? 0] as const, bytesPerOp });
+  }
   printTable(`${title}: ${MESSAGES.toLocaleString("en-US")} messages, ${String(CONCURRENCY)} at once (messages per second)`, results, "hand-written loop");
   const [plain, runtime] = results.map((r) => 1e6 / r.opsPerSec);
   console.log(`\nthe runtime costs ${((runtime ?? 0) - (plain ?? 0)).toFixed(2)} µs a message more than the hand-written loop (${(plain ?? 0).toFixed(2)} → ${(runtime ?? 0).toFixed(2)} µs)\n`);

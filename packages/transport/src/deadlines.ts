@@ -8,9 +8,9 @@ export interface Expiring {
 const longestTimer = 2_147_483_647;
 
 /**
- * Many deadlines on one timer, set for the soonest of them: what the subscriber runtime uses
- * for messages with a `kit-timeout`, and what a transport's request/reply client can use for
- * its calls in flight.
+ * Many deadlines on one timer, set for the soonest of them: what a transport's request/reply
+ * client can use for its calls in flight. (The subscriber runtime watches the `kit-timeout` of
+ * its messages the same way, but reads them off the slots its messages hold.)
  *
  * A timer per message or call (and an `AbortController` and a listener to go with it) costs
  * more than the rest of a transport's work on it, and nearly every one finishes long before its

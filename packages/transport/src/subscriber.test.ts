@@ -3,7 +3,7 @@
 // a real (in-memory) broker is tested in @kit/transport-memory.
 import { Code, contextKey, KitError, withValue, type Context, type Endpoint } from "@kit/endpoint";
 import { describe, expect, it, vi } from "vitest";
-import { fakeDriver, sleep, until } from "../test/support/fake-driver.ts";
+import { fakeDriver, sleep, until, type FakeMessage } from "../test/support/fake-driver.ts";
 import { exponentialBackoff } from "./backoff.ts";
 import { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
 import type { MessageOutcome } from "./subscriber-options.ts";
@@ -254,6 +254,52 @@ describe("runSubscriber: handling", () => {
       ["succeeded", "retry"],
     ]);
     expect(endpointCalls).toBe(1);
+  });
+
+  it("gives an attempt a context with the message's deadline, whose signal aborts with deadline_exceeded once it passes", async () => {
+    const { driver, calls } = fakeDriver("redeliver", ["1", "2"], { reply: undefined, headers: { "kit-timeout": "40" } });
+    const deadlines: (number | undefined)[] = [];
+    let readEarly: AbortSignal | undefined;
+    const seen: string[] = [];
+    const describeSignal = (signal: AbortSignal | undefined): string =>
+      `${String(signal?.aborted)} ${signal?.reason instanceof KitError ? signal.reason.code : String(signal?.reason)}`;
+    const started = Date.now();
+    const sub = runSubscriber(
+      driver,
+      (ctx, request) => {
+        deadlines.push(ctx.deadline);
+        if (request === 1) readEarly = ctx.signal; // read before the deadline: it aborts when the deadline passes
+        return Promise.resolve(request);
+      },
+      decode,
+      encodeJSONMessage,
+      {
+        finalizer: [
+          async (ctx, outcome) => {
+            await sleep(60); // the deadline passes while the outcome is handled
+            const { id } = outcome.message as FakeMessage;
+            seen.push(`${String(id)}: ${describeSignal(id === 0 ? readEarly : ctx.signal)}`); // message 1's is read only now
+          },
+        ],
+      },
+    );
+    await until(() => calls.length === 2 && seen.length === 2);
+    await sub.close();
+    for (const deadline of deadlines) expect(deadline).toBeGreaterThanOrEqual(started + 40);
+    expect(seen.sort()).toEqual([`0: true ${Code.DeadlineExceeded}`, `1: true ${Code.DeadlineExceeded}`]);
+  });
+
+  it("ends each attempt at its own deadline, for messages that run one after the other and together", async () => {
+    for (const concurrency of [1, 2]) {
+      const { driver, calls } = fakeDriver("redeliver", ["1", "2", "3"], { reply: undefined, headers: { "kit-timeout": "20" } });
+      const { seen, errorHandler } = collect();
+      const hang: Endpoint<unknown, unknown> = () => new Promise(() => undefined);
+      const sub = runSubscriber(driver, hang, decode, encodeJSONMessage, { concurrency, maxAttempts: 1, errorHandler });
+      await until(() => calls.length === 3);
+      await sub.close();
+      expect(calls.sort()).toEqual([0, 1, 2].map((id) => `deadLetter ${String(id)} ${Code.DeadlineExceeded}`));
+      expect(seen).toEqual(Array.from({ length: 3 }, () => `${Code.DeadlineExceeded}: context deadline exceeded`));
+    }
   });
 
   it("does not call the endpoint for a message whose deadline passed while it was decoded", async () => {

@@ -1,11 +1,11 @@
 import { Code, KitError, toKitError, type Context, type Endpoint } from "@kit/endpoint";
-import { Deadlines } from "../../deadlines.ts";
 import type { MessageDriver } from "../../message-driver.ts";
 import type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "../../message.ts";
 import type { SubscriberAfter, SubscriberBefore } from "../../subscriber-options.ts";
 import { readTimeout } from "../../timeout.ts";
 import type { Failure } from "./decide.ts";
 import type { Delivery } from "./delivery.ts";
+import { SlotDeadlines } from "./slot-deadlines.ts";
 
 /** What {@link Attempts} runs: the endpoint, its codecs and hooks, and where an attempt's end goes. */
 export interface AttemptParts<Req, Res, M extends Message> {
@@ -18,6 +18,8 @@ export interface AttemptParts<Req, Res, M extends Message> {
   readonly observe: (ctx: Context, err: KitError) => void;
   /** Called once when an attempt ends: `undefined` when it succeeded, else why it failed. */
   readonly ended: (delivery: Delivery<M>, failure: Failure | undefined) => void;
+  /** The deliveries that hold a slot now, among which every running attempt is. */
+  readonly held: () => readonly Delivery<M>[];
 }
 
 /** The body a reply starts with, until the encoder sets one: shared, since an empty array cannot change. */
@@ -44,15 +46,15 @@ function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
 export class Attempts<Req, Res, M extends Message> {
   readonly #parts: AttemptParts<Req, Res, M>;
   /** The deadlines of the running attempts, on one timer. */
-  readonly #deadlines = new Deadlines<Delivery<M>>((delivery) => {
-    delivery.expires = 0; // no longer watched
-    this.expire(delivery);
-  });
+  readonly #deadlines: SlotDeadlines<Delivery<M>>;
   /** When the batch being started was received (0: not read yet; read only for a message with a deadline). */
   #batchReceived = 0;
 
   constructor(parts: AttemptParts<Req, Res, M>) {
     this.#parts = parts;
+    this.#deadlines = new SlotDeadlines(parts.held, (delivery) => {
+      this.expire(delivery);
+    });
   }
 
   /** A new batch was received: its clock is read when its first message with a deadline starts. */
@@ -84,10 +86,7 @@ export class Attempts<Req, Res, M extends Message> {
       this.#end(delivery, id, true, new KitError(Code.DeadlineExceeded, "the message's deadline had passed when it was received"));
       return;
     }
-    if (deadline !== undefined) {
-      delivery.expires = deadline;
-      this.#deadlines.add(delivery);
-    }
+    if (deadline !== undefined) this.#deadlines.watch(delivery, deadline);
     this.#before(delivery, id, 0);
   }
 
@@ -174,6 +173,10 @@ export class Attempts<Req, Res, M extends Message> {
       this.#end(delivery, id, true, thrown);
       return;
     }
+    if (!isPromiseLike(encoding)) {
+      if (delivery.current(id)) this.#reply(delivery, id, reply); // the usual encoder: no closure to wait for it
+      return;
+    }
     this.#then(delivery, id, encoding, () => {
       this.#reply(delivery, id, reply);
     });
@@ -239,10 +242,7 @@ export class Attempts<Req, Res, M extends Message> {
   #end(delivery: Delivery<M>, id: number, failed: boolean, thrown?: unknown): void {
     if (delivery.live !== id || id === 0) return;
     delivery.live = 0;
-    if (delivery.expires !== 0) {
-      this.#deadlines.delete(delivery);
-      delivery.expires = 0;
-    }
+    this.#deadlines.unwatch(delivery);
     if (delivery.state !== "running") return;
     if (!failed) {
       this.#parts.ended(delivery, undefined);

@@ -1,4 +1,4 @@
-import { background, withDeadline, type CancelFunc, type Context, type KitError } from "@kit/endpoint";
+import type { Context, KitError } from "@kit/endpoint";
 import type { Message } from "../../message.ts";
 import { AttemptContext } from "./attempt-context.ts";
 import type { Stage } from "./decide.ts";
@@ -34,7 +34,7 @@ export class Delivery<M extends Message> {
   state: DeliveryState = "received";
   /** The running attempt's context, as the hooks left it. */
   ctx: Context;
-  /** The deadline the runtime's timer watches for the running attempt (epoch ms; 0 when not watched). */
+  /** The deadline the runtime's timer watches for the running attempt (epoch ms; 0 when not watched); see `SlotDeadlines`. */
   expires = 0;
   /** The reason the running attempt was ended by its deadline, once it was. */
   timedOut: KitError | undefined = undefined;
@@ -43,11 +43,11 @@ export class Delivery<M extends Message> {
   /** How many attempts were started here; the one running (0: none), so that each ends once. */
   runs = 0;
   live = 0;
+  /** The pump's slot this delivery holds (-1: none); see `Slots`. */
+  slot = -1;
 
-  /** The running attempt's own context (the root of `ctx`) when the message has no deadline. */
+  /** The running attempt's own context (the root of `ctx`); `undefined` before any attempt. */
   #own: AttemptContext | undefined = undefined;
-  /** Cancels the running attempt's own context when the message has a deadline (it is `withDeadline`'s). */
-  #cancelOwn: CancelFunc | undefined = undefined;
 
   constructor(message: M, ctx: Context) {
     this.message = message;
@@ -57,23 +57,14 @@ export class Delivery<M extends Message> {
 
   /** Gives the attempt that starts its own context, with the message's deadline if it has one; `ctx` starts as it. */
   open(deadline: number | undefined): void {
-    if (deadline === undefined) {
-      const own = new AttemptContext();
-      this.#own = own;
-      this.#cancelOwn = undefined;
-      this.ctx = own;
-      return;
-    }
-    const [ctx, cancel] = withDeadline(background(), deadline);
-    this.#own = undefined;
-    this.#cancelOwn = cancel;
-    this.ctx = ctx;
+    const own = new AttemptContext(deadline);
+    this.#own = own;
+    this.ctx = own;
   }
 
   /** Cancels the running attempt's own context (and so `ctx`) with `reason`; before any attempt, nothing. */
   cancel(reason: KitError): void {
     this.#own?.cancel(reason);
-    this.#cancelOwn?.(reason);
   }
 
   /** Starts an attempt: `received` (or `running`, for a retry in place) becomes `running`. */

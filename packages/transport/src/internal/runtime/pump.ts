@@ -5,6 +5,7 @@ import { sleep } from "../sleep.ts";
 import { Delivery } from "./delivery.ts";
 import { ReceiveOutage } from "./receive-outage.ts";
 import { shortBackoff } from "./short-backoff.ts";
+import { Slots } from "./slots.ts";
 
 /** What a {@link Pump} needs: the driver, the limits, and what to do with each message it receives. */
 export interface PumpParts<M extends Message> {
@@ -37,7 +38,7 @@ export class Pump<M extends Message> {
   /** Resolves once the driver's check passed; see `Subscriber.ready`. */
   readonly ready: Promise<void>;
   readonly #parts: PumpParts<M>;
-  readonly #slots = new Set<Delivery<M>>();
+  readonly #slots = new Slots<Delivery<M>>();
   /** Wakes the loop waiting for a free slot. */
   #wake: (() => void) | undefined;
   /** Called once no slot is held. */
@@ -58,9 +59,14 @@ export class Pump<M extends Message> {
     this.#loop = this.#receiveLoop();
   }
 
+  /** The deliveries that hold a slot now. */
+  held(): Delivery<M>[] {
+    return this.#slots.held();
+  }
+
   /** Frees a delivery's slot; calling it again does nothing. */
   free(delivery: Delivery<M>): void {
-    if (!this.#slots.delete(delivery)) return;
+    if (!this.#slots.free(delivery)) return;
     this.#notify();
     if (this.#slots.size === 0) {
       const resolve = this.#onEmpty;
@@ -155,7 +161,7 @@ export class Pump<M extends Message> {
     let started = 0;
     for (const message of received) {
       const delivery = new Delivery(message, background());
-      this.#slots.add(delivery);
+      this.#slots.take(delivery);
       if (closing) this.#releaseUnrun(delivery, undefined);
       else if (started >= room) this.#releaseUnrun(delivery, new KitError(Code.Internal, `the driver returned more than the ${room} messages asked for`));
       else this.#run(delivery);
@@ -217,7 +223,7 @@ export class Pump<M extends Message> {
   /** `closeTimeout` passed: cancels and releases every delivery that has not been decided on. */
   async #releaseRunning(): Promise<void> {
     const reason = new KitError(Code.Canceled, `subscriber closed before the message was handled (closeTimeout ${this.#parts.closeTimeout} ms)`);
-    const running = Array.from(this.#slots).filter((delivery) => delivery.state === "received" || delivery.state === "running");
+    const running = this.held().filter((delivery) => delivery.state === "received" || delivery.state === "running");
     for (const delivery of running) this.#parts.observe(delivery.ctx, reason);
     await Promise.all(running.map((delivery) => this.#parts.release(delivery, reason)));
   }

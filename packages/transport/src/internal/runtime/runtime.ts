@@ -72,7 +72,7 @@ export function startRuntime<Req, Res, M extends Message>(parts: RuntimeParts<Re
     } else settler.settle(delivery, decision);
   };
 
-  const attempts = new Attempts<Req, Res, M>({ ...parts, ended });
+  const attempts = new Attempts<Req, Res, M>({ ...parts, ended, held: () => pump.held() });
   const pump = new Pump<M>({
     ...parts,
     stop,
