@@ -1,6 +1,7 @@
 // The conformance suite of @kit/transport/testing against the real NATS server (NATS_URL, default
 // nats://127.0.0.1:4222): NATS core, JetStream and NATS services, each with its own names; the
-// broker-restart case of JetStream on a NATS server of the test's own (test/own-nats.ts, port 19110).
+// broker-restart case of JetStream, NATS core and NATS services on a NATS server of the test's own
+// (test/own-nats.ts, port 19110).
 import { decodeJSONMessage, encodeJSONMessage, type Subscriber } from "@kit/transport";
 import { conformanceCases, garbageOfSize, spawnConsumer, type ConformanceDeadLetter, type ConformanceHarness, type Probe, type ProbeReply } from "@kit/transport/testing";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
@@ -95,7 +96,7 @@ const core: ConformanceHarness = {
   deadLetters: (subject) => Promise.resolve([...(coreDeadLetters.get(subject) ?? [])]),
   poisonWithoutDeadLetter: (subject) => rawPublish(subject, oversizedGarbage(), {}),
   lacks: {
-    "broker-restart": "NATS core keeps nothing: what is sent while the server is away is refused, and nothing acknowledged can be lost (JetStream's restart case covers the connection's reconnection)",
+    "broker-restart": "run on a NATS server of the test's own, which it may restart (\"restarted\" below)",
     deadline: "NATS core has no queue: a message is delivered at once or never",
     "consumer-killed": "NATS core delivers at most once: what a killed consumer held is gone",
     "startup-failure": "a subject needs nothing to exist",
@@ -176,7 +177,7 @@ describe("JetStream", () => {
   for (const c of conformanceCases(js).filter((r) => r.case !== "broker-restart")) test(c.name, c.run, c.timeout);
 });
 
-describe("JetStream, restarted (a server of the test's own)", () => {
+describe("restarted: JetStream, NATS core and NATS services on a server of the test's own", () => {
   let own: OwnNats;
   let ownNc: NatsConnection;
   const connectOwn = (): Promise<NatsConnection> => connect({ servers: own.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
@@ -212,6 +213,42 @@ describe("JetStream, restarted (a server of the test's own)", () => {
   };
   // eslint-disable-next-line vitest/expect-expect, vitest/valid-title -- the cases assert with node:assert; their names come from the suite
   for (const c of conformanceCases(restartable).filter((r) => r.case === "broker-restart")) test(c.name, c.run, c.timeout);
+
+  // NATS core and NATS services keep nothing, so their restart case sends requests: one counts as
+  // sent once it is answered (a request made while the server is away fails), and what counts is
+  // that the subscriber and the service endpoint answer again by themselves once it is back.
+  const restartOwn = async (): Promise<void> => {
+    await own.restart();
+  };
+  const coreRestarted: ConformanceHarness = {
+    name: "nats-core (own server)",
+    address: (label) => Promise.resolve(unique(`conf.${label}`)),
+    serve: async (subject, endpoint, options) => {
+      const sub = await connectOwn();
+      const served = subscriber(sub, subject, endpoint, decode, encodeJSONMessage, { queue: "q", ...options });
+      await sub.flush();
+      return owning(served, sub);
+    },
+    requester: (subject, options) => publisher<Probe, ProbeReply>(ownNc, subject, encodeJSONMessage, decodeReply, options),
+    restartBroker: restartOwn,
+  };
+  const servicesRestarted: ConformanceHarness = {
+    name: "nats-services (own server)",
+    address: (label) => Promise.resolve(unique(`conf.${label}`)),
+    serve: async (subject, endpoint, options) => {
+      const sub = await connectOwn();
+      const service = await new Svcm(sub).add({ name: "conformance", version: "1.0.0" });
+      const served = serviceEndpoint(sub, { service, name: "probe", subject }, endpoint, decode, encodeJSONMessage, options);
+      await sub.flush();
+      return owning(served, sub, () => service.stop());
+    },
+    requester: (subject, options) => publisher<Probe, ProbeReply>(ownNc, subject, encodeJSONMessage, decodeReply, options),
+    restartBroker: restartOwn,
+  };
+  for (const harness of [coreRestarted, servicesRestarted]) {
+    // eslint-disable-next-line vitest/expect-expect, vitest/valid-title -- the cases assert with node:assert; their names come from the suite
+    for (const c of conformanceCases(harness).filter((r) => r.case === "broker-restart")) test(c.name, c.run, c.timeout);
+  }
 });
 
 const services: ConformanceHarness = {
@@ -229,7 +266,7 @@ const services: ConformanceHarness = {
   deadLetters: (subject) => Promise.resolve([...(coreDeadLetters.get(subject) ?? [])]),
   poisonWithoutDeadLetter: (subject) => rawPublish(subject, oversizedGarbage(), {}),
   lacks: {
-    "broker-restart": "NATS core keeps nothing: what is sent while the server is away is refused, and nothing acknowledged can be lost (JetStream's restart case covers the connection's reconnection)",
+    "broker-restart": "run on a NATS server of the test's own, which it may restart (\"restarted\" above)",
     deadline: "NATS core has no queue: a request is delivered at once or never",
     "consumer-killed": "NATS core delivers at most once: what a killed service held is gone",
     "startup-failure": "a subject needs nothing to exist",

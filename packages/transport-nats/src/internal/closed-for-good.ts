@@ -2,11 +2,7 @@ import { Code, KitError } from "@kit/endpoint";
 import type { Message } from "@kit/transport";
 import type { MessageDriver } from "@kit/transport/driver";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { setTimeout as sleep } from "node:timers/promises";
 import { linkOf, reconnected } from "./reachable.ts";
-
-/** How long a receive ended by the server's shutdown notice waits for the client to see the connection go. */
-const shutdownGrace = 1_000;
 
 /** What to tell a user whose connection closed for good. */
 const advice = "connect with maxReconnectAttempts: -1 so the client never gives up, or make a new connection and subscriber";
@@ -64,13 +60,6 @@ export function guardClosed<M extends Message>(nc: NatsConnection, what: string,
       } catch (err) {
         if (nc.isClosed()) return idle(signal); // reported once, by the watch above
         if (link.down) return []; // reported once, by onChange; the next receive waits
-        if (isServerShutdown(err)) {
-          // The server's notice comes before the connection goes, which onChange reports once (and
-          // its return): rather than fail, and be reported by the runtime too, the receive gives
-          // the client a moment to see it go; the next receive then waits for the reconnection.
-          await sleep(shutdownGrace, undefined, { signal }).catch(() => undefined);
-          return [];
-        }
         throw err;
       }
     },
@@ -98,9 +87,4 @@ function idle<M>(signal: AbortSignal): Promise<readonly M[]> {
       );
     }
   });
-}
-
-/** Whether `err` is JetStream's notice (status 409) that ended a pull because the server shuts down. */
-function isServerShutdown(err: unknown): boolean {
-  return err instanceof Error && (err as { code?: unknown }).code === 409 && err.message.toLowerCase() === "server shutdown";
 }

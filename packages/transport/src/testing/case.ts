@@ -103,6 +103,24 @@ export function sender(harness: ConformanceHarness, address: string, answers: Pr
   };
 }
 
+/**
+ * Sends each probe as a request to the harness's requester and resolves once it is answered (a
+ * call the broker refused, or that got no answer within 30 s, rejects): for a case that counts
+ * what was acknowledged on a transport without a fire-and-forget publisher, where the answer is
+ * the acknowledgement.
+ */
+export function answeredSender(harness: ConformanceHarness, address: string): (probe: Probe) => Promise<void> {
+  const request = harness.requester(address, {});
+  return async (probe) => {
+    const [ctx, cancel] = withTimeout(background(), 30_000);
+    try {
+      await request(ctx, probe);
+    } finally {
+      cancel();
+    }
+  };
+}
+
 /** The marker every poison message's body starts with: UTF-8 text that is not JSON. */
 const garbageMark = "{not json";
 
