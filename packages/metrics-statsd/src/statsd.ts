@@ -55,40 +55,11 @@ const histogramTypes: ReadonlySet<string> = new Set(["ms", "h"]);
  * ```
  */
 export function statsd(options: StatsdOptions): StatsdProvider {
-  const { flavour } = options;
-  const host = options.host ?? "127.0.0.1";
-  const port = options.port ?? 8125;
-  const prefix = options.prefix ?? "";
-  const flushInterval = options.flushInterval ?? 1000;
-  const maxPacketBytes = options.maxPacketBytes ?? 1432;
-  const defaultRate = options.sampleRate ?? 1;
-  const sampleRates = options.sampleRates ?? {};
-  const random = options.random ?? Math.random;
-  const onError = options.onError ?? ignore;
-  const histogramType = options.histogramType ?? (flavour === "dogstatsd" ? "h" : "ms");
-
-  if (!flavours.has(flavour)) {
-    throw new TypeError(`statsd: flavour ${JSON.stringify(flavour)} must be "statsd", "dogstatsd" or "influxstatsd"`);
-  }
-  if (unsafePrefix.test(prefix)) {
-    throw new TypeError(`statsd: prefix ${JSON.stringify(prefix)} must not contain ":", "|", "@", "#", ",", "=" or whitespace`);
-  }
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`statsd: port ${String(port)} must be 1-65535`);
-  if (!(flushInterval >= 0) || !Number.isFinite(flushInterval)) {
-    throw new RangeError(`statsd: flushInterval ${String(flushInterval)} must be a finite number of ms, 0 or more`);
-  }
-  if (!Number.isInteger(maxPacketBytes) || maxPacketBytes < 1) {
-    throw new RangeError(`statsd: maxPacketBytes ${String(maxPacketBytes)} must be a positive integer`);
-  }
-  checkRate("sampleRate", defaultRate);
-  for (const [name, rate] of Object.entries(sampleRates)) checkRate(`sampleRates.${name}`, rate);
-  if (!histogramTypes.has(histogramType)) {
-    throw new TypeError(`statsd: histogramType ${JSON.stringify(histogramType)} must be "ms" or "h"`);
-  }
-
+  const settings = settingsOf(options);
+  const { flavour, prefix, flushInterval, maxPacketBytes, defaultRate, sampleRates, random, histogramType } = settings;
+  const link = new UdpLink(settings.host, settings.port, settings.onError);
   const series: Buffered[] = [];
   const signedIsRelative = flavour !== "dogstatsd";
-  let socket: Socket | undefined;
   let stopped = false;
 
   const samplerFor = (name: string): Sampler => ({ rate: sampleRates[name] ?? defaultRate, random });
@@ -124,34 +95,9 @@ export function statsd(options: StatsdOptions): StatsdProvider {
       if (timer !== undefined) clearInterval(timer);
       await flush();
       stopped = true;
-      const s = socket;
-      socket = undefined;
-      if (s !== undefined) await new Promise<void>((resolve) => s.close(() => { resolve(); }));
+      await link.close();
     },
   };
-
-  function open(): Socket {
-    if (socket !== undefined) return socket;
-    const s = createSocket(isIPv6(host) ? "udp6" : "udp4");
-    s.on("error", onError);
-    s.unref(); // metrics never keep the process alive
-    socket = s;
-    return s;
-  }
-
-  function send(s: Socket, datagram: Buffer): Promise<void> {
-    return new Promise((resolve) => {
-      try {
-        s.send(datagram, port, host, (err) => {
-          if (err !== null) onError(err);
-          resolve();
-        });
-      } catch (err) {
-        onError(err instanceof Error ? err : new Error(String(err)));
-        resolve();
-      }
-    });
-  }
 
   // Flushes run one after another, so stop() waits for one in progress.
   let flushing: Promise<void> = Promise.resolve();
@@ -165,9 +111,7 @@ export function statsd(options: StatsdOptions): StatsdProvider {
     const entries: string[] = [];
     for (const s of series) s.drain(entries);
     if (entries.length === 0) return;
-    const s = open();
-    // One after another, so the datagrams leave in order.
-    for (const datagram of pack(entries, maxPacketBytes)) await send(s, datagram);
+    await link.sendAll(pack(entries, maxPacketBytes));
   }
 
   const timer =
@@ -178,6 +122,105 @@ export function statsd(options: StatsdOptions): StatsdProvider {
       : undefined;
 
   return { ...provider(backend), flush };
+}
+
+/** The options with their defaults filled in, checked. */
+interface Settings {
+  readonly flavour: StatsdOptions["flavour"];
+  readonly host: string;
+  readonly port: number;
+  readonly prefix: string;
+  readonly flushInterval: number;
+  readonly maxPacketBytes: number;
+  readonly defaultRate: number;
+  readonly sampleRates: Readonly<Record<string, number>>;
+  readonly random: () => number;
+  readonly histogramType: string;
+  readonly onError: (err: Error) => void;
+}
+
+function settingsOf(options: StatsdOptions): Settings {
+  const { flavour } = options;
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? 8125;
+  const prefix = options.prefix ?? "";
+  const flushInterval = options.flushInterval ?? 1000;
+  const maxPacketBytes = options.maxPacketBytes ?? 1432;
+  const defaultRate = options.sampleRate ?? 1;
+  const sampleRates = options.sampleRates ?? {};
+  const random = options.random ?? Math.random;
+  const onError = options.onError ?? ignore;
+  const histogramType = options.histogramType ?? (flavour === "dogstatsd" ? "h" : "ms");
+
+  if (!flavours.has(flavour)) {
+    throw new TypeError(`statsd: flavour ${JSON.stringify(flavour)} must be "statsd", "dogstatsd" or "influxstatsd"`);
+  }
+  if (unsafePrefix.test(prefix)) {
+    throw new TypeError(`statsd: prefix ${JSON.stringify(prefix)} must not contain ":", "|", "@", "#", ",", "=" or whitespace`);
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`statsd: port ${String(port)} must be 1-65535`);
+  if (!(flushInterval >= 0) || !Number.isFinite(flushInterval)) {
+    throw new RangeError(`statsd: flushInterval ${String(flushInterval)} must be a finite number of ms, 0 or more`);
+  }
+  if (!Number.isInteger(maxPacketBytes) || maxPacketBytes < 1) {
+    throw new RangeError(`statsd: maxPacketBytes ${String(maxPacketBytes)} must be a positive integer`);
+  }
+  checkRate("sampleRate", defaultRate);
+  for (const [name, rate] of Object.entries(sampleRates)) checkRate(`sampleRates.${name}`, rate);
+  if (!histogramTypes.has(histogramType)) {
+    throw new TypeError(`statsd: histogramType ${JSON.stringify(histogramType)} must be "ms" or "h"`);
+  }
+  return { flavour, host, port, prefix, flushInterval, maxPacketBytes, defaultRate, sampleRates, random, histogramType, onError };
+}
+
+/** The UDP socket to `host:port`, opened on the first send; errors go to `onError`. */
+class UdpLink {
+  private socket: Socket | undefined;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly onError: (err: Error) => void;
+
+  constructor(host: string, port: number, onError: (err: Error) => void) {
+    this.host = host;
+    this.port = port;
+    this.onError = onError;
+  }
+
+  /** Sends the datagrams one after another, so they leave in order. */
+  async sendAll(datagrams: Iterable<Buffer>): Promise<void> {
+    const s = this.open();
+    for (const datagram of datagrams) await this.send(s, datagram);
+  }
+
+  /** Closes the socket, if open; a later send opens a new one. */
+  async close(): Promise<void> {
+    const s = this.socket;
+    this.socket = undefined;
+    if (s !== undefined) await new Promise<void>((resolve) => s.close(() => { resolve(); }));
+  }
+
+  private open(): Socket {
+    if (this.socket !== undefined) return this.socket;
+    const s = createSocket(isIPv6(this.host) ? "udp6" : "udp4");
+    s.on("error", this.onError);
+    s.unref(); // metrics never keep the process alive
+    this.socket = s;
+    return s;
+  }
+
+  private send(s: Socket, datagram: Buffer): Promise<void> {
+    return new Promise((resolve) => {
+      try {
+        s.send(datagram, this.port, this.host, (err) => {
+          if (err !== null) this.onError(err);
+          resolve();
+        });
+      } catch (err) {
+        this.onError(err instanceof Error ? err : new Error(String(err)));
+        resolve();
+      }
+    });
+  }
 }
 
 function checkRate(what: string, rate: number): void {
