@@ -60,64 +60,21 @@ export function endpointer<Req, Res>(
   factory: Factory<Req, Res>,
   options: EndpointerOptions = {},
 ): Endpointer<Req, Res> {
-  const { invalidateOnError, onError } = options;
+  const { invalidateOnError } = options;
   if (invalidateOnError !== undefined && !(invalidateOnError >= 0)) {
     throw new RangeError(`invalidateOnError must be a number of milliseconds >= 0, got ${String(invalidateOnError)}`);
   }
-  let cache = new Map<string, FactoryResult<Req, Res>>();
-  let current: readonly Endpoint<Req, Res>[] = [];
+  const report = reporter(options.onError);
+  const set = new EndpointSet(factory, report);
   let failure: { error: Error; deadline: number; invalidated: boolean } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
-  const closing = new Set<Promise<void>>();
-
-  const report = (error: unknown, instance?: string): void => {
-    if (onError === undefined) return;
-    try {
-      if (instance === undefined) onError(error);
-      else onError(error, instance);
-    } catch {
-      // An observer must not break discovery.
-    }
-  };
-
-  const release = (instance: string, result: FactoryResult<Req, Res>): void => {
-    if (result.close === undefined) return;
-    const done = (async () => {
-      try {
-        await result.close?.();
-      } catch (error) {
-        report(error, instance);
-      }
-    })();
-    closing.add(done);
-    void done.finally(() => closing.delete(done));
-  };
-
-  const setInstances = (instances: readonly string[]): void => {
-    const next = new Map<string, FactoryResult<Req, Res>>();
-    for (const instance of [...new Set(instances)].sort()) {
-      const kept = cache.get(instance);
-      if (kept !== undefined) {
-        next.set(instance, kept);
-        continue;
-      }
-      try {
-        next.set(instance, factory(instance));
-      } catch (error) {
-        report(error, instance);
-      }
-    }
-    for (const [instance, result] of cache) if (!next.has(instance)) release(instance, result);
-    cache = next;
-    current = Object.freeze([...next.values()].map((result) => result.endpoint));
-  };
 
   const invalidate = (): void => {
     if (failure === undefined || failure.invalidated) return;
     failure.invalidated = true;
     clearTimer();
-    setInstances([]);
+    set.update([]);
   };
 
   const clearTimer = (): void => {
@@ -130,7 +87,7 @@ export function endpointer<Req, Res>(
     if (event.error === undefined) {
       failure = undefined;
       clearTimer();
-      setInstances(event.instances);
+      set.update(event.instances);
       return;
     }
     report(event.error);
@@ -154,7 +111,7 @@ export function endpointer<Req, Res>(
           cause: failure.error,
         });
       }
-      return current;
+      return set.current;
     },
     async close() {
       if (!closed) {
@@ -162,9 +119,75 @@ export function endpointer<Req, Res>(
         unsubscribe();
         clearTimer();
         failure = undefined;
-        setInstances([]);
+        set.update([]);
       }
-      await Promise.all([...closing]);
+      await set.closed();
     },
   };
+}
+
+/** Calls `onError`, if given, and swallows what it throws: an observer must not break discovery. */
+function reporter(onError: EndpointerOptions["onError"]): (error: unknown, instance?: string) => void {
+  return (error, instance) => {
+    if (onError === undefined) return;
+    try {
+      if (instance === undefined) onError(error);
+      else onError(error, instance);
+    } catch {
+      // An observer must not break discovery.
+    }
+  };
+}
+
+/** One endpoint per instance, made by the factory, kept while the instance stays. */
+class EndpointSet<Req, Res> {
+  /** The endpoints, in the order of their sorted instance addresses. */
+  current: readonly Endpoint<Req, Res>[] = [];
+  private cache = new Map<string, FactoryResult<Req, Res>>();
+  private readonly closing = new Set<Promise<void>>();
+  private readonly factory: Factory<Req, Res>;
+  private readonly report: (error: unknown, instance?: string) => void;
+
+  constructor(factory: Factory<Req, Res>, report: (error: unknown, instance?: string) => void) {
+    this.factory = factory;
+    this.report = report;
+  }
+
+  /** Keeps the endpoints of the instances that stay, makes new ones, closes the others. */
+  update(instances: readonly string[]): void {
+    const next = new Map<string, FactoryResult<Req, Res>>();
+    for (const instance of [...new Set(instances)].sort()) {
+      const kept = this.cache.get(instance);
+      if (kept !== undefined) {
+        next.set(instance, kept);
+        continue;
+      }
+      try {
+        next.set(instance, this.factory(instance));
+      } catch (error) {
+        this.report(error, instance);
+      }
+    }
+    for (const [instance, result] of this.cache) if (!next.has(instance)) this.release(instance, result);
+    this.cache = next;
+    this.current = Object.freeze([...next.values()].map((result) => result.endpoint));
+  }
+
+  /** Resolves when every `close` started so far has settled. */
+  async closed(): Promise<void> {
+    await Promise.all([...this.closing]);
+  }
+
+  private release(instance: string, result: FactoryResult<Req, Res>): void {
+    if (result.close === undefined) return;
+    const done = (async () => {
+      try {
+        await result.close?.();
+      } catch (error) {
+        this.report(error, instance);
+      }
+    })();
+    this.closing.add(done);
+    void done.finally(() => this.closing.delete(done));
+  }
 }
