@@ -57,32 +57,8 @@ const defaultPercentiles: readonly number[] = [0.5, 0.9, 0.95, 0.99];
  * ```
  */
 export function graphite(options: GraphiteOptions = {}): GraphiteProvider {
-  const host = options.host ?? "127.0.0.1";
-  const port = options.port ?? 2003;
-  const prefix = options.prefix ?? "";
-  const flushInterval = options.flushInterval ?? 10_000;
-  const counters = options.counters ?? "delta";
-  const percentiles = [...(options.percentiles ?? defaultPercentiles)];
-  const maxSamples = options.maxSamples ?? 1024;
-  const tags = options.tags ?? false;
-  const maxBufferedLines = options.maxBufferedLines ?? 10_000;
-  const timeout = options.timeout ?? 5000;
-  const onError = options.onError ?? ignore;
-
-  if (unsafePrefix.test(prefix)) throw new TypeError(`graphite: prefix ${JSON.stringify(prefix)} must not contain whitespace or ";"`);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`graphite: port ${String(port)} must be 1-65535`);
-  if (!(flushInterval >= 0) || !Number.isFinite(flushInterval)) {
-    throw new RangeError(`graphite: flushInterval ${String(flushInterval)} must be a finite number of ms, 0 or more`);
-  }
-  if (!counterModes.has(counters)) {
-    throw new TypeError(`graphite: counters ${JSON.stringify(counters)} must be "delta" or "total"`);
-  }
-  for (const q of percentiles) {
-    if (!(q > 0 && q < 1)) throw new RangeError(`graphite: percentile ${String(q)} must be in (0, 1)`);
-  }
-  positiveInteger("maxSamples", maxSamples);
-  positiveInteger("maxBufferedLines", maxBufferedLines);
-  if (!(timeout > 0)) throw new RangeError(`graphite: timeout ${String(timeout)} must be more than 0 ms`);
+  const { host, port, prefix, flushInterval, counters, percentiles, maxSamples, tags, maxBufferedLines, timeout, onError } =
+    settingsOf(options);
 
   const series: Flushed[] = [];
   const connection = new Connection(host, port, timeout, onError);
@@ -149,6 +125,51 @@ export function graphite(options: GraphiteOptions = {}): GraphiteProvider {
       : undefined;
 
   return { ...provider(backend), flush };
+}
+
+/** The options with their defaults filled in, checked. */
+interface Settings {
+  readonly host: string;
+  readonly port: number;
+  readonly prefix: string;
+  readonly flushInterval: number;
+  readonly counters: NonNullable<GraphiteOptions["counters"]>;
+  readonly percentiles: number[];
+  readonly maxSamples: number;
+  readonly tags: boolean;
+  readonly maxBufferedLines: number;
+  readonly timeout: number;
+  readonly onError: (err: Error) => void;
+}
+
+function settingsOf(options: GraphiteOptions): Settings {
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? 2003;
+  const prefix = options.prefix ?? "";
+  const flushInterval = options.flushInterval ?? 10_000;
+  const counters = options.counters ?? "delta";
+  const percentiles = [...(options.percentiles ?? defaultPercentiles)];
+  const maxSamples = options.maxSamples ?? 1024;
+  const tags = options.tags ?? false;
+  const maxBufferedLines = options.maxBufferedLines ?? 10_000;
+  const timeout = options.timeout ?? 5000;
+  const onError = options.onError ?? ignore;
+
+  if (unsafePrefix.test(prefix)) throw new TypeError(`graphite: prefix ${JSON.stringify(prefix)} must not contain whitespace or ";"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`graphite: port ${String(port)} must be 1-65535`);
+  if (!(flushInterval >= 0) || !Number.isFinite(flushInterval)) {
+    throw new RangeError(`graphite: flushInterval ${String(flushInterval)} must be a finite number of ms, 0 or more`);
+  }
+  if (!counterModes.has(counters)) {
+    throw new TypeError(`graphite: counters ${JSON.stringify(counters)} must be "delta" or "total"`);
+  }
+  for (const q of percentiles) {
+    if (!(q > 0 && q < 1)) throw new RangeError(`graphite: percentile ${String(q)} must be in (0, 1)`);
+  }
+  positiveInteger("maxSamples", maxSamples);
+  positiveInteger("maxBufferedLines", maxBufferedLines);
+  if (!(timeout > 0)) throw new RangeError(`graphite: timeout ${String(timeout)} must be more than 0 ms`);
+  return { host, port, prefix, flushInterval, counters, percentiles, maxSamples, tags, maxBufferedLines, timeout, onError };
 }
 
 function positiveInteger(what: string, n: number): void {
