@@ -27,9 +27,15 @@ export interface InfluxProvider extends Provider {
 const defaultPercentiles: readonly number[] = [0.5, 0.9, 0.95, 0.99];
 
 /** Where the lines go: HTTP, in batches that may be kept for a retry, or UDP. */
-type Sink =
-  | { readonly kind: "http"; readonly writer: HttpWriter; readonly batchSize: number; readonly maxBufferedLines: number }
-  | { readonly kind: "udp"; readonly writer: UdpWriter };
+type Sink = HttpSink | { readonly kind: "udp"; readonly writer: UdpWriter };
+
+/** HTTP writes, in batches of `batchSize` lines; at most `maxBufferedLines` kept for a retry. */
+interface HttpSink {
+  readonly kind: "http";
+  readonly writer: HttpWriter;
+  readonly batchSize: number;
+  readonly maxBufferedLines: number;
+}
 
 /**
  * A {@link Provider} that writes InfluxDB line protocol, Go kit's `metrics/influx`: by HTTP
@@ -121,20 +127,7 @@ export function influx(options: InfluxOptions): InfluxProvider {
       if (lines.length > 0) await sink.writer.write(lines);
       return;
     }
-    let pending = unsent.length === 0 ? lines : unsent.concat(lines);
-    if (pending.length > sink.maxBufferedLines) {
-      const dropped = pending.length - sink.maxBufferedLines;
-      pending = pending.slice(dropped);
-      onError(new Error(`influx: dropped the ${String(dropped)} oldest unsent lines, over maxBufferedLines (${String(sink.maxBufferedLines)})`));
-    }
-    let sent = 0;
-    while (sent < pending.length) {
-      const batch = pending.slice(sent, sent + sink.batchSize);
-      const outcome = await sink.writer.write(batch.join("\n") + "\n", batch.length);
-      if (outcome === "retry") break;
-      sent += batch.length;
-    }
-    unsent = pending.slice(sent);
+    unsent = await writeOverHttp(sink, unsent.length === 0 ? lines : unsent.concat(lines), onError);
   }
 
   const timer =
@@ -145,6 +138,26 @@ export function influx(options: InfluxOptions): InfluxProvider {
       : undefined;
 
   return { ...provider(backend), flush };
+}
+
+/**
+ * Writes `pending` (the lines kept from failed writes, then the new ones) in batches, dropping
+ * the oldest beyond `maxBufferedLines`; resolves with the lines to keep for the next flush.
+ */
+async function writeOverHttp(sink: HttpSink, pending: string[], onError: (err: Error) => void): Promise<string[]> {
+  if (pending.length > sink.maxBufferedLines) {
+    const dropped = pending.length - sink.maxBufferedLines;
+    pending = pending.slice(dropped);
+    onError(new Error(`influx: dropped the ${String(dropped)} oldest unsent lines, over maxBufferedLines (${String(sink.maxBufferedLines)})`));
+  }
+  let sent = 0;
+  while (sent < pending.length) {
+    const batch = pending.slice(sent, sent + sink.batchSize);
+    const outcome = await sink.writer.write(batch.join("\n") + "\n", batch.length);
+    if (outcome === "retry") break;
+    sent += batch.length;
+  }
+  return pending.slice(sent);
 }
 
 function makeSink(options: InfluxOptions, onError: (err: Error) => void): Sink {
