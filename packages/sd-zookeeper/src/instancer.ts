@@ -39,12 +39,7 @@ export interface ZooKeeperInstancerOptions {
  */
 export function zookeeperInstancer(client: ZooKeeperClient, path: string, options: ZooKeeperInstancerOptions = {}): Instancer {
   const { timeout = 10_000, retryDelay = 1_000 } = options;
-  if (!path.startsWith("/") || (path.length > 1 && path.endsWith("/"))) {
-    throw new RangeError(`path must be an absolute ZooKeeper path such as /services/users, got ${JSON.stringify(path)}`);
-  }
-  for (const [option, value] of [["timeout", timeout], ["retryDelay", retryDelay]] as const) {
-    if (!(value >= 0 && Number.isFinite(value))) throw new RangeError(`${option} must be a number of milliseconds >= 0, got ${String(value)}`);
-  }
+  checkArguments(path, timeout, retryDelay);
   let stopped = false;
   let retryTimer: NodeJS.Timeout | undefined;
   const running = (): boolean => !stopped; // a function: `stopped` changes across awaits
@@ -85,8 +80,11 @@ export function zookeeperInstancer(client: ZooKeeperClient, path: string, option
         }, timeout);
         unanswered.unref();
         try {
-          const instances = await readInstances();
-          if (instances !== undefined && running()) cache.update({ instances });
+          const found = await readInstances(client, path, watcher, () => {
+            cache.update({ instances: [] });
+          });
+          if (found === "created") again = true;
+          else if (found !== "missing" && running()) cache.update({ instances: found });
         } catch (error) {
           if (running()) {
             cache.update({ error: error instanceof Error ? error : new Error(String(error)) });
@@ -104,24 +102,6 @@ export function zookeeperInstancer(client: ZooKeeperClient, path: string, option
     }
   };
 
-  // The data of every child, or undefined when `path` is missing and its creation is watched
-  // (an empty set is reported then).
-  const readInstances = async (): Promise<string[] | undefined> => {
-    let children: string[];
-    try {
-      children = await getChildren(client, path, watcher);
-    } catch (error) {
-      if (!isNoNode(error)) throw error;
-      cache.update({ instances: [] });
-      // Watch for the node to be created; if it already is, read again.
-      if (await exists(client, path, watcher)) again = true;
-      return undefined;
-    }
-    const base = path === "/" ? "" : path;
-    const data = await Promise.all(children.map((child) => getData(client, `${base}/${child}`)));
-    return data.filter((value): value is string => value !== undefined && value !== "");
-  };
-
   const refresh = (): void => {
     if (running()) void read();
   };
@@ -131,3 +111,35 @@ export function zookeeperInstancer(client: ZooKeeperClient, path: string, option
   return cache;
 }
 
+function checkArguments(path: string, timeout: number, retryDelay: number): void {
+  if (!path.startsWith("/") || (path.length > 1 && path.endsWith("/"))) {
+    throw new RangeError(`path must be an absolute ZooKeeper path such as /services/users, got ${JSON.stringify(path)}`);
+  }
+  for (const [option, value] of [["timeout", timeout], ["retryDelay", retryDelay]] as const) {
+    if (!(value >= 0 && Number.isFinite(value))) throw new RangeError(`${option} must be a number of milliseconds >= 0, got ${String(value)}`);
+  }
+}
+
+/**
+ * The data of every child of `path` (empty data skipped), watching the children. When `path`
+ * is missing: calls `onMissing` (an empty set is reported then), watches for the node to be
+ * created, and resolves `"created"` if it already is (read again) or `"missing"`.
+ */
+async function readInstances(
+  client: ZooKeeperClient,
+  path: string,
+  watcher: () => void,
+  onMissing: () => void,
+): Promise<string[] | "missing" | "created"> {
+  let children: string[];
+  try {
+    children = await getChildren(client, path, watcher);
+  } catch (error) {
+    if (!isNoNode(error)) throw error;
+    onMissing();
+    return (await exists(client, path, watcher)) ? "created" : "missing";
+  }
+  const base = path === "/" ? "" : path;
+  const data = await Promise.all(children.map((child) => getData(client, `${base}/${child}`)));
+  return data.filter((value): value is string => value !== undefined && value !== "");
+}
