@@ -5,7 +5,9 @@ export type Path = readonly (string | number)[];
 
 /** One problem a check found: its message and the path of the value it is about. */
 export interface Issue {
+  /** What is wrong, such as `expected an integer`. */
   readonly message: string;
+  /** Where: the field names and array indexes from the checked value down, such as `["items", 2, "quantity"]`. */
   readonly path: Path;
 }
 

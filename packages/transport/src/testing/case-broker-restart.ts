@@ -14,7 +14,7 @@ import { pause, until } from "./wait.ts";
 export const brokerRestart: ConformanceCase = {
   name: "broker-restart",
   needs: ["restartBroker"],
-  timeout: 150_000,
+  timeout: 200_000,
   async run(harness) {
     const address = await harness.address("broker-restart");
     const tally = new Tally();
@@ -42,7 +42,9 @@ export const brokerRestart: ConformanceCase = {
       await pause(1_000);
       state.stop = true;
       await publishing;
-      await until(() => tally.complete(), 20_000);
+      // A message sent just before or after the restart may wait for the group's rebalance (Kafka)
+      // or a redelivery: it counts as lost only when it is still not handled a minute later.
+      await until(() => tally.complete(), 60_000);
     } finally {
       state.stop = true;
       await publishing;
@@ -51,7 +53,7 @@ export const brokerRestart: ConformanceCase = {
     const counts = tally.counts();
     report(`${harness.name} broker-restart: resumed in ${String(resumedIn)} ms, ${String(failed)} publishes refused while away`);
     assert.ok(resumedIn <= 10_000, `the subscriber resumes within 10 s of the broker's return (${String(resumedIn)} ms)`);
-    assert.equal(counts.lost, 0, "no acknowledged message is lost");
+    assert.equal(counts.lost, 0, `no acknowledged message is lost (not handled within 60 s: ids ${tally.unhandled().slice(0, 20).join(", ")}, of ${String(id)} publishes)`);
     return counts;
   },
 };

@@ -10,7 +10,9 @@ const fewest = 3;
 
 /** One publish made while the broker was away: its error code (`undefined` if it was acknowledged) and how long it took. */
 export interface AwayPublish {
+  /** The code of the `KitError` the publish failed with; `undefined` when the broker acknowledged it. */
   readonly code?: string | undefined;
+  /** How long the publish took to fail (or to be acknowledged), in milliseconds. */
   readonly ms: number;
 }
 

@@ -46,6 +46,11 @@ export class Tally {
     return true;
   }
 
+  /** The ids sent and not handled yet, lowest first. */
+  unhandled(): number[] {
+    return [...this.#sent].filter((id) => !this.#handled.has(id)).sort((a, b) => a - b);
+  }
+
   /** The counts so far. */
   counts(): Counts {
     let handled = 0;
