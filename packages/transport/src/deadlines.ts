@@ -1,11 +1,10 @@
+import { SoonestTimer } from "./internal/soonest-timer.ts";
+
 /** Something {@link Deadlines} watches: when it expires, in epoch milliseconds. */
 export interface Expiring {
   /** The deadline, in epoch milliseconds. */
   readonly expires: number;
 }
-
-/** The longest delay `setTimeout` takes (about 24.8 days); a longer one fires at once. */
-const longestTimer = 2_147_483_647;
 
 /**
  * Many deadlines on one timer, set for the soonest of them: what a transport's request/reply
@@ -30,8 +29,7 @@ const longestTimer = 2_147_483_647;
 export class Deadlines<T extends Expiring> {
   readonly #watched = new Set<T>();
   readonly #expire: (entry: T) => void;
-  #at = Number.POSITIVE_INFINITY;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #timer = new SoonestTimer((now) => this.#sweep(now));
 
   /** @param expire - called once for each entry whose deadline has passed, after it was removed */
   constructor(expire: (entry: T) => void) {
@@ -41,7 +39,7 @@ export class Deadlines<T extends Expiring> {
   /** Watches `entry` until it is deleted or expires. */
   add(entry: T): void {
     this.#watched.add(entry);
-    if (entry.expires < this.#at) this.#arm(entry.expires);
+    this.#timer.wake(entry.expires);
   }
 
   /** Stops watching `entry` (it finished in time); deleting one not watched does nothing. */
@@ -49,17 +47,8 @@ export class Deadlines<T extends Expiring> {
     this.#watched.delete(entry);
   }
 
-  #arm(at: number): void {
-    clearTimeout(this.#timer);
-    this.#at = at;
-    this.#timer = setTimeout(this.#sweep, Math.min(longestTimer, Math.max(0, at - Date.now())));
-    this.#timer.unref();
-  }
-
-  readonly #sweep = (): void => {
-    this.#timer = undefined;
-    this.#at = Number.POSITIVE_INFINITY;
-    const now = Date.now();
+  /** Hands every entry whose time has come to `expire`; returns the soonest deadline left. */
+  #sweep(now: number): number {
     let next = Number.POSITIVE_INFINITY;
     for (const entry of this.#watched) {
       if (entry.expires <= now) {
@@ -69,6 +58,6 @@ export class Deadlines<T extends Expiring> {
         next = entry.expires;
       }
     }
-    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
-  };
+    return next;
+  }
 }

@@ -1,10 +1,9 @@
+import { SoonestTimer } from "../soonest-timer.ts";
+
 /** A delivery as {@link SlotDeadlines} reads it: when its running attempt expires (epoch ms; 0: not watched). */
 export interface Watched {
   expires: number;
 }
-
-/** The longest delay `setTimeout` takes (about 24.8 days); a longer one fires at once. */
-const longestTimer = 2_147_483_647;
 
 /**
  * The deadlines of the running attempts, on one timer, read off the deliveries that hold the
@@ -17,8 +16,7 @@ const longestTimer = 2_147_483_647;
 export class SlotDeadlines<T extends Watched> {
   readonly #held: () => readonly T[];
   readonly #expire: (entry: T) => void;
-  #at = Number.POSITIVE_INFINITY;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #timer = new SoonestTimer((now) => this.#sweep(now));
 
   /**
    * @param held - the deliveries that hold a slot now
@@ -32,7 +30,7 @@ export class SlotDeadlines<T extends Watched> {
   /** Watches `entry` (which holds a slot) until `at`, or until it is no longer watched. */
   watch(entry: T, at: number): void {
     entry.expires = at;
-    if (at < this.#at) this.#arm(at);
+    this.#timer.wake(at);
   }
 
   /** Stops watching `entry`; one not watched is left as it is. */
@@ -40,17 +38,8 @@ export class SlotDeadlines<T extends Watched> {
     entry.expires = 0;
   }
 
-  #arm(at: number): void {
-    clearTimeout(this.#timer);
-    this.#at = at;
-    this.#timer = setTimeout(this.#sweep, Math.min(longestTimer, Math.max(0, at - Date.now())));
-    this.#timer.unref();
-  }
-
-  readonly #sweep = (): void => {
-    this.#timer = undefined;
-    this.#at = Number.POSITIVE_INFINITY;
-    const now = Date.now();
+  /** Hands every watched delivery whose time has come to `expire`; returns the soonest deadline left. */
+  #sweep(now: number): number {
     let next = Number.POSITIVE_INFINITY;
     for (const entry of this.#held()) {
       if (entry.expires === 0) continue;
@@ -61,6 +50,6 @@ export class SlotDeadlines<T extends Watched> {
         next = entry.expires;
       }
     }
-    if (next !== Number.POSITIVE_INFINITY && next < this.#at) this.#arm(next);
-  };
+    return next;
+  }
 }
