@@ -2,6 +2,7 @@ import { background, Code, KitError, type Context, type Endpoint } from "@kit/en
 import { defaultErrorHandler, type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
 import { observeErrors, runSubscriber } from "@kit/transport/driver";
 import { Partitioners, type Consumer, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
+import { AbandonedMembers } from "./internal/abandoned-members.ts";
 import { CrashReports } from "./internal/crash-reports.ts";
 import type { Delivery } from "./internal/delivery.ts";
 import { KafkaDriver } from "./internal/driver.ts";
@@ -157,7 +158,8 @@ export async function subscriber<Req, Res>(
   const fetchAhead = options.fetchAhead ?? false;
   const driver = new KafkaDriver({ producer, deadLetterTopic, commitInterval: 1_000, keyConcurrency, revokeTimeout, fetchAhead, replyAllowed, observe, background: background() });
   const consumer: Consumer = kafka.consumer({ maxWaitTimeInMs: 500, sessionTimeout: 10_000, heartbeatInterval: 3_000, ...options.consumer, groupId });
-  await joinGroup(consumer, driver, { topic, fromBeginning, concurrency, observe });
+  const abandoned = new AbandonedMembers(kafka, groupId);
+  await joinGroup(consumer, driver, { topic, fromBeginning, concurrency, observe, abandoned });
   const running = runSubscriber(driver, endpoint, refuseForeignReplies(decode), encode, options);
 
   let closing: Promise<void> | undefined;
@@ -169,6 +171,7 @@ export async function subscriber<Req, Res>(
         await driver.flush(); // what finished is committed before the consumer leaves the group
       } finally {
         await consumer.disconnect(); // waits for the batches to commit and return, then leaves the group
+        abandoned.close();
         if (ownProducer !== undefined) await (await ownProducer).disconnect();
       }
     })());
@@ -181,6 +184,8 @@ interface Join {
   readonly fromBeginning: boolean;
   readonly concurrency: number;
   readonly observe: (ctx: Context, err: KitError) => void;
+  /** Told of every join and crash, to leave for the member a crash abandoned. */
+  readonly abandoned: AbandonedMembers;
 }
 
 /**
@@ -189,13 +194,14 @@ interface Join {
  * disconnects it and is thrown as a `KitError` by the package's table.
  */
 async function joinGroup(consumer: Consumer, driver: KafkaDriver, join: Join): Promise<void> {
-  const { topic, fromBeginning, concurrency, observe } = join;
+  const { topic, fromBeginning, concurrency, observe, abandoned } = join;
   const crashes = new CrashReports(topic, (err) => {
     observe(background(), err);
   });
   const joined = new Promise<void>((resolve, reject) => {
     let member = false;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      abandoned.joined(event.payload.memberId);
       driver.joined(event.payload.memberAssignment);
       member = true;
     });
@@ -210,6 +216,7 @@ async function joinGroup(consumer: Consumer, driver: KafkaDriver, join: Join): P
     consumer.on(consumer.events.CRASH, (event) => {
       const err = fromKafkaError(event.payload.error, `consume topic ${topic}`);
       crashes.crashed(err);
+      abandoned.crashed(); // kafkajs restarts it as a new member; the old one is left for once the broker answers
       if (!event.payload.restart) reject(err); // a retriable crash (a coordinator still loading, a broker away) kafkajs restarts itself
     });
   });
@@ -221,6 +228,7 @@ async function joinGroup(consumer: Consumer, driver: KafkaDriver, join: Join): P
     await joined;
   } catch (thrown) {
     await consumer.disconnect().catch(() => undefined);
+    abandoned.close();
     throw fromKafkaError(thrown, `consume topic ${topic}`);
   }
 }
