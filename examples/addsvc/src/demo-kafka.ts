@@ -6,8 +6,8 @@ import { background, withTimeout, type Endpoint } from "@kit/endpoint";
 import * as log from "@kit/log";
 import { memory } from "@kit/metrics";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
-import { publisher, subscriber } from "@kit/transport-kafka";
-import { Kafka, logLevel, Partitioners } from "kafkajs";
+import { atLeastOnceProducer, publisher, subscriber } from "@kit/transport-kafka";
+import { Kafka, logLevel } from "kafkajs";
 import { newEndpointSet } from "./endpoints.ts";
 import type { SumComputed, SumRequested } from "./events.ts";
 import { serveKafka } from "./kafka.ts";
@@ -31,7 +31,7 @@ export async function demoKafka(brokers: string[], print: (line: string) => void
   const topicPrefix = `addsvc-demo-${randomUUID().slice(0, 8)}.`;
   const endpoints = newEndpointSet(newBasicService(), { logger: log.nop(), metrics: memory() });
   const svc = await serveKafka(kafka, endpoints, { logger: log.nop(), topicPrefix });
-  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = atLeastOnceProducer(kafka);
   const admin = kafka.admin();
   try {
     await producer.connect();

@@ -3,7 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { background, Code, isKitError, withTimeout } from "@kit/endpoint";
 import type { DecodeMessage } from "@kit/transport";
-import { Kafka, logLevel, Partitioners, type Admin, type Producer } from "kafkajs";
+import { atLeastOnceProducer } from "@kit/transport-kafka";
+import { Kafka, logLevel, type Admin, type Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inventoryClient, inventoryMethods, makeEndpoints } from "./fixtures/inventory/generated/inventory.endpoints.ts";
 import { inventoryKafkaNames, kafkaSubscribers, kafkaTopics, kafkaTransport, type KafkaClientEndpoints, type KafkaOptions } from "./fixtures/inventory/generated/inventory.kafka.ts";
@@ -30,7 +31,7 @@ beforeAll(async () => {
   subscribers = await kafkaSubscribers(kafka, makeEndpoints(impl), { ...options, subscriber: { consumer, maxAttempts: 1, fromBeginning: true } });
   transport = await kafkaTransport(kafka, options);
   svc = inventoryClient(transport);
-  producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  producer = atLeastOnceProducer(kafka);
   await producer.connect();
 }, 120_000);
 

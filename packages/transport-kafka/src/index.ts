@@ -9,6 +9,7 @@
  */
 export { createTopics, type CreateTopicsOptions } from "./create-topics.ts";
 export { correlationIdHeader, replyTopicHeader } from "./headers.ts";
+export { atLeastOnceProducer, type AtLeastOnceProducerConfig } from "./producer.ts";
 export { publisher, type KafkaPublisherOptions } from "./publisher.ts";
 export type { PublisherOutcome } from "@kit/transport";
 export type { KafkaRecord } from "./record.ts";

@@ -27,8 +27,8 @@ export interface KafkaPublisherOptions<Req> extends Omit<HookOptions, "after"> {
  * which a Kit subscriber turns back into the handler's deadline; the record is sent with the
  * key `options.key` gives, and the send is abandoned with `deadline_exceeded`/`canceled` when
  * the context ends first (it may still arrive: at least once). Make the producer with
- * `kafka.producer({ idempotent: true })` so the producer's own retries never write a record
- * twice.
+ * {@link atLeastOnceProducer}: kafkajs's idempotent producer can acknowledge a record without
+ * writing it after a send whose outcome was unknown.
  *
  * @param producer - a connected kafkajs producer
  * @param topic - the topic to produce to
@@ -37,7 +37,7 @@ export interface KafkaPublisherOptions<Req> extends Omit<HookOptions, "after"> {
  *
  * @example
  * ```ts
- * const producer = kafka.producer({ idempotent: true });
+ * const producer = atLeastOnceProducer(kafka);
  * await producer.connect();
  * const placeOrder = publisher(producer, "orders", encodeJSONMessage, { key: (o: Order) => o.customerId });
  * await placeOrder(ctx, { customerId: "c-7", sku: "book", qty: 1 });

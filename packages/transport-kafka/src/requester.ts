@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import { Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
 import { type DecodeMessage, type EncodeMessage, type Message } from "@kit/transport";
 import { messagePublisher, ReplyCorrelator, replyDecoder, replyTarget, type SendMessage } from "@kit/transport/driver";
-import { Partitioners, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
+import { type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
 import { correlationIdHeader, headersFromKafka, replyTopicHeader } from "./headers.ts";
 import { fromKafkaError } from "./internal/errors.ts";
 import { produce } from "./internal/produce.ts";
+import { atLeastOnceProducer } from "./producer.ts";
 import type { KafkaPublisherOptions } from "./publisher.ts";
 
 /** Options for {@link requester}. */
@@ -18,7 +19,7 @@ export interface KafkaRequesterOptions<Req> extends KafkaPublisherOptions<Req> {
   readonly replyTopic: string;
   /** Hooks run in order on each reply, before it is decoded. */
   readonly after?: readonly ((ctx: Context, reply: Message) => Context | Promise<Context>)[];
-  /** The producer for requests; by default an idempotent one of its own, disconnected on close. */
+  /** The producer for requests; by default an {@link atLeastOnceProducer} of its own, disconnected on close. */
   readonly producer?: Producer;
   /**
    * More kafkajs settings for the reply consumer (its group is its own). `maxWaitTimeInMs`
@@ -77,7 +78,7 @@ export async function requester<Req, Res>(
   const { replyTopic, key } = options;
   const target = replyTarget("Kafka topic", topic, options.timeout);
   const replies = new ReplyCorrelator<Message>();
-  const producer = options.producer ?? kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = options.producer ?? atLeastOnceProducer(kafka);
   const consumer = kafka.consumer({ maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 3_000, ...options.consumer, groupId: `kit-requester-${randomUUID()}` });
   const ready = new Promise<void>((resolve, reject) => {
     let joined = false;

@@ -1,13 +1,14 @@
 import { background, Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
 import { defaultErrorHandler, type DecodeMessage, type EncodeMessage, type Subscriber, type SubscriberOptions } from "@kit/transport";
 import { observeErrors, runSubscriber } from "@kit/transport/driver";
-import { Partitioners, type Consumer, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
+import { type Consumer, type ConsumerConfig, type Kafka, type Producer } from "kafkajs";
 import { AbandonedMembers } from "./internal/abandoned-members.ts";
 import { CrashReports } from "./internal/crash-reports.ts";
 import type { Delivery } from "./internal/delivery.ts";
 import { KafkaDriver } from "./internal/driver.ts";
 import { fromKafkaError } from "./internal/errors.ts";
 import { checkTopics } from "./internal/topics.ts";
+import { atLeastOnceProducer } from "./producer.ts";
 
 /** Options for {@link subscriber}: the runtime's `SubscriberOptions` plus Kafka's own. */
 export interface KafkaSubscriberOptions extends SubscriberOptions {
@@ -57,7 +58,7 @@ export interface KafkaSubscriberOptions extends SubscriberOptions {
   readonly fromBeginning?: boolean;
   /**
    * The producer that writes dead letters and replies. By default the subscriber makes an
-   * idempotent one from the `Kafka` client when it first needs it, and disconnects it on close.
+   * {@link atLeastOnceProducer} from the `Kafka` client when it first needs it, and disconnects it on close.
    */
   readonly producer?: Producer;
   /**
@@ -148,7 +149,7 @@ export async function subscriber<Req, Res>(
   const producer = (): Promise<Producer> => {
     if (options.producer !== undefined) return Promise.resolve(options.producer);
     ownProducer ??= (async () => {
-      const made = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+      const made = atLeastOnceProducer(kafka);
       await made.connect();
       return made;
     })();

@@ -1,7 +1,8 @@
 // Helpers for the integration tests: the broker at KAFKA_BROKERS (default 127.0.0.1:9092),
 // unique topics, raw kafkajs reads and writes, and waiting for a condition with a deadline.
 import { randomUUID } from "node:crypto";
-import { Kafka, logLevel, Partitioners, type Admin, type IHeaders, type KafkaMessage, type Producer } from "kafkajs";
+import { Kafka, logLevel, type Admin, type IHeaders, type KafkaMessage, type Producer } from "kafkajs";
+import { atLeastOnceProducer } from "../src/producer.ts";
 
 export const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
 
@@ -64,8 +65,8 @@ export class Topics {
   }
 }
 
-export async function connectProducer(kafka: Kafka, idempotent = true): Promise<Producer> {
-  const producer = kafka.producer({ idempotent, createPartitioner: Partitioners.DefaultPartitioner });
+export async function connectProducer(kafka: Kafka): Promise<Producer> {
+  const producer = atLeastOnceProducer(kafka);
   await producer.connect();
   return producer;
 }

@@ -4,7 +4,8 @@
 import type { Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { conformanceCases, garbageOfSize, spawnConsumer, type ConformanceDeadLetter, type ConformanceHarness, type Probe, type ProbeReply, type RequesterOptions } from "@kit/transport/testing";
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from "kafkajs";
+import { Kafka, logLevel, type Admin, type Consumer, type Producer } from "kafkajs";
+import { atLeastOnceProducer } from "../src/producer.ts";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { headersFromKafka } from "../src/headers.ts";
 import { publisher } from "../src/publisher.ts";
@@ -34,7 +35,7 @@ class Cluster {
   async connect(): Promise<void> {
     this.admin = this.kafka.admin();
     await this.admin.connect();
-    this.producer = this.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = atLeastOnceProducer(this.kafka);
     await this.producer.connect();
   }
 
@@ -152,10 +153,6 @@ describe("Kafka, restarted (a broker of the test's own)", () => {
       await own.startAgain();
     },
   };
-  // Known intermittent failure k2 (packages/transport/README.md, "Known failures"): on a loaded
-  // machine about one run in three ends with one acknowledged record never handled. It is not
-  // fixed yet; the case runs up to three times so that the rest of CI is not blocked by it, and
-  // each failed run still prints its counts and the ids that were not handled.
   // eslint-disable-next-line vitest/expect-expect, vitest/valid-title -- the cases assert with node:assert; their names come from the suite
-  for (const c of conformanceCases(harness).filter((r) => r.case === "broker-restart")) test(c.name, { timeout: c.timeout, retry: 2 }, c.run);
+  for (const c of conformanceCases(harness).filter((r) => r.case === "broker-restart")) test(c.name, c.run, c.timeout);
 });

@@ -75,6 +75,16 @@ export class OwnKafka {
     clearTimeout(killer);
   }
 
+  /** Freezes the broker (SIGSTOP): its connections stay open and what is sent to it waits, unread, until {@link OwnKafka.resume}. */
+  pause(): void {
+    this.#process?.kill("SIGSTOP");
+  }
+
+  /** Lets a paused broker run again (SIGCONT): it reads and handles what waited. */
+  resume(): void {
+    this.#process?.kill("SIGCONT");
+  }
+
   /** Stops the broker and deletes its data. */
   async destroy(): Promise<void> {
     await this.stop();

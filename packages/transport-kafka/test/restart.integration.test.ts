@@ -6,7 +6,8 @@
 import { background, Code, isKitError, type KitError } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { describeAway, publishWhileAway, restartDowntime } from "@kit/transport/testing";
-import { Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
+import { Kafka, logLevel, type Producer } from "kafkajs";
+import { atLeastOnceProducer } from "../src/producer.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { unique, waitFor } from "./broker.ts";
 import { OwnKafka } from "./own-broker.ts";
@@ -55,7 +56,7 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
   const handled = new Map<number, number>(); // n → times handled
   const handledAt = new Map<number, number>();
   const errors: KitError[] = [];
-  const producer: Producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer: Producer = atLeastOnceProducer(kafka);
   await producer.connect();
   const send = publisher(producer, topic, encodeJSONMessage, { key: (m: { n: number }) => String(m.n % 7) });
   const sub: KafkaSubscriber = await subscriber(

@@ -19,12 +19,12 @@ import { schemaName } from "./validators.ts";
 function imports(service: Service, head: string): string {
   const replies = service.methods.some((m) => !isEvent(m));
   const events = service.methods.some(isEvent);
-  const kit = ["createTopics", ...(events ? ["publisher"] : []), ...(replies ? ["requester"] : []), "subscriber", "type KafkaSubscriberOptions"];
+  const kit = ["atLeastOnceProducer", "createTopics", ...(events ? ["publisher"] : []), ...(replies ? ["requester"] : []), "subscriber", "type KafkaSubscriberOptions"];
   return [
     head,
     importFrom("{ decodeJSONMessage, encodeJSONMessage, subscriberGroup, type DecodeMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
     importFrom(`{ ${kit.join(", ")} }`, "@kit/transport-kafka"),
-    importFrom("{ Partitioners, type ConsumerConfig, type Kafka }", "kafkajs"),
+    importFrom("{ type ConsumerConfig, type Kafka }", "kafkajs"),
     endpointsImport(service),
     schemaImports(service),
     "",
@@ -153,14 +153,14 @@ ${answering.map(requesterLine).join("\n")}
   return `
 /**
  * Client endpoints over Kafka: a method that answers is a requester (its reply topic read by a
- * consumer of its own), an event a publisher; all share one idempotent producer. Resolves once
+ * consumer of its own), an event a publisher; all share one producer made by \`atLeastOnceProducer\`. Resolves once
  * every reply consumer reads. Give them to \`${camel(base)}Client\` for a typed client, and close them.
  *
  * @param kafka - the kafkajs client
  * @param options - topic names, record keys, publisher hooks, reply consumer settings
  */
 export async function kafkaTransport(kafka: Kafka, options: KafkaOptions = {}): Promise<KafkaClientEndpoints> {
-  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = atLeastOnceProducer(kafka);
   await producer.connect();
   const common = { ...options.publisher, producer, ...(options.consumer === undefined ? {} : { consumer: options.consumer }), ...(options.timeout === undefined ? {} : { timeout: options.timeout }) };
 ${requesters}  let closing: Promise<void> | undefined;
