@@ -3,11 +3,13 @@
 //
 // - with `inFlight` calls outstanding, in interleaved rounds: calls/s and this process's CPU per
 //   call (`process.cpuUsage()`, every thread, client and server together; the broker is not in
-//   it), the figure a loaded machine moves least;
+//   it), the figure a loaded machine moves least; and, when the broker runs on this machine and
+//   is named (`brokerProcess`), the broker's CPU per call too (read from /proc, broker-cpu.ts);
 // - one call at a time, in interleaved rounds: p50 and p99 in µs (sequence-harness.ts);
 //
 // and prints each with the ratio of every case to the baseline, then the targets it is given.
 import type { AsyncCase } from "../async-harness.ts";
+import { brokerCpuClock, type CpuClock } from "./broker-cpu.ts";
 import { compareSequence, printLatency, type LatencyResult } from "../sequence-harness.ts";
 
 /** One framework's side of a benchmark: the case to run and how to stop its client and server. */
@@ -43,6 +45,11 @@ export interface PeerOptions {
   readonly targets?: readonly Target[];
   /** Skips the sequential rounds (a fire-and-forget comparison has no per-call latency). */
   readonly loadedOnly?: boolean;
+  /**
+   * The broker's process name (`/proc/<pid>/comm`, e.g. `nats-server`): when such a process runs
+   * on this machine, the loaded rounds also count its CPU per call. Default none.
+   */
+  readonly brokerProcess?: string;
 }
 
 /** What the loaded rounds found for one case. */
@@ -52,6 +59,8 @@ export interface LoadedResult {
   readonly perSec: number;
   /** The median of the rounds' CPU per call, in µs. */
   readonly cpuUs: number;
+  /** The median of the rounds' broker CPU per call, in µs; NaN when the broker's is not read. */
+  readonly brokerCpuUs: number;
 }
 
 function median(values: readonly number[]): number {
@@ -59,8 +68,24 @@ function median(values: readonly number[]): number {
   return sorted[sorted.length >> 1] ?? Number.NaN;
 }
 
-/** Runs `run` with `inFlight` calls outstanding for about `ms` ms: calls/s and CPU µs per call. */
-async function loadedRound(run: () => Promise<unknown>, ms: number, inFlight: number, maxCalls: number): Promise<{ perSec: number; cpuUs: number }> {
+interface Round {
+  readonly perSec: number;
+  readonly cpuUs: number;
+  readonly brokerCpuUs: number;
+}
+
+/** How one loaded round runs: for about `ms` ms, `inFlight` calls outstanding, at most `maxCalls`; `broker` reads the broker's CPU, if it is read. */
+interface RoundLimits {
+  readonly ms: number;
+  readonly inFlight: number;
+  readonly maxCalls: number;
+  readonly broker: CpuClock | undefined;
+}
+
+/** Runs `run` as `limits` say: calls/s, CPU µs per call here and in the broker. */
+async function loadedRound(run: () => Promise<unknown>, limits: RoundLimits): Promise<Round> {
+  const { ms, inFlight, maxCalls, broker } = limits;
+  const brokerStart = broker?.() ?? Number.NaN;
   const cpu = process.cpuUsage();
   const start = performance.now();
   let started = 0;
@@ -75,23 +100,28 @@ async function loadedRound(run: () => Promise<unknown>, ms: number, inFlight: nu
   await Promise.all(Array.from({ length: inFlight }, worker));
   const elapsed = performance.now() - start;
   const used = process.cpuUsage(cpu);
-  return { perSec: (done * 1_000) / elapsed, cpuUs: (used.user + used.system) / Math.max(1, done) };
+  const brokerUsed = (broker?.() ?? Number.NaN) - brokerStart;
+  const calls = Math.max(1, done);
+  return { perSec: (done * 1_000) / elapsed, cpuUs: (used.user + used.system) / calls, brokerCpuUs: brokerUsed / calls };
 }
 
 /** Measures every case with `inFlight` calls outstanding in interleaved rounds after one warm-up round each. */
 export async function compareLoaded(cases: readonly AsyncCase[], options: PeerOptions = {}): Promise<LoadedResult[]> {
   const { inFlight = 64, rounds = 5, roundMs = 1_000, maxCallsPerRound = 200_000 } = options;
-  for (const c of cases) await loadedRound(c.run, roundMs, inFlight, maxCallsPerRound);
-  const samples = cases.map((c) => ({ c, perSec: [] as number[], cpuUs: [] as number[] }));
+  const broker = options.brokerProcess === undefined ? undefined : brokerCpuClock(options.brokerProcess);
+  const limits: RoundLimits = { ms: roundMs, inFlight, maxCalls: maxCallsPerRound, broker };
+  for (const c of cases) await loadedRound(c.run, limits);
+  const samples = cases.map((c) => ({ c, perSec: [] as number[], cpuUs: [] as number[], brokerCpuUs: [] as number[] }));
   for (let round = 0; round < rounds; round++) {
     const shift = round % cases.length;
     for (const s of [...samples.slice(shift), ...samples.slice(0, shift)]) {
-      const r = await loadedRound(s.c.run, roundMs, inFlight, maxCallsPerRound);
+      const r = await loadedRound(s.c.run, limits);
       s.perSec.push(r.perSec);
       s.cpuUs.push(r.cpuUs);
+      s.brokerCpuUs.push(r.brokerCpuUs);
     }
   }
-  return samples.map((s) => ({ name: s.c.name, perSec: median(s.perSec), cpuUs: median(s.cpuUs) }));
+  return samples.map((s) => ({ name: s.c.name, perSec: median(s.perSec), cpuUs: median(s.cpuUs), brokerCpuUs: median(s.brokerCpuUs) }));
 }
 
 function find<T extends { name: string }>(results: readonly T[], name: string): T {
@@ -100,18 +130,23 @@ function find<T extends { name: string }>(results: readonly T[], name: string): 
   return found;
 }
 
-/** Prints the loaded results with calls/s, CPU per call and both as a ratio to `baseline` (above 1: better). */
+/** Prints the loaded results with calls/s, CPU per call and both as a ratio to `baseline` (above 1: better); the broker's CPU per call when it was read. */
 export function printLoaded(title: string, results: readonly LoadedResult[], baseline: string): void {
   const base = find(results, baseline);
   const width = Math.max(4, ...results.map((r) => r.name.length));
+  const withBroker = !Number.isNaN(base.brokerCpuUs);
+  const brokerHead = withBroker ? `  ${"broker µs/call".padStart(14)}  ${"both × base".padStart(11)}` : "";
   console.log(`\n${title}`);
-  console.log(`${"case".padEnd(width)}  ${"calls/s".padStart(9)}  ${"× base".padStart(7)}  ${"CPU µs/call".padStart(11)}  ${"CPU × base".padStart(10)}`);
+  console.log(`${"case".padEnd(width)}  ${"calls/s".padStart(9)}  ${"× base".padStart(7)}  ${"CPU µs/call".padStart(11)}  ${"CPU × base".padStart(10)}${brokerHead}`);
   for (const r of results) {
+    const both = (r.cpuUs + r.brokerCpuUs) / (base.cpuUs + base.brokerCpuUs);
+    const brokerCells = withBroker ? `  ${r.brokerCpuUs.toFixed(1).padStart(14)}  ${both.toFixed(2).padStart(11)}` : "";
     console.log(
-      `${r.name.padEnd(width)}  ${Math.round(r.perSec).toLocaleString("en-US").padStart(9)}  ${(r.perSec / base.perSec).toFixed(2).padStart(7)}  ${r.cpuUs.toFixed(1).padStart(11)}  ${(r.cpuUs / base.cpuUs).toFixed(2).padStart(10)}`,
+      `${r.name.padEnd(width)}  ${Math.round(r.perSec).toLocaleString("en-US").padStart(9)}  ${(r.perSec / base.perSec).toFixed(2).padStart(7)}  ${r.cpuUs.toFixed(1).padStart(11)}  ${(r.cpuUs / base.cpuUs).toFixed(2).padStart(10)}${brokerCells}`,
     );
   }
   console.log(`(× base: calls/s over ${baseline}'s, above 1 is faster; CPU × base: CPU per call over ${baseline}'s, below 1 is cheaper)`);
+  if (withBroker) console.log("(broker µs/call: the broker process's CPU per call over the same rounds; both × base: this process's and the broker's together, over the baseline's)");
 }
 
 function printTargets(targets: readonly Target[], loaded: readonly LoadedResult[], sequence: readonly LatencyResult[]): void {

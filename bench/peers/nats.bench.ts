@@ -4,9 +4,11 @@
 // - raw nats.js (@nats-io/transport-node, `noAsyncTraces`, its fastest): `nc.request` answered
 //   by a `subscribe` callback that parses and `respond`s;
 // - Kit: `@kit/transport-nats`'s `publisher` and `subscriber` on `noAsyncTraces` connections too,
-//   twice: with the JSON message codecs (`encodeJSONMessage` also sets `content-type`, so every
-//   request and reply carries a NATS header block that raw's do not), and with an encoder that
-//   writes the JSON body only (the same bytes on the wire as raw; decoding is `decodeJSONMessage`);
+//   twice: with the JSON message codecs (`encodeJSONMessage` also sets `content-type:
+//   application/json`, which @kit/transport-nats leaves off the wire since 2026-12-06: JSON is a
+//   NATS message's default body, so the same bytes as raw's; until then every request and reply
+//   carried a header block), and with an encoder that writes the JSON body only and sets no
+//   header (decoding is `decodeJSONMessage`);
 // - Moleculer 0.15: a caller broker and a server broker on its NATS transporter (`nats` 2),
 //   `broker.call("math.sum", {a, b})`;
 // - NestJS microservices: `createMicroservice` with `Transport.NATS` and a `@MessagePattern`
@@ -30,6 +32,10 @@
 // (18.2, 16.8 and 14.5 µs; raw 25.3, 18.0 and 17.9), that is 1.41×, 0.88× and 1.12× Moleculer;
 // Kit (JSON body only) 15.9, 12.9 and 11.6 µs. Where the gap between the two Kit cases goes
 // (socket writes in one run, garbage collection in another): bench/README.md, peers/.
+// The loaded rounds also count nats-server's CPU per call (read from /proc when it runs here):
+// the header block cost Kit's process about 2.4 µs a call and the server 0.1 to 0.8 µs; without
+// it the two Kit cases cost the same side by side. After the change (2026-12-06 07:17-07:43 UTC),
+// Kit (JSON codecs) over Moleculer 1.24x, 1.18x (load 10-12), 1.42x (load 2.3): bench/README.md.
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { background, type Endpoint } from "@kit/endpoint";
@@ -150,4 +156,4 @@ const targets = [KIT, KIT_BODY].flatMap((name) => [
   { name, than: "Moleculer 0.15 (NATS)", min: 1.2 },
   { name, than: "NestJS microservices (NATS)", min: 1.5 },
 ]);
-await runPeers("NATS request/reply, Sum as JSON", peers, "raw nats.js", { targets });
+await runPeers("NATS request/reply, Sum as JSON", peers, "raw nats.js", { targets, brokerProcess: "nats-server" });

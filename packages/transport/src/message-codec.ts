@@ -28,6 +28,8 @@ export function decodeJSONMessage<T = unknown>(schema?: Schema<T>): DecodeMessag
 /**
  * The JSON message encoder: writes `value` as the body (`undefined` as `null`) and sets
  * `content-type: application/json`. A value JSON cannot hold (a `bigint`) throws `internal`.
+ * `@kit/transport-nats` leaves this header off the wire: on NATS, a message without a
+ * content-type is JSON, and reads back as `application/json`.
  *
  * @param _ctx - the call's context
  * @param value - the value to write

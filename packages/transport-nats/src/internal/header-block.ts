@@ -1,5 +1,6 @@
 import { headers as natsHeaders, type Match, type MsgHdrs } from "@nats-io/nats-core";
 import { BlockCache } from "./block-cache.ts";
+import { isDefaultContentType } from "./default-content-type.ts";
 
 /** nats.js's `MsgHdrs` as its `headers()` makes them: `toString()` is the header block's text. */
 interface NatsHeaders extends MsgHdrs {
@@ -15,7 +16,9 @@ const blocks = new BlockCache(1_024);
  * `encode()`, which its own `MsgHdrs` makes afresh for every message with a `TextEncoder`
  * (about a microsecond for a block of one or two headers, the bulk of what a header costs).
  * This one makes the same bytes with `Buffer.from` and keeps them for the next message with the
- * same headers, such as every reply's `content-type`: most messages reuse a block made before.
+ * same headers, such as every request's `kit-timeout` of the same budget: most messages reuse a
+ * block made before. The default content-type (`application/json`) is left out, on the wire and
+ * in what the `MsgHdrs` methods read: a message without one is JSON.
  *
  * The names and values are checked as nats.js checks them (it throws for a name or value it
  * cannot write) when a block is first made. Read or changed through the `MsgHdrs` methods, it
@@ -107,10 +110,12 @@ export class HeaderBlock implements MsgHdrs {
   }
 }
 
-/** Kit headers as a nats.js `MsgHdrs`; throws its error for a name or value NATS cannot carry. */
+/** Kit headers, less the default content-type, as a nats.js `MsgHdrs`; throws its error for a name or value NATS cannot carry. */
 function natsHeadersOf(kit: ReadonlyMap<string, string>): NatsHeaders {
   const hdrs: NatsHeaders = natsHeaders();
-  for (const [name, value] of kit) hdrs.append(name, value); // the names are a map's keys: no duplicate to replace
+  for (const [name, value] of kit) {
+    if (!isDefaultContentType(name, value)) hdrs.append(name, value); // the names are a map's keys: no duplicate to replace
+  }
   return hdrs;
 }
 

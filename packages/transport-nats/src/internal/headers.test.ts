@@ -25,8 +25,27 @@ describe("NATS headers", () => {
     expect(carrier.get("x-ID")).toBe("a");
   });
 
-  it("reads a message without headers as having none", () => {
+  it("reads a message without headers as having none but the default content-type, JSON", () => {
     expect(readHeaders(undefined).get("kit-timeout")).toBeUndefined();
+    expect(readHeaders(undefined).get("content-type")).toBe("application/json");
+  });
+
+  it("reads a message without a content-type as JSON, and one with another content-type as it is", () => {
+    const h = headers();
+    h.set("kit-timeout", "20");
+    expect(readHeaders(h).get("content-type")).toBe("application/json");
+    expect(readHeaders(h).get("Content-Type")).toBe("application/json");
+    h.set("Content-Type", "text/plain");
+    expect(readHeaders(h).get("content-type")).toBe("text/plain");
+  });
+
+  it("leaves the default content-type off the wire: JSON alone is a plain message, with other headers a block without it", () => {
+    expect(toNatsHeaders(new Map([["content-type", "application/json"]]))).toBeUndefined();
+    const timed = toNatsHeaders(new Map([["content-type", "application/json"], ["kit-timeout", "250"]])) as MsgHdrs & { encode(): Uint8Array };
+    expect(Buffer.from(timed.encode()).toString()).toBe("NATS/1.0\r\nkit-timeout: 250\r\n\r\n");
+    expect(timed.has("content-type")).toBe(false);
+    const other = toNatsHeaders(new Map([["content-type", "application/json; charset=utf-8"]])) as MsgHdrs & { encode(): Uint8Array };
+    expect(Buffer.from(other.encode()).toString()).toBe("NATS/1.0\r\ncontent-type: application/json; charset=utf-8\r\n\r\n");
   });
 
   it("writes no NATS headers for none, so a plain message stays plain", () => {
@@ -35,12 +54,12 @@ describe("NATS headers", () => {
   });
 
   it("writes the header block nats.js writes, the same bytes each time the headers repeat", () => {
-    const kit = new Map([["content-type", "application/json"], ["kit-timeout", "250"]]);
+    const kit = new Map([["content-type", "text/plain"], ["kit-timeout", "250"]]);
     const nats = headers() as MsgHdrs & { toString(): string };
     for (const [name, value] of kit) nats.append(name, value);
     const block = toNatsHeaders(kit) as MsgHdrs & { encode(): Uint8Array };
     expect(Buffer.from(block.encode()).toString()).toBe(nats.toString());
-    expect(Buffer.from(block.encode()).toString()).toBe("NATS/1.0\r\ncontent-type: application/json\r\nkit-timeout: 250\r\n\r\n");
+    expect(Buffer.from(block.encode()).toString()).toBe("NATS/1.0\r\ncontent-type: text/plain\r\nkit-timeout: 250\r\n\r\n");
     const again = toNatsHeaders(new Map(kit)) as MsgHdrs & { encode(): Uint8Array };
     expect(again.encode()).toBe(block.encode());
   });
@@ -52,14 +71,14 @@ describe("NATS headers", () => {
   });
 
   it("reads and changes written headers as nats.js's own, and writes what they hold after a change", () => {
-    const block = toNatsHeaders(new Map([["content-type", "application/json"]])) as MsgHdrs & { encode(): Uint8Array };
-    expect(block.get("content-type")).toBe("application/json");
-    expect([...block]).toEqual([["content-type", ["application/json"]]]);
+    const block = toNatsHeaders(new Map([["content-type", "text/plain"]])) as MsgHdrs & { encode(): Uint8Array };
+    expect(block.get("content-type")).toBe("text/plain");
+    expect([...block]).toEqual([["content-type", ["text/plain"]]]);
     block.set("Nats-Msg-Id", "o-1");
     expect(block.keys()).toEqual(["content-type", "Nats-Msg-Id"]);
-    expect(Buffer.from(block.encode()).toString()).toBe("NATS/1.0\r\ncontent-type: application/json\r\nNats-Msg-Id: o-1\r\n\r\n");
-    const fresh = toNatsHeaders(new Map([["content-type", "application/json"]])) as MsgHdrs & { encode(): Uint8Array };
-    expect(Buffer.from(fresh.encode()).toString()).toBe("NATS/1.0\r\ncontent-type: application/json\r\n\r\n");
+    expect(Buffer.from(block.encode()).toString()).toBe("NATS/1.0\r\ncontent-type: text/plain\r\nNats-Msg-Id: o-1\r\n\r\n");
+    const fresh = toNatsHeaders(new Map([["content-type", "text/plain"]])) as MsgHdrs & { encode(): Uint8Array };
+    expect(Buffer.from(fresh.encode()).toString()).toBe("NATS/1.0\r\ncontent-type: text/plain\r\n\r\n");
   });
 
   it("gives a dead letter the original headers plus the error, less publish expectations", () => {

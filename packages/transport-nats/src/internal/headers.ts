@@ -1,11 +1,13 @@
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/nats-core";
 import type { HeaderCarrier } from "@kit/transport";
+import { absentHeader, sendsNoHeaders } from "./default-content-type.ts";
 import { HeaderBlock } from "./header-block.ts";
 
 /**
  * A received message's NATS headers as a Kit {@link HeaderCarrier}. Names are looked up exactly
  * first (Kit writes lower case), then ignoring case, so `Kit-Timeout` from `nats req -H` works;
- * a name the message does not have reads as `""`, as nats.js's `get` reads it.
+ * a name the message does not have reads as `""`, as nats.js's `get` reads it, except
+ * `content-type`, which reads as the default, `application/json` (see `default-content-type.ts`).
  */
 export function readHeaders(hdrs: MsgHdrs | undefined): HeaderCarrier {
   if (hdrs === undefined) return empty;
@@ -31,22 +33,25 @@ function valueOf(hdrs: MsgHdrs, name: string): string {
     if (key === name && value !== "") return value;
     if (folded === undefined && key.toLowerCase() === lower) folded = value;
   }
-  return folded ?? "";
+  return folded ?? absentHeader(lower, "");
 }
 
+/** The headers of a message without a header block: none but the default content-type. */
 const empty: HeaderCarrier = {
-  get: () => undefined,
+  get: (name) => absentHeader(name.toLowerCase(), undefined),
   set: () => {
     throw new TypeError("a received message without headers cannot be changed");
   },
 };
 
 /**
- * Kit headers as NATS headers (a {@link HeaderBlock}); `undefined` when there are none, so a
- * plain message stays plain. Throws nats.js's error for a name or value NATS cannot carry.
+ * Kit headers as NATS headers (a {@link HeaderBlock}), less the default content-type
+ * (`application/json`, which a message without one reads as); `undefined` when no other is
+ * left, so a plain message (a JSON body, say) stays plain. Throws nats.js's error for a name or
+ * value NATS cannot carry.
  */
 export function toNatsHeaders(map: ReadonlyMap<string, string>): MsgHdrs | undefined {
-  if (map.size === 0) return undefined;
+  if (sendsNoHeaders(map)) return undefined;
   return new HeaderBlock(map);
 }
 

@@ -50,10 +50,20 @@ describe("a received message's headers, read from the wire", () => {
     }
   });
 
-  it("reads a message without headers as having none", async () => {
+  it("reads a message without headers as having none but the default content-type, JSON", async () => {
     const msg = await deliver(undefined);
     expect(rawHeaderBlock(msg)).toBe("none");
     expect(readReceivedHeaders(msg).get("kit-timeout")).toBeUndefined();
+    expect(readReceivedHeaders(msg).get("content-type")).toBe("application/json");
+  });
+
+  it("reads a block without a content-type as JSON, and another content-type as it came", async () => {
+    const timed = headers();
+    timed.append("kit-timeout", "20");
+    expect(readReceivedHeaders(await deliver(timed)).get("content-type")).toBe("application/json");
+    const plain = headers();
+    plain.append("Content-Type", "text/plain");
+    expect(readReceivedHeaders(await deliver(plain)).get("content-type")).toBe("text/plain");
   });
 
   it("writes a header set on it to the message's own headers, and reads it back", async () => {

@@ -1,6 +1,7 @@
 import type { HeaderCarrier } from "@kit/transport";
 import { RecentBytes } from "@kit/transport/driver";
 import type { MsgHdrs } from "@nats-io/nats-core";
+import { absentHeader } from "./default-content-type.ts";
 import { readHeaders } from "./headers.ts";
 import { rawHeaderBlock } from "./raw-header-block.ts";
 
@@ -12,7 +13,7 @@ const utf8 = new TextDecoder();
 /** How many distinct header blocks are kept parsed; when full, the cache starts over. */
 const cacheLimit = 256;
 
-/** Header blocks parsed before, by their text: the headers a message has every time (`content-type`) are parsed once. */
+/** Header blocks parsed before, by their text: the headers many messages share (a `kit-timeout`) are parsed once. */
 const parsed = new Map<string, readonly Header[]>();
 
 /**
@@ -37,10 +38,11 @@ function parsedText(text: string): readonly Header[] {
 /**
  * The headers of a message nats.js delivered, as a Kit `HeaderCarrier`, read as
  * `readHeaders(msg.headers)` reads them (names exactly, then ignoring case; a missing name is
- * `""`), but from the header block's bytes ({@link rawHeaderBlock}): its lines are split into
- * names and values, kept for the next message with the same block, and nats.js's `MsgHdrs`
- * is not made at all unless something sets a header (the change goes to `msg.headers`, as with
- * `readHeaders`, so a dead letter or a republished message carries it).
+ * `""`, a missing `content-type` the default, `application/json`), but from the header block's
+ * bytes ({@link rawHeaderBlock}): its lines are split into names and values, kept for the next
+ * message with the same block, and nats.js's `MsgHdrs` is not made at all unless something sets
+ * a header (the change goes to `msg.headers`, as with `readHeaders`, so a dead letter or a
+ * republished message carries it).
  *
  * @param msg - a message nats.js delivered: `subscribe`'s `Msg`, or a service's `ServiceMsg`
  */
@@ -83,7 +85,7 @@ class ReceivedHeaders implements HeaderCarrier {
     this.#msg = msg;
   }
 
-  /** The first value of `name`, or of a name that differs only in case when none has it exactly; `""` when there is neither. */
+  /** The first value of `name`, or of a name that differs only in case when none has it exactly; when there is neither, `""` (the default for `content-type`). */
   get(name: string): string | null | undefined {
     if (this.#changed !== undefined) return this.#changed.get(name);
     let exact: string | undefined;
@@ -96,7 +98,7 @@ class ReceivedHeaders implements HeaderCarrier {
       }
       if (folded === undefined && lowerKey === lower) folded = value;
     }
-    return folded ?? "";
+    return folded ?? absentHeader(lower, "");
   }
 
   set(name: string, value: string): void {
