@@ -1,6 +1,5 @@
-// addsvc's Sum as an event stream, whatever the broker: a "sum requested" event is handled by the
-// Sum endpoint and answered with a "sum computed" event. kitgen writes the Kafka and SQS wiring
-// of both interfaces (`pnpm gen`: src/generated/add-events/ and src/generated/add-results/).
+// Sum as events, whatever the broker: kitgen writes the Kafka and SQS code of both interfaces
+// (`pnpm gen`: src/generated/add-events/ and src/generated/add-results/).
 import { isKitError, withoutCancel, type Context } from "@kit/endpoint";
 import type { AddEndpoints } from "./generated/add.endpoints.ts";
 
@@ -12,15 +11,14 @@ export interface AddEvents {
 
 /** The events addsvc publishes. */
 export interface AddResults {
-  /** The answer to a sum requested by `id`: the sum `v`, or the business `error` (`invalid_argument` for two zeroes, say). */
+  /** The answer to the sum requested by `id`: the sum `v`, or the business `error`. */
   sumComputed(ctx: Context, id: string, v?: number, error?: { readonly code: string; readonly message: string }): Promise<void>;
 }
 
 /**
- * {@link AddEvents} over the Sum endpoint, publishing each result to `results`: a business error
- * is a result too; a failed publish fails the event, so the broker delivers it again. The result
- * keeps the request's trace and values, not its deadline (`withoutCancel`), so a consumer that
- * lags behind still gets it.
+ * {@link AddEvents} over the Sum endpoint, each result sent to `results`, a business error too. A
+ * failed send fails the event, so the broker delivers it again. The result keeps the request's
+ * values and trace, not its deadline (`withoutCancel`), so a consumer that lags still gets it.
  *
  * @param sum - the Sum endpoint
  * @param results - where results go, such as `addResultsClient(kafkaTransport(…))`

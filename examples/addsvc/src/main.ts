@@ -1,6 +1,6 @@
-// addsvc's entry point, Go kit's cmd/addsvc: `node src/main.ts --help` lists the flags. Serves
-// HTTP and gRPC (app.ts), JSON-RPC and each broker it is given, all on kitgen's transports
-// (src/generated/); logs logfmt to stdout; on SIGINT or SIGTERM finishes what is in flight, exits 0.
+// addsvc's entry point, Go kit's cmd/addsvc (`node src/main.ts --help`): HTTP and gRPC (app.ts),
+// JSON-RPC and each broker it is given on kitgen's transports, logfmt to stdout; on SIGINT or
+// SIGTERM it finishes what is in flight and exits 0.
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -10,6 +10,10 @@ import { connect as connectAmqp } from "@kit/transport-amqp";
 import { listen } from "@kit/transport-http";
 import { Svcm } from "@nats-io/services";
 import { connect as connectNats } from "@nats-io/transport-node";
+import { ZipkinExporter } from "@opentelemetry/exporter-zipkin";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { Kafka, logLevel } from "kafkajs";
 import { connect as connectMqtt } from "mqtt";
 import { createClient as createRedisClient } from "redis";
@@ -26,42 +30,46 @@ import { jsonRpcHandler } from "./generated/add.jsonrpc.ts";
 import { mqttSubscribers } from "./generated/add.mqtt.ts";
 import { natsService } from "./generated/add.nats.ts";
 import { redisSubscribers } from "./generated/add.redis.ts";
-import { traceToZipkin } from "./zipkin.ts";
 
 const flags = ["http-addr", "grpc-addr", "jsonrpc-addr", "nats-url", "amqp-url", "mqtt-url", "mqtt-client-id", "redis-url", "kafka-brokers", "sqs-endpoint", "zipkin-url"] as const;
 const usage = `usage: node src/main.ts ${flags.map((flag) => `[--${flag} …]`).join(" ")}
-  Each flag defaults to its environment variable (--nats-url: NATS_URL). HTTP listens on 127.0.0.1:8081
-  and gRPC on 127.0.0.1:8082 unless told otherwise; JSON-RPC (Go kit's port: 8084), each broker and
-  tracing to Zipkin's spans API (http://127.0.0.1:9411/api/v2/spans) only when given. The MQTT
-  session's client id defaults to addsvc-<hostname>-<HTTP port>.`;
-
+  A flag's default is its environment variable's (NATS_URL for --nats-url), else HTTP on 127.0.0.1:8081,
+  gRPC on 127.0.0.1:8082, the MQTT client id addsvc-<hostname>-<HTTP port>, and no JSON-RPC (Go kit's
+  port: 8084), broker or Zipkin spans URL (such as http://127.0.0.1:9411/api/v2/spans).`;
 const logger = log.with(log.logfmtLogger(process.stdout), "ts", log.defaultTimestampUTC, "caller", log.defaultCaller);
 let values: Partial<Record<(typeof flags)[number], string>> & { help?: boolean } = {};
+const option = (flag: (typeof flags)[number]): string | undefined => values[flag] ?? process.env[flag.toUpperCase().replaceAll("-", "_")];
+let [http, grpc] = [{ host: "", port: 0 }, { host: "", port: 0 }];
 try {
-  const options = { ...Object.fromEntries(flags.map((flag) => [flag, { type: "string" as const }])), help: { type: "boolean" as const, short: "h" } };
-  ({ values } = parseArgs({ options }));
+  const strings = Object.fromEntries(flags.map((flag) => [flag, { type: "string" as const }]));
+  ({ values } = parseArgs({ options: { ...strings, help: { type: "boolean", short: "h" } } }));
+  [http, grpc] = [parseAddr(option("http-addr") ?? "127.0.0.1:8081"), parseAddr(option("grpc-addr") ?? "127.0.0.1:8082")];
 } catch (err) {
-  console.error(`${(err as Error).message}\n${usage}`);
+  logger.log("exit", err);
+  console.error(usage);
   process.exit(2);
 }
 if (values.help === true) {
   console.log(usage);
   process.exit(0);
 }
-const option = (flag: (typeof flags)[number]): string | undefined => values[flag] ?? process.env[flag.toUpperCase().replaceAll("-", "_")];
 
 // Listen for the signals first, so one that comes while starting up still ends in a clean exit.
 const signalled = new Promise<NodeJS.Signals>((resolve) => process.on("SIGINT", resolve).on("SIGTERM", resolve));
 /** What to stop on the way out, last started first. */
 const stops: (() => Promise<unknown>)[] = [];
-/** Starts a transport when its flag is given; what it returns goes on {@link stops}. */
+/** Starts what `flag` asks for when given; what `serve` returns stops it. */
 async function when(flag: (typeof flags)[number], serve: (value: string) => Promise<() => Promise<unknown>>): Promise<void> {
   const value = option(flag);
   if (value !== undefined) stops.push(await serve(value));
 }
 try {
-  const [http, grpc] = [parseAddr(option("http-addr") ?? "127.0.0.1:8081"), parseAddr(option("grpc-addr") ?? "127.0.0.1:8082")];
-  await when("zipkin-url", (url) => Promise.resolve(traceToZipkin(url, "addsvc")));
+  await when("zipkin-url", (url) => {
+    const spanProcessors = [new BatchSpanProcessor(new ZipkinExporter({ url }), { scheduledDelayMillis: 500 })];
+    const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ "service.name": "addsvc" }), spanProcessors });
+    provider.register(); // the global tracer, W3C trace context and AsyncLocalStorage, which @kit/tracing uses
+    return Promise.resolve(() => provider.shutdown());
+  });
   const app = await start({ host: http.host, port: http.port, grpcHost: grpc.host, grpcPort: grpc.port, logger, tracing: option("zipkin-url") !== undefined });
   stops.push(() => app.close());
   const { endpoints } = app;
@@ -128,7 +136,7 @@ try {
 } catch (err) {
   logger.log("exit", err);
   for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  process.exit(stops.length === 0 && err instanceof RangeError ? 2 : 1);
+  process.exit(1);
 }
 
 const signal = await signalled;
