@@ -116,6 +116,43 @@ describe("addsvc over gRPC", () => {
     });
   });
 
+  it("serves RunningSums and SumEach to a client built from proto/addsvc.proto, the whole service as a peer sees it", async () => {
+    const protoPath = fileURLToPath(new URL("../proto/addsvc.proto", import.meta.url));
+    const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(protoPath, { longs: String, defaults: true }));
+    const Add = (pkg.pb as grpc.GrpcObject).Add as grpc.ServiceClientConstructor;
+    const c = new Add(app.grpcAddr, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
+      RunningSums(request: unknown): grpc.ClientReadableStream<Reply>;
+      SumEach(): grpc.ClientDuplexStream<unknown, Reply>;
+    };
+    const all = (stream: grpc.ClientReadableStream<Reply> | grpc.ClientDuplexStream<unknown, Reply>): Promise<Reply[]> =>
+      new Promise((resolve, reject) => {
+        const got: Reply[] = [];
+        stream.on("data", (reply: Reply) => got.push(reply));
+        stream.on("end", () => {
+          resolve(got);
+        });
+        stream.on("error", reject);
+      });
+    try {
+      expect(await all(c.RunningSums({ values: ["1", "2", "2147483647"] }))).toEqual([
+        { v: "1", err: "" },
+        { v: "3", err: "" },
+        { v: "0", err: "integer overflow" },
+      ]);
+      const each = c.SumEach();
+      const answers = all(each);
+      each.write({ a: "0", b: "0" });
+      each.write({ a: "40", b: "2" });
+      each.end();
+      expect(await answers).toEqual([
+        { v: "0", err: "can't sum two zeroes" },
+        { v: "42", err: "" },
+      ]);
+    } finally {
+      c.close();
+    }
+  });
+
   describe("the Kit client", () => {
     it("returns values and throws business errors with their codes", async () => {
       const svc = grpcClient(app.grpcAddr);
