@@ -4,14 +4,16 @@
 import { randomUUID } from "node:crypto";
 import { background, isKitError, withTimeout } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
-import { decodeJSONMessage } from "@kit/transport";
+import { decodeJSONMessage, logErrorHandler, whenReady } from "@kit/transport";
 import { connect as connectKit, publisher, topologyOf, type AmqpConnection } from "@kit/transport-amqp";
-import { connect, type Channel, type ChannelModel } from "amqplib";
+import { connect, type Channel, type ChannelModel, type ConfirmChannel } from "amqplib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../test/support.ts";
-import { amqpClient, serveAmqp, type AmqpServer } from "./amqp.ts";
+import { amqpClient } from "./demo-clients.ts";
+import { amqpSubscribers, amqpTopology } from "./generated/add.amqp.ts";
 import { demoAmqp } from "./demo-amqp.ts";
-import { newEndpointSet } from "./endpoints.ts";
+import { makeEndpoints, type AddEndpoints } from "./generated/add.endpoints.ts";
+import { withMiddleware } from "./generated/add.middleware.ts";
 import { newBasicService } from "./service.ts";
 
 const url = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
@@ -54,12 +56,20 @@ async function ready(queue: string): Promise<number | undefined> {
   }
 }
 
+/** addsvc's AMQP wiring, as main.ts does it, on the queues `<queuePrefix>.sum` and `.concat`. */
+async function serveAmqp(conn: AmqpConnection | ConfirmChannel, endpoints: AddEndpoints, { logger, queuePrefix }: { logger: ReturnType<typeof recorder>; queuePrefix: string }) {
+  await amqpTopology(conn, { prefix: queuePrefix });
+  const sub = await whenReady(amqpSubscribers(conn, endpoints, { prefix: queuePrefix, subscriber: { concurrency: 16, errorHandler: logErrorHandler(logger) } }));
+  return { queues: [`${queuePrefix}.sum`, `${queuePrefix}.concat`] as const, close: () => sub.close() };
+}
+type AmqpServer = Awaited<ReturnType<typeof serveAmqp>>;
+
 /** Serves addsvc on fresh queues; closes and deletes them after the test. */
 async function serve(): Promise<{ server: AmqpServer; queuePrefix: string; metrics: ReturnType<typeof memory>; logger: ReturnType<typeof recorder> }> {
   const logger = recorder();
   const metrics = memory();
   const queuePrefix = `addsvc-test.${randomUUID().slice(0, 8)}`;
-  const server = await serveAmqp(kit, newEndpointSet(newBasicService(), { logger, metrics }), { logger, queuePrefix });
+  const server = await serveAmqp(kit, withMiddleware(makeEndpoints(newBasicService()), { logger, metrics }), { logger, queuePrefix });
   cleanup.push(async () => {
     await server.close();
     const ch = await connection.createChannel();
@@ -75,8 +85,7 @@ async function serve(): Promise<{ server: AmqpServer; queuePrefix: string; metri
 
 describe("addsvc over AMQP", () => {
   it("answers sum and concat through the Kit AMQP client, and brings a business error back as it was thrown", async () => {
-    const { server, queuePrefix, metrics, logger } = await serve();
-    expect(logger.lines).toContainEqual(["transport", "AMQP", "queues", server.queues.join(",")]);
+    const { server, queuePrefix, metrics } = await serve();
     const svc = amqpClient(await channel(), { queuePrefix });
     const [ctx, cancel] = withTimeout(background(), 5_000);
     try {
@@ -124,7 +133,7 @@ describe("addsvc over AMQP", () => {
     });
     const queuePrefix = `addsvc-test.${randomUUID().slice(0, 8)}`;
     const logger = recorder();
-    const server = await serveAmqp(confirm, newEndpointSet(newBasicService(), { logger, metrics: memory() }), { logger, queuePrefix });
+    const server = await serveAmqp(confirm, withMiddleware(makeEndpoints(newBasicService()), { logger, metrics: memory() }), { logger, queuePrefix });
     const svc = amqpClient(await channel(), { queuePrefix });
     const [ctx, cancel] = withTimeout(background(), 5_000);
     expect(await svc.sum(ctx, 40, 2)).toBe(42);

@@ -5,10 +5,13 @@ import { randomUUID } from "node:crypto";
 import { background, withTimeout } from "@kit/endpoint";
 import { discard } from "@kit/metrics";
 import { connect, topologyOf } from "@kit/transport-amqp";
-import { amqpClient, serveAmqp } from "./amqp.ts";
+import { logErrorHandler, whenReady } from "@kit/transport";
+import { amqpClient } from "./demo-clients.ts";
+import { amqpSubscribers, amqpTopology } from "./generated/add.amqp.ts";
 import { checkCalls } from "./demo-calls.ts";
-import { newEndpointSet } from "./endpoints.ts";
-import type { Logger } from "./middleware.ts";
+import { makeEndpoints } from "./generated/add.endpoints.ts";
+import { withMiddleware } from "./generated/add.middleware.ts";
+import type { Logger } from "@kit/log";
 import { newBasicService } from "./service.ts";
 
 /**
@@ -33,10 +36,12 @@ export async function demoAmqp(url: string, print: (line: string) => void, logge
   const queuePrefix = `addsvc-demo.${randomUUID().slice(0, 8)}`;
   const problems: string[] = [];
   try {
-    const endpoints = newEndpointSet(newBasicService(), { logger, metrics: discard() });
-    const server = await serveAmqp(connection, endpoints, { logger, queuePrefix });
+    const endpoints = withMiddleware(makeEndpoints(newBasicService()), { logger, metrics: discard() });
+    await amqpTopology(connection, { prefix: queuePrefix });
+    const server = await whenReady(amqpSubscribers(connection, endpoints, { prefix: queuePrefix, subscriber: { errorHandler: logErrorHandler(logger) } }));
+    const queues = [`${queuePrefix}.sum`, `${queuePrefix}.concat`];
     const svc = amqpClient(connection, { queuePrefix });
-    print(`Calling addsvc over AMQP (queues ${server.queues.join(", ")}) through the Kit AMQP client:`);
+    print(`Calling addsvc over AMQP (queues ${queues.join(", ")}) through the Kit AMQP client:`);
     const [ctx, cancel] = withTimeout(background(), 5_000);
     try {
       problems.push(...(await checkCalls(svc, ctx, print)));
@@ -44,7 +49,7 @@ export async function demoAmqp(url: string, print: (line: string) => void, logge
       cancel();
       await server.close();
       const channel = await connection.createChannel(false);
-      for (const queue of server.queues) {
+      for (const queue of queues) {
         const names = topologyOf(queue);
         for (const name of [names.queue, names.retryQueue, names.deadLetterQueue]) await channel.deleteQueue(name);
         await channel.deleteExchange(names.deadLetterExchange);

@@ -1,8 +1,7 @@
 // The three calls every request/reply part of the demo makes (demo-nats.ts, demo-amqp.ts):
 // a sum, a concat and the business error, each printed and checked.
 import { isKitError, type Context } from "@kit/endpoint";
-import type { AddClient } from "./endpoints.ts";
-import { ErrorMessage } from "./service.ts";
+import { ErrorMessage, type AddService } from "./service.ts";
 
 /**
  * Calls `sum(2, 3)`, `concat("kit", "go")` and `sum(0, 0)` on `svc`, prints one line for each
@@ -12,7 +11,7 @@ import { ErrorMessage } from "./service.ts";
  * @param ctx - the calls' context (with their deadline)
  * @param print - where the lines go
  */
-export async function checkCalls(svc: AddClient, ctx: Context, print: (line: string) => void): Promise<string[]> {
+export async function checkCalls(svc: AddService, ctx: Context, print: (line: string) => void): Promise<string[]> {
   const problems: string[] = [];
   const call = async (title: string, run: () => Promise<unknown>, check: (result: unknown, err: unknown) => string | undefined): Promise<void> => {
     let result: unknown;

@@ -1,23 +1,23 @@
 // The gRPC part of the addsvc demo: calls a running addsvc gRPC server through the Kit gRPC
 // client (Sum, Concat, a business error, the RunningSums server stream and a SumEach bidi
 // call), prints each result, and throws if any is wrong. demo.ts runs it against a server
-// started with startGrpc.
+// started with start().
 import { background, isKitError, withTimeout } from "@kit/endpoint";
-import { failed, type SumRequest } from "./endpoints.ts";
-import { grpcClient } from "./grpc.ts";
+import { grpcClient } from "./demo-clients.ts";
+import type { SumRequest } from "./generated/add.endpoints.ts";
 
 /**
  * Calls addsvc over gRPC at `addr` and prints what each call returns through `print`, one line
  * per call (plus a line per bidi exchange). Throws an `Error` naming every call whose result
  * was wrong, after all have run; the calls share a 5 s deadline.
  *
- * @param addr - the server's `host:port`, such as `startGrpc(…).addr`
+ * @param addr - the server's `host:port`, such as `start(…).grpcAddr`
  * @param print - where the lines go, such as `console.log`
  *
  * @example
  * ```ts
- * const grpcApp = await startGrpc(endpoints, { port: 0, logger });
- * await demoGrpc(grpcApp.addr, console.log);
+ * const app = await start({ port: 0, logger });
+ * await demoGrpc(app.grpcAddr, console.log);
  * ```
  */
 export async function demoGrpc(addr: string, print: (line: string) => void): Promise<void> {
@@ -77,7 +77,7 @@ export async function demoGrpc(addr: string, print: (line: string) => void): Pro
       }
       for await (const response of svc.sumEach(ctx, requests())) {
         const pair = pairs[answered];
-        const err = failed(response);
+        const { err } = response;
         const line = err === undefined ? String(response.v) : `error ${err.code}: ${err.message}`;
         answers.push(line);
         print(`  sent ${JSON.stringify(pair)}  →  ${line}`);

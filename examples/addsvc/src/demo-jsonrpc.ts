@@ -3,9 +3,12 @@
 // error), printing each result. demo.ts runs it after the gRPC part.
 import { background, withTimeout } from "@kit/endpoint";
 import { checkCalls } from "./demo-calls.ts";
-import type { EndpointSet } from "./endpoints.ts";
-import { jsonRpcClient, serveJsonRpc } from "./jsonrpc.ts";
-import type { Logger } from "./middleware.ts";
+import type { Logger } from "@kit/log";
+import { logErrorHandler } from "@kit/transport";
+import { listen } from "@kit/transport-http";
+import { jsonRpcClient, jsonRpcNames } from "./demo-clients.ts";
+import type { AddEndpoints } from "./generated/add.endpoints.ts";
+import { jsonRpcHandler } from "./generated/add.jsonrpc.ts";
 
 /**
  * Serves `endpoints` over JSON-RPC on 127.0.0.1 (a free port), calls the methods `sum` and
@@ -17,13 +20,13 @@ import type { Logger } from "./middleware.ts";
  * @param print - where each line goes, such as `console.log`
  * @param logger - where the server's log lines go; default nowhere
  */
-export async function demoJsonRpc(endpoints: EndpointSet, print: (line: string) => void, logger: Logger = { log: () => undefined }): Promise<void> {
-  const server = await serveJsonRpc(endpoints, { host: "127.0.0.1", port: 0, logger });
+export async function demoJsonRpc(endpoints: AddEndpoints, print: (line: string) => void, logger: Logger = { log: () => undefined }): Promise<void> {
+  const server = await listen(jsonRpcHandler(endpoints, { names: jsonRpcNames, errorHandler: logErrorHandler(logger) }), { host: "127.0.0.1", port: 0 });
   const problems: string[] = [];
   const [ctx, cancel] = withTimeout(background(), 5_000);
   try {
-    print(`Calling addsvc over JSON-RPC at ${server.url} (methods sum, concat) through the Kit JSON-RPC client:`);
-    problems.push(...(await checkCalls(jsonRpcClient(server.url), ctx, print)));
+    print(`Calling addsvc over JSON-RPC at ${server.url}/ (methods sum, concat) through the Kit JSON-RPC client:`);
+    problems.push(...(await checkCalls(jsonRpcClient(`${server.url}/`), ctx, print)));
   } finally {
     cancel();
     await server.close();

@@ -5,12 +5,16 @@ import { fileURLToPath } from "node:url";
 import { background, withTimeout, type Endpoint } from "@kit/endpoint";
 import * as log from "@kit/log";
 import { memory } from "@kit/metrics";
-import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
+import { decodeJSONMessage, encodeJSONMessage, type ErrorHandler } from "@kit/transport";
 import { atLeastOnceProducer, publisher, subscriber } from "@kit/transport-kafka";
 import { Kafka, logLevel } from "kafkajs";
-import { newEndpointSet } from "./endpoints.ts";
-import type { SumComputed, SumRequested } from "./events.ts";
-import { serveKafka } from "./kafka.ts";
+import { makeEndpoints, type AddEndpoints } from "./generated/add.endpoints.ts";
+import { withMiddleware } from "./generated/add.middleware.ts";
+import { sumEvents } from "./events.ts";
+import { makeEndpoints as eventEndpoints, type SumRequestedRequest as SumRequested } from "./generated/add-events/add-events.endpoints.ts";
+import * as requests from "./generated/add-events/add-events.kafka.ts";
+import { addResultsClient, type SumComputedRequest as SumComputed } from "./generated/add-results/add-results.endpoints.ts";
+import * as results from "./generated/add-results/add-results.kafka.ts";
 import { newBasicService } from "./service.ts";
 
 /**
@@ -28,9 +32,9 @@ import { newBasicService } from "./service.ts";
  */
 export async function demoKafka(brokers: string[], print: (line: string) => void): Promise<void> {
   const kafka = new Kafka({ clientId: "addsvc-demo", brokers, logLevel: logLevel.NOTHING, retry: { retries: 5 } });
-  const topicPrefix = `addsvc-demo-${randomUUID().slice(0, 8)}.`;
-  const endpoints = newEndpointSet(newBasicService(), { logger: log.nop(), metrics: memory() });
-  const svc = await serveKafka(kafka, endpoints, { logger: log.nop(), topicPrefix });
+  const topicPrefix = `addsvc-demo-${randomUUID().slice(0, 8)}`;
+  const endpoints = withMiddleware(makeEndpoints(newBasicService()), { logger: log.nop(), metrics: memory() });
+  const svc = await serveKafka(kafka, endpoints, topicPrefix);
   const producer = atLeastOnceProducer(kafka);
   const admin = kafka.admin();
   try {
@@ -82,6 +86,24 @@ export async function demoKafka(brokers: string[], print: (line: string) => void
     await admin.deleteTopics({ topics: mine });
     await admin.disconnect();
   }
+}
+
+/**
+ * addsvc's Kafka wiring, as main.ts does it, on the topics `<prefix>.sum-requested` and
+ * `<prefix>.sum-computed`.
+ *
+ * @param kafka - the client
+ * @param endpoints - addsvc's endpoints
+ * @param prefix - the topics' prefix
+ * @param errorHandler - gets the subscriber's errors; default none
+ */
+export async function serveKafka(kafka: Kafka, endpoints: AddEndpoints, prefix: string, errorHandler: ErrorHandler = { handle: () => undefined }) {
+  const names = { requests: `${prefix}.sum-requested`, results: `${prefix}.sum-computed` };
+  await Promise.all([requests.kafkaTopics(kafka, { prefix }, 3), results.kafkaTopics(kafka, { prefix }, 3)]);
+  const publish = await results.kafkaTransport(kafka, { prefix, keys: { sumComputed: (event) => event.id } });
+  const handler = eventEndpoints(sumEvents(endpoints.sum, addResultsClient(publish)));
+  const sub = await requests.kafkaSubscribers(kafka, handler, { prefix, groups: { sumRequested: `${prefix}.sum` }, subscriber: { fromBeginning: true, errorHandler } });
+  return { ...names, close: () => sub.close().then(() => publish.close()) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -6,9 +6,12 @@ import { background, withTimeout } from "@kit/endpoint";
 import { discard } from "@kit/metrics";
 import { connect, connectAsync } from "mqtt";
 import { checkCalls } from "./demo-calls.ts";
-import { newEndpointSet } from "./endpoints.ts";
-import type { Logger } from "./middleware.ts";
-import { mqttClient, serveMqtt } from "./mqtt.ts";
+import { makeEndpoints } from "./generated/add.endpoints.ts";
+import { withMiddleware } from "./generated/add.middleware.ts";
+import type { Logger } from "@kit/log";
+import { logErrorHandler, whenReady } from "@kit/transport";
+import { mqttClient } from "./demo-clients.ts";
+import { mqttSubscribers } from "./generated/add.mqtt.ts";
 import { newBasicService } from "./service.ts";
 
 /**
@@ -33,11 +36,11 @@ export async function demoMqtt(url: string, print: (line: string) => void, logge
   });
   const problems: string[] = [];
   try {
-    const server = await serveMqtt(serverClient, newEndpointSet(newBasicService(), { logger, metrics: discard() }), { logger, topicPrefix });
+    const server = await whenReady(mqttSubscribers(serverClient, withMiddleware(makeEndpoints(newBasicService()), { logger, metrics: discard() }), { prefix: topicPrefix, subscriber: { group: "addsvc", errorHandler: logErrorHandler(logger) } }));
     const callerClient = await connectAsync(url, { protocolVersion: 5, connectTimeout: 5_000 });
     const [ctx, cancel] = withTimeout(background(), 5_000);
     try {
-      print(`Calling addsvc over MQTT (topics ${server.topics.join(", ")}) through the Kit MQTT client:`);
+      print(`Calling addsvc over MQTT (topics ${topicPrefix}/sum, ${topicPrefix}/concat) through the Kit MQTT client:`);
       problems.push(...(await checkCalls(mqttClient(callerClient, { topicPrefix }), ctx, print)));
     } finally {
       cancel();

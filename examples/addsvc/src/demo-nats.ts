@@ -7,9 +7,13 @@ import { background, withTimeout } from "@kit/endpoint";
 import { discard } from "@kit/metrics";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { checkCalls } from "./demo-calls.ts";
-import { newEndpointSet } from "./endpoints.ts";
-import type { Logger } from "./middleware.ts";
-import { natsClient, serveNats } from "./nats.ts";
+import { makeEndpoints } from "./generated/add.endpoints.ts";
+import { withMiddleware } from "./generated/add.middleware.ts";
+import type { Logger } from "@kit/log";
+import { logErrorHandler, whenReady } from "@kit/transport";
+import { Svcm } from "@nats-io/services";
+import { natsClient } from "./demo-clients.ts";
+import { natsService } from "./generated/add.nats.ts";
 import { newBasicService } from "./service.ts";
 
 /**
@@ -34,20 +38,23 @@ import { newBasicService } from "./service.ts";
 export async function demoNats(nc: NatsConnection, print: (line: string) => void, logger: Logger = { log: () => undefined }): Promise<void> {
   const subjectPrefix = `addsvc_demo_${randomUUID().slice(0, 8)}`;
   const problems: string[] = [];
-  const endpoints = newEndpointSet(newBasicService(), { logger, metrics: discard() });
-  const server = await serveNats(nc, endpoints, { logger, subjectPrefix, queue: subjectPrefix });
+  const endpoints = withMiddleware(makeEndpoints(newBasicService()), { logger, metrics: discard() });
+  const service = await new Svcm(nc).add({ name: "addsvc", version: "0.0.0", queue: subjectPrefix });
+  const served = await whenReady(natsService(nc, service, endpoints, { prefix: subjectPrefix, subscriber: { errorHandler: logErrorHandler(logger) } }));
+  await nc.flush();
+  const { id } = service.info();
   const svc = natsClient(nc, { subjectPrefix });
-  print(`Calling addsvc over NATS (subjects ${server.subjects.join(", ")}) through the Kit NATS client:`);
+  print(`Calling addsvc over NATS (subjects ${subjectPrefix}.sum, ${subjectPrefix}.concat) through the Kit NATS client:`);
   const [ctx, cancel] = withTimeout(background(), 5_000);
   try {
     problems.push(...(await checkCalls(svc, ctx, print)));
 
-    const pingSubject = `$SRV.PING.addsvc.${server.id}`;
+    const pingSubject = `$SRV.PING.addsvc.${id}`;
     print(`NATS service discovery, ${pingSubject}:`);
     try {
       const ping = (await nc.request(pingSubject, undefined, { timeout: 2_000 })).json<Record<string, unknown>>();
-      const ok = ping.name === "addsvc" && ping.id === server.id && ping.type === "io.nats.micro.v1.ping_response";
-      if (!ok) problems.push(`${pingSubject}: expected the ping response of addsvc ${server.id}`);
+      const ok = ping.name === "addsvc" && ping.id === id && ping.type === "io.nats.micro.v1.ping_response";
+      if (!ok) problems.push(`${pingSubject}: expected the ping response of addsvc ${id}`);
       print(`  → ${JSON.stringify(ping)}  ${ok ? "✓" : "✗ expected addsvc's ping response"}`);
     } catch (err) {
       problems.push(`${pingSubject}: ${err instanceof Error ? err.message : String(err)}`);
@@ -55,7 +62,8 @@ export async function demoNats(nc: NatsConnection, print: (line: string) => void
     }
   } finally {
     cancel();
-    await server.close();
+    await service.stop();
+    await served.close();
   }
   if (problems.length > 0) throw new Error(`the NATS demo went wrong: ${problems.join("; ")}`);
   print("All 3 calls over NATS answered as expected, and the service answered $SRV.PING; server closed.");

@@ -6,9 +6,12 @@ import { background, withTimeout } from "@kit/endpoint";
 import { discard } from "@kit/metrics";
 import { createClient } from "redis";
 import { checkCalls } from "./demo-calls.ts";
-import { newEndpointSet } from "./endpoints.ts";
-import type { Logger } from "./middleware.ts";
-import { redisClient, serveRedis } from "./redis.ts";
+import { makeEndpoints } from "./generated/add.endpoints.ts";
+import { withMiddleware } from "./generated/add.middleware.ts";
+import type { Logger } from "@kit/log";
+import { logErrorHandler, whenReady } from "@kit/transport";
+import { redisClient } from "./demo-clients.ts";
+import { redisSubscribers } from "./generated/add.redis.ts";
 import { newBasicService } from "./service.ts";
 
 /**
@@ -28,17 +31,18 @@ export async function demoRedis(url: string, print: (line: string) => void, logg
   const streamPrefix = `addsvc-demo:${randomUUID().slice(0, 8)}`;
   const problems: string[] = [];
   try {
-    const server = await serveRedis(redis, newEndpointSet(newBasicService(), { logger, metrics: discard() }), { logger, streamPrefix });
+    const server = await whenReady(redisSubscribers(redis, withMiddleware(makeEndpoints(newBasicService()), { logger, metrics: discard() }), { prefix: streamPrefix, subscriber: { group: "addsvc", errorHandler: logErrorHandler(logger) } }));
+    const streams = [`${streamPrefix}:sum`, `${streamPrefix}:concat`];
     const svc = redisClient(redis, { streamPrefix });
     const [ctx, cancel] = withTimeout(background(), 5_000);
     try {
-      print(`Calling addsvc over Redis Streams (streams ${server.streams.join(", ")}) through the Kit Redis client:`);
+      print(`Calling addsvc over Redis Streams (streams ${streams.join(", ")}) through the Kit Redis client:`);
       problems.push(...(await checkCalls(svc, ctx, print)));
     } finally {
       cancel();
       await svc.close();
       await server.close();
-      await redis.del(server.streams.flatMap((stream) => [stream, `${stream}:dead-letter`]));
+      await redis.del(streams.flatMap((stream) => [stream, `${stream}:dead-letter`]));
     }
   } finally {
     redis.destroy();

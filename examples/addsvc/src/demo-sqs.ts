@@ -9,10 +9,14 @@ import * as log from "@kit/log";
 import { memory } from "@kit/metrics";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { publisher, subscriber } from "@kit/transport-sqs";
-import { newEndpointSet } from "./endpoints.ts";
-import type { SumComputed, SumRequested } from "./events.ts";
+import { makeEndpoints } from "./generated/add.endpoints.ts";
+import { withMiddleware } from "./generated/add.middleware.ts";
+import { sumEvents } from "./events.ts";
+import { makeEndpoints as eventEndpoints, type SumRequestedRequest as SumRequested } from "./generated/add-events/add-events.endpoints.ts";
+import * as requests from "./generated/add-events/add-events.sqs.ts";
+import { addResultsClient, type SumComputedRequest as SumComputed } from "./generated/add-results/add-results.endpoints.ts";
+import * as results from "./generated/add-results/add-results.sqs.ts";
 import { newBasicService } from "./service.ts";
-import { createSqsQueues, serveSqs } from "./sqs.ts";
 
 /**
  * Shows addsvc over SQS: serves Sum on queues of its own, sends a few "sum requested" events
@@ -24,15 +28,18 @@ import { createSqsQueues, serveSqs } from "./sqs.ts";
  */
 export async function demoSqs(endpoint: string, print: (line: string) => void): Promise<void> {
   const client = new SQSClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "demo", secretAccessKey: "demo" } });
-  const queues = await createSqsQueues(client, `addsvc-demo-${randomUUID().slice(0, 8)}`);
-  const server = serveSqs(client, newEndpointSet(newBasicService(), { logger: log.nop(), metrics: memory() }), { logger: log.nop(), queues });
+  const prefix = `addsvc-demo-${randomUUID().slice(0, 8)}`;
+  const [{ sumRequested }, { sumComputed }] = await Promise.all([requests.sqsCreateQueues(client, { prefix }), results.sqsCreateQueues(client, { prefix })]);
+  const queues = { requests: sumRequested, results: sumComputed };
+  const endpoints = withMiddleware(makeEndpoints(newBasicService()), { logger: log.nop(), metrics: memory() });
+  const handler = eventEndpoints(sumEvents(endpoints.sum, addResultsClient(results.sqsTransport(client, { sumComputed }))));
+  const server = requests.sqsSubscribers(client, { sumRequested }, handler, { subscriber: { waitTimeSeconds: 1, errorHandler: { handle: () => undefined } } });
   const computed = new Map<string, SumComputed>();
   const collect: Endpoint<SumComputed, undefined> = (_ctx, event) => {
     computed.set(event.id, event);
     return Promise.resolve(undefined);
   };
   const reader = subscriber(client, queues.results, collect, decodeJSONMessage<SumComputed>(), encodeJSONMessage, {
-    deadLetterQueueUrl: queues.deadLetter,
     waitTimeSeconds: 1,
   });
   try {
@@ -62,7 +69,8 @@ export async function demoSqs(endpoint: string, print: (line: string) => void): 
   } finally {
     await reader.close();
     await server.close();
-    await Promise.all(Object.values(queues).map((QueueUrl: string) => client.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined)));
+    const all = [sumRequested, sumComputed].flatMap((url) => [url, `${url}-dead-letter`]);
+    await Promise.all(all.map((QueueUrl: string) => client.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined)));
     client.destroy();
   }
 }

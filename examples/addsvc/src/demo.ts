@@ -18,7 +18,7 @@ import { demoMqtt } from "./demo-mqtt.ts";
 import { demoNats } from "./demo-nats.ts";
 import { demoRedis } from "./demo-redis.ts";
 import { demoSqs } from "./demo-sqs.ts";
-import { httpClient } from "./http.ts";
+import { httpClient } from "./demo-clients.ts";
 
 // Never hang: whatever happens, the demo is over within a minute and a half.
 const watchdog = setTimeout(() => {

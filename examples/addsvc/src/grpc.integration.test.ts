@@ -6,19 +6,18 @@ import { memory } from "@kit/metrics";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recorder } from "../test/support.ts";
 import { demoGrpc } from "./demo-grpc.ts";
-import { newEndpointSet } from "./endpoints.ts";
-import { grpcClient, startGrpc, type GrpcApp } from "./grpc.ts";
-import { newBasicService } from "./service.ts";
+import { start, type App } from "./app.ts";
+import { grpcClient } from "./demo-clients.ts";
 
-// addsvc served by startGrpc on 127.0.0.1 (a free port), called by the Kit gRPC client and by
+// addsvc served by start() on 127.0.0.1 (a free port), called by the Kit gRPC client and by
 // a plain grpc-js client built from Go kit's own addsvc.proto, as a Go kit client would.
 
-let app: GrpcApp;
+let app: App;
 let logger: ReturnType<typeof recorder>;
 
 beforeEach(async () => {
   logger = recorder();
-  app = await startGrpc(newEndpointSet(newBasicService(), { logger, metrics: memory() }), { port: 0, logger });
+  app = await start({ port: 0, logger, metrics: memory() });
 });
 afterEach(async () => {
   await app.close();
@@ -48,13 +47,13 @@ function unary(c: ReturnType<typeof goKitClient>, method: string, request: unkno
 
 describe("addsvc over gRPC", () => {
   it("logs its address once it listens, like the HTTP transport", () => {
-    expect(app.addr).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(logger.lines).toContainEqual(["transport", "gRPC", "addr", app.addr]);
+    expect(app.grpcAddr).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(logger.lines).toContainEqual(["transport", "gRPC", "addr", app.grpcAddr]);
   });
 
   it("runs the gRPC demo: sum, concat, a business error, the server stream and a bidi call", async () => {
     const lines: string[] = [];
-    await demoGrpc(app.addr, (line) => lines.push(line));
+    await demoGrpc(app.grpcAddr, (line) => lines.push(line));
     expect(lines.join("\n")).toMatch(/Sum\(2, 3\) {2}→ {2}5 {2}✓/);
     expect(lines.join("\n")).toMatch(/RunningSums\(\[1, 2, 3, 4\]\) \(server stream\) {2}→ {2}\[1,3,6,10\] {2}✓/);
     expect(lines.filter((l) => l.startsWith("  sent "))).toHaveLength(3);
@@ -63,7 +62,7 @@ describe("addsvc over gRPC", () => {
 
   describe("a Go kit client (Go kit's proto, nothing else)", () => {
     it("gets Sum and Concat results in v with an empty err", async () => {
-      const c = goKitClient(app.addr);
+      const c = goKitClient(app.grpcAddr);
       try {
         expect(await unary(c, "Sum", { a: "2", b: "3" })).toEqual({ err: null, reply: { v: "5", err: "" } });
         expect(await unary(c, "Concat", { a: "kit", b: "go" })).toEqual({ err: null, reply: { v: "kitgo", err: "" } });
@@ -73,7 +72,7 @@ describe("addsvc over gRPC", () => {
     });
 
     it("gets Go kit's business errors in the reply's err field, with status OK and v zero", async () => {
-      const c = goKitClient(app.addr);
+      const c = goKitClient(app.grpcAddr);
       try {
         expect(await unary(c, "Sum", { a: "0", b: "0" })).toEqual({ err: null, reply: { v: "0", err: "can't sum two zeroes" } });
         expect(await unary(c, "Sum", { a: "2147483647", b: "1" })).toEqual({ err: null, reply: { v: "0", err: "integer overflow" } });
@@ -84,7 +83,7 @@ describe("addsvc over gRPC", () => {
     });
 
     it("sums int64s past int32 exactly when the result fits, and refuses values past 2^53 in err", async () => {
-      const c = goKitClient(app.addr);
+      const c = goKitClient(app.grpcAddr);
       try {
         expect(await unary(c, "Sum", { a: "3000000000", b: "-1000000000" })).toEqual({ err: null, reply: { v: "2000000000", err: "" } });
         const big = await unary(c, "Sum", { a: "9007199254740993", b: "1" });
@@ -96,7 +95,7 @@ describe("addsvc over gRPC", () => {
     });
 
     it("gets INVALID_ARGUMENT for a message that does not decode, and the server keeps serving", async () => {
-      const c = new grpc.Client(app.addr, grpc.credentials.createInsecure());
+      const c = new grpc.Client(app.grpcAddr, grpc.credentials.createInsecure());
       try {
         const status = await new Promise<grpc.ServiceError | null>((resolve) => {
           c.makeUnaryRequest("/pb.Add/Sum", (b: Buffer) => b, (b: Buffer) => b, Buffer.from([0xff, 0xff, 0xff]), (err) => {
@@ -107,7 +106,7 @@ describe("addsvc over gRPC", () => {
       } finally {
         c.close();
       }
-      const goKit = goKitClient(app.addr);
+      const goKit = goKitClient(app.grpcAddr);
       try {
         expect((await unary(goKit, "Sum", { a: "1", b: "1" })).reply).toEqual({ v: "2", err: "" });
       } finally {
@@ -117,9 +116,46 @@ describe("addsvc over gRPC", () => {
     });
   });
 
+  it("serves RunningSums and SumEach to a client built from proto/addsvc.proto, the whole service as a peer sees it", async () => {
+    const protoPath = fileURLToPath(new URL("../proto/addsvc.proto", import.meta.url));
+    const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(protoPath, { longs: String, defaults: true }));
+    const Add = (pkg.pb as grpc.GrpcObject).Add as grpc.ServiceClientConstructor;
+    const c = new Add(app.grpcAddr, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
+      RunningSums(request: unknown): grpc.ClientReadableStream<Reply>;
+      SumEach(): grpc.ClientDuplexStream<unknown, Reply>;
+    };
+    const all = (stream: grpc.ClientReadableStream<Reply> | grpc.ClientDuplexStream<unknown, Reply>): Promise<Reply[]> =>
+      new Promise((resolve, reject) => {
+        const got: Reply[] = [];
+        stream.on("data", (reply: Reply) => got.push(reply));
+        stream.on("end", () => {
+          resolve(got);
+        });
+        stream.on("error", reject);
+      });
+    try {
+      expect(await all(c.RunningSums({ values: ["1", "2", "2147483647"] }))).toEqual([
+        { v: "1", err: "" },
+        { v: "3", err: "" },
+        { v: "0", err: "integer overflow" },
+      ]);
+      const each = c.SumEach();
+      const answers = all(each);
+      each.write({ a: "0", b: "0" });
+      each.write({ a: "40", b: "2" });
+      each.end();
+      expect(await answers).toEqual([
+        { v: "0", err: "can't sum two zeroes" },
+        { v: "42", err: "" },
+      ]);
+    } finally {
+      c.close();
+    }
+  });
+
   describe("the Kit client", () => {
     it("returns values and throws business errors with their codes", async () => {
-      const svc = grpcClient(app.addr);
+      const svc = grpcClient(app.grpcAddr);
       const [ctx, cancel] = withTimeout(background(), 5_000);
       try {
         expect(await svc.sum(ctx, 20, 22)).toBe(42);
@@ -133,7 +169,7 @@ describe("addsvc over gRPC", () => {
     });
 
     it("streams running sums and throws the business error that ends them", async () => {
-      const svc = grpcClient(app.addr);
+      const svc = grpcClient(app.grpcAddr);
       const seen: number[] = [];
       let caught: unknown;
       try {
@@ -149,7 +185,7 @@ describe("addsvc over gRPC", () => {
 
     it("fails unavailable once the server is closed", async () => {
       await app.close();
-      const svc = grpcClient(app.addr);
+      const svc = grpcClient(app.grpcAddr);
       const [ctx, cancel] = withTimeout(background(), 5_000);
       try {
         const err = await svc.sum(ctx, 1, 2).catch((e: unknown) => e);

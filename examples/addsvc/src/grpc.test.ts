@@ -1,10 +1,10 @@
-import { background, Code, withCancel } from "@kit/endpoint";
+import { background, withCancel } from "@kit/endpoint";
 import { describe, expect, it } from "vitest";
-import { makeSumEndpoint, type SumRequest, type SumResponse } from "./endpoints.ts";
-import { runningSumsEndpoint, sumEachEndpoint } from "./grpc.ts";
+import { makeEndpoints } from "./generated/add.endpoints.ts";
 import { newBasicService } from "./service.ts";
+import { streamsOver, type SumPair, type SumReply } from "./streams.ts";
 
-const sum = makeSumEndpoint(newBasicService());
+const streams = streamsOver(makeEndpoints(newBasicService()).sum);
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -12,27 +12,28 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-describe("runningSumsEndpoint", () => {
+describe("runningSums", () => {
   it("yields the running total, one Sum per value", async () => {
-    expect(await collect(runningSumsEndpoint(sum)(background(), { values: [1, 2, 3, 4] }))).toEqual([{ v: 1 }, { v: 3 }, { v: 6 }, { v: 10 }]);
+    expect(await collect(streams.runningSums(background(), [1, 2, 3, 4]))).toEqual([1, 3, 6, 10].map((v) => ({ v, err: "" })));
   });
 
   it("ends with the reply that carries a business error", async () => {
-    const replies = await collect(runningSumsEndpoint(sum)(background(), { values: [2_147_483_647, 1, 5] }));
-    expect(replies).toHaveLength(2);
-    expect(replies[0]).toEqual({ v: 2_147_483_647 });
-    expect(replies[1]?.err).toMatchObject({ code: Code.OutOfRange, message: "integer overflow" });
+    const replies = await collect(streams.runningSums(background(), [2_147_483_647, 1, 5]));
+    expect(replies).toEqual([
+      { v: 2_147_483_647, err: "" },
+      { v: 0, err: "integer overflow" },
+    ]);
   });
 
   it("applies Sum's rules to every step, the first one too", async () => {
-    const [reply] = await collect(runningSumsEndpoint(sum)(background(), { values: [0, 1] }));
-    expect(reply?.err?.message).toBe("can't sum two zeroes");
+    const [reply] = await collect(streams.runningSums(background(), [0, 1]));
+    expect(reply?.err).toBe("can't sum two zeroes");
   });
 
   it("stops when the context is canceled", async () => {
     const [ctx, cancel] = withCancel(background());
-    const seen: SumResponse[] = [];
-    for await (const reply of runningSumsEndpoint(sum)(ctx, { values: [1, 1, 1, 1, 1] })) {
+    const seen: SumReply[] = [];
+    for await (const reply of streams.runningSums(ctx, [1, 1, 1, 1, 1])) {
       seen.push(reply);
       if (seen.length === 2) cancel();
     }
@@ -40,9 +41,9 @@ describe("runningSumsEndpoint", () => {
   });
 });
 
-describe("sumEachEndpoint", () => {
+describe("sumEach", () => {
   it("answers every request, keeping business errors in the replies", async () => {
-    async function* pairs(): AsyncGenerator<SumRequest> {
+    async function* pairs(): AsyncGenerator<SumPair> {
       yield* [
         { a: 1, b: 2 },
         { a: 0, b: 0 },
@@ -50,8 +51,11 @@ describe("sumEachEndpoint", () => {
       ];
       await Promise.resolve();
     }
-    const replies = await collect(sumEachEndpoint(sum)(background(), pairs()));
-    expect(replies.map((r) => r.v)).toEqual([3, 0, 7]);
-    expect(replies[1]?.err).toMatchObject({ code: Code.InvalidArgument, message: "can't sum two zeroes" });
+    const replies = await collect(streams.sumEach(background(), pairs()));
+    expect(replies).toEqual([
+      { v: 3, err: "" },
+      { v: 0, err: "can't sum two zeroes" },
+      { v: 7, err: "" },
+    ]);
   });
 });

@@ -4,14 +4,16 @@
 import { randomUUID } from "node:crypto";
 import { background, isKitError, withTimeout } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
-import { decodeJSONMessage } from "@kit/transport";
-import { publisher, replyStream } from "@kit/transport-redis";
+import { decodeJSONMessage, logErrorHandler, whenReady } from "@kit/transport";
+import { publisher } from "@kit/transport-redis";
 import { createClient, type RedisClientType } from "redis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../test/support.ts";
 import { demoRedis } from "./demo-redis.ts";
-import { newEndpointSet } from "./endpoints.ts";
-import { redisClient, serveRedis, type RedisServer } from "./redis.ts";
+import { makeEndpoints, type AddEndpoints } from "./generated/add.endpoints.ts";
+import { withMiddleware } from "./generated/add.middleware.ts";
+import { redisClient } from "./demo-clients.ts";
+import { redisReplyStream, redisSubscribers } from "./generated/add.redis.ts";
 import { newBasicService } from "./service.ts";
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -31,11 +33,18 @@ afterAll(() => {
 });
 
 /** Serves addsvc on streams of its own; closes it and deletes them after the test. */
+/** addsvc's Redis Streams wiring, as main.ts does it, on the streams `<streamPrefix>:sum` and `:concat`. */
+async function serveRedis(client: RedisClientType, endpoints: AddEndpoints, { logger, streamPrefix }: { logger: ReturnType<typeof recorder>; streamPrefix: string }) {
+  const sub = await whenReady(redisSubscribers(client, endpoints, { prefix: streamPrefix, subscriber: { concurrency: 16, group: "addsvc", errorHandler: logErrorHandler(logger) } }));
+  return { streams: [`${streamPrefix}:sum`, `${streamPrefix}:concat`] as const, close: () => sub.close() };
+}
+type RedisServer = Awaited<ReturnType<typeof serveRedis>>;
+
 async function serve(): Promise<{ server: RedisServer; streamPrefix: string; metrics: ReturnType<typeof memory>; logger: ReturnType<typeof recorder> }> {
   const logger = recorder();
   const metrics = memory();
   const streamPrefix = `addsvc-test:${randomUUID().slice(0, 8)}`;
-  const server = await serveRedis(redis, newEndpointSet(newBasicService(), { logger, metrics }), { logger, streamPrefix });
+  const server = await serveRedis(redis, withMiddleware(makeEndpoints(newBasicService()), { logger, metrics }), { logger, streamPrefix });
   cleanup.push(async () => {
     await server.close();
     await redis.del(server.streams.flatMap((stream) => [stream, `${stream}:dead-letter`]));
@@ -45,8 +54,7 @@ async function serve(): Promise<{ server: RedisServer; streamPrefix: string; met
 
 describe("addsvc over Redis Streams", () => {
   it("answers sum and concat through the Kit Redis client, and brings a business error back as it was thrown", async () => {
-    const { server, streamPrefix, metrics, logger } = await serve();
-    expect(logger.lines).toContainEqual(["transport", "Redis", "streams", server.streams.join(","), "group", "addsvc"]);
+    const { server, streamPrefix, metrics } = await serve();
     const svc = redisClient(redis, { streamPrefix });
     cleanup.push(() => svc.close());
     const [ctx, cancel] = withTimeout(background(), 5_000);
@@ -69,8 +77,8 @@ describe("addsvc over Redis Streams", () => {
   });
 
   it("speaks the HTTP transport's JSON, answers a garbage request invalid_argument, and dead-letters a garbage entry once", async () => {
-    const { server, streamPrefix, logger } = await serve();
-    const replies = replyStream(redis, `${streamPrefix}:replies:${randomUUID()}`);
+    const { server, logger } = await serve();
+    const replies = redisReplyStream(redis);
     cleanup.push(() => replies.close());
     const rawSum = publisher<string, unknown>(
       redis,
@@ -111,7 +119,7 @@ describe("addsvc over Redis Streams", () => {
   it("starts again on streams whose consumer group exists, as after a restart", async () => {
     const { server, streamPrefix } = await serve();
     const logger = recorder();
-    const again = await serveRedis(redis, newEndpointSet(newBasicService(), { logger, metrics: memory() }), { logger, streamPrefix });
+    const again = await serveRedis(redis, withMiddleware(makeEndpoints(newBasicService()), { logger, metrics: memory() }), { logger, streamPrefix });
     cleanup.push(() => again.close());
     expect(again.streams).toEqual(server.streams);
     const svc = redisClient(redis, { streamPrefix });

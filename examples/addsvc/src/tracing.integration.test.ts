@@ -8,7 +8,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { background, Code, withTimeout } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
-import { httpClientTrace, httpServerTrace } from "@kit/tracing";
+import { httpClientTrace, httpServerTrace, publisherTrace, subscriberTrace, traceEndpoint } from "@kit/tracing";
 import { jsonCodec, validate } from "@kit/transport";
 import { encodeJSON, readBody, server, type DecodeRequest, type EncodeResponse } from "@kit/transport-http";
 import { MemoryBroker } from "@kit/transport-memory";
@@ -17,10 +17,11 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { failed, newEndpointSet, type SumRequest, type SumResponse } from "./endpoints.ts";
-import { httpClient } from "./http.ts";
-import { newBasicService } from "./service.ts";
-import { memoryClient, serveMemory, traceEndpoints } from "./tracing.ts";
+import { httpClient } from "./demo-clients.ts";
+import { addClient, makeEndpoints, type AddEndpoints, type ConcatRequest, type SumRequest } from "./generated/add.endpoints.ts";
+import { memorySubscribers, memoryTransport } from "./generated/add.memory.ts";
+import { withMiddleware } from "./generated/add.middleware.ts";
+import { newBasicService, type AddService } from "./service.ts";
 import { sumRequest } from "./generated/add.validators.ts";
 
 const exporter = new InMemorySpanExporter();
@@ -38,11 +39,27 @@ afterAll(() => {
 });
 
 const decodeSum: DecodeRequest<SumRequest> = async (_ctx, req) => validate(sumRequest, jsonCodec.decode(await readBody(req)));
-const encodeSum: EncodeResponse<SumResponse> = (ctx, response, res) => {
-  const err = failed(response); // the business error is the error encoder's to answer
-  if (err !== undefined) throw err;
-  encodeJSON(ctx, { v: response.v }, res);
+const encodeSum: EncodeResponse<number> = (ctx, response, res) => {
+  encodeJSON(ctx, { v: response }, res); // a business error is thrown, the error encoder's to answer
 };
+
+/** The queues addsvc is served on over the memory broker. */
+const memoryQueues = { sum: "addsvc.sum", concat: "addsvc.concat" };
+
+/** The endpoints with a span around each call, named `Sum` and `Concat` as Go kit's addsvc names them. */
+function traceEndpoints(endpoints: AddEndpoints): AddEndpoints {
+  return { sum: traceEndpoint<SumRequest, number>("Sum")(endpoints.sum), concat: traceEndpoint<ConcatRequest, string>("Concat")(endpoints.concat) };
+}
+
+/** Serves the endpoints on the broker, each delivery in a CONSUMER span that continues the sender's trace. */
+function serveMemory(broker: MemoryBroker, endpoints: AddEndpoints) {
+  return memorySubscribers(broker, endpoints, { names: memoryQueues, subscriber: (_method, queue) => ({ ...subscriberTrace({ destination: queue, system: "kit_memory" }), errorHandler: { handle: () => undefined } }) });
+}
+
+/** addsvc over the broker, each call in a PRODUCER span whose trace context goes in the message headers. */
+function memoryClient(broker: MemoryBroker): AddService {
+  return addClient(memoryTransport(broker, { names: memoryQueues, publisher: (_method, queue) => publisherTrace({ destination: queue, system: "kit_memory" }) }));
+}
 
 describe("a call traced across HTTP and a message broker", () => {
   let url = "";
@@ -52,10 +69,10 @@ describe("a call traced across HTTP and a message broker", () => {
     exporter.reset();
     const broker = new MemoryBroker();
     // The back addsvc, served on the broker.
-    const back = serveMemory(broker, traceEndpoints(newEndpointSet(newBasicService(), { logger, metrics: memory() })));
+    const back = serveMemory(broker, traceEndpoints(withMiddleware(makeEndpoints(newBasicService()), { logger, metrics: memory() })));
     // The front addsvc, served over HTTP; its service is the back one, called over the broker.
-    const front = traceEndpoints(newEndpointSet(memoryClient(broker), { logger, metrics: memory() }));
-    const httpServer = http.createServer(server(front.sumEndpoint, decodeSum, encodeSum, httpServerTrace({ route: "/sum" })));
+    const front = traceEndpoints(withMiddleware(makeEndpoints(memoryClient(broker)), { logger, metrics: memory() }));
+    const httpServer = http.createServer(server(front.sum, decodeSum, encodeSum, httpServerTrace({ route: "/sum" })));
     httpServer.listen(0, "127.0.0.1");
     await once(httpServer, "listening");
     url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;

@@ -7,9 +7,12 @@ import { background, isKitError, withTimeout } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
 import { connect, type AmqpConnection } from "@kit/transport-amqp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { amqpClient, serveAmqp, type AmqpServer } from "../src/amqp.ts";
-import { newEndpointSet, type AddClient } from "../src/endpoints.ts";
-import { newBasicService } from "../src/service.ts";
+import { logErrorHandler, whenReady, type Subscriber } from "@kit/transport";
+import { amqpClient } from "../src/demo-clients.ts";
+import { amqpSubscribers, amqpTopology } from "../src/generated/add.amqp.ts";
+import { makeEndpoints } from "../src/generated/add.endpoints.ts";
+import { withMiddleware } from "../src/generated/add.middleware.ts";
+import { newBasicService, type AddService } from "../src/service.ts";
 import { startRabbitMq, type OwnRabbitMq } from "./own-rabbitmq.ts";
 import { recorder } from "./support.ts";
 
@@ -36,7 +39,7 @@ interface Tally {
  * Calls `svc.sum` one call after the other until `control.stop`, counting each outcome in
  * `tally`. Bounded: at most 20,000 calls, and it ends 60 s after it starts whatever happens.
  */
-async function callUntilStopped(svc: AddClient, tally: Tally, control: { stop: boolean }): Promise<void> {
+async function callUntilStopped(svc: AddService, tally: Tally, control: { stop: boolean }): Promise<void> {
   const end = Date.now() + 60_000;
   while (!control.stop && tally.sent < 20_000 && Date.now() < end) {
     tally.sent += 1;
@@ -70,9 +73,12 @@ describe("addsvc over AMQP through a broker restart", () => {
         },
       },
     });
-    let server: AmqpServer | undefined;
+    let server: Subscriber | undefined;
     try {
-      server = await serveAmqp(connection, newEndpointSet(newBasicService(), { logger, metrics }), { logger, queuePrefix: "addsvc-restart" });
+      // addsvc's AMQP wiring, as main.ts does it
+      await amqpTopology(connection, { prefix: "addsvc-restart" });
+      const endpoints = withMiddleware(makeEndpoints(newBasicService()), { logger, metrics });
+      server = await whenReady(amqpSubscribers(connection, endpoints, { prefix: "addsvc-restart", subscriber: { concurrency: 16, errorHandler: logErrorHandler(logger) } }));
       const svc = amqpClient(connection, { queuePrefix: "addsvc-restart" });
       const tally: Tally = { sent: 0, answered: 0, failed: new Map(), lastFailure: 0, firstAnswerAfterFailure: 0 };
       const control = { stop: false };

@@ -6,7 +6,7 @@ import { background } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
 import { describe, expect, it } from "vitest";
 import { start } from "../src/app.ts";
-import { httpClient } from "../src/http.ts";
+import { httpClient } from "../src/demo-clients.ts";
 import { raw, recorder, type RawResponse } from "./support.ts";
 
 /** Everything the server sends on `socket` until it closes the connection (at most 5 s). */

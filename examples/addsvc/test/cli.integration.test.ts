@@ -68,7 +68,7 @@ describe("the server entry point", () => {
       const [, addr] = await waitFor(main.stdout, /transport=HTTP addr=(127\.0\.0\.1:\d+)\n/);
       const res = await fetch(`http://${addr ?? ""}/sum`, { method: "POST", body: '{"a":2,"b":3}' });
       expect(await res.text()).toBe('{"v":5}\n');
-      await waitFor(main.stdout, /method=Sum transport_error=null took=\S+\n/);
+      await waitFor(main.stdout, /method=sum err=null took_ms=\S+\n/);
       const metrics = await fetch(`http://${addr ?? ""}/metrics`);
       expect(metrics.status).toBe(200);
       expect(await metrics.text()).toContain('addsvc_requests_total{endpoint="sum",code="ok"} 1\n');
@@ -79,8 +79,8 @@ describe("the server entry point", () => {
     }
     const lines = main.stdout().trimEnd().split("\n");
     expect(lines[0]).toMatch(/^ts=\d{4}-\d\d-\d\dT[\d:.]+Z caller=app\.ts:\d+ transport=HTTP addr=127\.0\.0\.1:\d+$/);
-    expect(lines[1]).toMatch(/^ts=\S+ caller=grpc\.ts:\d+ transport=gRPC addr=127\.0\.0\.1:\d+$/);
-    expect(lines[2]).toMatch(/^ts=\S+ caller=middleware\.ts:\d+ method=Sum transport_error=null took=\S+$/);
+    expect(lines[1]).toMatch(/^ts=\S+ caller=app\.ts:\d+ transport=gRPC addr=127\.0\.0\.1:\d+$/);
+    expect(lines[2]).toMatch(/^ts=\S+ caller=\S+ method=sum err=null took_ms=\S+$/);
     expect(lines.slice(3).map((line) => line.replace(/^ts=\S+ caller=\S+ /, ""))).toEqual([
       `msg="shutting down" signal=${signal}`,
       `exit=${signal}`,
@@ -121,11 +121,11 @@ describe("the server entry point", () => {
       await waitFor(main.stdout, /transport=AMQP queues=addsvc\.sum,addsvc\.concat\n/);
       await waitFor(main.stdout, /transport=MQTT topics=addsvc\/sum,addsvc\/concat group=addsvc\n/);
       await waitFor(main.stdout, /transport=Redis streams=addsvc:sum,addsvc:concat group=addsvc\n/);
-      const { jsonRpcClient } = await import("../src/jsonrpc.ts");
+      const { jsonRpcClient } = await import("../src/demo-clients.ts");
       expect(await jsonRpcClient(`http://${addr ?? ""}/`).sum(ctx, 20, 22)).toBe(42);
 
       const { connect: connectAmqp } = await import("@kit/transport-amqp");
-      const { amqpClient } = await import("../src/amqp.ts");
+      const { amqpClient } = await import("../src/demo-clients.ts");
       const amqp = await connectAmqp(amqpUrl);
       try {
         expect(await amqpClient(amqp).concat(ctx, "kit", "go")).toBe("kitgo");
@@ -134,7 +134,7 @@ describe("the server entry point", () => {
       }
 
       const { connectAsync } = await import("mqtt");
-      const { mqttClient } = await import("../src/mqtt.ts");
+      const { mqttClient } = await import("../src/demo-clients.ts");
       const mqtt = await connectAsync(mqttUrl, { protocolVersion: 5 });
       try {
         expect(await mqttClient(mqtt).sum(ctx, 1, 2)).toBe(3);
@@ -143,7 +143,7 @@ describe("the server entry point", () => {
       }
 
       const { createClient } = await import("redis");
-      const { redisClient } = await import("../src/redis.ts");
+      const { redisClient } = await import("../src/demo-clients.ts");
       const redis = createClient({ url: redisUrl });
       await redis.connect();
       const svc = redisClient(redis);

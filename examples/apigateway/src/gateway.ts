@@ -12,8 +12,9 @@ import { endpointer, type Endpointer, type Factory, type Instancer, retry, round
 import { etcdInstancer } from "@kit/sd-etcd";
 import { jsonCodec, logErrorHandler } from "@kit/transport";
 import { encodeError, encodeJSON, readBody, server, type DecodeRequest, type ServerOptions } from "@kit/transport-http";
-import type { AddClient } from "addsvc/src/endpoints.ts";
-import { httpClient } from "addsvc/src/http.ts";
+import { addClient } from "addsvc/src/generated/add.endpoints.ts";
+import { httpTransport } from "addsvc/src/generated/add.http.ts";
+import { codeOfMessage, type AddService } from "addsvc/src/service.ts";
 import type { Namespace } from "etcd3";
 import { callerLimit } from "./caller-limit.ts";
 
@@ -118,8 +119,10 @@ export function gateway(options: GatewayOptions): Gateway {
 
   // One factory per method, as in Go kit's apigateway: each makes the method's client endpoint
   // for one instance, inside that instance's own breaker, so a failing instance is cut off alone.
-  const factory = <Req, Res>(method: string, call: (svc: AddClient, ctx: Context, req: Req) => Promise<Res>): Factory<Req, Res> => (instance) => {
-    const svc = httpClient(instance);
+  const factory = <Req, Res>(method: string, call: (svc: AddService, ctx: Context, req: Req) => Promise<Res>): Factory<Req, Res> => (instance) => {
+    // addsvc's HTTP client, as kitgen writes it; an instance without a scheme is http://, as in Go kit's NewHTTPClient.
+    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(instance) ? instance : `http://${instance}`;
+    const svc = addClient(httpTransport(url, { errorCode: codeOfMessage }));
     const cb = opossumBreaker<Req, Res>({ ...breakerOptions, name: `${method} ${instance}` });
     const report = (state: string) => () => {
       logger.log("msg", "breaker", "state", state, "method", method, "instance", instance);

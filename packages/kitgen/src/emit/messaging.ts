@@ -15,6 +15,7 @@ import {
   schemaImports,
   type NameStyle,
 } from "./message-parts.ts";
+import { errorReplyHelper, errorReplyImports, errorReplyTypes, errorReplyValues, withErrorReply } from "./message-error-reply.ts";
 import { needsReplies, repliesConst, repliesConstName, repliesOption, repliesSetup, replyStreamFunction } from "./reply-stream.ts";
 import { schemaName } from "./validators.ts";
 
@@ -126,10 +127,11 @@ function imports(service: Service, head: string, target: MessagingTarget): strin
   return [
     head,
     ...uuid,
-    importFrom(`{ decodeJSONMessage, encodeJSONMessage, subscriberGroup, type DecodeMessage${publisherOptions}, type Subscriber${own} }`, "@kit/transport"),
+    importFrom(`{ decodeJSONMessage, encodeJSONMessage, subscriberGroup${errorReplyValues(service)}, type DecodeMessage${errorReplyTypes(service)}${publisherOptions}, type Subscriber${own} }`, "@kit/transport"),
     importFrom(`{ ${moduleImports(service, target)} }`, target.module),
     ...(target.service === true ? [importFrom("{ serviceEndpoint, type ServiceEndpointTarget }", `${target.module}/services`)] : []),
     ...requester,
+    ...errorReplyImports(service),
     endpointsImport(service),
     schemaImports(service),
     "",
@@ -188,9 +190,10 @@ function subscriberOptionsFunction(service: Service, target: MessagingTarget): s
   const base = baseName(service.name);
   const given = `optionsFor(options.subscriber, method, ${id}Name(options, method))`;
   if (subscriberDefaults === undefined || target.subscriberOptions === undefined) {
-    return `  const sub = (method: keyof ${base}Endpoints): ${subscriberOptionsType(target)} | undefined => ${given};`;
+    return `  const sub = (method: keyof ${base}Endpoints): ${subscriberOptionsType(target)} | undefined => ${withErrorReply(service, given)};`;
   }
-  return `  const sub = (method: keyof ${base}Endpoints): ${target.subscriberOptions} => ({ ${subscriberDefaults.fields(service)}, ...${given} });`;
+  const defaults = service.jsonErrorField === undefined ? "" : "errorEncoder: encodeErrorReply, ";
+  return `  const sub = (method: keyof ${base}Endpoints): ${target.subscriberOptions} => ({ ${defaults}${subscriberDefaults.fields(service)}, ...${given} });`;
 }
 
 function subscribersFunction(service: Service, target: MessagingTarget): string {
@@ -289,7 +292,7 @@ function serviceFunction(service: Service, target: MessagingTarget): string {
  * @param options - ${noun} names, decoders and subscriber options
  */
 export function ${id}Service(connection: ${pascal(id)}Connection, service: ServiceEndpointTarget["service"], endpoints: ${base}Endpoints, options: ${pascal(id)}Options = {}): Subscriber {
-  const optionsOf = (method: keyof ${base}Endpoints): ${target.subscriberOptions ?? "SubscriberOptions"} | undefined => optionsFor(options.subscriber, method, ${id}Name(options, method));
+  const optionsOf = (method: keyof ${base}Endpoints): ${target.subscriberOptions ?? "SubscriberOptions"} | undefined => ${withErrorReply(service, `optionsFor(options.subscriber, method, ${id}Name(options, method))`)};
   const endpointOf = (method: keyof ${base}Endpoints): ServiceEndpointTarget => {
     const queue = optionsOf(method)?.queue;
     return { service, name: method, subject: ${id}Name(options, method), ...(queue === undefined ? {} : { queue }) };
@@ -307,5 +310,5 @@ ${service.methods.map(line).join("\n")}
  */
 export function emitMessaging(service: Service, head: string, target: MessagingTarget): string {
   const replies = target.replyStream === true ? replyStreamFunction(service, target.id) : "";
-  return `${imports(service, head, target)}\n${declarations(service, target)}${subscribersFunction(service, target)}${transportFunction(service, target)}${topologyFunction(service, target)}${replies}${serviceFunction(service, target)}`;
+  return `${imports(service, head, target)}\n${declarations(service, target)}${errorReplyHelper(service)}${subscribersFunction(service, target)}${transportFunction(service, target)}${topologyFunction(service, target)}${replies}${serviceFunction(service, target)}`;
 }

@@ -20,9 +20,9 @@ ${exportFrom("type { Logger, MiddlewareOptions }", "@kit/metrics/middleware")}
  * name, as Go kit's addsvc does: logging outermost, then metrics.${service.methods.some((m) => m.stream !== undefined) ? " Streaming endpoints pass\n * through unwrapped." : ""}
  *
  * @param endpoints - the endpoints, from \`makeEndpoints\` or a transport
- * @param options - the logger and the metrics provider
+ * @param ${unary ? "" : "_"}options - the logger and the metrics provider${unary ? "" : " (streams take none)"}
  */
-export function withMiddleware(endpoints: ${base}Endpoints, options: MiddlewareOptions): ${base}Endpoints {
+${unary ? "" : "// eslint-disable-next-line @typescript-eslint/no-unused-vars -- every service's withMiddleware takes them; streams pass through\n"}export function withMiddleware(endpoints: ${base}Endpoints, ${unary ? "" : "_"}options: MiddlewareOptions): ${base}Endpoints {
   return {
 ${service.methods.map((m) => (m.stream === undefined ? `    ${m.name}: observe(options, ${JSON.stringify(m.name)}, endpoints.${m.name}),` : `    ${m.name}: endpoints.${m.name}, // a stream passes through`)).join("\n")}
   };
