@@ -43,7 +43,7 @@ export function traceEndpoint<Req, Res>(name: string, options: TraceEndpointOpti
   const { kind = SpanKind.INTERNAL, attributes, failed } = options;
   const spanOptions: SpanOptions = attributes === undefined ? { kind } : { kind, attributes };
   // Not an async function: a `then` on the endpoint's promise, and `context.with` given `next`
-  // and its arguments rather than a closure, allocate about 0.45 KB a call less than an async frame.
+  // and its arguments rather than a closure, allocate about 0.37 KB a call less than an async frame.
   return (next) => (ctx, request) => {
     const parent = otelContext(ctx);
     const span = tracerOf(options).startSpan(name, spanOptions, parent);
