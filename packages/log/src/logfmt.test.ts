@@ -97,6 +97,12 @@ describe("logfmtLogger", () => {
     expect(line("user id", 1, "a=b", 2, 'q"', 3, "", 4, 5, 6)).toBe('user_id=1 a_b=2 q_=3 _=4 5=6\n');
   });
 
+  it("writes keys made at run time as it writes literals, however many and however long", () => {
+    for (let i = 0; i < 1500; i++) expect(line(`field ${i}`, i, "msg", "x")).toBe(`field_${i}=${i} msg=x\n`);
+    const long = `${"k".repeat(100)} =`;
+    expect(line("msg", "x", long, 1, long, 2)).toBe(`msg=x ${"k".repeat(100)}__=1 ${"k".repeat(100)}__=2\n`);
+  });
+
   it("writes an empty line for an empty record, as Go kit", () => {
     expect(line()).toBe("\n");
   });

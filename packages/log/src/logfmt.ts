@@ -1,14 +1,16 @@
 import type { Logger, Writer } from "./logger.ts";
 import { type Keyvals, MISSING, Sink } from "./internal/sink.ts";
-import { logfmtKey, logfmtValue } from "./internal/text.ts";
+import { keyText } from "./internal/logfmt-keys.ts";
+import { logfmtValue } from "./internal/text.ts";
 import { writeLine } from "./internal/write.ts";
 
 function appendPairs(line: string, keyvals: Keyvals): string {
   const n = keyvals.length;
   let out = line;
   for (let i = 0; i < n; i += 2) {
-    const pair = `${logfmtKey(keyvals[i])}=${i + 1 < n ? logfmtValue(keyvals[i + 1]) : MISSING}`;
-    out = out === "" ? pair : `${out} ${pair}`;
+    const key = keyText(keyvals[i]);
+    out = out === "" ? key.first : out + key.next;
+    out += i + 1 < n ? logfmtValue(keyvals[i + 1]) : MISSING;
   }
   return out;
 }

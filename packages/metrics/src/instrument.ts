@@ -1,4 +1,5 @@
 import { type Endpoint, toKitError } from "@kit/endpoint";
+import { called } from "./internal/called.ts";
 import type { CounterSeries, Counter, Gauge, Histogram, HistogramSeries } from "./metric.ts";
 import type { Provider } from "./provider.ts";
 
@@ -65,24 +66,29 @@ export function instrument(
     return found;
   };
   const [okRequests, okDuration] = bound("ok");
+  const finish = (counted: CounterSeries, timed: HistogramSeries, start: number): void => {
+    counted.add(1);
+    timed.observe((performance.now() - start) / 1000);
+    running.add(-1);
+  };
+  const failed = (start: number, err: unknown): never => {
+    const [counted, timed] = bound(toKitError(err).code);
+    finish(counted, timed, start);
+    throw err;
+  };
 
+  // Not an async function: see `called`.
   return <Req, Res>(next: Endpoint<Req, Res>): Endpoint<Req, Res> =>
-    async (ctx, request) => {
+    (ctx, request) => {
       running.add(1);
       const start = performance.now();
-      try {
-        const response = await next(ctx, request);
-        okRequests.add(1);
-        okDuration.observe((performance.now() - start) / 1000);
-        return response;
-      } catch (err) {
-        const [failed, failedDuration] = bound(toKitError(err).code);
-        failed.add(1);
-        failedDuration.observe((performance.now() - start) / 1000);
-        throw err;
-      } finally {
-        running.add(-1);
-      }
+      return called(next, ctx, request).then(
+        (response) => {
+          finish(okRequests, okDuration, start);
+          return response;
+        },
+        (err: unknown) => failed(start, err),
+      );
     };
 }
 

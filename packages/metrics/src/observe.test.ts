@@ -25,6 +25,17 @@ describe("observe", () => {
     for (const record of logger.records) expect(record[5]).toBeGreaterThanOrEqual(0);
   });
 
+  it("logs an endpoint that throws synchronously, and rejects the call with what it threw", async () => {
+    const logger = recorder();
+    const bug = new TypeError("no request");
+    const observed = observe({ logger }, "sum", (): Promise<number> => {
+      throw bug;
+    });
+    const call = observed(background(), { a: 1, b: 2 });
+    await expect(call).rejects.toBe(bug);
+    expect(logger.records.map((r) => r.slice(0, 4))).toEqual([["method", "sum", "err", bug]]);
+  });
+
   it("records metrics labelled with the method", async () => {
     const metrics = memory();
     const observed = observe({ metrics }, "sum", sum);

@@ -1,4 +1,5 @@
 import type { Endpoint } from "@kit/endpoint";
+import { called } from "./internal/called.ts";
 import { instrument } from "./instrument.ts";
 import type { Provider } from "./provider.ts";
 
@@ -17,17 +18,22 @@ export interface MiddlewareOptions {
 }
 
 function logged<Req, Res>(logger: Logger, method: string, next: Endpoint<Req, Res>): Endpoint<Req, Res> {
-  return async (ctx, request) => {
+  const log = (err: unknown, begin: number): void => {
+    logger.log("method", method, "err", err, "took_ms", Math.round((performance.now() - begin) * 1000) / 1000);
+  };
+  // Not an async function: see `called`.
+  return (ctx, request) => {
     const begin = performance.now();
-    let err: unknown = null;
-    try {
-      return await next(ctx, request);
-    } catch (thrown) {
-      err = thrown;
-      throw thrown;
-    } finally {
-      logger.log("method", method, "err", err, "took_ms", Math.round((performance.now() - begin) * 1000) / 1000);
-    }
+    return called(next, ctx, request).then(
+      (response) => {
+        log(null, begin);
+        return response;
+      },
+      (thrown: unknown) => {
+        log(thrown, begin);
+        throw thrown;
+      },
+    );
   };
 }
 

@@ -107,6 +107,34 @@ describe("traceEndpoint", () => {
     expect(failed?.attributes["kit.error.code"]).toBe("out_of_range");
   });
 
+  it("ends the span failed when the endpoint throws synchronously, and rejects with what it threw", async () => {
+    const otel = recorder();
+    const bug = new TypeError("no request");
+    const traced = traceEndpoint<null, null>("Sum", { tracer: otel.tracer })((): Promise<null> => {
+      throw bug;
+    });
+    const call = traced(background(), null);
+    await expect(call).rejects.toBe(bug);
+    const span = otel.span("Sum");
+    expect(span.attributes["kit.error.code"]).toBe("unknown");
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: "no request" });
+  });
+
+  it("ends the span failed when `failed` throws, and rejects with what it threw", async () => {
+    const otel = recorder();
+    const bug = new RangeError("bad response");
+    const traced = traceEndpoint<null, null>("Sum", {
+      tracer: otel.tracer,
+      failed: () => {
+        throw bug;
+      },
+    })(() => Promise.resolve(null));
+    await expect(traced(background(), null)).rejects.toBe(bug);
+    const span = otel.span("Sum");
+    expect(span.attributes["kit.error.code"]).toBe("unknown");
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: "bad response" });
+  });
+
   describe("with a global tracer provider", () => {
     afterEach(() => {
       trace.disable();
