@@ -64,6 +64,14 @@ describe("AbandonedMembers", () => {
     expect(broker.leaves).toEqual(["member-1"]);
   });
 
+  it("gives up at once, without a spin, on a kafkajs without the cluster factory (the old member then goes when its session runs out)", async () => {
+    const members = new AbandonedMembers({} as unknown as Kafka, "billing");
+    members.joined("member-1");
+    members.crashed();
+    // A loop of attempts that never waits would hold the event loop: no timer would fire again.
+    await expect(settle(50).then(() => "timers still run")).resolves.toBe("timers still run");
+  });
+
   it("sends no attempt after close()", async () => {
     const broker = kafkaWhoseBrokerAnswersAfter(100);
     const members = new AbandonedMembers(broker.kafka, "billing");

@@ -47,7 +47,6 @@ export class AbandonedMembers {
   #current: string | undefined;
   /** Members a crash abandoned that may still be in the group. */
   readonly #abandoned = new Set<string>();
-  #cluster: Cluster | undefined;
   /** Whether {@link AbandonedMembers.crashed} started the attempts, which have not ended. */
   #leaving = false;
   /** Set by `close()`. */
@@ -96,9 +95,11 @@ export class AbandonedMembers {
 
   /** Leaves for each abandoned member, attempt after attempt, until none is left, a join cleared them, or `close()`. */
   async #leaveAll(): Promise<void> {
-    this.#cluster ??= clusterOf(this.#kafka);
-    const cluster = this.#cluster;
-    if (cluster === undefined) return; // another kafkajs: the old member goes when its session runs out
+    const cluster = clusterOf(this.#kafka);
+    if (cluster === undefined) {
+      this.#abandoned.clear(); // another kafkajs: the old member goes when its session runs out
+      return;
+    }
     try {
       while (this.#abandoned.size > 0 && !this.#closed) {
         for (const memberId of this.#abandoned) {
@@ -107,7 +108,6 @@ export class AbandonedMembers {
         if (this.#abandoned.size > 0) await new Promise((resolve) => setTimeout(resolve, attemptEvery));
       }
     } finally {
-      this.#cluster = undefined;
       await cluster.disconnect().catch(() => undefined);
     }
   }
