@@ -7,7 +7,7 @@ import { call } from "./internal/call.ts";
 import { toNatsHeaders } from "./internal/headers.ts";
 import { replyToHeader } from "./internal/jetstream-driver.ts";
 import { repliesOf } from "./internal/replies.ts";
-import { unreachable } from "./internal/reachable.ts";
+import { unreachable, untilDisconnected } from "./internal/reachable.ts";
 import { publishToStream } from "./internal/stream-publish.ts";
 
 /**
@@ -78,7 +78,8 @@ export function jetstreamPublisher<Req, Res>(
     const away = unreachable(nc, subject);
     if (away !== undefined) throw away;
     if (decode === undefined) {
-      await untilAborted(ctx.signal, () => publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), budget));
+      // The stream's acknowledgement is awaited; a connection lost meanwhile fails it at once.
+      await untilAborted(untilDisconnected(nc), () => untilAborted(ctx.signal, () => publishToStream(nc, subject, message.body, toNatsHeaders(message.headers), budget)));
       return undefined;
     }
     // The reply comes to the connection's reply inbox, like a core request's; the stored request carries the subject in a header.

@@ -9,6 +9,13 @@ export interface Link {
   since: number;
   /** Called with the new state on each change, and with `true`/`false` only: no repeats. */
   readonly listeners: Set<(down: boolean) => void>;
+  /** Aborted when the connection is lost (or closes); a new one from each reconnection on. */
+  connected: AbortController;
+}
+
+/** Why what waited for an answer failed when the connection was lost: it may have been handled, and its answer may be lost. */
+export function lostWhileWaiting(): KitError {
+  return new KitError(Code.Unavailable, "NATS: the connection to the server was lost while waiting for the answer; the request may have been handled");
 }
 
 const links = new WeakMap<NatsConnection, Link>();
@@ -22,7 +29,7 @@ const links = new WeakMap<NatsConnection, Link>();
 export function linkOf(nc: NatsConnection): Link {
   let link = links.get(nc);
   if (link === undefined) {
-    link = { down: false, since: 0, listeners: new Set() };
+    link = { down: false, since: 0, listeners: new Set(), connected: new AbortController() };
     links.set(nc, link);
     void watch(nc, link);
   }
@@ -43,6 +50,17 @@ export function unreachable(nc: NatsConnection, subject: string): KitError | und
   if (nc.isClosed()) return new KitError(Code.Unavailable, `NATS ${subject}: the connection is closed`);
   if (link.down) return new KitError(Code.Unavailable, `NATS ${subject}: the server is away; the client is reconnecting`);
   return undefined;
+}
+
+/**
+ * A signal aborted (with `unavailable`) when the connection is next lost: a publish waiting for
+ * the server's answer races it, so that it fails at once rather than at its deadline (the client
+ * would keep it waiting through the outage, and its answer may never come).
+ *
+ * @param nc - the connection
+ */
+export function untilDisconnected(nc: NatsConnection): AbortSignal {
+  return linkOf(nc).connected.signal;
 }
 
 /**
@@ -71,9 +89,13 @@ async function watch(nc: NatsConnection, link: Link): Promise<void> {
     const down = status.type === "disconnect" ? true : status.type === "reconnect" ? false : link.down;
     if (down === link.down) continue;
     link.down = down;
-    if (down) link.since = Date.now();
+    if (down) {
+      link.since = Date.now();
+      link.connected.abort(lostWhileWaiting());
+    } else link.connected = new AbortController();
     for (const listener of [...link.listeners]) listener(down);
   }
   // The connection closed: whoever waits for it to come back waits no more.
+  link.connected.abort(lostWhileWaiting());
   for (const listener of [...link.listeners]) listener(link.down);
 }

@@ -3,6 +3,7 @@ import type { Message } from "@kit/transport";
 import { ReplyCorrelator, type ReplyTarget } from "@kit/transport/driver";
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
 import { fromNatsError } from "./errors.ts";
+import { linkOf, lostWhileWaiting } from "./reachable.ts";
 import { readReceivedHeaders } from "./received-headers.ts";
 
 /** The error a publish permission violation comes as (see `PermissionViolationError`). */
@@ -50,7 +51,14 @@ export class Replies {
         else this.#calls.failAll(fromNatsError(err, this.#inbox));
       },
     });
+    // A request whose answer was awaited when the connection was lost fails at once, not at its deadline.
+    const failOnLoss = (down: boolean): void => {
+      if (down) this.#calls.failAll(lostWhileWaiting());
+    };
+    const link = linkOf(nc);
+    link.listeners.add(failOnLoss);
     void subscription.closed.then(() => {
+      link.listeners.delete(failOnLoss);
       this.#closed = true;
       this.#calls.close(new KitError(Code.Unavailable, "NATS: the connection closed before the reply came"));
     });
