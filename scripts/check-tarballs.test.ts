@@ -40,6 +40,12 @@ describe("checkPackageFiles", () => {
     expect(problems).toEqual(["no LICENSE", 'CHANGELOG.md has no "## 0.2.0" entry', "exports names ./dist/jwt.js, which is not in the tarball"]);
   });
 
+  it("names a bin that is not in the tarball (a command `npx` could not run)", () => {
+    const problems = checkPackageFiles(unpacked(whole, { bin: { kitgen: "./bin/kitgen.js" } })).problems;
+    expect(problems).toEqual(["bin names ./bin/kitgen.js, which is not in the tarball"]);
+    expect(checkPackageFiles(unpacked({ ...whole, "bin/kitgen.js": "" }, { bin: "./bin/kitgen.js" })).problems).toEqual([]);
+  });
+
   it("names maps to sources the tarball does not hold, a dangling sourceMappingURL, and test files", () => {
     const problems = checkPackageFiles(
       unpacked({

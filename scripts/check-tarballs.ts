@@ -31,11 +31,11 @@ function walk(dir: string, base = dir): string[] {
   });
 }
 
-/** The string leaves of an `exports` map. */
-function exportTargets(exports: unknown): string[] {
-  if (typeof exports === "string") return [exports];
-  if (exports === null || typeof exports !== "object") return [];
-  return Object.values(exports).flatMap(exportTargets);
+/** The string leaves of an `exports` or `bin` map: the files it names. */
+function mapTargets(map: unknown): string[] {
+  if (typeof map === "string") return [map];
+  if (map === null || typeof map !== "object") return [];
+  return Object.values(map).flatMap(mapTargets);
 }
 
 /** Problems with the maps and `sourceMappingURL` comments among `files` (read from `root`). */
@@ -67,7 +67,9 @@ export function checkPackageFiles(root: string, sources?: Set<string>): { manife
   if (!files.some((f) => f.startsWith("dist/"))) problems.push("no dist/");
   const version = String(manifest.version);
   if (present.has("CHANGELOG.md") && !readFileSync(join(root, "CHANGELOG.md"), "utf8").includes(`## ${version}`)) problems.push(`CHANGELOG.md has no "## ${version}" entry`);
-  for (const target of exportTargets(manifest.exports)) if (!present.has(normalize(target).split("\\").join("/"))) problems.push(`exports names ${target}, which is not in the tarball`);
+  for (const field of ["exports", "bin"]) {
+    for (const target of mapTargets(manifest[field])) if (!present.has(normalize(target).split("\\").join("/"))) problems.push(`${field} names ${target}, which is not in the tarball`);
+  }
   for (const file of files) if (/\.test\.|\.tsbuildinfo$/.test(file)) problems.push(`${file} should not ship`);
   problems.push(...mapProblems(root, present));
   if (sources) {

@@ -7,16 +7,19 @@
 //   `skipLibCheck: false` and without the optional peers, runs against the real NATS server,
 //   and loads with `require()` from CommonJS;
 // - after a core minor (@kit/endpoint and @kit/transport) and a transport patch, `npm update`
-//   in an app that pinned `^` of the first release succeeds, and the app still runs.
+//   in an app that pinned `^` of the first release succeeds, and the app still runs;
+// - `npx @kit/kitgen new` in an empty folder scaffolds a service that installs from the registry,
+//   passes `kitgen check`, builds, passes its own test and answers over HTTP.
 // Its closing lines list the tarballs with their sizes, the single-install trees and the update.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kilobytes } from "./check-tarballs.ts";
 import { releaseSummaryFile } from "./lib/test-report.ts";
-import { appsBase, createApp, installed, installedVersion, npm, runIn, tree } from "./lib/npm-app.ts";
+import { appsBase, cleanEnv, createApp, installed, installedVersion, npm, runIn, tree, type Outcome } from "./lib/npm-app.ts";
 import { startRegistry, type Registry } from "./lib/registry.ts";
 import { releaseSandbox, type Release } from "./lib/release-run.ts";
 import { manifestSandbox, manifestsByName } from "./lib/sandbox.ts";
@@ -38,6 +41,11 @@ function readmeExample(readme: string): string {
   if (code === undefined) throw new Error(`${readme} has no ts example`);
   const server = new URL(natsUrl.replace(/^nats:/, "http:")).host;
   return code.replaceAll('"svc.sum"', `"release_test.${randomBytes(6).toString("hex")}.sum"`).replaceAll('"127.0.0.1:4222"', JSON.stringify(server));
+}
+
+/** Fails the test with the output of `step` unless it exited 0. */
+function succeeded(step: string, outcome: Outcome): void {
+  if (outcome.status !== 0) throw new Error(`${step} exited with ${String(outcome.status)}:\n${outcome.stdout}${outcome.stderr}`);
 }
 
 /** Every third-party peer of every published package: broker clients and backends. */
@@ -138,6 +146,37 @@ describe("@kit/transport-nats's README example, installed from the registry", { 
     const run = runIn(app, process.execPath, ["require.cjs"], { env: process.env, timeoutMs: 60_000 });
     expect(run.stdout.trim()).toBe("function function function function function");
   }, 90_000);
+});
+
+describe("kitgen with npx in a fresh project, everything from the registry", { timeout: 600_000 }, () => {
+  it("scaffolds a service that installs, passes `kitgen check`, builds, passes its own test and answers over HTTP", async () => {
+    const app = createApp(apps, registry?.url ?? "");
+    // A cache of its own: npx reuses what an earlier run installed for the same version in the machine's.
+    const env = cleanEnv({ npm_config_cache: join(app, ".npm-cache") });
+    const created = runIn(app, "npx", ["--yes", `@kit/kitgen@${versionOf("@kit/kitgen")}`, "new", "shop"], { env });
+    succeeded("npx @kit/kitgen new", created);
+    const shop = join(app, "shop");
+    copyFileSync(join(app, ".npmrc"), join(shop, ".npmrc")); // where @kit/* comes from, as a project on a private registry has it
+    succeeded("npm install", npm(shop, ["install"]));
+    const kits = installed(shop).filter((p) => p.name.startsWith("@kit/"));
+    expect(kits.map((p) => p.name)).toEqual(expect.arrayContaining(["@kit/endpoint", "@kit/transport-http", "@kit/transport-nats"]));
+    expect(kits.map((p) => `${p.name}@${p.version}`)).toEqual(kits.map((p) => `${p.name}@${versionOf(p.name)}`));
+    for (const script of ["check", "build", "test"]) succeeded(`npm run ${script}`, npm(shop, ["run", script]));
+
+    const withoutNats = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "NATS_URL")); // HTTP alone
+    const server = spawn(process.execPath, ["dist/main.js"], { cwd: shop, env: { ...withoutNats, PORT: "0" } });
+    let logged = "";
+    server.stdout.on("data", (chunk: Buffer) => (logged += chunk.toString()));
+    try {
+      await expect.poll(() => /http:\/\/127\.0\.0\.1:\d+/.exec(logged)?.[0], { timeout: 20_000 }).toBeDefined();
+      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(logged)?.[0] ?? "";
+      const res = await fetch(`${url}/greet`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":"kit"}' });
+      expect(await res.json()).toEqual({ message: "hello, kit", count: 1 });
+    } finally {
+      server.kill("SIGTERM");
+    }
+    summary.push(`npx @kit/kitgen@${versionOf("@kit/kitgen")} new shop: ${String(kits.length)} @kit/* packages installed from the registry; check, build, test and an HTTP call passed`);
+  });
 });
 
 describe("a core minor after the first release", () => {

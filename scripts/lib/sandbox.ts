@@ -14,7 +14,7 @@ export interface SandboxOptions {
   extra?: string[];
   /**
    * Copy what each published package ships too (README.md, LICENSE, CHANGELOG.md, the built
-   * dist/) and link each package's `@kit/*` dependencies into its node_modules, so that
+   * dist/, whatever else its `files` names) and link each package's `@kit/*` dependencies into its node_modules, so that
    * `changeset pack` and `pnpm publish` work in the copy; default false.
    */
   contents?: boolean;
@@ -29,7 +29,7 @@ export function manifestSandbox(root: string, options: SandboxOptions = {}): str
   }
   for (const p of workspacePackages(root)) {
     files.push(`${p.dir}/package.json`);
-    if (options.contents === true && p.manifest.private !== true) files.push(...["README.md", "LICENSE", "CHANGELOG.md", "dist"].map((f) => `${p.dir}/${f}`));
+    if (options.contents === true && p.manifest.private !== true) files.push(...shipped(p.manifest).map((f) => `${p.dir}/${f}`));
   }
   for (const file of files) {
     if (!existsSync(join(root, file))) continue;
@@ -39,6 +39,12 @@ export function manifestSandbox(root: string, options: SandboxOptions = {}): str
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
   if (options.contents === true) linkWorkspaceDependencies(dir);
   return dir;
+}
+
+/** What a package ships: README.md, LICENSE, and each plain path its `files` names (dist/, CHANGELOG.md, kitgen's bin/…); not globs or negations. */
+function shipped(manifest: Manifest): string[] {
+  const listed = (manifest.files ?? []).filter((f) => !f.startsWith("!") && !/[*?{]/.test(f));
+  return [...new Set(["README.md", "LICENSE", "CHANGELOG.md", "dist", ...listed])];
 }
 
 /** Links every `@kit/*` a package of the tree at `dir` names into its node_modules, as `pnpm install` would. */

@@ -7,6 +7,8 @@ export interface Manifest {
   name: string;
   version?: string;
   private?: boolean;
+  /** What the package ships (npm's `files`). */
+  files?: string[];
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
