@@ -78,8 +78,8 @@ describe("the server entry point", () => {
       main.child.kill("SIGKILL");
     }
     const lines = main.stdout().trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^ts=\d{4}-\d\d-\d\dT[\d:.]+Z caller=app\.ts:\d+ transport=HTTP addr=127\.0\.0\.1:\d+$/);
-    expect(lines[1]).toMatch(/^ts=\S+ caller=app\.ts:\d+ transport=gRPC addr=127\.0\.0\.1:\d+$/);
+    expect(lines[0]).toMatch(/^ts=\d{4}-\d\d-\d\dT[\d:.]+Z caller=add\.serve\.ts:\d+ transport=HTTP addr=127\.0\.0\.1:\d+$/);
+    expect(lines[1]).toMatch(/^ts=\S+ caller=add\.serve\.ts:\d+ transport=gRPC addr=127\.0\.0\.1:\d+$/);
     expect(lines[2]).toMatch(/^ts=\S+ caller=\S+ method=sum err=null took_ms=\S+$/);
     expect(lines.slice(3).map((line) => line.replace(/^ts=\S+ caller=\S+ /, ""))).toEqual([
       `msg="shutting down" signal=${signal}`,
