@@ -39,7 +39,7 @@ export interface AddResultsRunOptions {
 
 /**
  * A program's main: reads the flags (each defaulting to its environment variable, `NATS_URL` for
- * `--nats-url`, then to `defaults`), starts the program and, on SIGINT or SIGTERM, closes what
+ * `--nats-url`, unless empty, then to `defaults`), starts the program and, on SIGINT or SIGTERM, closes what
  * it deferred, last first, so the process ends once what was in flight is done, with status 0.
  * `--help` prints the usage; a flag it does not know, or an address (`--*-addr`) it cannot read,
  * ends it with status 2, saying why; a start that fails closes what started and ends it with 1.
@@ -81,7 +81,11 @@ function readFlags(options: AddResultsRunOptions): ((name: string) => string | u
       process.stdout.write(usage(options));
       return undefined;
     }
-    const flag = (name: string): string | undefined => (values[name] as string | undefined) ?? env[name.toUpperCase().replaceAll("-", "_")] ?? options.defaults?.[name];
+    const fromEnv = (name: string): string | undefined => {
+      const value = env[name.toUpperCase().replaceAll("-", "_")];
+      return value === "" ? undefined : value; // an empty variable is one not set
+    };
+    const flag = (name: string): string | undefined => (values[name] as string | undefined) ?? fromEnv(name) ?? options.defaults?.[name];
     for (const name of names.filter((n) => n.endsWith("-addr"))) {
       const addr = flag(name);
       if (addr !== undefined) parseAddr(addr);
