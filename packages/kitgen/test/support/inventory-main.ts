@@ -12,7 +12,10 @@ await runInventory({
   flags: { prefix: "the service's part of every subject" },
   defaults: { "http-addr": "127.0.0.1:0" },
   async start(options, flag, defer) {
-    defer(() => Promise.resolve(logger.log("msg", "closed last")));
+    defer(() => {
+      logger.log("msg", "closed last");
+      return Promise.resolve();
+    });
     const served = await serveInventory(makeEndpoints(new Inventory()), { ...options, logger, prefix: flag("prefix") });
     defer(() => served.close());
   },
