@@ -137,7 +137,7 @@ export async function addEventsTransportOn(connection: AddEventsConnection, defe
 async function startKafka(value: string, start: Start): Promise<void> {
   const kafka = new Kafka({ clientId: start.prefix, brokers: value.split(","), logLevel: logLevel.ERROR });
   const given = start.options.kafkaOptions;
-  const options: KafkaOptions = { ...given, prefix: start.prefix, subscriber: { ...start.handling, ...given?.subscriber } };
+  const options: KafkaOptions = { ...given, prefix: start.prefix, subscriber: { ...start.subscriber, ...given?.subscriber } };
   await kafkaTopics(kafka, options, start.options.kafkaPartitions ?? 1);
   const served = await kafkaSubscribers(kafka, await start.endpointsOn({ transport: "kafka", kafka }), options);
   start.defer(() => served.close());
