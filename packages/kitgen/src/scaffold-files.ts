@@ -63,8 +63,8 @@ export class ${n.impl} implements ${n.service} {
 
 /** `src/main.ts`: kitgen's `run<Service>` and `serve<Service>`: HTTP, and NATS when given. */
 export function mainFile(n: ScaffoldNames): string {
-  return `// Serves the ${n.name} service over HTTP (--http-addr or HTTP_ADDR, default 127.0.0.1:$PORT or :8080) and,
-// given --nats-url or NATS_URL, over NATS, with kitgen's generated start-up; \`node dist/main.js --help\`.
+  return `// Serves the ${n.name} service over HTTP (--http-addr or HTTP_ADDR; default 127.0.0.1, port PORT or 8080)
+// and, given --nats-url or NATS_URL, over NATS, on kitgen's generated start-up (\`node dist/main.js --help\`).
 ${importFrom("{ logfmtLogger }", "@kit/log")}
 ${importFrom("{ memory }", "@kit/metrics")}
 ${importFrom("{ makeEndpoints }", `./generated/${n.file}.endpoints.ts`)}

@@ -40,7 +40,8 @@ export interface AddEventsRunOptions {
 /**
  * A program's main: reads the flags (each defaulting to its environment variable, `NATS_URL` for
  * `--nats-url`, unless empty, then to `defaults`), starts the program and, on SIGINT or SIGTERM, closes what
- * it deferred, last first, so the process ends once what was in flight is done, with status 0.
+ * it deferred, last first, so the process ends once what was in flight is done, with status 0
+ * (1 when a close failed).
  * `--help` prints the usage; a flag it does not know, or an address (`--*-addr`) it cannot read,
  * ends it with status 2, saying why; a start that fails closes what started and ends it with 1.
  *
@@ -64,7 +65,10 @@ export async function runAddEvents(options: AddEventsRunOptions): Promise<void> 
   }
   const signal = await signalled;
   options.logger.log("msg", "shutting down", "signal", signal);
-  await closeAll(stops);
+  await closeAll(stops).catch((err: unknown) => {
+    options.logger.log("msg", "closing failed", "err", err);
+    process.exitCode = 1;
+  });
   options.logger.log("exit", signal);
 }
 
