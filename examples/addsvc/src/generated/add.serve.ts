@@ -64,7 +64,7 @@ export interface AddServeOptions {
   readonly amqp?: string | undefined;
   /** The MQTT broker's URL: MQTT 5, each method's topic in the shared subscription `prefix`, QoS 1 on a persistent session, so requests wait while the service restarts. */
   readonly mqtt?: string | undefined;
-  /** The persistent session's client id, one per instance; default `<prefix>-<hostname>-<HTTP port>`. */
+  /** The persistent session's client id, one per instance; default `<prefix>-<hostname>-<HTTP port>` (without the port when HTTP is not served). */
   readonly mqttClientId?: string | undefined;
   /** Redis's URL: each method's stream in the consumer group `prefix`; a connection error is logged, not thrown (the client reconnects). */
   readonly redis?: string | undefined;

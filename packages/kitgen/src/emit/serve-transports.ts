@@ -32,19 +32,19 @@ export interface ServeTransport {
   readonly client?: string;
   /** What the generated file must export for {@link ServeTransport.client}. */
   readonly clientImports?: string;
-  /** The start function, `start<Id>(value, start)`, given the service. */
-  readonly start: (service: Service) => string;
+  /** The start function, `start<Id>(value, start)`, given the service and the ids of the transports chosen. */
+  readonly start: (service: Service, ids: readonly string[]) => string;
 }
 
 /** The name of the start function of transport `id`. */
 export function startName(id: string): string {
-  return `start${id === "jsonrpc" ? "JsonRpc" : id === "grpc" ? "Grpc" : `${id.charAt(0).toUpperCase()}${id.slice(1)}`}`;
+  return `start${id === "jsonrpc" ? "JsonRpc" : `${id.charAt(0).toUpperCase()}${id.slice(1)}`}`;
 }
 
-/** `listen` of a server on a `host:port`, its close deferred, its address logged and returned. */
-function listener(label: string, server: string): string {
+/** `listen(served, …)` on the `host:port` in `value`, its close deferred, its address logged and returned. */
+function listener(label: string, listen: string, served: string): string {
   return `  const addr = parseAddr(value);
-  const listening = await listen${server}, { ...addr, ...(start.options.graceMs === undefined ? {} : { graceMs: start.options.graceMs }) });
+  const listening = await ${listen}(${served}, { ...addr, ...(start.options.graceMs === undefined ? {} : { graceMs: start.options.graceMs }) });
   start.defer(() => listening.close());
   start.logger.log("transport", "${label}", "addr", listening.addr);
   return listening.addr;`;
@@ -71,7 +71,7 @@ const http: ServeTransport = {
 /** Serves \`httpHandler\` on \`value\`, a \`host:port\`. */
 async function startHttp(value: string, start: Start): Promise<string> {
   const handler = httpHandler(await start.endpointsOn({ transport: "http" }), { ...start.handling, ...start.options.httpOptions });
-${listener("HTTP", "(handler")}
+${listener("HTTP", "listen", "handler")}
 }
 `,
 };
@@ -99,7 +99,7 @@ async function startGrpc(value: string, start: Start): Promise<string> {
   const server = new Server();
   grpcServe(server, await start.endpointsOn({ transport: "grpc" }), { ...start.handling, ...start.options.grpcOptions });
   start.options.grpcServices?.(server, start.handling);
-${listener("gRPC", "Grpc(server")}
+${listener("gRPC", "listenGrpc", "server")}
 }
 `,
 };
@@ -120,7 +120,7 @@ const jsonrpc: ServeTransport = {
 /** Serves \`jsonRpcHandler\` on \`value\`, a \`host:port\`. */
 async function startJsonRpc(value: string, start: Start): Promise<string> {
   const handler = jsonRpcHandler(await start.endpointsOn({ transport: "jsonrpc" }), { ...start.handling, ...start.options.jsonRpcOptions });
-${listener("JSONRPC", "(handler")}
+${listener("JSONRPC", "listen", "handler")}
 }
 `,
 };
@@ -194,17 +194,17 @@ const mqtt: ServeTransport = {
   generated: [["mqtt", "mqttSubscribers, type MqttConnection"]],
   options: () => `  /** The MQTT broker's URL: MQTT 5, each method's topic in the shared subscription \`prefix\`, QoS 1 on a persistent session, so requests wait while the service restarts. */
   readonly mqtt?: string | undefined;
-  /** The persistent session's client id, one per instance; default \`<prefix>-<hostname>-<HTTP port>\`. */
+  /** The persistent session's client id, one per instance; default \`<prefix>-<hostname>-<HTTP port>\` (without the port when HTTP is not served). */
   readonly mqttClientId?: string | undefined;`,
   named: true,
   client: `      return mqttTransport(connection.mqtt, { prefix });`,
   clientImports: "mqttTransport",
   connection: `{ readonly transport: "mqtt"; readonly mqtt: MqttConnection }`,
   moreFlags: [["mqtt-client-id", "mqttClientId", "the MQTT session's client id (default <prefix>-<hostname>-<HTTP port>)"]],
-  start: (service) => `
+  start: (service, ids) => `
 /** Serves the methods on their topics at \`value\`, the broker's URL; connects once they are subscribed, so no request of the session is missed. */
 async function startMqtt(value: string, start: Start): Promise<void> {
-  const port = start.options.http === undefined ? "" : \`-\${String(parseAddr(start.options.http).port)}\`;
+  const port = ${ids.includes("http") ? "start.options.http === undefined ? \"\" : `-${String(parseAddr(start.options.http).port)}`" : '""'};
   const clientId = start.options.mqttClientId ?? \`\${start.prefix}-\${hostname()}\${port}\`;
   const properties = { sessionExpiryInterval: 3600, receiveMaximum: start.options.concurrency ?? 16 };
   const client = connectMqtt(value, { protocolVersion: 5, clientId, clean: false, properties, manualConnect: true });

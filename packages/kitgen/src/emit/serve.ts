@@ -1,8 +1,7 @@
 import type { Service } from "../model.ts";
-import { baseName, kebab } from "../names.ts";
+import { baseName, camel, kebab } from "../names.ts";
 import { importFrom } from "./header.ts";
 import { endpointsImport } from "./message-parts.ts";
-import { camel } from "../names.ts";
 import { generatedImports, publishesOnly, serveTransports, startName, type ServeTransport } from "./serve-transports.ts";
 
 /** The transports of `serve<Service>` among those generated, in its order; none when only memory is. */
@@ -12,7 +11,8 @@ export function servedTransports(transports: readonly string[]): ServeTransport[
 
 function imports(service: Service, head: string, chosen: readonly ServeTransport[]): string {
   const byModule = new Map<string, string[]>();
-  const kit = ["logErrorHandler", ...(chosen.some((t) => t.listens !== true) ? ["whenReady"] : []), "type ErrorHandler"];
+  const waits = chosen.some((t) => t.start(service, []).includes("whenReady("));
+  const kit = ["logErrorHandler", ...(waits ? ["whenReady"] : []), "type ErrorHandler"];
   for (const [module, what] of [["@kit/transport", kit.join(", ")] as const, ...chosen.flatMap((t) => t.packages)]) {
     const list = byModule.get(module) ?? [];
     if (!list.includes(what)) list.push(what);
@@ -143,6 +143,7 @@ function transportOnFunction(service: Service, chosen: readonly ServeTransport[]
   const listening = chosen.filter((t) => t.listens === true).map((t) => JSON.stringify(t.id));
   const connection = listening.length > 0 ? `Exclude<${base}Connection, { readonly transport: ${listening.join(" | ")} }>` : `${base}Connection`;
   const asyncs = clients.some((t) => (t.client ?? "").includes("await"));
+  const defer = clients.some((t) => (t.client ?? "").includes("defer(")) ? "defer" : "_defer";
   return `
 /**
  * Client endpoints that publish each event on a connection another service's \`serve\` opened
@@ -150,16 +151,23 @@ function transportOnFunction(service: Service, chosen: readonly ServeTransport[]
  * Kafka's topics and SQS's queues are created first; what to close is given to \`defer\`.
  *
  * @param connection - the broker connection
- * @param defer - takes what to close with that connection
+ * @param ${defer} - takes what to close with that connection${defer === "defer" ? "" : " (nothing, here)"}
  * @param options - \`prefix\`, and Kafka's options and partitions
  */
-export ${asyncs ? "async " : ""}function ${camel(base)}TransportOn(connection: ${connection}, defer: (close: () => Promise<unknown>) => void, options: ${base}ServeOptions = {}): Promise<${base}Endpoints> {
+export ${asyncs ? "async " : ""}function ${camel(base)}TransportOn(connection: ${connection}, ${defer}: (close: () => Promise<unknown>) => void, options: ${base}ServeOptions = {}): ${asyncs ? `Promise<${base}Endpoints>` : `${base}Endpoints`} {
   const prefix = options.prefix ?? ${JSON.stringify(kebab(base))};
-  switch (connection.transport) {
-${clients.map((t) => `    case ${JSON.stringify(t.id)}: {\n${asyncs ? t.client ?? "" : (t.client ?? "").replace(/return (.*);$/, "return Promise.resolve($1);")}\n    }`).join("\n")}
-  }
+${clientsBody(clients)}
 }
 `;
+}
+
+/** The body of \`<service>TransportOn\`: a switch on the connection's transport, or the one client's statements. */
+function clientsBody(clients: readonly ServeTransport[]): string {
+  const [only] = clients;
+  if (clients.length === 1 && only !== undefined) return (only.client ?? "").replace(/^ {4}/gm, "");
+  return `  switch (connection.transport) {
+${clients.map((t) => `    case ${JSON.stringify(t.id)}: {\n${t.client ?? ""}\n    }`).join("\n")}
+  }`;
 }
 
 function helpers(service: Service, chosen: readonly ServeTransport[]): string {
@@ -208,5 +216,5 @@ ${named}`;
  */
 export function emitServe(service: Service, head: string, transports: readonly string[]): string {
   const chosen = servedTransports(transports);
-  return `${imports(service, head, chosen)}${declarations(service, chosen)}${serveFunction(service, chosen)}${transportOnFunction(service, chosen)}${chosen.map((t) => t.start(service)).join("")}${helpers(service, chosen)}`;
+  return `${imports(service, head, chosen)}${declarations(service, chosen)}${serveFunction(service, chosen)}${transportOnFunction(service, chosen)}${chosen.map((t) => t.start(service, chosen.map((c) => c.id))).join("")}${helpers(service, chosen)}`;
 }
