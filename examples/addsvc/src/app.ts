@@ -33,7 +33,7 @@ export type App = Awaited<ReturnType<typeof start>>;
  * (`pb.Add`), JSON-RPC (`sum`, `concat`) and the brokers' `addsvc.sum` and `addsvc.concat`.
  *
  * @param options - the transports, the logger, metrics and tracing
- * @returns HTTP's `url` and `addr`, gRPC's `grpcAddr`, the `endpoints` and `metrics` served, and `close()`: graceful, idempotent
+ * @returns HTTP's `url` and `addr`, gRPC's `grpcAddr` (empty when not served), the `endpoints` and `metrics` served, and `close()`: graceful, idempotent
  */
 export async function start(options: StartOptions) {
   const { logger, tracing = false } = options;
