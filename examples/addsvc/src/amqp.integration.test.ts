@@ -18,7 +18,7 @@ import { newBasicService } from "./service.ts";
 
 const url = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
 let connection: ChannelModel;
-/** The reconnecting connection addsvc serves on, as main.ts makes it. */
+/** The reconnecting connection addsvc serves on, as serveAdd (src/generated/add.serve.ts) makes it. */
 let kit: AmqpConnection;
 const cleanup: (() => Promise<void>)[] = [];
 
@@ -56,7 +56,7 @@ async function ready(queue: string): Promise<number | undefined> {
   }
 }
 
-/** addsvc's AMQP wiring, as main.ts does it, on the queues `<queuePrefix>.sum` and `.concat`. */
+/** addsvc's AMQP wiring, as serveAdd (src/generated/add.serve.ts) does it, on the queues `<queuePrefix>.sum` and `.concat`. */
 async function serveAmqp(conn: AmqpConnection | ConfirmChannel, endpoints: AddEndpoints, { logger, queuePrefix }: { logger: ReturnType<typeof recorder>; queuePrefix: string }) {
   await amqpTopology(conn, { prefix: queuePrefix });
   const sub = await whenReady(amqpSubscribers(conn, endpoints, { prefix: queuePrefix, subscriber: { concurrency: 16, errorHandler: logErrorHandler(logger) } }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAddr } from "./app.ts";
+import { parseAddr } from "./generated/add.serve.ts";
 
 describe("parseAddr", () => {
   it.each([

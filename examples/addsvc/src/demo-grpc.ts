@@ -16,7 +16,7 @@ import type { SumRequest } from "./generated/add.endpoints.ts";
  *
  * @example
  * ```ts
- * const app = await start({ port: 0, logger });
+ * const app = await start({ http: "127.0.0.1:0", grpc: "127.0.0.1:0", logger });
  * await demoGrpc(app.grpcAddr, console.log);
  * ```
  */

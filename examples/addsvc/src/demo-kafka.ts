@@ -89,7 +89,7 @@ export async function demoKafka(brokers: string[], print: (line: string) => void
 }
 
 /**
- * addsvc's Kafka wiring, as main.ts does it, on the topics `<prefix>.sum-requested` and
+ * addsvc's Kafka wiring, as serveAddEvents (src/generated/add-events/add-events.serve.ts) does it, on the topics `<prefix>.sum-requested` and
  * `<prefix>.sum-computed`.
  *
  * @param kafka - the client

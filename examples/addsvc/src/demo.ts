@@ -29,7 +29,7 @@ watchdog.unref();
 
 console.log('Starting addsvc on 127.0.0.1 (its own log lines go to stderr, marked "server |").');
 const serverLog = log.logfmtLogger({ write: (line: string) => process.stderr.write(`  server | ${line}`) });
-const app = await start({ host: "127.0.0.1", port: 0, logger: serverLog });
+const app = await start({ http: "127.0.0.1:0", grpc: "127.0.0.1:0", logger: serverLog });
 
 let status: number | undefined;
 const svc = httpClient(app.url, { finalizer: [(_ctx, outcome) => { status = outcome.status; }] });

@@ -17,7 +17,7 @@ let logger: ReturnType<typeof recorder>;
 
 beforeEach(async () => {
   logger = recorder();
-  app = await start({ port: 0, logger, metrics: memory() });
+  app = await start({ http: "127.0.0.1:0", grpc: "127.0.0.1:0", logger, metrics: memory() });
 });
 afterEach(async () => {
   await app.close();

@@ -26,7 +26,7 @@ afterEach(async () => {
 async function serve(): Promise<{ server: JsonRpcServer; metrics: ReturnType<typeof memory>; logger: ReturnType<typeof recorder> }> {
   const logger = recorder();
   const metrics = memory();
-  // addsvc's JSON-RPC wiring, as main.ts does it
+  // addsvc's JSON-RPC wiring, as serveAdd (src/generated/add.serve.ts) does it
   const endpoints = withMiddleware(makeEndpoints(newBasicService()), { logger, metrics });
   const listening = await listen(jsonRpcHandler(endpoints, { names: jsonRpcNames, errorHandler: logErrorHandler(logger) }), { host: "127.0.0.1", port: 0 });
   const server = { url: `${listening.url}/`, close: () => listening.close() };

@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 /** Serves addsvc on topics of its own; closes it and ends its client after the test. */
-/** addsvc's MQTT wiring, as main.ts does it, on the topics `<topicPrefix>/sum` and `/concat`. */
+/** addsvc's MQTT wiring, as serveAdd (src/generated/add.serve.ts) does it, on the topics `<topicPrefix>/sum` and `/concat`. */
 async function serveMqtt(client: MqttClient, endpoints: AddEndpoints, { logger, topicPrefix, group }: { logger: ReturnType<typeof recorder>; topicPrefix: string; group: string }) {
   const sub = await whenReady(mqttSubscribers(client, endpoints, { prefix: topicPrefix, subscriber: { concurrency: 16, group, errorHandler: logErrorHandler(logger) } }));
   return { topics: [`${topicPrefix}/sum`, `${topicPrefix}/concat`] as const, close: () => sub.close() };

@@ -55,7 +55,7 @@ async function failure(promise: Promise<unknown>): Promise<KitError> {
   throw new Error("expected the call to fail");
 }
 
-/** addsvc's NATS wiring, as main.ts does it: the NATS service addsvc on the subjects `<subjectPrefix>.sum` and `.concat`. */
+/** addsvc's NATS wiring, as serveAdd (src/generated/add.serve.ts) does it: the NATS service addsvc on the subjects `<subjectPrefix>.sum` and `.concat`. */
 async function serveNats(endpoints: AddEndpoints, { logger, subjectPrefix }: { logger: ReturnType<typeof recorder>; subjectPrefix: string }) {
   const service = await new Svcm(nc).add({ name: "addsvc", version: "0.0.0", queue: subjectPrefix });
   const sub = await whenReady(natsService(nc, service, endpoints, { prefix: subjectPrefix, subscriber: { concurrency: 16, errorHandler: logErrorHandler(logger) } }));

@@ -33,7 +33,7 @@ afterAll(() => {
 });
 
 /** Serves addsvc on streams of its own; closes it and deletes them after the test. */
-/** addsvc's Redis Streams wiring, as main.ts does it, on the streams `<streamPrefix>:sum` and `:concat`. */
+/** addsvc's Redis Streams wiring, as serveAdd (src/generated/add.serve.ts) does it, on the streams `<streamPrefix>:sum` and `:concat`. */
 async function serveRedis(client: RedisClientType, endpoints: AddEndpoints, { logger, streamPrefix }: { logger: ReturnType<typeof recorder>; streamPrefix: string }) {
   const sub = await whenReady(redisSubscribers(client, endpoints, { prefix: streamPrefix, subscriber: { concurrency: 16, group: "addsvc", errorHandler: logErrorHandler(logger) } }));
   return { streams: [`${streamPrefix}:sum`, `${streamPrefix}:concat`] as const, close: () => sub.close() };

@@ -44,7 +44,7 @@ async function receiveOne(queueUrl: string, ms: number): Promise<{ body: unknown
   return undefined;
 }
 
-/** addsvc's SQS wiring, as main.ts does it, on the test's queues. */
+/** addsvc's SQS wiring, as serveAddEvents (src/generated/add-events/add-events.serve.ts) does it, on the test's queues. */
 function serveSqs(errorHandler: ErrorHandler = { handle: () => undefined }) {
   const endpoints = withMiddleware(makeEndpoints(newBasicService()), { logger: log.nop(), metrics: memory() });
   const handler = eventEndpoints(sumEvents(endpoints.sum, addResultsClient(results.sqsTransport(client, { sumComputed: queues.results }))));

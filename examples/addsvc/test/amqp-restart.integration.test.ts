@@ -1,6 +1,6 @@
 // addsvc over AMQP survives a RabbitMQ restart: on a broker of the test's own (port 20920, see
 // own-rabbitmq.ts; never the shared one), addsvc is served through @kit/transport-amqp's
-// reconnecting connect(), as main.ts does, and called without pause while the broker stops for
+// reconnecting connect(), as serveAdd does, and called without pause while the broker stops for
 // 3 s and starts again. Calls fail fast with `unavailable` while it is away, and addsvc answers
 // again within seconds of its return, with no other error.
 import { background, isKitError, withTimeout } from "@kit/endpoint";
@@ -75,7 +75,7 @@ describe("addsvc over AMQP through a broker restart", () => {
     });
     let server: Subscriber | undefined;
     try {
-      // addsvc's AMQP wiring, as main.ts does it
+      // addsvc's AMQP wiring, as serveAdd (src/generated/add.serve.ts) does it
       await amqpTopology(connection, { prefix: "addsvc-restart" });
       const endpoints = withMiddleware(makeEndpoints(newBasicService()), { logger, metrics });
       server = await whenReady(amqpSubscribers(connection, endpoints, { prefix: "addsvc-restart", subscriber: { concurrency: 16, errorHandler: logErrorHandler(logger) } }));

@@ -19,7 +19,7 @@ async function readAll(socket: net.Socket): Promise<string> {
 
 describe("start", () => {
   it("listens on 127.0.0.1 and reports its address and URL", async () => {
-    const app = await start({ port: 0, logger: recorder() });
+    const app = await start({ http: "127.0.0.1:0", grpc: "127.0.0.1:0", logger: recorder() });
     try {
       expect(app.addr).toMatch(/^127\.0\.0\.1:\d+$/);
       expect(app.url).toBe(`http://${app.addr}`);
@@ -29,7 +29,7 @@ describe("start", () => {
   });
 
   it("serves the endpoints' metrics at GET /metrics, in the Prometheus text format, named addsvc_*", async () => {
-    const app = await start({ port: 0, logger: recorder() });
+    const app = await start({ http: "127.0.0.1:0", grpc: "127.0.0.1:0", logger: recorder() });
     let res: RawResponse;
     try {
       const svc = httpClient(app.url);
@@ -59,7 +59,7 @@ describe("start", () => {
   });
 
   it("answers /metrics only to GET and HEAD, as metricsHandler does, and exposes the provider it records on", async () => {
-    const app = await start({ port: 0, logger: recorder() });
+    const app = await start({ http: "127.0.0.1:0", grpc: "127.0.0.1:0", logger: recorder() });
     try {
       const post = await raw(`${app.url}/metrics`, { body: "" });
       expect(post.status).toBe(405);
@@ -73,7 +73,7 @@ describe("start", () => {
 
   it("records on the provider it is given: memory() values read directly, and no /metrics without a registry", async () => {
     const metrics = memory();
-    const app = await start({ port: 0, logger: recorder(), metrics });
+    const app = await start({ http: "127.0.0.1:0", grpc: "127.0.0.1:0", logger: recorder(), metrics });
     try {
       expect(app.metrics).toBe(metrics);
       const svc = httpClient(app.url);
@@ -98,10 +98,10 @@ describe("start", () => {
   });
 
   it("fails when the port is taken", async () => {
-    const app = await start({ port: 0, logger: recorder() });
+    const app = await start({ http: "127.0.0.1:0", grpc: "127.0.0.1:0", logger: recorder() });
     try {
       const port = Number(new URL(app.url).port);
-      await expect(start({ port, logger: recorder() })).rejects.toThrow(/EADDRINUSE/);
+      await expect(start({ http: `127.0.0.1:${String(port)}`, grpc: "127.0.0.1:0", logger: recorder() })).rejects.toThrow(/EADDRINUSE/);
     } finally {
       await app.close();
     }
@@ -110,7 +110,7 @@ describe("start", () => {
 
 describe("close", () => {
   it("stops accepting, finishes the request in flight, then closes its connection", async () => {
-    const app = await start({ port: 0, logger: recorder() });
+    const app = await start({ http: "127.0.0.1:0", grpc: "127.0.0.1:0", logger: recorder() });
     const socket = net.connect(Number(new URL(app.url).port), "127.0.0.1");
     await once(socket, "connect");
     const response = readAll(socket);
@@ -134,7 +134,7 @@ describe("close", () => {
   });
 
   it("cuts off what is still open after the grace period", async () => {
-    const app = await start({ port: 0, logger: recorder(), shutdownGraceMs: 200 });
+    const app = await start({ http: "127.0.0.1:0", grpc: "127.0.0.1:0", logger: recorder(), graceMs: 200 });
     const socket = net.connect(Number(new URL(app.url).port), "127.0.0.1");
     await once(socket, "connect");
     const response = readAll(socket);
@@ -147,7 +147,7 @@ describe("close", () => {
   });
 
   it("returns the same promise when called again", async () => {
-    const app = await start({ port: 0, logger: recorder() });
+    const app = await start({ http: "127.0.0.1:0", grpc: "127.0.0.1:0", logger: recorder() });
     const first = app.close();
     expect(app.close()).toBe(first);
     await first;

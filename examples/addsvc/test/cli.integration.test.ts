@@ -78,8 +78,8 @@ describe("the server entry point", () => {
       main.child.kill("SIGKILL");
     }
     const lines = main.stdout().trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^ts=\d{4}-\d\d-\d\dT[\d:.]+Z caller=app\.ts:\d+ transport=HTTP addr=127\.0\.0\.1:\d+$/);
-    expect(lines[1]).toMatch(/^ts=\S+ caller=app\.ts:\d+ transport=gRPC addr=127\.0\.0\.1:\d+$/);
+    expect(lines[0]).toMatch(/^ts=\d{4}-\d\d-\d\dT[\d:.]+Z caller=add\.serve\.ts:\d+ transport=HTTP addr=127\.0\.0\.1:\d+$/);
+    expect(lines[1]).toMatch(/^ts=\S+ caller=add\.serve\.ts:\d+ transport=gRPC addr=127\.0\.0\.1:\d+$/);
     expect(lines[2]).toMatch(/^ts=\S+ caller=\S+ method=sum err=null took_ms=\S+$/);
     expect(lines.slice(3).map((line) => line.replace(/^ts=\S+ caller=\S+ /, ""))).toEqual([
       `msg="shutting down" signal=${signal}`,
@@ -159,6 +159,53 @@ describe("the server entry point", () => {
       cancel();
       main.child.kill("SIGKILL");
       await endMqttSession(mqttUrl, mqttClientId);
+    }
+  });
+
+  it("answers Sum's events on the Kafka and the SQS they came from when given --kafka-brokers and --sqs-endpoint", { timeout: 60_000 }, async () => {
+    const brokers = process.env.KAFKA_BROKERS ?? "127.0.0.1:9092";
+    const endpoint = process.env.SQS_ENDPOINT ?? "http://127.0.0.1:9324";
+    const aws = { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "t", AWS_SECRET_ACCESS_KEY: "t" };
+    const main = run("src/main.ts", ["--http-addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0", "--kafka-brokers", brokers, "--sqs-endpoint", endpoint], aws);
+    const { Kafka, logLevel } = await import("kafkajs");
+    const { ReceiveMessageCommand, SendMessageCommand, SQSClient } = await import("@aws-sdk/client-sqs");
+    const kafka = new Kafka({ clientId: "addsvc-cli-test", brokers: [brokers], logLevel: logLevel.NOTHING });
+    const id = `cli-${String(process.pid)}-${String(Date.now())}`;
+    const consumer = kafka.consumer({ groupId: `addsvc-cli-test-${id}` });
+    const producer = kafka.producer();
+    const sqs = new SQSClient({ endpoint, region: aws.AWS_REGION, credentials: { accessKeyId: "t", secretAccessKey: "t" } });
+    try {
+      await waitFor(main.stdout, /transport=Kafka topics=addsvc\.sum-requested\n/);
+      const [, requests] = await waitFor(main.stdout, /transport=SQS queues=(\S+)\n/);
+      const results = (requests ?? "").replace(/sum-requested$/, "sum-computed");
+
+      await sqs.send(new SendMessageCommand({ QueueUrl: requests, MessageBody: JSON.stringify({ id, a: 2, b: 3 }) }));
+      let computed: string | undefined;
+      for (let i = 0; i < 20 && computed === undefined; i++) {
+        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: results, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }));
+        computed = Messages.map((m) => m.Body ?? "").find((body) => body.includes(id));
+      }
+      expect(computed).toBe(JSON.stringify({ id, v: 5 }));
+
+      await consumer.connect();
+      await consumer.subscribe({ topic: "addsvc.sum-computed", fromBeginning: true }); // a group of its own: no result is missed
+      const answered = new Promise<string>((resolve) => {
+        void consumer.run({
+          eachMessage: ({ message }) => {
+            if (message.key?.toString() === id) resolve(message.value?.toString() ?? "");
+            return Promise.resolve();
+          },
+        });
+      });
+      await producer.connect();
+      await producer.send({ topic: "addsvc.sum-requested", messages: [{ key: id, value: JSON.stringify({ id, a: 0, b: 0 }) }] });
+      expect(JSON.parse(await answered)).toEqual({ id, error: { code: "invalid_argument", message: "can't sum two zeroes" } });
+      main.child.kill("SIGTERM");
+      expect(await main.exit).toBe(0);
+    } finally {
+      main.child.kill("SIGKILL");
+      sqs.destroy();
+      await Promise.all([consumer.disconnect(), producer.disconnect()]);
     }
   });
 

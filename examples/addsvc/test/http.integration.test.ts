@@ -13,7 +13,7 @@ let logger: ReturnType<typeof recorder>;
 
 beforeEach(async () => {
   logger = recorder();
-  app = await start({ host: "127.0.0.1", port: 0, logger });
+  app = await start({ http: "127.0.0.1:0", grpc: "127.0.0.1:0", logger });
 });
 
 afterEach(async () => {

@@ -9,6 +9,8 @@ import { emitMessaging, messagingTargets } from "./emit/messaging.ts";
 import { emitMiddleware } from "./emit/middleware.ts";
 import { emitProto } from "./emit/proto-file.ts";
 import { emitProtobuf } from "./emit/protobuf.ts";
+import { emitServe, servedTransports } from "./emit/serve.ts";
+import { emitServeRun } from "./emit/serve-run.ts";
 import { emitSqs } from "./emit/sqs.ts";
 import { emitValidators } from "./emit/validators.ts";
 import { KitgenError } from "./diagnostic.ts";
@@ -111,5 +113,9 @@ export function generate(options: GenerateOptions): Generated {
   if (transports.includes("kafka")) files.set(`${base}.kafka.ts`, emitKafka(service, head));
   if (transports.includes("sqs")) files.set(`${base}.sqs.ts`, emitSqs(service, head));
   if (transports.includes("jsonrpc")) files.set(`${base}.jsonrpc.ts`, emitJsonRpc(service, head));
+  if (servedTransports(transports).length > 0) {
+    files.set(`${base}.serve.ts`, emitServe(service, head, transports));
+    files.set(`${base}.run.ts`, emitServeRun(service, head, transports));
+  }
   return { service, out, files };
 }

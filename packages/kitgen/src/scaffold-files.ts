@@ -61,45 +61,30 @@ export class ${n.impl} implements ${n.service} {
 `;
 }
 
-/** `src/main.ts`: serves HTTP, and NATS when \`NATS_URL\` is set. */
+/** `src/main.ts`: kitgen's `run<Service>` and `serve<Service>`: HTTP, and NATS when given. */
 export function mainFile(n: ScaffoldNames): string {
-  return `// Serves the ${n.name} service over HTTP (PORT, default 8080) and, when NATS_URL is set, over NATS.
-${importFrom("{ createServer }", "node:http")}
-${importFrom("type { AddressInfo }", "node:net")}
+  return `// Serves the ${n.name} service over HTTP (--http-addr or HTTP_ADDR; default 127.0.0.1, port PORT or 8080)
+// and, given --nats-url or NATS_URL, over NATS, on kitgen's generated start-up (\`node dist/main.js --help\`).
 ${importFrom("{ logfmtLogger }", "@kit/log")}
 ${importFrom("{ memory }", "@kit/metrics")}
-${importFrom("{ connect }", "@nats-io/transport-node")}
 ${importFrom("{ makeEndpoints }", `./generated/${n.file}.endpoints.ts`)}
-${importFrom("{ httpHandler }", `./generated/${n.file}.http.ts`)}
 ${importFrom("{ withMiddleware }", `./generated/${n.file}.middleware.ts`)}
-${importFrom("{ natsSubscribers }", `./generated/${n.file}.nats.ts`)}
+${importFrom(`{ run${n.impl} }`, `./generated/${n.file}.run.ts`)}
+${importFrom(`{ serve${n.impl} }`, `./generated/${n.file}.serve.ts`)}
 ${importFrom(`{ ${n.impl} }`, "./service.ts")}
 
 const logger = logfmtLogger(process.stdout);
 const metrics = memory(); // swap for @kit/metrics-prometheus to expose them
 const endpoints = withMiddleware(makeEndpoints(new ${n.impl}()), { logger, metrics });
 
-const server = createServer(httpHandler(endpoints));
-server.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? "127.0.0.1", () => {
-  const { address, port } = server.address() as AddressInfo;
-  logger.log("msg", "serving HTTP", "url", \`http://\${address}:\${port}\`);
+await run${n.impl}({
+  logger,
+  defaults: { "http-addr": \`127.0.0.1:\${process.env.PORT ?? "8080"}\` },
+  async start(options, _flag, defer) {
+    const served = await serve${n.impl}(endpoints, { ...options, logger }); // each transport given, ready
+    defer(() => served.close()); // on SIGINT or SIGTERM, after the calls in flight
+  },
 });
-
-const natsUrl = process.env.NATS_URL;
-const nc = natsUrl === undefined ? undefined : await connect({ servers: natsUrl });
-const subscribers = nc === undefined ? undefined : natsSubscribers(nc, endpoints);
-if (subscribers !== undefined) {
-  await subscribers.ready;
-  logger.log("msg", "serving NATS", "url", natsUrl);
-}
-
-const stop = async (): Promise<void> => {
-  server.close();
-  await subscribers?.close();
-  await nc?.close();
-};
-process.once("SIGINT", () => void stop());
-process.once("SIGTERM", () => void stop());
 `;
 }
 
@@ -170,6 +155,7 @@ export function packageFile(n: ScaffoldNames, kit: (pkg: string) => string, kitg
     "@kit/transport-http": kit("transport-http"),
     "@kit/transport-memory": kit("transport-memory"),
     "@kit/transport-nats": kit("transport-nats"),
+    "@nats-io/services": "^3.0.0-25",
     "@nats-io/transport-node": "^3.4.0",
     ...generatedDependencies(generatedFiles, kit),
   };
@@ -188,6 +174,8 @@ export function packageFile(n: ScaffoldNames, kit: (pkg: string) => string, kitg
     },
     dependencies: Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     devDependencies: { "@kit/kitgen": kitgenVersion, "@types/node": "^24.19.2", typescript: "~6.0.3" },
+    // @nats-io/services pins a prerelease of nats-core, whose connection type the released one no longer fits.
+    pnpm: { overrides: { "@nats-io/services>@nats-io/nats-core": "^3.4.0" } },
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
@@ -225,13 +213,14 @@ export function readmeFile(n: ScaffoldNames): string {
 
 A Kit service scaffolded by \`kitgen new\`. You write \`src/service.ts\` (the interface and its
 implementation); \`kitgen\` writes \`src/generated/\` (endpoints, validators, HTTP, NATS and
-in-memory transports, logging and metrics middleware, a typed client).
+in-memory transports, logging and metrics middleware, a typed client, and the start-up that
+\`src/main.ts\` runs: its flags, each transport started and closed on SIGINT or SIGTERM).
 
 \`\`\`sh
 pnpm install
 pnpm gen        # after changing the interface
 pnpm build && pnpm test
-PORT=8080 NATS_URL=127.0.0.1:4222 pnpm start
+PORT=8080 NATS_URL=127.0.0.1:4222 pnpm start   # or: pnpm start --http-addr :8080 --nats-url 127.0.0.1:4222
 curl -H 'content-type: application/json' -d '{"name":"kit"}' http://127.0.0.1:8080/greet
 \`\`\`
 

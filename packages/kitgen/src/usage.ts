@@ -3,7 +3,8 @@ export const usage = `kitgen: from a TypeScript service interface to endpoints, 
 
 Usage:
   kitgen gen <file.ts> [--service Name] [--out dir] [--transports http,grpc,nats,amqp,mqtt,redis,kafka,sqs,memory,jsonrpc] [--watch]
-      Writes the generated code (default out: generated/ beside the file; default transports: all);
+      Writes the generated code (default out: generated/ beside the file; default transports: all),
+      with the start-up that serves them: serve<Service> (<base>.serve.ts) and run<Service> (<base>.run.ts);
       with --watch, again whenever a .ts file beside the input changes.
   kitgen check <file.ts> [same options]
       Exits 1 and names the stale files when the generated code is not what gen would write now.

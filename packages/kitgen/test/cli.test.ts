@@ -58,6 +58,8 @@ describe("kitgen gen", () => {
       "inventory.pb.ts",
       "inventory.proto",
       "inventory.redis.ts",
+      "inventory.run.ts",
+      "inventory.serve.ts",
       "inventory.sqs.ts",
       "inventory.validators.ts",
     ]);
@@ -70,13 +72,15 @@ describe("kitgen gen", () => {
     const out = temp();
     kitgen("gen", inventoryFile, "--out", out);
     expect(kitgen("gen", inventoryFile, "--out", out, "--transports", "http").status).toBe(0);
-    expect(Object.keys(snapshot(out))).toEqual(["inventory.endpoints.ts", "inventory.http.ts", "inventory.middleware.ts", "inventory.validators.ts"]);
+    expect(Object.keys(snapshot(out))).toEqual(["inventory.endpoints.ts", "inventory.http.ts", "inventory.middleware.ts", "inventory.run.ts", "inventory.serve.ts", "inventory.validators.ts"]);
+    expect(kitgen("gen", inventoryFile, "--out", out, "--transports", "memory").status).toBe(0);
+    expect(Object.keys(snapshot(out))).toEqual(["inventory.endpoints.ts", "inventory.memory.ts", "inventory.middleware.ts", "inventory.validators.ts"]); // nothing to serve on
   });
 
   it("writes gRPC alone, by default, for a service with streaming methods", () => {
     const out = temp();
     expect(kitgen("gen", streamsFile, "--out", out).status).toBe(0);
-    expect(Object.keys(snapshot(out))).toEqual(["streams.endpoints.ts", "streams.grpc.ts", "streams.middleware.ts", "streams.pb.ts", "streams.proto", "streams.validators.ts"]);
+    expect(Object.keys(snapshot(out))).toEqual(["streams.endpoints.ts", "streams.grpc.ts", "streams.middleware.ts", "streams.pb.ts", "streams.proto", "streams.run.ts", "streams.serve.ts", "streams.validators.ts"]);
   });
 
   it("refuses a transport it does not generate, naming the ones it does", () => {

@@ -5,6 +5,7 @@
 // 127.0.0.1:4222).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { connect } from "@nats-io/transport-node";
@@ -49,11 +50,12 @@ describe("kitgen new", () => {
     expect(test.output).toMatch(/ℹ pass 1\n[^]*ℹ fail 0/);
 
     const server = spawn("node", ["dist/main.js"], { cwd: dir, env: { ...process.env, PORT: String(port), NATS_URL: "127.0.0.1:4222" } });
+    const exited = once(server, "exit");
     let logged = "";
     server.stdout.on("data", (chunk: Buffer) => (logged += chunk.toString()));
     const nc = await connect({ servers: "127.0.0.1:4222" });
     try {
-      await expect.poll(() => logged, { timeout: 20_000 }).toContain('msg="serving NATS"');
+      await expect.poll(() => logged, { timeout: 20_000 }).toContain("transport=NATS subjects=");
       const res = await fetch(`http://127.0.0.1:${port}/greet`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":"kit"}' });
       expect(await res.json()).toEqual({ message: "hello, kit", count: 1 });
       const reply = await nc.request(`${name}.greet`, '{"name":"nats"}', { timeout: 5_000 });
@@ -61,8 +63,11 @@ describe("kitgen new", () => {
       const bad = await fetch(`http://127.0.0.1:${port}/greet`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":""}' });
       expect([bad.status, await bad.json()]).toEqual([400, { code: "invalid_argument", message: "name: expected at least 1 characters", details: expect.anything() as unknown }]);
       expect(logged).toContain("method=greet err=null");
-    } finally {
       server.kill("SIGTERM");
+      expect((await exited)[0]).toBe(0); // closed what it served, then ended by itself
+      expect(logged).toMatch(/msg="shutting down" signal=SIGTERM\nexit=SIGTERM\n$/);
+    } finally {
+      server.kill("SIGKILL");
       await nc.close();
     }
   }, 300_000);
