@@ -168,9 +168,9 @@ describe("kitgen with npx in a fresh project, everything from the registry", { t
     let logged = "";
     server.stdout.on("data", (chunk: Buffer) => (logged += chunk.toString()));
     try {
-      await expect.poll(() => /http:\/\/127\.0\.0\.1:\d+/.exec(logged)?.[0], { timeout: 20_000 }).toBeDefined();
-      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(logged)?.[0] ?? "";
-      const res = await fetch(`${url}/greet`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":"kit"}' });
+      const listening = (): string | undefined => /transport=HTTP addr=(\S+)/.exec(logged)?.[1];
+      await expect.poll(listening, { timeout: 20_000 }).toBeDefined();
+      const res = await fetch(`http://${listening() ?? ""}/greet`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":"kit"}' });
       expect(await res.json()).toEqual({ message: "hello, kit", count: 1 });
     } finally {
       server.kill("SIGTERM");

@@ -174,7 +174,9 @@ export function packageFile(n: ScaffoldNames, kit: (pkg: string) => string, kitg
     },
     dependencies: Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     devDependencies: { "@kit/kitgen": kitgenVersion, "@types/node": "^24.19.2", typescript: "~6.0.3" },
-    // @nats-io/services pins a prerelease of nats-core, whose connection type the released one no longer fits.
+    // @nats-io/services pins a prerelease of nats-core, whose connection type the released one no
+    // longer fits: both package managers are told to give it the released one (npm and pnpm).
+    overrides: { "@nats-io/services": { "@nats-io/nats-core": "^3.4.0" } },
     pnpm: { overrides: { "@nats-io/services>@nats-io/nats-core": "^3.4.0" } },
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
