@@ -43,7 +43,7 @@ async function startGateway(options: Partial<GatewayOptions> & Pick<GatewayOptio
 
 /** An in-process addsvc registered under `prefix`, deregistered and closed after the tests. */
 async function addsvc(prefix: string): Promise<App> {
-  const app = await start({ host: "127.0.0.1", port: 0, logger: quiet });
+  const app = await start({ http: "127.0.0.1:0", logger: quiet });
   const registrar = etcdRegistrar(etcd, { key: `${prefix}${app.addr}`, value: app.url, ttl: 5 });
   await registrar.register();
   cleanups.push(async () => {

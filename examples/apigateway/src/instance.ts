@@ -10,7 +10,8 @@
 import { parseArgs } from "node:util";
 import * as log from "@kit/log";
 import { etcdRegistrar } from "@kit/sd-etcd";
-import { parseAddr, start } from "addsvc/src/app.ts";
+import { start } from "addsvc/src/app.ts";
+import { parseAddr } from "addsvc/src/generated/add.serve.ts";
 import { Etcd3 } from "etcd3";
 
 const usage = "usage: node src/instance.ts [--etcd host:port] [--prefix /services/addsvc/] [--http-addr host:port] [--ttl seconds]";
@@ -40,6 +41,7 @@ try {
     ttl: Number(values.ttl ?? process.env.TTL ?? "10"),
   };
   if (!Number.isInteger(flags.ttl) || flags.ttl < 1) throw new RangeError(`--ttl wants whole seconds >= 1, got ${String(flags.ttl)}`);
+  parseAddr(flags.httpAddr); // a bad address is a usage error, as a bad --ttl is
 } catch (err) {
   console.error(`${(err as Error).message}\n${usage}`);
   process.exit(2);
@@ -51,8 +53,7 @@ const signalled = new Promise<NodeJS.Signals>((resolve) => {
 });
 
 const etcd = new Etcd3({ hosts: flags.etcd });
-const { host, port } = parseAddr(flags.httpAddr);
-const app = await start({ host, port, logger: log.with(logger, "component", "addsvc") });
+const app = await start({ http: flags.httpAddr, logger: log.with(logger, "component", "addsvc") });
 const key = `${flags.prefix}${app.addr}`;
 const registrar = etcdRegistrar(etcd, { key, value: app.url, ttl: flags.ttl }, { onError: (err) => { logger.log("msg", "registrar", "err", err); } });
 try {
