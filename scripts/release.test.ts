@@ -9,12 +9,13 @@
 // - after a core minor (@kit/endpoint and @kit/transport) and a transport patch, `npm update`
 //   in an app that pinned `^` of the first release succeeds, and the app still runs;
 // - `npx @kit/kitgen new` in an empty folder scaffolds a service that installs from the registry,
-//   passes `kitgen check`, builds, passes its own test and answers over HTTP.
+//   passes `kitgen check`, builds, passes its own test and answers over HTTP; `pnpm dlx` scaffolds
+//   the same files.
 // Its closing lines list the tarballs with their sizes, the single-install trees and the update.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kilobytes } from "./check-tarballs.ts";
@@ -41,6 +42,12 @@ function readmeExample(readme: string): string {
   if (code === undefined) throw new Error(`${readme} has no ts example`);
   const server = new URL(natsUrl.replace(/^nats:/, "http:")).host;
   return code.replaceAll('"svc.sum"', `"release_test.${randomBytes(6).toString("hex")}.sum"`).replaceAll('"127.0.0.1:4222"', JSON.stringify(server));
+}
+
+/** Every file under `dir`, by its path relative to `dir`, with its text. */
+function contentsUnder(dir: string): Record<string, string> {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  return Object.fromEntries(files.map((entry) => [relative(dir, join(entry.parentPath, entry.name)), readFileSync(join(entry.parentPath, entry.name), "utf8")]));
 }
 
 /** Fails the test with the output of `step` unless it exited 0. */
@@ -148,14 +155,18 @@ describe("@kit/transport-nats's README example, installed from the registry", { 
   }, 90_000);
 });
 
-describe("kitgen with npx in a fresh project, everything from the registry", { timeout: 600_000 }, () => {
-  it("scaffolds a service that installs, passes `kitgen check`, builds, passes its own test and answers over HTTP", async () => {
+describe("kitgen with npx and pnpm dlx in a fresh project, everything from the registry", { timeout: 600_000 }, () => {
+  it("scaffolds a service (pnpm dlx writes the same files) that installs, passes `kitgen check`, builds, passes its own test and answers over HTTP", async () => {
     const app = createApp(apps, registry?.url ?? "");
     // A cache of its own: npx reuses what an earlier run installed for the same version in the machine's.
     const env = cleanEnv({ npm_config_cache: join(app, ".npm-cache") });
     const created = runIn(app, "npx", ["--yes", `@kit/kitgen@${versionOf("@kit/kitgen")}`, "new", "shop"], { env });
     succeeded("npx @kit/kitgen new", created);
     const shop = join(app, "shop");
+    // pnpm dlx writes the same package (its metadata cache of its own, for the same reason).
+    const pnpmEnv = cleanEnv({ npm_config_cache_dir: join(app, ".pnpm-cache") });
+    succeeded("pnpm dlx @kit/kitgen new", runIn(app, "pnpm", ["dlx", `@kit/kitgen@${versionOf("@kit/kitgen")}`, "new", "shop", "--dir", "shop-dlx"], { env: pnpmEnv }));
+    expect(contentsUnder(join(app, "shop-dlx"))).toEqual(contentsUnder(shop));
     copyFileSync(join(app, ".npmrc"), join(shop, ".npmrc")); // where @kit/* comes from, as a project on a private registry has it
     succeeded("npm install", npm(shop, ["install"]));
     const kits = installed(shop).filter((p) => p.name.startsWith("@kit/"));
@@ -175,7 +186,7 @@ describe("kitgen with npx in a fresh project, everything from the registry", { t
     } finally {
       server.kill("SIGTERM");
     }
-    summary.push(`npx @kit/kitgen@${versionOf("@kit/kitgen")} new shop: ${String(kits.length)} @kit/* packages installed from the registry; check, build, test and an HTTP call passed`);
+    summary.push(`npx @kit/kitgen@${versionOf("@kit/kitgen")} new shop: ${String(kits.length)} @kit/* packages installed from the registry; check, build, test and an HTTP call passed; pnpm dlx wrote the same files`);
   });
 });
 
