@@ -1,7 +1,7 @@
 // A request in flight when the connection is lost, on a nats-server of the test's own
 // (test/own-nats.ts, port 19130; the shared server is never touched): a core request whose
 // subscriber holds it unanswered, and a JetStream publish waiting for its stream's
-// acknowledgement. Both fail with `unavailable` as soon as the client sees the server go, not at
+// acknowledgement from the server, frozen (SIGSTOP) and then killed. Both fail with `unavailable` as soon as the client sees the server go, not at
 // their 30 s wait bound (the client would keep them waiting through the outage).
 import { background, Code, isKitError } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
@@ -43,11 +43,14 @@ it("fails a core request and a JetStream publish that wait for an answer when th
     let lostAt = 0;
     const requested = outcome(request(background(), { n: 1 }), () => lostAt);
     await nc.flush(); // the request reached the subscriber, which holds it
-    // The JetStream publish goes as the server stops: refused at once if the client saw it go, else
-    // waiting for an acknowledgement that never comes, until the client sees it.
-    const stopping = server.restart({ downtime: 2_000 });
-    lostAt = Date.now();
+    // The JetStream publish goes to a frozen server, so it waits for an acknowledgement that never
+    // comes (sent as the server stopped, it was acknowledged first now and then on a loaded
+    // machine); then the server dies, and the client sees the connection go.
+    server.pause();
     const published = outcome(publish(background(), { n: 2 }), () => lostAt);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the publish is on the wire, unanswered
+    const stopping = server.restart({ downtime: 2_000, signal: "SIGKILL" });
+    lostAt = Date.now();
     const [req, pub] = await Promise.all([requested, published]);
     await stopping;
     expect(req.code).toBe(Code.Unavailable);

@@ -24,6 +24,8 @@ export interface RestartOptions {
   readonly downtime?: number;
   /** Runs while the server is away (its port refuses connections), before it starts again. */
   readonly whileDown?: () => Promise<unknown>;
+  /** How it is stopped: `SIGTERM` (default; it closes every connection) or `SIGKILL` (it dies, a paused one too). */
+  readonly signal?: "SIGTERM" | "SIGKILL";
 }
 
 /** A NATS server of the test's own. */
@@ -36,6 +38,8 @@ export interface OwnNats {
    * connections, with when that was (epoch ms). Streams and their messages survive.
    */
   restart(options?: RestartOptions): Promise<number>;
+  /** Freezes the server (SIGSTOP): its connections stay open and nothing is answered. */
+  pause(): void;
   /** Stops the server and deletes its store. */
   stop(): Promise<void>;
 }
@@ -62,11 +66,11 @@ export async function startOwnNats(options: OwnNatsOptions = {}): Promise<OwnNat
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
-  const halt = async (): Promise<void> => {
+  const halt = async (signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> => {
     const running = server;
     if (running?.exitCode !== null) return;
     const exited = once(running, "exit");
-    running.kill("SIGTERM");
+    running.kill(signal);
     const killer = setTimeout(() => running.kill("SIGKILL"), 10_000);
     await exited;
     clearTimeout(killer);
@@ -75,7 +79,7 @@ export async function startOwnNats(options: OwnNatsOptions = {}): Promise<OwnNat
   return {
     url: `nats://127.0.0.1:${String(port)}`,
     async restart(restartOptions = {}) {
-      await halt();
+      await halt(restartOptions.signal);
       const away = Date.now();
       await restartOptions.whileDown?.();
       const left = away + (restartOptions.downtime ?? 0) - Date.now();
@@ -83,8 +87,11 @@ export async function startOwnNats(options: OwnNatsOptions = {}): Promise<OwnNat
       await start();
       return Date.now();
     },
+    pause() {
+      server?.kill("SIGSTOP");
+    },
     async stop() {
-      await halt();
+      await halt("SIGKILL");
       rmSync(dir, { recursive: true, force: true });
     },
   };
