@@ -82,7 +82,13 @@ export async function run${base}(options: ${base}RunOptions): Promise<void> {
   });
   options.logger.log("exit", signal);
 }
+`;
+}
 
+/** The generated \`readFlags\` and \`usage\`: the flags' values (or the usage, or why they are wrong). */
+function flagFunctions(service: Service): string {
+  const base = baseName(service.name);
+  return `
 /** Each flag's value, or \`undefined\` after \`--help\` or a bad flag (\`process.exitCode\` set). */
 function readFlags(options: ${base}RunOptions): ((name: string) => string | undefined) | undefined {
   const names = [...Object.keys(${camel(base)}Flags), ...Object.keys(options.flags ?? {})];
@@ -143,5 +149,5 @@ export function emitServeRun(service: Service, head: string, transports: readonl
     importFrom("{ parseArgs }", "node:util"),
     importFrom(`{ closeAll, parseAddr, type ${base}ServeOptions, type ServeLogger }`, `./${file}.serve.ts`),
   ].join("\n")}
-${declarations(service, transports)}${runFunction(service)}`;
+${declarations(service, transports)}${runFunction(service)}${flagFunctions(service)}`;
 }
