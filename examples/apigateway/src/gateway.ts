@@ -7,11 +7,11 @@ import { withAuthorization } from "@kit/auth";
 import { claimsKey, jwtParser, type JwtKey } from "@kit/auth/jwt";
 import { onlyRetryable } from "@kit/circuitbreaker";
 import { opossumBreaker, type OpossumBreakerOptions } from "@kit/circuitbreaker/opossum";
-import { background, chain, Code, type Context, type Endpoint, isKitError, isRetryable, KitError, toKitError } from "@kit/endpoint";
+import { chain, Code, type Context, type Endpoint, isKitError, isRetryable, KitError, toKitError } from "@kit/endpoint";
 import { endpointer, type Endpointer, type Factory, type Instancer, retry, roundRobin } from "@kit/sd";
 import { etcdInstancer } from "@kit/sd-etcd";
 import { jsonCodec, logErrorHandler } from "@kit/transport";
-import { encodeError, encodeJSON, readBody, server, type DecodeRequest, type ServerOptions } from "@kit/transport-http";
+import { encodeJSON, readBody, router, server, type DecodeRequest, type ServerOptions } from "@kit/transport-http";
 import { addClient } from "addsvc/src/generated/add.endpoints.ts";
 import { httpTransport } from "addsvc/src/generated/add.http.ts";
 import { codeOfMessage, type AddService } from "addsvc/src/service.ts";
@@ -96,8 +96,6 @@ export interface ConcatResponse { readonly v: string }
  */
 export function gateway(options: GatewayOptions): Gateway {
   const { logger, prefix } = options;
-  const { max = 3, timeout = 2_000 } = options.retry ?? {};
-  const { rate = 100, burst = 200 } = options.rateLimit ?? {};
   const breakerOptions: OpossumBreakerOptions = {
     volumeThreshold: 5,
     errorThresholdPercentage: 50,
@@ -105,8 +103,40 @@ export function gateway(options: GatewayOptions): Gateway {
     countsAsFailure: onlyRetryable,
     ...options.breaker,
   };
-
   const instancer: Instancer = etcdInstancer(options.etcd, prefix);
+  const watched = watchInstances(instancer, prefix, logger);
+  const onError = (error: unknown, instance?: string): void => {
+    logger.log("msg", "endpointer", "instance", instance ?? "", "err", error);
+  };
+  const sumFactory = instanceFactory<SumRequest, SumResponse>("sum", async (svc, ctx, req) => ({ v: await svc.sum(ctx, req.a, req.b) }), breakerOptions, logger);
+  const concatFactory = instanceFactory<ConcatRequest, ConcatResponse>("concat", async (svc, ctx, req) => ({ v: await svc.concat(ctx, req.a, req.b) }), breakerOptions, logger);
+  const sumEndpointer = endpointer(instancer, sumFactory, { onError });
+  const concatEndpointer = endpointer(instancer, concatFactory, { onError });
+
+  const serverOptions: ServerOptions = { before: [withAuthorization], errorHandler: logErrorHandler(logger) };
+  const handler = router({
+    "POST /addsvc/sum": server(edge(options, backend(options, sumEndpointer)), decodePair("number"), encodeJSON, serverOptions),
+    "POST /addsvc/concat": server(edge(options, backend(options, concatEndpointer)), decodePair("string"), encodeJSON, serverOptions),
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    handler,
+    instances: watched.current,
+    endpointers: { sum: sumEndpointer, concat: concatEndpointer },
+    close() {
+      closing ??= (async () => {
+        watched.unsubscribe();
+        await Promise.all([sumEndpointer.close(), concatEndpointer.close()]);
+        instancer.stop();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Logs every change of the instances `instancer` reports, and keeps the latest, sorted. */
+function watchInstances(instancer: Instancer, prefix: string, logger: Logger): { current: () => readonly string[]; unsubscribe: () => void } {
   let current: readonly string[] = [];
   const unsubscribe = instancer.subscribe((event) => {
     if ("error" in event) {
@@ -116,11 +146,21 @@ export function gateway(options: GatewayOptions): Gateway {
     current = [...event.instances].sort();
     logger.log("msg", "instances", "prefix", prefix, "count", current.length, "instances", current.join(","));
   });
+  return { current: () => current, unsubscribe };
+}
 
-  // One factory per method, as in Go kit's apigateway: each makes the method's client endpoint
-  // for one instance, inside that instance's own breaker, so a failing instance is cut off alone.
-  const factory = <Req, Res>(method: string, call: (svc: AddService, ctx: Context, req: Req) => Promise<Res>): Factory<Req, Res> => (instance) => {
-    // addsvc's HTTP client, as kitgen writes it; an instance without a scheme is http://, as in Go kit's NewHTTPClient.
+/**
+ * One method's factory, as in Go kit's apigateway: for each instance, addsvc's HTTP client (as
+ * kitgen writes it) calling `call`, inside that instance's own breaker, so a failing instance is
+ * cut off alone. An instance without a scheme is `http://`, as in Go kit's `NewHTTPClient`.
+ */
+function instanceFactory<Req, Res>(
+  method: string,
+  call: (svc: AddService, ctx: Context, req: Req) => Promise<Res>,
+  breakerOptions: OpossumBreakerOptions,
+  logger: Logger,
+): Factory<Req, Res> {
+  return (instance) => {
     const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(instance) ? instance : `http://${instance}`;
     const svc = addClient(httpTransport(url, { errorCode: codeOfMessage }));
     const cb = opossumBreaker<Req, Res>({ ...breakerOptions, name: `${method} ${instance}` });
@@ -137,58 +177,31 @@ export function gateway(options: GatewayOptions): Gateway {
       },
     };
   };
-  const onError = (error: unknown, instance?: string): void => {
-    logger.log("msg", "endpointer", "instance", instance ?? "", "err", error);
-  };
-  const sumEndpointer = endpointer(instancer, factory<SumRequest, SumResponse>("sum", async (svc, ctx, req) => ({ v: await svc.sum(ctx, req.a, req.b) })), { onError });
-  const concatEndpointer = endpointer(instancer, factory<ConcatRequest, ConcatResponse>("concat", async (svc, ctx, req) => ({ v: await svc.concat(ctx, req.a, req.b) })), { onError });
+}
 
-  // What callers see of the backends: the service's own answer (a business error such as
-  // "can't sum two zeroes") as it is, and for instances that could not answer, the code and the
-  // number of attempts, without the internal addresses (those go to the log).
-  const backend = <Req, Res>(source: Endpointer<Req, Res>): Endpoint<Req, Res> => {
-    const call = retry(max, timeout, roundRobin(source));
-    return (ctx, request) =>
-      call(ctx, request).catch((thrown: unknown) => {
-        throw publicError(toKitError(thrown), logger);
-      });
-  };
+/**
+ * What callers see of the backends: calls spread over the instances and retried on another;
+ * the service's own answer (a business error such as "can't sum two zeroes") as it is, and for
+ * instances that could not answer, the code and the number of attempts, without the internal
+ * addresses (those go to the log).
+ */
+function backend<Req, Res>(options: GatewayOptions, source: Endpointer<Req, Res>): Endpoint<Req, Res> {
+  const { max = 3, timeout = 2_000 } = options.retry ?? {};
+  const call = retry(max, timeout, roundRobin(source));
+  return (ctx, request) =>
+    call(ctx, request).catch((thrown: unknown) => {
+      throw publicError(toKitError(thrown), options.logger);
+    });
+}
 
-  const edge = <Req, Res>(endpoint: Endpoint<Req, Res>): Endpoint<Req, Res> =>
-    chain(
-      jwtParser<Req, Res>({ keys: options.jwt.key, algorithms: options.jwt.algorithms, issuer: options.jwt.issuer, audience: options.jwt.audience }),
-      callerLimit<Req, Res>({ rate, burst, caller: (ctx) => ctx.value(claimsKey)?.sub }),
-    )(endpoint);
-
-  const serverOptions: ServerOptions = { before: [withAuthorization], errorHandler: logErrorHandler(logger) };
-  const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>([
-    ["/addsvc/sum", server(edge(backend(sumEndpointer)), decodePair("number"), encodeJSON, serverOptions)],
-    ["/addsvc/concat", server(edge(backend(concatEndpointer)), decodePair("string"), encodeJSON, serverOptions)],
-  ]);
-
-  let closing: Promise<void> | undefined;
-  return {
-    handler(req, res) {
-      const path = (req.url ?? "/").split("?")[0] ?? "/";
-      const route = routes.get(path);
-      if (route !== undefined && req.method === "POST") route(req, res);
-      else if (route !== undefined) {
-        const body = JSON.stringify({ code: Code.Unimplemented, message: `${req.method ?? "?"} ${path}: use POST` });
-        res.writeHead(405, { allow: "POST", "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) }).end(body);
-      }
-      else encodeError(background(), new KitError(Code.NotFound, "not found: try POST /addsvc/sum or /addsvc/concat"), res);
-    },
-    instances: () => current,
-    endpointers: { sum: sumEndpointer, concat: concatEndpointer },
-    close() {
-      closing ??= (async () => {
-        unsubscribe();
-        await Promise.all([sumEndpointer.close(), concatEndpointer.close()]);
-        instancer.stop();
-      })();
-      return closing;
-    },
-  };
+/** The gateway's edge in front of `endpoint`: the caller's JWT checked, then their rate limit. */
+function edge<Req, Res>(options: GatewayOptions, endpoint: Endpoint<Req, Res>): Endpoint<Req, Res> {
+  const { rate = 100, burst = 200 } = options.rateLimit ?? {};
+  const { key, algorithms, issuer, audience } = options.jwt;
+  return chain(
+    jwtParser<Req, Res>({ keys: key, algorithms, issuer, audience }),
+    callerLimit<Req, Res>({ rate, burst, caller: (ctx) => ctx.value(claimsKey)?.sub }),
+  )(endpoint);
 }
 
 /** Turns retry's error into what a caller of the gateway is told; see `backend` above. */
