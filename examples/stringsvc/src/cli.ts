@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import type { Logger } from "@kit/log";
-import type { Handler } from "./routes.ts";
+import type { Handler } from "@kit/transport-http";
 
 /**
  * The string flags given (`--listen 127.0.0.1:8080`), with `defaults` for the missing ones.

@@ -3,9 +3,8 @@
 import type { Endpoint } from "@kit/endpoint";
 import type { Logger } from "@kit/log";
 import { logErrorHandler } from "@kit/transport";
-import { client, readBody, server, type DecodeRequest, type EncodeResponse } from "@kit/transport-http";
+import { client, readBody, router, server, type DecodeRequest, type EncodeResponse, type Handler } from "@kit/transport-http";
 import type { CountRequest, CountResponse, UppercaseRequest, UppercaseResponse } from "./endpoints.ts";
-import { type Handler, routes } from "./routes.ts";
 import { goJSON, stringRequest } from "./wire.ts";
 
 /** Reads `{"s": …}` whatever the content-type, Go kit's `decodeUppercaseRequest`/`decodeCountRequest`. */
@@ -37,7 +36,7 @@ export interface StringEndpoints {
  */
 export function httpHandler(endpoints: StringEndpoints, logger: Logger, extra: Readonly<Record<string, Handler>> = {}): Handler {
   const options = { errorHandler: logErrorHandler(logger) };
-  return routes({
+  return router({
     "/uppercase": server(endpoints.uppercase, decodeStringRequest, encodeResponse, options),
     "/count": server(endpoints.count, decodeStringRequest, encodeResponse, options),
     ...extra,
