@@ -138,6 +138,9 @@ function generatedDependencies(generatedFiles: readonly string[], kit: (pkg: str
   return { "@grpc/grpc-js": grpcJsVersion, "@kit/transport-grpc": kit("transport-grpc") };
 }
 
+/** The nats-core the scaffold makes `@nats-io/services` use: the released one, as `@nats-io/transport-node` brings. */
+const natsCoreRange = "^3.4.0";
+
 /**
  * `package.json`, with only the packages the code imports.
  *
@@ -175,9 +178,13 @@ export function packageFile(n: ScaffoldNames, kit: (pkg: string) => string, kitg
     dependencies: Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     devDependencies: { "@kit/kitgen": kitgenVersion, "@types/node": "^24.19.2", typescript: "~6.0.3" },
     // @nats-io/services pins a prerelease of nats-core, whose connection type the released one no
-    // longer fits: both package managers are told to give it the released one (npm and pnpm).
-    overrides: { "@nats-io/services": { "@nats-io/nats-core": "^3.4.0" } },
-    pnpm: { overrides: { "@nats-io/services>@nats-io/nats-core": "^3.4.0" } },
+    // longer fits: every package manager is told to give it the released one, each in its own
+    // field (npm `overrides`, pnpm `pnpm.overrides`, yarn 1 and 2+ `resolutions`). pnpm reads
+    // `resolutions` too and cannot parse yarn's "parent/child" keys (ERR_PNPM_INVALID_SELECTOR),
+    // so yarn's pin is for every nats-core, the range the other nats packages ask for anyway.
+    overrides: { "@nats-io/services": { "@nats-io/nats-core": natsCoreRange } },
+    pnpm: { overrides: { "@nats-io/services>@nats-io/nats-core": natsCoreRange } },
+    resolutions: { "@nats-io/nats-core": natsCoreRange },
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }

@@ -1,8 +1,8 @@
 import { type Backend, type Provider, provider } from "@kit/metrics";
+import { UdpSender } from "@kit/metrics/udp";
 import { lineHead } from "./internal/escape.ts";
 import { basic, HttpWriter, writeUrl } from "./internal/http-writer.ts";
 import { CounterCell, type Flushed, GaugeCell, HistogramCell } from "./internal/series.ts";
-import { UdpWriter } from "./internal/udp-writer.ts";
 import type { InfluxOptions } from "./options.ts";
 
 /**
@@ -27,7 +27,7 @@ export interface InfluxProvider extends Provider {
 const defaultPercentiles: readonly number[] = [0.5, 0.9, 0.95, 0.99];
 
 /** Where the lines go: HTTP, in batches that may be kept for a retry, or UDP. */
-type Sink = HttpSink | { readonly kind: "udp"; readonly writer: UdpWriter };
+type Sink = HttpSink | { readonly kind: "udp"; readonly writer: UdpSender };
 
 /** HTTP writes, in batches of `batchSize` lines; at most `maxBufferedLines` kept for a retry. */
 interface HttpSink {
@@ -124,7 +124,7 @@ export function influx(options: InfluxOptions): InfluxProvider {
     const timestamp = sink.kind === "udp" ? `${String(ms)}000000` : String(ms);
     for (const s of series) s.drain(lines, timestamp);
     if (sink.kind === "udp") {
-      if (lines.length > 0) await sink.writer.write(lines);
+      if (lines.length > 0) await sink.writer.send(lines);
       return;
     }
     unsent = await writeOverHttp(sink, unsent.length === 0 ? lines : unsent.concat(lines), onError);
@@ -166,7 +166,7 @@ function makeSink(options: InfluxOptions, onError: (err: Error) => void): Sink {
     const port = udp.port ?? 8089;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`influx: udp.port ${String(port)} must be 1-65535`);
     positiveInteger("maxPacketBytes", maxPacketBytes);
-    return { kind: "udp", writer: new UdpWriter(udp.host ?? "127.0.0.1", port, maxPacketBytes, onError) };
+    return { kind: "udp", writer: new UdpSender({ host: udp.host ?? "127.0.0.1", port, maxPacketBytes, lineEnd: "after", onError }) };
   }
   const http = options;
   const batchSize = http.batchSize ?? 5000;

@@ -1,9 +1,6 @@
-import { createSocket, type Socket } from "node:dgram";
-import { isIPv6 } from "node:net";
-import type { Buffer } from "node:buffer";
 import { type Backend, type Provider, provider } from "@kit/metrics";
+import { UdpSender } from "@kit/metrics/udp";
 import { lineParts, metricName, sampling } from "./internal/format.ts";
-import { pack } from "./internal/pack.ts";
 import { type Buffered, CounterBuffer, GaugeBuffer, HistogramBuffer, type Sampler } from "./internal/series.ts";
 import type { StatsdOptions } from "./options.ts";
 
@@ -57,7 +54,8 @@ const histogramTypes: ReadonlySet<string> = new Set(["ms", "h"]);
 export function statsd(options: StatsdOptions): StatsdProvider {
   const settings = settingsOf(options);
   const { flavour, prefix, flushInterval, maxPacketBytes, defaultRate, sampleRates, random, histogramType } = settings;
-  const link = new UdpLink(settings.host, settings.port, settings.onError);
+  const { host, port, onError } = settings;
+  const link = new UdpSender({ host, port, maxPacketBytes, lineEnd: "between", onError });
   const series: Buffered[] = [];
   const signedIsRelative = flavour !== "dogstatsd";
   let stopped = false;
@@ -111,7 +109,7 @@ export function statsd(options: StatsdOptions): StatsdProvider {
     const entries: string[] = [];
     for (const s of series) s.drain(entries);
     if (entries.length === 0) return;
-    await link.sendAll(pack(entries, maxPacketBytes));
+    await link.send(entries);
   }
 
   const timer =
@@ -171,56 +169,6 @@ function settingsOf(options: StatsdOptions): Settings {
     throw new TypeError(`statsd: histogramType ${JSON.stringify(histogramType)} must be "ms" or "h"`);
   }
   return { flavour, host, port, prefix, flushInterval, maxPacketBytes, defaultRate, sampleRates, random, histogramType, onError };
-}
-
-/** The UDP socket to `host:port`, opened on the first send; errors go to `onError`. */
-class UdpLink {
-  private socket: Socket | undefined;
-  private readonly host: string;
-  private readonly port: number;
-  private readonly onError: (err: Error) => void;
-
-  constructor(host: string, port: number, onError: (err: Error) => void) {
-    this.host = host;
-    this.port = port;
-    this.onError = onError;
-  }
-
-  /** Sends the datagrams one after another, so they leave in order. */
-  async sendAll(datagrams: Iterable<Buffer>): Promise<void> {
-    const s = this.open();
-    for (const datagram of datagrams) await this.send(s, datagram);
-  }
-
-  /** Closes the socket, if open; a later send opens a new one. */
-  async close(): Promise<void> {
-    const s = this.socket;
-    this.socket = undefined;
-    if (s !== undefined) await new Promise<void>((resolve) => s.close(() => { resolve(); }));
-  }
-
-  private open(): Socket {
-    if (this.socket !== undefined) return this.socket;
-    const s = createSocket(isIPv6(this.host) ? "udp6" : "udp4");
-    s.on("error", this.onError);
-    s.unref(); // metrics never keep the process alive
-    this.socket = s;
-    return s;
-  }
-
-  private send(s: Socket, datagram: Buffer): Promise<void> {
-    return new Promise((resolve) => {
-      try {
-        s.send(datagram, this.port, this.host, (err) => {
-          if (err !== null) this.onError(err);
-          resolve();
-        });
-      } catch (err) {
-        this.onError(err instanceof Error ? err : new Error(String(err)));
-        resolve();
-      }
-    });
-  }
 }
 
 function checkRate(what: string, rate: number): void {
