@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import * as log from "@kit/log";
 import { etcdRegistrar } from "@kit/sd-etcd";
 import { start } from "addsvc/src/app.ts";
-import { parseAddr } from "addsvc/src/generated/add.serve.ts";
+import { parseAddr } from "@kit/transport";
 import { Etcd3 } from "etcd3";
 
 const usage = "usage: node src/instance.ts [--etcd host:port] [--prefix /services/addsvc/] [--http-addr host:port] [--ttl seconds]";

@@ -11,7 +11,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import * as log from "@kit/log";
-import { parseAddr } from "addsvc/src/generated/add.serve.ts";
+import { parseAddr } from "@kit/transport";
 import { Etcd3 } from "etcd3";
 import { gateway } from "./gateway.ts";
 

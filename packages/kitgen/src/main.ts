@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { parseArgs } from "./args.ts";
 import { KitgenError } from "./diagnostic.ts";
 import { generate, type GenerateOptions } from "./generate.ts";
+import { kitgenManifest } from "./kit-versions.ts";
 import type { Io } from "./io.ts";
 import { scaffold } from "./scaffold.ts";
 import { usage } from "./usage.ts";
@@ -11,8 +11,7 @@ import { staleFiles, writeGenerated } from "./write.ts";
 
 /** kitgen's own version, from its package.json. */
 export function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-  return manifest.version;
+  return kitgenManifest().version;
 }
 
 function genOptions(file: string | undefined, options: ReadonlyMap<string, string>): GenerateOptions {

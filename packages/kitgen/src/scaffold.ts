@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { KitgenError } from "./diagnostic.ts";
 import { generate } from "./generate.ts";
+import { kitRange } from "./kit-versions.ts";
 import { mainFile, packageFile, readmeFile, scaffoldNames, scaffoldTransports, serviceFile, testFile, tsconfigFile } from "./scaffold-files.ts";
 import { writeGenerated } from "./write.ts";
 
@@ -10,8 +11,9 @@ export interface ScaffoldOptions {
   /** The folder to create the package in; default `./<name>`. */
   readonly dir: string | undefined;
   /**
-   * The version range of the `@kit/*` packages (default `>=0.1.0 <1`), or `link:<folder>` to
-   * link each to `<folder>/<name without @kit/>` (inside the Kit repository).
+   * The version range of the `@kit/*` packages (default: from the version kitgen was released
+   * with of each, below 1; see {@link kitRange}), or `link:<folder>` to link each to
+   * `<folder>/<name without @kit/>` (inside the Kit repository).
    */
   readonly kitVersion: string | undefined;
 }
@@ -29,8 +31,8 @@ export function scaffold(name: string, options: ScaffoldOptions): string {
   if (!/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(name)) throw new KitgenError(`kitgen: new: the name must be kebab-case, such as "greeter" or "order-service", got ${JSON.stringify(name)}`);
   const dir = resolvePath(options.dir ?? name);
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new KitgenError(`kitgen: new: ${dir} exists and is not empty`);
-  const range = options.kitVersion ?? ">=0.1.0 <1";
-  const kit = (pkg: string): string => (range.startsWith("link:") ? `link:${join(range.slice("link:".length), pkg)}` : range);
+  const range = options.kitVersion;
+  const kit = (pkg: string): string => (range === undefined ? kitRange(pkg) : range.startsWith("link:") ? `link:${join(range.slice("link:".length), pkg)}` : range);
   const n = scaffoldNames(name);
   const files: Record<string, string> = {
     "tsconfig.json": tsconfigFile(),

@@ -14,7 +14,7 @@ export interface KafkaPublisherOptions<Req> extends Omit<HookOptions, "after"> {
    * The record's key, from the request: records with one key go to one partition and are
    * consumed in order. Without it records have no key (spread over partitions).
    */
-  readonly key?: (request: Req) => string | Buffer | null | undefined;
+  readonly key?: ((request: Req) => string | Buffer | null | undefined) | undefined;
 }
 
 /**

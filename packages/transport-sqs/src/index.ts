@@ -10,5 +10,6 @@
 export { fromAttributes, packedHeadersAttribute, toAttributes } from "./attributes.ts";
 export { correlationHeader, replyToHeader } from "./headers.ts";
 export { publisher, type SqsPublisherOptions, type SqsPublisherOutcome } from "./publisher.ts";
+export { createQueue, queueUrl, type CreateQueueOptions } from "./queue-setup.ts";
 export { replyQueue, type SqsReplyQueue, type SqsReplyQueueOptions } from "./reply-queue.ts";
 export { subscriber, type SqsSubscriber, type SqsSubscriberOptions } from "./subscriber.ts";

@@ -55,4 +55,10 @@ describe("README examples", () => {
     expect(expected).toEqual(["{ v: 3 }"]);
     expect(printed).toEqual(expected);
   }, 90_000);
+
+  it("runs the queues example as written", () => {
+    const { expected, printed } = run(readmeBlock(readme, { heading: "## Queues: `createQueue` and `queueUrl`" }), ["invoices", "invoices-dead-letter"]);
+    expect(expected).toEqual(["true", "true", "not_found"]);
+    expect(printed).toEqual(expected);
+  }, 90_000);
 });

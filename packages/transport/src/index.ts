@@ -8,7 +8,10 @@
  * ({@link writeError}, {@link readError}), {@link exponentialBackoff}, and the options, hooks
  * and outcomes every message subscriber ({@link SubscriberOptions}, {@link Subscriber}) and
  * publisher ({@link PublisherOptions}) takes, {@link subscriberGroup}, several subscribers run
- * as one, and {@link whenReady}, which waits until one receives.
+ * as one, and {@link whenReady}, which waits until one receives. What a served service starts
+ * with: {@link serveTransports} (the start of each transport, closed last first by
+ * {@link closeAll} when one fails), {@link startAll}, {@link parseAddr}; its program's main is
+ * `runProgram` of `@kit/transport/program`.
  *
  * Transport authors import the runtime, the driver contract and the publisher call from
  * `@kit/transport/driver`.
@@ -17,6 +20,7 @@
  */
 export { exponentialBackoff, type Backoff, type BackoffOptions } from "./backoff.ts";
 export type { HeaderCarrier } from "./carrier.ts";
+export { closeAll } from "./close-all.ts";
 export { jsonCodec, type Codec } from "./codec.ts";
 export { defaultErrorHandler, logErrorHandler, type ErrorHandler } from "./error-handler.ts";
 export { codeFromHttpStatus, httpStatusFromCode } from "./http-status.ts";
@@ -24,9 +28,12 @@ export { decodeJSONMessage, encodeJSONMessage } from "./message-codec.ts";
 export { attemptsHeader, bodyTruncatedHeader, errorCodeHeader, errorMessageHeader, readError, writeError } from "./message-error.ts";
 export type { DecodeMessage, EncodeMessage, Message, OutgoingMessage } from "./message.ts";
 export { writeTextBody } from "./outgoing-message.ts";
+export { parseAddr, type HostPort } from "./parse-addr.ts";
 export { publicError } from "./public-error.ts";
 export type { PublisherAfter, PublisherBefore, PublisherFinalizer, PublisherOptions, PublisherOutcome } from "./publisher.ts";
 export { validate, type Schema } from "./schema.ts";
+export { serveTransports, type EndpointsOn, type ServeLogger, type ServeOptions, type ServeStart } from "./serve-transports.ts";
+export { startAll } from "./start-all.ts";
 export { subscriberGroup } from "./subscriber-group.ts";
 export { whenReady } from "./when-ready.ts";
 export type {

@@ -17,21 +17,24 @@ function blockAfter(heading: string): string {
 }
 
 /** Runs a README block as a module, returning what it logged and wrote to stderr. */
-async function run(code: string): Promise<{ logged: unknown[][]; stderr: string[] }> {
+async function run(code: string): Promise<{ logged: unknown[][]; stderr: string[]; stdout: string[] }> {
   const file = fileURLToPath(new URL(`./readme-${randomUUID()}.tmp.ts`, import.meta.url));
   writeFileSync(file, code);
   const logged: unknown[][] = [];
   const stderr: string[] = [];
+  const stdout: string[] = [];
   const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void logged.push(args));
   const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0);
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => stdout.push(String(chunk)) > 0);
   try {
     await import(pathToFileURL(file).href);
   } finally {
     log.mockRestore();
     write.mockRestore();
+    out.mockRestore();
     rmSync(file, { force: true });
   }
-  return { logged, stderr };
+  return { logged, stderr, stdout };
 }
 
 describe("README", () => {
@@ -61,5 +64,19 @@ describe("README", () => {
   it("Request/reply: a reply handed over by correlation id, and no reply bounded by the timeout", async () => {
     const { logged } = await run(blockAfter("## Request/reply: one wait for every requester"));
     expect(logged).toEqual([["KIT"], ["Demo svc.upper: no reply within 300 ms"]]);
+  });
+
+  it("Serving a service: each start function's line, its close, and Go's host:port", async () => {
+    const { logged } = await run(blockAfter("## Serving a service: `serveTransports` and `@kit/transport/program`"));
+    expect(logged).toEqual([["transport queue names shop.greet says hello, kit"], ["queue closed"], [{ host: "127.0.0.1", port: 8081 }]]);
+  });
+
+  it("Serving a service: runProgram prints the usage on --help", async () => {
+    const readmeProgram = readme.slice(readme.indexOf("`runProgram(options, flags)`"));
+    const block = /```ts\n([\s\S]*?)```/.exec(readmeProgram)?.[1] ?? "";
+    const { stdout } = await run(block);
+    expect(stdout.join("")).toBe(
+      "usage: greeter [--flag value]…; a flag's default is its environment variable's, and only the transports given are served:\n  --http-addr  HTTP's host:port (HTTP_ADDR, default :8080)\n",
+    );
   });
 });

@@ -2,7 +2,7 @@
 
 import { hostname } from "node:os";
 import { Server } from "@grpc/grpc-js";
-import { logErrorHandler, whenReady, type ErrorHandler } from "@kit/transport";
+import { serveTransports, whenReady, type EndpointsOn, type ErrorHandler, type ServeOptions, type ServeStart } from "@kit/transport";
 import { connect as connectAmqp } from "@kit/transport-amqp";
 import { listen as listenGrpc } from "@kit/transport-grpc";
 import { listen } from "@kit/transport-http";
@@ -19,29 +19,16 @@ import { addAmqpNames, amqpSubscribers, amqpTopology, type AmqpConnection } from
 import { addMqttNames, mqttSubscribers, type MqttConnection } from "./add.mqtt.ts";
 import { addRedisNames, redisSubscribers, type RedisConnection } from "./add.redis.ts";
 
-/** Where `serveAdd` writes a line per transport it starts: `@kit/log`'s `Logger`. */
-export interface ServeLogger {
-  log(...keyvals: unknown[]): unknown;
-}
-
 /**
  * How `serveAdd` serves: an address or URL per transport, of which only those given are
- * started, and the options they share.
+ * started, and the options they share (`logger`, `concurrency`, `errorHandler`, `graceMs`).
  */
-export interface AddServeOptions {
-  /** Gets a line per transport started, and (unless `errorHandler` is given) each error a transport answers. */
-  readonly logger?: ServeLogger | undefined;
+export interface AddServeOptions extends ServeOptions {
   /**
    * The service's part of every queue, subject, topic and stream name (`<prefix>.<method>`), the
    * NATS service, queue group, MQTT shared subscription and Redis consumer group; default `add`.
    */
   readonly prefix?: string | undefined;
-  /** How many messages each subscriber handles at once (the transports' default without it). */
-  readonly concurrency?: number | undefined;
-  /** Gets each error a transport answers; default `logErrorHandler(logger)` with a logger. */
-  readonly errorHandler?: ErrorHandler | undefined;
-  /** How long closing a listener lets its requests in flight finish, in milliseconds; default 5000. */
-  readonly graceMs?: number | undefined;
   /** HTTP's `host:port` (`:8080` is `127.0.0.1:8080`; port 0 picks a free one): the generated `httpHandler`. */
   readonly http?: string | undefined;
   /** Options of `httpHandler`, over the error handler. */
@@ -82,7 +69,7 @@ export type AddConnection =
  * The endpoints to serve on a transport, asked once per transport started, given its connection;
  * what it passes to `defer` is closed before that connection.
  */
-export type AddEndpointsOn = (connection: AddConnection, defer: (close: () => Promise<unknown>) => void) => AddEndpoints | Promise<AddEndpoints>;
+export type AddEndpointsOn = EndpointsOn<AddConnection, AddEndpoints>;
 
 /** What `serveAdd` started. */
 export interface AddServed {
@@ -93,18 +80,7 @@ export interface AddServed {
 }
 
 /** What each transport's start function is given. */
-interface Start {
-  readonly options: AddServeOptions;
-  readonly prefix: string;
-  /** The handlers' and connections' error handler, when there is one. */
-  readonly handling: { readonly errorHandler?: ErrorHandler };
-  /** Every subscriber's options. */
-  readonly subscriber: { readonly errorHandler?: ErrorHandler; readonly concurrency?: number };
-  readonly endpointsOn: (connection: AddConnection) => Promise<AddEndpoints>;
-  readonly defer: (close: () => Promise<unknown>) => void;
-  /** The logger, or one that drops every line. */
-  readonly logger: ServeLogger;
-}
+type Start = ServeStart<AddServeOptions, AddConnection, AddEndpoints>;
 
 /**
  * Starts every transport `options` gives an address or URL for, in this order: http, grpc, jsonrpc, nats, amqp, mqtt, redis.
@@ -116,25 +92,8 @@ interface Start {
  * @returns the listeners' addresses, and `close()`
  */
 export async function serveAdd(endpoints: AddEndpoints | AddEndpointsOn, options: AddServeOptions = {}): Promise<AddServed> {
-  const stops: (() => Promise<unknown>)[] = [];
-  const defer = (close: () => Promise<unknown>): void => {
-    stops.push(close);
-  };
-  const errorHandler = options.errorHandler ?? (options.logger === undefined ? undefined : logErrorHandler(options.logger));
-  const handling = errorHandler === undefined ? {} : { errorHandler };
-  const start: Start = {
-    options,
-    prefix: options.prefix ?? "add",
-    handling,
-    subscriber: { ...handling, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) },
-    endpointsOn: async (connection) => (typeof endpoints === "function" ? endpoints(connection, defer) : endpoints),
-    defer,
-    logger: options.logger ?? { log: () => undefined },
-  };
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => (closing ??= closeAll(stops));
   const addrs: Partial<Record<"http" | "grpc" | "jsonrpc", string>> = {};
-  try {
+  const close = await serveTransports(endpoints, options, "add", async (start: Start) => {
     if (options.http !== undefined) addrs.http = await startHttp(options.http, start);
     if (options.grpc !== undefined) addrs.grpc = await startGrpc(options.grpc, start);
     if (options.jsonrpc !== undefined) addrs.jsonrpc = await startJsonRpc(options.jsonrpc, start);
@@ -142,18 +101,14 @@ export async function serveAdd(endpoints: AddEndpoints | AddEndpointsOn, options
     if (options.amqp !== undefined) await startAmqp(options.amqp, start);
     if (options.mqtt !== undefined) await startMqtt(options.mqtt, start);
     if (options.redis !== undefined) await startRedis(options.redis, start);
-  } catch (err) {
-    await close().catch(() => undefined);
-    throw err;
-  }
+  });
   return { addrs, close };
 }
 
 /** Serves `httpHandler` on `value`, a `host:port`. */
 async function startHttp(value: string, start: Start): Promise<string> {
   const handler = httpHandler(await start.endpointsOn({ transport: "http" }), { ...start.handling, ...start.options.httpOptions });
-  const addr = parseAddr(value);
-  const listening = await listen(handler, { ...addr, ...(start.options.graceMs === undefined ? {} : { graceMs: start.options.graceMs }) });
+  const listening = await listen(handler, start.listenOn(value));
   start.defer(() => listening.close());
   start.logger.log("transport", "HTTP", "addr", listening.addr);
   return listening.addr;
@@ -164,8 +119,7 @@ async function startGrpc(value: string, start: Start): Promise<string> {
   const server = new Server();
   grpcServe(server, await start.endpointsOn({ transport: "grpc" }), { ...start.handling, ...start.options.grpcOptions });
   start.options.grpcServices?.(server, start.handling);
-  const addr = parseAddr(value);
-  const listening = await listenGrpc(server, { ...addr, ...(start.options.graceMs === undefined ? {} : { graceMs: start.options.graceMs }) });
+  const listening = await listenGrpc(server, start.listenOn(value));
   start.defer(() => listening.close());
   start.logger.log("transport", "gRPC", "addr", listening.addr);
   return listening.addr;
@@ -174,8 +128,7 @@ async function startGrpc(value: string, start: Start): Promise<string> {
 /** Serves `jsonRpcHandler` on `value`, a `host:port`. */
 async function startJsonRpc(value: string, start: Start): Promise<string> {
   const handler = jsonRpcHandler(await start.endpointsOn({ transport: "jsonrpc" }), { ...start.handling, ...start.options.jsonRpcOptions });
-  const addr = parseAddr(value);
-  const listening = await listen(handler, { ...addr, ...(start.options.graceMs === undefined ? {} : { graceMs: start.options.graceMs }) });
+  const listening = await listen(handler, start.listenOn(value));
   start.defer(() => listening.close());
   start.logger.log("transport", "JSONRPC", "addr", listening.addr);
   return listening.addr;
@@ -190,7 +143,7 @@ async function startNats(value: string, start: Start): Promise<void> {
   start.defer(() => service.stop().then(() => served.close()));
   await whenReady(served);
   await nc.flush();
-  start.logger.log("transport", "NATS", "subjects", namesOf(addNatsNames, start.prefix), "service", start.prefix, "id", service.info().id);
+  start.logger.log("transport", "NATS", "subjects", start.namesOf(addNatsNames), "service", start.prefix, "id", service.info().id);
 }
 
 /** Serves the methods on their queues at `value`, RabbitMQ's URL, declaring them first. */
@@ -201,12 +154,12 @@ async function startAmqp(value: string, start: Start): Promise<void> {
   const served = amqpSubscribers(connection, await start.endpointsOn({ transport: "amqp", amqp: connection }), { prefix: start.prefix, subscriber: start.subscriber });
   start.defer(() => served.close());
   await whenReady(served);
-  start.logger.log("transport", "AMQP", "queues", namesOf(addAmqpNames, start.prefix));
+  start.logger.log("transport", "AMQP", "queues", start.namesOf(addAmqpNames));
 }
 
 /** Serves the methods on their topics at `value`, the broker's URL; connects once they are subscribed, so no request of the session is missed. */
 async function startMqtt(value: string, start: Start): Promise<void> {
-  const port = start.options.http === undefined ? "" : `-${String(parseAddr(start.options.http).port)}`;
+  const port = start.options.http === undefined ? "" : `-${String(start.listenOn(start.options.http).port)}`;
   const clientId = start.options.mqttClientId ?? `${start.prefix}-${hostname()}${port}`;
   const properties = { sessionExpiryInterval: 3600, receiveMaximum: start.options.concurrency ?? 16 };
   const client = connectMqtt(value, { protocolVersion: 5, clientId, clean: false, properties, manualConnect: true });
@@ -215,7 +168,7 @@ async function startMqtt(value: string, start: Start): Promise<void> {
   start.defer(() => served.close());
   client.connect();
   await whenReady(served);
-  start.logger.log("transport", "MQTT", "topics", namesOf(addMqttNames, start.prefix), "group", start.prefix);
+  start.logger.log("transport", "MQTT", "topics", start.namesOf(addMqttNames), "group", start.prefix);
 }
 
 /** Serves the methods on their streams at `value`, Redis's URL. */
@@ -231,37 +184,5 @@ async function startRedis(value: string, start: Start): Promise<void> {
   const served = redisSubscribers(redis, await start.endpointsOn({ transport: "redis", redis }), { prefix: start.prefix, subscriber: { group: start.prefix, ...start.subscriber } });
   start.defer(() => served.close());
   await whenReady(served);
-  start.logger.log("transport", "Redis", "streams", namesOf(addRedisNames, start.prefix), "group", start.prefix);
-}
-
-/**
- * Runs every function of `stops`, last first, each one even when one before it failed; then
- * throws the first failure.
- *
- * @param stops - what to close, in the order it started
- */
-export async function closeAll(stops: readonly (() => Promise<unknown>)[]): Promise<void> {
-  const failures: unknown[] = [];
-  for (const stop of [...stops].reverse()) await stop().catch((err: unknown) => failures.push(err));
-  if (failures.length > 0) throw failures[0] as Error;
-}
-
-/**
- * Reads Go's `host:port` (`127.0.0.1:8081`, `[::1]:8081`, `:8081`); an empty host is `127.0.0.1`.
- *
- * @param addr - an address, as given to `--http-addr`
- * @throws RangeError when it is not one, saying why
- */
-export function parseAddr(addr: string): { host: string; port: number } {
-  const match = /^(?:\[(.*)\]|(.*)):(\d{1,5})$/.exec(addr);
-  if (match === null || Number(match[3]) > 65_535) throw new RangeError(`invalid address ${JSON.stringify(addr)}: want host:port, such as 127.0.0.1:8081`);
-  const host = match[1] ?? match[2] ?? "";
-  return { host: host === "" ? "127.0.0.1" : host, port: Number(match[3]) };
-}
-
-/** Each name of `names` under `prefix`, comma-separated: a log line's value. */
-function namesOf(names: Readonly<Record<string, string>>, prefix: string): string {
-  return Object.values(names)
-    .map((name) => prefix + name.slice(3))
-    .join(",");
+  start.logger.log("transport", "Redis", "streams", start.namesOf(addRedisNames), "group", start.prefix);
 }

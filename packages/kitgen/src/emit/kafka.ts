@@ -12,7 +12,6 @@ import {
   requestsType,
   responseEncoder,
   schemaImports,
-  startAllFunction,
 } from "./message-parts.ts";
 import { schemaName } from "./validators.ts";
 
@@ -22,7 +21,7 @@ function imports(service: Service, head: string): string {
   const kit = ["atLeastOnceProducer", "createTopics", ...(events ? ["publisher"] : []), ...(replies ? ["requester"] : []), "subscriber", "type KafkaSubscriberOptions"];
   return [
     head,
-    importFrom("{ decodeJSONMessage, encodeJSONMessage, subscriberGroup, type DecodeMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
+    importFrom("{ decodeJSONMessage, encodeJSONMessage, startAll, subscriberGroup, type DecodeMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
     importFrom(`{ ${kit.join(", ")} }`, "@kit/transport-kafka"),
     importFrom("{ type ConsumerConfig, type Kafka }", "kafkajs"),
     endpointsImport(service),
@@ -72,12 +71,7 @@ function kafkaReplyTopic(options: KafkaOptions, method: keyof ${base}Endpoints):
 `
       : ""
   }
-/** The \`key\` option of a publisher, when there is a key function. */
-function keyOf<Req>(key: ((request: Req) => string) | undefined): { readonly key?: (request: Req) => string } {
-  return key === undefined ? {} : { key };
-}
-
-${startAllFunction}`;
+`;
 }
 
 function topicsFunction(service: Service): string {
@@ -130,14 +124,14 @@ ${service.methods.map(line).join("\n")}
 
 function requesterLine(m: Method): string {
   const name = JSON.stringify(m.name);
-  return `    requester(kafka, kafkaName(options, ${name}), encodeJSONMessage, decodeJSONMessage(${schemaName(m.name, "Response")}), { ...common, replyTopic: kafkaReplyTopic(options, ${name}), ...keyOf(options.keys?.${m.name}) }),`;
+  return `    requester(kafka, kafkaName(options, ${name}), encodeJSONMessage, decodeJSONMessage(${schemaName(m.name, "Response")}), { ...common, replyTopic: kafkaReplyTopic(options, ${name}), key: options.keys?.${m.name} }),`;
 }
 
 function transportFunction(service: Service): string {
   const base = baseName(service.name);
   const answering = service.methods.filter((m) => !isEvent(m));
   const fields = service.methods.map((m) =>
-    isEvent(m) ? `    ${m.name}: publisher(producer, kafkaName(options, ${JSON.stringify(m.name)}), encodeJSONMessage, { ...common, ...keyOf(options.keys?.${m.name}) }),` : `    ${m.name},`,
+    isEvent(m) ? `    ${m.name}: publisher(producer, kafkaName(options, ${JSON.stringify(m.name)}), encodeJSONMessage, { ...common, key: options.keys?.${m.name} }),` : `    ${m.name},`,
   );
   const requesters =
     answering.length === 0

@@ -99,18 +99,3 @@ export function namesOption(service: Service, noun: string): string {
   /** The service's part of every default ${noun} \`names\` does not replace, in place of \`${base}\`, such as \`"shop"\`. */
   readonly prefix?: string;`;
 }
-
-/**
- * A generated helper for transports whose subscribers and requesters start asynchronously
- * (Kafka, SQS): waits for them all, and when one fails closes those that started and throws
- * the first failure.
- */
-export const startAllFunction = `/** Waits for everything \`starting\` starts; when one fails, closes those that started and throws its error. */
-async function startAll<T extends readonly Promise<{ close(): Promise<void> }>[]>(starting: readonly [...T]): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  const settled = await Promise.allSettled(starting);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (failed === undefined) return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
-  await Promise.allSettled(settled.flatMap((s) => (s.status === "fulfilled" ? [s.value.close()] : [])));
-  throw failed.reason;
-}
-`;

@@ -25,15 +25,27 @@ export interface ServeTransport {
   readonly named?: true;
   /** More flags it reads, as `[flag, option, help]`. */
   readonly moreFlags?: readonly (readonly [string, string, string])[];
-  /**
-   * The statements of `<service>TransportOn` for its connection, `connection`: the client
-   * endpoints of a service whose methods are all events, under `prefix`, what to close deferred.
-   */
-  readonly client?: string;
-  /** What the generated file must export for {@link ServeTransport.client}. */
-  readonly clientImports?: string;
+  /** Whether its start function waits for its subscribers with `whenReady`. */
+  readonly waits?: true;
+  /** Its part of `<service>TransportOn`, for a service whose methods are all events. */
+  readonly client?: ServeClient;
   /** The start function, `start<Id>(value, start)`, given the service and the ids of the transports chosen. */
   readonly start: (service: Service, ids: readonly string[]) => string;
+}
+
+/**
+ * A transport's part of `<service>TransportOn`: the client endpoints of a service whose methods
+ * are all events, on the connection another service's `serve` opened.
+ */
+export interface ServeClient {
+  /** The statements for its connection, `connection`, under `prefix`, what to close given to `defer`. */
+  readonly statements: string;
+  /** What the generated file must export for them. */
+  readonly imports: string;
+  /** Whether the statements await. */
+  readonly awaits?: true;
+  /** Whether the statements give `defer` something to close. */
+  readonly defers?: true;
 }
 
 /** The name of the start function of transport `id`. */
@@ -43,8 +55,7 @@ export function startName(id: string): string {
 
 /** `listen(served, …)` on the `host:port` in `value`, its close deferred, its address logged and returned. */
 function listener(label: string, listen: string, served: string): string {
-  return `  const addr = parseAddr(value);
-  const listening = await ${listen}(${served}, { ...addr, ...(start.options.graceMs === undefined ? {} : { graceMs: start.options.graceMs }) });
+  return `  const listening = await ${listen}(${served}, start.listenOn(value));
   start.defer(() => listening.close());
   start.logger.log("transport", "${label}", "addr", listening.addr);
   return listening.addr;`;
@@ -52,7 +63,7 @@ function listener(label: string, listen: string, served: string): string {
 
 /** The log line's value: each method's name under the prefix, comma-separated. */
 function names(service: Service, id: string): string {
-  return `namesOf(${namesConstName(service, id)}, start.prefix)`;
+  return `start.namesOf(${namesConstName(service, id)})`;
 }
 
 const http: ServeTransport = {
@@ -139,8 +150,8 @@ const nats: ServeTransport = {
   /** The NATS service's version; default \`0.0.0\`. */
   readonly natsVersion?: string;`,
   named: true,
-  client: `      return natsTransport(connection.nats, { prefix });`,
-  clientImports: "natsTransport",
+  client: { statements: `      return natsTransport(connection.nats, { prefix });`, imports: "natsTransport" },
+  waits: true,
   connection: `{ readonly transport: "nats"; readonly nats: NatsConnection }`,
   start: (service) => `
 /** Serves the methods as a NATS service on \`value\`, the servers; stops the service before its subscribers, then drains. */
@@ -166,8 +177,8 @@ const amqp: ServeTransport = {
   options: () => `  /** RabbitMQ's URL: each method's queue with its retry and dead-letter queues, on \`@kit/transport-amqp\`'s reconnecting \`connect\`. */
   readonly amqp?: string | undefined;`,
   named: true,
-  client: `      return amqpTransport(connection.amqp, { prefix });`,
-  clientImports: "amqpTransport",
+  client: { statements: `      return amqpTransport(connection.amqp, { prefix });`, imports: "amqpTransport" },
+  waits: true,
   connection: `{ readonly transport: "amqp"; readonly amqp: AmqpConnection }`,
   start: (service) => `
 /** Serves the methods on their queues at \`value\`, RabbitMQ's URL, declaring them first. */
@@ -197,14 +208,14 @@ const mqtt: ServeTransport = {
   /** The persistent session's client id, one per instance; default \`<prefix>-<hostname>-<HTTP port>\` (without the port when HTTP is not served). */
   readonly mqttClientId?: string | undefined;`,
   named: true,
-  client: `      return mqttTransport(connection.mqtt, { prefix });`,
-  clientImports: "mqttTransport",
+  client: { statements: `      return mqttTransport(connection.mqtt, { prefix });`, imports: "mqttTransport" },
+  waits: true,
   connection: `{ readonly transport: "mqtt"; readonly mqtt: MqttConnection }`,
   moreFlags: [["mqtt-client-id", "mqttClientId", "the MQTT session's client id (default <prefix>-<hostname>-<HTTP port>)"]],
   start: (service, ids) => `
 /** Serves the methods on their topics at \`value\`, the broker's URL; connects once they are subscribed, so no request of the session is missed. */
 async function startMqtt(value: string, start: Start): Promise<void> {
-  const port = ${ids.includes("http") ? "start.options.http === undefined ? \"\" : `-${String(parseAddr(start.options.http).port)}`" : '""'};
+  const port = ${ids.includes("http") ? "start.options.http === undefined ? \"\" : `-${String(start.listenOn(start.options.http).port)}`" : '""'};
   const clientId = start.options.mqttClientId ?? \`\${start.prefix}-\${hostname()}\${port}\`;
   const properties = { sessionExpiryInterval: 3600, receiveMaximum: start.options.concurrency ?? 16 };
   const client = connectMqtt(value, { protocolVersion: 5, clientId, clean: false, properties, manualConnect: true });
@@ -227,8 +238,8 @@ const redis: ServeTransport = {
   options: () => `  /** Redis's URL: each method's stream in the consumer group \`prefix\`; a connection error is logged, not thrown (the client reconnects). */
   readonly redis?: string | undefined;`,
   named: true,
-  client: `      return redisTransport(connection.redis, { prefix });`,
-  clientImports: "redisTransport",
+  client: { statements: `      return redisTransport(connection.redis, { prefix });`, imports: "redisTransport" },
+  waits: true,
   connection: `{ readonly transport: "redis"; readonly redis: RedisConnection }`,
   start: (service) => `
 /** Serves the methods on their streams at \`value\`, Redis's URL. */
@@ -262,11 +273,15 @@ const kafka: ServeTransport = {
   /** The partitions of a topic it creates; default 1. */
   readonly kafkaPartitions?: number;`,
   named: true,
-  client: `      await kafkaTopics(connection.kafka, { ...options.kafkaOptions, prefix }, options.kafkaPartitions ?? 1);
+  client: {
+    statements: `      await kafkaTopics(connection.kafka, { ...options.kafkaOptions, prefix }, options.kafkaPartitions ?? 1);
       const transport = await kafkaTransport(connection.kafka, { ...options.kafkaOptions, prefix });
       defer(() => transport.close());
       return transport;`,
-  clientImports: "kafkaTransport",
+    imports: "kafkaTransport",
+    awaits: true,
+    defers: true,
+  },
   connection: `{ readonly transport: "kafka"; readonly kafka: Kafka }`,
   start: (service) => `
 /** Serves the methods on their topics at \`value\`, the brokers, creating the topics first. */
@@ -286,18 +301,24 @@ const sqs: ServeTransport = {
   id: "sqs",
   flag: "sqs-endpoint",
   help: "SQS's endpoint, such as http://127.0.0.1:9324",
-  packages: [["@aws-sdk/client-sqs", "SQSClient"]],
+  packages: [["@aws-sdk/client-sqs", "SQSClient, type SQSClientConfig"]],
   generated: [["sqs", "sqsCreateQueues, sqsSubscribers"]],
-  options: () => `  /** SQS's endpoint URL (the region and credentials are the AWS SDK's): each method's queue with its dead letter, created when missing. */
-  readonly sqs?: string | undefined;`,
-  client: `      const queues = await sqsCreateQueues(connection.sqs, { prefix });
+  options: () => `  /** SQS's endpoint URL: each method's queue with its dead letter, created when missing. */
+  readonly sqs?: string | undefined;
+  /** The \`SQSClient\`'s configuration (region, credentials, retries), over the endpoint; without it they are the AWS SDK's, from the environment. */
+  readonly sqsConfig?: SQSClientConfig;`,
+  client: {
+    statements: `      const queues = await sqsCreateQueues(connection.sqs, { prefix });
       return sqsTransport(connection.sqs, queues);`,
-  clientImports: "sqsTransport",
+    imports: "sqsTransport",
+    awaits: true,
+  },
+  waits: true,
   connection: `{ readonly transport: "sqs"; readonly sqs: SQSClient }`,
   start: () => `
 /** Serves the methods on their queues at \`value\`, the endpoint, creating the queues first. */
 async function startSqs(value: string, start: Start): Promise<void> {
-  const client = new SQSClient({ endpoint: value });
+  const client = new SQSClient({ endpoint: value, ...start.options.sqsConfig });
   start.defer(() => {
     client.destroy();
     return Promise.resolve();
@@ -321,7 +342,7 @@ export function generatedImports(service: Service, chosen: readonly ServeTranspo
   return chosen.flatMap((t) =>
     t.generated.map(([suffix, what]) => {
       const names = t.named === true ? `${namesConstName(service, t.id)}, ` : "";
-      const client = clients && t.clientImports !== undefined ? `${t.clientImports}, ` : "";
+      const client = clients && t.client !== undefined ? `${t.client.imports}, ` : "";
       return importFrom(`{ ${names}${client}${what} }`, `./${file}.${suffix}.ts`);
     }),
   );

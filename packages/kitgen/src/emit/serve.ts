@@ -11,8 +11,9 @@ export function servedTransports(transports: readonly string[]): ServeTransport[
 
 function imports(service: Service, head: string, chosen: readonly ServeTransport[]): string {
   const byModule = new Map<string, string[]>();
-  const waits = chosen.some((t) => t.start(service, []).includes("whenReady("));
-  const kit = ["logErrorHandler", ...(waits ? ["whenReady"] : []), "type ErrorHandler"];
+  const waits = chosen.some((t) => t.waits === true);
+  const handlers = chosen.some((t) => t.id === "grpc"); // grpcServices takes the error handler
+  const kit = ["serveTransports", ...(waits ? ["whenReady"] : []), "type EndpointsOn", ...(handlers ? ["type ErrorHandler"] : []), "type ServeOptions", "type ServeStart"];
   for (const [module, what] of [["@kit/transport", kit.join(", ")] as const, ...chosen.flatMap((t) => t.packages)]) {
     const list = byModule.get(module) ?? [];
     if (!list.includes(what)) list.push(what);
@@ -32,29 +33,16 @@ function declarations(service: Service, chosen: readonly ServeTransport[]): stri
     ...chosen.filter((t) => t.listens !== true).map((t) => t.connection),
   ];
   return `
-/** Where \`serve${base}\` writes a line per transport it starts: \`@kit/log\`'s \`Logger\`. */
-export interface ServeLogger {
-  log(...keyvals: unknown[]): unknown;
-}
-
 /**
  * How \`serve${base}\` serves: an address or URL per transport, of which only those given are
- * started, and the options they share.
+ * started, and the options they share (\`logger\`, \`concurrency\`, \`errorHandler\`, \`graceMs\`).
  */
-export interface ${base}ServeOptions {
-  /** Gets a line per transport started, and (unless \`errorHandler\` is given) each error a transport answers. */
-  readonly logger?: ServeLogger | undefined;
+export interface ${base}ServeOptions extends ServeOptions {
   /**
    * The service's part of every queue, subject, topic and stream name (\`<prefix>.<method>\`), the
    * NATS service, queue group, MQTT shared subscription and Redis consumer group; default \`${prefix}\`.
    */
   readonly prefix?: string | undefined;
-  /** How many messages each subscriber handles at once (the transports' default without it). */
-  readonly concurrency?: number | undefined;
-  /** Gets each error a transport answers; default \`logErrorHandler(logger)\` with a logger. */
-  readonly errorHandler?: ErrorHandler | undefined;
-  /** How long closing a listener lets its requests in flight finish, in milliseconds; default 5000. */
-  readonly graceMs?: number | undefined;
 ${chosen.map((t) => t.options(service)).join("\n")}
 }
 
@@ -66,7 +54,7 @@ ${connections.map((c) => `  | ${c}`).join("\n")};
  * The endpoints to serve on a transport, asked once per transport started, given its connection;
  * what it passes to \`defer\` is closed before that connection.
  */
-export type ${base}EndpointsOn = (connection: ${base}Connection, defer: (close: () => Promise<unknown>) => void) => ${base}Endpoints | Promise<${base}Endpoints>;
+export type ${base}EndpointsOn = EndpointsOn<${base}Connection, ${base}Endpoints>;
 
 /** What \`serve${base}\` started. */
 export interface ${base}Served {${listening.length > 0 ? `
@@ -77,18 +65,7 @@ export interface ${base}Served {${listening.length > 0 ? `
 }
 
 /** What each transport's start function is given. */
-interface Start {
-  readonly options: ${base}ServeOptions;
-  readonly prefix: string;
-  /** The handlers' and connections' error handler, when there is one. */
-  readonly handling: { readonly errorHandler?: ErrorHandler };
-  /** Every subscriber's options. */
-  readonly subscriber: { readonly errorHandler?: ErrorHandler; readonly concurrency?: number };
-  readonly endpointsOn: (connection: ${base}Connection) => Promise<${base}Endpoints>;
-  readonly defer: (close: () => Promise<unknown>) => void;
-  /** The logger, or one that drops every line. */
-  readonly logger: ServeLogger;
-}
+type Start = ServeStart<${base}ServeOptions, ${base}Connection, ${base}Endpoints>;
 `;
 }
 
@@ -108,29 +85,9 @@ function serveFunction(service: Service, chosen: readonly ServeTransport[]): str
  * @returns the listeners' addresses, and \`close()\`
  */
 export async function serve${base}(endpoints: ${base}Endpoints | ${base}EndpointsOn, options: ${base}ServeOptions = {}): Promise<${base}Served> {
-  const stops: (() => Promise<unknown>)[] = [];
-  const defer = (close: () => Promise<unknown>): void => {
-    stops.push(close);
-  };
-  const errorHandler = options.errorHandler ?? (options.logger === undefined ? undefined : logErrorHandler(options.logger));
-  const handling = errorHandler === undefined ? {} : { errorHandler };
-  const start: Start = {
-    options,
-    prefix: options.prefix ?? ${JSON.stringify(kebab(base))},
-    handling,
-    subscriber: { ...handling, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) },
-    endpointsOn: async (connection) => (typeof endpoints === "function" ? endpoints(connection, defer) : endpoints),
-    defer,
-    logger: options.logger ?? { log: () => undefined },
-  };
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => (closing ??= closeAll(stops));
-${listening.length > 0 ? `  const addrs: Partial<Record<${listening.join(" | ")}, string>> = {};\n` : ""}  try {
+${listening.length > 0 ? `  const addrs: Partial<Record<${listening.join(" | ")}, string>> = {};\n` : ""}  const close = await serveTransports(endpoints, options, ${JSON.stringify(kebab(base))}, async (start: Start) => {
 ${chosen.map(line).join("\n")}
-  } catch (err) {
-    await close().catch(() => undefined);
-    throw err;
-  }
+  });
   return { ${listening.length > 0 ? "addrs, " : ""}close };
 }
 `;
@@ -142,8 +99,8 @@ function transportOnFunction(service: Service, chosen: readonly ServeTransport[]
   const base = baseName(service.name);
   const listening = chosen.filter((t) => t.listens === true).map((t) => JSON.stringify(t.id));
   const connection = listening.length > 0 ? `Exclude<${base}Connection, { readonly transport: ${listening.join(" | ")} }>` : `${base}Connection`;
-  const asyncs = clients.some((t) => (t.client ?? "").includes("await"));
-  const defer = clients.some((t) => (t.client ?? "").includes("defer(")) ? "defer" : "_defer";
+  const asyncs = clients.some((t) => t.client?.awaits === true);
+  const defer = clients.some((t) => t.client?.defers === true) ? "defer" : "_defer";
   return `
 /**
  * Client endpoints that publish each event on a connection another service's \`serve\` opened
@@ -164,49 +121,10 @@ ${clientsBody(clients)}
 /** The body of \`<service>TransportOn\`: a switch on the connection's transport, or the one client's statements. */
 function clientsBody(clients: readonly ServeTransport[]): string {
   const [only] = clients;
-  if (clients.length === 1 && only !== undefined) return (only.client ?? "").replace(/^ {4}/gm, "");
+  if (clients.length === 1 && only !== undefined) return (only.client?.statements ?? "").replace(/^ {4}/gm, "");
   return `  switch (connection.transport) {
-${clients.map((t) => `    case ${JSON.stringify(t.id)}: {\n${t.client ?? ""}\n    }`).join("\n")}
+${clients.map((t) => `    case ${JSON.stringify(t.id)}: {\n${t.client?.statements ?? ""}\n    }`).join("\n")}
   }`;
-}
-
-function helpers(service: Service, chosen: readonly ServeTransport[]): string {
-  const named = chosen.some((t) => t.named === true)
-    ? `
-/** Each name of \`names\` under \`prefix\`, comma-separated: a log line's value. */
-function namesOf(names: Readonly<Record<string, string>>, prefix: string): string {
-  return Object.values(names)
-    .map((name) => prefix + name.slice(${kebab(baseName(service.name)).length}))
-    .join(",");
-}
-`
-    : "";
-  return `
-/**
- * Runs every function of \`stops\`, last first, each one even when one before it failed; then
- * throws the first failure.
- *
- * @param stops - what to close, in the order it started
- */
-export async function closeAll(stops: readonly (() => Promise<unknown>)[]): Promise<void> {
-  const failures: unknown[] = [];
-  for (const stop of [...stops].reverse()) await stop().catch((err: unknown) => failures.push(err));
-  if (failures.length > 0) throw failures[0] as Error;
-}
-
-/**
- * Reads Go's \`host:port\` (\`127.0.0.1:8081\`, \`[::1]:8081\`, \`:8081\`); an empty host is \`127.0.0.1\`.
- *
- * @param addr - an address, as given to \`--http-addr\`
- * @throws RangeError when it is not one, saying why
- */
-export function parseAddr(addr: string): { host: string; port: number } {
-  const match = /^(?:\\[(.*)\\]|(.*)):(\\d{1,5})$/.exec(addr);
-  if (match === null || Number(match[3]) > 65_535) throw new RangeError(\`invalid address \${JSON.stringify(addr)}: want host:port, such as 127.0.0.1:8081\`);
-  const host = match[1] ?? match[2] ?? "";
-  return { host: host === "" ? "127.0.0.1" : host, port: Number(match[3]) };
-}
-${named}`;
 }
 
 /**
@@ -216,5 +134,5 @@ ${named}`;
  */
 export function emitServe(service: Service, head: string, transports: readonly string[]): string {
   const chosen = servedTransports(transports);
-  return `${imports(service, head, chosen)}${declarations(service, chosen)}${serveFunction(service, chosen)}${transportOnFunction(service, chosen)}${chosen.map((t) => t.start(service, chosen.map((c) => c.id))).join("")}${helpers(service, chosen)}`;
+  return `${imports(service, head, chosen)}${declarations(service, chosen)}${serveFunction(service, chosen)}${transportOnFunction(service, chosen)}${chosen.map((t) => t.start(service, chosen.map((c) => c.id))).join("")}`;
 }

@@ -18,11 +18,10 @@ import { schemaName } from "./validators.ts";
 
 function imports(service: Service, head: string): string {
   const replies = service.methods.some((m) => !isEvent(m));
-  const kit = ["publisher", ...(replies ? ["replyQueue"] : []), "subscriber", ...(replies ? ["type SqsReplyQueue", "type SqsReplyQueueOptions"] : []), "type SqsSubscriberOptions"];
+  const kit = ["createQueue", "publisher", "queueUrl", ...(replies ? ["replyQueue"] : []), "subscriber", ...(replies ? ["type SqsReplyQueue", "type SqsReplyQueueOptions"] : []), "type SqsSubscriberOptions"];
   return [
     head,
-    importFrom("{ CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient }", "@aws-sdk/client-sqs"),
-    importFrom("{ Code, KitError }", "@kit/endpoint"),
+    importFrom("type { SQSClient }", "@aws-sdk/client-sqs"),
     importFrom("{ decodeJSONMessage, encodeJSONMessage, subscriberGroup, type DecodeMessage, type PublisherOptions, type Subscriber }", "@kit/transport"),
     importFrom(`{ ${kit.join(", ")} }`, "@kit/transport-sqs"),
     endpointsImport(service),
@@ -67,20 +66,8 @@ ${decodersOption(service)}
 
 ${nameFunction(service, "sqs")}
 /** Where a queue URL's reply queues live: beside it, named \`${kebab(base)}-replies…\`. */
-function replyNamespace(queueUrl: string): string[] {
-  return [queueUrl.slice(0, queueUrl.lastIndexOf("/") + 1) + ${camel(base)}SqsReplies];
-}
-
-/** The URL of a queue SQS returned, or an error naming it. */
-function urlOf(name: string, url: string | undefined): string {
-  if (url === undefined) throw new KitError(Code.Internal, \`SQS returned no URL for queue \${name}\`);
-  return url;
-}
-
-/** A failed SQS call as a \`KitError\`: \`not_found\` for a queue that does not exist, \`unavailable\` otherwise. */
-function sqsError(name: string, err: unknown): KitError {
-  const missing = err instanceof Error && (err.name === "QueueDoesNotExist" || err.name === "AWS.SimpleQueueService.NonExistentQueue");
-  return new KitError(missing ? Code.NotFound : Code.Unavailable, \`SQS queue \${name}: \${err instanceof Error ? err.message : String(err)}\`, { cause: err });
+function replyNamespace(url: string): string[] {
+  return [url.slice(0, url.lastIndexOf("/") + 1) + ${camel(base)}SqsReplies];
 }
 `;
 }
@@ -103,13 +90,7 @@ async function urlsBy(options: SqsOptions, find: (name: string, method: keyof ${
  * @param options - queue names
  */
 export function sqsQueueUrls(client: SQSClient, options: SqsOptions = {}): Promise<SqsQueueUrls> {
-  return urlsBy(options, async (name) => {
-    try {
-      return urlOf(name, (await client.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl);
-    } catch (err) {
-      throw sqsError(name, err);
-    }
-  });
+  return urlsBy(options, (name) => queueUrl(client, name));
 }
 
 /**
@@ -121,13 +102,7 @@ export function sqsQueueUrls(client: SQSClient, options: SqsOptions = {}): Promi
  * @param options - queue and dead-letter queue names
  */
 export function sqsCreateQueues(client: SQSClient, options: SqsOptions = {}): Promise<SqsQueueUrls> {
-  return urlsBy(options, async (name, method) => {
-    const deadName = options.deadLetters?.[method] ?? \`\${name}-dead-letter\`;
-    const dead = urlOf(deadName, (await client.send(new CreateQueueCommand({ QueueName: deadName }))).QueueUrl);
-    const arn = (await client.send(new GetQueueAttributesCommand({ QueueUrl: dead, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn;
-    const RedrivePolicy = JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 10 });
-    return urlOf(name, (await client.send(new CreateQueueCommand({ QueueName: name, Attributes: { RedrivePolicy } }))).QueueUrl);
-  });
+  return urlsBy(options, (name, method) => createQueue(client, name, { deadLetter: options.deadLetters?.[method] ?? \`\${name}-dead-letter\` }));
 }
 `;
 }
@@ -146,7 +121,7 @@ function replyQueueFunction(service: Service): string {
  */
 export async function sqsReplyQueue(client: SQSClient, id: string, options: SqsReplyQueueOptions = {}): Promise<SqsReplyQueue> {
   const name = \`\${${camel(base)}SqsReplies}-\${id}\`;
-  return replyQueue(client, urlOf(name, (await client.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl), options);
+  return replyQueue(client, await createQueue(client, name), options);
 }
 `;
 }
@@ -167,7 +142,7 @@ function subscribersFunction(service: Service): string {
  * @param options - decoders and subscriber options
  */
 export function sqsSubscribers(client: SQSClient, queues: SqsQueueUrls, endpoints: ${base}Endpoints, options: SqsOptions = {}): Subscriber {
-  const sub = (queueUrl: string): SqsSubscriberOptions => ({ replyNamespace: replyNamespace(queueUrl), ...options.subscriber });
+  const sub = (url: string): SqsSubscriberOptions => ({ replyNamespace: replyNamespace(url), ...options.subscriber });
   const subscribers = [
 ${service.methods.map(line).join("\n")}
   ];
