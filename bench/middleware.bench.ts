@@ -14,17 +14,22 @@
 // The target (issue 18) is "five middlewares cost at most 10 % of a bare endpoint's
 // throughput". What a user notices is the requests a service serves, so that is what it is
 // measured against: the Sum endpoint served by Kit's HTTP server (POST {"a":1,"b":2} →
-// {"v":3}), bare and in 5 and 10 middlewares, each server alone in a child process of its own
+// {"v":3}), bare and in 5 and 10 middlewares, each server in a child process of its own
 // (this file, run as `node middleware.bench.ts serve <middlewares> <port> [sdk|api]`), loaded by
-// autocannon in another (50 connections, keep-alive), in interleaved rounds. With two CPUs or
-// more and `taskset` (util-linux), the server runs on CPU 1 and autocannon on CPU 0, so neither
-// takes the other's core and a round's CPU a request moves less with the scheduler. It prints req/s,
-// the server's CPU per request (process.cpuUsage, every thread), and what its garbage collector
-// did per request (v8.GCProfiler: young-generation bytes collected, about what a request
-// allocates, and the pauses), which a loaded machine moves far less than req/s; the target is
-// met when five middlewares keep ≥ 90 % of the bare server's req/s. A fourth server, "5, no
-// SDK", runs the same five with the tracing middleware on the OpenTelemetry API's tracer with no
-// provider registered: Kit's own share of the five, printed apart and not what the target counts.
+// autocannon in another (50 connections, keep-alive). Every server starts once and is warmed;
+// then each round loads them in turn, a short slice each, in an order that rotates every round,
+// so the four slices of a round fall within seconds of each other. This machine's speed drifts by
+// a factor of two over tens of seconds, and a slow spell lands on the slices of every case alike:
+// each case's slice is divided by the bare server's slice of the same round, and the median of
+// those paired ratios is what the target reads (with their lowest and highest, to show the
+// spread). With two CPUs or more and `taskset` (util-linux), the servers run on CPU 1 and
+// autocannon on CPU 0, so neither takes the other's core. It prints req/s, the server's CPU per
+// request (process.cpuUsage, every thread), and what its garbage collector did per request
+// (v8.GCProfiler: young-generation bytes collected, about what a request allocates, and the
+// pauses), which a loaded machine moves far less than req/s; the target is met when five
+// middlewares keep ≥ 90 % of the bare server's req/s. A fourth server, "5, no SDK", runs the same
+// five with the tracing middleware on the OpenTelemetry API's tracer with no provider
+// registered: Kit's own share of the five, printed apart and not what the target counts.
 //
 // First, in process (no transport), it prints the time each middleware adds to a call, the
 // figure to read when one of them grows: ops/s per case (interleaved rounds, median), the
@@ -34,7 +39,7 @@
 // API's tracer with no provider registered (its spans record nothing): Kit's own share of the
 // tracing row.
 //
-// BENCH_ROUNDS (5) and BENCH_LOAD_S (3) set the served part's length; `node middleware.bench.ts
+// BENCH_ROUNDS (12 rounds) and BENCH_LOAD_S (a 2 s slice) set the served part's length; `node middleware.bench.ts
 // local` runs only the in-process part. Targets print MET / NOT MET; a miss does not fail the
 // run (only a quiet machine's figures count).
 import { fork, spawn, spawnSync } from "node:child_process";
@@ -56,8 +61,8 @@ import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanEx
 import { compareAsync } from "./async-harness.ts";
 import { printTable } from "./harness.ts";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 2);
 const CONNECTIONS = 50;
 const TARGET = 0.1;
 
@@ -248,31 +253,48 @@ interface ServedCase {
   readonly tracing: "sdk" | "api";
 }
 
-/** Starts the server of `c`, warms it, loads it, and stops it. */
-async function measureServed(c: ServedCase): Promise<Served> {
+/** One case's server, running in its child process for the whole served part. */
+interface RunningServer {
+  readonly url: string;
+  /** Sends the child a message and resolves with its answer. */
+  readonly ask: (message: string) => Promise<unknown>;
+  readonly stop: () => Promise<void>;
+}
+
+/** Starts the server of `c` in a child process (on CPU 1 when pinned) and warms it with a second of load. */
+async function startServer(c: ServedCase): Promise<RunningServer> {
   const port = await freePort();
   const child = fork(new URL(import.meta.url), ["serve", String(c.n), String(port), c.tracing], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   if (pinned) spawnSync("taskset", ["-a", "-p", "-c", "1", String(child.pid)], { stdio: "ignore" }); // every thread of the server
+  const stop = async (): Promise<void> => {
+    const exited = once(child, "exit");
+    child.send("stop");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+  };
+  try {
+    await Promise.race([once(child, "message"), new Promise((_r, reject) => setTimeout(reject, 30_000, new Error("server did not start")))]);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const url = `http://127.0.0.1:${port}/sum`;
+  await load(url, 1);
   const ask = (message: string): Promise<unknown> => {
     const answer = once(child, "message").then(([value]) => value as unknown);
     child.send(message);
     return answer;
   };
-  try {
-    await Promise.race([once(child, "message"), new Promise((_r, reject) => setTimeout(reject, 30_000, new Error("server did not start")))]);
-    const url = `http://127.0.0.1:${port}/sum`;
-    await load(url, 1);
-    await ask("mark");
-    const result = await load(url, LOAD_S);
-    const { cpuMicros, youngBytes, pauseMicros } = (await ask("report")) as { cpuMicros: number } & GcWork;
-    const total = result.requests.total;
-    return { reqPerSec: total / result.duration, cpuMicros: cpuMicros / total, youngBytes: youngBytes / total, gcMicros: pauseMicros / total };
-  } finally {
-    const exited = once(child, "exit");
-    child.send("stop");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    if (child.exitCode === null) child.kill("SIGKILL");
-  }
+  return { url, ask, stop };
+}
+
+/** Loads `server` for `seconds` and reads what it served and what that cost it. */
+async function measureSlice(server: RunningServer, seconds: number): Promise<Served> {
+  await server.ask("mark");
+  const result = await load(server.url, seconds);
+  const { cpuMicros, youngBytes, pauseMicros } = (await server.ask("report")) as { cpuMicros: number } & GcWork;
+  const total = result.requests.total;
+  return { reqPerSec: total / result.duration, cpuMicros: cpuMicros / total, youngBytes: youngBytes / total, gcMicros: pauseMicros / total };
 }
 
 function median(values: readonly number[]): number {
@@ -281,7 +303,17 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-/** The served part: bare, 5, 5 with no SDK and 10 middlewares over HTTP, interleaved rounds, medians. */
+/**
+ * Each case's slices against the bare server's slice of the same round: the median of those
+ * ratios, and their lowest and highest. A slow spell of the machine lands on the neighbouring
+ * slices of every case alike, so the paired ratio moves far less than either req/s.
+ */
+function pairedRatio(slices: readonly Served[], bare: readonly Served[]): { median: number; low: number; high: number } {
+  const ratios = slices.map((s, i) => s.reqPerSec / (bare[i]?.reqPerSec ?? Number.NaN));
+  return { median: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) };
+}
+
+/** The served part: bare, 5, 5 with no SDK and 10 middlewares over HTTP, one server each, loaded in turn in short slices. */
 async function served(): Promise<void> {
   const cases: readonly ServedCase[] = [
     { label: "0", n: 0, tracing: "sdk" },
@@ -289,33 +321,56 @@ async function served(): Promise<void> {
     { label: "5, no SDK", n: 5, tracing: "api" },
     { label: "10", n: 10, tracing: "sdk" },
   ];
+  const servers: RunningServer[] = [];
   const samples = new Map<string, Served[]>(cases.map((c) => [c.label, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const c of cases.map((_c, i) => cases[(i + round) % cases.length]).filter((c) => c !== undefined)) {
-      const sample = await measureServed(c);
-      samples.get(c.label)?.push(sample);
-      console.error(
-        `round ${round + 1}/${ROUNDS}, ${c.label} middlewares: ${Math.round(sample.reqPerSec)} req/s, ${sample.cpuMicros.toFixed(1)} µs CPU/req, ${Math.round(sample.youngBytes)} B/req, GC ${sample.gcMicros.toFixed(1)} µs/req`,
-      );
+  try {
+    for (const c of cases) servers.push(await startServer(c));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = cases.map((_c, i) => (i + round) % cases.length);
+      const slice = new Map<string, Served>();
+      for (const i of order) {
+        const c = cases[i];
+        const server = servers[i];
+        if (c === undefined || server === undefined) continue;
+        slice.set(c.label, await measureSlice(server, LOAD_S));
+      }
+      for (const c of cases) {
+        const sample = slice.get(c.label);
+        if (sample === undefined) continue;
+        samples.get(c.label)?.push(sample);
+        console.error(
+          `round ${round + 1}/${ROUNDS}, ${c.label} middlewares: ${Math.round(sample.reqPerSec)} req/s, ${sample.cpuMicros.toFixed(1)} µs CPU/req, ${Math.round(sample.youngBytes)} B/req, GC ${sample.gcMicros.toFixed(1)} µs/req`,
+        );
+      }
     }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
   }
+  printServed(cases, samples);
+}
+
+/** Prints each case's medians, its paired ratio to the bare server, and whether the target is met. */
+function printServed(cases: readonly ServedCase[], samples: ReadonlyMap<string, readonly Served[]>): void {
   const of = (label: string): Served => {
     const list = samples.get(label) ?? [];
     const middle = (field: keyof Served): number => median(list.map((s) => s[field]));
     return { reqPerSec: middle("reqPerSec"), cpuMicros: middle("cpuMicros"), youngBytes: middle("youngBytes"), gcMicros: middle("gcMicros") };
   };
+  const bareSlices = samples.get("0") ?? [];
   const bare = of("0");
   const where = pinned ? "server on CPU 1, autocannon on CPU 0" : "server and autocannon not pinned";
-  console.log(`\nServed by Kit's HTTP server: POST /sum, ${CONNECTIONS} connections, median of ${ROUNDS} interleaved rounds of ${LOAD_S} s; Node ${process.version}, ${cpus().length} CPUs, ${where}`);
-  console.log("middlewares      req/s  × bare  CPU µs/req  CPU added µs  heap B/req  GC µs/req");
+  console.log(`\nServed by Kit's HTTP server: POST /sum, ${CONNECTIONS} connections, ${ROUNDS} rounds of a ${LOAD_S} s slice per server (medians); Node ${process.version}, ${cpus().length} CPUs, ${where}`);
+  console.log("middlewares      req/s  × bare (paired: median, low-high)  CPU µs/req  CPU added µs  heap B/req  GC µs/req");
   for (const c of cases) {
     const s = of(c.label);
+    const paired = pairedRatio(samples.get(c.label) ?? [], bareSlices);
+    const spread = `${paired.median.toFixed(2)}, ${paired.low.toFixed(2)}-${paired.high.toFixed(2)}`;
     console.log(
-      `${c.label.padStart(11)}  ${Math.round(s.reqPerSec).toLocaleString("en-US").padStart(9)}  ${(s.reqPerSec / bare.reqPerSec).toFixed(2).padStart(6)}  ${s.cpuMicros.toFixed(1).padStart(10)}  ${(s.cpuMicros - bare.cpuMicros).toFixed(1).padStart(12)}  ${Math.round(s.youngBytes).toLocaleString("en-US").padStart(10)}  ${s.gcMicros.toFixed(1).padStart(9)}`,
+      `${c.label.padStart(11)}  ${Math.round(s.reqPerSec).toLocaleString("en-US").padStart(9)}  ${spread.padStart(32)}  ${s.cpuMicros.toFixed(1).padStart(10)}  ${(s.cpuMicros - bare.cpuMicros).toFixed(1).padStart(12)}  ${Math.round(s.youngBytes).toLocaleString("en-US").padStart(10)}  ${s.gcMicros.toFixed(1).padStart(9)}`,
     );
   }
-  const lost = 1 - of("5").reqPerSec / bare.reqPerSec;
-  const ownLost = 1 - of("5, no SDK").reqPerSec / bare.reqPerSec;
+  const lost = 1 - pairedRatio(samples.get("5") ?? [], bareSlices).median;
+  const ownLost = 1 - pairedRatio(samples.get("5, no SDK") ?? [], bareSlices).median;
   console.log(`\nfive middlewares cost ${(100 * lost).toFixed(1)} % of the bare endpoint's served req/s (target ≤ ${100 * TARGET} %) ${lost <= TARGET ? "MET" : "NOT MET"}`);
   console.log(`the same five with no tracing SDK (Kit's share alone; not what the target counts): ${(100 * ownLost).toFixed(1)} %`);
 }
