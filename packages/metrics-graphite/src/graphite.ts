@@ -1,4 +1,5 @@
 import { type Backend, type Provider, provider } from "@kit/metrics";
+import { FlushLoop } from "@kit/metrics/push";
 import { Connection } from "./internal/connection.ts";
 import { metricName, seriesPath } from "./internal/path.ts";
 import { CounterCell, type Flushed, GaugeCell, HistogramCell } from "./internal/series.ts";
@@ -65,7 +66,6 @@ export function graphite(options: GraphiteOptions = {}): GraphiteProvider {
   /** Batches that failed to go out, oldest first, each with its number of lines. */
   const unsent: { text: string; lines: number }[] = [];
   let unsentLines = 0;
-  let stopped = false;
 
   const keep = <S extends Flushed>(s: S): S => {
     series.push(s);
@@ -78,23 +78,10 @@ export function graphite(options: GraphiteOptions = {}): GraphiteProvider {
     counter: (desc) => (values) => keep(new CounterCell(path(desc.name, desc.labels, values), counters === "delta")),
     gauge: (desc) => (values) => keep(new GaugeCell(path(desc.name, desc.labels, values))),
     histogram: (desc) => (values) => keep(new HistogramCell(path(desc.name, desc.labels, values), percentiles, maxSamples)),
-    async stop() {
-      if (timer !== undefined) clearInterval(timer);
-      await flush();
-      stopped = true;
-      await connection.close();
-    },
+    stop: () => loop.stop(),
   };
 
-  // Flushes run one after another, so stop() waits for one in progress.
-  let flushing: Promise<void> = Promise.resolve();
-  function flush(): Promise<void> {
-    flushing = flushing.then(flushNow);
-    return flushing;
-  }
-
   async function flushNow(): Promise<void> {
-    if (stopped) return;
     const lines: string[] = [];
     const timestamp = String(Math.floor(Date.now() / 1000));
     for (const s of series) s.drain(lines, timestamp);
@@ -117,14 +104,9 @@ export function graphite(options: GraphiteOptions = {}): GraphiteProvider {
     }
   }
 
-  const timer =
-    flushInterval > 0
-      ? setInterval(() => {
-          void flush();
-        }, flushInterval).unref()
-      : undefined;
+  const loop = new FlushLoop({ interval: flushInterval, flush: flushNow, onError, close: () => connection.close() });
 
-  return { ...provider(backend), flush };
+  return { ...provider(backend), flush: () => loop.flush() };
 }
 
 /** The options with their defaults filled in, checked. */

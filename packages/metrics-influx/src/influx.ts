@@ -1,4 +1,5 @@
 import { type Backend, type Provider, provider } from "@kit/metrics";
+import { FlushLoop } from "@kit/metrics/push";
 import { UdpSender } from "@kit/metrics/udp";
 import { lineHead } from "./internal/escape.ts";
 import { basic, HttpWriter, writeUrl } from "./internal/http-writer.ts";
@@ -88,7 +89,6 @@ export function influx(options: InfluxOptions): InfluxProvider {
   const series: Flushed[] = [];
   /** Lines kept after a failed HTTP write, oldest first. */
   let unsent: string[] = [];
-  let stopped = false;
 
   const keep = <S extends Flushed>(s: S): S => {
     series.push(s);
@@ -101,23 +101,10 @@ export function influx(options: InfluxOptions): InfluxProvider {
     counter: (desc) => (values) => keep(new CounterCell(head(desc.name, desc.labels, values))),
     gauge: (desc) => (values) => keep(new GaugeCell(head(desc.name, desc.labels, values))),
     histogram: (desc) => (values) => keep(new HistogramCell(head(desc.name, desc.labels, values), percentiles, maxSamples)),
-    async stop() {
-      if (timer !== undefined) clearInterval(timer);
-      await flush();
-      stopped = true;
-      if (sink.kind === "udp") await sink.writer.close();
-    },
+    stop: () => loop.stop(),
   };
 
-  // Flushes run one after another, so stop() waits for one in progress.
-  let flushing: Promise<void> = Promise.resolve();
-  function flush(): Promise<void> {
-    flushing = flushing.then(flushNow);
-    return flushing;
-  }
-
   async function flushNow(): Promise<void> {
-    if (stopped) return;
     const lines: string[] = [];
     const ms = Date.now();
     // HTTP writes ask for precision=ms; the UDP listener reads nanoseconds by default.
@@ -130,14 +117,9 @@ export function influx(options: InfluxOptions): InfluxProvider {
     unsent = await writeOverHttp(sink, unsent.length === 0 ? lines : unsent.concat(lines), onError);
   }
 
-  const timer =
-    flushInterval > 0
-      ? setInterval(() => {
-          void flush();
-        }, flushInterval).unref()
-      : undefined;
+  const loop = new FlushLoop({ interval: flushInterval, flush: flushNow, onError, close: () => (sink.kind === "udp" ? sink.writer.close() : undefined) });
 
-  return { ...provider(backend), flush };
+  return { ...provider(backend), flush: () => loop.flush() };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Backend, type Provider, provider } from "@kit/metrics";
+import { FlushLoop } from "@kit/metrics/push";
 import { UdpSender } from "@kit/metrics/udp";
 import { lineParts, metricName, sampling } from "./internal/format.ts";
 import { type Buffered, CounterBuffer, GaugeBuffer, HistogramBuffer, type Sampler } from "./internal/series.ts";
@@ -58,7 +59,6 @@ export function statsd(options: StatsdOptions): StatsdProvider {
   const link = new UdpSender({ host, port, maxPacketBytes, lineEnd: "between", onError });
   const series: Buffered[] = [];
   const signedIsRelative = flavour !== "dogstatsd";
-  let stopped = false;
 
   const samplerFor = (name: string): Sampler => ({ rate: sampleRates[name] ?? defaultRate, random });
   const partsFor = (name: string, labels: readonly string[], values: readonly string[]): ReturnType<typeof lineParts> =>
@@ -89,37 +89,19 @@ export function statsd(options: StatsdOptions): StatsdProvider {
         return keep(new HistogramBuffer(head, `|${histogramType}${sampling(sampler.rate)}${tail}`, sampler));
       };
     },
-    async stop() {
-      if (timer !== undefined) clearInterval(timer);
-      await flush();
-      stopped = true;
-      await link.close();
-    },
+    stop: () => loop.stop(),
   };
 
-  // Flushes run one after another, so stop() waits for one in progress.
-  let flushing: Promise<void> = Promise.resolve();
-  function flush(): Promise<void> {
-    flushing = flushing.then(flushNow);
-    return flushing;
-  }
-
   async function flushNow(): Promise<void> {
-    if (stopped) return;
     const entries: string[] = [];
     for (const s of series) s.drain(entries);
     if (entries.length === 0) return;
     await link.send(entries);
   }
 
-  const timer =
-    flushInterval > 0
-      ? setInterval(() => {
-          void flush();
-        }, flushInterval).unref()
-      : undefined;
+  const loop = new FlushLoop({ interval: flushInterval, flush: flushNow, onError, close: () => link.close() });
 
-  return { ...provider(backend), flush };
+  return { ...provider(backend), flush: () => loop.flush() };
 }
 
 /** The options with their defaults filled in, checked. */

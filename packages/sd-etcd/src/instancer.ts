@@ -1,4 +1,4 @@
-import { type Instancer, instanceCache } from "@kit/sd";
+import { type Instancer, instanceCache, readScheduler } from "@kit/sd";
 import type { Namespace, Watcher } from "etcd3";
 
 /** Options for {@link etcdInstancer}. */
@@ -40,51 +40,28 @@ export function etcdInstancer(client: Namespace, prefix: string, options: EtcdIn
   let stopped = false;
   let watcher: Watcher | undefined;
   let rewatchTimer: NodeJS.Timeout | undefined;
-  let rereadTimer: NodeJS.Timeout | undefined;
   const cache = instanceCache(() => {
     stopped = true;
+    reads.stop();
     clearTimeout(rewatchTimer);
-    clearTimeout(rereadTimer);
     void watcher?.cancel().catch(() => undefined);
     watcher = undefined;
   });
 
   // Reads the whole prefix; a change during a read makes one more read, so the last event
-  // always reflects the last change.
-  let reading = false;
-  let again = false;
-  // Functions, not expressions: `again` and `stopped` change across awaits.
-  const running = (): boolean => !stopped;
-  const readAgain = (): boolean => again && running();
-  const read = async (): Promise<void> => {
-    if (reading) {
-      again = true;
-      return;
-    }
-    reading = true;
-    try {
-      do {
-        again = false;
-        try {
-          const values = await client.getAll().prefix(prefix).strings();
-          cache.update({ instances: Object.values(values) });
-        } catch (error) {
-          cache.update({ error: asError(error, `etcd: reading ${prefix}`) });
-          // Read again later, even if no change comes to trigger it.
-          if (rereadTimer === undefined && running()) {
-            rereadTimer = setTimeout(() => {
-              rereadTimer = undefined;
-              refresh();
-            }, retryDelay);
-          }
-        }
-      } while (readAgain());
-    } finally {
-      reading = false;
-    }
-  };
+  // always reflects the last change. A failed read is read again later, even if no change comes.
+  const reads = readScheduler({
+    read: async () => {
+      const values = await client.getAll().prefix(prefix).strings();
+      cache.update({ instances: Object.values(values) });
+    },
+    onError: (error) => {
+      cache.update({ error: asError(error, `etcd: reading ${prefix}`) });
+    },
+    retryDelay,
+  });
   const refresh = (): void => {
-    if (!stopped) void read();
+    reads.request();
   };
 
   const watch = (): void => {

@@ -1,4 +1,4 @@
-import { type Instancer, instanceCache } from "@kit/sd";
+import { type Instancer, instanceCache, readScheduler } from "@kit/sd";
 import { State } from "node-zookeeper-client";
 import { exists, getChildren, getData, isNoNode, type ZooKeeperClient } from "./client.ts";
 
@@ -41,7 +41,6 @@ export function zookeeperInstancer(client: ZooKeeperClient, path: string, option
   const { timeout = 10_000, retryDelay = 1_000 } = options;
   checkArguments(path, timeout, retryDelay);
   let stopped = false;
-  let retryTimer: NodeJS.Timeout | undefined;
   const running = (): boolean => !stopped; // a function: `stopped` changes across awaits
 
   const onState = (state: { readonly name: string; readonly code: number }): void => {
@@ -52,7 +51,7 @@ export function zookeeperInstancer(client: ZooKeeperClient, path: string, option
   };
   const cache = instanceCache(() => {
     stopped = true;
-    clearTimeout(retryTimer);
+    reads.stop();
     client.removeListener("state", onState);
   });
 
@@ -62,48 +61,32 @@ export function zookeeperInstancer(client: ZooKeeperClient, path: string, option
     refresh();
   };
 
-  // Reads the children and their data; a change during a read makes one more read.
-  let reading = false;
-  let again = false;
-  const readAgain = (): boolean => again && running();
-  const read = async (): Promise<void> => {
-    if (reading) {
-      again = true;
-      return;
-    }
-    reading = true;
-    try {
-      do {
-        again = false;
-        const unanswered = setTimeout(() => {
-          cache.update({ error: new Error(`zookeeper: no answer in ${timeout} ms while reading ${path}`) });
-        }, timeout);
-        unanswered.unref();
-        try {
-          const found = await readInstances(client, path, watcher, () => {
-            cache.update({ instances: [] });
-          });
-          if (found === "created") again = true;
-          else if (found !== "missing" && running()) cache.update({ instances: found });
-        } catch (error) {
-          if (running()) {
-            cache.update({ error: error instanceof Error ? error : new Error(String(error)) });
-            retryTimer ??= setTimeout(() => {
-              retryTimer = undefined;
-              refresh();
-            }, retryDelay);
-          }
-        } finally {
-          clearTimeout(unanswered);
-        }
-      } while (readAgain());
-    } finally {
-      reading = false;
-    }
-  };
+  // Reads the children and their data; a change during a read makes one more read, and a
+  // failed read is read again after retryDelay.
+  const reads = readScheduler({
+    read: async () => {
+      const unanswered = setTimeout(() => {
+        cache.update({ error: new Error(`zookeeper: no answer in ${timeout} ms while reading ${path}`) });
+      }, timeout);
+      unanswered.unref();
+      try {
+        const found = await readInstances(client, path, watcher, () => {
+          cache.update({ instances: [] });
+        });
+        if (found === "created") reads.request();
+        else if (found !== "missing" && running()) cache.update({ instances: found });
+      } finally {
+        clearTimeout(unanswered);
+      }
+    },
+    onError: (error) => {
+      cache.update({ error: error instanceof Error ? error : new Error(String(error)) });
+    },
+    retryDelay,
+  });
 
   const refresh = (): void => {
-    if (running()) void read();
+    reads.request();
   };
 
   client.on("state", onState);

@@ -15,6 +15,7 @@ export { instanceCache, type InstanceCache } from "./instance-cache.ts";
 export type { Instancer, InstancerEvent } from "./instancer.ts";
 export { powerOfTwoChoices } from "./power-of-two-choices.ts";
 export { random } from "./random.ts";
+export { readScheduler, type ReadScheduler, type ReadSchedulerOptions } from "./read-scheduler.ts";
 export type { Registrar } from "./registrar.ts";
 export { retry, type RetryAttempt, type RetryOptions } from "./retry.ts";
 export { roundRobin } from "./round-robin.ts";

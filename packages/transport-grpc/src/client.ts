@@ -3,6 +3,7 @@ import { Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
 import { replyTarget } from "@kit/transport/driver";
 import { CallWatch, callOptions, type Follow, isAborted, okStatus, outcomeOf, runAfter, runBefore, runFinalizers } from "./internal/client-call.ts";
 import { clientError } from "./internal/errors.ts";
+import { identity } from "./internal/identity.ts";
 import { expectKind } from "./internal/kind.ts";
 import { unaryWithoutHooks } from "./internal/unary-call.ts";
 
@@ -71,7 +72,6 @@ export interface ClientOptions {
   readonly timeout?: number;
 }
 
-const identity = <T>(_ctx: Context, value: T): T => value;
 const noAnswer = (): void => undefined;
 
 /** Ends a watch that does not follow the status event with the status grpc-js' callback reported. */

@@ -20,6 +20,7 @@ import {
 import { defaultErrorHandler, type ErrorHandler } from "@kit/transport";
 import type { ErrorEncoder } from "./error-encoder.ts";
 import { observeErrors } from "@kit/transport/driver";
+import { identity } from "./internal/identity.ts";
 import { tagKind } from "./internal/kind.ts";
 import { ServerCall } from "./internal/server-call.ts";
 import { UnaryReply } from "./internal/unary-reply.ts";
@@ -96,7 +97,6 @@ export interface ServerOptions {
   readonly exposeErrors?: boolean;
 }
 
-const identity = <T>(_ctx: Context, value: T): T => value;
 
 /**
  * Serves an endpoint as a unary gRPC method, Go kit's `grpc.NewServer`: returns a grpc-js

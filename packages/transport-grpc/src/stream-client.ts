@@ -1,12 +1,12 @@
-import { Metadata, status as Status, type Client, type ClientWritableStream, type MethodDefinition, type ServiceError } from "@grpc/grpc-js";
-import { toKitError, type BidiStreamEndpoint, type ClientStreamEndpoint, type Context, type KitError, type ServerStreamEndpoint } from "@kit/endpoint";
+import { status as Status, type Client, type ClientWritableStream, type MethodDefinition, type ServiceError, type StatusObject } from "@grpc/grpc-js";
+import { toKitError, type BidiStreamEndpoint, type ClientStreamEndpoint, type ServerStreamEndpoint } from "@kit/endpoint";
 import type { ClientOptions, DecodeResponse, EncodeRequest } from "./client.ts";
-import { afterFailure, CallWatch, callOptions, outcomeOf, runAfter, runBefore, runFinalizers } from "./internal/client-call.ts";
+import { callOptions, type CallWatch } from "./internal/client-call.ts";
 import { clientError } from "./internal/errors.ts";
+import { identity } from "./internal/identity.ts";
 import { expectKind } from "./internal/kind.ts";
+import { StreamCall } from "./internal/stream-call.ts";
 import { MessageReader, send } from "./internal/stream.ts";
-
-const identity = <T>(_ctx: Context, value: T): T => value;
 
 /**
  * Calls a server-streaming method: the result is a `ServerStreamEndpoint`,
@@ -39,23 +39,14 @@ export function serverStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRe
   expectKind(method, "server-stream", "serverStreamClient");
   const { path, requestSerialize, responseDeserialize } = method;
   return async function* (ctx, request) {
-    let current = ctx;
-    let watch: CallWatch | undefined;
-    let error: KitError | undefined;
-    let cancel = (): void => undefined;
+    const run = new StreamCall(ctx, path, options);
     try {
-      if (ctx.signal.aborted) throw ctx.signal.reason as Error;
+      run.ensureOpen();
       const message = await encode(ctx, request);
-      const metadata = new Metadata();
-      current = await runBefore(current, options, metadata);
-      const signal = current.signal;
-      if (signal.aborted) throw signal.reason as Error;
-      const call = conn.makeServerStreamRequest(path, requestSerialize, responseDeserialize, message, metadata, callOptions(current, options));
-      watch = new CallWatch(call, signal);
-      cancel = () => {
-        call.cancel();
-      };
-      const decoding = current;
+      const metadata = await run.before();
+      const decoding = run.ctx;
+      const call = conn.makeServerStreamRequest(path, requestSerialize, responseDeserialize, message, metadata, callOptions(decoding, options));
+      const watch = run.follow(call);
       // The loop reads the call directly: every layer of async iteration costs each message.
       const reader = new MessageReader<WireRes>(call);
       for (;;) {
@@ -63,24 +54,15 @@ export function serverStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRe
         if (wire !== undefined) {
           const decoded = decode(decoding, wire);
           yield decoded instanceof Promise ? await decoded : decoded;
-          continue;
-        }
-        const failure = reader.error();
-        if (failure !== undefined) throw failure.error;
-        if (reader.done()) break;
-        await reader.wait();
+        } else if (!(await reader.more())) break;
       }
       const status = await watch.ended;
-      if (status.code !== Status.OK) throw clientError(status, signal);
-      watch.afterRan = true;
-      current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
+      if (status.code !== Status.OK) throw clientError(status, decoding.signal);
+      await run.succeeded(watch, status);
     } catch (err) {
-      ({ ctx: current, error } = await afterFailure(current, options, watch, clientError(err, current.signal)));
-      throw error;
+      throw await run.failed(err);
     } finally {
-      if (watch?.status === undefined) cancel(); // the consumer stopped early
-      watch?.dispose();
-      if (options.finalizer !== undefined) await runFinalizers(current, options, outcomeOf(path, watch, error));
+      await run.finish();
     }
   };
 }
@@ -116,36 +98,25 @@ export function clientStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRe
   expectKind(method, "client-stream", "clientStreamClient");
   const { path, requestSerialize, responseDeserialize } = method;
   return async (ctx, requests) => {
-    let current = ctx;
-    let watch: CallWatch | undefined;
-    let error: KitError | undefined;
+    const run = new StreamCall(ctx, path, options);
     try {
-      if (ctx.signal.aborted) throw ctx.signal.reason as Error;
-      const metadata = new Metadata();
-      current = await runBefore(current, options, metadata);
-      const signal = current.signal;
-      if (signal.aborted) throw signal.reason as Error;
+      const metadata = await run.start();
+      const encoding = run.ctx;
       const result: { err: ServiceError | null; value?: WireRes | undefined } = { err: null };
-      const call = conn.makeClientStreamRequest(path, requestSerialize, responseDeserialize, metadata, callOptions(current, options), (err, value) => {
+      const call = conn.makeClientStreamRequest(path, requestSerialize, responseDeserialize, metadata, callOptions(encoding, options), (err, value) => {
         result.err = err;
         result.value = value;
       });
-      watch = new CallWatch(call, signal);
-      const encoding = current;
+      const watch = run.follow(call);
       const pumping = pump(requests, call, (r) => encode(encoding, r), watch);
-      const status = await watch.ended;
-      const pumpError = await pumping;
-      if (pumpError !== undefined) throw toKitError(pumpError);
+      const status = await requestsEnded(pumping, watch);
       if (result.err !== null) throw result.err;
-      watch.afterRan = true;
-      current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
-      return await decode(current, result.value as WireRes);
+      await run.succeeded(watch, status);
+      return await decode(run.ctx, result.value as WireRes);
     } catch (err) {
-      ({ ctx: current, error } = await afterFailure(current, options, watch, clientError(err, current.signal)));
-      throw error;
+      throw await run.failed(err);
     } finally {
-      watch?.dispose();
-      if (options.finalizer !== undefined) await runFinalizers(current, options, outcomeOf(path, watch, error));
+      await run.finish();
     }
   };
 }
@@ -182,22 +153,12 @@ export function bidiStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRes>
   expectKind(method, "bidi-stream", "bidiStreamClient");
   const { path, requestSerialize, responseDeserialize } = method;
   return async function* (ctx, requests) {
-    let current = ctx;
-    let watch: CallWatch | undefined;
-    let error: KitError | undefined;
-    let cancel = (): void => undefined;
+    const run = new StreamCall(ctx, path, options);
     try {
-      if (ctx.signal.aborted) throw ctx.signal.reason as Error;
-      const metadata = new Metadata();
-      current = await runBefore(current, options, metadata);
-      const signal = current.signal;
-      if (signal.aborted) throw signal.reason as Error;
-      const call = conn.makeBidiStreamRequest(path, requestSerialize, responseDeserialize, metadata, callOptions(current, options));
-      watch = new CallWatch(call, signal);
-      cancel = () => {
-        call.cancel();
-      };
-      const encoding = current;
+      const metadata = await run.start();
+      const encoding = run.ctx;
+      const call = conn.makeBidiStreamRequest(path, requestSerialize, responseDeserialize, metadata, callOptions(encoding, options));
+      const watch = run.follow(call);
       const pumping = pump(requests, call, (r) => encode(encoding, r), watch);
       try {
         const reader = new MessageReader<WireRes>(call);
@@ -206,39 +167,32 @@ export function bidiStreamClient<WireReq, WireRes, Req = WireReq, Res = WireRes>
           if (wire !== undefined) {
             const decoded = decode(encoding, wire);
             yield decoded instanceof Promise ? await decoded : decoded;
-            continue;
-          }
-          const failure = reader.error();
-          if (failure !== undefined) throw failure.error;
-          if (reader.done()) break;
-          await reader.wait();
+          } else if (!(await reader.more())) break;
         }
       } catch (err) {
-        const failure = await pumpFailure(pumping, watch);
-        if (failure !== undefined) throw toKitError(failure);
+        await requestsEnded(pumping, watch); // the requests' own error, if they failed first
         throw err;
       }
-      const status = await watch.ended;
-      const pumpError = await pumping;
-      if (pumpError !== undefined) throw toKitError(pumpError);
-      if (status.code !== Status.OK) throw clientError(status, signal);
-      watch.afterRan = true;
-      current = await runAfter(current, options, watch.header ?? new Metadata(), status.metadata);
+      const status = await requestsEnded(pumping, watch);
+      if (status.code !== Status.OK) throw clientError(status, encoding.signal);
+      await run.succeeded(watch, status);
     } catch (err) {
-      ({ ctx: current, error } = await afterFailure(current, options, watch, clientError(err, current.signal)));
-      throw error;
+      throw await run.failed(err);
     } finally {
-      if (watch?.status === undefined) cancel(); // the consumer stopped early
-      watch?.dispose();
-      if (options.finalizer !== undefined) await runFinalizers(current, options, outcomeOf(path, watch, error));
+      await run.finish();
     }
   };
 }
 
-/** The requests' own error, if they failed and so canceled the call; waits for the pump to stop. */
-async function pumpFailure(pumping: Promise<unknown>, watch: CallWatch): Promise<unknown> {
-  await watch.ended;
-  return await pumping;
+/**
+ * Waits for the call's status and for the requests to stop; throws the requests' own error (or
+ * their encoding's) if they failed and so canceled the call, else resolves with the status.
+ */
+async function requestsEnded(pumping: Promise<unknown>, watch: CallWatch): Promise<StatusObject> {
+  const status = await watch.ended;
+  const failure = await pumping;
+  if (failure !== undefined) throw toKitError(failure);
+  return status;
 }
 
 /**

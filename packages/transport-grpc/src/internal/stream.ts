@@ -55,12 +55,7 @@ export async function* receive<T>(stream: Readable, decode: (wire: never) => T |
       if (wire !== undefined) {
         const decoded = decode(wire as never);
         yield decoded instanceof Promise ? await decoded : decoded;
-        continue;
-      }
-      const failure = reader.error();
-      if (failure !== undefined) throw failure.error;
-      if (reader.done()) break;
-      await reader.wait();
+      } else if (!(await reader.more())) break;
     }
     // A client's cancel also ends the server's readable side (HTTP/2 ends the stream it
     // resets), and grpc-js reports the cancel only once Node has closed the stream, in a later
@@ -81,7 +76,7 @@ async function nextChecks(n: number): Promise<void> {
 
 /**
  * Reads a readable call stream message by message without an async iterator of its own: the
- * caller's loop calls {@link MessageReader.read} and awaits {@link MessageReader.wait} only when
+ * caller's loop calls {@link MessageReader.read} and awaits {@link MessageReader.more} only when
  * nothing is buffered, so a stream costs one layer of async iteration (the caller's), as a
  * `for await` over the grpc-js call does. Messages are pulled off the wire only as they are
  * read, so a slow reader holds the sender back through flow control.
@@ -115,27 +110,27 @@ export class MessageReader<W> {
   }
 
   /**
-   * The next message, or `undefined` when none is buffered: then the stream has failed
-   * ({@link MessageReader.error}), ended ({@link MessageReader.done}), or the caller should
-   * {@link MessageReader.wait}.
+   * The next message, or `undefined` when none is buffered: then {@link MessageReader.more}
+   * says whether the stream failed, ended, or may have more.
    */
   read(): W | undefined {
     const message = this.stream.read() as W | null;
     return message ?? undefined;
   }
 
-  /** The error the stream failed with, if it has. */
-  error(): { readonly error: unknown } | undefined {
-    return this.failure;
-  }
-
-  /** Whether the stream has ended (every message read) or closed. */
-  done(): boolean {
-    return this.ended;
+  /**
+   * For a caller that {@link MessageReader.read} nothing: throws the error the stream failed
+   * with; resolves `false` when it has ended, else `true` once there may be something new.
+   */
+  async more(): Promise<boolean> {
+    if (this.failure !== undefined) throw this.failure.error;
+    if (this.ended) return false;
+    await this.wait();
+    return true;
   }
 
   /** Resolves when there may be something new: a message, the end, or an error. */
-  wait(): Promise<void> {
+  private wait(): Promise<void> {
     return new Promise((resolve) => {
       this.wake = resolve;
     });
