@@ -12,7 +12,7 @@ export interface ScaffoldOptions {
   readonly dir: string | undefined;
   /**
    * The version range of the `@kit/*` packages (default: from the version kitgen was released
-   * with of each, below 1; see {@link kitRange}), or `link:<folder>` to link each to
+   * with of each, below 1: `>=0.3.0 <1` for a package released at 0.3.0), or `link:<folder>` to link each to
    * `<folder>/<name without @kit/>` (inside the Kit repository).
    */
   readonly kitVersion: string | undefined;

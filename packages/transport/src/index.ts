@@ -32,8 +32,17 @@ export { parseAddr, type HostPort } from "./parse-addr.ts";
 export { publicError } from "./public-error.ts";
 export type { PublisherAfter, PublisherBefore, PublisherFinalizer, PublisherOptions, PublisherOutcome } from "./publisher.ts";
 export { validate, type Schema } from "./schema.ts";
-export { serveTransports, type EndpointsOn, type ServeLogger, type ServeOptions, type ServeStart } from "./serve-transports.ts";
-export { startAll } from "./start-all.ts";
+export {
+  serveTransports,
+  type EndpointsOn,
+  type ServeHandling,
+  type ServeListenOptions,
+  type ServeLogger,
+  type ServeOptions,
+  type ServeStart,
+  type ServeSubscriberOptions,
+} from "./serve-transports.ts";
+export { startAll, type Closeable, type Started } from "./start-all.ts";
 export { subscriberGroup } from "./subscriber-group.ts";
 export { whenReady } from "./when-ready.ts";
 export type {

@@ -4,7 +4,26 @@ import { parseAddr, type HostPort } from "./parse-addr.ts";
 
 /** Where a served service writes a line per transport it starts: `@kit/log`'s `Logger`. */
 export interface ServeLogger {
+  /** Writes one line of alternating keys and values. */
   log(...keyvals: unknown[]): unknown;
+}
+
+/** The error handler a served service's handlers and connections report to. */
+export interface ServeHandling {
+  /** Gets each error a transport answers; absent, each transport's default. */
+  readonly errorHandler?: ErrorHandler;
+}
+
+/** The options every subscriber of a served service gets. */
+export interface ServeSubscriberOptions extends ServeHandling {
+  /** How many messages each subscriber handles at once; absent, the transport's default. */
+  readonly concurrency?: number;
+}
+
+/** A listener's options, as {@link ServeStart.listenOn} gives them. */
+export interface ServeListenOptions extends HostPort {
+  /** How long closing the listener lets its requests in flight finish, in milliseconds; absent, the listener's default. */
+  readonly graceMs?: number;
 }
 
 /** The options every transport of a served service shares: what kitgen's `<Service>ServeOptions` extends. */
@@ -34,9 +53,9 @@ export interface ServeStart<Options extends ServeOptions, Connection, Endpoints>
   /** `options.prefix`, or the service's own. */
   readonly prefix: string;
   /** The handlers' and connections' error handler, when there is one. */
-  readonly handling: { readonly errorHandler?: ErrorHandler };
+  readonly handling: ServeHandling;
   /** Every subscriber's options: the error handler and `concurrency`, when given. */
-  readonly subscriber: { readonly errorHandler?: ErrorHandler; readonly concurrency?: number };
+  readonly subscriber: ServeSubscriberOptions;
   /** The endpoints to serve on the transport of `connection`. */
   readonly endpointsOn: (connection: Connection) => Promise<Endpoints>;
   /** Takes what to close on the way out; closed last first. */
@@ -44,7 +63,7 @@ export interface ServeStart<Options extends ServeOptions, Connection, Endpoints>
   /** The logger, or one that drops every line. */
   readonly logger: ServeLogger;
   /** A listener's options: the `host:port` in `addr` (see {@link parseAddr}) and `graceMs`, when given. */
-  listenOn(addr: string): HostPort & { readonly graceMs?: number };
+  listenOn(addr: string): ServeListenOptions;
   /** Each name of `names` (default names starting with the service's prefix) under `prefix`, comma-separated: a log line's value. */
   namesOf(names: Readonly<Record<string, string>>): string;
 }

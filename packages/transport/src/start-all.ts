@@ -1,5 +1,11 @@
-/** Each promise of `T`, as what it resolves to. */
-type Started<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
+/** Anything {@link startAll} starts: a subscriber, a requester, a connection. */
+export interface Closeable {
+  /** Stops it and lets go of what it holds. */
+  close(): Promise<void>;
+}
+
+/** Each promise of `T`, as what it resolves to: what {@link startAll} resolves with. */
+export type Started<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
 
 /**
  * Waits for everything `starting` starts (subscribers, requesters: anything with `close()`)
@@ -15,7 +21,7 @@ type Started<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited
  * const [orders, refunds] = await startAll([subscriber(kafka, "orders", …), subscriber(kafka, "refunds", …)]);
  * ```
  */
-export async function startAll<T extends readonly Promise<{ close(): Promise<void> }>[]>(starting: readonly [...T]): Promise<Started<T>> {
+export async function startAll<T extends readonly Promise<Closeable>[]>(starting: readonly [...T]): Promise<Started<T>> {
   const settled = await Promise.allSettled(starting);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed === undefined) return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as Started<T>;
