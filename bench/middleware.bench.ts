@@ -14,22 +14,23 @@
 // The target (issue 18) is "five middlewares cost at most 10 % of a bare endpoint's
 // throughput". What a user notices is the requests a service serves, so that is what it is
 // measured against: the Sum endpoint served by Kit's HTTP server (POST {"a":1,"b":2} →
-// {"v":3}), bare and in 5 and 10 middlewares, each server in a child process of its own
-// (this file, run as `node middleware.bench.ts serve <middlewares> <port> [sdk|api]`), loaded by
-// autocannon in another (50 connections, keep-alive). Every server starts once and is warmed;
-// then each round loads them in turn, a short slice each, in an order that rotates every round,
-// so the four slices of a round fall within seconds of each other. This machine's speed drifts by
-// a factor of two over tens of seconds, and a slow spell lands on the slices of every case alike:
-// each case's slice is divided by the bare server's slice of the same round, and the median of
-// those paired ratios is what the target reads (with their lowest and highest, to show the
-// spread). With two CPUs or more and `taskset` (util-linux), the servers run on CPU 1 and
-// autocannon on CPU 0, so neither takes the other's core. It prints req/s, the server's CPU per
-// request (process.cpuUsage, every thread), and what its garbage collector did per request
-// (v8.GCProfiler: young-generation bytes collected, about what a request allocates, and the
-// pauses), which a loaded machine moves far less than req/s; the target is met when five
+// {"v":3}), bare and in 5 and 10 middlewares, each server in a child process of its own (this
+// file, run as `node middleware.bench.ts serve <middlewares> <port> [sdk|api]`), loaded by
+// autocannon in another (50 connections, keep-alive). The servers start and are warmed; then each
+// round loads them in turn, a short slice each, in an order that rotates every round, so the four
+// slices of a round fall within seconds of each other; every three rounds each case gets a fresh
+// server (a process keeps its own speed for its life, a few µs a request either way). This
+// machine's speed drifts by a factor of two over tens of seconds, and a slow spell lands on the
+// slices of every case alike: each case's slice is divided by the bare server's slice of the same
+// round, and the median of those paired ratios is what the target reads (with their lowest and
+// highest, to show the spread). With two CPUs or more and `taskset` (util-linux), the servers run
+// on CPU 1 and autocannon on CPU 0, so neither takes the other's core. It prints req/s, the
+// server's CPU per request (process.cpuUsage, every thread), and what its garbage collector did
+// per request (v8.GCProfiler: young-generation bytes collected, about what a request allocates,
+// and the pauses), which a loaded machine moves far less than req/s; the target is met when five
 // middlewares keep ≥ 90 % of the bare server's req/s. A fourth server, "5, no SDK", runs the same
-// five with the tracing middleware on the OpenTelemetry API's tracer with no provider
-// registered: Kit's own share of the five, printed apart and not what the target counts.
+// five with the tracing middleware on the OpenTelemetry API's tracer with no provider registered:
+// Kit's own share of the five, printed apart and not what the target counts.
 //
 // First, in process (no transport), it prints the time each middleware adds to a call, the
 // figure to read when one of them grows: ops/s per case (interleaved rounds, median), the
@@ -39,8 +40,8 @@
 // API's tracer with no provider registered (its spans record nothing): Kit's own share of the
 // tracing row.
 //
-// BENCH_ROUNDS (12 rounds) and BENCH_LOAD_S (a 2 s slice) set the served part's length; `node middleware.bench.ts
-// local` runs only the in-process part. Targets print MET / NOT MET; a miss does not fail the
+// BENCH_ROUNDS (12 rounds) and BENCH_LOAD_S (a 2 s slice) set the served part's length;
+// `node middleware.bench.ts local` runs only the in-process part. Targets print MET / NOT MET; a miss does not fail the
 // run (only a quiet machine's figures count).
 import { fork, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
@@ -63,6 +64,8 @@ import { printTable } from "./harness.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 2);
+/** Rounds run on the same servers before each case gets a fresh one. */
+const ROUNDS_PER_START = 3;
 const CONNECTIONS = 50;
 const TARGET = 0.1;
 
@@ -321,22 +324,31 @@ async function served(): Promise<void> {
     { label: "5, no SDK", n: 5, tracing: "api" },
     { label: "10", n: 10, tracing: "sdk" },
   ];
-  const servers: RunningServer[] = [];
   const samples = new Map<string, Served[]>(cases.map((c) => [c.label, []]));
+  for (let first = 0; first < ROUNDS; first += ROUNDS_PER_START) {
+    const rounds = Math.min(ROUNDS_PER_START, ROUNDS - first);
+    await servedRounds(cases, first, rounds, samples);
+  }
+  printServed(cases, samples);
+}
+
+/**
+ * Starts a fresh server per case and runs `rounds` rounds on them, rounds `first` onwards, adding
+ * each round's slices to `samples`. A server process keeps its own luck for its life (where its
+ * code and heap landed): one bare server ran 3 µs a request slower than another for a whole run,
+ * so fresh servers every few rounds spread that luck over the cases instead of pinning it on one.
+ */
+async function servedRounds(cases: readonly ServedCase[], first: number, rounds: number, samples: Map<string, Served[]>): Promise<void> {
+  const servers: RunningServer[] = [];
   try {
     for (const c of cases) servers.push(await startServer(c));
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = first; round < first + rounds; round++) {
       const order = cases.map((_c, i) => (i + round) % cases.length);
-      const slice = new Map<string, Served>();
       for (const i of order) {
         const c = cases[i];
         const server = servers[i];
         if (c === undefined || server === undefined) continue;
-        slice.set(c.label, await measureSlice(server, LOAD_S));
-      }
-      for (const c of cases) {
-        const sample = slice.get(c.label);
-        if (sample === undefined) continue;
+        const sample = await measureSlice(server, LOAD_S);
         samples.get(c.label)?.push(sample);
         console.error(
           `round ${round + 1}/${ROUNDS}, ${c.label} middlewares: ${Math.round(sample.reqPerSec)} req/s, ${sample.cpuMicros.toFixed(1)} µs CPU/req, ${Math.round(sample.youngBytes)} B/req, GC ${sample.gcMicros.toFixed(1)} µs/req`,
@@ -346,7 +358,6 @@ async function served(): Promise<void> {
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
-  printServed(cases, samples);
 }
 
 /** Prints each case's medians, its paired ratio to the bare server, and whether the target is met. */
