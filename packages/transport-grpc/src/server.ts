@@ -97,7 +97,6 @@ export interface ServerOptions {
   readonly exposeErrors?: boolean;
 }
 
-
 /**
  * Serves an endpoint as a unary gRPC method, Go kit's `grpc.NewServer`: returns a grpc-js
  * handler to bind with {@link bindService} (or `server.addService`).
