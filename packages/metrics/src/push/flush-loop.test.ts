@@ -30,11 +30,17 @@ function counted(more: Partial<FlushLoopOptions> = {}): { loop: FlushLoop; flush
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("FlushLoop", () => {
-  it("flushes every interval", async () => {
-    const { flushes } = counted({ interval: 20 });
-    await sleep(110);
+  it("flushes every interval, and not before the first one", async () => {
+    const started = performance.now();
+    const { loop, flushes } = counted({ interval: 20 });
+    expect(flushes()).toBe(0);
+    while (flushes() < 3 && performance.now() - started < 5_000) await sleep(5); // bounded: a loaded machine delays timers
     expect(flushes()).toBeGreaterThanOrEqual(3);
-    expect(flushes()).toBeLessThanOrEqual(6);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(55); // three intervals of 20 ms, less the timers' 1 ms rounding
+    await loop.stop();
+    const stopped = flushes();
+    await sleep(60);
+    expect(flushes()).toBe(stopped);
   });
 
   it("does not flush on its own with an interval of 0, only when asked", async () => {
@@ -60,6 +66,7 @@ describe("FlushLoop", () => {
     await loop.stop();
     expect(events).toEqual(["flush", "close"]);
     await loop.flush();
+    await loop.stop(); // a second stop closes nothing twice
     await sleep(30);
     expect(events).toEqual(["flush", "close"]);
   });

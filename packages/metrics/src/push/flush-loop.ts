@@ -35,6 +35,8 @@ export class FlushLoop {
   /** The flushes asked for so far, one after another. */
   #flushing: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** The one stop, once asked for. */
+  #stopping: Promise<void> | undefined = undefined;
 
   /**
    * Starts the timer (none for an `interval` of 0).
@@ -69,9 +71,14 @@ export class FlushLoop {
 
   /**
    * Stops the timer, flushes once more (after one in progress), then runs `close`. Later
-   * flushes do nothing.
+   * flushes do nothing; a second `stop()` gives the first one's promise (`close` runs once).
    */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     await this.flush();
     this.#stopped = true;
