@@ -25,8 +25,11 @@ export interface KafkaPublisherOptions<Req> extends Omit<HookOptions, "after"> {
  * Each call: `encode` writes the body and headers; the `before` hooks run (trace context
  * goes in headers here); the time left before the context's deadline goes in `kit-timeout`,
  * which a Kit subscriber turns back into the handler's deadline; the record is sent with the
- * key `options.key` gives, and the send is abandoned with `deadline_exceeded`/`canceled` when
- * the context ends first (it may still arrive: at least once). Make the producer with
+ * key `options.key` gives. While the broker is away (restarting, unreachable, no leader yet) the
+ * record is sent again until the broker acknowledges it, so a publish outlasts a broker restart
+ * whatever the client's `retry`: it waits until the context's deadline, or two minutes when the
+ * context has none (then `unavailable`). A send the context ends first is abandoned with
+ * `deadline_exceeded`/`canceled` (it may still arrive: at least once). Make the producer with
  * {@link atLeastOnceProducer}: kafkajs's idempotent producer can acknowledge a record without
  * writing it after a send whose outcome was unknown.
  *

@@ -47,7 +47,8 @@ export type KafkaRequester<Req, Res> = Endpoint<Req, Res> & {
  * Calls an endpoint that a Kit {@link subscriber} serves on a topic, by request and reply, for
  * the users who need an answer over Kafka. Resolves once its reply consumer reads the reply
  * topic. Each call produces the request like {@link publisher} (key, hooks, `kit-timeout`,
- * `acks: -1`) with `kit-reply-topic` and a fresh `kit-correlation-id`, then waits for the
+ * `acks: -1`, sent again while the broker is away) with `kit-reply-topic` and a fresh
+ * `kit-correlation-id`, then waits for the
  * reply with that id, bounded by the context (`deadline_exceeded`, `canceled`), or by
  * `timeout` (30 s by default) when the context has no deadline. A reply with `kit-error-code`
  * fails the call with that code and message; any other is read by `decode`, and one it cannot
@@ -119,7 +120,7 @@ export async function requester<Req, Res>(
     const id = randomUUID();
     message.headers.set(replyTopicHeader, replyTopic);
     message.headers.set(correlationIdHeader, id);
-    return replies.call(ctx, id, target, () => produce(ctx, producer, topic, key?.(request) ?? null, message));
+    return replies.call(ctx, id, target, () => produce(ctx, producer, topic, key?.(request) ?? null, message, target.timeout));
   };
   const call = messagePublisher(send, encode, replyDecoder(decode, target), options);
 
