@@ -10,7 +10,8 @@ import { Kafka, logLevel, type Producer } from "kafkajs";
 import { atLeastOnceProducer } from "../src/producer.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { unique, waitFor } from "./broker.ts";
-import { OwnKafka } from "./own-broker.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnKafka } from "./own-broker.ts";
 import { publisher } from "../src/publisher.ts";
 import { subscriber, type KafkaSubscriber } from "../src/subscriber.ts";
 
@@ -18,10 +19,10 @@ import { subscriber, type KafkaSubscriber } from "../src/subscriber.ts";
 const downtime = restartDowntime();
 
 const port = 15_510;
-let broker: OwnKafka;
+let broker: OwnBroker;
 
 beforeAll(async () => {
-  broker = await OwnKafka.start(port);
+  broker = await startOwnKafka(port);
 }, 120_000);
 
 afterAll(async () => {
@@ -45,7 +46,7 @@ async function tryPublish(send: (ctx: ReturnType<typeof background>, n: { n: num
 
 it("survives a broker restart: publishes fail fast with unavailable while it is away, the subscriber resumes, no acknowledged message is lost", { timeout: 300_000 + downtime }, async () => {
   // The producer's own retries bound how long a publish waits for a broker that is away.
-  const kafka = new Kafka({ clientId: "kit-restart", brokers: broker.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 } });
+  const kafka = new Kafka({ clientId: "kit-restart", brokers: [broker.url], logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 } });
   const admin = kafka.admin();
   await admin.connect();
   const topic = unique("kit-restart");
@@ -88,7 +89,7 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
     expect(whileAway.filter((p) => p.code !== Code.Unavailable)).toEqual([]);
     expect(Math.max(...whileAway.map((p) => p.ms))).toBeLessThan(5_000); // the producer's retries: no 30 s hang
 
-    await broker.startAgain();
+    await broker.start();
     const back = Date.now();
     const firstAfter = next;
     // Publish as a caller with a retry would: each message until the broker acknowledges it (bounded).
