@@ -1,8 +1,8 @@
-// addsvc over AMQP survives a RabbitMQ restart: on a broker of the test's own (port 20920, see
-// own-rabbitmq.ts; never the shared one), addsvc is served through @kit/transport-amqp's
-// reconnecting connect(), as serveAdd does, and called without pause while the broker stops for
-// 3 s and starts again. Calls fail fast with `unavailable` while it is away, and addsvc answers
-// again within seconds of its return, with no other error.
+// addsvc over AMQP survives a RabbitMQ restart: on a broker of the test's own (port 20920, started
+// by @kit/test-support's startOwnRabbitMq; never the shared one), addsvc is served through
+// @kit/transport-amqp's reconnecting connect(), as serveAdd does, and called without pause while
+// the broker stops for 3 s and starts again. Calls fail fast with `unavailable` while it is away,
+// and addsvc answers again within seconds of its return, with no other error.
 import { background, isKitError, withTimeout } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
 import { connect, type AmqpConnection } from "@kit/transport-amqp";
@@ -13,15 +13,15 @@ import { amqpSubscribers, amqpTopology } from "../src/generated/add.amqp.ts";
 import { makeEndpoints } from "../src/generated/add.endpoints.ts";
 import { withMiddleware } from "../src/generated/add.middleware.ts";
 import { newBasicService, type AddService } from "../src/service.ts";
-import { startRabbitMq, type OwnRabbitMq } from "./own-rabbitmq.ts";
+import { startOwnRabbitMq, type OwnRabbitMq } from "@kit/test-support";
 import { recorder } from "./support.ts";
 
 let broker: OwnRabbitMq;
 beforeAll(async () => {
-  broker = await startRabbitMq(Number(process.env.ADDSVC_RESTART_AMQP_PORT ?? 20_920));
+  broker = await startOwnRabbitMq({ port: Number(process.env.ADDSVC_RESTART_AMQP_PORT ?? 20_920) });
 }, 120_000);
 afterAll(async () => {
-  await broker.stop();
+  await broker.destroy();
 }, 60_000);
 
 /** What happened to each call of a loop. */
@@ -85,7 +85,7 @@ describe("addsvc over AMQP through a broker restart", () => {
       const calls = callUntilStopped(svc, tally, control);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const answeredBefore = tally.answered;
-      await broker.restart(3_000);
+      await broker.restart({ downtime: 3_000 });
       const back = Date.now();
       const deadline = back + 30_000;
       while (!(tally.firstAnswerAfterFailure > 0 && tally.answered - answeredBefore > 50) && Date.now() < deadline) {

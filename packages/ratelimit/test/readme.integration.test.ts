@@ -6,19 +6,20 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runReadmeExample, writeReadmeExample } from "../../../scripts/lib/readme.ts";
-import { ownRedis, type OwnRedis } from "./support/own-redis.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { ownRedis } from "./support/own-redis.ts";
 
 const readme = fileURLToPath(new URL("../README.md", import.meta.url));
 const sharedRedis = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const connectBlock = 1;
 const useBlock = 2;
 
-let redis: OwnRedis & { stop(): Promise<void> };
+let redis: OwnBroker;
 beforeAll(async () => {
   redis = await ownRedis(18_511);
 });
 afterAll(async () => {
-  await redis.stop();
+  await redis.destroy("SIGKILL");
 });
 
 /** Resolves once `stream` has printed `text`; rejects if the child exits first or after `ms`. */

@@ -8,10 +8,11 @@ import { Code, isKitError } from "@kit/endpoint";
 import { createClient, type RedisClientType } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisLimiter } from "../src/redis.ts";
-import { ownRedis, type OwnRedis } from "./support/own-redis.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { ownRedis } from "./support/own-redis.ts";
 
 const port = 18_510;
-let redis: OwnRedis & { stop(): Promise<void> };
+let redis: OwnBroker;
 const opened: RedisClientType[] = [];
 
 beforeAll(async () => {
@@ -20,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const client of opened) client.destroy();
-  await redis.stop();
+  await redis.destroy("SIGKILL");
 });
 
 /** A client as the README builds it: reconnecting by itself, with an 'error' listener. */
@@ -73,12 +74,12 @@ describe("redisLimiter when Redis stalls", () => {
     expect(await limit.allow()).toBe(true); // 9 tokens left
     await admin.configResetStat();
 
-    redis.stall();
+    redis.freeze();
     let during: Outcome;
     try {
       during = await allowMany(() => limit.allow(), 100);
     } finally {
-      redis.resume();
+      redis.thaw();
     }
     expect(during).toEqual({ allowed: 0, refused: 100, refusedAtOnce: 80 });
 
@@ -106,7 +107,7 @@ describe("redisLimiter when Redis dies and comes back", () => {
     expect(during.refusedAtOnce).toBeGreaterThanOrEqual(80); // the rest waited `timeout`, then were dropped
     expect(client.errors).toBeGreaterThan(0); // reported through 'error', and the process lives on
 
-    await redis.restart(); // empty: the bucket is full again
+    await redis.start(); // empty: the bucket is full again
     await eventWithin(client, "ready", 10_000);
     await client.ping(); // answered after whatever the client had queued while Redis was away
     const admin = await connect();

@@ -1,6 +1,7 @@
 // The conformance suite of @kit/transport/testing against the real RabbitMQ (AMQP_URL, default
 // amqp://guest:guest@127.0.0.1:5672), each case on queues of its own; the broker-restart case on a
-// RabbitMQ node of the test's own (test/own-rabbitmq.ts, port 19020), through connect().
+// RabbitMQ node of the test's own (@kit/test-support's startOwnRabbitMq, port 19020), through
+// connect().
 import { decodeJSONMessage, encodeJSONMessage, type Subscriber } from "@kit/transport";
 import { conformanceCases, garbageOfSize, spawnConsumer, type ConformanceDeadLetter, type ConformanceHarness, type Probe, type ProbeReply } from "@kit/transport/testing";
 import type { Channel, ChannelModel, ConfirmChannel } from "amqplib";
@@ -9,7 +10,7 @@ import { connect, type AmqpConnection } from "../src/connection.ts";
 import { publisher } from "../src/publisher.ts";
 import { subscriber } from "../src/subscriber.ts";
 import { assertTopology, type Topology } from "../src/topology.ts";
-import { startOwnRabbitMq, type OwnRabbitMq } from "./own-rabbitmq.ts";
+import { startOwnRabbitMq, type OwnRabbitMq } from "@kit/test-support";
 import { deleteTopology, open, uniqueQueue, watch } from "./support.ts";
 
 const decode = decodeJSONMessage<Probe>();
@@ -103,7 +104,7 @@ describe("RabbitMQ, restarted (a node of the test's own, through connect())", ()
   }, 180_000);
   afterAll(async () => {
     await managed.close();
-    await own.stop();
+    await own.destroy();
   });
   const restartable: ConformanceHarness = {
     name: "amqp (own broker)",

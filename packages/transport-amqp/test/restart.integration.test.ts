@@ -1,8 +1,8 @@
-// A broker restart, on a RabbitMQ node of the test's own (test/own-rabbitmq.ts, port 19010; the
-// shared broker is never touched), with a connection from connect() at its defaults: publishes go
-// on continuously through the restart; while the broker is away they fail at once with
-// `unavailable`; once it is back the subscriber consumes again by itself, what was declared is
-// declared again, and no publish the broker confirmed is lost (duplicates are counted).
+// A broker restart, on a RabbitMQ node of the test's own (@kit/test-support's startOwnRabbitMq,
+// port 19010; the shared broker is never touched), with a connection from connect() at its
+// defaults: publishes go on continuously through the restart; while the broker is away they fail at
+// once with `unavailable`; once it is back the subscriber consumes again by itself, what was
+// declared is declared again, and no publish the broker confirmed is lost (duplicates are counted).
 import { background, Code, isKitError, withTimeout, type KitError } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { describeAway, restartDowntime } from "@kit/transport/testing";
@@ -11,7 +11,7 @@ import { connect } from "../src/connection.ts";
 import { publisher } from "../src/publisher.ts";
 import { subscriber } from "../src/subscriber.ts";
 import { assertTopology } from "../src/topology.ts";
-import { startOwnRabbitMq, type OwnRabbitMq } from "./own-rabbitmq.ts";
+import { startOwnRabbitMq, type OwnRabbitMq } from "@kit/test-support";
 import { waitFor } from "./support.ts";
 
 let broker: OwnRabbitMq;
@@ -21,7 +21,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await broker.stop();
+  await broker.destroy();
 }, 60_000);
 
 /** How long the broker stays away: KIT_RESTART_DOWNTIME_MS, else 3 s. */

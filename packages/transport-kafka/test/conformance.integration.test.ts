@@ -12,7 +12,8 @@ import { publisher } from "../src/publisher.ts";
 import { requester, type KafkaRequester } from "../src/requester.ts";
 import { subscriber } from "../src/subscriber.ts";
 import { brokers, unique } from "./broker.ts";
-import { OwnKafka } from "./own-broker.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnKafka } from "./own-broker.ts";
 
 const decode = decodeJSONMessage<Probe>();
 const decodeReply = decodeJSONMessage<ProbeReply>();
@@ -131,11 +132,11 @@ describe("Kafka", () => {
 });
 
 describe("Kafka, restarted (a broker of the test's own)", () => {
-  let own: OwnKafka;
+  let own: OwnBroker;
   let cluster: Cluster;
   beforeAll(async () => {
-    own = await OwnKafka.start(18_510);
-    cluster = new Cluster(own.brokers, 3);
+    own = await startOwnKafka(18_510);
+    cluster = new Cluster([own.url], 3);
     await cluster.connect();
   }, 120_000);
   afterAll(async () => {
@@ -150,7 +151,7 @@ describe("Kafka, restarted (a broker of the test's own)", () => {
     publisher: (topic, options) => publisher<Probe>(cluster.producer, topic, encodeJSONMessage, { ...options, key: byId }),
     restartBroker: async () => {
       await own.stop();
-      await own.startAgain();
+      await own.start();
     },
   };
   // eslint-disable-next-line vitest/expect-expect, vitest/valid-title -- the cases assert with node:assert; their names come from the suite

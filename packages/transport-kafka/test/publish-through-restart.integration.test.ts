@@ -17,15 +17,16 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { produce } from "../src/internal/produce.ts";
 import { atLeastOnceProducer } from "../src/producer.ts";
 import { publisher } from "../src/publisher.ts";
+import type { OwnBroker } from "@kit/test-support";
 import { unique } from "./broker.ts";
-import { OwnKafka } from "./own-broker.ts";
+import { startOwnKafka } from "./own-broker.ts";
 import { readWholeTopic } from "./whole-topic.ts";
 
 const downtime = 25_000;
-let broker: OwnKafka;
+let broker: OwnBroker;
 
 beforeAll(async () => {
-  broker = await OwnKafka.start(15_550);
+  broker = await startOwnKafka(15_550);
 }, 120_000);
 
 afterAll(async () => {
@@ -50,7 +51,7 @@ async function readBack(kafka: Kafka, topic: string): Promise<Written> {
   const admin = kafka.admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const records = await readWholeTopic(broker.brokers[0] ?? "", topic, 30_000);
+  const records = await readWholeTopic(broker.url, topic, 30_000);
   const times = new Map<number, number>();
   for (const record of records) {
     if (record.value.length === 0) continue;
@@ -77,7 +78,7 @@ async function publishOne(send: Endpoint<{ n: number }, void>, n: number, ms: nu
 }
 
 it("a publish outlasts a broker restart with kafkajs's default retry: acknowledged once the broker is back, or deadline_exceeded at its deadline; none lost", { timeout: 240_000 }, async () => {
-  const kafka = new Kafka({ clientId: "kit-publish-through-restart", brokers: broker.brokers, logLevel: logLevel.NOTHING }); // kafkajs's default retry
+  const kafka = new Kafka({ clientId: "kit-publish-through-restart", brokers: [broker.url], logLevel: logLevel.NOTHING }); // kafkajs's default retry
   const topic = unique("kit-through-restart");
   const admin = kafka.admin();
   await admin.connect();
@@ -105,7 +106,7 @@ it("a publish outlasts a broker restart with kafkajs's default retry: acknowledg
     }
     const shortDeadline = await whileAway[0];
     const cutShort = await noDeadline;
-    await broker.startAgain();
+    await broker.start();
     const backAt = Date.now();
     const away = await Promise.all(whileAway);
     const lastAcknowledgedAt = Date.now();

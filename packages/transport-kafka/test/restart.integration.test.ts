@@ -11,7 +11,8 @@ import { Kafka, logLevel, type Producer } from "kafkajs";
 import { atLeastOnceProducer } from "../src/producer.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { unique, waitFor } from "./broker.ts";
-import { OwnKafka } from "./own-broker.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnKafka } from "./own-broker.ts";
 import { publisher } from "../src/publisher.ts";
 import { subscriber, type KafkaSubscriber } from "../src/subscriber.ts";
 
@@ -19,10 +20,10 @@ import { subscriber, type KafkaSubscriber } from "../src/subscriber.ts";
 const downtime = restartDowntime();
 
 const port = 15_510;
-let broker: OwnKafka;
+let broker: OwnBroker;
 
 beforeAll(async () => {
-  broker = await OwnKafka.start(port);
+  broker = await startOwnKafka(port);
 }, 120_000);
 
 afterAll(async () => {
@@ -49,7 +50,7 @@ async function tryPublish(send: (ctx: Context, n: { n: number }) => Promise<void
 
 it("survives a broker restart: publishes end at their deadline while it is away, the subscriber resumes, no acknowledged message is lost", { timeout: 300_000 + downtime }, async () => {
   // Short retries, so the subscriber's consumer crashes and restarts during the outage.
-  const kafka = new Kafka({ clientId: "kit-restart", brokers: broker.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 } });
+  const kafka = new Kafka({ clientId: "kit-restart", brokers: [broker.url], logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 } });
   const admin = kafka.admin();
   await admin.connect();
   const topic = unique("kit-restart");
@@ -92,7 +93,7 @@ it("survives a broker restart: publishes end at their deadline while it is away,
     expect(whileAway.filter((p) => p.code !== Code.DeadlineExceeded)).toEqual([]);
     expect(Math.max(...whileAway.map((p) => p.ms))).toBeLessThan(5_000); // the context's deadline: no 30 s hang
 
-    await broker.startAgain();
+    await broker.start();
     const back = Date.now();
     const firstAfter = next;
     // Publish as a caller with a retry would: each message until the broker acknowledges it (bounded).

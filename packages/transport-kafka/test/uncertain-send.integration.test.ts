@@ -19,12 +19,13 @@ import { Kafka, logLevel, Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publisher } from "../src/publisher.ts";
 import { readRecords, unique } from "./broker.ts";
-import { OwnKafka } from "./own-broker.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnKafka } from "./own-broker.ts";
 
-let broker: OwnKafka;
+let broker: OwnBroker;
 
 beforeAll(async () => {
-  broker = await OwnKafka.start(15_530);
+  broker = await startOwnKafka(15_530);
 }, 120_000);
 
 afterAll(async () => {
@@ -36,20 +37,20 @@ afterAll(async () => {
  * runs again; returns the second publish's error code and what the topic holds.
  */
 async function sendAcrossAFreeze(idempotent: boolean): Promise<{ uncertain: string | undefined; written: string[] }> {
-  const kafka = new Kafka({ clientId: "kit-uncertain", brokers: broker.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: "kit-uncertain", brokers: [broker.url], logLevel: logLevel.NOTHING });
   const topic = unique("kit-uncertain");
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
   // Answers later than 1.5 s are too late; one retry (kafkajs's idempotent producer refuses none), which times out too.
-  const impatient = new Kafka({ clientId: "kit-uncertain", brokers: broker.brokers, logLevel: logLevel.NOTHING, requestTimeout: 1_500, retry: { retries: 1, initialRetryTime: 100 } });
+  const impatient = new Kafka({ clientId: "kit-uncertain", brokers: [broker.url], logLevel: logLevel.NOTHING, requestTimeout: 1_500, retry: { retries: 1, initialRetryTime: 100 } });
   const producer = impatient.producer({ idempotent, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const send = publisher<{ n: string }>(producer, topic, encodeJSONMessage);
   let uncertain: string | undefined;
   try {
     await send(background(), { n: "before" });
-    broker.pause();
+    broker.freeze();
     const [ctx, cancel] = withTimeout(background(), 2_500); // before kafkajs's send fails (1.5 s, a retry, 1.5 s)
     await send(ctx, { n: "uncertain" }).then(
       () => undefined,
@@ -59,10 +60,10 @@ async function sendAcrossAFreeze(idempotent: boolean): Promise<{ uncertain: stri
     );
     cancel();
     await sleep(3_500); // kafkajs's abandoned send goes on until its retry times out too, with the broker still frozen
-    broker.resume();
+    broker.thaw();
     await send(background(), { n: "after" }); // acknowledged either way
   } finally {
-    broker.resume();
+    broker.thaw();
     await producer.disconnect();
   }
   const [end] = await admin.fetchTopicOffsets(topic);

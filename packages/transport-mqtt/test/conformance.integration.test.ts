@@ -8,7 +8,8 @@ import { connectAsync, type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { publisher } from "../src/publisher.ts";
 import { subscriber } from "../src/subscriber.ts";
-import { OwnMosquitto } from "./own-mosquitto.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnMosquitto } from "./own-mosquitto.ts";
 import { connectMqtt, mqttUrl, sessionClient, unique } from "./support.ts";
 
 const decode = decodeJSONMessage<Probe>();
@@ -171,10 +172,10 @@ describe("Mosquitto, with a dead-letter topic it refuses", () => {
 });
 
 describe("Mosquitto, restarted (a broker of the test's own)", () => {
-  let own: OwnMosquitto;
+  let own: OwnBroker;
   let broker: Broker;
   beforeAll(async () => {
-    own = await OwnMosquitto.start(20_510);
+    own = await startOwnMosquitto(20_510);
     broker = await Broker.open(own.url);
   }, 30_000);
   afterAll(async () => {
@@ -185,7 +186,7 @@ describe("Mosquitto, restarted (a broker of the test's own)", () => {
     ...basics("mqtt (own broker)", () => broker),
     restartBroker: async () => {
       await own.stop();
-      await own.startAgain();
+      await own.start();
     },
   };
   // eslint-disable-next-line vitest/expect-expect, vitest/valid-title -- the cases assert with node:assert; their names come from the suite

@@ -9,23 +9,24 @@ import { describeAway, publishWhileAway, restartDowntime } from "@kit/transport/
 import type { MqttClient } from "mqtt";
 import { publisher } from "../src/publisher.ts";
 import { subscriber } from "../src/subscriber.ts";
-import { OwnMosquitto } from "./own-mosquitto.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnMosquitto } from "./own-mosquitto.ts";
 import { connectMqtt, sessionClient, sleep, unique, waitFor } from "./support.ts";
 
 /** How long the broker stays away: KIT_RESTART_DOWNTIME_MS, else only while a few publishes fail. */
 const downtime = restartDowntime();
 
 const clients: MqttClient[] = [];
-const brokers: OwnMosquitto[] = [];
+const brokers: OwnBroker[] = [];
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
-  for (const b of brokers) b.resume();
+  for (const b of brokers) b.thaw();
   await Promise.all(brokers.splice(0).map((b) => b.destroy()));
 });
 
 describe("MQTT across a restart of the broker", () => {
   it("handles every acknowledged message after the restart, once; publishes while it is down fail fast with unavailable", { timeout: 90_000 + downtime }, async () => {
-    const broker = await OwnMosquitto.start(20501);
+    const broker = await startOwnMosquitto(20501);
     brokers.push(broker);
     const topic = unique("kit/restart");
     const seen = new Map<number, number>();
@@ -68,7 +69,7 @@ describe("MQTT across a restart of the broker", () => {
     expect(whileAway.filter((p) => p.code !== Code.Unavailable)).toEqual([]);
     expect(Math.max(...whileAway.map((p) => p.ms))).toBeLessThan(1_000);
 
-    await broker.startAgain();
+    await broker.start();
     const upAt = Date.now();
     for (;;) {
       try {
@@ -98,7 +99,7 @@ describe("MQTT across a restart of the broker", () => {
 
 describe("MQTT against a broker that refuses", () => {
   it("ready rejects with permission_denied when the broker refuses the connection", async () => {
-    const broker = await OwnMosquitto.start(20502, { config: ["allow_anonymous false"] });
+    const broker = await startOwnMosquitto(20502, { config: ["allow_anonymous false"] });
     brokers.push(broker);
     const sub = sessionClient(unique("kit-sub"), 16, broker.url);
     clients.push(sub);
@@ -110,7 +111,7 @@ describe("MQTT against a broker that refuses", () => {
   });
 
   it("ready rejects with failed_precondition when the broker grants QoS 0 only; a publish it refuses is permission_denied", async () => {
-    const broker = await OwnMosquitto.start(20503, { acl: "topic readwrite kit/allowed/#\n", config: ["max_qos 0"] });
+    const broker = await startOwnMosquitto(20503, { acl: "topic readwrite kit/allowed/#\n", config: ["max_qos 0"] });
     brokers.push(broker);
     const sub = sessionClient(unique("kit-sub"), 16, broker.url);
     clients.push(sub);
@@ -122,7 +123,7 @@ describe("MQTT against a broker that refuses", () => {
   });
 
   it("a publish the broker's ACL refuses fails with permission_denied", async () => {
-    const broker = await OwnMosquitto.start(20504, { acl: "topic readwrite kit/allowed/#\n" });
+    const broker = await startOwnMosquitto(20504, { acl: "topic readwrite kit/allowed/#\n" });
     brokers.push(broker);
     const pub = await connectMqtt(broker.url);
     clients.push(pub);
@@ -134,7 +135,7 @@ describe("MQTT against a broker that refuses", () => {
 
 describe("MQTT against a broker that does not answer", () => {
   it("a publish waits for its PUBACK up to the context's deadline, or timeout without one, and ends when the context is canceled", async () => {
-    const broker = await OwnMosquitto.start(20511);
+    const broker = await startOwnMosquitto(20511);
     brokers.push(broker);
     const pub = await connectMqtt(broker.url);
     clients.push(pub);

@@ -14,7 +14,8 @@ import { jetstreamSubscriber } from "../src/jetstream-subscriber.ts";
 import { publisher } from "../src/publisher.ts";
 import { serviceEndpoint } from "../src/service-endpoint.ts";
 import { subscriber } from "../src/subscriber.ts";
-import { startOwnNats, type OwnNats } from "./own-nats.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnNats } from "./own-nats.ts";
 import { connectNats, unique } from "./support.ts";
 
 const decode = decodeJSONMessage<Probe>();
@@ -178,7 +179,7 @@ describe("JetStream", () => {
 });
 
 describe("restarted: JetStream, NATS core and NATS services on a server of the test's own", () => {
-  let own: OwnNats;
+  let own: OwnBroker;
   let ownNc: NatsConnection;
   const connectOwn = (): Promise<NatsConnection> => connect({ servers: own.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
   beforeAll(async () => {
@@ -187,7 +188,7 @@ describe("restarted: JetStream, NATS core and NATS services on a server of the t
   }, 60_000);
   afterAll(async () => {
     await ownNc.close();
-    await own.stop();
+    await own.destroy("SIGKILL");
   });
   const restartable: ConformanceHarness = {
     name: "nats-jetstream (own server)",

@@ -10,16 +10,17 @@ import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { jetstreamPublisher } from "../src/jetstream-publisher.ts";
 import { publisher } from "../src/publisher.ts";
-import { startOwnNats, type OwnNats } from "./own-nats.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnNats } from "./own-nats.ts";
 
-let server: OwnNats;
+let server: OwnBroker;
 
 beforeAll(async () => {
   server = await startOwnNats({ port: 19_130 });
 }, 60_000);
 
 afterAll(async () => {
-  await server.stop();
+  await server.destroy("SIGKILL");
 });
 
 /** How a call ended: its code, and how long after the server went it ended. */
@@ -46,7 +47,7 @@ it("fails a core request and a JetStream publish that wait for an answer when th
     // The JetStream publish goes to a frozen server, so it waits for an acknowledgement that never
     // comes (sent as the server stopped, it was acknowledged first now and then on a loaded
     // machine); then the server dies, and the client sees the connection go.
-    server.pause();
+    server.freeze();
     const published = outcome(publish(background(), { n: 2 }), () => lostAt);
     await new Promise((resolve) => setTimeout(resolve, 200)); // the publish is on the wire, unanswered
     const stopping = server.restart({ downtime: 2_000, signal: "SIGKILL" });

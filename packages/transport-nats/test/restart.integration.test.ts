@@ -15,17 +15,18 @@ import { jetstreamPublisher } from "../src/jetstream-publisher.ts";
 import { jetstreamSubscriber } from "../src/jetstream-subscriber.ts";
 import { publisher } from "../src/publisher.ts";
 import { subscriber } from "../src/subscriber.ts";
-import { startOwnNats, type OwnNats } from "./own-nats.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnNats } from "./own-nats.ts";
 import { waitFor } from "./support.ts";
 
-let server: OwnNats;
+let server: OwnBroker;
 
 beforeAll(async () => {
   server = await startOwnNats({ port: 19_100 });
 }, 60_000);
 
 afterAll(async () => {
-  await server.stop();
+  await server.destroy("SIGKILL");
 });
 
 /** How long the broker stays away: KIT_RESTART_DOWNTIME_MS, else 3 s. */

@@ -11,7 +11,8 @@ import { asBuffers, readEntries } from "../src/internal/entries.ts";
 import { publisher } from "../src/publisher.ts";
 import { replyStream, type RedisReplyStream } from "../src/reply-stream.ts";
 import { subscriber } from "../src/subscriber.ts";
-import { OwnRedis } from "./own-redis.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnRedis } from "./own-redis.ts";
 import { connect, redisUrl } from "./redis.ts";
 
 type Client = Awaited<ReturnType<typeof connect>>;
@@ -100,18 +101,18 @@ describe("Redis (the machine's server)", () => {
 
 describe("Redis, restarted (a redis-server of the test's own)", () => {
   const port = Number(process.env.KIT_REDIS_CONFORMANCE_PORT ?? 20_760);
-  let own: OwnRedis;
+  let own: OwnBroker;
   let redis: Client;
   const made = redisHarness("redis (own server)", () => redis, `redis://127.0.0.1:${String(port)}`);
   const harness: ConformanceHarness = {
     ...made.harness,
     restartBroker: async () => {
       await own.stop();
-      await own.startAgain();
+      await own.start();
     },
   };
   beforeAll(async () => {
-    own = await OwnRedis.start(port);
+    own = await startOwnRedis(port);
     redis = await connect(own.url); // node-redis's default reconnection, as a user has it
   }, 60_000);
   afterAll(async () => {

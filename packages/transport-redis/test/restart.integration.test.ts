@@ -10,17 +10,18 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { publisher } from "../src/publisher.ts";
 import { replyStream } from "../src/reply-stream.ts";
 import { subscriber } from "../src/subscriber.ts";
-import { OwnRedis } from "./own-redis.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnRedis } from "./own-redis.ts";
 import { connect, until } from "./redis.ts";
 
 /** How long the broker stays away: KIT_RESTART_DOWNTIME_MS, else only while a few publishes fail. */
 const downtime = restartDowntime();
 
 const port = Number(process.env.KIT_REDIS_RESTART_PORT ?? 20_750);
-let server: OwnRedis;
+let server: OwnBroker;
 
 beforeAll(async () => {
-  server = await OwnRedis.start(port);
+  server = await startOwnRedis(port);
 }, 60_000);
 
 afterAll(async () => {
@@ -73,7 +74,7 @@ it("survives a server restart: publishes fail fast with unavailable while it is 
     expect(whileAway.filter((p) => p.code !== Code.Unavailable)).toEqual([]);
     expect(Math.max(...whileAway.map((p) => p.ms))).toBeLessThan(1_000);
 
-    await server.startAgain();
+    await server.start();
     const back = Date.now();
     const firstAfter = next;
     await until(() => client.isReady, 30_000, "the client to reconnect");
@@ -125,7 +126,7 @@ it("loses no entry that was being handled when the server went away: what could 
     await until(() => !client.isReady, 10_000, "the client to see the server gone");
     release(); // the endpoints finish while Redis is away: their XACKs cannot go out
     await until(() => handled.size === 20, 10_000, "the 20 handled");
-    await server.startAgain();
+    await server.start();
     const back = Date.now();
     await until(() => client.isReady, 30_000, "the client to reconnect");
     const pending = async (): Promise<number> => (await client.sendCommand<[number]>(["XPENDING", stream, "g"]))[0];
@@ -170,7 +171,7 @@ it("close() ends within about closeTimeout while Redis is away, and what it coul
   await Promise.race([sub.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
   const took = Date.now() - closing;
   client.destroy();
-  await server.startAgain();
+  await server.start();
   const again = await connect(server.url);
   const handled = new Set<number>();
   const next = subscriber(again, stream, (_ctx, { n }: { n: number }) => (handled.add(n), Promise.resolve(undefined)), decodeJSONMessage<{ n: number }>(), encodeJSONMessage, {
@@ -210,6 +211,6 @@ it("a requester fails fast while Redis is away, and its reply stream's close() d
     expect(Date.now() - closing).toBeLessThan(15_000); // its bounded DEL, not until Redis comes back
   } finally {
     client.destroy();
-    await server.startAgain();
+    await server.start();
   }
 });

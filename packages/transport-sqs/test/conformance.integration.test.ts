@@ -9,7 +9,8 @@ import { fromAttributes, toAttributes } from "../src/attributes.ts";
 import { publisher } from "../src/publisher.ts";
 import { replyQueue, type SqsReplyQueue } from "../src/reply-queue.ts";
 import { subscriber } from "../src/subscriber.ts";
-import { OwnElasticMq } from "./own-elasticmq.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnElasticMq } from "./own-elasticmq.ts";
 import { endpoint as sharedEndpoint, Queues } from "./sqs.ts";
 
 const decode = decodeJSONMessage<Probe>();
@@ -109,11 +110,11 @@ describe("SQS", () => {
 });
 
 describe("SQS, restarted (a server of the test's own)", () => {
-  let own: OwnElasticMq;
+  let own: OwnBroker;
   let server: Server;
   beforeAll(async () => {
-    own = await OwnElasticMq.start(18_520);
-    server = new Server(own.endpoint);
+    own = await startOwnElasticMq(18_520);
+    server = new Server(own.url);
   }, 90_000);
   afterAll(async () => {
     await server.close();
@@ -127,7 +128,7 @@ describe("SQS, restarted (a server of the test's own)", () => {
     publisher: (url, options) => publisher<Probe>(server.client, url, encodeJSONMessage, undefined, options),
     restartBroker: async () => {
       await own.stop();
-      await own.startAgain();
+      await own.start();
     },
   };
   // eslint-disable-next-line vitest/expect-expect, vitest/valid-title -- the cases assert with node:assert; their names come from the suite

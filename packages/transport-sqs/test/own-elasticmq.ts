@@ -3,14 +3,14 @@
 // messages on disk (in a temporary directory), so that it can be stopped and started again
 // without losing them and without touching the shared server. The jars are the ones
 // scripts/services.sh fetches into .tools/services/elasticmq/libs (ELASTICMQ_LIBS overrides);
-// when they are missing, the script's own `fetch_jars` gets them.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// when they are missing, the script's own `fetch_jars` gets them. Starting, stopping and
+// restarting are @kit/test-support's; this file has only ElasticMQ's command line and configuration.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { startOwnBroker, type BrokerCommand, type OwnBroker } from "@kit/test-support";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -27,83 +27,54 @@ function elasticmqLibs(): string {
   return libs;
 }
 
-/** ElasticMQ on 127.0.0.1:`port`, with its queues and messages on disk, that can be stopped and started again. */
-export class OwnElasticMq {
-  readonly port: number;
-  readonly dir: string;
-  readonly #libs: string;
-  #process: ChildProcess | undefined;
-
-  private constructor(port: number, dir: string, libs: string) {
-    this.port = port;
-    this.dir = dir;
-    this.#libs = libs;
-  }
-
-  /** Writes its configuration and starts it; resolves once it answers. */
-  static async start(port: number): Promise<OwnElasticMq> {
-    const server = new OwnElasticMq(port, mkdtempSync(join(tmpdir(), "kit-elasticmq-")), elasticmqLibs());
-    writeFileSync(
-      join(server.dir, "elasticmq.conf"),
-      `include classpath("application.conf")
+/** Writes elasticmq.conf into `dir` (queues and messages kept there) and returns the command that runs it. */
+function configure(libs: string, dir: string, port: number): BrokerCommand {
+  writeFileSync(
+    join(dir, "elasticmq.conf"),
+    `include classpath("application.conf")
 node-address { protocol = http, host = 127.0.0.1, port = ${String(port)}, context-path = "" }
 rest-sqs { enabled = true, bind-port = ${String(port)}, bind-hostname = "127.0.0.1", sqs-limits = strict }
 rest-stats { enabled = false }
 aws { region = us-east-1, accountId = 000000000000 }
-queues-storage { enabled = true, path = "${join(server.dir, "queues.conf")}" }
-messages-storage { enabled = true, uri = "jdbc:h2:${join(server.dir, "messages")}" }
+queues-storage { enabled = true, path = "${join(dir, "queues.conf")}" }
+messages-storage { enabled = true, uri = "jdbc:h2:${join(dir, "messages")}" }
 `,
-    );
-    await server.startAgain();
-    return server;
-  }
+  );
+  return { file: "java", args: ["-Xmx256m", `-Dconfig.file=${join(dir, "elasticmq.conf")}`, "-cp", `${libs}/*`, "org.elasticmq.server.Main"] };
+}
 
-  get endpoint(): string {
-    return `http://127.0.0.1:${String(this.port)}`;
+/** Whether the server answers ListQueues. */
+async function answers(port: number): Promise<boolean> {
+  const probe = new SQSClient({ endpoint: `http://127.0.0.1:${String(port)}`, region: "us-east-1", credentials: { accessKeyId: "kit", secretAccessKey: "kit" }, maxAttempts: 1 });
+  try {
+    await probe.send(new ListQueuesCommand({}));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.destroy();
   }
+}
 
-  /** Starts the server on its stored queues and messages; resolves once it answers (within `ms`). */
-  async startAgain(ms = 60_000): Promise<void> {
-    const log = openSync(join(this.dir, "elasticmq.log"), "a");
-    this.#process = spawn("java", ["-Xmx256m", `-Dconfig.file=${join(this.dir, "elasticmq.conf")}`, "-cp", `${this.#libs}/*`, "org.elasticmq.server.Main"], {
-      stdio: ["ignore", log, log],
-    });
-    const exited = once(this.#process, "exit");
-    const deadline = Date.now() + ms;
-    for (;;) {
-      if (await this.#answers()) return;
-      if (this.#process.exitCode !== null) throw new Error(`the test's ElasticMQ exited while starting (log: ${join(this.dir, "elasticmq.log")})`);
-      if (Date.now() > deadline) throw new Error(`the test's ElasticMQ did not answer on port ${String(this.port)} within ${String(ms)} ms`);
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 200))]);
-    }
-  }
-
-  /** Stops the server (SIGTERM) and waits until it has exited. */
-  async stop(): Promise<void> {
-    const running = this.#process;
-    if (running?.exitCode !== null) return;
-    const exited = once(running, "exit");
-    running.kill("SIGTERM");
-    const killer = setTimeout(() => running.kill("SIGKILL"), 20_000);
-    await exited;
-    clearTimeout(killer);
-  }
-
-  /** Stops the server and deletes its data. */
-  async destroy(): Promise<void> {
-    await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  async #answers(): Promise<boolean> {
-    const probe = new SQSClient({ endpoint: this.endpoint, region: "us-east-1", credentials: { accessKeyId: "kit", secretAccessKey: "kit" }, maxAttempts: 1 });
-    try {
-      await probe.send(new ListQueuesCommand({}));
-      return true;
-    } catch {
-      return false;
-    } finally {
-      probe.destroy();
-    }
-  }
+/**
+ * Writes its configuration and starts ElasticMQ on 127.0.0.1:`port`, with its queues and
+ * messages on disk; resolves once it answers (within 60 s). Its `url` is the SQS endpoint,
+ * `http://127.0.0.1:<port>`; `stop()` gives it 20 s before SIGKILL.
+ *
+ * @param port - the port, in the test's own block
+ */
+export function startOwnElasticMq(port: number): Promise<OwnBroker> {
+  const libs = elasticmqLibs();
+  return startOwnBroker({
+    name: "the test's ElasticMQ",
+    port,
+    dirPrefix: "kit-elasticmq-",
+    setUp: (dir) => configure(libs, dir, port),
+    url: () => `http://127.0.0.1:${String(port)}`,
+    ready: answers,
+    log: "elasticmq.log",
+    pollInterval: 200,
+    startTimeout: 60_000,
+    killAfter: 20_000,
+  });
 }

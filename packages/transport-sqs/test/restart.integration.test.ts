@@ -10,17 +10,18 @@ import { describeAway, publishWhileAway, restartDowntime } from "@kit/transport/
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { publisher } from "../src/publisher.ts";
 import { subscriber } from "../src/subscriber.ts";
-import { OwnElasticMq } from "./own-elasticmq.ts";
+import type { OwnBroker } from "@kit/test-support";
+import { startOwnElasticMq } from "./own-elasticmq.ts";
 import { until } from "./sqs.ts";
 
 /** How long the broker stays away: KIT_RESTART_DOWNTIME_MS, else only while a few publishes fail. */
 const downtime = restartDowntime();
 
 const port = 15_520;
-let server: OwnElasticMq;
+let server: OwnBroker;
 
 beforeAll(async () => {
-  server = await OwnElasticMq.start(port);
+  server = await startOwnElasticMq(port);
 }, 90_000);
 
 afterAll(async () => {
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 it("survives a server restart: publishes fail fast with unavailable while it is away, the subscriber resumes, no acknowledged message is lost", { timeout: 240_000 + downtime }, async () => {
   // The SDK's defaults (3 attempts), as a user has them.
-  const client = new SQSClient({ endpoint: server.endpoint, region: "us-east-1", credentials: { accessKeyId: "kit", secretAccessKey: "kit" } });
+  const client = new SQSClient({ endpoint: server.url, region: "us-east-1", credentials: { accessKeyId: "kit", secretAccessKey: "kit" } });
   const create = async (name: string): Promise<string> => (await client.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl ?? "";
   const queueUrl = await create("kit-restart");
   const dlq = await create("kit-restart-dlq");
@@ -78,7 +79,7 @@ it("survives a server restart: publishes fail fast with unavailable while it is 
     expect(whileAway.filter((p) => p.code !== Code.Unavailable)).toEqual([]);
     expect(Math.max(...whileAway.map((p) => p.ms))).toBeLessThan(3_000);
 
-    await server.startAgain();
+    await server.start();
     const back = Date.now();
     const firstAfter = next;
     for (const end = next + 50; next < end; next++) if ((await tryPublish(next)) === undefined) acked.add(next);

@@ -1,71 +1,26 @@
-// A redis-server of the test's own, on a port of its own, so a test can stall it (SIGSTOP),
-// resume it (SIGCONT), kill it and start it again without touching the machine's shared Redis.
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-
-/** A redis-server this test started, and what it can do to it. */
-export interface OwnRedis {
-  /** `redis://127.0.0.1:<port>`. */
-  readonly url: string;
-  /** Freezes the server process: connections stay open, nothing is answered. */
-  stall(): void;
-  /** Lets a stalled server run again. */
-  resume(): void;
-  /** Kills the server (SIGKILL) and waits for it to be gone. */
-  kill(): Promise<void>;
-  /** Starts a new, empty server on the same port (after {@link OwnRedis.kill}). */
-  restart(): Promise<void>;
-}
-
-async function start(port: number): Promise<ChildProcess> {
-  const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`redis-server on port ${String(port)} did not start within 10 s:\n${output}`));
-    }, 10_000);
-    server.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Ready to accept connections")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    server.once("error", (err) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run redis-server (is it installed?): ${err.message}`, { cause: err }));
-    });
-    server.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server on port ${String(port)} exited with ${String(code)}:\n${output}`));
-    });
-  });
-  await ready;
-  return server;
-}
+// A redis-server of the test's own, on a port of its own, so a test can freeze it (SIGSTOP),
+// thaw it (SIGCONT), kill it and start it again without touching the machine's shared Redis.
+// Starting, killing and freezing are @kit/test-support's; this file has only redis-server's
+// command line.
+import { startOwnBroker, type OwnBroker } from "@kit/test-support";
 
 /**
  * Starts `redis-server --port <port> --save "" --appendonly no` and waits until it accepts
- * connections; `stop` (in `afterAll`) kills it whatever state it is in.
+ * connections (within 10 s). Nothing is kept: `start()` after `kill()` gives a new, empty server
+ * on the same port. Its `url` is `redis://127.0.0.1:<port>`; `destroy("SIGKILL")` (in `afterAll`)
+ * ends it whatever state it is in, frozen too.
+ *
+ * @param port - the port, in the test's own block
  */
-export async function ownRedis(port: number): Promise<OwnRedis & { stop(): Promise<void> }> {
-  let server = await start(port);
-  const kill = async (): Promise<void> => {
-    if (server.exitCode !== null || server.signalCode !== null) return;
-    const exited = once(server, "exit");
-    server.kill("SIGKILL");
-    await exited;
-  };
-  return {
-    url: `redis://127.0.0.1:${String(port)}`,
-    stall: () => server.kill("SIGSTOP"),
-    resume: () => server.kill("SIGCONT"),
-    kill,
-    restart: async () => {
-      server = await start(port);
-    },
-    stop: kill,
-  };
+export function ownRedis(port: number): Promise<OwnBroker> {
+  return startOwnBroker({
+    name: `redis-server on port ${String(port)}`,
+    port,
+    dirPrefix: "kit-ratelimit-redis-",
+    setUp: () => ({ file: "redis-server", args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"] }),
+    url: () => `redis://127.0.0.1:${String(port)}`,
+    log: "redis.log",
+    pollInterval: 20,
+    startTimeout: 10_000,
+  });
 }
