@@ -20,9 +20,16 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Runs a step of the scaffold's life in its folder, at most 180 s; its output names what went wrong, a timeout included. */
 function run(command: string, args: string[]): { status: number | null; output: string } {
   const result = spawnSync(command, args, { cwd: dir, encoding: "utf8", timeout: 180_000 });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  const ended = result.status === null ? `\n(${command} ${args.join(" ")} ended by ${String(result.signal)}${result.error ? `: ${result.error.message}` : ""})` : "";
+  return { status: result.status, output: `${result.stdout}${result.stderr}${ended}` };
+}
+
+/** Fails the test with the step's output (what pnpm said, or that it was ended) unless the step exited 0. */
+function succeeded(step: { status: number | null; output: string }): void {
+  if (step.status !== 0) throw new Error(`exit status ${String(step.status)}:\n${step.output.slice(-6_000)}`);
 }
 
 describe("kitgen new", () => {
@@ -39,14 +46,18 @@ describe("kitgen new", () => {
       "@kit/transport-nats",
     ]);
     // lowest-direct: the versions the workspace already has in the store, so no package download.
-    const install = run("pnpm", ["install", "--ignore-workspace", "--prefer-offline", "--config.resolution-mode=lowest-direct"]);
-    expect(install).toMatchObject({ status: 0 });
+    // A request to the registry (metadata the store lacks) that stalls is given up after 15 s and
+    // tried again, at most 4 times, 10 s apart at the most: within the step's 180 s, where pnpm's
+    // defaults (60 s a request, backing off to 60 s) are not.
+    const network = ["--config.fetch-timeout=15000", "--config.fetch-retries=4", "--config.fetch-retry-maxtimeout=10000"];
+    const install = run("pnpm", ["install", "--ignore-workspace", "--prefer-offline", "--config.resolution-mode=lowest-direct", ...network]);
+    succeeded(install);
     const check = run("pnpm", ["run", "check"]);
-    expect(check).toMatchObject({ status: 0 });
+    succeeded(check);
     const build = run("pnpm", ["run", "build"]);
-    expect(build).toMatchObject({ status: 0 });
+    succeeded(build);
     const test = run("pnpm", ["test"]);
-    expect(test).toMatchObject({ status: 0 });
+    succeeded(test);
     expect(test.output).toMatch(/ℹ pass 1\n[^]*ℹ fail 0/);
 
     const server = spawn("node", ["dist/main.js"], { cwd: dir, env: { ...process.env, PORT: String(port), NATS_URL: "127.0.0.1:4222" } });
