@@ -4,9 +4,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@kit/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import { DocSession, stepsOf } from "./support/doc-session.ts";
-import { freePort } from "./support/free-port.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 

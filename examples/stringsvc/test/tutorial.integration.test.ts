@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@kit/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DocSession, stepsOf } from "./support/doc-session.ts";
-import { freePort } from "./support/free-port.ts";
 import { type LocalRegistry, localRegistry } from "./support/local-registry.ts";
 
 const example = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -10,5 +10,6 @@
  */
 export { accepts } from "./accepts.ts";
 export type { AwayOptions } from "./away.ts";
+export { freePort } from "./free-port.ts";
 export { startOwnBroker, type BrokerCommand, type OwnBroker, type OwnBrokerOptions, type RestartOptions, type StopSignal } from "./own-broker.ts";
 export { startOwnRabbitMq, type OwnRabbitMq, type OwnRabbitMqOptions } from "./rabbitmq.ts";

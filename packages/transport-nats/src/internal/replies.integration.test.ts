@@ -2,10 +2,10 @@
 // server, plus a second server of the test's own, started with permissions, for a refused publish.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { background, isKitError, type KitError } from "@kit/endpoint";
+import { freePort } from "@kit/test-support";
 import type { Message } from "@kit/transport";
 import { replyTarget } from "@kit/transport/driver";
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
@@ -143,19 +143,6 @@ describe("request (one reply subscription per connection)", () => {
 /** The nats-server binary: NATS_SERVER_BIN, else the Debian package's. */
 const serverBin = process.env.NATS_SERVER_BIN ?? "/usr/sbin/nats-server";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => {
-        if (typeof address === "object" && address !== null) resolve(address.port);
-        else reject(new Error("no port"));
-      });
-    });
-  });
-}
 
 describe("request on a server that refuses the publish", () => {
   let server: ChildProcess | undefined;
