@@ -4,7 +4,7 @@
 // its CPU since the mark) and exits on `stop`.
 import { fork } from "node:child_process";
 import { once } from "node:events";
-import net from "node:net";
+import { freePort } from "@kit/test-support";
 import { pinServer } from "./cpu-pinning.ts";
 
 /** A running server process. */
@@ -17,18 +17,6 @@ export interface ServerProcess {
   readonly stop: () => Promise<void>;
 }
 
-/** A port of 127.0.0.1 nobody listens on (the kernel's pick, released at once). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-    probe.on("error", reject);
-  });
-}
 
 /**
  * Forks `file` with the arguments `args(port)` for a free port, pins it to the server's CPU, and
