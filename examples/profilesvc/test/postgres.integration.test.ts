@@ -4,7 +4,7 @@ import { background } from "@kit/endpoint";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresRepository } from "../src/postgres-repository.ts";
-import { freePort } from "stringsvc/test/support/free-port.ts";
+import { freePort } from "@kit/test-support";
 import { testDatabase } from "./support/postgres.ts";
 import { outcome, repositoryContract } from "./support/repository-contract.ts";
 

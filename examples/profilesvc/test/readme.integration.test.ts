@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DocSession, stepsOf } from "stringsvc/test/support/doc-session.ts";
-import { freePort } from "stringsvc/test/support/free-port.ts";
+import { freePort } from "@kit/test-support";
 import { pgUrl, testDatabase } from "./support/postgres.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { DocSession, stepsOf } from "stringsvc/test/support/doc-session.ts";
-import { freePort } from "stringsvc/test/support/free-port.ts";
+import { freePort } from "@kit/test-support";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const session = new DocSession(root, { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` });

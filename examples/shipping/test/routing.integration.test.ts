@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:net";
 import { background, isKitError } from "@kit/endpoint";
 import { describe, expect, it } from "vitest";
 import { proxyingRoutingService } from "../src/routing.ts";
-import { freePort } from "stringsvc/test/support/free-port.ts";
+import { freePort } from "@kit/test-support";
 
 const spec = { origin: "SESTO", destination: "CNHKG", arrivalDeadline: new Date() };
 
