@@ -3,6 +3,13 @@
 // operation is a promise, and `inFlight` of them run at once (a client with several calls
 // outstanding, as a loaded service has).
 import type { Result } from "./harness.ts";
+import { median } from "./paired-slices.ts";
+
+/** A case's result with every round's rate, in round order, so two cases' rounds pair by index. */
+export interface AsyncResult extends Result {
+  /** Operations per second of each round, in round order. */
+  readonly rates: readonly number[];
+}
 
 /** One asynchronous thing to measure: `run` performs one operation (one call, one message). */
 export interface AsyncCase {
@@ -47,19 +54,14 @@ export async function measureAsync(run: () => Promise<unknown>, ms: number, inFl
   return (done * 1e9) / elapsed;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  const upper = sorted[middle] ?? Number.NaN;
-  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
-}
-
 /**
  * Measures every case in interleaved rounds (A B, B A, …) and returns the medians, so a slow
- * moment of a busy machine hits every case alike. The results print with `printTable` from
- * harness.ts (`bytesPerOp` is not measured for asynchronous cases and is 0).
+ * moment of a busy machine hits every case alike, with each round's rate (`rates`: two cases'
+ * rounds ran next to each other, so `pairedRatio` in paired-slices.ts can read one against the
+ * other round by round). The results print with `printTable` from harness.ts (`bytesPerOp` is
+ * not measured for asynchronous cases and is 0).
  */
-export async function compareAsync(cases: readonly AsyncCase[], options: AsyncCompareOptions = {}): Promise<Result[]> {
+export async function compareAsync(cases: readonly AsyncCase[], options: AsyncCompareOptions = {}): Promise<AsyncResult[]> {
   const { rounds = 7, roundMs = 500, warmupMs = 1_000, inFlight = 32, maxOpsPerRound = 1_000_000 } = options;
   for (const c of cases) await measureAsync(c.run, warmupMs, inFlight, maxOpsPerRound);
   const samples = cases.map((c) => ({ c, rates: [] as number[] }));
@@ -74,5 +76,6 @@ export async function compareAsync(cases: readonly AsyncCase[], options: AsyncCo
     opsPerSec: median(rates),
     range: [Math.min(...rates), Math.max(...rates)] as const,
     bytesPerOp: 0,
+    rates,
   }));
 }

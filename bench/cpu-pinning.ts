@@ -16,6 +16,11 @@ export function pinServer(pid: number | undefined): void {
   if (pinned && pid !== undefined) spawnSync("taskset", ["-a", "-p", "-c", "1", String(pid)], { stdio: "ignore" });
 }
 
+/** Moves every thread of process `pid` (a client loading a server, such as the benchmark's own process) to CPU 0, when {@link pinned}. */
+export function pinLoad(pid: number | undefined): void {
+  if (pinned && pid !== undefined) spawnSync("taskset", ["-a", "-p", "-c", "0", String(pid)], { stdio: "ignore" });
+}
+
 /** The command and arguments that run Node with `args` on CPU 0 (the load's), when {@link pinned}. */
 export function onLoadCpu(args: readonly string[]): [command: string, args: string[]] {
   return pinned ? ["taskset", ["-c", "0", process.execPath, ...args]] : [process.execPath, [...args]];
