@@ -38,7 +38,7 @@ for (const [name, args] of checks) {
 
 console.log("\n== tests");
 const tests = await runTests([]);
-for (const name of tests.missing) console.error(`ci: ${name} left no test report (counted as a failure)`);
+for (const problem of tests.problems) console.error(`ci: ${problem} (counted as a failure)`);
 const skippedInCi = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false" && tests.tally.skipped > 0;
 if (skippedInCi) console.error(`ci: ${tests.tally.skipped} test(s) skipped; CI allows none`);
 if (failedChecks.length > 0) console.error(`ci: failed checks: ${failedChecks.join("; ")}`);

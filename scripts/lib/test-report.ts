@@ -31,10 +31,31 @@ export function tallyReport(report: VitestReport): Tally {
   };
 }
 
-/** Reads and tallies a report file; undefined when the file is missing. */
-export function readTally(path: string): Tally | undefined {
-  if (!existsSync(path)) return undefined;
-  return tallyReport(JSON.parse(readFileSync(path, "utf8")) as VitestReport);
+/** A report read: its tally, or why there is none to count. */
+export type ReportRead = { tally: Tally } | { problem: string };
+
+/** Whether `value` has the fields {@link tallyReport} counts, each of the right kind. */
+function isVitestReport(value: unknown): value is VitestReport {
+  if (typeof value !== "object" || value === null) return false;
+  const report = value as Record<string, unknown>;
+  const counts = ["numPassedTests", "numFailedTests", "numPendingTests", "numTodoTests"].every((key) => Number.isInteger(report[key]));
+  return counts && Array.isArray(report.testResults) && report.testResults.every((file: { assertionResults?: unknown } | null) => Array.isArray(file?.assertionResults));
+}
+
+/**
+ * Reads and tallies a report file. A missing file, or one that is not a vitest JSON report
+ * (cut short, empty, another tool's), is a problem to count, never a tally of nothing.
+ */
+export function readReport(path: string): ReportRead {
+  if (!existsSync(path)) return { problem: "left no test report" };
+  let report: unknown;
+  try {
+    report = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    return { problem: `left a test report that is not JSON (${(err as Error).message})` };
+  }
+  if (!isVitestReport(report)) return { problem: "left a test report without vitest's counts" };
+  return { tally: tallyReport(report) };
 }
 
 /** Adds tallies. */
