@@ -141,9 +141,10 @@ ensure_kafka() {
 # The observability backends the metrics and tracing tests check Kit against: Prometheus (with
 # promtool), Graphite's carbon-cache (with whisper's tools) and InfluxDB 1.x from Debian's
 # packages, and Zipkin's server jar from Maven Central. Installed here, not started: each test
-# that needs one starts its own on a free port (scripts/lib/observability.ts) and stops it, so
-# only those tests pay for it. `bash scripts/services.sh observe` starts Prometheus and Zipkin
-# for a person (see examples/addsvc/README.md).
+# that needs one starts its own on a free port (scripts/lib/observability.ts; InfluxDB and Zipkin
+# through @kit/test-support) and stops it, so only those tests pay for it.
+# `bash scripts/services.sh observe` starts Prometheus and Zipkin for a person (see
+# examples/addsvc/README.md).
 ZIPKIN_VERSION=3.6.1
 
 ensure_observability() {

@@ -1,9 +1,11 @@
-// The real observability servers the metrics and tracing integration tests check Kit against:
-// Prometheus, Graphite's carbon-cache, InfluxDB 1.x and Zipkin. Each test starts its own, on
-// 127.0.0.1 and free ports, with its data in a temporary directory, and stops it afterwards, so
-// CI pays their start-up only in the tests that need them. `bash scripts/services.sh start`
-// installs them (Debian's packages, Zipkin's jar from Maven Central); a missing one fails the
-// test with the command that installs it.
+// The real observability servers the metrics integration tests check Kit against: Prometheus
+// and Graphite's carbon-cache. Each test starts its own, on 127.0.0.1 and free ports, with its
+// data in a temporary directory, and stops it afterwards, so CI pays their start-up only in the
+// tests that need them. (InfluxDB and Zipkin are started through @kit/test-support, from
+// packages/metrics-influx/test/own-influx.ts and examples/addsvc/test/own-zipkin.ts, which take
+// `requireCommand` and `zipkinJar` from here.) `bash scripts/services.sh start` installs them
+// all (Debian's packages, Zipkin's jar from Maven Central); a missing one fails the test with the
+// command that installs it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
@@ -45,7 +47,14 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-function requireCommand(path: string, installs: string): void {
+/**
+ * Throws, naming the command that installs it, when `path` (a server's executable or jar) is
+ * missing.
+ *
+ * @param path - the file the test runs
+ * @param installs - what `bash scripts/services.sh start` installs it as (`Debian's influxdb`)
+ */
+export function requireCommand(path: string, installs: string): void {
   if (!existsSync(path)) {
     throw new Error(`${path} is missing: run \`bash scripts/services.sh start\` (it installs ${installs})`);
   }
@@ -203,69 +212,5 @@ function portOpen(port: number): Promise<boolean> {
     socket.once("error", () => {
       resolve(false);
     });
-  });
-}
-
-/** InfluxDB as {@link startInflux} starts it. */
-export interface RunningInflux extends RunningServer {
-  /** The UDP port that writes into database `udp`. */
-  readonly udpPort: number;
-}
-
-/** Starts InfluxDB 1.x (Debian's `influxdb`): HTTP at `url`, and a UDP listener writing to database `udp`. */
-export async function startInflux(): Promise<RunningInflux> {
-  requireCommand("/usr/bin/influxd", "Debian's influxdb");
-  const dir = mkdtempSync(join(tmpdir(), "kit-influx-"));
-  const [http, rpc, udp] = [await freePort(), await freePort(), await freePort()];
-  const conf = [
-    "reporting-disabled = true",
-    `bind-address = "127.0.0.1:${rpc}"`,
-    "[meta]",
-    `  dir = "${join(dir, "meta")}"`,
-    "[data]",
-    `  dir = "${join(dir, "data")}"`,
-    `  wal-dir = "${join(dir, "wal")}"`,
-    "  query-log-enabled = false",
-    "[http]",
-    "  enabled = true",
-    `  bind-address = "127.0.0.1:${http}"`,
-    "  log-enabled = false",
-    "[[udp]]",
-    "  enabled = true",
-    `  bind-address = "127.0.0.1:${udp}"`,
-    '  database = "udp"',
-    "  batch-size = 1",
-    '  batch-timeout = "10ms"',
-    "[monitor]",
-    "  store-enabled = false",
-    "",
-  ].join("\n");
-  writeFileSync(join(dir, "influxdb.conf"), conf);
-  const url = `http://127.0.0.1:${http}`;
-  const started = await launch("InfluxDB", {
-    command: "/usr/bin/influxd",
-    args: ["-config", join(dir, "influxdb.conf")],
-    dir,
-    url,
-    port: http,
-    ready: async () => (await fetch(`${url}/ping`, { signal: AbortSignal.timeout(2_000) })).status === 204,
-  });
-  return { ...started, udpPort: udp };
-}
-
-/** Starts Zipkin's server (the jar `scripts/services.sh` fetches) with in-memory storage; its API at `url`. */
-export async function startZipkin(): Promise<RunningServer> {
-  requireCommand(zipkinJar, "Zipkin's server jar from Maven Central");
-  const dir = mkdtempSync(join(tmpdir(), "kit-zipkin-"));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  return launch("Zipkin", {
-    command: "java",
-    args: ["-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", zipkinJar, `--server.port=${port}`, "--server.address=127.0.0.1"],
-    dir,
-    url,
-    port,
-    ready: () => httpOk(`${url}/health`),
-    startTimeout: 90_000,
   });
 }

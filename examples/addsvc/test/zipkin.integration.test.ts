@@ -1,5 +1,5 @@
-// Traces in a real Zipkin server (Zipkin's own jar from Maven Central, started by the test on a
-// free port): a call to addsvc's Sum enters over HTTP, goes on over NATS (127.0.0.1:4222) to a
+// Traces in a real Zipkin server (Zipkin's own jar from Maven Central, the test's own on a free
+// port): a call to addsvc's Sum enters over HTTP, goes on over NATS (127.0.0.1:4222) to a
 // subscriber that runs the service, and every hop is traced with @kit/tracing on the
 // OpenTelemetry SDK, exported with OpenTelemetry's Zipkin exporter as an application would.
 // The test finds the trace through Zipkin's API and checks what a person looking at it sees:
@@ -9,6 +9,7 @@ import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { background, withTimeout, type Endpoint } from "@kit/endpoint";
+import type { OwnBroker } from "@kit/test-support";
 import { httpClientTrace, httpServerTrace, publisherTrace, subscriberTrace, traceEndpoint } from "@kit/tracing";
 import { decodeJSONMessage, encodeJSONMessage, type Subscriber } from "@kit/transport";
 import { client, decodeJSON, decodeJSONResponse, encodeJSON, encodeJSONRequest, server } from "@kit/transport-http";
@@ -21,8 +22,8 @@ import { ZipkinExporter } from "@opentelemetry/exporter-zipkin";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startZipkin, type RunningServer } from "../../../scripts/lib/observability.ts";
 import { newBasicService } from "../src/service.ts";
+import { startOwnZipkin } from "./own-zipkin.ts";
 
 interface SumRequest {
   readonly a: number;
@@ -44,7 +45,7 @@ interface ZipkinSpan {
 }
 
 const subject = `addsvc.zipkin.${process.pid}.sum`;
-let zipkin: RunningServer;
+let zipkin: OwnBroker;
 let nc: NatsConnection;
 let providers: BasicTracerProvider[] = [];
 let stop: () => Promise<void> = () => Promise.resolve();
@@ -64,7 +65,7 @@ function tracerFor(serviceName: string): Tracer {
 beforeAll(async () => {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  zipkin = await startZipkin();
+  zipkin = await startOwnZipkin();
   nc = await connect({ servers: process.env.NATS_URL ?? "127.0.0.1:4222" });
 
   // The back: the Sum service behind a NATS subscriber, in its own "process".
@@ -95,7 +96,7 @@ afterAll(async () => {
   await nc.close();
   await Promise.all(providers.map((provider) => provider.shutdown()));
   providers = [];
-  await zipkin.stop();
+  await zipkin.destroy();
   context.disable();
   propagation.disable();
 });

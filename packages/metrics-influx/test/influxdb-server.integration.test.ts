@@ -1,22 +1,22 @@
-// Against the real InfluxDB 1.x server (Debian's influxdb, started by the test on free ports):
+// Against the real InfluxDB 1.x server (Debian's influxdb, the test's own on free ports):
 // what Kit writes over HTTP (the v1 write API) and over UDP is accepted, stored as the
 // measurements, tags and fields the README documents, and read back with InfluxQL, escaping of
 // spaces, commas and equals signs in names and tags included.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the package entry, as users import it
 import { influx } from "../src/index.ts";
-import { startInflux, type RunningInflux } from "../../../scripts/lib/observability.ts";
+import { startOwnInflux, type OwnInflux } from "./own-influx.ts";
 
-let server: RunningInflux;
+let server: OwnInflux;
 
 beforeAll(async () => {
-  server = await startInflux();
+  server = await startOwnInflux();
   await influxQL("CREATE DATABASE kit");
   await influxQL("CREATE DATABASE udp");
 }, 60_000);
 
 afterAll(async () => {
-  await server.stop();
+  await server.destroy();
 });
 
 interface Series {

@@ -1,9 +1,10 @@
 // Against the real etcd on 127.0.0.1:2379 (or ETCD_ENDPOINTS), started by scripts/services.sh.
 import type { Endpoint } from "@kit/endpoint";
 import { endpointer, type Factory, type InstancerEvent } from "@kit/sd";
+import { freePort, startCutProxy } from "@kit/test-support";
 import type { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closedPort, etcdHosts, newClient, startProxy, uniquePrefix, until } from "../test/etcd.ts";
+import { etcdHosts, newClient, uniquePrefix, until } from "../test/etcd.ts";
 import { etcdInstancer } from "./instancer.ts";
 import { etcdRegistrar } from "./registrar.ts";
 
@@ -119,7 +120,7 @@ describe("etcdInstancer", () => {
 
   it("reports a lost connection as an error event, and the set again once reconnected", async () => {
     const prefix = prefixFor("disconnect");
-    const proxy = await startProxy(etcdHosts[0]!);
+    const proxy = await startCutProxy(etcdHosts[0]!);
     const watching = newClient([proxy.address]);
     await client.put(`${prefix}a`).value("10.0.0.1:80");
     await client.put(`${prefix}b`).value("10.0.0.2:80");
@@ -147,7 +148,7 @@ describe("etcdInstancer", () => {
 
   it("watches again when etcd cancels the watch (its history was compacted while disconnected)", async () => {
     const prefix = prefixFor("compacted");
-    const proxy = await startProxy(etcdHosts[0]!);
+    const proxy = await startCutProxy(etcdHosts[0]!);
     const watching = newClient([proxy.address]);
     const instancer = etcdInstancer(watching, prefix, { retryDelay: 100 });
     const events = record(instancer);
@@ -173,7 +174,7 @@ describe("etcdInstancer", () => {
   });
 
   it("reports an error event when etcd cannot be reached", async () => {
-    const unreachable = newClient([`127.0.0.1:${await closedPort()}`]);
+    const unreachable = newClient([`127.0.0.1:${await freePort()}`]);
     const instancer = etcdInstancer(unreachable, "/kit-test/sd-etcd/unreachable/");
     const events = record(instancer);
     try {

@@ -2,9 +2,10 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@kit/test-support";
 import type { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closedPort, etcdHosts, newClient, uniquePrefix, until } from "../test/etcd.ts";
+import { etcdHosts, newClient, uniquePrefix, until } from "../test/etcd.ts";
 import { etcdRegistrar } from "./registrar.ts";
 
 let client: Etcd3;
@@ -112,7 +113,7 @@ describe("etcdRegistrar", () => {
   });
 
   it("register() rejects when etcd cannot be reached", async () => {
-    const unreachable = newClient([`127.0.0.1:${await closedPort()}`]);
+    const unreachable = newClient([`127.0.0.1:${await freePort()}`]);
     try {
       const registrar = etcdRegistrar(unreachable, { key: "/kit-test/sd-etcd/unreachable", value: "v", ttl: 2 });
       await expect(registrar.register()).rejects.toThrow();

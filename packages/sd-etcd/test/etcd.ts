@@ -1,7 +1,6 @@
-// Shared by the integration tests: the etcd they talk to and a way to wait for a condition.
+// Shared by the integration tests: the etcd they talk to and a way to wait for a condition (a
+// client cut off etcd goes through @kit/test-support's startCutProxy).
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
-import { createServer, type Socket, connect as tcpConnect } from "node:net";
 import { Etcd3 } from "etcd3";
 
 /** The etcd the tests use: `ETCD_ENDPOINTS` (comma-separated) or 127.0.0.1:2379. */
@@ -18,58 +17,6 @@ export function newClient(hosts: string[] = etcdHosts): Etcd3 {
 /** A key prefix no other run uses. */
 export function uniquePrefix(name: string): string {
   return `/kit-test/sd-etcd/${name}/${randomUUID()}/`;
-}
-
-/** A 127.0.0.1 port where nothing listens (it was free a moment ago). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-/** A TCP proxy on 127.0.0.1:0 to `target` that can drop every connection and refuse new ones. */
-export async function startProxy(target: string) {
-  const [host = "127.0.0.1", port = "2379"] = target.replace(/^https?:\/\//, "").split(":");
-  const sockets = new Set<Socket>();
-  let open = true;
-  const server = createServer((inbound) => {
-    if (!open) {
-      inbound.destroy();
-      return;
-    }
-    const outbound = tcpConnect(Number(port), host);
-    for (const socket of [inbound, outbound]) {
-      sockets.add(socket);
-      socket.on("error", () => undefined).on("close", () => {
-        sockets.delete(socket);
-        inbound.destroy();
-        outbound.destroy();
-      });
-    }
-    inbound.pipe(outbound).pipe(inbound);
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("proxy has no port");
-  return {
-    address: `127.0.0.1:${address.port}`,
-    cut() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
-    },
-    restore() {
-      open = true;
-    },
-    async close() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
 }
 
 /** Polls `check` every 50 ms until it returns true; throws after `timeout` ms. Returns the ms it took. */

@@ -1,8 +1,9 @@
 // Against the real ZooKeeper on 127.0.0.1:2181 (or ZK_HOSTS), started by scripts/services.sh.
 import { endpointer, type Factory, type InstancerEvent } from "@kit/sd";
+import { startCutProxy } from "@kit/test-support";
 import { type Client, createClient } from "node-zookeeper-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, removeTree, startProxy, uniquePath, until, zkHosts } from "../test/zk.ts";
+import { connect, removeTree, uniquePath, until, zkHosts } from "../test/zk.ts";
 import { zookeeperInstancer } from "./instancer.ts";
 import { zookeeperRegistrar } from "./registrar.ts";
 
@@ -105,7 +106,7 @@ describe("zookeeperInstancer", () => {
 
   it("reports a lost connection as an error event, and the set again once reconnected", async () => {
     const path = pathFor("disconnect");
-    const proxy = await startProxy(zkHosts);
+    const proxy = await startCutProxy(zkHosts.split(",")[0]!);
     const watching = await connect(proxy.address, { sessionTimeout: 20_000 });
     const first = zookeeperRegistrar(client, { path, name: "i-", data: "10.0.0.1:80" });
     const second = zookeeperRegistrar(client, { path, name: "i-", data: "10.0.0.2:80" });
@@ -157,7 +158,7 @@ describe("zookeeperInstancer", () => {
   });
 
   it("reports an error event when ZooKeeper never answers", async () => {
-    const proxy = await startProxy(zkHosts);
+    const proxy = await startCutProxy(zkHosts.split(",")[0]!);
     proxy.cut(); // accepts connections and drops them: a server that is never reached
     const unreachable = createClient(proxy.address, { sessionTimeout: 2_000, spinDelay: 100 });
     unreachable.connect();

@@ -1,8 +1,7 @@
-// Shared by the integration tests: the ZooKeeper they talk to, unique paths, a TCP proxy that
-// can cut the connection, and a way to wait for a condition.
+// Shared by the integration tests: the ZooKeeper they talk to, unique paths and a way to wait for
+// a condition (a client cut off ZooKeeper goes through @kit/test-support's startCutProxy).
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { createServer, type Socket, connect as tcpConnect } from "node:net";
 import { type Client, createClient, type Option } from "node-zookeeper-client";
 
 /** The ZooKeeper the tests use: `ZK_HOSTS` or 127.0.0.1:2181. */
@@ -47,48 +46,6 @@ export function children(client: Client, path: string): Promise<string[]> {
       else resolve(names);
     });
   });
-}
-
-/** A TCP proxy on 127.0.0.1:0 to `target` that can drop every connection and refuse new ones. */
-export async function startProxy(target: string) {
-  const [host = "127.0.0.1", port = "2181"] = target.split(",")[0]!.split(":");
-  const sockets = new Set<Socket>();
-  let open = true;
-  const server = createServer((inbound) => {
-    if (!open) {
-      inbound.destroy();
-      return;
-    }
-    const outbound = tcpConnect(Number(port), host);
-    for (const socket of [inbound, outbound]) {
-      sockets.add(socket);
-      socket.on("error", () => undefined).on("close", () => {
-        sockets.delete(socket);
-        inbound.destroy();
-        outbound.destroy();
-      });
-    }
-    inbound.pipe(outbound).pipe(inbound);
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("proxy has no port");
-  return {
-    address: `127.0.0.1:${address.port}`,
-    cut() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
-    },
-    restore() {
-      open = true;
-    },
-    async close() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
 }
 
 /** Polls `check` every 50 ms until it returns true; throws after `timeout` ms. Returns the ms it took. */

@@ -3,12 +3,14 @@
  * never the machine's shared one: {@link startOwnBroker} starts one from its command line and
  * configuration and waits (bounded) until it answers; the {@link OwnBroker} it gives stops,
  * kills, freezes, thaws and restarts it on the same port and data, and deletes its temporary
- * directory. {@link startOwnRabbitMq} is the RabbitMQ node two packages' tests share. Private:
+ * directory. {@link startOwnRabbitMq} is the RabbitMQ node two packages' tests share;
+ * {@link startCutProxy} cuts a client off a running broker. Private:
  * never published, used only by the workspace's tests.
  *
  * @packageDocumentation
  */
 export { accepts } from "./accepts.ts";
+export { startCutProxy, type CutProxy } from "./cut-proxy.ts";
 export type { AwayOptions } from "./away.ts";
 export { freePort } from "./free-port.ts";
 export { startOwnBroker, type BrokerCommand, type OwnBroker, type OwnBrokerOptions, type RestartOptions, type StopSignal } from "./own-broker.ts";
