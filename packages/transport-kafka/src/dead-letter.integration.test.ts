@@ -6,6 +6,7 @@ import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { committed, connectAdmin, connectProducer, endOffsets, newKafka, readRecords, text, Topics, unique, waitFor } from "../test/broker.ts";
+import { createTopics } from "./create-topics.ts";
 import { subscriber } from "./subscriber.ts";
 
 let kafka: Kafka;
@@ -31,7 +32,7 @@ const consumer = { sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTime
 describe("a dead letter too large for the dead-letter topic", () => {
   it("is written with its body cut, once, and the valid record behind it on the partition is handled", async () => {
     const topic = await topics.create("kit-too-large");
-    await admin.createTopics({ topics: [{ topic: `${topic}.dead-letter` }], waitForLeaders: true });
+    await createTopics(kafka, [`${topic}.dead-letter`]);
     // 1,048,480 bytes that are not JSON: the broker takes the record (its limit is 1 MiB + 12
     // bytes for the whole batch), but not its copy with the runtime's headers added.
     const big = Buffer.alloc(1_048_480, 0xff);

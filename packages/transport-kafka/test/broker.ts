@@ -2,6 +2,7 @@
 // unique topics, raw kafkajs reads and writes, and waiting for a condition with a deadline.
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel, type Admin, type IHeaders, type KafkaMessage, type Producer } from "kafkajs";
+import { createTopics } from "../src/create-topics.ts";
 import { atLeastOnceProducer } from "../src/producer.ts";
 
 export const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
@@ -30,17 +31,24 @@ export async function connectAdmin(kafka: Kafka): Promise<Admin> {
   return admin;
 }
 
-/** Topics created by one test file, deleted by `drop`. */
+/**
+ * Topics created by one test file, deleted by `drop`. They are made with Kit's `createTopics`,
+ * which waits until every partition has a leader and retries what kafkajs's
+ * `createTopics({ waitForLeaders: true })` gives up on when the broker is busy ("This server does
+ * not host this topic-partition").
+ */
 export class Topics {
   private readonly created: string[] = [];
   private readonly admin: Admin;
-  constructor(admin: Admin) {
+  private readonly kafka: Kafka;
+  constructor(admin: Admin, kafka: Kafka = newKafka("kit-test-topics")) {
     this.admin = admin;
+    this.kafka = kafka;
   }
 
   async create(prefix: string, partitions = 1): Promise<string> {
     const topic = unique(prefix);
-    await this.admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    await createTopics(this.kafka, [{ topic, numPartitions: partitions }]);
     this.created.push(topic, `${topic}.dead-letter`);
     return topic;
   }
@@ -48,7 +56,7 @@ export class Topics {
   /** Makes `<topic>.replies-<unique>`, a reply topic inside the reply namespace a subscriber on `topic` accepts by default. */
   async createReplies(topic: string): Promise<string> {
     const replies = unique(`${topic}.replies`);
-    await this.admin.createTopics({ topics: [{ topic: replies, numPartitions: 1 }], waitForLeaders: true });
+    await createTopics(this.kafka, [{ topic: replies, numPartitions: 1 }]);
     this.created.push(replies);
     return replies;
   }

@@ -5,6 +5,7 @@ import type { Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { conformanceCases, garbageOfSize, spawnConsumer, type ConformanceDeadLetter, type ConformanceHarness, type Probe, type ProbeReply, type RequesterOptions } from "@kit/transport/testing";
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from "kafkajs";
+import { createTopics } from "../src/create-topics.ts";
 import { atLeastOnceProducer } from "../src/producer.ts";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { headersFromKafka } from "../src/headers.ts";
@@ -49,7 +50,7 @@ class Cluster {
   async address(label: string): Promise<string> {
     const topic = unique(`kit-conformance-${label}`);
     const topics = [topic, `${topic}.dead-letter`, `${topic}.replies`].map((name) => ({ topic: name, numPartitions: 1 }));
-    await this.admin.createTopics({ topics, waitForLeaders: true });
+    await createTopics(this.kafka, topics);
     this.closers.push(() => this.admin.deleteTopics({ topics: topics.map((t) => t.topic), timeout: 30_000 }));
     return topic;
   }

@@ -14,6 +14,7 @@ import { encodeJSONMessage } from "@kit/transport";
 import { createOutgoingMessage } from "@kit/transport/driver";
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTopics } from "../src/create-topics.ts";
 import { produce } from "../src/internal/produce.ts";
 import { atLeastOnceProducer } from "../src/producer.ts";
 import { publisher } from "../src/publisher.ts";
@@ -80,10 +81,7 @@ async function publishOne(send: Endpoint<{ n: number }, void>, n: number, ms: nu
 it("a publish outlasts a broker restart with kafkajs's default retry: acknowledged once the broker is back, or deadline_exceeded at its deadline; none lost", { timeout: 240_000 }, async () => {
   const kafka = new Kafka({ clientId: "kit-publish-through-restart", brokers: [broker.url], logLevel: logLevel.NOTHING }); // kafkajs's default retry
   const topic = unique("kit-through-restart");
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
-  await admin.disconnect();
+  await createTopics(kafka, [{ topic, numPartitions: 2 }]);
   const producer: Producer = atLeastOnceProducer(kafka);
   await producer.connect();
   const send = publisher(producer, topic, encodeJSONMessage, { key: (m: { n: number }) => String(m.n % 5) });

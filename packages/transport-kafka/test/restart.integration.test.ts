@@ -8,6 +8,7 @@ import { background, Code, isKitError, withTimeout, type Context, type KitError 
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { describeAway, publishWhileAway, restartDowntime } from "@kit/transport/testing";
 import { Kafka, logLevel, type Producer } from "kafkajs";
+import { createTopics } from "../src/create-topics.ts";
 import { atLeastOnceProducer } from "../src/producer.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { unique, waitFor } from "./broker.ts";
@@ -51,11 +52,8 @@ async function tryPublish(send: (ctx: Context, n: { n: number }) => Promise<void
 it("survives a broker restart: publishes end at their deadline while it is away, the subscriber resumes, no acknowledged message is lost", { timeout: 300_000 + downtime }, async () => {
   // Short retries, so the subscriber's consumer crashes and restarts during the outage.
   const kafka = new Kafka({ clientId: "kit-restart", brokers: [broker.url], logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 } });
-  const admin = kafka.admin();
-  await admin.connect();
   const topic = unique("kit-restart");
-  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
-  await admin.disconnect();
+  await createTopics(kafka, [{ topic, numPartitions: 2 }]);
 
   const acked = new Set<number>();
   const handled = new Map<number, number>(); // n → times handled

@@ -21,6 +21,7 @@ import { background, Code, withTimeout } from "@kit/endpoint";
 import { encodeJSONMessage } from "@kit/transport";
 import { Kafka, logLevel, Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTopics } from "../src/create-topics.ts";
 import { publisher } from "../src/publisher.ts";
 import { unique } from "./broker.ts";
 import type { OwnBroker } from "@kit/test-support";
@@ -55,9 +56,9 @@ const times = (written: readonly string[], n: string): number => written.filter(
 async function sendAcrossAFreeze(idempotent: boolean): Promise<AcrossAFreeze> {
   const kafka = new Kafka({ clientId: "kit-uncertain", brokers: [broker.url], logLevel: logLevel.NOTHING });
   const topic = unique("kit-uncertain");
+  await createTopics(kafka, [{ topic, numPartitions: 1 }]);
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
   // Answers later than 1.5 s are too late; one retry (kafkajs's idempotent producer refuses none), which times out too.
   const impatient = new Kafka({ clientId: "kit-uncertain", brokers: [broker.url], logLevel: logLevel.NOTHING, requestTimeout: 1_500, retry: { retries: 1, initialRetryTime: 100 } });
   const producer = impatient.producer({ idempotent, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
