@@ -141,8 +141,9 @@ ensure_kafka() {
 # The observability backends the metrics and tracing tests check Kit against: Prometheus (with
 # promtool), Graphite's carbon-cache (with whisper's tools) and InfluxDB 1.x from Debian's
 # packages, and Zipkin's server jar from Maven Central. Installed here, not started: each test
-# that needs one starts its own on a free port (scripts/lib/observability.ts; InfluxDB and Zipkin
-# through @kit/test-support) and stops it, so only those tests pay for it.
+# that needs one starts its own on a free port (through @kit/test-support, from a file of its
+# package's tests such as packages/metrics-prometheus/test/own-prometheus.ts) and stops it, so
+# only those tests pay for it.
 # `bash scripts/services.sh observe` starts Prometheus and Zipkin for a person (see
 # examples/addsvc/README.md).
 ZIPKIN_VERSION=3.6.1

@@ -1,24 +1,24 @@
 // Against the real Graphite server side (Debian's graphite-carbon 1.1: carbon-cache writing
-// whisper files, started by the test on free ports): what Kit flushes reaches carbon's whisper
+// whisper files, the test's own on free ports): what Kit flushes reaches carbon's whisper
 // files under the names the README documents, plain paths and Graphite 1.1 tags, and reads
 // back with whisper's own tool (`whisper-fetch`) with the values and timestamps Kit wrote.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the package entry, as users import it
 import { graphite } from "../src/index.ts";
-import { startCarbon, type RunningCarbon } from "../../../scripts/lib/observability.ts";
+import { startOwnCarbon, type OwnCarbon } from "./own-carbon.ts";
 
-let carbon: RunningCarbon;
+let carbon: OwnCarbon;
 
 beforeAll(async () => {
-  carbon = await startCarbon();
+  carbon = await startOwnCarbon();
 }, 60_000);
 
 afterAll(async () => {
-  await carbon.stop();
+  await carbon.destroy();
 });
 
 /** The whisper file carbon keeps a plain path in: one directory per dot. */
@@ -50,7 +50,7 @@ async function written(files: readonly string[], count = 1): Promise<Map<number,
   for (;;) {
     const ready = files.every((file) => existsSync(file) && readWhisper(file).size >= count);
     if (ready) return files.map(readWhisper);
-    if (Date.now() > until) throw new Error(`carbon never wrote ${files.filter((file) => !existsSync(file)).join(", ") || "enough points"}\n${carbon.output().slice(-3_000)}`);
+    if (Date.now() > until) throw new Error(`carbon never wrote ${files.filter((file) => !existsSync(file)).join(", ") || "enough points"}\n${readFileSync(join(carbon.dir, "carbon.log"), "utf8").slice(-3_000)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -1,15 +1,18 @@
-// Against the real Prometheus server (Debian's prometheus 2.x, started by the test on a free
-// port): what `metricsHandler` serves is scraped without errors, stored under the names and
-// label values Kit wrote (escaping included), and a user's PromQL queries (`changes`, `rate`,
+// Against the real Prometheus server (Debian's prometheus 2.x, the test's own on a free port):
+// what `metricsHandler` serves is scraped without errors, stored under the names and label values
+// Kit wrote (escaping included), and a user's PromQL queries (`changes`, `rate`,
 // `histogram_quantile`) answer with the numbers the test recorded. `promtool check metrics`,
 // Prometheus' own linter, accepts the exposition with no warning.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { OwnBroker } from "@kit/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the package entry, as users import it
 import { metricsHandler, prometheus } from "../src/index.ts";
-import { startPrometheus, type RunningServer } from "../../../scripts/lib/observability.ts";
+import { startOwnPrometheus } from "./own-prometheus.ts";
 
 /** A label value with every character the exposition format must escape, and some it must not. */
 const awkward = 'GET /a "quoted"\\back\\slash\nnext line, ünïcode =,{}';
@@ -20,16 +23,16 @@ const latency = metrics.histogram({ name: "latency_seconds", help: "Latency.", b
 const workers = metrics.gauge({ name: "workers", help: "Workers running." });
 
 let target: Server;
-let server: RunningServer;
+let server: OwnBroker;
 
 beforeAll(async () => {
   target = createServer(metricsHandler(metrics.registry));
   await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
-  server = await startPrometheus({ targets: [`127.0.0.1:${(target.address() as AddressInfo).port}`] });
+  server = await startOwnPrometheus({ targets: [`127.0.0.1:${(target.address() as AddressInfo).port}`] });
 }, 60_000);
 
 afterAll(async () => {
-  await server.stop();
+  await server.destroy();
   await new Promise((resolve) => target.close(resolve));
 });
 
@@ -55,7 +58,7 @@ async function eventually(promql: string, accept: (samples: Sample[]) => boolean
     if (accept(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${promql} never matched; last answer ${JSON.stringify(last)}\n${server.output().slice(-2_000)}`);
+  throw new Error(`${promql} never matched; last answer ${JSON.stringify(last)}\n${readFileSync(join(server.dir, "prometheus.log"), "utf8").slice(-2_000)}`);
 }
 
 const valueOf = (samples: Sample[]): number => Number(samples[0]?.value[1]);

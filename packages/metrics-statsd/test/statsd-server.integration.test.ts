@@ -10,10 +10,10 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@kit/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the package entry, as users import it
 import { statsd } from "../src/index.ts";
-import { freePort } from "../../../scripts/lib/observability.ts";
 
 interface Flush {
   readonly counters: Record<string, number>;
