@@ -2,15 +2,8 @@
 // scripts/services.sh start`), with in-memory storage on 127.0.0.1 and a free port. Starting,
 // stopping and deleting it are @kit/test-support's; this file has only Zipkin's command line
 // and readiness probe.
-import { startOwnBroker, type OwnBroker } from "@kit/test-support";
+import { answersHttp, startOwnBroker, type OwnBroker } from "@kit/test-support";
 import { requireCommand, zipkinJar } from "../../../scripts/lib/observability.ts";
-
-/** Whether Zipkin's `/health` on `port` answers 2xx. */
-async function healthy(port: number): Promise<boolean> {
-  const response = await fetch(`http://127.0.0.1:${String(port)}/health`, { signal: AbortSignal.timeout(2_000) });
-  await response.arrayBuffer();
-  return response.ok;
-}
 
 /**
  * Starts Zipkin's server on a free port, and resolves once its `/health` answers (within 90 s: a
@@ -23,7 +16,7 @@ export async function startOwnZipkin(): Promise<OwnBroker> {
     dirPrefix: "kit-zipkin-",
     setUp: (_dir, port) => ({ file: "java", args: ["-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", zipkinJar, `--server.port=${String(port)}`, "--server.address=127.0.0.1"] }),
     url: (port) => `http://127.0.0.1:${String(port)}`,
-    ready: healthy,
+    ready: answersHttp("/health"),
     log: "zipkin.log",
     pollInterval: 200,
     startTimeout: 90_000,

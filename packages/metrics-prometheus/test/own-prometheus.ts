@@ -4,7 +4,7 @@
 // this file has only Prometheus' configuration, command line and readiness probe.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startOwnBroker, type OwnBroker } from "@kit/test-support";
+import { answersHttp, startOwnBroker, type OwnBroker } from "@kit/test-support";
 import { requireCommand } from "../../../scripts/lib/observability.ts";
 
 const prometheus = "/usr/bin/prometheus";
@@ -32,13 +32,6 @@ function configuration(targets: readonly string[], interval: string): string {
   ].join("\n");
 }
 
-/** Whether Prometheus' `/-/ready` on `port` answers 2xx. */
-async function ready(port: number): Promise<boolean> {
-  const response = await fetch(`http://127.0.0.1:${String(port)}/-/ready`, { signal: AbortSignal.timeout(2_000) });
-  await response.arrayBuffer();
-  return response.ok;
-}
-
 /**
  * Starts Prometheus scraping `targets` on a free port, and resolves once its `/-/ready` answers;
  * its HTTP API at `url`, what it printed in `prometheus.log` in its `dir`. `destroy()` it in
@@ -54,7 +47,7 @@ export async function startOwnPrometheus(options: OwnPrometheusOptions): Promise
       return { file: prometheus, args: [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${String(port)}`] };
     },
     url: (port) => `http://127.0.0.1:${String(port)}`,
-    ready,
+    ready: answersHttp("/-/ready"),
     log: "prometheus.log",
     pollInterval: 200,
     killAfter: 5_000,

@@ -10,6 +10,7 @@
  * @packageDocumentation
  */
 export { accepts } from "./accepts.ts";
+export { answersHttp } from "./answers-http.ts";
 export { startCutProxy, type CutProxy } from "./cut-proxy.ts";
 export type { AwayOptions } from "./away.ts";
 export { freePort } from "./free-port.ts";
