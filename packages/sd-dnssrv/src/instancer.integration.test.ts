@@ -2,8 +2,9 @@
 // queried through Node's own resolver; the tests change its answers while the instancer watches.
 import { randomUUID } from "node:crypto";
 import { endpointer, type Factory, type InstancerEvent } from "@kit/sd";
+import { until } from "@kit/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDnsServer, type TestDnsServer, until } from "../test/dns-server.ts";
+import { startDnsServer, type TestDnsServer } from "../test/dns-server.ts";
 import { dnsSrvInstancer } from "./instancer.ts";
 
 let dns: TestDnsServer;
@@ -41,12 +42,12 @@ describe("dnsSrvInstancer against a DNS server", () => {
       expect(events[0]).toEqual({ instances: ["host-9001.kit.test:9001", "host-9002.kit.test:9002", "host-9003.kit.test:9003"] });
 
       dns.set(name, srv(9001, 9003)); // one instance stops
-      const took = await until("the endpointer drops it", () => endpoints.endpoints().length === 2, 5_000);
+      const took = await until("the endpointer drops it", () => endpoints.endpoints().length === 2, { timeout: 5_000 });
       expect(took).toBeLessThan(5_000);
       expect(closed).toEqual(["host-9002.kit.test:9002"]);
 
       dns.set(name, srv(9001, 9003, 9004)); // another one starts
-      await until("the endpointer adds it", () => endpoints.endpoints().length === 3, 5_000);
+      await until("the endpointer adds it", () => endpoints.endpoints().length === 3, { timeout: 5_000 });
       expect(made).toEqual([...made.slice(0, 3), "host-9004.kit.test:9004"]);
       expect(events.every((event) => event.error === undefined)).toBe(true);
     } finally {

@@ -66,14 +66,3 @@ export async function startDnsServer(port = 0): Promise<TestDnsServer> {
     close: () => new Promise((resolve) => server.close(() => { resolve(); })),
   };
 }
-
-/** Polls `check` every 25 ms until it returns true; throws after `timeout` ms. Returns the ms it took. */
-export async function until(what: string, check: () => boolean, timeout = 10_000): Promise<number> {
-  const start = Date.now();
-  for (let i = 0; i < Math.ceil(timeout / 25) + 1; i++) {
-    if (check()) return Date.now() - start;
-    if (Date.now() - start > timeout) break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out after ${timeout} ms waiting until ${what}`);
-}

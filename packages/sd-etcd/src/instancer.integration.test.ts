@@ -1,10 +1,10 @@
 // Against the real etcd on 127.0.0.1:2379 (or ETCD_ENDPOINTS), started by scripts/services.sh.
 import type { Endpoint } from "@kit/endpoint";
 import { endpointer, type Factory, type InstancerEvent } from "@kit/sd";
-import { freePort, startCutProxy } from "@kit/test-support";
+import { freePort, startCutProxy, until } from "@kit/test-support";
 import type { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { etcdHosts, newClient, uniquePrefix, until } from "../test/etcd.ts";
+import { etcdHosts, newClient, uniquePrefix } from "../test/etcd.ts";
 import { etcdInstancer } from "./instancer.ts";
 import { etcdRegistrar } from "./registrar.ts";
 
@@ -98,18 +98,18 @@ describe("etcdInstancer", () => {
     const endpoints = endpointer(instancer, factory);
     try {
       await Promise.all(registrars.map((registrar) => registrar.register()));
-      await until("three endpoints", () => endpoints.endpoints().length === 3, 5_000);
+      await until("three endpoints", () => endpoints.endpoints().length === 3, { timeout: 5_000 });
       expect([...made].sort()).toEqual(addresses);
 
       const took = await (async () => {
         await registrars[1]!.deregister();
-        return until("the deregistered instance is dropped", () => endpoints.endpoints().length === 2, 5_000);
+        return until("the deregistered instance is dropped", () => endpoints.endpoints().length === 2, { timeout: 5_000 });
       })();
       expect(closed).toEqual(["127.0.0.1:9002"]);
       expect(took).toBeLessThan(5_000);
 
       await registrars[1]!.register();
-      await until("the instance is back", () => endpoints.endpoints().length === 3, 5_000);
+      await until("the instance is back", () => endpoints.endpoints().length === 3, { timeout: 5_000 });
       expect(made.filter((instance) => instance === "127.0.0.1:9002")).toHaveLength(2);
     } finally {
       await Promise.all(registrars.map((registrar) => registrar.deregister()));
@@ -130,12 +130,12 @@ describe("etcdInstancer", () => {
     try {
       await until("both instances", () => lastInstances(events)?.length === 2);
       proxy.cut();
-      await until("an error event", () => events.at(-1)?.error !== undefined, 15_000);
+      await until("an error event", () => events.at(-1)?.error !== undefined, { timeout: 15_000 });
       expect(endpoints.endpoints()).toHaveLength(2); // the endpointer keeps the last good set
       await client.delete().key(`${prefix}b`); // a change while the watcher is cut off
 
       proxy.restore();
-      await until("the current set after reconnecting", () => lastInstances(events)?.length === 1, 30_000);
+      await until("the current set after reconnecting", () => lastInstances(events)?.length === 1, { timeout: 30_000 });
       expect(lastInstances(events)).toEqual(["10.0.0.1:80"]);
       expect(endpoints.endpoints()).toHaveLength(1);
     } finally {
@@ -156,13 +156,13 @@ describe("etcdInstancer", () => {
       await client.put(`${prefix}a`).value("10.0.0.1:80");
       await until("the instance", () => lastInstances(events)?.length === 1);
       proxy.cut();
-      await until("an error event", () => events.at(-1)?.error !== undefined, 15_000);
+      await until("an error event", () => events.at(-1)?.error !== undefined, { timeout: 15_000 });
       await client.put(`${prefix}b`).value("10.0.0.2:80");
       const { header } = await client.put(`${prefix}c`).value("10.0.0.3:80").exec();
       await client.kv.compact({ revision: header.revision }); // the watch cannot resume where it was
 
       proxy.restore();
-      await until("the current set from a new watch", () => lastInstances(events)?.length === 3, 30_000);
+      await until("the current set from a new watch", () => lastInstances(events)?.length === 3, { timeout: 30_000 });
       await client.delete().key(`${prefix}a`);
       await until("the new watch follows changes", () => lastInstances(events)?.length === 2);
       expect(lastInstances(events)).toEqual(["10.0.0.2:80", "10.0.0.3:80"]);
@@ -178,7 +178,7 @@ describe("etcdInstancer", () => {
     const instancer = etcdInstancer(unreachable, "/kit-test/sd-etcd/unreachable/");
     const events = record(instancer);
     try {
-      await until("an error event", () => events.some((event) => event.error !== undefined), 15_000);
+      await until("an error event", () => events.some((event) => event.error !== undefined), { timeout: 15_000 });
       expect(events.every((event) => event.instances === undefined)).toBe(true);
     } finally {
       instancer.stop();

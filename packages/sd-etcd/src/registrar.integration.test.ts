@@ -2,10 +2,10 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@kit/test-support";
+import { freePort, until } from "@kit/test-support";
 import type { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { etcdHosts, newClient, uniquePrefix, until } from "../test/etcd.ts";
+import { etcdHosts, newClient, uniquePrefix } from "../test/etcd.ts";
 import { etcdRegistrar } from "./registrar.ts";
 
 let client: Etcd3;
@@ -82,7 +82,7 @@ describe("etcdRegistrar", () => {
       await until("the key is back under another lease", async () => {
         const now = await leaseOf(key);
         return now !== undefined && now !== first;
-      });
+      }, { every: 50 });
       expect(errors.length).toBeGreaterThanOrEqual(1);
       expect(await client.get(key).string()).toBe("v");
     } finally {
@@ -100,12 +100,12 @@ describe("etcdRegistrar", () => {
     try {
       let output = "";
       child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-      await until("the child has registered", () => output.includes("registered"), 15_000);
+      await until("the child has registered", () => output.includes("registered"), { timeout: 15_000 });
       expect(await client.get(key).string()).toBe("127.0.0.1:8080");
 
       child.kill("SIGKILL");
       await once(child, "exit");
-      const took = await until("the registration is gone", async () => (await client.get(key).string()) === null, 15_000);
+      const took = await until("the registration is gone", async () => (await client.get(key).string()) === null, { timeout: 15_000, every: 50 });
       expect(took).toBeLessThan(15_000);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

@@ -1,5 +1,5 @@
-// Shared by the integration tests: the etcd they talk to and a way to wait for a condition (a
-// client cut off etcd goes through @kit/test-support's startCutProxy).
+// Shared by the integration tests: the etcd they talk to (a client cut off etcd goes through
+// @kit/test-support's startCutProxy, and a wait for a condition is its until).
 import { randomUUID } from "node:crypto";
 import { Etcd3 } from "etcd3";
 
@@ -17,15 +17,4 @@ export function newClient(hosts: string[] = etcdHosts): Etcd3 {
 /** A key prefix no other run uses. */
 export function uniquePrefix(name: string): string {
   return `/kit-test/sd-etcd/${name}/${randomUUID()}/`;
-}
-
-/** Polls `check` every 50 ms until it returns true; throws after `timeout` ms. Returns the ms it took. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeout = 10_000): Promise<number> {
-  const start = Date.now();
-  for (let i = 0; i < Math.ceil(timeout / 50) + 1; i++) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeout) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out after ${timeout} ms waiting until ${what}`);
 }

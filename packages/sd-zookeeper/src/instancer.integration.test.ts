@@ -1,9 +1,9 @@
 // Against the real ZooKeeper on 127.0.0.1:2181 (or ZK_HOSTS), started by scripts/services.sh.
 import { endpointer, type Factory, type InstancerEvent } from "@kit/sd";
-import { startCutProxy } from "@kit/test-support";
+import { startCutProxy, until } from "@kit/test-support";
 import { type Client, createClient } from "node-zookeeper-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, removeTree, uniquePath, until, zkHosts } from "../test/zk.ts";
+import { connect, removeTree, uniquePath, zkHosts } from "../test/zk.ts";
 import { zookeeperInstancer } from "./instancer.ts";
 import { zookeeperRegistrar } from "./registrar.ts";
 
@@ -90,11 +90,11 @@ describe("zookeeperInstancer", () => {
     const endpoints = endpointer(instancer, factory);
     try {
       for (const registrar of registrars) await registrar.register();
-      await until("three endpoints", () => endpoints.endpoints().length === 3, 5_000);
+      await until("three endpoints", () => endpoints.endpoints().length === 3, { timeout: 5_000 });
       expect([...made].sort()).toEqual(addresses);
 
       await registrars[1]!.deregister();
-      const took = await until("the stopped instance is dropped", () => endpoints.endpoints().length === 2, 5_000);
+      const took = await until("the stopped instance is dropped", () => endpoints.endpoints().length === 2, { timeout: 5_000 });
       expect(took).toBeLessThan(5_000);
       expect(closed).toEqual(["127.0.0.1:9002"]);
     } finally {
@@ -123,7 +123,7 @@ describe("zookeeperInstancer", () => {
       await second.deregister(); // a change while the watcher is cut off
 
       proxy.restore();
-      await until("the current set after reconnecting", () => last(events)?.length === 1, 20_000);
+      await until("the current set after reconnecting", () => last(events)?.length === 1, { timeout: 20_000 });
       expect(last(events)).toEqual(["10.0.0.1:80"]);
       expect(endpoints.endpoints()).toHaveLength(1);
     } finally {

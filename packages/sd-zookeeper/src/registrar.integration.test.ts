@@ -3,9 +3,10 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import type { InstancerEvent } from "@kit/sd";
+import { until } from "@kit/test-support";
 import type { Client, Stat } from "node-zookeeper-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { children, connect, removeTree, uniquePath, until, zkHosts } from "../test/zk.ts";
+import { children, connect, removeTree, uniquePath, zkHosts } from "../test/zk.ts";
 import { zookeeperInstancer } from "./instancer.ts";
 import { zookeeperRegistrar } from "./registrar.ts";
 
@@ -86,12 +87,12 @@ describe("zookeeperRegistrar", () => {
     try {
       let output = "";
       child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-      await until("the child has registered", () => output.includes("registered"), 20_000);
+      await until("the child has registered", () => output.includes("registered"), { timeout: 20_000 });
       await until("the instancer sees it", () => events.at(-1)?.instances?.length === 1);
 
       child.kill("SIGKILL");
       await once(child, "exit");
-      const took = await until("the registration is gone", () => events.at(-1)?.instances?.length === 0, 20_000);
+      const took = await until("the registration is gone", () => events.at(-1)?.instances?.length === 0, { timeout: 20_000 });
       expect(took).toBeLessThan(20_000);
       expect(await children(client, path)).toEqual([]);
     } finally {

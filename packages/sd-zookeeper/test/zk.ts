@@ -1,5 +1,6 @@
-// Shared by the integration tests: the ZooKeeper they talk to, unique paths and a way to wait for
-// a condition (a client cut off ZooKeeper goes through @kit/test-support's startCutProxy).
+// Shared by the integration tests: the ZooKeeper they talk to and unique paths (a client cut off
+// ZooKeeper goes through @kit/test-support's startCutProxy, and a wait for a condition is its
+// until).
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { type Client, createClient, type Option } from "node-zookeeper-client";
@@ -46,15 +47,4 @@ export function children(client: Client, path: string): Promise<string[]> {
       else resolve(names);
     });
   });
-}
-
-/** Polls `check` every 50 ms until it returns true; throws after `timeout` ms. Returns the ms it took. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeout = 10_000): Promise<number> {
-  const start = Date.now();
-  for (let i = 0; i < Math.ceil(timeout / 50) + 1; i++) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeout) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out after ${timeout} ms waiting until ${what}`);
 }

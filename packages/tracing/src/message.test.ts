@@ -1,9 +1,10 @@
 import { background, Code, KitError, type Context, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { type Message, type OutgoingMessage } from "@kit/transport";
 import { runSubscriber, type MessageDriver } from "@kit/transport/driver";
 import { ROOT_CONTEXT, SpanStatusCode, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { kindOf, parentId, recorder, traceparent, until, type Recorder } from "../test/otel.ts";
+import { kindOf, parentId, recorder, traceparent, type Recorder } from "../test/otel.ts";
 import { withOtelContext } from "./context.ts";
 import { publisherTrace, subscriberTrace } from "./message.ts";
 import { traceEndpoint } from "./trace-endpoint.ts";
@@ -56,7 +57,10 @@ async function consume(otel: Recorder, messages: Message[], endpoint: Endpoint<s
     ...subscriberTrace({ destination: "sum", system: "test", tracer: otel.tracer, propagator: otel.propagator }),
     backoff: () => 1,
   });
-  await until(() => driver.acked.length + driver.dead.length === messages.length);
+  await until(
+    () => `every message acknowledged or dead-lettered (${String(driver.acked.length)} and ${String(driver.dead.length)} of ${String(messages.length)})`,
+    () => driver.acked.length + driver.dead.length === messages.length,
+  );
   await sub.close();
   return driver;
 }

@@ -45,12 +45,3 @@ export function traceparent(sc: SpanContext): string {
 export function kindOf(span: ReadableSpan): string {
   return SpanKind[span.kind];
 }
-
-/** Polls `check` until it returns true, every 10 ms, for at most `ms`. */
-export async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

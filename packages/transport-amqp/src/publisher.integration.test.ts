@@ -1,10 +1,11 @@
 // Against the RabbitMQ at AMQP_URL (default amqp://guest:guest@127.0.0.1:5672): request/reply
 // over direct reply-to, errors, deadlines, unroutable messages and confirmed events.
 import { background, Code, isKitError, KitError, withTimeout, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage, type Subscriber } from "@kit/transport";
 import type { ChannelModel, ConfirmChannel } from "amqplib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { deleteTopology, errorsOf, gate, open, ready, uniqueQueue, waitFor, watch } from "../test/support.ts";
+import { deleteTopology, errorsOf, gate, open, ready, uniqueQueue, watch } from "../test/support.ts";
 import { publisher } from "./publisher.ts";
 import { subscriber } from "./subscriber.ts";
 import { assertTopology, type Topology } from "./topology.ts";
@@ -207,7 +208,7 @@ describe("publisher: request/reply", () => {
     expect(await sum(ctx, { a: 2, b: 3 })).toEqual({ v: 5 });
     cancel();
     expect(errorsOf(serverChannel)).toEqual([]);
-    await waitFor("the first request acknowledged", async () => (await ready(connection, topology.queue)) === 0);
+    await until("the first request acknowledged", async () => (await ready(connection, topology.queue)) === 0, { timeout: 30_000 });
   });
 
   it("fails at once with unavailable when no queue takes the request", async () => {

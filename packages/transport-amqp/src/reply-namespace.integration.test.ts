@@ -3,10 +3,11 @@
 // permission_denied and nothing is sent to that queue; Kit's own requesters (direct reply-to) are
 // still answered; a namespace of the user's choosing admits a reply queue of their own.
 import { background, withTimeout, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage, type Subscriber } from "@kit/transport";
 import type { ChannelModel, ConfirmChannel, GetMessage } from "amqplib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { deleteTopology, open, ready, uniqueQueue, waitFor, watch } from "../test/support.ts";
+import { deleteTopology, open, ready, uniqueQueue, watch } from "../test/support.ts";
 import { connect, type AmqpConnection } from "./connection.ts";
 import { publisher } from "./publisher.ts";
 import { subscriber, type AmqpSubscriberOptions } from "./subscriber.ts";
@@ -100,7 +101,7 @@ describe("subscriber: reply namespace", () => {
       cancel();
     }
 
-    await waitFor("the forged request dead-lettered", async () => (await ready(connection, topology.deadLetterQueue)) === 1, 10_000);
+    await until("the forged request dead-lettered", async () => (await ready(connection, topology.deadLetterQueue)) === 1);
     const [dead] = await drain(topology.deadLetterQueue);
     const headers = dead?.properties.headers ?? {};
     expect(headers["kit-error-code"]).toBe("permission_denied");
@@ -122,14 +123,14 @@ describe("subscriber: reply namespace", () => {
     await sub.ready;
 
     await forge(topology.queue, { a: 4, b: 5 }, replies, "mine");
-    await waitFor("the reply on the configured queue", async () => (await ready(connection, replies)) === 1, 10_000);
+    await until("the reply on the configured queue", async () => (await ready(connection, replies)) === 1);
     const [answer] = await drain(replies);
     expect(answer?.properties.correlationId).toBe("mine");
     expect(JSON.parse(answer?.content.toString() ?? "")).toEqual({ v: 9 });
 
     // The configured namespace replaces the default: Kit's direct reply-to is now outside it.
     await forge(topology.queue, { a: 1, b: 1 }, "amq.rabbitmq.reply-to.someone-else", "direct");
-    await waitFor("the direct reply-to request dead-lettered", async () => (await ready(connection, topology.deadLetterQueue)) === 1, 10_000);
+    await until("the direct reply-to request dead-lettered", async () => (await ready(connection, topology.deadLetterQueue)) === 1);
     const [dead] = await drain(topology.deadLetterQueue);
     expect(dead?.properties.headers?.["kit-error-code"]).toBe("permission_denied");
   });

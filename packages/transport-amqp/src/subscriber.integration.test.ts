@@ -2,10 +2,11 @@
 // exactly-once acks, a consumer dying with messages in flight, poison messages, retries that
 // outlive their consumer, and close() draining what is in flight.
 import { Code, KitError, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage, type Message, type MessageOutcome } from "@kit/transport";
 import type { ChannelModel, ConfirmChannel, GetMessage } from "amqplib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { deleteTopology, errorsOf, gate, open, ready, uniqueQueue, waitFor, watch } from "../test/support.ts";
+import { deleteTopology, errorsOf, gate, open, ready, uniqueQueue, watch } from "../test/support.ts";
 import { subscriber } from "./subscriber.ts";
 import { assertTopology, type Topology, type TopologyOptions } from "./topology.ts";
 
@@ -100,7 +101,7 @@ describe("subscriber", () => {
           },
         ],
       });
-      await waitFor("10,000 acknowledged", () => decisions.get("succeeded") === total, 150_000);
+      await until("10,000 acknowledged", () => decisions.get("succeeded") === total, { timeout: 150_000 });
       await sub.close();
       await channel.close(); // anything left unacknowledged would go back to the queue now
 
@@ -139,7 +140,7 @@ describe("subscriber", () => {
       encodeJSONMessage,
       { concurrency: 8 },
     );
-    await waitFor("the first consumer to hold 8 messages", () => heldByDoomed.size === 8);
+    await until("the first consumer to hold 8 messages", () => heldByDoomed.size === 8, { timeout: 30_000 });
     await doomed.close(); // dies without acknowledging anything
     stuck.open();
     await first.close();
@@ -163,7 +164,7 @@ describe("subscriber", () => {
         ],
       },
     );
-    await waitFor("every message handled by the second consumer", () => attempts.size === total);
+    await until("every message handled by the second consumer", () => attempts.size === total, { timeout: 30_000 });
     await second.close();
     await channel.close();
 
@@ -189,8 +190,8 @@ describe("subscriber", () => {
       encodeJSONMessage,
       { concurrency: 1, ...fast },
     );
-    await waitFor("both good messages", () => handled.length === 2);
-    await waitFor("the dead letter", async () => (await ready(connection, names.deadLetterQueue)) >= 1);
+    await until("both good messages", () => handled.length === 2, { timeout: 30_000 });
+    await until("the dead letter", async () => (await ready(connection, names.deadLetterQueue)) >= 1, { timeout: 30_000 });
     await sub.close();
     await channel.close();
 
@@ -230,8 +231,8 @@ describe("subscriber", () => {
       encodeJSONMessage,
       { concurrency: 1, ...fast, errorHandler: { handle: () => undefined } },
     );
-    await waitFor("the dead letter", async () => (await ready(connection, names.deadLetterQueue)) >= 1);
-    await waitFor("the message with time left", () => handled.length === 1);
+    await until("the dead letter", async () => (await ready(connection, names.deadLetterQueue)) >= 1, { timeout: 30_000 });
+    await until("the message with time left", () => handled.length === 1, { timeout: 30_000 });
     await sub.close();
     await channel.close();
 
@@ -269,7 +270,7 @@ describe("subscriber", () => {
         ],
       },
     );
-    await waitFor("the dead letter", async () => (await ready(connection, names.deadLetterQueue)) >= 1);
+    await until("the dead letter", async () => (await ready(connection, names.deadLetterQueue)) >= 1, { timeout: 30_000 });
     await sub.close();
     await channel.close();
 
@@ -304,7 +305,7 @@ describe("subscriber", () => {
     );
     await failed.promise;
     await first.close();
-    await waitFor("the retry to wait in the retry queue", async () => (await ready(connection, names.retryQueue)) === 1);
+    await until("the retry to wait in the retry queue", async () => (await ready(connection, names.retryQueue)) === 1, { timeout: 30_000 });
 
     const seen: number[] = [];
     const second = subscriber(channel, names.queue, () => Promise.resolve(null), decodeJSONMessage<Job>(), encodeJSONMessage, {
@@ -315,7 +316,7 @@ describe("subscriber", () => {
         },
       ],
     });
-    await waitFor("the retried message", () => seen.length === 1);
+    await until("the retried message", () => seen.length === 1, { timeout: 30_000 });
     await second.close();
     await channel.close();
     expect(seen).toEqual([2]);
@@ -353,7 +354,7 @@ describe("subscriber", () => {
         ],
       },
     );
-    await waitFor("100 messages in flight", () => started === 100);
+    await until("100 messages in flight", () => started === 100, { timeout: 30_000 });
     const closing = sub.close();
     const startedAtClose = started;
     await closing;
@@ -396,7 +397,7 @@ describe("subscriber", () => {
         ],
       },
     );
-    await waitFor("the message to come back and succeed", () => attempts.length === 2);
+    await until("the message to come back and succeed", () => attempts.length === 2, { timeout: 30_000 });
     await sub.close();
     await channel.close();
     expect(attempts).toEqual([1, 2]);
@@ -436,7 +437,7 @@ describe("subscriber", () => {
       await sub.close();
     }
     expect(seen).toEqual([1, 2, 3]);
-    await waitFor("the message back in the queue", async () => (await ready(connection, names.queue)) === 1);
+    await until("the message back in the queue", async () => (await ready(connection, names.queue)) === 1, { timeout: 30_000 });
   });
 
   it("refuses a channel without confirms", async () => {

@@ -1,13 +1,14 @@
 // close() and the acks of its last messages: `await sub.close(); await connection.close();`, as
 // the README shows it, must leave nothing handled on the queue (issue 15: acks queued at the end
 // of the drain were overtaken by the connection's close, and the messages came back).
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { connect } from "amqplib";
 import { expect, it } from "vitest";
 import { connect as kitConnect } from "../src/connection.ts";
 import { subscriber } from "../src/subscriber.ts";
 import { assertTopology } from "../src/topology.ts";
-import { amqpUrl, deleteTopology, gate, open, ready, uniqueQueue, waitFor, watch } from "./support.ts";
+import { amqpUrl, deleteTopology, gate, open, ready, uniqueQueue, watch } from "./support.ts";
 
 /** Where the subscriber runs: the user's own confirm channel, or a connection from Kit's connect(). */
 type Mode = "own channel" | "connect()";
@@ -49,7 +50,7 @@ it.each<Mode>(["own channel", "connect()"])("close() on %s resolves only once th
       encodeJSONMessage,
       { concurrency: 16 },
     );
-    await waitFor("every message started", () => started === total);
+    await until("every message started", () => started === total, { timeout: 30_000 });
     const closing = sub.close();
     last.open(); // their acks are written at the end of the drain
     await closing;

@@ -11,8 +11,7 @@ import { connect } from "../src/connection.ts";
 import { publisher } from "../src/publisher.ts";
 import { subscriber } from "../src/subscriber.ts";
 import { assertTopology } from "../src/topology.ts";
-import { startOwnRabbitMq, type OwnRabbitMq } from "@kit/test-support";
-import { waitFor } from "./support.ts";
+import { startOwnRabbitMq, type OwnRabbitMq, until } from "@kit/test-support";
 
 let broker: OwnRabbitMq;
 
@@ -91,8 +90,8 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
   const outcomes: Outcome[] = [];
   let next = 0;
   const publishLoop = (async () => {
-    const until = Date.now() + 60_000 + downtime; // bounded in time and count
-    while (loop.publishing && next < 5_000 + downtime / 10 && Date.now() < until) {
+    const deadline = Date.now() + 60_000 + downtime; // bounded in time and count
+    while (loop.publishing && next < 5_000 + downtime / 10 && Date.now() < deadline) {
       const n = next++;
       const started = Date.now();
       try {
@@ -107,7 +106,7 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
   })();
   try {
     await sub.ready;
-    await waitFor("some messages handled before the restart", () => handled.size >= 50);
+    await until("some messages handled before the restart", () => handled.size >= 50, { timeout: 30_000 });
     let away = 0;
     const back = await broker.restart({
       downtime, // 3 s; KIT_RESTART_DOWNTIME_MS for a longer outage (an outage of minutes is survived)
@@ -117,13 +116,13 @@ it("survives a broker restart: publishes fail fast with unavailable while it is 
       },
     });
     const firstAfter = next;
-    await waitFor("publishes confirmed again after the restart", () => outcomes.some((o) => o.n >= firstAfter && o.code === undefined), 30_000);
+    await until("publishes confirmed again after the restart", () => outcomes.some((o) => o.n >= firstAfter && o.code === undefined), { timeout: 30_000 });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await waitFor("requests answered again after the restart", () => asked.some((o) => o.at > back && o.code === undefined), 30_000);
+    await until("requests answered again after the restart", () => asked.some((o) => o.at > back && o.code === undefined), { timeout: 30_000 });
     loop.publishing = false;
     await Promise.all([publishLoop, askLoop]);
     const acked = outcomes.filter((o) => o.code === undefined).map((o) => o.n);
-    await waitFor("every confirmed publish handled", () => acked.every((n) => handled.has(n)), 60_000);
+    await until("every confirmed publish handled", () => acked.every((n) => handled.has(n)), { timeout: 60_000 });
 
     const failed = [...outcomes, ...asked].filter((o) => o.code !== undefined);
     const duringOutage = failed.filter((o) => o.at >= away + 200 && o.at < back - 200); // clear of the edges
@@ -169,12 +168,12 @@ it("fails publishes at once with resource_exhausted while the broker blocks publ
     // RabbitMQ blocks a connection when it next publishes: this one is held (until its deadline).
     const [ctx, cancel] = withTimeout(background(), 2_000);
     const held = send(ctx, { n: 1 }).catch((err: unknown) => err);
-    await waitFor("the connection blocked", () => reported.some((e) => e.message.includes('blocks publishing')), 20_000);
+    await until("the connection blocked", () => reported.some((e) => e.message.includes('blocks publishing')), { timeout: 20_000 });
     const started = Date.now();
     await expect(send(background(), { n: 2 })).rejects.toMatchObject({ code: Code.ResourceExhausted });
     expect(Date.now() - started).toBeLessThan(1_000);
     await broker.ctl("set_vm_memory_high_watermark", "0.4");
-    await waitFor("the connection unblocked", () => reported.some((e) => e.message.includes('unblocked')), 20_000);
+    await until("the connection unblocked", () => reported.some((e) => e.message.includes('unblocked')), { timeout: 20_000 });
     await send(background(), { n: 3 });
     cancel();
     await held;

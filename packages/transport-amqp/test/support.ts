@@ -1,4 +1,5 @@
-// Shared by the integration tests: the broker's address, unique names, and waiting for a condition.
+// Shared by the integration tests: the broker's address, unique names, and what a queue holds (a
+// wait for a condition is @kit/test-support's until).
 import { randomUUID } from "node:crypto";
 import { connect, type Channel, type ChannelModel } from "amqplib";
 import type { Topology } from "../src/topology.ts";
@@ -43,16 +44,6 @@ export async function deleteTopology(connection: ChannelModel, topology: Topolog
   await channel.deleteQueue(topology.deadLetterQueue);
   await channel.deleteExchange(topology.deadLetterExchange);
   await channel.close();
-}
-
-/** Polls `condition` until it is true, failing after `timeout` ms with `what`. */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeout = 30_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Messages ready in a queue (not counting those delivered and unacknowledged). */

@@ -1,7 +1,8 @@
 import * as grpc from "@grpc/grpc-js";
 import { background, Code, KitError, withCancel, withTimeout, type Context } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { afterEach, describe, expect, it } from "vitest";
-import { startServer, Echo as EchoMethod, Count as CountMethod, waitFor, type EchoReply, type EchoRequest, type Running } from "../test/harness.ts";
+import { startServer, Echo as EchoMethod, Count as CountMethod, type EchoReply, type EchoRequest, type Running } from "../test/harness.ts";
 import { client, type ClientOutcome } from "./client.ts";
 import { server } from "./server.ts";
 
@@ -174,7 +175,7 @@ describe("client (unary) against a grpc-js server", () => {
     const err = await echo(ctx, { text: "x" }).catch((e: unknown) => e);
     cancel();
     expect((err as KitError).code).toBe(Code.DeadlineExceeded);
-    await waitFor(() => serverReason !== undefined, 10_000, "the server to see the deadline");
+    await until("the server to see the deadline", () => serverReason !== undefined);
     expect((serverReason as KitError).code).toBe(Code.DeadlineExceeded);
   });
 
@@ -204,7 +205,7 @@ describe("client (unary) against a grpc-js server", () => {
     expect(waited).toBeGreaterThanOrEqual(290);
     expect(waited).toBeLessThan(3_000);
     expect(deadlines).toEqual([undefined]);
-    await waitFor(() => serverReason !== undefined, 10_000, "the server to see the cancel");
+    await until("the server to see the cancel", () => serverReason !== undefined);
     expect((serverReason as KitError).code).toBe(Code.Canceled);
     expect(outcomes).toMatchObject([{ method: "/kittest.Test/Echo", error: { code: Code.DeadlineExceeded } }]);
   });
@@ -256,13 +257,13 @@ describe("client (unary) against a grpc-js server", () => {
     });
     const [ctx, cancel] = withCancel(background());
     const pending = echo(ctx, { text: "x" }).catch((e: unknown) => e);
-    await waitFor(() => started, 10_000, "the call to reach the server");
+    await until("the call to reach the server", () => started);
     const canceledAt = Date.now();
     cancel();
     const err = await pending;
     expect(Date.now() - canceledAt).toBeLessThan(2_000);
     expect((err as KitError).code).toBe(Code.Canceled);
-    await waitFor(() => serverReason !== undefined, 10_000, "the server to see the cancel");
+    await until("the server to see the cancel", () => serverReason !== undefined);
     expect((serverReason as KitError).code).toBe(Code.Canceled);
     expect(outcomes).toMatchObject([{ method: "/kittest.Test/Echo", status: grpc.status.CANCELLED, error: { code: Code.Canceled } }]);
   });

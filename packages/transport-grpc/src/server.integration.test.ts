@@ -1,7 +1,8 @@
 import * as grpc from "@grpc/grpc-js";
 import { Code, contextKey, KitError, withValue, type Context, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startServer, waitFor, type EchoReply, type EchoRequest, type Running } from "../test/harness.ts";
+import { startServer, type EchoReply, type EchoRequest, type Running } from "../test/harness.ts";
 import { server, type ServerOutcome } from "./server.ts";
 
 // These talk to a real grpc-js server on 127.0.0.1, called by a raw grpc-js client, so they
@@ -223,7 +224,7 @@ describe("server (unary) against a grpc-js client", () => {
     });
     await callEcho(running, "ok");
     await callEcho(running, "fail");
-    await waitFor(() => outcomes.length === 2, 10_000, "two finalizer calls");
+    await until("two finalizer calls", () => outcomes.length === 2);
     expect(outcomes.map((o) => [o.method, o.status, o.error?.code])).toEqual([
       ["/kittest.Test/Echo", grpc.status.OK, undefined],
       ["/kittest.Test/Echo", grpc.status.PERMISSION_DENIED, Code.PermissionDenied],
@@ -312,7 +313,7 @@ describe("server (unary) against a grpc-js client", () => {
     const { err } = await callEcho(running, "x", new grpc.Metadata(), { deadline: Date.now() + 300 });
     expect(err?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
     expect(Date.now() - started).toBeLessThan(10_000);
-    await waitFor(() => aborted !== undefined, 10_000, "the endpoint to see the abort");
+    await until("the endpoint to see the abort", () => aborted !== undefined);
     expect((aborted as KitError).code).toBe(Code.DeadlineExceeded);
   });
 
@@ -328,7 +329,7 @@ describe("server (unary) against a grpc-js client", () => {
     const started = Date.now();
     const { err } = await callEcho(running, "x", new grpc.Metadata(), { deadline: Date.now() + 300 });
     expect(err?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-    await waitFor(() => outcomes.length === 1, 10_000, "the finalizer");
+    await until("the finalizer", () => outcomes.length === 1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(outcomes).toMatchObject([{ status: grpc.status.DEADLINE_EXCEEDED, error: { code: Code.DeadlineExceeded } }]);
@@ -344,7 +345,7 @@ describe("server (unary) against a grpc-js client", () => {
       }),
     });
     expect((await callEcho(running, "x")).value).toEqual({ text: "X" });
-    await waitFor(() => kept?.signal.aborted === true, 10_000, "the context to be canceled");
+    await until("the context to be canceled", () => kept?.signal.aborted === true);
     expect((kept?.signal.reason as KitError).code).toBe(Code.Canceled);
   });
 
@@ -363,10 +364,10 @@ describe("server (unary) against a grpc-js client", () => {
       }),
     });
     const call = echo(running, Buffer.from([0x0a, 0x01, 0x61]));
-    await waitFor(() => started, 10_000, "the endpoint to start");
+    await until("the endpoint to start", () => started);
     call.call.cancel();
     expect((await call.done).status.code).toBe(grpc.status.CANCELLED);
-    await waitFor(() => reason !== undefined, 10_000, "the endpoint to see the cancel");
+    await until("the endpoint to see the cancel", () => reason !== undefined);
     expect((reason as KitError).code).toBe(Code.Canceled);
   });
 });

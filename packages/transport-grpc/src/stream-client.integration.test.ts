@@ -1,8 +1,9 @@
 /* eslint-disable @typescript-eslint/require-await -- endpoints written as async generators need not await */
 import * as grpc from "@grpc/grpc-js";
 import { background, Code, KitError, withCancel, withTimeout, type Context } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { afterEach, describe, expect, it } from "vitest";
-import { startServer, Count as CountMethod, Total as TotalMethod, Chat as ChatMethod, waitFor, type CountRequest, type EchoReply, type EchoRequest, type Item, type Running, type TotalReply } from "../test/harness.ts";
+import { startServer, Count as CountMethod, Total as TotalMethod, Chat as ChatMethod, type CountRequest, type EchoReply, type EchoRequest, type Item, type Running, type TotalReply } from "../test/harness.ts";
 import { bidiStream, clientStream, serverStream } from "./server.ts";
 import { bidiStreamClient, clientStreamClient, serverStreamClient } from "./stream-client.ts";
 
@@ -138,7 +139,7 @@ describe("server streaming", () => {
     });
     const count = serverStreamClient<CountRequest, Item>(running.conn, CountMethod);
     for await (const item of count(background(), { n: 0 })) if (item.seq === 10) break;
-    await waitFor(() => server.finished, 10_000, "the server's generator to finish");
+    await until("the server's generator to finish", () => server.finished);
     expect((server.reason as KitError).code).toBe(Code.Canceled);
   });
 
@@ -156,7 +157,7 @@ describe("server streaming", () => {
       for await (const item of serverStreamClient<CountRequest, Item>(running.conn, CountMethod)(ctx, { n: 1 })) if (item.seq === 0) cancel();
     })().catch((e: unknown) => e);
     expect((err as KitError).code).toBe(Code.Canceled);
-    await waitFor(() => serverReason !== undefined, 10_000, "the server to see the cancel");
+    await until("the server to see the cancel", () => serverReason !== undefined);
     expect((serverReason as KitError).code).toBe(Code.Canceled);
   });
 
@@ -219,7 +220,7 @@ describe("client streaming", () => {
     const { items, state } = requests((seq) => ({ seq }), 100_000, 1);
     const err = await clientStreamClient<Item, TotalReply>(running.conn, TotalMethod)(background(), items).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: Code.FailedPrecondition, message: "3 is not allowed" });
-    await waitFor(() => state.returned, 10_000, "the request iterable to be stopped");
+    await until("the request iterable to be stopped", () => state.returned);
     expect(state.produced).toBeLessThan(1_000);
   });
 
@@ -243,7 +244,7 @@ describe("client streaming", () => {
     }
     const err = await clientStreamClient<Item, TotalReply>(running.conn, TotalMethod)(background(), failing()).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: Code.DataLoss, message: "source broke" });
-    await waitFor(() => serverReason !== undefined, 10_000, "the server to see the cancel");
+    await until("the server to see the cancel", () => serverReason !== undefined);
     expect((serverReason as KitError).code).toBe(Code.Canceled);
   });
 
@@ -273,7 +274,7 @@ describe("bidirectional streaming", () => {
       for (const text of ["a", "b", "c"]) {
         const want = answered + 1;
         yield { text };
-        await waitFor(() => answered >= want, 10_000, `an answer to ${text}`);
+        await until(`an answer to ${text}`, () => answered >= want);
       }
     }
     for await (const { text } of chat(background(), talk())) {
@@ -300,8 +301,8 @@ describe("bidirectional streaming", () => {
       received += text === "" ? 0 : 1;
       if (received === 3) break;
     }
-    await waitFor(() => state.returned, 10_000, "the requests to be stopped");
-    await waitFor(() => serverReason !== undefined, 10_000, "the server to see the cancel");
+    await until("the requests to be stopped", () => state.returned);
+    await until("the server to see the cancel", () => serverReason !== undefined);
     expect((serverReason as KitError).code).toBe(Code.Canceled);
     expect(state.produced).toBeLessThan(1_000);
   });
@@ -322,7 +323,7 @@ describe("bidirectional streaming", () => {
     })().catch((e: unknown) => e);
     expect(err).toMatchObject({ code: Code.Aborted, message: "conflict at 2" });
     expect(seen).toEqual(["0", "1"]);
-    await waitFor(() => state.returned, 10_000, "the requests to be stopped");
+    await until("the requests to be stopped", () => state.returned);
   });
 
   it("ends both directions when the context is canceled", async () => {
@@ -346,8 +347,8 @@ describe("bidirectional streaming", () => {
       }
     })().catch((e: unknown) => e);
     expect((err as KitError).code).toBe(Code.Canceled);
-    await waitFor(() => state.returned, 10_000, "the requests to be stopped");
-    await waitFor(() => serverReason !== undefined, 10_000, "the server to see the cancel");
+    await until("the requests to be stopped", () => state.returned);
+    await until("the server to see the cancel", () => serverReason !== undefined);
     expect((serverReason as KitError).code).toBe(Code.Canceled);
   });
 
@@ -360,6 +361,6 @@ describe("bidirectional streaming", () => {
     const { items, state } = requests((i) => ({ text: String(i) }), 1_000_000, 1);
     const answers = await collect(bidiStreamClient<EchoRequest, EchoReply>(running.conn, ChatMethod)(background(), items));
     expect(answers).toEqual([{ text: "hello first" }]);
-    await waitFor(() => state.returned, 10_000, "the requests to be stopped");
+    await until("the requests to be stopped", () => state.returned);
   });
 });

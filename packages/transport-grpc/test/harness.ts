@@ -65,12 +65,3 @@ export async function startServer(handlers: Readonly<Record<string, grpc.Untyped
     },
   };
 }
-
-/** Polls `check` until it is true, failing after `ms`. */
-export async function waitFor(check: () => boolean, ms = 10_000, what = "condition"): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -1,11 +1,12 @@
 // Publisher, requester and subscriber against the real Mosquitto (127.0.0.1:1883, or MQTT_URL).
+import { until } from "@kit/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { background, Code, KitError, withTimeout, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage, type EncodeMessage } from "@kit/transport";
 import type { MqttClient } from "mqtt";
 import { publisher } from "./publisher.ts";
 import { subscriber } from "./subscriber.ts";
-import { connectMqtt, sessionClient, unique, waitFor } from "../test/support.ts";
+import { connectMqtt, sessionClient, unique } from "../test/support.ts";
 
 const clients: MqttClient[] = [];
 async function client(): Promise<MqttClient> {
@@ -34,7 +35,7 @@ describe("MQTT round trip", () => {
     await s.ready;
     const send = publisher(await client(), topic, encodeJSONMessage, undefined);
     await send(background(), { id: "o-1" });
-    await waitFor("the message", () => got.length === 1);
+    await until("the message", () => got.length === 1, { timeout: 15_000 });
     await s.close();
     expect(got).toEqual([{ id: "o-1" }]);
   });
@@ -57,7 +58,7 @@ describe("MQTT round trip", () => {
       message.body = body;
     };
     await publisher(producer, topic, encodeBytes, undefined)(background(), bytes);
-    await waitFor("both messages", () => payloads.length === 2);
+    await until("both messages", () => payloads.length === 2, { timeout: 15_000 });
     expect(payloads.map((payload) => [...payload])).toEqual([[...Buffer.from(JSON.stringify(value), "utf8")], [...bytes]]);
     expect(contentTypes).toEqual(["application/json", undefined]);
   });
@@ -102,7 +103,7 @@ describe("MQTT round trip", () => {
     const [ctx, cancel] = withTimeout(background(), 5_000);
     await send(ctx, {});
     cancel();
-    await waitFor("the message", () => left.length === 1);
+    await until("the message", () => left.length === 1, { timeout: 15_000 });
     await s.close();
     expect(left[0]).toBeGreaterThan(0);
     expect(left[0]).toBeLessThanOrEqual(5_000);

@@ -3,13 +3,14 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { until } from "@kit/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { background, Code, KitError, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage, type MessageOutcome } from "@kit/transport";
 import { connect, type MqttClient } from "mqtt";
 import { publisher } from "./publisher.ts";
 import { subscriber } from "./subscriber.ts";
-import { collect, connectMqtt, mqttUrl, sessionClient, sleep, unique, waitFor } from "../test/support.ts";
+import { collect, connectMqtt, mqttUrl, sessionClient, sleep, unique } from "../test/support.ts";
 
 const clients: MqttClient[] = [];
 async function client(): Promise<MqttClient> {
@@ -60,7 +61,7 @@ describe("MQTT subscriber", () => {
       }
     };
     await Promise.all(Array.from({ length: 8 }, producer));
-    await waitFor("every message", () => seen.size === total, 120_000);
+    await until("every message", () => seen.size === total, { timeout: 120_000 });
     await sleep(200);
     await s.close();
     expect({ handled: seen.size, lost: total - seen.size, duplicated: duplicates() }).toEqual({ handled: total, lost: 0, duplicated: 0 });
@@ -80,7 +81,7 @@ describe("MQTT subscriber", () => {
     await Promise.all(subs.map((s) => s.ready));
     const send = publisher(await client(), topic, encodeJSONMessage, undefined);
     for (let n = 0; n < 1_000; n++) await send(background(), { n });
-    await waitFor("every message", () => seen.size === 1_000);
+    await until("every message", () => seen.size === 1_000, { timeout: 15_000 });
     await sleep(200);
     await Promise.all(subs.map((s) => s.close()));
     const duplicated = [...seen.values()].reduce((sum, times) => sum + times - 1, 0);
@@ -103,7 +104,7 @@ describe("MQTT subscriber", () => {
     await s.ready;
     const send = publisher(await client(), topic, encodeJSONMessage, undefined);
     for (let n = 0; n < 200; n++) await send(background(), { n });
-    await waitFor("all 200", () => order.length === 200);
+    await until("all 200", () => order.length === 200, { timeout: 15_000 });
     await s.close();
     expect(order).toEqual(Array.from({ length: 200 }, (_, n) => n));
     expect(failedOnce).toBe(true);
@@ -123,7 +124,7 @@ describe("MQTT subscriber", () => {
     await raw.publishAsync(topic, JSON.stringify({ n: 1 }), { qos: 1 });
     await raw.publishAsync(topic, Buffer.from([0xff, 0x00, 0x7b, 0x22]), { qos: 1 }); // not JSON, not even text
     await raw.publishAsync(topic, JSON.stringify({ n: 2 }), { qos: 1, properties: { userProperties: { "kit-timeout": "soon" } } });
-    await waitFor("three dead letters", () => dead.length === 3);
+    await until("three dead letters", () => dead.length === 3, { timeout: 15_000 });
     await sleep(300);
     await s.close();
     expect(dead.length).toBe(3);
@@ -147,9 +148,9 @@ describe("MQTT subscriber", () => {
     await s.ready;
     const send = publisher(await client(), topic, encodeJSONMessage, undefined);
     await send(background(), { n: 1 });
-    await waitFor("job 1 to succeed", () => attempts.length === 3);
+    await until("job 1 to succeed", () => attempts.length === 3, { timeout: 15_000 });
     await send(background(), { n: 2 });
-    await waitFor("job 2's dead letter", () => dead.length === 1);
+    await until("job 2's dead letter", () => dead.length === 1, { timeout: 15_000 });
     await s.close();
     expect(attempts).toEqual([1, 1, 1, 2, 2, 2]);
     expect(dead[0]?.props).toMatchObject({ "kit-error-code": Code.Unavailable, "kit-attempts": "3" });
@@ -163,16 +164,16 @@ describe("MQTT subscriber", () => {
     });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    await waitFor("the child to be ready", () => out.includes("ready"), 20_000);
+    await until("the child to be ready", () => out.includes("ready"), { timeout: 20_000 });
     const send = publisher(await client(), topic, encodeJSONMessage, undefined);
     for (let n = 0; n < 50; n++) await send(background(), { n });
-    await waitFor("20 messages in flight in the child", () => out.includes("in flight 20"));
+    await until("20 messages in flight in the child", () => out.includes("in flight 20"), { timeout: 15_000 });
     child.kill("SIGKILL");
     await once(child, "exit");
     const { seen, handle, duplicates } = counter();
     const s = subscriber(session(clientId), topic, handle, decodeJob, encodeJSONMessage, { deadLetterTopic: `${topic}/dead` });
     await s.ready;
-    await waitFor("all 50", () => seen.size === 50);
+    await until("all 50", () => seen.size === 50, { timeout: 15_000 });
     await sleep(300);
     await s.close();
     expect({ handled: seen.size, duplicated: duplicates() }).toEqual({ handled: 50, duplicated: 0 });
@@ -194,7 +195,7 @@ describe("MQTT subscriber", () => {
     await s.ready;
     const send = publisher(await client(), topic, encodeJSONMessage, undefined);
     await Promise.all(Array.from({ length: 100 }, (_, n) => send(background(), { n })));
-    await waitFor("100 running", () => running === 100);
+    await until("100 running", () => running === 100, { timeout: 15_000 });
     await s.close();
     expect(finished).toBe(100);
     await first.endAsync();
@@ -203,7 +204,7 @@ describe("MQTT subscriber", () => {
     const again = subscriber(session(clientId), topic, handle, decodeJob, encodeJSONMessage, { deadLetterTopic: `${topic}/dead` });
     await again.ready;
     await send(background(), { n: 100 });
-    await waitFor("the marker", () => seen.has(100));
+    await until("the marker", () => seen.has(100), { timeout: 15_000 });
     await again.close();
     expect([...seen.keys()]).toEqual([100]);
   });
@@ -220,13 +221,13 @@ describe("MQTT subscriber", () => {
     await s.ready;
     const send = publisher(await client(), topic, encodeJSONMessage, undefined);
     for (let n = 0; n < 5; n++) await send(background(), { n });
-    await waitFor("5 started", () => started === 5);
+    await until("5 started", () => started === 5, { timeout: 15_000 });
     await s.close();
     await first.endAsync();
     const { seen, handle, duplicates } = counter();
     const again = subscriber(session(clientId), topic, handle, decodeJob, encodeJSONMessage, { deadLetterTopic: `${topic}/dead` });
     await again.ready;
-    await waitFor("the 5 again", () => seen.size === 5);
+    await until("the 5 again", () => seen.size === 5, { timeout: 15_000 });
     await again.close();
     expect({ handled: seen.size, duplicated: duplicates() }).toEqual({ handled: 5, duplicated: 0 });
   });
@@ -247,7 +248,7 @@ describe("MQTT subscriber", () => {
     await s.ready;
     const raw = await client();
     await raw.publishAsync(topic, "{}", { qos: 1, properties: { responseTopic: elsewhere, correlationData: Buffer.from("1") } });
-    await waitFor("the dead letter", () => dead.length === 1);
+    await until("the dead letter", () => dead.length === 1, { timeout: 15_000 });
     await sleep(200);
     await s.close();
     expect({ ran, answered, code: dead[0]?.props["kit-error-code"] }).toEqual({ ran: 0, answered: [], code: Code.PermissionDenied });
@@ -262,7 +263,7 @@ describe("MQTT subscriber", () => {
     });
     await s.ready;
     await publisher(await client(), topic, encodeJSONMessage, undefined)(background(), {});
-    await waitFor("the report", () => reported.some((err) => err.code === Code.DataLoss));
+    await until("the report", () => reported.some((err) => err.code === Code.DataLoss), { timeout: 15_000 });
     await s.close();
     expect(reported.find((err) => err.code === Code.DataLoss)?.message).toContain("no subscription matches it");
   });

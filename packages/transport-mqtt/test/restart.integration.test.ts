@@ -2,6 +2,7 @@
 // `mosquitto`): a restart of the broker under load (away for KIT_RESTART_DOWNTIME_MS, for an
 // outage of minutes), a broker that refuses a subscription and a publish, and one that does not
 // answer.
+import { until } from "@kit/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { background, Code, isKitError, withCancel, withTimeout, type Endpoint, type KitError } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
@@ -11,7 +12,7 @@ import { publisher } from "../src/publisher.ts";
 import { subscriber } from "../src/subscriber.ts";
 import type { OwnBroker } from "@kit/test-support";
 import { startOwnMosquitto } from "./own-mosquitto.ts";
-import { connectMqtt, sessionClient, sleep, unique, waitFor } from "./support.ts";
+import { connectMqtt, sessionClient, sleep, unique } from "./support.ts";
 
 /** How long the broker stays away: KIT_RESTART_DOWNTIME_MS, else only while a few publishes fail. */
 const downtime = restartDowntime();
@@ -50,13 +51,13 @@ describe("MQTT across a restart of the broker", () => {
     clients.push(pub);
     const send = publisher(pub, topic, encodeJSONMessage, undefined, { timeout: 5_000 });
     for (let n = 0; n < 100; n++) await send(background(), { n }); // 100 acknowledged by the broker
-    await waitFor("16 in flight", () => running === 16);
+    await until("16 in flight", () => running === 16, { timeout: 15_000 });
 
     await broker.stop(); // 16 in flight, 84 waiting in the session
     const downAt = Date.now();
-    await waitFor("the publisher to see the broker gone", () => !pub.connected);
+    await until("the publisher to see the broker gone", () => !pub.connected, { timeout: 15_000 });
     held = false; // the 16 finish while the broker is down: their PUBACKs are owed
-    await waitFor("the 16 to finish", () => seen.size === 16);
+    await until("the 16 to finish", () => seen.size === 16, { timeout: 15_000 });
     const whileAway = await publishWhileAway(downAt, downtime, () =>
       send(background(), { n: -1 }).then(
         () => undefined, // acknowledged: it cannot be, the broker is down
@@ -80,9 +81,9 @@ describe("MQTT across a restart of the broker", () => {
         await sleep(20);
       }
     }
-    await waitFor("the message sent after the restart", () => seen.has(1_000), 30_000);
+    await until("the message sent after the restart", () => seen.has(1_000), { timeout: 30_000 });
     const resumedIn = Date.now() - upAt;
-    await waitFor("all 100 acknowledged before the restart", () => seen.size === 101, 30_000);
+    await until("all 100 acknowledged before the restart", () => seen.size === 101, { timeout: 30_000 });
     await sleep(300);
     await s.close();
     const duplicated = [...seen.values()].reduce((sum, times) => sum + times - 1, 0);

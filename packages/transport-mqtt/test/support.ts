@@ -1,4 +1,5 @@
-// Shared by the integration tests: clients of the real Mosquitto, unique names, waiting.
+// Shared by the integration tests: clients of the real Mosquitto, unique names, sleeping (a wait
+// for a condition is @kit/test-support's until).
 import { randomBytes } from "node:crypto";
 import { connect, connectAsync, type MqttClient } from "mqtt";
 
@@ -29,15 +30,6 @@ export function sessionClient(clientId: string, receiveMaximum = 16, url = mqttU
     reconnectPeriod: 200,
     connectTimeout: 5_000,
   });
-}
-
-/** Polls `check` every 20 ms until it is true; fails after `ms` (default 15 s) with `what`. */
-export async function waitFor(what: string, check: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${String(ms)} ms waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 /** Resolves after `ms` milliseconds. */

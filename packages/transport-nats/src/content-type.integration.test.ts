@@ -3,10 +3,11 @@
 // and Moleculer send it) and is read back as `application/json`; any other content-type is sent
 // and read as it is; the other headers travel as before.
 import { background, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage, type DecodeMessage, type EncodeMessage } from "@kit/transport";
 import type { Msg, MsgHdrs, NatsConnection } from "@nats-io/nats-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { connectNats, unique, waitFor } from "../test/support.ts";
+import { connectNats, unique } from "../test/support.ts";
 import { publisher } from "./publisher.ts";
 import { subscriber } from "./subscriber.ts";
 
@@ -64,7 +65,7 @@ describe("the content-type on core NATS", () => {
 
   /** The first message the raw subscriber saw on the subject: the request as it went on the wire. */
   async function firstTapped(): Promise<Msg> {
-    await waitFor("the tapped request", () => tapped.length > 0);
+    await until("the tapped request", () => tapped.length > 0, { timeout: 15_000 });
     const [first] = tapped;
     if (first === undefined) throw new Error("no tapped request");
     return first;

@@ -2,11 +2,12 @@
 // at least once, acks, redelivery, dead letters and drain. Every test makes its own streams
 // (random names) and deletes them.
 import { background, Code, isKitError, KitError, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage, exponentialBackoff, type MessageOutcome } from "@kit/transport";
 import { AckPolicy, jetstream, jetstreamManager, type Consumer, type JetStreamManager } from "@nats-io/jetstream";
 import { headers as natsHeaders, nanos, type NatsConnection } from "@nats-io/nats-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { connectNats, gate, inBatches, sleep, unique, waitFor } from "../test/support.ts";
+import { connectNats, gate, inBatches, sleep, unique } from "../test/support.ts";
 import { jetstreamPublisher } from "./jetstream-publisher.ts";
 import { jetstreamSubscriber } from "./jetstream-subscriber.ts";
 
@@ -138,7 +139,7 @@ describe("JetStream subscriber and publisher", () => {
     ];
     const sub = jetstreamSubscriber(nc, consumer, work, decodeJSONMessage<Job>(), encodeJSONMessage, { concurrency: 16, finalizer });
     cleanup.push(() => sub.close());
-    await waitFor("10,000 acknowledgements", () => acked.size === 10_000, 90_000);
+    await until("10,000 acknowledgements", () => acked.size === 10_000, { timeout: 90_000 });
     await sub.close();
     expect(handled.size).toBe(10_000);
     expect([...handled.values()].every((n) => n === 1)).toBe(true);
@@ -160,7 +161,7 @@ describe("JetStream subscriber and publisher", () => {
       await hang.promise;
     };
     const dying = jetstreamSubscriber(doomed, doomedConsumer, stuck, decodeJSONMessage<Job>(), encodeJSONMessage, { concurrency: 8, closeTimeout: 1_000 });
-    await waitFor("8 messages in flight", () => held.length === 8);
+    await until("8 messages in flight", () => held.length === 8, { timeout: 15_000 });
     await doomed.close(); // dies without acking
 
     const handled: { id: number; attempt: number }[] = [];
@@ -173,13 +174,13 @@ describe("JetStream subscriber and publisher", () => {
     ];
     const survivor = jetstreamSubscriber(nc, await jetstream(nc).consumers.get(stream, "workers"), () => Promise.resolve(), decodeJSONMessage<Job>(), encodeJSONMessage, { finalizer });
     cleanup.push(() => survivor.close());
-    await waitFor("the 8 messages to be redelivered and handled", () => handled.length === 8, 20_000);
+    await until("the 8 messages to be redelivered and handled", () => handled.length === 8, { timeout: 20_000 });
     expect(handled.map((h) => h.id).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(handled.every((h) => h.attempt === 2)).toBe(true);
-    await waitFor("nothing left on the consumer", async () => {
+    await until("nothing left on the consumer", async () => {
       const state = await consumerState();
       return state.pending === 0 && state.ackPending === 0;
-    });
+    }, { timeout: 15_000 });
     hang.open();
     await dying.close();
   }, 60_000);
@@ -197,8 +198,8 @@ describe("JetStream subscriber and publisher", () => {
     await jetstream(nc).publish(subject, "not json", { headers: h });
     const publish = jetstreamPublisher(nc, subject, encodeJSONMessage, undefined);
     for (const id of [1, 2, 3]) await publish(timed(5_000), { id });
-    await waitFor("the good messages", () => handled.length === 3);
-    await waitFor("the consumer to be empty", async () => (await consumerState()).ackPending === 0);
+    await until("the good messages", () => handled.length === 3, { timeout: 15_000 });
+    await until("the consumer to be empty", async () => (await consumerState()).ackPending === 0, { timeout: 15_000 });
     await sleep(300);
     const dead = await jsm.streams.info(`${stream}_DEAD`);
     expect(dead.state.messages).toBe(1);
@@ -228,12 +229,12 @@ describe("JetStream subscriber and publisher", () => {
     });
     cleanup.push(() => sub.close());
     await jetstreamPublisher(nc, subject, encodeJSONMessage, undefined)(timed(5_000), { id: 9 });
-    await waitFor("the dead letter", async () => (await jsm.streams.info(`${stream}_DEAD`)).state.messages === 1);
+    await until("the dead letter", async () => (await jsm.streams.info(`${stream}_DEAD`)).state.messages === 1, { timeout: 15_000 });
     expect(attempts).toEqual([1, 2, 3]);
     const letter = await jsm.streams.getMessage(`${stream}_DEAD`, { seq: 1 });
     expect(letter?.header.get("kit-error-code")).toBe("unavailable");
     expect(letter?.header.get("kit-attempts")).toBe("3");
-    await waitFor("the message to be terminated", async () => (await consumerState()).ackPending === 0);
+    await until("the message to be terminated", async () => (await consumerState()).ackPending === 0, { timeout: 15_000 });
     expect(await consumerState()).toMatchObject({ pending: 0, ackPending: 0, delivered: 3 });
   });
 
@@ -248,7 +249,7 @@ describe("JetStream subscriber and publisher", () => {
     const sub = jetstreamSubscriber(nc, consumer, () => sleep(7_000), decodeJSONMessage<Job>(), encodeJSONMessage, { finalizer });
     cleanup.push(() => sub.close());
     await jetstream(nc).publish(subject, JSON.stringify({ id: 1 })); // no kit-timeout: no deadline
-    await waitFor("the slow message to be acknowledged", () => outcomes.length === 1);
+    await until("the slow message to be acknowledged", () => outcomes.length === 1, { timeout: 15_000 });
     expect(outcomes).toEqual(["succeeded 1"]);
     expect(await consumerState()).toEqual({ pending: 0, ackPending: 0, redelivered: 0, acked: 1, delivered: 1 });
   });
@@ -277,7 +278,7 @@ describe("JetStream subscriber and publisher", () => {
     for (const sub of subs) cleanup.push(() => sub.close());
     const sent = Date.now();
     await jetstream(nc).publish(subject, "not json");
-    await waitFor("a failed dead letter on each", () => reports.size === 2, 10_000);
+    await until("a failed dead letter on each", () => reports.size === 2);
     const first = (name: string): { bound: boolean; soon: boolean } => {
       const report = reports.get(name)?.[0];
       return { bound: (report?.err.message ?? "").includes("300 ms"), soon: (report?.at ?? Infinity) - sent < 2_500 }; // not the 5 000 ms default
@@ -295,8 +296,8 @@ describe("JetStream subscriber and publisher", () => {
     });
     cleanup.push(() => sub.close());
     await jetstream(nc).publish(subject, "{{");
-    await waitFor("the report", () => reported.some((err) => err.code === "data_loss"));
-    await waitFor("the message to be terminated", async () => (await consumerState()).ackPending === 0);
+    await until("the report", () => reported.some((err) => err.code === "data_loss"), { timeout: 15_000 });
+    await until("the message to be terminated", async () => (await consumerState()).ackPending === 0, { timeout: 15_000 });
     expect(await consumerState()).toMatchObject({ pending: 0, ackPending: 0, redelivered: 0 });
   });
 
@@ -312,7 +313,7 @@ describe("JetStream subscriber and publisher", () => {
       finished += 1;
     };
     const sub = jetstreamSubscriber(nc, consumer, slow, decodeJSONMessage<Job>(), encodeJSONMessage, { concurrency: 100 });
-    await waitFor("100 messages in flight", () => started === 100);
+    await until("100 messages in flight", () => started === 100, { timeout: 15_000 });
     const closing = sub.close();
     await inBatches(20, 20, (id) => publish(timed(5_000), { id: 100 + id }));
     await closing;

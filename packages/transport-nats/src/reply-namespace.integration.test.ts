@@ -4,13 +4,14 @@
 // and a connection's own inboxPrefix are still answered; a configured namespace admits a subject of
 // the user's choosing. For the core subscriber, a NATS service endpoint and a JetStream subscriber.
 import { background, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage, type ErrorHandler, type Subscriber } from "@kit/transport";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { headers as natsHeaders, type Msg, type NatsConnection } from "@nats-io/nats-core";
 import { Svcm } from "@nats-io/services";
 import { connect } from "@nats-io/transport-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { connectNats, natsUrl, sleep, unique, waitFor } from "../test/support.ts";
+import { connectNats, natsUrl, sleep, unique } from "../test/support.ts";
 import { jetstreamPublisher } from "./jetstream-publisher.ts";
 import { jetstreamSubscriber } from "./jetstream-subscriber.ts";
 import { publisher } from "./publisher.ts";
@@ -85,7 +86,7 @@ describe("reply namespace", () => {
     const client = publisher(nc, subject, encodeJSONMessage, decodeJSONMessage<{ v: number }>());
     await expect(client(timed(5_000), { a: 3, b: 3 })).resolves.toEqual({ v: 6 });
 
-    await waitFor("the dead letter", () => dead.length === 1);
+    await until("the dead letter", () => dead.length === 1, { timeout: 15_000 });
     await sleep(100); // room for a stray reply to arrive
     expect(dead[0]?.headers?.get("kit-error-code")).toBe("permission_denied");
     expect(dead[0]?.headers?.get("kit-error-message")).toBe(`reply subject ${JSON.stringify(victim)} is outside the subscriber's reply namespace; not answered`);
@@ -103,7 +104,7 @@ describe("reply namespace", () => {
     const answers = await listen(`${replies}.>`);
     serve({ replyNamespace: [`${replies}.`] });
     await forge(subject, { a: 4, b: 5 }, `${replies}.one`);
-    await waitFor("the reply on the configured subject", () => answers.length === 1);
+    await until("the reply on the configured subject", () => answers.length === 1, { timeout: 15_000 });
     expect(answers[0]?.json()).toEqual({ v: 9 });
 
     const prefix = unique("_INBOX_kit");
@@ -116,7 +117,7 @@ describe("reply namespace", () => {
     await expect(client(timed(5_000), { a: 1, b: 2 })).resolves.toEqual({ v: 3 }); // <prefix>.… is inside
     // A caller on the default _INBOX. is outside that connection's namespace: not answered.
     await expect(nc.request(ownSubject, JSON.stringify({ a: 9, b: 9 }), { timeout: 500 })).rejects.toThrow();
-    await waitFor("the refusal reported", () => reported.includes("permission_denied"));
+    await until("the refusal reported", () => reported.includes("permission_denied"), { timeout: 15_000 });
     expect(handled).toEqual([
       { a: 4, b: 5 },
       { a: 1, b: 2 },
@@ -135,7 +136,7 @@ describe("reply namespace", () => {
 
     await forge(subject, { a: 1, b: 1 }, victim);
     expect((await nc.request(subject, JSON.stringify({ a: 2, b: 5 }), { timeout: 5_000 })).json()).toEqual({ v: 7 });
-    await waitFor("the dead letter", () => dead.length === 1);
+    await until("the dead letter", () => dead.length === 1, { timeout: 15_000 });
     await sleep(100);
     expect(dead[0]?.headers?.get("kit-error-code")).toBe("permission_denied");
     expect(hit).toEqual([]);
@@ -162,7 +163,7 @@ describe("reply namespace", () => {
     const client = jetstreamPublisher(nc, jobs, encodeJSONMessage, decodeJSONMessage<{ v: number }>());
     await expect(client(timed(5_000), { a: 3, b: 4 })).resolves.toEqual({ v: 7 });
 
-    await waitFor("the dead letter stored", async () => (await jsm.streams.getMessage(stream, { last_by_subj: deadLetter }).catch(() => null)) !== null);
+    await until("the dead letter stored", async () => (await jsm.streams.getMessage(stream, { last_by_subj: deadLetter }).catch(() => null)) !== null, { timeout: 15_000 });
     const dead = await jsm.streams.getMessage(stream, { last_by_subj: deadLetter });
     expect(dead?.header.get("kit-error-code")).toBe("permission_denied");
     expect(dead?.json()).toEqual({ a: 1, b: 1 });

@@ -1,11 +1,12 @@
 // NATS services (the micro protocol) against the real server (NATS_URL, default
 // nats://127.0.0.1:4222): discovery by $SRV.PING/INFO/STATS, and Kit's runtime behind it.
 import { background, Code, isKitError, KitError, withTimeout, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Svcm, type Service } from "@nats-io/services";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { connectNats, gate, sleep, unique, waitFor } from "../test/support.ts";
+import { connectNats, gate, sleep, unique } from "../test/support.ts";
 import { publisher } from "./publisher.ts";
 import { serviceEndpoint } from "./service-endpoint.ts";
 
@@ -87,7 +88,7 @@ describe("serviceEndpoint", () => {
     };
     const endpoint = serviceEndpoint(nc, { service, name: "sum", subject: `${name}.sum` }, slow, decodeJSONMessage<Sum>(), encodeJSONMessage);
     const calls = [1, 2, 3].map((a) => nc.request(`${name}.sum`, JSON.stringify({ a, b: 1 }), { timeout: 10_000 }));
-    await waitFor("3 requests in flight", () => started === 3);
+    await until("3 requests in flight", () => started === 3, { timeout: 15_000 });
     await service.stop();
     const closing = endpoint.close();
     await sleep(100);

@@ -2,10 +2,11 @@
 // Core NATS is at most once: no acks, no redelivery. What these tests prove is what holds for
 // it; the JetStream tests prove redelivery and acknowledgement.
 import { background, Code, isKitError, KitError, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage, exponentialBackoff, type ErrorHandler } from "@kit/transport";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/nats-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { connectNats, gate, inBatches, sleep, unique, waitFor } from "../test/support.ts";
+import { connectNats, gate, inBatches, sleep, unique } from "../test/support.ts";
 import { publisher } from "./publisher.ts";
 import { subscriber } from "./subscriber.ts";
 
@@ -82,7 +83,7 @@ describe("core NATS subscriber and publisher", () => {
     const { error } = await settle(client(ctx, {}));
     expect(error?.code).toBe("deadline_exceeded");
     expect(Date.now() - started).toBeLessThan(2_500); // not the endpoint's 3 s
-    await waitFor("the endpoint to finish", () => aborted.length === 1);
+    await until("the endpoint to finish", () => aborted.length === 1, { timeout: 15_000 });
     expect(seen[0]).toBeDefined();
     expect(Math.abs((seen[0] ?? 0) - (ctx.deadline ?? 0))).toBeLessThan(400);
     expect(isKitError(aborted[0]) && aborted[0].code).toBe("deadline_exceeded");
@@ -147,7 +148,7 @@ describe("core NATS subscriber and publisher", () => {
     const send = publisher(nc, subject, encodeJSONMessage, undefined);
     await send(timed(5_000), { id: 1 });
     await send(timed(5_000), { id: 2 });
-    await waitFor("both messages", () => handled.length === 2);
+    await until("both messages", () => handled.length === 2, { timeout: 15_000 });
     expect(handled).toEqual([1, 2]);
   });
 
@@ -207,7 +208,7 @@ describe("core NATS subscriber and publisher", () => {
     await doomed.flush();
     const client = publisher(nc, subject, encodeJSONMessage, decodeJSONMessage<{ id: number }>());
     const calls = [0, 1, 2, 3, 4].map((id) => settle(client(timed(2_000), { id })));
-    await waitFor("5 requests in flight", () => started.length === 5);
+    await until("5 requests in flight", () => started.length === 5, { timeout: 15_000 });
     await doomed.close(); // the process "dies": no reply is ever sent
     const failed = await Promise.all(calls);
     expect(failed.map((r) => r.error?.code)).toEqual(Array(5).fill("deadline_exceeded"));
@@ -252,7 +253,7 @@ describe("core NATS subscriber and publisher", () => {
     nc.publish(subject, JSON.stringify({ id: 1 }));
     const client = publisher(nc, subject, encodeJSONMessage, decodeJSONMessage<{ id: number }>());
     await expect(client(timed(5_000), { id: 2 })).resolves.toEqual({ id: 2 });
-    await waitFor("the dead letter and both good messages", () => dead.length >= 1 && handled.length === 2);
+    await until("the dead letter and both good messages", () => dead.length >= 1 && handled.length === 2, { timeout: 15_000 });
     await sleep(200); // a second copy would have arrived by now
     expect(dead).toEqual([{ body: "not json", code: "invalid_argument", message: expect.any(String) as string, attempts: "1", trace: "abc" }]);
     expect(handled.sort()).toEqual([1, 2]);
@@ -266,7 +267,7 @@ describe("core NATS subscriber and publisher", () => {
     const raw = await nc.request(subject, "{{", { timeout: 5_000 });
     expect(raw.headers?.get("kit-error-code")).toBe("invalid_argument");
     nc.publish(subject, "{{");
-    await waitFor("the lost message to be reported", () => reported.some((err) => err.code === "data_loss"));
+    await until("the lost message to be reported", () => reported.some((err) => err.code === "data_loss"), { timeout: 15_000 });
     expect(reported.filter((err) => err.code === "data_loss")).toHaveLength(1);
   });
 
@@ -298,7 +299,7 @@ describe("core NATS subscriber and publisher", () => {
     const sub = subscriber(nc, subject, slow, decodeJSONMessage<{ id: number }>(), encodeJSONMessage, { concurrency: 100 });
     const client = publisher(nc, subject, encodeJSONMessage, decodeJSONMessage<{ id: number }>());
     const calls = Array.from({ length: 100 }, (_, id) => settle(client(timed(20_000), { id })));
-    await waitFor("100 requests in flight", () => started === 100);
+    await until("100 requests in flight", () => started === 100, { timeout: 15_000 });
     const closing = sub.close();
     const late = await settle(client(timed(5_000), { id: 100 }));
     await closing;

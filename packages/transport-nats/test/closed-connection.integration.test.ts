@@ -2,12 +2,13 @@
 // the subscriber says so once, through its error handler, instead of failing and reporting every
 // receive forever, and a subscriber made on a closed connection fails its `ready` clearly.
 import { Code, type KitError } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { describe, expect, it } from "vitest";
 import { jetstreamSubscriber } from "../src/jetstream-subscriber.ts";
 import { subscriber } from "../src/subscriber.ts";
-import { connectNats, sleep, unique, waitFor } from "./support.ts";
+import { connectNats, sleep, unique } from "./support.ts";
 
 const noop = (): Promise<void> => Promise.resolve();
 
@@ -19,7 +20,7 @@ describe("a connection closed for good", () => {
     const sub = subscriber(nc, unique("kit.closed"), noop, decodeJSONMessage(), encodeJSONMessage, { errorHandler });
     await sub.ready;
     await nc.close();
-    await waitFor("the closed connection reported", () => reported.length > 0);
+    await until("the closed connection reported", () => reported.length > 0, { timeout: 15_000 });
     await sleep(1_500);
     expect(reported.map((err) => err.code)).toEqual([Code.Unavailable]);
     expect(reported[0]?.message).toMatch(/closed for good.*maxReconnectAttempts: -1/);

@@ -2,10 +2,11 @@
 // closes with messages it has not handled must not publish them to the subject again, where the
 // other subscribers would handle them a second time (issue 15).
 import { type KitError } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { expect, it } from "vitest";
 import { subscriber } from "../src/subscriber.ts";
-import { connectNats, gate, sleep, unique, waitFor } from "./support.ts";
+import { connectNats, gate, sleep, unique } from "./support.ts";
 
 it("a fan-out subscriber that closes with unhandled messages does not republish them: the other subscriber handles each once", { timeout: 30_000 }, async () => {
   const nc = await connectNats();
@@ -39,8 +40,8 @@ it("a fan-out subscriber that closes with unhandled messages does not republish 
   try {
     for (let n = 0; n < total; n++) nc.publish(subject, JSON.stringify({ n }));
     await nc.flush();
-    await waitFor("the other subscriber handled every message", () => other.size === total);
-    await waitFor("the closing subscriber started one", () => started === 1);
+    await until("the other subscriber handled every message", () => other.size === total, { timeout: 15_000 });
+    await until("the closing subscriber started one", () => started === 1, { timeout: 15_000 });
     await closing.close(); // its slot is released at closeTimeout, the rest never started
     stuck.open();
     await nc.flush();

@@ -5,6 +5,7 @@
 // `unavailable`; once it is back both subscribers work again by themselves, and no event the
 // stream acknowledged (PubAck) is lost (duplicates are counted).
 import { background, Code, isKitError, withTimeout, type KitError } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { describeAway, restartDowntime } from "@kit/transport/testing";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
@@ -17,7 +18,6 @@ import { publisher } from "../src/publisher.ts";
 import { subscriber } from "../src/subscriber.ts";
 import type { OwnBroker } from "@kit/test-support";
 import { startOwnNats } from "./own-nats.ts";
-import { waitFor } from "./support.ts";
 
 let server: OwnBroker;
 
@@ -41,8 +41,8 @@ interface Outcome {
 
 /** Calls `call(n)` every 10 ms while `loop.on` (at most 3,000 times and 60 s, plus the downtime), recording each outcome. */
 async function keepCalling(loop: { on: boolean }, outcomes: Outcome[], call: (n: number) => Promise<unknown>): Promise<void> {
-  const until = Date.now() + 60_000 + downtime;
-  for (let n = 0; loop.on && n < 3_000 + downtime / 10 && Date.now() < until; n++) {
+  const deadline = Date.now() + 60_000 + downtime;
+  for (let n = 0; loop.on && n < 3_000 + downtime / 10 && Date.now() < deadline; n++) {
     const started = Date.now();
     try {
       await call(n);
@@ -109,7 +109,7 @@ it("survives a server restart: calls fail fast with unavailable while it is away
     keepCalling(loop, asked, (n) => within(2_000, (ctx) => ask(ctx, { n }))),
   ]);
   try {
-    await waitFor("events handled before the restart", () => handled.size >= 50);
+    await until("events handled before the restart", () => handled.size >= 50, { timeout: 15_000 });
     let away = 0;
     const back = await server.restart({
       downtime, // 3 s; KIT_RESTART_DOWNTIME_MS for a longer outage (an outage of minutes is survived)
@@ -118,13 +118,13 @@ it("survives a server restart: calls fail fast with unavailable while it is away
         return Promise.resolve();
       },
     });
-    await waitFor("events acknowledged again", () => published.some((o) => o.at > back && o.code === undefined), 30_000);
-    await waitFor("requests answered again", () => asked.some((o) => o.at > back && o.code === undefined), 30_000);
+    await until("events acknowledged again", () => published.some((o) => o.at > back && o.code === undefined), { timeout: 30_000 });
+    await until("requests answered again", () => asked.some((o) => o.at > back && o.code === undefined), { timeout: 30_000 });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     loop.on = false;
     await loops;
     const acked = published.filter((o) => o.code === undefined).map((o) => o.n);
-    await waitFor("every acknowledged event handled", () => acked.every((n) => handled.has(n)), 30_000);
+    await until("every acknowledged event handled", () => acked.every((n) => handled.has(n)), { timeout: 30_000 });
 
     const failed = [...published, ...asked].filter((o) => o.code !== undefined);
     const duringOutage = failed.filter((o) => o.at >= away + 200 && o.at < back - 200);

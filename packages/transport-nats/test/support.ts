@@ -1,4 +1,5 @@
-// Shared by the integration tests: connections to the real NATS server, unique names, waiting.
+// Shared by the integration tests: connections to the real NATS server, unique names, sleeping
+// (a wait for a condition is @kit/test-support's until).
 import { randomBytes } from "node:crypto";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 
@@ -13,15 +14,6 @@ export function connectNats(): Promise<NatsConnection> {
 /** A name no other test run uses, such as `kit_test_9f3a1c2b` (valid as a subject token and a stream name). */
 export function unique(prefix = "kit_test"): string {
   return `${prefix}_${randomBytes(6).toString("hex")}`;
-}
-
-/** Polls `check` every 20 ms until it is true; fails after `ms` (default 15 s) with `what`. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 /** Resolves after `ms` milliseconds. */

@@ -1,10 +1,11 @@
 // The publisher and the entry format against the real Redis on 127.0.0.1:6379 (REDIS_URL
 // overrides): trimming, bytes kept as they are, refused headers, a closed client, deadlines.
 import { background, Code, withTimeout, type Context } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage, type Message, type MessageOutcome, type OutgoingMessage } from "@kit/transport";
 import { RESP_TYPES } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, entries, Keys, until } from "../test/redis.ts";
+import { connect, entries, Keys } from "../test/redis.ts";
 import { publisher } from "./publisher.ts";
 import { subscriber } from "./subscriber.ts";
 
@@ -40,7 +41,7 @@ describe("publisher", () => {
       errorHandler: quiet,
     });
     await sub.ready;
-    await until(() => got.length === 1, 10_000, "the entry");
+    await until("the entry", () => got.length === 1);
     await sub.close();
     expect([...(got[0]?.body ?? [])]).toEqual([...bytes]);
   });
@@ -108,7 +109,7 @@ describe("publisher", () => {
     });
     await redis.sendCommand(["XGROUP", "SETID", stream, "g", "0"]);
     await sub.ready;
-    await until(() => outcomes.length === 1, 10_000, "the entry settled");
+    await until("the entry settled", () => outcomes.length === 1);
     await sub.close();
     expect({ calls, decision: outcomes[0]?.decision, code: outcomes[0]?.error?.code }).toEqual({ calls: 0, decision: "dead-lettered", code: Code.DeadlineExceeded });
   });

@@ -2,10 +2,11 @@
 // round trips, request/reply, acks, retries, dead letters, reclaiming, close() under load,
 // garbage entries, ready. Without the server they fail.
 import { background, Code, isKitError, KitError, withTimeout, type KitError as KitErrorType } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage, type MessageOutcome } from "@kit/transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "redis";
-import { connect, entries, Keys, redisUrl, until } from "../test/redis.ts";
+import { connect, entries, Keys, redisUrl } from "../test/redis.ts";
 import { publisher } from "./publisher.ts";
 import { replyStream } from "./reply-stream.ts";
 import { subscriber } from "./subscriber.ts";
@@ -41,7 +42,7 @@ describe("round trip", () => {
     await sub.ready;
     const send = publisher(redis, stream, encodeJSONMessage, undefined);
     for (let n = 0; n < 5; n++) await send(background(), { n });
-    await until(() => seen.length === 5, 10_000, "5 handled");
+    await until("5 handled", () => seen.length === 5);
     await sub.close();
     expect(seen.map((r) => r.n)).toEqual([0, 1, 2, 3, 4]);
     expect(await pending(stream, "g")).toBe(0);
@@ -164,7 +165,7 @@ describe("failures", () => {
     );
     await sub.ready;
     await publisher(redis, stream, encodeJSONMessage, undefined)(background(), { id: 7 });
-    await until(() => outcomes.length === 1, 10_000, "the poison settled");
+    await until("the poison settled", () => outcomes.length === 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await sub.close();
     expect(calls).toBe(1);
@@ -196,7 +197,7 @@ describe("failures", () => {
     );
     await sub.ready;
     await publisher(redis, stream, encodeJSONMessage, undefined)(background(), { id: 1 });
-    await until(() => outcomes.some((o) => o.decision === "dead-lettered"), 15_000, "dead-lettered after 3 attempts");
+    await until("dead-lettered after 3 attempts", () => outcomes.some((o) => o.decision === "dead-lettered"), { timeout: 15_000 });
     await sub.close();
     expect(attempts).toEqual([1, 2, 3]);
     expect(outcomes.map((o) => o.decision)).toEqual(["retried", "retried", "dead-lettered"]);
@@ -219,7 +220,7 @@ describe("failures", () => {
     await redis.sendCommand(["XADD", stream, "*", "body", "not json"]);
     await redis.sendCommand(["XADD", stream, "*", "body", "{}", "kit-reply-to", "elsewhere", "kit-correlation-id", "c1"]);
     await redis.sendCommand(["XADD", stream, "*", "BODY", Buffer.from([0xff, 0xfe]), "Kit-Trace", "t"]);
-    await until(() => outcomes.length === 5, 10_000, "5 settled");
+    await until("5 settled", () => outcomes.length === 5);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await sub.close();
     expect(handled).toEqual([]);

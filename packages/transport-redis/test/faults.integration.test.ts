@@ -5,9 +5,10 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { background, Code, type Context } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage, type MessageOutcome } from "@kit/transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, entries, Keys, redisUrl, until } from "./redis.ts";
+import { connect, entries, Keys, redisUrl } from "./redis.ts";
 import { publisher } from "../src/publisher.ts";
 import { subscriber } from "../src/subscriber.ts";
 
@@ -47,7 +48,7 @@ describe("load", () => {
     const started = Date.now();
     const send = publisher(redis, stream, encodeJSONMessage, undefined);
     for (let i = 0; i < 10_000; i += 200) await Promise.all(Array.from({ length: 200 }, (_, j) => send(background(), { n: i + j })));
-    await until(() => seen.size === 10_000, 150_000, "10,000 handled");
+    await until("10,000 handled", () => seen.size === 10_000, { timeout: 150_000 });
     await sub.close();
     const lost = Array.from({ length: 10_000 }, (_, n) => n).filter((n) => !seen.has(n)).length;
     const twice = [...seen.values()].filter((times) => times > 1).length;
@@ -65,7 +66,7 @@ describe("faults", () => {
     const child = spawn(process.execPath, [fixture, redisUrl, stream, "g"], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    await until(() => out.includes("in flight 20"), 30_000, "the doomed consumer to hold 20");
+    await until("the doomed consumer to hold 20", () => out.includes("in flight 20"), { timeout: 30_000 });
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGKILL");
     await exited;
@@ -79,7 +80,7 @@ describe("faults", () => {
       before: [(ctx: Context, m) => (attempts.push(m.attempt), ctx)],
     });
     await sub.ready;
-    await until(() => seen.size === 20, 30_000, "the 20 claimed and handled");
+    await until("the 20 claimed and handled", () => seen.size === 20, { timeout: 30_000 });
     await sub.close();
     console.log(`Redis killed consumer: 20 held by the killed process, ${String(seen.size)} claimed and handled, ${String([...seen.values()].filter((t) => t > 1).length)} twice`);
     expect([...seen.values()].every((times) => times === 1)).toBe(true);
@@ -104,7 +105,7 @@ describe("faults", () => {
       finalizer: [(_ctx, o) => void outcomes.push(o)],
     });
     await sub.ready;
-    await until(() => outcomes.length === 1, 10_000, "the entry settled");
+    await until("the entry settled", () => outcomes.length === 1);
     await sub.close();
     expect({ calls, decision: outcomes[0]?.decision, code: outcomes[0]?.error?.code }).toEqual({ calls: 0, decision: "dead-lettered", code: Code.Aborted });
     expect((await entries(redis, `${stream}:dead-letter`)).map((e) => e.get("kit-attempts"))).toEqual(["6"]);
@@ -120,7 +121,7 @@ describe("faults", () => {
     let calls = 0;
     const sub = subscriber(redis, stream, () => (calls++, none()), decodeJSONMessage(), encodeJSONMessage, { group: "g", claimIdle: 100, errorHandler: quiet });
     await sub.ready;
-    await until(() => calls === 1, 10_000, "the entry still there handled");
+    await until("the entry still there handled", () => calls === 1);
     let left = await pending(stream, "g");
     for (let i = 0; left > 0 && i < 50; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -144,7 +145,7 @@ describe("faults", () => {
     const a = subscriber(redis, stream, slow("a"), decodeJSONMessage(), encodeJSONMessage, options);
     await a.ready;
     await fill(stream, 1);
-    await until(() => handled.length === 1, 10_000, "a to start");
+    await until("a to start", () => handled.length === 1);
     const b = subscriber(redis, stream, slow("b"), decodeJSONMessage(), encodeJSONMessage, options);
     await b.ready;
     await new Promise((resolve) => setTimeout(resolve, 3_500)); // b polls XAUTOCLAIM all along; a's heartbeat (every claimIdle / 3) keeps the entry fresh
@@ -178,7 +179,7 @@ describe("faults", () => {
     const first = subscriber(redis, stream, finish(300), decodeJSONMessage<{ n: number }>(), encodeJSONMessage, { group: "g", concurrency: 100, errorHandler: quiet });
     await first.ready;
     await fill(stream, 100);
-    await until(() => started === 100, 20_000, "100 in flight");
+    await until("100 in flight", () => started === 100, { timeout: 20_000 });
     await first.close();
     expect({ done: done.size, pending: await pending(stream, "g") }).toEqual({ done: 100, pending: 0 });
     // 2: close gives up after closeTimeout; the 100 released are claimed by the next consumer.
@@ -191,12 +192,12 @@ describe("faults", () => {
     });
     await second.ready;
     await fill(stream, 100, 100);
-    await until(() => started === 100, 20_000, "100 more in flight");
+    await until("100 more in flight", () => started === 100, { timeout: 20_000 });
     await second.close();
     expect(await pending(stream, "g")).toBe(100); // released: still pending, not lost
     const third = subscriber(redis, stream, finish(1), decodeJSONMessage<{ n: number }>(), encodeJSONMessage, { group: "g", concurrency: 100, claimIdle: 500, errorHandler: quiet });
     await third.ready;
-    await until(() => done.size === 200, 20_000, "the 100 released handled by the next consumer");
+    await until("the 100 released handled by the next consumer", () => done.size === 200, { timeout: 20_000 });
     await third.close();
     const twice = [...done.values()].filter((t) => t > 1).length;
     console.log(`Redis close under load: 200 sent, ${String(done.size)} handled, ${String(200 - done.size)} lost, ${String(twice)} twice`);

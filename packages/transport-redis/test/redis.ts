@@ -1,6 +1,6 @@
 // Shared by the Redis integration tests: a client for the shared Redis on 127.0.0.1:6379
-// (REDIS_URL overrides), stream names unique to each test, deleted after it, and a wait for a
-// condition that fails the test with what it waited for.
+// (REDIS_URL overrides), stream names unique to each test, deleted after it, and a stream's
+// entries (a wait for a condition is @kit/test-support's until).
 import { randomUUID } from "node:crypto";
 import { createClient } from "redis";
 
@@ -34,15 +34,6 @@ export class Keys {
 
   async deleteAll(client: { del(keys: string[]): Promise<unknown> }): Promise<void> {
     if (this.#keys.length > 0) await client.del(this.#keys);
-  }
-}
-
-/** Waits until `done()` holds, polling, or fails after `ms` saying what it waited for. */
-export async function until(done: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${String(ms)} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

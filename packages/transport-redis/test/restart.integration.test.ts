@@ -4,6 +4,7 @@
 // `unavailable`; once it is back the subscriber reads again by itself; every acknowledged
 // publish is handled (none lost, duplicates counted).
 import { background, Code, isKitError, type KitError } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { describeAway, publishWhileAway, restartDowntime } from "@kit/transport/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -12,7 +13,7 @@ import { replyStream } from "../src/reply-stream.ts";
 import { subscriber } from "../src/subscriber.ts";
 import type { OwnBroker } from "@kit/test-support";
 import { startOwnRedis } from "./own-redis.ts";
-import { connect, until } from "./redis.ts";
+import { connect } from "./redis.ts";
 
 /** How long the broker stays away: KIT_RESTART_DOWNTIME_MS, else only while a few publishes fail. */
 const downtime = restartDowntime();
@@ -61,10 +62,10 @@ it("survives a server restart: publishes fail fast with unavailable while it is 
     let next = 0;
     for (; next < 50; next++) if ((await tryPublish(next)) === undefined) acked.add(next);
     expect(acked.size).toBe(50);
-    await until(() => [...acked].every((n) => handled.has(n)), 30_000, "handled before the restart");
+    await until("handled before the restart", () => [...acked].every((n) => handled.has(n)), { timeout: 30_000 });
 
     await server.stop();
-    await until(() => !client.isReady, 10_000, "the client to see the server gone");
+    await until("the client to see the server gone", () => !client.isReady);
     const whileAway = await publishWhileAway(Date.now(), downtime, async () => {
       const n = next++;
       const failed = await tryPublish(n);
@@ -77,9 +78,9 @@ it("survives a server restart: publishes fail fast with unavailable while it is 
     await server.start();
     const back = Date.now();
     const firstAfter = next;
-    await until(() => client.isReady, 30_000, "the client to reconnect");
+    await until("the client to reconnect", () => client.isReady, { timeout: 30_000 });
     for (const end = next + 50; next < end; next++) if ((await tryPublish(next)) === undefined) acked.add(next);
-    await until(() => [...acked].every((n) => handled.has(n)), 60_000, "every acknowledged entry handled after the restart");
+    await until("every acknowledged entry handled after the restart", () => [...acked].every((n) => handled.has(n)), { timeout: 60_000 });
     const resumedAt = Math.min(...[...handledAt].filter(([n]) => n >= firstAfter).map(([, at]) => at));
     const lost = [...acked].filter((n) => !handled.has(n));
     const duplicates = [...handled.values()].filter((times) => times > 1).length;
@@ -123,12 +124,12 @@ it("loses no entry that was being handled when the server went away: what could 
     for (let n = 0; n < 20; n++) await send(background(), { n });
     await new Promise((resolve) => setTimeout(resolve, 300)); // the 20 are in flight
     await server.stop();
-    await until(() => !client.isReady, 10_000, "the client to see the server gone");
+    await until("the client to see the server gone", () => !client.isReady);
     release(); // the endpoints finish while Redis is away: their XACKs cannot go out
-    await until(() => handled.size === 20, 10_000, "the 20 handled");
+    await until("the 20 handled", () => handled.size === 20);
     await server.start();
     const back = Date.now();
-    await until(() => client.isReady, 30_000, "the client to reconnect");
+    await until("the client to reconnect", () => client.isReady, { timeout: 30_000 });
     const pending = async (): Promise<number> => (await client.sendCommand<[number]>(["XPENDING", stream, "g"]))[0];
     let left = await pending();
     while (left > 0 && Date.now() - back < 30_000) {
@@ -165,7 +166,7 @@ it("close() ends within about closeTimeout while Redis is away, and what it coul
   await sub.ready;
   const send = publisher(client, stream, encodeJSONMessage, undefined);
   for (let n = 0; n < 5; n++) await send(background(), { n });
-  await until(() => started === 5, 10_000, "5 in flight");
+  await until("5 in flight", () => started === 5);
   await server.stop();
   const closing = Date.now();
   await Promise.race([sub.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
@@ -181,7 +182,7 @@ it("close() ends within about closeTimeout while Redis is away, and what it coul
   });
   try {
     await next.ready;
-    await until(() => handled.size === 5, 30_000, "the 5 handled by the next subscriber");
+    await until("the 5 handled by the next subscriber", () => handled.size === 5, { timeout: 30_000 });
     console.log(`Redis close() while the server was away: ${String(took)} ms with closeTimeout 500; the 5 in flight handled after the restart`);
     expect(took).toBeLessThan(10_000); // not until Redis comes back
   } finally {
@@ -204,7 +205,7 @@ it("a requester fails fast while Redis is away, and its reply stream's close() d
     expect(await call(background(), 1)).toBe(2);
     await sub.close();
     await server.stop();
-    await until(() => !client.isReady, 10_000, "the client to see the server gone");
+    await until("the client to see the server gone", () => !client.isReady);
     await expect(call(background(), 2)).rejects.toMatchObject({ code: Code.Unavailable });
     const closing = Date.now();
     await Promise.race([replies.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);

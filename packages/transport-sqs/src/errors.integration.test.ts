@@ -2,12 +2,13 @@
 // port), and queues that do not exist on the SQS-compatible server (ElasticMQ, test/sqs.ts).
 import { DeleteQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { background, Code, isKitError, type KitError } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { publisher } from "./publisher.ts";
 import { replyQueue } from "./reply-queue.ts";
 import { subscriber } from "./subscriber.ts";
-import { endpoint, Queues, sqsClient, until } from "../test/sqs.ts";
+import { endpoint, Queues, sqsClient } from "../test/sqs.ts";
 
 /** A port in this package's test range that nothing listens on. */
 const closedPort = 15_501;
@@ -61,7 +62,7 @@ describe("an SQS that cannot be reached", () => {
     try {
       const err = await failure(sub.ready);
       expect(err.code).toBe(Code.Unavailable);
-      await until(() => errors.length > 0, 10_000, "the failure reported");
+      await until("the failure reported", () => errors.length > 0);
       expect(errors[0]?.code).toBe(Code.Unavailable);
     } finally {
       await sub.close();

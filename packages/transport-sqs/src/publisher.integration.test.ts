@@ -3,13 +3,14 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { until } from "@kit/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { background, Code, KitError, timeRemaining, withCancel, withTimeout, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage, type Subscriber } from "@kit/transport";
 import { publisher } from "./publisher.ts";
 import { replyQueue, type SqsReplyQueue } from "./reply-queue.ts";
 import { subscriber } from "./subscriber.ts";
-import { drain, endpoint, Queues, sleep, sqsClient, until } from "../test/sqs.ts";
+import { drain, endpoint, Queues, sleep, sqsClient } from "../test/sqs.ts";
 
 const run = promisify(execFile);
 
@@ -230,7 +231,7 @@ describe("interop with the AWS CLI", () => {
       { deadLetterQueueUrl: dlq, waitTimeSeconds: 1, before: [(ctx, message) => (got.push({ body: "headers", trace: message.headers.get("trace-id") }), ctx)] },
     );
     try {
-      await until(() => got.length === 2, 20_000, "the CLI's message handled");
+      await until("the CLI's message handled", () => got.length === 2, { timeout: 20_000 });
       expect(got).toEqual([
         { body: "headers", trace: "abc123" },
         { body: { hello: "from the CLI" }, trace: undefined },

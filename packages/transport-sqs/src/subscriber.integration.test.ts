@@ -4,11 +4,12 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { until } from "@kit/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Code, KitError, type Endpoint } from "@kit/endpoint";
 import { decodeJSONMessage, encodeJSONMessage, type MessageOutcome } from "@kit/transport";
 import { subscriber } from "./subscriber.ts";
-import { depth, drain, endpoint, Queues, sleep, sqsClient, until } from "../test/sqs.ts";
+import { depth, drain, endpoint, Queues, sleep, sqsClient } from "../test/sqs.ts";
 
 let client: SQSClient;
 let queues: Queues;
@@ -66,7 +67,7 @@ describe("SQS subscriber", () => {
       waitTimeSeconds: 1,
       finalizer: [(_ctx, o: MessageOutcome) => void decisions.set(o.decision, (decisions.get(o.decision) ?? 0) + 1)],
     });
-    await until(() => (decisions.get("succeeded") ?? 0) === total, 200_000, "all messages handled");
+    await until("all messages handled", () => (decisions.get("succeeded") ?? 0) === total, { timeout: 200_000 });
     await sub.close();
 
     expect(seen.size).toBe(total);
@@ -94,7 +95,7 @@ describe("SQS subscriber", () => {
     await sendJobs(queueUrl, 3);
     const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, { concurrency: 2, deadLetterQueueUrl: dlq, waitTimeSeconds: 1 });
     try {
-      await until(() => handled.length === 2, 20_000, "the good messages handled");
+      await until("the good messages handled", () => handled.length === 2, { timeout: 20_000 });
       const dead = await drain(client, dlq, 2, 5_000);
       expect(dead).toHaveLength(2);
       const byBody = new Map(dead.map((m) => [m.Body, m.MessageAttributes ?? {}]));
@@ -104,7 +105,7 @@ describe("SQS subscriber", () => {
       expect(byBody.get(JSON.stringify({ n: 1 }))?.["kit-attempts"]?.StringValue).toBe("1");
       expect(poisonCalls).toBe(1);
       expect(handled.sort()).toEqual([0, 2]);
-      await until(async () => (await depth(client, queueUrl)).inFlight === 0, 10_000, "the queue empty");
+      await until("the queue empty", async () => (await depth(client, queueUrl)).inFlight === 0, { every: 50 });
       expect(await depth(client, queueUrl)).toEqual({ visible: 0, inFlight: 0 });
       expect(await drain(client, dlq, 1, 1_500)).toEqual([]); // exactly once
     } finally {
@@ -129,11 +130,11 @@ describe("SQS subscriber", () => {
       finalizer: [(_ctx, o) => void outcomes.push(`${o.decision}@${o.attempt}`)],
     });
     try {
-      await until(() => outcomes.includes("succeeded@3"), 30_000, "success on the third attempt");
+      await until("success on the third attempt", () => outcomes.includes("succeeded@3"), { timeout: 30_000 });
       expect(outcomes).toEqual(["retried@1", "retried@2", "succeeded@3"]);
       // the message stayed invisible for the backoff (whole seconds on SQS)
       expect((attempts[1] ?? 0) - (attempts[0] ?? 0)).toBeGreaterThanOrEqual(900);
-      await until(async () => (await depth(client, queueUrl)).inFlight === 0, 10_000, "the message deleted");
+      await until("the message deleted", async () => (await depth(client, queueUrl)).inFlight === 0, { every: 50 });
       expect(await depth(client, queueUrl)).toEqual({ visible: 0, inFlight: 0 });
     } finally {
       await sub.close();
@@ -174,11 +175,11 @@ describe("SQS subscriber", () => {
     const second = sqsClient();
     const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, { deadLetterQueueUrl: dlq, waitTimeSeconds: 1, visibilityTimeout: 2 });
     try {
-      await until(() => calls === 1, 10_000, "the handler started");
+      await until("the handler started", () => calls === 1);
       // Another consumer polls through the whole handler time: it must get nothing.
       const stolen = await drain(second, queueUrl, 1, 5_500);
       expect(stolen).toEqual([]);
-      await until(async () => (await depth(client, queueUrl)).inFlight === 0, 10_000, "the message deleted");
+      await until("the message deleted", async () => (await depth(client, queueUrl)).inFlight === 0, { every: 50 });
       expect(calls).toBe(1);
     } finally {
       await sub.close();
@@ -199,12 +200,12 @@ describe("SQS subscriber", () => {
       return undefined;
     };
     const sub = subscriber(client, queueUrl, handle, decodeJob, encodeJSONMessage, { concurrency: 100, deadLetterQueueUrl: dlq, waitTimeSeconds: 1 });
-    await until(() => started === 100, 30_000, "100 messages in flight");
+    await until("100 messages in flight", () => started === 100, { timeout: 30_000 });
     const before = started;
     await sub.close();
     expect(finished).toBe(before);
     expect(started).toBe(before);
-    await until(async () => (await depth(client, queueUrl)).inFlight === 0, 15_000, "nothing left in flight");
+    await until("nothing left in flight", async () => (await depth(client, queueUrl)).inFlight === 0, { timeout: 15_000, every: 50 });
     expect(await depth(client, queueUrl)).toEqual({ visible: 50, inFlight: 0 });
   });
 
@@ -228,7 +229,7 @@ describe("SQS subscriber", () => {
       deadLetterQueueUrl: dlq,
       waitTimeSeconds: 1,
     });
-    await until(() => events.filter((e) => e.startsWith("handled")).length === 3, 20_000, "3 messages handled");
+    await until("3 messages handled", () => events.filter((e) => e.startsWith("handled")).length === 3, { timeout: 20_000 });
     await sub.close();
     // The second message ran while the first one's delete was under way; the third only after a
     // delete ended, since with concurrency 1 a second delete is waited for.
@@ -265,7 +266,7 @@ describe("SQS subscriber", () => {
       errorHandler: { handle: (_ctx, err) => void errors.push(`${err.code}: ${err.message}`) },
     });
     try {
-      await until(() => handled.length === 2, 20_000, "the message delivered again after its visibility timeout");
+      await until("the message delivered again after its visibility timeout", () => handled.length === 2, { timeout: 20_000 });
       expect(handled).toEqual([0, 0]);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/^unavailable: message .+ was handled but not deleted \(SQS delivers it again after its visibility timeout\): SQS delete from .+: read ECONNRESET$/);
@@ -299,7 +300,7 @@ describe("SQS subscriber", () => {
       errorHandler: { handle: (_ctx, err) => void errors.push(`${err.code}: ${err.message}`) },
     });
     try {
-      await until(() => handled.length === 5 && deleted > 0, 20_000, "5 messages handled and their delete answered");
+      await until("5 messages handled and their delete answered", () => handled.length === 5 && deleted > 0, { timeout: 20_000 });
       await sleep(1_500); // one more heartbeat
     } finally {
       await sub.close();
@@ -368,7 +369,7 @@ describe("SQS subscriber", () => {
     const child = spawn(process.execPath, [script, endpoint, queueUrl, dlq], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    await until(() => out.includes("in flight 20"), 30_000, "the child holding all 20 messages");
+    await until("the child holding all 20 messages", () => out.includes("in flight 20"), { timeout: 30_000 });
     const exited = once(child, "exit");
     expect(child.exitCode).toBeNull(); // still running, holding the messages
     child.kill("SIGKILL");
@@ -381,7 +382,7 @@ describe("SQS subscriber", () => {
       waitTimeSeconds: 1,
     });
     try {
-      await until(() => handled.size === 20, 60_000, "all 20 redelivered"); // after the dead child's 3 s visibility
+      await until("all 20 redelivered", () => handled.size === 20, { timeout: 60_000 }); // after the dead child's 3 s visibility
       expect([...handled].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     } finally {
       await sub.close();
@@ -424,7 +425,7 @@ describe("SQS subscriber", () => {
       errorHandler: { handle: (_ctx, err) => void errors.push(`${err.code}: ${err.message}`) },
     });
     try {
-      await until(() => [...order.values()].every((list) => list.length >= perGroup), 60_000, "every group handled").catch((err: unknown) => {
+      await until("every group handled", () => [...order.values()].every((list) => list.length >= perGroup), { timeout: 60_000 }).catch((err: unknown) => {
         throw new Error(`${String(err)}; handled so far: ${JSON.stringify(Object.fromEntries(order))}; errors: ${JSON.stringify(errors)}`);
       });
       for (const group of groups) expect(order.get(group)).toEqual(Array.from({ length: perGroup }, (_, i) => i));
@@ -448,7 +449,7 @@ describe("SQS subscriber", () => {
     });
     const started = Date.now();
     try {
-      await until(() => order.length === 5, 30_000, "the group's 5 messages handled");
+      await until("the group's 5 messages handled", () => order.length === 5, { timeout: 30_000 });
       expect(order).toEqual([0, 1, 2, 3, 4]);
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
@@ -480,7 +481,7 @@ describe("SQS subscriber", () => {
       errorHandler: { handle: (_ctx, err) => void errors.push(err) },
     });
     try {
-      await until(() => errors.length > 0, 10_000, "an error reported");
+      await until("an error reported", () => errors.length > 0);
       expect(errors[0]?.code).toBe("failed_precondition");
       expect(errors[0]?.message).toMatch(/no dead-letter queue/);
       expect(await depth(client, queueUrl)).toEqual({ visible: 1, inFlight: 0 });

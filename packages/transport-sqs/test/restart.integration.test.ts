@@ -5,6 +5,7 @@
 // publish is handled (none lost, duplicates counted).
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { background, Code, isKitError, type KitError } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { describeAway, publishWhileAway, restartDowntime } from "@kit/transport/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -12,7 +13,6 @@ import { publisher } from "../src/publisher.ts";
 import { subscriber } from "../src/subscriber.ts";
 import type { OwnBroker } from "@kit/test-support";
 import { startOwnElasticMq } from "./own-elasticmq.ts";
-import { until } from "./sqs.ts";
 
 /** How long the broker stays away: KIT_RESTART_DOWNTIME_MS, else only while a few publishes fail. */
 const downtime = restartDowntime();
@@ -67,7 +67,7 @@ it("survives a server restart: publishes fail fast with unavailable while it is 
     let next = 0;
     for (; next < 50; next++) if ((await tryPublish(next)) === undefined) acked.add(next);
     expect(acked.size).toBe(50);
-    await until(() => [...acked].every((n) => handled.has(n)), 30_000, "handled before the restart");
+    await until("handled before the restart", () => [...acked].every((n) => handled.has(n)), { timeout: 30_000 });
 
     await server.stop();
     const whileAway = await publishWhileAway(Date.now(), downtime, async () => {
@@ -83,7 +83,7 @@ it("survives a server restart: publishes fail fast with unavailable while it is 
     const back = Date.now();
     const firstAfter = next;
     for (const end = next + 50; next < end; next++) if ((await tryPublish(next)) === undefined) acked.add(next);
-    await until(() => [...acked].every((n) => handled.has(n)), 90_000, "every acknowledged message handled after the restart");
+    await until("every acknowledged message handled after the restart", () => [...acked].every((n) => handled.has(n)), { timeout: 90_000 });
     const resumedAt = Math.min(...[...handledAt].filter(([n]) => n >= firstAfter).map(([, at]) => at));
     const lost = [...acked].filter((n) => !handled.has(n));
     const duplicates = [...handled.values()].filter((times) => times > 1).length;

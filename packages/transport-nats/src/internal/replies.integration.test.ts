@@ -5,13 +5,13 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { background, isKitError, type KitError } from "@kit/endpoint";
-import { freePort } from "@kit/test-support";
+import { freePort, until } from "@kit/test-support";
 import type { Message } from "@kit/transport";
 import { replyTarget } from "@kit/transport/driver";
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { connectNats, natsUrl, sleep, unique, waitFor } from "../../test/support.ts";
+import { connectNats, natsUrl, sleep, unique } from "../../test/support.ts";
 import { request as requestOn } from "./replies.ts";
 
 /** A request with a budget and no deadline, as a publisher with `timeout: budget` makes on `background()`. */
@@ -158,7 +158,7 @@ describe("request on a server that refuses the publish", () => {
       `listen: "127.0.0.1:${String(port)}"\nauthorization { users = [ { user: kit, password: kit, permissions: { publish: { deny: ["secret.>"] } } } ] }\n`,
     );
     server = spawn(serverBin, ["-c", config], { stdio: "ignore" });
-    await waitFor(
+    await until(
       "the second nats-server",
       async () => {
         try {
@@ -169,7 +169,6 @@ describe("request on a server that refuses the publish", () => {
           return false;
         }
       },
-      10_000,
     );
   });
 
