@@ -8,6 +8,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { background, Code, withTimeout } from "@kit/endpoint";
 import { memory } from "@kit/metrics";
+import { until } from "@kit/test-support";
 import { httpClientTrace, httpServerTrace, publisherTrace, subscriberTrace, traceEndpoint } from "@kit/tracing";
 import { jsonCodec, validate } from "@kit/transport";
 import { encodeJSON, readBody, server, type DecodeRequest, type EncodeResponse } from "@kit/transport-http";
@@ -99,7 +100,7 @@ describe("a call traced across HTTP and a message broker", () => {
         cancel();
       }
     });
-    await until(() => exporter.getFinishedSpans().length >= 7); // the servers' spans end after they answered
+    await until(() => `7 finished spans (finished: ${exporter.getFinishedSpans().map(describeSpan).join(", ")})`, () => exporter.getFinishedSpans().length >= 7); // the servers' spans end after they answered
     const caller = exporter.getFinishedSpans().find((s) => s.name === "caller")!;
     return { result, caller };
   }
@@ -161,13 +162,3 @@ function chain(spans: readonly ReadableSpan[], root: ReadableSpan): ReadableSpan
 function describeSpan(span: ReadableSpan): string {
   return `${span.name} ${SpanKind[span.kind]}`;
 }
-
-/** Polls until `check` holds, every 10 ms, for at most 10 s. */
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met in 10 s; spans: ${exporter.getFinishedSpans().map(describeSpan).join(", ")}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@kit/test-support";
+import { freePort, until } from "@kit/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the package entry, as users import it
 import { statsd } from "../src/index.ts";
@@ -55,7 +55,7 @@ beforeAll(async () => {
   server.stderr?.on("data", (chunk: Buffer) => {
     logged = (logged + chunk.toString()).slice(-4_000);
   });
-  await until(() => flushes.length > 0, "statsd never flushed");
+  await until(() => `statsd's first flush; its stderr:\n${logged}`, () => flushes.length > 0);
 }, 30_000);
 
 afterAll(() => {
@@ -63,22 +63,17 @@ afterAll(() => {
   rmSync(configDir, { recursive: true, force: true });
 });
 
-async function until(done: () => boolean, why: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`${why}\n${logged}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Waits for the first flush in which `key` has a counter (or gauge) value, and returns that flush. */
 async function flushWith(key: string): Promise<Flush> {
   const from = flushes.length;
   let found: Flush | undefined;
-  await until(() => {
-    found = flushes.slice(from).find((flush) => key in flush.counters || key in flush.gauges || key in flush.timers);
-    return found !== undefined;
-  }, `statsd never saw ${key}; last flush ${JSON.stringify(flushes.at(-1))}`);
+  await until(
+    () => `a flush with ${key}; last flush ${JSON.stringify(flushes.at(-1))}; statsd's stderr:\n${logged}`,
+    () => {
+      found = flushes.slice(from).find((flush) => key in flush.counters || key in flush.gauges || key in flush.timers);
+      return found !== undefined;
+    },
+  );
   return found!;
 }
 

@@ -9,6 +9,7 @@ import { connect } from "@nats-io/transport-node";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { endpointer, type InstancerEvent } from "@kit/sd";
+import { until } from "@kit/test-support";
 import { natsInstancer } from "./instancer.ts";
 
 const servers = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
@@ -20,15 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await nc.close();
 });
-
-/** Polls `check` until it returns true, or fails after `ms`. */
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 function addService(name: string, http: string): Promise<Service> {
   return new Svcm(nc).add({ name, version: "1.0.0", metadata: { http } });
@@ -62,11 +54,11 @@ describe("natsInstancer", () => {
       };
     });
     try {
-      await until(() => endpoints.endpoints().length === 3, 5_000, "three endpoints");
+      await until("three endpoints", () => endpoints.endpoints().length === 3, { timeout: 5_000 });
       expect([...made].sort()).toEqual(["127.0.0.1:9001", "127.0.0.1:9002", "127.0.0.1:9003"]);
 
       await services[1]?.stop();
-      await until(() => endpoints.endpoints().length === 2, 5_000, "the stopped instance dropped");
+      await until("the stopped instance to be dropped", () => endpoints.endpoints().length === 2, { timeout: 5_000 });
       expect(closed).toEqual(["127.0.0.1:9002"]);
     } finally {
       await endpoints.close();
@@ -82,7 +74,7 @@ describe("natsInstancer", () => {
     const instancer = natsInstancer(nc, name, { interval: 300, window: 150 });
     const seen = watch(instancer);
     try {
-      await until(() => instancesOf(seen.last())?.length === 1, 5_000, "one instance");
+      await until("one instance", () => instancesOf(seen.last())?.length === 1, { timeout: 5_000 });
       expect(instancesOf(seen.last())).toEqual([mine.info().id]);
     } finally {
       instancer.stop();
@@ -95,7 +87,7 @@ describe("natsInstancer", () => {
     const instancer = natsInstancer(nc, `kit_sd_${randomUUID().slice(0, 8)}`, { interval: 300, window: 100 });
     const seen = watch(instancer);
     try {
-      await until(() => seen.last() !== undefined, 5_000, "a first event");
+      await until("a first event", () => seen.last() !== undefined, { timeout: 5_000 });
       expect(seen.last()).toEqual({ instances: [] });
     } finally {
       instancer.stop();
@@ -111,11 +103,11 @@ describe("natsInstancer", () => {
     try {
       const [line] = (await once(child.stdout!, "data")) as [Buffer];
       const id = line.toString().trim();
-      await until(() => instancesOf(seen.last())?.includes(id) === true, 5_000, "the child's instance registered");
+      await until("the child's instance to be registered", () => instancesOf(seen.last())?.includes(id) === true, { timeout: 5_000 });
 
       child.kill("SIGKILL");
       await once(child, "exit");
-      await until(() => instancesOf(seen.last())?.length === 0, 5_000, "the killed instance gone");
+      await until("the killed instance to be gone", () => instancesOf(seen.last())?.length === 0, { timeout: 5_000 });
       expect(seen.last()).toEqual({ instances: [] });
     } finally {
       instancer.stop();
@@ -128,9 +120,9 @@ describe("natsInstancer", () => {
     const instancer = natsInstancer(own, `kit_sd_${randomUUID().slice(0, 8)}`, { interval: 200, window: 50 });
     const events: InstancerEvent[] = [];
     instancer.subscribe((event) => events.push(event));
-    await until(() => events.length === 1, 5_000, "a first event");
+    await until("a first event", () => events.length === 1, { timeout: 5_000 });
     await own.close();
-    await until(() => events.some((event) => event.error !== undefined), 5_000, "an error event");
+    await until("an error event", () => events.some((event) => event.error !== undefined), { timeout: 5_000 });
     expect(events.find((event) => event.error)?.error?.message).toMatch(/connection (is )?closed/);
 
     instancer.stop();

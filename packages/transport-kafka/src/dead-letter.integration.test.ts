@@ -2,10 +2,11 @@
 // A record the broker accepted but whose dead-letter copy (with Kit's headers) is over the
 // broker's size limit: the subscriber must neither spin on it nor block the records behind it.
 import type { KitError } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { committed, connectAdmin, connectProducer, endOffsets, newKafka, readRecords, text, Topics, unique, waitFor } from "../test/broker.ts";
+import { committed, connectAdmin, connectProducer, endOffsets, newKafka, readRecords, text, Topics, unique } from "../test/broker.ts";
 import { createTopics } from "./create-topics.ts";
 import { subscriber } from "./subscriber.ts";
 
@@ -54,7 +55,7 @@ describe("a dead letter too large for the dead-letter topic", () => {
       { groupId, fromBeginning: true, concurrency: 4, consumer, errorHandler: { handle: (_ctx, err) => errors.push(err) } },
     );
     try {
-      await waitFor(() => handled.length === 1, 60_000, () => `handled ${handled.length} records; errors: ${errors.map((e) => e.code).join(", ")}`);
+      await until(() => `one record handled (handled ${handled.length}; errors: ${errors.map((e) => e.code).join(", ")})`, () => handled.length === 1, { timeout: 60_000 });
       await new Promise((resolve) => setTimeout(resolve, 1_000)); // a spinning runtime would report hundreds of failures by now
     } finally {
       await sub.close();

@@ -2,10 +2,11 @@
 // port nothing listens on, topics that do not exist, a record over the broker's size limit, and a
 // forged reply topic.
 import { background, Code, isKitError, type KitError } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { Kafka, logLevel, type Admin, type Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAdmin, connectProducer, newKafka, readRecords, Topics, unique, waitFor } from "../test/broker.ts";
+import { connectAdmin, connectProducer, newKafka, readRecords, Topics, unique } from "../test/broker.ts";
 import { correlationIdHeader, replyTopicHeader } from "./headers.ts";
 import { publisher } from "./publisher.ts";
 import { requester } from "./requester.ts";
@@ -107,7 +108,7 @@ describe("the reply namespace", () => {
       expect(dead?.headers?.["kit-error-code"]?.toString()).toBe("permission_denied");
       expect(dead?.headers?.["kit-error-message"]?.toString()).toBe(`kit-reply-topic ${JSON.stringify(victim)} is outside the subscriber's reply namespace; not answered`);
       expect(answer?.headers?.[correlationIdHeader]?.toString()).toBe("c-2");
-      await waitFor(() => handled.length === 1, 10_000, () => `handled ${JSON.stringify(handled)}`);
+      await until(() => `one request handled (handled ${JSON.stringify(handled)})`, () => handled.length === 1);
       expect(handled).toEqual([2]); // the forged request never reached the endpoint
       const offsets = await admin.fetchTopicOffsets(victim);
       expect(offsets.map((p) => p.high)).toEqual(["0"]); // nothing was produced to the victim

@@ -4,10 +4,11 @@
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
 import { background, withTimeout, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage, type Message } from "@kit/transport";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { brokers, connectAdmin, connectProducer, newKafka, Topics, unique, waitFor } from "../test/broker.ts";
+import { brokers, connectAdmin, connectProducer, newKafka, Topics, unique } from "../test/broker.ts";
 import { publisher } from "./publisher.ts";
 import { subscriber } from "./subscriber.ts";
 
@@ -52,7 +53,7 @@ it("handles a record that kcat produced, with its key and headers", async () => 
     encodeJSONMessage,
     { groupId: unique("kit-from-kcat"), fromBeginning: true, consumer: { maxWaitTimeInMs: 200 } },
   );
-  await waitFor(() => got.length === 1, 30_000, () => "the Kit subscriber got nothing from kcat");
+  await until("the Kit subscriber to get the record kcat wrote", () => got.length === 1, { timeout: 30_000 });
   await sub.close();
   expect(got[0]).toMatchObject({ qty: 3, traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" });
   expect(got[0]?.deadline).toBeDefined(); // kit-timeout from a non-Kit producer became the handler's deadline

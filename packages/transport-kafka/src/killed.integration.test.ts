@@ -4,10 +4,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { committed, connectAdmin, connectProducer, newKafka, produceAll, Topics, unique, waitFor } from "../test/broker.ts";
+import { committed, connectAdmin, connectProducer, newKafka, produceAll, Topics, unique } from "../test/broker.ts";
 import { subscriber } from "./subscriber.ts";
 
 let kafka: Kafka;
@@ -46,7 +47,7 @@ it("redelivers to another member the records a killed consumer held uncommitted"
     startedInChild = Array.from(output.matchAll(/started (\d+)\n/g), (match) => Number(match[1]));
   });
   proc.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(() => startedInChild.length >= 2, 45_000, () => `the child started ${startedInChild.length} records; its output: ${output}`);
+  await until(() => `the child to start 2 records (it started ${startedInChild.length}; its output: ${output})`, () => startedInChild.length >= 2, { timeout: 45_000 });
   proc.kill("SIGKILL");
   await new Promise((resolve) => proc.once("exit", resolve));
   expect(await committed(admin, groupId, topic)).toEqual(new Map([[0, "-1"], [1, "-1"]])); // it committed nothing
@@ -61,7 +62,7 @@ it("redelivers to another member the records a killed consumer held uncommitted"
     fromBeginning: true,
     consumer: { sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200 },
   });
-  await waitFor(() => handled.size === ids.length, 60_000, () => `the survivor handled ${handled.size} of ${ids.length}`);
+  await until(() => `the survivor to handle all ${ids.length} (it handled ${handled.size})`, () => handled.size === ids.length, { timeout: 60_000 });
   await survivor.close();
   expect(startedInChild.every((id) => handled.get(id) === 1)).toBe(true); // what the dead consumer held came again, once
   expect([...handled.keys()].sort((x, y) => x - y)).toEqual(ids);

@@ -1,10 +1,11 @@
 // Runs against the Kafka broker at KAFKA_BROKERS (default 127.0.0.1:9092): `bash scripts/kafka.sh start`.
 import { background, Code, isKitError, KitError, withTimeout, type Context, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { timeoutHeader } from "@kit/transport/driver";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectAdmin, connectProducer, newKafka, readRecords, Topics, unique, waitFor } from "../test/broker.ts";
+import { connectAdmin, connectProducer, newKafka, readRecords, Topics, unique } from "../test/broker.ts";
 import { correlationIdHeader } from "./headers.ts";
 import { publisher } from "./publisher.ts";
 import { requester, type KafkaRequester } from "./requester.ts";
@@ -160,7 +161,7 @@ describe("the requester's wait, on @kit/transport's ReplyCorrelator", () => {
     outgoing.length = 0;
     const [ctx, cancel] = withTimeout(background(), 15_000);
     const reply = silent(ctx, { n: 2 }).catch((err: unknown) => err);
-    await waitFor(() => outgoing[0]?.get(correlationIdHeader) !== undefined, 10_000, () => "the request was not sent");
+    await until("the request to be sent", () => outgoing[0]?.get(correlationIdHeader) !== undefined);
     // A peer that is not Kit answers on the reply topic with the request's correlation id and a body that is not JSON.
     await producer.send({ topic: replyTopic, acks: -1, messages: [{ value: "<html>", headers: { [correlationIdHeader]: outgoing[0]?.get(correlationIdHeader) ?? "" } }] });
     const failed = await reply;

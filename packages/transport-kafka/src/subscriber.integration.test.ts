@@ -1,9 +1,10 @@
 // Runs against the Kafka broker at KAFKA_BROKERS (default 127.0.0.1:9092): `bash scripts/kafka.sh start`.
 import { Code, KitError, type Endpoint } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage, exponentialBackoff, type MessageOutcome } from "@kit/transport";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { committed, connectAdmin, connectProducer, endOffsets, newKafka, produceAll, readRecords, text, Topics, unique, waitFor } from "../test/broker.ts";
+import { committed, connectAdmin, connectProducer, endOffsets, newKafka, produceAll, readRecords, text, Topics, unique } from "../test/broker.ts";
 import type { KafkaRecord } from "./record.ts";
 import { subscriber } from "./subscriber.ts";
 
@@ -69,7 +70,7 @@ describe("subscriber against a real broker", () => {
       running -= 1;
     };
     const sub = await subscriber(kafka, topic, handle, decodeJSONMessage<Job>(), encodeJSONMessage, { groupId, fromBeginning: true, concurrency: 8, consumer });
-    await waitFor(() => seen.size === all.length, 90_000, () => `handled ${seen.size} of ${all.length}`);
+    await until(() => `all ${all.length} handled (handled ${seen.size})`, () => seen.size === all.length, { timeout: 90_000 });
     await sub.close();
     expect(seen.size).toBe(10_000);
     expect([...seen.values()].filter((n) => n > 1)).toEqual([]);
@@ -109,7 +110,7 @@ describe("subscriber against a real broker", () => {
       consumer,
       finalizer: [(_ctx, outcome) => void outcomes.push(outcome)],
     });
-    await waitFor(() => handled.includes(5), 60_000, () => `handled ${JSON.stringify(handled)}`);
+    await until(() => `record 5 handled (handled ${JSON.stringify(handled)})`, () => handled.includes(5), { timeout: 60_000 });
     await sub.close();
     expect(handled).toEqual([1, 2, 5]);
     expect(calls.get(2)).toBe(3); // failed twice, succeeded on the third attempt
@@ -151,7 +152,7 @@ describe("subscriber against a real broker", () => {
       finished.push(job.id);
     };
     const first = await subscriber(kafka, topic, slow, decodeJSONMessage<Job>(), encodeJSONMessage, { groupId, fromBeginning: true, consumer });
-    await waitFor(() => started.length >= 2, 30_000, () => `started ${started.length}`);
+    await until(() => `2 records started (started ${started.length})`, () => started.length >= 2, { timeout: 30_000 });
     const inFlight = started.filter((id) => !finished.includes(id));
     expect(inFlight.length).toBeGreaterThan(0);
     await first.close();
@@ -165,7 +166,7 @@ describe("subscriber against a real broker", () => {
       await Promise.resolve();
     };
     const second = await subscriber(kafka, topic, quick, decodeJSONMessage<Job>(), encodeJSONMessage, { groupId, fromBeginning: true, consumer });
-    await waitFor(() => later.length + handledFirst.size >= all.length, 30_000, () => `second handled ${later.length}`);
+    await until(() => `the rest handled by the second member (it handled ${later.length})`, () => later.length + handledFirst.size >= all.length, { timeout: 30_000 });
     await second.close();
     expect(later.filter((id) => handledFirst.has(id))).toEqual([]); // the first member's work was committed
     expect(new Set([...later, ...handledFirst]).size).toBe(all.length);
@@ -200,10 +201,10 @@ describe("subscriber against a real broker", () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
-    await waitFor(() => seen.size >= 300, 60_000, () => `handled ${seen.size} before the second member`);
+    await until(() => `300 handled before the second member (handled ${seen.size})`, () => seen.size >= 300, { timeout: 60_000 });
     const b = await subscriber(kafka, topic, member(1), decodeJSONMessage<Job>(), encodeJSONMessage, options);
     await producing;
-    await waitFor(() => seen.size === all.length, 90_000, () => `handled ${seen.size} of ${all.length}`);
+    await until(() => `all ${all.length} handled (handled ${seen.size})`, () => seen.size === all.length, { timeout: 90_000 });
     await Promise.all([a.close(), b.close()]);
     expect([...seen.entries()].filter(([, n]) => n > 1)).toEqual([]);
     expect(outOfOrder).toEqual([]);
@@ -229,7 +230,7 @@ describe("subscriber against a real broker", () => {
     try {
       for (const job of all.slice(0, 6)) {
         await produceAll(producer, topic, [{ key: job.key, value: JSON.stringify(job) }]); // a batch of its own: the one before it still runs
-        await waitFor(() => started.length === job.id + 1, 15_000, () => `${started.length} running, waiting for record ${job.id}`);
+        await until(() => `record ${job.id} to start (${started.length} running)`, () => started.length === job.id + 1, { timeout: 15_000 });
       }
       const again = all[6];
       if (again === undefined) throw new Error("no seventh job");
@@ -237,7 +238,7 @@ describe("subscriber against a real broker", () => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(started.map((job) => job.id)).toEqual([0, 1, 2, 3, 4, 5]); // k0's second record waits for its first
       open();
-      await waitFor(() => finished.length === all.length, 15_000, () => `finished ${finished.length}`);
+      await until(() => `all ${all.length} finished (finished ${finished.length})`, () => finished.length === all.length, { timeout: 15_000 });
     } finally {
       open();
       await sub.close();
@@ -265,10 +266,10 @@ describe("subscriber against a real broker", () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
-    await waitFor(() => seen.size >= 300, 60_000, () => `handled ${seen.size} before the second member`);
+    await until(() => `300 handled before the second member (handled ${seen.size})`, () => seen.size >= 300, { timeout: 60_000 });
     const b = await subscriber(kafka, topic, member, decodeJSONMessage<Job>(), encodeJSONMessage, options);
     await producing;
-    await waitFor(() => seen.size === all.length, 90_000, () => `handled ${seen.size} of ${all.length}`);
+    await until(() => `all ${all.length} handled (handled ${seen.size})`, () => seen.size === all.length, { timeout: 90_000 });
     await Promise.all([a.close(), b.close()]);
     const lost = all.filter((job) => !seen.has(job.id)).length;
     const duplicated = [...seen.values()].filter((n) => n > 1).length;
@@ -300,7 +301,7 @@ describe("subscriber against a real broker", () => {
       });
       const [dead] = await readRecords(kafka, `${topic}.dead-letter`, 1);
       expect([text(dead?.value ?? Buffer.alloc(0)), dead?.headers?.["kit-error-code"]?.toString()]).toEqual(['{"id":"expired"}', "deadline_exceeded"]);
-      await waitFor(() => ran.has("fresh"), 10_000, () => "the fresh record handled");
+      await until("the fresh record handled", () => ran.has("fresh"));
       expect(ran.get("fresh")).toBeLessThanOrEqual(4_000 - 1_200 + 200);
       expect(ran.get("fresh")).toBeGreaterThan(0);
     } finally {
@@ -323,7 +324,7 @@ describe("subscriber against a real broker", () => {
       encodeJSONMessage,
       { groupId: unique("kit-record"), fromBeginning: true, consumer },
     );
-    await waitFor(() => got.length === 1, 30_000, () => "no record");
+    await until("a record", () => got.length === 1, { timeout: 30_000 });
     await sub.close();
     expect(got[0]).toMatchObject({ key: "customer-7", offset: "0", partition: 0, topic });
   }, 60_000);

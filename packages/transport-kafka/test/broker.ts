@@ -1,6 +1,7 @@
 // Helpers for the integration tests: the broker at KAFKA_BROKERS (default 127.0.0.1:9092),
-// unique topics, raw kafkajs reads and writes, and waiting for a condition with a deadline.
+// unique topics and raw kafkajs reads and writes (a wait for a condition is @kit/test-support's until).
 import { randomUUID } from "node:crypto";
+import { until } from "@kit/test-support";
 import { Kafka, logLevel, type Admin, type IHeaders, type KafkaMessage, type Producer } from "kafkajs";
 import { createTopics } from "../src/create-topics.ts";
 import { atLeastOnceProducer } from "../src/producer.ts";
@@ -103,19 +104,10 @@ export async function readRecords(kafka: Kafka, topic: string, count: number, ms
     await consumer.subscribe({ topic, fromBeginning: true });
     // eslint-disable-next-line @typescript-eslint/require-await -- kafkajs wants a promise
     await consumer.run({ eachMessage: async ({ message }) => void got.push(message) });
-    await waitFor(() => got.length >= count, ms, () => `read ${got.length} of ${count} records from ${topic}`);
+    await until(() => `${count} records read from ${topic} (read ${got.length})`, () => got.length >= count, { timeout: ms });
     return got;
   } finally {
     await consumer.disconnect();
-  }
-}
-
-/** Polls `check` every 50 ms until it is true; throws with `describe()` after `ms`. */
-export async function waitFor(check: () => boolean, ms: number, describe: () => string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms: ${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

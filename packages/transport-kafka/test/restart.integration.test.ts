@@ -5,13 +5,14 @@
 // consumes again by itself; every acknowledged publish is handled (none lost, duplicates counted).
 // test/publish-through-restart.integration.test.ts shows publishes that outlast the outage.
 import { background, Code, isKitError, withTimeout, type Context, type KitError } from "@kit/endpoint";
+import { until } from "@kit/test-support";
 import { decodeJSONMessage, encodeJSONMessage } from "@kit/transport";
 import { describeAway, publishWhileAway, restartDowntime } from "@kit/transport/testing";
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import { createTopics } from "../src/create-topics.ts";
 import { atLeastOnceProducer } from "../src/producer.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { unique, waitFor } from "./broker.ts";
+import { unique } from "./broker.ts";
 import type { OwnBroker } from "@kit/test-support";
 import { startOwnKafka } from "./own-broker.ts";
 import { publisher } from "../src/publisher.ts";
@@ -78,7 +79,7 @@ it("survives a broker restart: publishes end at their deadline while it is away,
     let next = 0;
     for (; next < 50; next++) if ((await tryPublish(send, next)) === undefined) acked.add(next);
     expect(acked.size).toBe(50);
-    await waitFor(() => [...acked].every((n) => handled.has(n)), 30_000, () => `handled ${String(handled.size)} of ${String(acked.size)} before the restart`);
+    await until(() => `every acknowledged event handled before the restart (handled ${String(handled.size)} of ${String(acked.size)})`, () => [...acked].every((n) => handled.has(n)), { timeout: 30_000 });
 
     const reportedBefore = errors.length; // a fresh broker's coordinator may still be loading at the first join
     await broker.stop();
@@ -104,10 +105,10 @@ it("survives a broker restart: publishes end at their deadline while it is away,
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }
-    await waitFor(
+    await until(
+      () => `every acknowledged event handled (handled ${String([...acked].filter((n) => handled.has(n)).length)} of ${String(acked.size)}; the last errors reported: ${errors.slice(-5).map((e) => `${e.code}: ${e.message}`).join(" | ")})`,
       () => [...acked].every((n) => handled.has(n)),
-      90_000,
-      () => `handled ${String([...acked].filter((n) => handled.has(n)).length)} of ${String(acked.size)} acknowledged; the last errors reported: ${errors.slice(-5).map((e) => `${e.code}: ${e.message}`).join(" | ")}`,
+      { timeout: 90_000 },
     );
     const resumedAt = Math.min(...[...handledAt].filter(([n]) => n >= firstAfter).map(([, at]) => at));
     const lost = [...acked].filter((n) => !handled.has(n));

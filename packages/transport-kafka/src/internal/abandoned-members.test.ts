@@ -1,3 +1,4 @@
+import { until } from "@kit/test-support";
 import type { Kafka } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { AbandonedMembers } from "./abandoned-members.ts";
@@ -33,11 +34,6 @@ function kafkaWhoseBrokerAnswersAfter(failures: number, answer: (memberId: strin
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until `done()` holds, up to 5 s (a loaded machine runs timers late). */
-async function until(done: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + 5_000; !done() && Date.now() < deadline; ) await settle(20);
-}
-
 describe("AbandonedMembers", () => {
   it("leaves for the member a crash abandoned, attempt after attempt until the broker answers, then closes its connections", async () => {
     const broker = kafkaWhoseBrokerAnswersAfter(2);
@@ -45,7 +41,7 @@ describe("AbandonedMembers", () => {
     members.joined("member-1");
     members.crashed();
     members.crashed(); // kafkajs's restarts crash again while the broker is away: still one member to leave for
-    await until(() => broker.disconnects() > 0); // two failed attempts 500 ms apart, then the one that answers
+    await until("its connections closed", () => broker.disconnects() > 0, { timeout: 5_000 }); // two failed attempts 500 ms apart, then the one that answers; 5 s, as a loaded machine runs timers late
     expect(broker.leaves).toEqual(["member-1", "member-1", "member-1"]);
     expect(broker.disconnects()).toBe(1);
   });
